@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The full test command (README, CI): typecheck, import rules, unit + integration tests,
+# then the compiled binary and the end-to-end tests that run it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bun=./node_modules/.bin/bun
+
+step() { printf '\n== %s\n' "$*" >&2; }
+
+step "typecheck"
+./node_modules/.bin/tsc --noEmit -p .
+step "import direction"
+"$bun" scripts/check-imports.ts
+step "unit and integration tests"
+"$bun" test --path-ignore-patterns='tests/e2e/**' --path-ignore-patterns='node_modules/**'
+step "build dist/gimlet"
+"$bun" scripts/build.ts
+step "end-to-end tests against dist/gimlet"
+GIMLET_BIN="$PWD/dist/gimlet" "$bun" test ./tests/e2e

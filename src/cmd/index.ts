@@ -1,0 +1,19 @@
+/** @module The citty command tree. Subcommand groups load lazily so `--help` stays fast. */
+import { defineCommand } from "citty";
+import { buildInfo } from "./build-info.ts";
+import { runCli } from "./run-main.ts";
+
+export const root = defineCommand({
+  meta: {
+    name: "gimlet",
+    version: buildInfo.version,
+    description: "GitOps developer platform for Kubernetes: CLI, release manager, agent and stacks in one binary",
+  },
+  subCommands: {
+    manifest: () => import("./manifest.ts").then((m) => m.default),
+  },
+});
+
+export function main(argv: string[]): Promise<never> {
+  return runCli(root, argv);
+}

@@ -1,0 +1,2 @@
+/** @module Gitops repository layout rules: which files a release becomes. */
+export { splitObjects, type FileChange } from "./split.ts";

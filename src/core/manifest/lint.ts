@@ -1,0 +1,55 @@
+/** `manifest lint`: every problem in a manifest file, without stopping at the first. */
+import { UserError, ValidationError } from "../errors.ts";
+import { TemplateError } from "../template/index.ts";
+import { loadManifests, type LoadedManifest } from "./load.ts";
+import { renderManifest, valuesProblems } from "./render.ts";
+import type { Vars } from "./vars.ts";
+
+export interface LintResult {
+  problems: UserError[];
+  /** Variables the file uses that were not given; linted with a placeholder value. */
+  missingVars: string[];
+}
+
+const missingKeyRe = /no entry for key "([^"]+)"/;
+/** A placeholder that is valid where YAML expects a number and where it expects a string. */
+const placeholder = "0";
+
+export function lintManifestText(text: string, file: string, vars: Vars): LintResult {
+  const missingVars: string[] = [];
+  const data = { ...vars };
+  let loaded: LoadedManifest[] | undefined;
+  // A manifest written for CI uses variables (SHA, BRANCH) that are unknown locally; lint what
+  // the file would be with them set, and say which were missing.
+  for (let attempt = 0; attempt < 100 && !loaded; attempt++) {
+    try {
+      loaded = loadManifests(text, { file, vars: data });
+    } catch (e) {
+      const key = e instanceof TemplateError ? missingKeyRe.exec(e.message)?.[1] : undefined;
+      if (key && !(key in data)) {
+        missingVars.push(key);
+        data[key] = placeholder;
+        continue;
+      }
+      return { problems: flatten(e), missingVars };
+    }
+  }
+  const problems: UserError[] = [];
+  for (const l of loaded ?? []) {
+    const vp = valuesProblems(l);
+    problems.push(...vp);
+    if (vp.length) continue;
+    try {
+      renderManifest(l);
+    } catch (e) {
+      problems.push(...flatten(e));
+    }
+  }
+  return { problems, missingVars };
+}
+
+function flatten(e: unknown): UserError[] {
+  if (e instanceof ValidationError) return e.problems;
+  if (e instanceof UserError) return [e];
+  throw e;
+}

@@ -1,0 +1,56 @@
+/** The Gimlet manifest (`.gimlet/<env>.yaml`), field for field as the original defines it. */
+
+export type GitEvent = "push" | "tag" | "pr";
+
+export interface DeployPolicy {
+  branch?: string;
+  tag?: string;
+  event?: GitEvent;
+  commitMessagePatterns?: string[];
+}
+
+export interface CleanupPolicy {
+  app: string;
+  event: "branchDeleted";
+  branch?: string;
+}
+
+export interface ChartRef {
+  repository?: string;
+  name: string;
+  version?: string;
+}
+
+export interface Json6902Patch {
+  target: { group?: string; version?: string; kind: string; name: string; namespace?: string };
+  patch: string;
+}
+
+export interface Manifest {
+  app: string;
+  env: string;
+  namespace: string;
+  preview?: boolean;
+  deploy?: DeployPolicy;
+  cleanup?: CleanupPolicy;
+  chart?: ChartRef;
+  values?: Record<string, unknown>;
+  strategicMergePatches?: string;
+  json6902Patches?: Json6902Patch[];
+  manifests?: string;
+}
+
+/** Field names in the order `manifest create` writes them. */
+export const manifestFields = [
+  "app",
+  "env",
+  "namespace",
+  "preview",
+  "deploy",
+  "cleanup",
+  "chart",
+  "values",
+  "strategicMergePatches",
+  "json6902Patches",
+  "manifests",
+] as const;

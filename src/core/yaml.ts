@@ -1,0 +1,73 @@
+/**
+ * YAML in and out, with one set of options so every file gimlet writes looks the same
+ * (block style, sequences not indented under their key, no line folding — like kubectl and helm).
+ */
+import { LineCounter, parseAllDocuments, stringify, type Document } from "yaml";
+import { UserError } from "./errors.ts";
+
+/** Inputs beyond this are refused before parsing: a manifest is kilobytes, not megabytes. */
+export const maxYamlBytes = 4 * 1024 * 1024;
+/** yaml's own default is 100; a manifest never needs more and a billion-laughs needs many. */
+const maxAliasCount = 50;
+
+const stringifyOptions = { indentSeq: false, lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false } as const;
+
+export function toYaml(value: unknown): string {
+  return stringify(value, stringifyOptions);
+}
+
+/** Multi-document YAML as helm and kustomize print it: each document starts with `---`. */
+export function toMultiDocYaml(values: readonly unknown[]): string {
+  return values.map((v) => `---\n${toYaml(v)}`).join("");
+}
+
+export interface ParsedDocs {
+  docs: Document.Parsed[];
+  lines: LineCounter;
+}
+
+/** Parses every document, turning the first syntax error into a UserError with file:line:col. */
+export function parseYamlDocs(text: string, file?: string, lineOffset = 0): ParsedDocs {
+  if (text.length > maxYamlBytes) {
+    throw new UserError(`file is ${(text.length / 1024 / 1024).toFixed(1)} MiB; the limit is ${maxYamlBytes / 1024 / 1024} MiB`, {
+      pos: { file },
+      hint: "split it, or check that the right file was passed",
+    });
+  }
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (!Array.isArray(docs)) throw new UserError("not a YAML stream", { pos: { file } });
+  for (const doc of docs) {
+    const err = doc.errors[0];
+    if (err) {
+      const p = lines.linePos(err.pos[0]);
+      throw new UserError(`YAML syntax error: ${firstLine(err.message)}`, {
+        pos: { file, line: p.line + lineOffset, column: p.col },
+      });
+    }
+  }
+  return { docs, lines };
+}
+
+/** Converts a parsed document to plain data, refusing alias bombs. */
+export function docToJs(doc: Document.Parsed, file?: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount });
+  } catch (e) {
+    throw new UserError(`cannot load YAML: ${(e as Error).message}`, {
+      pos: { file },
+      hint: "YAML aliases are limited to avoid expansion bombs; write the values out",
+      cause: e,
+    });
+  }
+}
+
+/** Plain data of every non-empty document in a multi-document string. */
+export function parseYamlAll(text: string, file?: string, lineOffset = 0): unknown[] {
+  const { docs } = parseYamlDocs(text, file, lineOffset);
+  return docs.map((d) => docToJs(d, file)).filter((v) => v !== null && v !== undefined);
+}
+
+function firstLine(s: string): string {
+  return s.split("\n")[0] ?? s;
+}
