@@ -1,0 +1,27 @@
+/** Runs the compiled binary for end-to-end tests. `npm test` builds it and sets GIMLET_BIN. */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+
+export const gimletBin = resolve(process.env.GIMLET_BIN ?? "dist/gimlet");
+
+if (!existsSync(gimletBin)) {
+  throw new Error(`${gimletBin} does not exist: run \`npm run build\` first, or the whole \`npm test\``);
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function gimlet(args: string[], opts: { stdin?: string; cwd?: string; env?: Record<string, string> } = {}): Promise<RunResult> {
+  const proc = Bun.spawn([gimletBin, ...args], {
+    cwd: opts.cwd,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...opts.env },
+    stdin: opts.stdin === undefined ? "ignore" : new TextEncoder().encode(opts.stdin),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  return { code, stdout, stderr };
+}
