@@ -1,0 +1,57 @@
+/**
+ * Where things live in a gitops repo, and the names that may appear in a path. Env and app names
+ * are DNS-1123 labels, so no `..`, slash or dot can ever make a path escape the repo.
+ */
+import { UserError } from "../errors.ts";
+
+const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export function isSafeName(s: string): boolean {
+  return s.length > 0 && s.length <= 63 && dnsLabel.test(s);
+}
+
+export function assertSafeName(s: string, what: "env" | "app"): string {
+  if (!isSafeName(s)) {
+    throw new UserError(`${JSON.stringify(s)} is not a valid ${what} name`, {
+      path: what,
+      hint: "use lowercase letters, digits and '-', at most 63 characters, starting and ending with a letter or digit",
+    });
+  }
+  return s;
+}
+
+export interface Layout {
+  env: string;
+  /** Repo per env: apps sit at the repo root instead of under `<env>/`. */
+  repoPerEnv?: boolean;
+}
+
+/** The env's folder in the repo: `<env>` or "" (the root) for a repo per env. */
+export function envDir(l: Layout): string {
+  assertSafeName(l.env, "env");
+  return l.repoPerEnv ? "" : l.env;
+}
+
+export function appDir(l: Layout, app: string): string {
+  assertSafeName(app, "app");
+  return join(envDir(l), app);
+}
+
+export function join(...parts: string[]): string {
+  return parts.filter((p) => p !== "").join("/");
+}
+
+/** Folders under an env that are not apps. */
+export const reservedDirs = new Set(["flux", "dependencies", ".gimlet"]);
+
+/**
+ * A file path inside a rendered change set must be a plain relative path: no `..`, no absolute
+ * path, no backslash, no empty segment.
+ */
+export function assertRelativePath(p: string): string {
+  const parts = p.split("/");
+  if (p.startsWith("/") || p.includes("\\") || parts.some((s) => s === "" || s === "." || s === "..")) {
+    throw new UserError(`unsafe path in change set: ${JSON.stringify(p)}`, { hint: "paths are relative and may not contain .. or empty segments" });
+  }
+  return p;
+}

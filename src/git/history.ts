@@ -1,0 +1,89 @@
+/**
+ * Release history and status of an env (reference §2.7), answered from the history index plus a
+ * handful of object reads per returned release.
+ */
+import { appDir, decodeRelease, envDir, join, reservedDirs, type Layout, type Release } from "../core/gitops/index.ts";
+import git from "isomorphic-git";
+import { treeOf } from "./commit.ts";
+import { HistoryIndex, touches, type IndexedCommit } from "./history-index.ts";
+import type { GitRepo } from "./repo.ts";
+import { oidAt, readText } from "./tree.ts";
+
+export interface HistoryQuery extends Layout {
+  app?: string;
+  limit?: number;
+  offset?: number;
+  /** Unix seconds, inclusive. */
+  since?: number;
+  until?: number;
+  /** Only releases of this source repository (`owner/repo`). */
+  gitRepo?: string;
+  /** Name recorded in `gitopsRepo` of each release. */
+  gitopsRepo?: string;
+}
+
+/** Which app folders under the env a commit touched. */
+function touchedApps(c: IndexedCommit, layout: Layout): string[] {
+  const base = envDir(layout);
+  const depth = base ? 2 : 1;
+  return c.touched
+    .map((p) => p.split("/"))
+    .filter((parts) => parts.length === depth && (!base || parts[0] === base))
+    .map((parts) => parts[depth - 1]!)
+    .filter((name) => !reservedDirs.has(name) && name !== "release.json");
+}
+
+/** Releases newest first; revert and delete commits hidden; `rolledBack` from later reverts. */
+export async function releaseHistory(repo: GitRepo, index: HistoryIndex, head: string | undefined, q: HistoryQuery): Promise<Release[]> {
+  const prefix = q.app ? appDir(q, q.app) : envDir(q);
+  const limit = q.limit ?? 10;
+  let skip = q.offset ?? 0;
+  const reverted = new Set<string>();
+  const out: Release[] = [];
+  for (const c of index.walk(head)) {
+    if (!touches(c, prefix)) continue;
+    if (c.reverts) {
+      reverted.add(c.reverts);
+      continue;
+    }
+    if (c.isDelete) continue;
+    if (q.until !== undefined && c.time > q.until) continue;
+    if (q.since !== undefined && c.time < q.since) break; // newest first: all older from here
+    const app = q.app ?? touchedApps(c, q)[0];
+    if (!app) continue;
+    const tree = await treeOf(repo, c.sha);
+    const text = await readText(repo, tree!, join(appDir(q, app), "release.json"));
+    if (!text) continue;
+    let release: Release;
+    try {
+      release = decodeRelease(text, `${c.sha}:${join(appDir(q, app), "release.json")}`);
+    } catch {
+      continue; // a hand-edited, broken release.json is not a release
+    }
+    if (q.gitRepo && release.version?.repositoryName !== q.gitRepo) continue;
+    if (skip > 0) {
+      skip--;
+      continue;
+    }
+    out.push({ ...release, created: c.time, gitopsRef: c.sha, gitopsRepo: q.gitopsRepo ?? release.gitopsRepo ?? "", rolledBack: reverted.has(c.sha) });
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+/** The release each app folder holds at `head`; folders without release.json map to null. */
+export async function releaseStatus(repo: GitRepo, head: string | undefined, q: Layout & { app?: string; gitopsRepo?: string }): Promise<Record<string, Release | null>> {
+  const status: Record<string, Release | null> = {};
+  const tree = await treeOf(repo, head);
+  if (!tree) return status;
+  const base = envDir(q);
+  const at = base ? await oidAt(repo, tree, base) : { oid: tree, type: "tree" };
+  if (!at || at.type !== "tree") return status;
+  const { tree: entries } = await git.readTree({ fs: repo.fs, gitdir: repo.gitdir, oid: at.oid, cache: repo.cache });
+  for (const e of entries.filter((x) => x.type === "tree").sort((a, b) => a.path.localeCompare(b.path))) {
+    if (q.app && e.path !== q.app) continue;
+    const text = await readText(repo, tree, join(base, e.path, "release.json"));
+    status[e.path] = text ? { ...decodeRelease(text, join(base, e.path, "release.json")), gitopsRepo: q.gitopsRepo ?? "" } : null;
+  }
+  return status;
+}

@@ -1,0 +1,45 @@
+/**
+ * Moving a branch with compare-and-swap, the way git does it: take `<ref>.lock` exclusively,
+ * check the current value, write, rename. git CLI and other gimlet processes honour the same lock,
+ * so two writers can never both move the branch from the same old commit.
+ */
+import { ConflictError } from "../core/errors.ts";
+import { mkdir, open, rename, rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { branchHead, type GitRepo } from "./repo.ts";
+
+export class RefLockedError extends ConflictError {
+  override name = "RefLockedError";
+}
+
+/** Sets `refs/heads/<branch>` to `next` if it is still `expected` (undefined = unborn). */
+export async function updateBranch(repo: GitRepo, branch: string, expected: string | undefined, next: string): Promise<void> {
+  const refPath = join(repo.gitdir, "refs", "heads", ...branch.split("/"));
+  const lockPath = `${refPath}.lock`;
+  await mkdir(dirname(refPath), { recursive: true });
+  let fh;
+  try {
+    fh = await open(lockPath, "wx");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") {
+      throw new RefLockedError(`branch ${branch} is locked by another writer`, { hint: `if no git process is running, remove ${lockPath}` });
+    }
+    throw e;
+  }
+  let renamed = false;
+  try {
+    const current = await branchHead(repo, branch);
+    if (current !== expected) {
+      throw new ConflictError(`branch ${branch} moved: expected ${expected ?? "(none)"}, found ${current ?? "(none)"}`);
+    }
+    await fh.writeFile(`${next}\n`);
+    await fh.close();
+    fh = undefined;
+    await rename(lockPath, refPath);
+    renamed = true;
+  } finally {
+    if (fh) await fh.close();
+    // Never remove a lock after our rename: it may be another writer's by now.
+    if (!renamed) await rm(lockPath, { force: true });
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Keeping a working copy in step with commits made at the object level: only the paths a change
+ * set touched are checked (must be clean before) and rewritten (files and index entries after).
+ * Changes elsewhere in the working copy are the user's and are left alone, as `git commit <paths>`
+ * would.
+ */
+import git from "isomorphic-git";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { UserError } from "../core/errors.ts";
+import type { ChangeSet } from "../core/gitops/index.ts";
+import type { GitRepo } from "./repo.ts";
+import { oidAt } from "./tree.ts";
+
+/** Folders and files a change set touches: what must be clean, and what is rewritten. */
+export function touchedPaths(cs: ChangeSet): string[] {
+  const paths = new Set<string>(cs.replace.filter(Boolean));
+  for (const f of cs.write) if (!cs.replace.some((d) => d === "" || f.path.startsWith(d + "/"))) paths.add(f.path);
+  return [...paths];
+}
+
+/** Refuses to write over uncommitted or untracked changes in the paths the write touches. */
+export async function assertClean(repo: GitRepo, paths: string[]): Promise<void> {
+  if (!repo.dir || paths.length === 0) return;
+  const rows = await git.statusMatrix({ fs: repo.fs, dir: repo.dir, gitdir: repo.gitdir, filepaths: paths, cache: repo.cache });
+  const dirty = rows.filter(([, head, work, stage]) => !(head === 1 && work === 1 && stage === 1)).map(([f]) => f);
+  if (dirty.length) {
+    throw new UserError(`the working copy has uncommitted changes in ${dirty.slice(0, 5).join(", ")}${dirty.length > 5 ? ` and ${dirty.length - 5} more` : ""}`, {
+      pos: { file: repo.dir },
+      hint: "commit or stash them first (git stash -u), then run again",
+    });
+  }
+}
+
+async function listFiles(repo: GitRepo, tree: string | undefined, prefix: string): Promise<Map<string, { oid: string; mode: string }>> {
+  const out = new Map<string, { oid: string; mode: string }>();
+  if (!tree) return out;
+  const start = prefix ? await oidAt(repo, tree, prefix) : { oid: tree, type: "tree" };
+  if (!start) return out;
+  if (start.type === "blob") {
+    out.set(prefix, { oid: start.oid, mode: "100644" });
+    return out;
+  }
+  const walkTree = async (oid: string, base: string) => {
+    const { tree: entries } = await git.readTree({ fs: repo.fs, gitdir: repo.gitdir, oid, cache: repo.cache });
+    for (const e of entries) {
+      const p = base ? `${base}/${e.path}` : e.path;
+      if (e.type === "tree") await walkTree(e.oid, p);
+      else if (e.type === "blob") out.set(p, { oid: e.oid, mode: e.mode });
+    }
+  };
+  await walkTree(start.oid, prefix);
+  return out;
+}
+
+/** Makes the working files and index under `paths` equal the new tree. */
+export async function syncWorktree(repo: GitRepo, oldTree: string | undefined, newTree: string, paths: string[]): Promise<void> {
+  const dir = repo.dir;
+  if (!dir) return;
+  for (const prefix of paths) {
+    const [before, after] = await Promise.all([listFiles(repo, oldTree, prefix), listFiles(repo, newTree, prefix)]);
+    for (const file of before.keys()) {
+      if (after.has(file)) continue;
+      await rm(join(dir, file), { force: true });
+      await git.updateIndex({ fs: repo.fs, dir, gitdir: repo.gitdir, filepath: file, remove: true, force: true, cache: repo.cache });
+    }
+    for (const [file, { oid }] of after) {
+      if (before.get(file)?.oid === oid) continue;
+      const { blob } = await git.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid, cache: repo.cache });
+      await mkdir(dirname(join(dir, file)), { recursive: true });
+      await writeFile(join(dir, file), blob);
+      await git.updateIndex({ fs: repo.fs, dir, gitdir: repo.gitdir, filepath: file, oid, add: true, cache: repo.cache });
+    }
+  }
+}
