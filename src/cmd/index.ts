@@ -11,6 +11,7 @@ export const root = defineCommand({
   },
   subCommands: {
     manifest: () => import("./manifest.ts").then((m) => m.default),
+    gitops: () => import("./gitops.ts").then((m) => m.default),
   },
 });
 

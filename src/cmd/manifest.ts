@@ -8,21 +8,12 @@ import {
   createManifest,
   lintManifestText,
   loadManifests,
-  mergeVars,
   parseChartFlag,
-  parseDotenv,
   renderManifest,
-  type Vars,
 } from "../core/manifest/index.ts";
 import { parseYamlAll, toMultiDocYaml } from "../core/yaml.ts";
 import { readInputs, replaceDir, stderr, stdout, writeFileAtomic } from "./io.ts";
-
-async function loadVars(varsFile: string | undefined): Promise<Vars> {
-  const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
-  if (!varsFile) return env;
-  const [input] = await readInputs(varsFile, "--vars");
-  return mergeVars(env, parseDotenv(input!.text, input!.name));
-}
+import { loadVars } from "./vars.ts";
 
 const template = defineCommand({
   meta: { name: "template", description: "Render manifests to Kubernetes YAML" },

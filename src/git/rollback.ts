@@ -1,21 +1,17 @@
 /**
  * Rollback of one app to an earlier gitops commit (reference §2.8): every later commit that touched
  * `<env>/<app>` is reverted, newest first, skipping reverts and what was already reverted. Each
- * revert is its own commit with git's message, so `git log` and our history both recognise it;
- * the branch moves once, from the old head to the last revert.
+ * revert is its own commit with git's message, so `git log` and our history both recognise it.
  */
 import git from "isomorphic-git";
 import { ConflictError, NotFoundError } from "../core/errors.ts";
 import { appDir, envDir, join, revertMessage, type Layout } from "../core/gitops/index.ts";
 import { buildCommit, treeOf, type CommitMeta } from "./commit.ts";
 import { HistoryIndex, touches, type IndexedCommit } from "./history-index.ts";
-import { updateBranch } from "./refs.ts";
-import { branchHead, currentBranch, type GitRepo } from "./repo.ts";
+import type { GitRepo } from "./repo.ts";
 import { editTree, oidAt, type TreeEdit } from "./tree.ts";
-import { assertClean, syncWorktree } from "./worktree.ts";
 
 export interface RollbackRequest extends Layout {
-  branch: string;
   app: string;
   /** The gitops commit to return to (a release's gitopsRef). */
   to: string;
@@ -23,21 +19,22 @@ export interface RollbackRequest extends Layout {
   now?: () => Date;
 }
 
-export interface RollbackResult {
-  /** Revert commits, oldest first. Empty when nothing needed reverting. */
+export interface RollbackPlan {
+  /** Revert commits built on `base`, oldest first; no ref has moved. */
   commits: string[];
+  /** The commits they revert, newest first. */
   reverted: string[];
 }
 
-export async function rollback(repo: GitRepo, index: HistoryIndex, req: RollbackRequest): Promise<RollbackResult> {
+/** Builds the revert commits on `base`; the caller moves the branch (see GitopsRepo.rollback). */
+export async function buildRollback(repo: GitRepo, index: HistoryIndex, base: string | undefined, req: RollbackRequest): Promise<RollbackPlan> {
   const prefix = appDir(req, req.app);
-  const head = await branchHead(repo, req.branch);
-  await index.update(head);
+  await index.update(base);
   const to = await expand(repo, req.to);
   const later: IndexedCommit[] = [];
   const alreadyReverted = new Set<string>();
   let found = false;
-  for (const c of index.walk(head)) {
+  for (const c of index.walk(base)) {
     if (c.sha === to) {
       found = true;
       break;
@@ -46,18 +43,13 @@ export async function rollback(repo: GitRepo, index: HistoryIndex, req: Rollback
     if (c.reverts) alreadyReverted.add(c.reverts);
     else later.push(c);
   }
-  if (!found) throw new NotFoundError(`commit ${req.to} is not in the history of branch ${req.branch}`, { hint: "use a gitopsRef from `gimlet gitops history`" });
+  if (!found) throw new NotFoundError(`commit ${req.to} is not in the history of the gitops branch`, { hint: "use a gitopsRef from `gimlet gitops history`" });
   const toRevert = later.filter((c) => !alreadyReverted.has(c.sha));
-  if (toRevert.length === 0) return { commits: [], reverted: [] };
-
-  const checkedOut = repo.dir ? (await currentBranch(repo)) === req.branch : false;
-  const envRelease = join(envDir(req), "release.json");
-  if (checkedOut) await assertClean(repo, [prefix, envRelease]);
-
-  let tip = head!;
+  const paths = [prefix, join(envDir(req), "release.json")];
+  let tip = base!;
   const commits: string[] = [];
   for (const c of toRevert) {
-    const built = await buildCommit(repo, tip, (base) => revertTree(repo, c, base!, [prefix, envRelease]), {
+    const built = await buildCommit(repo, tip, (tree) => revertTree(repo, c, tree!, paths), {
       message: revertMessage(c.subject, c.sha),
       author: req.author,
       now: req.now,
@@ -66,11 +58,7 @@ export async function rollback(repo: GitRepo, index: HistoryIndex, req: Rollback
     tip = built.sha;
     commits.push(tip);
   }
-  if (commits.length === 0) return { commits, reverted: [] };
-  await updateBranch(repo, req.branch, head, tip);
-  if (checkedOut) await syncWorktree(repo, await treeOf(repo, head), (await treeOf(repo, tip))!, [prefix, envRelease]);
-  await index.update(tip);
-  return { commits, reverted: toRevert.map((c) => c.sha) };
+  return { commits, reverted: commits.length ? toRevert.map((c) => c.sha) : [] };
 }
 
 async function expand(repo: GitRepo, sha: string): Promise<string> {

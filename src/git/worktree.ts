@@ -5,7 +5,7 @@
  * would.
  */
 import git from "isomorphic-git";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { lstat, mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { UserError } from "../core/errors.ts";
 import type { ChangeSet } from "../core/gitops/index.ts";
@@ -22,6 +22,7 @@ export function touchedPaths(cs: ChangeSet): string[] {
 /** Refuses to write over uncommitted or untracked changes in the paths the write touches. */
 export async function assertClean(repo: GitRepo, paths: string[]): Promise<void> {
   if (!repo.dir || paths.length === 0) return;
+  for (const p of paths) await assertNoSymlink(repo.dir, p);
   const rows = await git.statusMatrix({ fs: repo.fs, dir: repo.dir, gitdir: repo.gitdir, filepaths: paths, cache: repo.cache });
   const dirty = rows.filter(([, head, work, stage]) => !(head === 1 && work === 1 && stage === 1)).map(([f]) => f);
   if (dirty.length) {
@@ -53,6 +54,22 @@ async function listFiles(repo: GitRepo, tree: string | undefined, prefix: string
   return out;
 }
 
+/** Refuses to write through a symlink: a repo must not be able to point our writes outside itself. */
+async function assertNoSymlink(dir: string, file: string): Promise<void> {
+  const parts = file.split("/");
+  for (let i = 1; i <= parts.length; i++) {
+    const p = join(dir, ...parts.slice(0, i));
+    const st = await lstat(p).catch(() => undefined);
+    if (!st) return;
+    if (st.isSymbolicLink()) {
+      throw new UserError(`${parts.slice(0, i).join("/")} is a symlink in the working copy; gimlet never writes through symlinks`, {
+        pos: { file: dir },
+        hint: "replace the symlink with a real folder or file",
+      });
+    }
+  }
+}
+
 /** Makes the working files and index under `paths` equal the new tree. */
 export async function syncWorktree(repo: GitRepo, oldTree: string | undefined, newTree: string, paths: string[]): Promise<void> {
   const dir = repo.dir;
@@ -61,12 +78,14 @@ export async function syncWorktree(repo: GitRepo, oldTree: string | undefined, n
     const [before, after] = await Promise.all([listFiles(repo, oldTree, prefix), listFiles(repo, newTree, prefix)]);
     for (const file of before.keys()) {
       if (after.has(file)) continue;
+      await assertNoSymlink(dir, file);
       await rm(join(dir, file), { force: true });
       await git.updateIndex({ fs: repo.fs, dir, gitdir: repo.gitdir, filepath: file, remove: true, force: true, cache: repo.cache });
     }
     for (const [file, { oid }] of after) {
       if (before.get(file)?.oid === oid) continue;
       const { blob } = await git.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid, cache: repo.cache });
+      await assertNoSymlink(dir, file);
       await mkdir(dirname(join(dir, file)), { recursive: true });
       await writeFile(join(dir, file), blob);
       await git.updateIndex({ fs: repo.fs, dir, gitdir: repo.gitdir, filepath: file, oid, add: true, cache: repo.cache });

@@ -3,4 +3,5 @@ export { splitObjects, type FileChange } from "./split.ts";
 export { appDir, assertRelativePath, assertSafeName, envDir, isSafeName, join, reservedDirs, type Layout } from "./paths.ts";
 export { commitMessages, defaultAuthor, isDeleteMessage, revertedSha, revertMessage } from "./messages.ts";
 export { decodeRelease, encodeRelease, type Release, type Version } from "./release.ts";
+export { bootstrapSteps, fluxVersion, parseRepoUrl, planBootstrap, type BootstrapOptions, type BootstrapPlan } from "./bootstrap.ts";
 export { deleteChangeSet, filesChangeSet, releaseChangeSet, type ChangeSet } from "./changeset.ts";

@@ -1,0 +1,9 @@
+/** @module Gitops repositories on isomorphic-git: atomic writes, history, rollback, remotes. */
+export { openRepo, initRepo, currentBranch, branchHead, type GitRepo, type Author } from "./repo.ts";
+export { GitopsRepo, type GitopsRepoOptions, type WriteResult } from "./gitops-repo.ts";
+export { HistoryIndex, type IndexedCommit } from "./history-index.ts";
+export type { HistoryQuery } from "./history.ts";
+export { cloneBare, fetchBranch, pushBranch, type Remote, type RemoteAuth } from "./remote.ts";
+export type { RollbackRequest } from "./rollback.ts";
+export { readText } from "./tree.ts";
+export { generateDeployKey } from "./deploy-key.ts";
