@@ -61,12 +61,12 @@ export class GitopsRepo {
   }
 
   /** Replaces `<env>/<app>/` with the rendered files and writes both release.json copies. */
-  writeRelease(layout: Layout, app: string, files: readonly FileChange[], release: Release, message?: string): Promise<WriteResult> {
+  async writeRelease(layout: Layout, app: string, files: readonly FileChange[], release: Release, message?: string): Promise<WriteResult> {
     const cs = releaseChangeSet(layout, app, files, release);
     return this.writeChangeSet(cs, message ?? commitMessages.deploy(layout.env, app));
   }
 
-  deleteApp(layout: Layout, app: string, message: string): Promise<WriteResult> {
+  async deleteApp(layout: Layout, app: string, message: string): Promise<WriteResult> {
     return this.writeChangeSet(deleteChangeSet(layout, app), message);
   }
 
