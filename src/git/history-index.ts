@@ -21,6 +21,8 @@ export interface IndexedCommit {
   isDelete?: boolean;
   /** Changed paths at depth one and two, e.g. ["staging", "staging/web", "staging/release.json"]. */
   touched: string[];
+  /** Tree oid of each changed depth-two folder after the commit, so history reads skip the big env tree. */
+  at?: Record<string, string>;
 }
 
 const indexFile = (repo: GitRepo) => join(repo.gitdir, "gimlet", "history-v1.jsonl");
@@ -50,28 +52,21 @@ export class HistoryIndex {
   /** Indexes every commit reachable from `head` that is not indexed yet; returns how many. */
   async update(head: string | undefined): Promise<number> {
     if (!head) return 0;
-    const fresh: IndexedCommit[] = [];
+    // Phase 1: read each new commit once. Phase 2: diff it against its first parent's tree.
+    const fresh: { c: IndexedCommit; tree: string; message: string }[] = [];
+    const trees = new Map<string, string>();
     const stack = [head];
     const queued = new Set(stack);
     while (stack.length) {
       const sha = stack.pop()!;
       if (this.commits.has(sha)) continue;
       const { commit } = await git.readCommit({ fs: this.repo.fs, gitdir: this.repo.gitdir, oid: sha, cache: this.repo.cache });
-      const parentTree = commit.parent[0]
-        ? (await git.readCommit({ fs: this.repo.fs, gitdir: this.repo.gitdir, oid: commit.parent[0], cache: this.repo.cache })).commit.tree
-        : undefined;
-      const entry: IndexedCommit = {
-        sha,
-        parents: commit.parent,
-        time: commit.committer.timestamp,
-        subject: commit.message.split("\n")[0] ?? "",
-        touched: await this.diff(parentTree, commit.tree),
-      };
-      const reverts = revertedSha(commit.message);
-      if (reverts) entry.reverts = reverts;
-      if (isDeleteMessage(commit.message)) entry.isDelete = true;
-      this.commits.set(sha, entry);
-      fresh.push(entry);
+      trees.set(sha, commit.tree);
+      fresh.push({
+        c: { sha, parents: commit.parent, time: commit.committer.timestamp, subject: commit.message.split("\n")[0] ?? "", touched: [] },
+        tree: commit.tree,
+        message: commit.message,
+      });
       for (const p of commit.parent) {
         if (!this.commits.has(p) && !queued.has(p)) {
           queued.add(p);
@@ -79,11 +74,27 @@ export class HistoryIndex {
         }
       }
     }
+    for (const { c, tree, message } of fresh) {
+      const parent = c.parents[0];
+      const parentTree = parent ? (trees.get(parent) ?? (await this.treeOfCommit(parent))) : undefined;
+      const { touched, at } = await this.diff(parentTree, tree);
+      c.touched = touched;
+      if (Object.keys(at).length) c.at = at;
+      const reverts = revertedSha(message);
+      if (reverts) c.reverts = reverts;
+      if (isDeleteMessage(message)) c.isDelete = true;
+      this.commits.set(c.sha, c);
+    }
+    this.treeCache.clear();
     if (fresh.length) {
       await mkdir(join(this.repo.gitdir, "gimlet"), { recursive: true });
-      await appendFile(indexFile(this.repo), fresh.map((c) => JSON.stringify(c) + "\n").join(""));
+      await appendFile(indexFile(this.repo), fresh.map(({ c }) => JSON.stringify(c) + "\n").join(""));
     }
     return fresh.length;
+  }
+
+  private async treeOfCommit(sha: string): Promise<string> {
+    return (await git.readCommit({ fs: this.repo.fs, gitdir: this.repo.gitdir, oid: sha, cache: this.repo.cache })).commit.tree;
   }
 
   /** Commits reachable from `head`, newest first (committer time, like `git log`). */
@@ -112,29 +123,40 @@ export class HistoryIndex {
     }
   }
 
+  /** Parsed trees by oid: consecutive commits share most trees, so each is parsed about once. */
+  private readonly treeCache = new Map<string, Map<string, { oid: string; type: string }>>();
+
   private async readEntries(oid: string | undefined): Promise<Map<string, { oid: string; type: string }>> {
+    if (!oid) return new Map();
+    const hit = this.treeCache.get(oid);
+    if (hit) return hit;
     const m = new Map<string, { oid: string; type: string }>();
-    if (!oid) return m;
     const { tree } = await git.readTree({ fs: this.repo.fs, gitdir: this.repo.gitdir, oid, cache: this.repo.cache });
     for (const e of tree) m.set(e.path, { oid: e.oid, type: e.type });
+    if (this.treeCache.size >= 64) this.treeCache.delete(this.treeCache.keys().next().value!);
+    this.treeCache.set(oid, m);
     return m;
   }
 
-  /** Paths that differ between two root trees, to depth two. */
-  private async diff(before: string | undefined, after: string): Promise<string[]> {
+  /** Paths that differ between two root trees, to depth two, and the new oids of depth-two folders. */
+  private async diff(before: string | undefined, after: string): Promise<{ touched: string[]; at: Record<string, string> }> {
     const [a, b] = await Promise.all([this.readEntries(before), this.readEntries(after)]);
-    const out: string[] = [];
+    const touched: string[] = [];
+    const at: Record<string, string> = {};
     for (const name of new Set([...a.keys(), ...b.keys()])) {
       const x = a.get(name);
       const y = b.get(name);
       if (x?.oid === y?.oid) continue;
-      out.push(name);
+      touched.push(name);
       const [xa, yb] = await Promise.all([this.readEntries(x?.type === "tree" ? x.oid : undefined), this.readEntries(y?.type === "tree" ? y.oid : undefined)]);
       for (const child of new Set([...xa.keys(), ...yb.keys()])) {
-        if (xa.get(child)?.oid !== yb.get(child)?.oid) out.push(`${name}/${child}`);
+        const after = yb.get(child);
+        if (xa.get(child)?.oid === after?.oid) continue;
+        touched.push(`${name}/${child}`);
+        if (after?.type === "tree") at[`${name}/${child}`] = after.oid;
       }
     }
-    return out.sort();
+    return { touched: touched.sort(), at };
   }
 }
 

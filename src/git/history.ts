@@ -51,8 +51,8 @@ export async function releaseHistory(repo: GitRepo, index: HistoryIndex, head: s
     if (q.since !== undefined && c.time < q.since) break; // newest first: all older from here
     const app = q.app ?? touchedApps(c, q)[0];
     if (!app) continue;
-    const tree = await treeOf(repo, c.sha);
-    const text = await readText(repo, tree!, join(appDir(q, app), "release.json"));
+    const folder = appDir(q, app);
+    const text = c.at?.[folder] ? await readText(repo, c.at[folder], "release.json") : await readText(repo, (await treeOf(repo, c.sha))!, join(folder, "release.json"));
     if (!text) continue;
     let release: Release;
     try {

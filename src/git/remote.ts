@@ -7,6 +7,7 @@ import git from "isomorphic-git";
 import http from "isomorphic-git/http/web";
 import { mkdir } from "node:fs/promises";
 import { UserError } from "../core/errors.ts";
+import { leanPush } from "./push.ts";
 import { openRepo, type GitRepo, type OpenOptions } from "./repo.ts";
 
 export interface RemoteAuth {
@@ -59,8 +60,28 @@ export async function fetchBranch(repo: GitRepo, branch: string, remote?: Remote
 
 export type PushOutcome = "pushed" | "rejected";
 
+async function originUrl(repo: GitRepo): Promise<string> {
+  const url = await git.getConfig({ fs: repo.fs, gitdir: repo.gitdir, path: "remote.origin.url" });
+  if (!url) throw new UserError("the gitops repo has no remote named origin", { hint: "git remote add origin <url>" });
+  return String(url);
+}
+
 /** Pushes `branch`; a non-fast-forward rejection is an outcome, not an error. */
 export async function pushBranch(repo: GitRepo, branch: string, remote?: Remote): Promise<PushOutcome> {
+  const url = remote?.url ?? (await originUrl(repo));
+  checkUrl(url);
+  const tip = await git.resolveRef({ fs: repo.fs, gitdir: repo.gitdir, ref: `refs/heads/${branch}` });
+  const lean = await leanPush(repo, url, branch, tip, remote?.auth);
+  if (lean === "unsupported") return isoPush(repo, branch, remote);
+  if (lean === "pushed") {
+    // What a fetch would record, so the next rebase starts from the right remote head.
+    await git.writeRef({ fs: repo.fs, gitdir: repo.gitdir, ref: `refs/remotes/origin/${branch}`, value: tip, force: true });
+  }
+  return lean;
+}
+
+/** isomorphic-git's own push: for histories the lean push does not handle (merges, first push). */
+async function isoPush(repo: GitRepo, branch: string, remote?: Remote): Promise<PushOutcome> {
   try {
     const r = await git.push({
       fs: repo.fs,

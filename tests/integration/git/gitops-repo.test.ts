@@ -203,3 +203,27 @@ describe("history and rollback", () => {
     expect(await reopened.update((await run(["git", "rev-parse", "HEAD"], dir)).trim())).toBe(1);
   });
 });
+
+describe("a repo made by git fast-import", () => {
+  test("gives the same history as git log, and rolls back so git agrees", async () => {
+    const { makeSyntheticRepo } = await import("../../support/synthetic-repo.ts");
+    const bare = temp("fi-");
+    await makeSyntheticRepo(bare, { commits: 300, apps: 20 });
+    const dir = temp("fi-wc-");
+    await run(["git", "clone", "-q", bare, dir]);
+    const g = await GitopsRepo.open(openRepo(dir));
+    const ours = await g.history({ env: "staging", app: "app-0003", limit: 10 });
+    const gitLog = (await run(["git", "log", "-n", "10", "--format=%H", "--", "staging/app-0003"], dir)).trim().split("\n");
+    expect(ours.map((r) => r.gitopsRef)).toEqual(gitLog);
+    expect(ours[0]!.version?.sha).toBe((284).toString(16).padStart(40, "0"));
+
+    const target = gitLog[3]!;
+    const r = await g.rollback({ env: "staging", app: "app-0003", to: target });
+    expect(r.reverted).toEqual(gitLog.slice(0, 3));
+    expect(await run(["git", "diff", target, "HEAD", "--", "staging/app-0003"], dir)).toBe("");
+    expect(await run(["git", "status", "--porcelain"], dir)).toBe("");
+    const after = await g.history({ env: "staging", app: "app-0003", limit: 4 });
+    expect(after.map((x) => x.rolledBack)).toEqual([true, true, true, false]);
+    await run(["git", "fsck", "--strict"], dir);
+  });
+});
