@@ -1,0 +1,3 @@
+/** @module Persistence: the SQLite store (users, tokens, envs, the event queue, gitops commit statuses). */
+export { SqliteStore, hashToken, newToken, type NewEvent } from "./sqlite.ts";
+export type { ArtifactFilter, Environment, EventRecord, EventStatus, EventType, GitopsCommit, Role, User } from "./types.ts";

@@ -1,0 +1,65 @@
+/** Schema versions, applied in order inside one transaction each; never edit a shipped one. */
+export const migrations: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: "initial",
+    sql: `
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  login TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'user', 'flux', 'agent')),
+  env TEXT NOT NULL DEFAULT '',
+  created INTEGER NOT NULL
+);
+CREATE TABLE tokens (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  hash TEXT NOT NULL UNIQUE,
+  created INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE environments (
+  name TEXT PRIMARY KEY,
+  repo_url TEXT NOT NULL DEFAULT '',
+  repo_token TEXT NOT NULL DEFAULT '',
+  builtin INTEGER NOT NULL DEFAULT 0,
+  repo_per_env INTEGER NOT NULL DEFAULT 0,
+  branch TEXT NOT NULL DEFAULT 'main',
+  created INTEGER NOT NULL
+);
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  created INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  blob TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'new',
+  status_desc TEXT NOT NULL DEFAULT '',
+  repository TEXT NOT NULL DEFAULT '',
+  branch TEXT NOT NULL DEFAULT '',
+  event TEXT NOT NULL DEFAULT '',
+  source_branch TEXT NOT NULL DEFAULT '',
+  target_branch TEXT NOT NULL DEFAULT '',
+  tag TEXT NOT NULL DEFAULT '',
+  sha TEXT NOT NULL DEFAULT '',
+  artifact_id TEXT NOT NULL DEFAULT '',
+  gitops_hashes TEXT NOT NULL DEFAULT '[]',
+  results TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX events_status ON events(status, seq);
+CREATE INDEX events_artifact ON events(artifact_id);
+CREATE INDEX events_repo ON events(type, repository, created);
+CREATE TABLE gitops_commits (
+  sha TEXT PRIMARY KEY,
+  env TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT '',
+  status_desc TEXT NOT NULL DEFAULT '',
+  created INTEGER NOT NULL
+);
+CREATE TABLE key_values (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+`,
+  },
+];

@@ -1,0 +1,277 @@
+/**
+ * The store on bun:sqlite: WAL, a busy timeout, immediate write transactions, one connection per
+ * process. Every query lives here; callers see typed records.
+ */
+import { Database } from "bun:sqlite";
+import { createHash, randomBytes } from "node:crypto";
+import { ConflictError, NotFoundError } from "../core/errors.ts";
+import { migrations } from "./migrations.ts";
+import type { ArtifactFilter, Environment, EventRecord, EventStatus, EventType, GitopsCommit, Role, User } from "./types.ts";
+
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+/** 32 random bytes, url-safe; only its sha256 is stored. */
+export function newToken(): string {
+  return `glt_${randomBytes(32).toString("base64url")}`;
+}
+
+type Row = Record<string, unknown>;
+
+function toEvent(r: Row): EventRecord {
+  return {
+    seq: r.seq as number,
+    id: r.id as string,
+    created: r.created as number,
+    type: r.type as EventType,
+    blob: r.blob as string,
+    status: r.status as EventStatus,
+    statusDesc: r.status_desc as string,
+    repository: r.repository as string,
+    branch: r.branch as string,
+    event: r.event as string,
+    sourceBranch: r.source_branch as string,
+    targetBranch: r.target_branch as string,
+    tag: r.tag as string,
+    sha: r.sha as string,
+    artifactId: r.artifact_id as string,
+    gitopsHashes: JSON.parse(r.gitops_hashes as string) as string[],
+    results: JSON.parse(r.results as string) as unknown[],
+  };
+}
+
+function toEnv(r: Row): Environment {
+  return {
+    name: r.name as string,
+    repoUrl: r.repo_url as string,
+    repoToken: r.repo_token as string,
+    builtin: !!r.builtin,
+    repoPerEnv: !!r.repo_per_env,
+    branch: r.branch as string,
+    created: r.created as number,
+  };
+}
+
+export interface NewEvent {
+  id: string;
+  type: EventType;
+  blob: string;
+  repository?: string;
+  branch?: string;
+  event?: string;
+  sourceBranch?: string;
+  targetBranch?: string;
+  tag?: string;
+  sha?: string;
+  artifactId?: string;
+}
+
+export class SqliteStore {
+  readonly db: Database;
+  private readonly now: () => number;
+
+  constructor(path: string, opts: { now?: () => number } = {}) {
+    this.db = new Database(path, { strict: true, create: true });
+    this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;");
+    this.now = opts.now ?? (() => Math.floor(Date.now() / 1000));
+    this.migrate();
+  }
+
+  private migrate(): void {
+    this.db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied INTEGER NOT NULL)");
+    const done = new Set((this.db.query("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version));
+    for (const m of migrations) {
+      if (done.has(m.version)) continue;
+      this.db.transaction(() => {
+        this.db.exec(m.sql);
+        this.db.query("INSERT INTO schema_migrations (version, name, applied) VALUES (?, ?, ?)").run(m.version, m.name, this.now());
+      }).immediate();
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  // --- users and tokens
+
+  createUser(login: string, role: Role, env = ""): User {
+    try {
+      this.db.query("INSERT INTO users (login, role, env, created) VALUES (?, ?, ?, ?)").run(login, role, env, this.now());
+    } catch (e) {
+      if (String(e).includes("UNIQUE")) throw new ConflictError(`user ${JSON.stringify(login)} already exists`);
+      throw e;
+    }
+    return this.user(login)!;
+  }
+
+  user(login: string): User | undefined {
+    return (this.db.query("SELECT id, login, role, env, created FROM users WHERE login = ?").get(login) as User | null) ?? undefined;
+  }
+
+  users(): User[] {
+    return this.db.query("SELECT id, login, role, env, created FROM users ORDER BY login").all() as User[];
+  }
+
+  deleteUser(login: string): void {
+    if (this.db.query("DELETE FROM users WHERE login = ?").run(login).changes === 0) throw new NotFoundError(`no user ${JSON.stringify(login)}`);
+  }
+
+  /** Issues a new token for the user; the plain token is returned once and never stored. */
+  issueToken(login: string): string {
+    const u = this.user(login);
+    if (!u) throw new NotFoundError(`no user ${JSON.stringify(login)}`);
+    const token = newToken();
+    this.db.query("INSERT INTO tokens (user_id, hash, created) VALUES (?, ?, ?)").run(u.id, hashToken(token), this.now());
+    return token;
+  }
+
+  /** Revokes every token of the user. */
+  revokeTokens(login: string): number {
+    const u = this.user(login);
+    if (!u) throw new NotFoundError(`no user ${JSON.stringify(login)}`);
+    return this.db.query("UPDATE tokens SET revoked = 1 WHERE user_id = ? AND revoked = 0").run(u.id).changes;
+  }
+
+  /** The user a token belongs to, if it is valid. Lookup is by hash: the token itself is never compared. */
+  authenticate(token: string): User | undefined {
+    const row = this.db
+      .query("SELECT u.id, u.login, u.role, u.env, u.created FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ? AND t.revoked = 0")
+      .get(hashToken(token)) as User | null;
+    return row ?? undefined;
+  }
+
+  // --- environments
+
+  createEnv(e: Omit<Environment, "created">): Environment {
+    try {
+      this.db
+        .query("INSERT INTO environments (name, repo_url, repo_token, builtin, repo_per_env, branch, created) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .run(e.name, e.repoUrl, e.repoToken, e.builtin ? 1 : 0, e.repoPerEnv ? 1 : 0, e.branch, this.now());
+    } catch (err) {
+      if (String(err).includes("UNIQUE")) throw new ConflictError(`environment ${JSON.stringify(e.name)} already exists`);
+      throw err;
+    }
+    return this.env(e.name)!;
+  }
+
+  env(name: string): Environment | undefined {
+    const r = this.db.query("SELECT * FROM environments WHERE name = ?").get(name) as Row | null;
+    return r ? toEnv(r) : undefined;
+  }
+
+  envs(): Environment[] {
+    return (this.db.query("SELECT * FROM environments ORDER BY name").all() as Row[]).map(toEnv);
+  }
+
+  // --- events (the durable queue)
+
+  insertEvent(e: NewEvent): EventRecord {
+    this.db
+      .query(
+        `INSERT INTO events (id, created, type, blob, repository, branch, event, source_branch, target_branch, tag, sha, artifact_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(e.id, this.now(), e.type, e.blob, e.repository ?? "", e.branch ?? "", e.event ?? "", e.sourceBranch ?? "", e.targetBranch ?? "", e.tag ?? "", e.sha ?? "", e.artifactId ?? "");
+    return this.event(e.id)!;
+  }
+
+  event(id: string): EventRecord | undefined {
+    const r = this.db.query("SELECT * FROM events WHERE id = ?").get(id) as Row | null;
+    return r ? toEvent(r) : undefined;
+  }
+
+  artifactEvent(artifactId: string): EventRecord | undefined {
+    const r = this.db.query("SELECT * FROM events WHERE type = 'artifact' AND artifact_id = ?").get(artifactId) as Row | null;
+    return r ? toEvent(r) : undefined;
+  }
+
+  /**
+   * Claims the oldest unfinished event. Events left `processing` by a crash are claimed again:
+   * the worker's idempotency check (event id in release.json) keeps them from running twice.
+   */
+  claimNext(): EventRecord | undefined {
+    return this.db.transaction(() => {
+      const r = this.db.query("SELECT * FROM events WHERE status IN ('new', 'processing') ORDER BY seq LIMIT 1").get() as Row | null;
+      if (!r) return undefined;
+      this.db.query("UPDATE events SET status = 'processing' WHERE seq = ?").run(r.seq as number);
+      return toEvent({ ...r, status: "processing" });
+    }).immediate();
+  }
+
+  finishEvent(id: string, status: Extract<EventStatus, "processed" | "error">, desc: string, gitopsHashes: string[], results: unknown[]): void {
+    this.db
+      .query("UPDATE events SET status = ?, status_desc = ?, gitops_hashes = ?, results = ? WHERE id = ?")
+      .run(status, desc, JSON.stringify(gitopsHashes), JSON.stringify(results), id);
+  }
+
+  /** Records progress while an event runs, so a crash keeps what was done. */
+  recordProgress(id: string, gitopsHashes: string[], results: unknown[]): void {
+    this.db.query("UPDATE events SET gitops_hashes = ?, results = ? WHERE id = ?").run(JSON.stringify(gitopsHashes), JSON.stringify(results), id);
+  }
+
+  queueDepth(): number {
+    return (this.db.query("SELECT count(*) AS n FROM events WHERE status IN ('new', 'processing')").get() as { n: number }).n;
+  }
+
+  eventCounts(): { type: string; status: string; n: number }[] {
+    return this.db.query("SELECT type, status, count(*) AS n FROM events GROUP BY type, status ORDER BY type, status").all() as { type: string; status: string; n: number }[];
+  }
+
+  artifacts(f: ArtifactFilter): EventRecord[] {
+    const where = ["type = 'artifact'"];
+    const args: (string | number)[] = [];
+    const eq = (col: string, v: string | undefined) => {
+      if (v) {
+        where.push(`${col} = ?`);
+        args.push(v);
+      }
+    };
+    eq("repository", f.repository);
+    eq("branch", f.branch);
+    eq("event", f.event);
+    eq("source_branch", f.sourceBranch);
+    if (f.sha?.length) {
+      where.push(`sha IN (${f.sha.map(() => "?").join(",")})`);
+      args.push(...f.sha);
+    }
+    if (f.since !== undefined) {
+      where.push("created >= ?");
+      args.push(f.since);
+    }
+    if (f.until !== undefined) {
+      where.push("created <= ?");
+      args.push(f.until);
+    }
+    const limit = f.limit || (f.offset ? -1 : 10);
+    const sql = `SELECT * FROM events WHERE ${where.join(" AND ")} ORDER BY created DESC, seq DESC LIMIT ? OFFSET ?`;
+    return (this.db.query(sql).all(...args, limit, f.offset ?? 0) as Row[]).map(toEvent);
+  }
+
+  // --- gitops commit statuses (from Flux events)
+
+  upsertGitopsCommit(c: Omit<GitopsCommit, "created">): void {
+    this.db
+      .query(
+        `INSERT INTO gitops_commits (sha, env, status, status_desc, created) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(sha) DO UPDATE SET status = excluded.status, status_desc = excluded.status_desc, env = CASE WHEN excluded.env = '' THEN env ELSE excluded.env END`,
+      )
+      .run(c.sha, c.env, c.status, c.statusDesc, this.now());
+  }
+
+  gitopsCommit(sha: string): GitopsCommit | undefined {
+    const r = this.db.query("SELECT sha, env, status, status_desc AS statusDesc, created FROM gitops_commits WHERE sha = ?").get(sha) as GitopsCommit | null;
+    return r ?? undefined;
+  }
+
+  // --- key/values
+
+  getValue(key: string): string | undefined {
+    return (this.db.query("SELECT value FROM key_values WHERE key = ?").get(key) as { value: string } | null)?.value;
+  }
+
+  setValue(key: string, value: string): void {
+    this.db.query("INSERT INTO key_values (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(key, value);
+  }
+}

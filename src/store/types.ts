@@ -1,0 +1,66 @@
+/** What the store holds, as plain records. */
+
+export type Role = "admin" | "user" | "flux" | "agent";
+export type EventType = "artifact" | "release" | "rollback" | "delete" | "branchDeleted";
+export type EventStatus = "new" | "processing" | "processed" | "error";
+
+export interface User {
+  id: number;
+  login: string;
+  role: Role;
+  /** For agent (and optionally flux) users: the env they may act on; "" = all. */
+  env: string;
+  created: number;
+}
+
+export interface Environment {
+  name: string;
+  repoUrl: string;
+  repoToken: string;
+  builtin: boolean;
+  repoPerEnv: boolean;
+  branch: string;
+  created: number;
+}
+
+export interface EventRecord {
+  seq: number;
+  id: string;
+  created: number;
+  type: EventType;
+  /** The request or artifact, JSON. */
+  blob: string;
+  status: EventStatus;
+  statusDesc: string;
+  repository: string;
+  branch: string;
+  event: string;
+  sourceBranch: string;
+  targetBranch: string;
+  tag: string;
+  sha: string;
+  artifactId: string;
+  gitopsHashes: string[];
+  results: unknown[];
+}
+
+export interface GitopsCommit {
+  sha: string;
+  env: string;
+  status: string;
+  statusDesc: string;
+  created: number;
+}
+
+export interface ArtifactFilter {
+  repository?: string;
+  branch?: string;
+  event?: string;
+  sourceBranch?: string;
+  sha?: string[];
+  limit?: number;
+  offset?: number;
+  /** Unix seconds. */
+  since?: number;
+  until?: number;
+}
