@@ -1,7 +1,7 @@
 /** text/template's predefined functions, with Go's type rules and error messages. */
 import type { Func, LazyFunc } from "./exec.ts";
 import { sprint, sprintf, sprintln } from "./printf.ts";
-import { isMap, NoValue, truth, typeName } from "./value.ts";
+import { formatValue, isMap, NoValue, truth, typeName } from "./value.ts";
 
 type Kind = "bool" | "int" | "float" | "string" | "other" | "nil";
 function kind(v: unknown): Kind {
@@ -20,17 +20,17 @@ function eqPair(a: unknown, b: unknown): boolean {
     throw new Error("incompatible types for comparison");
   }
   if (ka === "other" || kb === "other") {
-    if (ka !== kb) throw new Error("incompatible types for comparison");
-    throw new Error(`non-comparable type ${typeName(a)}: ${typeName(a)}`);
+    if (ka !== kb) throw new Error(`incompatible types for comparison: ${typeName(a)} and ${typeName(b)}`);
+    throw new Error(`non-comparable type ${formatValue(a)}: ${typeName(a)}`);
   }
-  if (ka !== kb) throw new Error("incompatible types for comparison");
+  if (ka !== kb) throw new Error(`incompatible types for comparison: ${typeName(a)} and ${typeName(b)}`);
   return a === b;
 }
 
 function order(a: unknown, b: unknown): number {
   const [ka, kb] = [kind(a), kind(b)];
   if (ka === "bool" || ka === "other" || ka === "nil") throw new Error("invalid type for comparison");
-  if (ka !== kb) throw new Error("incompatible types for comparison");
+  if (ka !== kb) throw new Error(`incompatible types for comparison: ${typeName(a)} and ${typeName(b)}`);
   return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
 }
 
@@ -56,16 +56,13 @@ function index(item: unknown, ...keys: unknown[]): unknown {
   return cur;
 }
 
+/** Sprig replaces the builtin slice: lists only, with reflect's bounds message. */
 function slice(item: unknown, ...idx: unknown[]): unknown {
-  if (typeof item !== "string" && !Array.isArray(item)) throw new Error(`can't slice item of type ${typeName(item)}`);
-  if (idx.length > 3) throw new Error(`too many slice indexes: ${idx.length}`);
-  if (typeof item === "string" && idx.length === 3) throw new Error("cannot 3-index slice a string");
-  const len = typeof item === "string" ? new TextEncoder().encode(item).length : item.length;
-  const ix = idx.map(toIndex);
+  if (!Array.isArray(item)) throw new Error(`list should be type of slice or array but ${typeName(item)}`);
+  const ix = idx.map((i) => Number(typeof i === "bigint" ? i : 0));
   const lo = ix[0] ?? 0;
-  const hi = ix[1] ?? len;
-  if (lo < 0 || hi < lo || hi > len) throw new Error(`index out of range: ${hi > len ? hi : lo}`);
-  if (typeof item === "string") return new TextDecoder().decode(new TextEncoder().encode(item).slice(lo, hi));
+  const hi = ix[1] ?? item.length;
+  if (lo < 0 || hi < lo || hi > item.length) throw new Error("reflect.Value.Slice: slice index out of bounds");
   return item.slice(lo, hi);
 }
 

@@ -52,14 +52,32 @@ export function empty(v: unknown): boolean {
   return false;
 }
 
+/**
+ * A typed parameter got a value of another type. Go checks this before the call, so the message
+ * depends on whether the argument was a literal ("expected string; found 42") or a value.
+ */
+export class ArgTypeError extends Error {
+  constructor(
+    readonly expected: string,
+    readonly value: unknown,
+  ) {
+    super(`wrong type for value; expected ${expected}; got ${typeName(value)}`);
+  }
+}
+
 export function needString(v: unknown): string {
-  if (typeof v !== "string") throw new Error(`wrong type for value; expected string; got ${typeName(v)}`);
+  if (typeof v !== "string") throw new ArgTypeError("string", v);
   return v;
 }
 
 export function needInt(v: unknown): number {
-  if (typeof v !== "bigint") throw new Error(`wrong type for value; expected int; got ${typeName(v)}`);
+  if (typeof v !== "bigint") throw new ArgTypeError("int", v);
   return Number(v);
+}
+
+export function needBool(v: unknown): boolean {
+  if (typeof v !== "boolean") throw new ArgTypeError("bool", v);
+  return v;
 }
 
 /** Sprig's strslice: a list's elements as strings, nils dropped. */

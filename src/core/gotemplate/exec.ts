@@ -1,6 +1,7 @@
 /** Executes a parsed template with Go's semantics (missingkey, truth, scoping, range order). */
 import type { Arg, Command, Node, Pipeline } from "./ast.ts";
-import { isMap, NoValue, printAction, truth, typeName } from "./value.ts";
+import { ArgTypeError } from "./convert.ts";
+import { formatValue, isMap, NoValue, printAction, truth, typeName } from "./value.ts";
 
 export type Func = (...args: unknown[]) => unknown;
 /** A function that receives its arguments unevaluated (and, or). */
@@ -67,7 +68,7 @@ export class Exec {
         return this.range(n, dot, scope);
       case "template": {
         const body = this.o.defines.get(n.name);
-        if (!body) throw new ExecError(`no such template "${n.name}"`, n.pos);
+        if (!body) throw new ExecError(`template "${n.name}" not defined`, n.pos);
         if (++this.depth > (this.o.maxDepth ?? 1000)) throw new ExecError(`exceeded maximum template depth (${this.o.maxDepth ?? 1000})`, n.pos);
         const newDot = n.pipe ? this.pipeline(n.pipe, dot, scope) : null;
         this.list(body, newDot, { vars: [{ name: "$", value: newDot }] });
@@ -116,7 +117,7 @@ export class Exec {
           each(i, i);
         }
       } else if (v !== null && v !== undefined && v !== NoValue) {
-        throw new ExecError(`range can't iterate over ${typeof v === "string" ? v : typeName(v)}`, n.pos);
+        throw new ExecError(`range can't iterate over ${formatValue(v)}`, n.pos);
       }
     } catch (e) {
       if (!(e instanceof Break)) throw e;
@@ -153,7 +154,7 @@ export class Exec {
       case "dot": {
         if (rest.length || hasFinal) {
           const name = first!.t === "field" ? first!.names.at(-1) : undefined;
-          throw new ExecError(name ? `can't give argument to non-function .${name}` : `can't give argument to non-function ${describeArg(first!)}`, first!.pos);
+          throw new ExecError(name ? `${name} is not a method but has arguments` : `can't give argument to non-function ${describeArg(first!)}`, first!.pos);
         }
         return this.arg(first!, dot, scope);
       }
@@ -170,11 +171,22 @@ export class Exec {
     if (!fn) throw new ExecError(`function "${name}" not defined`, pos);
     const thunks = args.map((a) => () => this.arg(a, dot, scope));
     if (hasFinal) thunks.push(() => final);
+    const want = arity[name];
+    const got = thunks.length;
+    if (want && (got < want[0] || (want[1] !== undefined && got > want[1]))) {
+      const exact = want[1] === want[0];
+      throw new ExecError(`wrong number of args for ${name}: want ${exact ? "" : want[1] === undefined ? "at least " : "at most "}${exact || want[1] === undefined ? want[0] : want[1]} got ${got}`, pos);
+    }
     try {
       if (typeof fn === "object" && fn.lazy) return fn.call(thunks);
       return (fn as Func)(...thunks.map((t) => t()));
     } catch (e) {
       if (e instanceof ExecError || e instanceof Break || e instanceof Continue) throw e;
+      if (e instanceof ArgTypeError) {
+        const lit = args.find((a) => (a.t === "number" || a.t === "string" || a.t === "bool") && a.value === e.value);
+        if (lit) throw new ExecError(`expected ${e.expected === "int" ? "integer" : e.expected}; found ${describeArg(lit)}`, lit.pos);
+        throw new ExecError(e.message, pos);
+      }
       throw new ExecError(`error calling ${name}: ${(e as Error).message}`, pos);
     }
   }
@@ -205,6 +217,8 @@ export class Exec {
 
   private fields(v: unknown, names: string[], pos: number, fromDot: boolean): unknown {
     let cur = v;
+    // A value read out of a map is an interface {} to Go, whatever it holds.
+    let viaMap = fromDot;
     for (const name of names) {
       if (cur === NoValue || cur === null || cur === undefined) {
         if (fromDot || names.length) throw new ExecError(`nil pointer evaluating interface {}.${name}`, pos);
@@ -213,6 +227,7 @@ export class Exec {
         if (Object.prototype.hasOwnProperty.call(cur, name)) {
           cur = cur[name];
           if (cur === undefined) cur = null;
+          viaMap = true;
           continue;
         }
         if (this.o.missingKey === "error") throw new ExecError(`map has no entry for key "${name}"`, pos);
@@ -224,7 +239,7 @@ export class Exec {
         cur = typeof f === "function" ? (f as () => unknown).call(cur) : f;
         continue;
       }
-      throw new ExecError(`can't evaluate field ${name} in type ${typeName(cur)}`, pos);
+      throw new ExecError(`can't evaluate field ${name} in type ${viaMap && cur !== v ? "interface {}" : typeName(cur)}`, pos);
     }
     return cur;
   }
@@ -244,3 +259,20 @@ function describeArg(a: Arg): string {
       return a.t;
   }
 }
+
+/** Parameter counts of the predefined functions, checked before the call as Go does. */
+const arity: Record<string, [number, number?]> = {
+  len: [1, 1],
+  not: [1, 1],
+  index: [1],
+  slice: [1],
+  printf: [1],
+  eq: [1],
+  ne: [2, 2],
+  lt: [2, 2],
+  le: [2, 2],
+  gt: [2, 2],
+  ge: [2, 2],
+  and: [1],
+  or: [1],
+};

@@ -67,8 +67,8 @@ export function lex(src: string): Tok[] {
 function lexAction(src: string, start: number, openPos: number, toks: Tok[]): number {
   let i = start;
   // Comments: {{/* ... */}} with optional trims around.
-  let j = i;
-  while (isSpace(src[j] ?? "")) j++;
+  // Go only reads a comment right after the delimiter (or after its "- " trim marker).
+  const j = i;
   if (src.startsWith("/*", j)) {
     const end = src.indexOf("*/", j + 2);
     if (end < 0) throw new LexError("unclosed comment", openPos);
@@ -173,7 +173,7 @@ function lexAction(src: string, start: number, openPos: number, toks: Tok[]): nu
       toks.push({ kind: "ident", value: src.slice(i, k), pos });
       i = k;
     } else {
-      throw new LexError(`unrecognized character in action: ${JSON.stringify(c)}`, i);
+      throw new LexError(`unexpected ${JSON.stringify(c)} in command`, i);
     }
   }
 }

@@ -163,9 +163,12 @@ class Parser {
         decl.push(start.value);
         assign = a.kind === "assign";
         this.i += 2;
-      } else if (a.kind === "comma" && rangeDecl && this.peek(2).kind === "var" && this.peek(3).kind === "declare") {
-        decl.push(start.value, this.peek(2).value);
-        this.i += 4;
+      } else if (a.kind === "comma" && this.peek(2).kind === "var") {
+        if (!rangeDecl) throw new ParseError("too many declarations in command", start.pos);
+        if (this.peek(3).kind === "declare") {
+          decl.push(start.value, this.peek(2).value);
+          this.i += 4;
+        }
       }
     }
     if (assign) {
@@ -222,9 +225,12 @@ class Parser {
       case "char":
         arg = { t: "number", pos: t.pos, value: BigInt(unquote(`"${t.value.slice(1, -1).replace(/"/g, '\\"')}"`, t.pos).codePointAt(0) ?? 0), text: t.value };
         break;
-      case "number":
+      case "number": {
+        const n = this.peek();
+        if (n.kind === "number" && n.pos === t.pos + t.value.length) throw new ParseError(`unexpected "${n.value}" in operand`, n.pos);
         arg = { t: "number", pos: t.pos, value: parseNumber(t.value, t.pos), text: t.value };
         break;
+      }
       case "ident":
         if (t.value === "true" || t.value === "false") arg = { t: "bool", pos: t.pos, value: t.value === "true" };
         else if (t.value === "nil") arg = { t: "nil", pos: t.pos };

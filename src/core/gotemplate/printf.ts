@@ -77,7 +77,7 @@ function fmtInt(v: bigint, verb: string, sp: Spec): string {
 function fmtFloat(f: number, verb: string, sp: Spec): string {
   let s: string;
   if (!Number.isFinite(f)) s = Number.isNaN(f) ? "NaN" : f > 0 ? (sp.plus ? "+Inf" : "+Inf") : "-Inf";
-  else if (verb === "f" || verb === "F") s = f.toFixed(sp.prec ?? 6);
+  else if (verb === "f" || verb === "F") s = toFixedGo(f, sp.prec ?? 6);
   else if (verb === "e" || verb === "E") {
     const [m, e] = f.toExponential(sp.prec ?? 6).split("e") as [string, string];
     s = `${m}e${e.startsWith("-") ? "-" : "+"}${e.replace(/^[+-]/, "").padStart(2, "0")}`;
@@ -98,7 +98,23 @@ function hexString(s: string, upper: boolean, sp: Spec): string {
   return out;
 }
 
+/** toFixed with Go's rounding: an exact tie rounds to even (2.25 → "2.2"), not up. */
+function toFixedGo(f: number, prec: number): string {
+  const s = f.toFixed(prec);
+  if (prec > 80) return s;
+  const exact = f.toFixed(Math.min(100, prec + 60));
+  const tail = exact.slice(exact.indexOf(".") + 1 + prec);
+  if (!/^50*$/.test(tail)) return s;
+  const down = (Math.sign(f) * (Math.trunc(Math.abs(f) * 10 ** prec) / 10 ** prec)).toFixed(prec);
+  const lastDigit = Number(down.replace(/\D/g, "").slice(-1));
+  return lastDigit % 2 === 0 ? down : s;
+}
+
 function formatOne(verb: string, v: unknown, sp: Spec): string {
+  // fmt applies a verb to each element of a slice.
+  if (Array.isArray(v) && verb !== "v" && verb !== "T" && !(verb === "s" && v.every((x) => typeof x === "string"))) {
+    return `[${v.map((x) => formatOne(verb, x, sp)).join(" ")}]`;
+  }
   switch (verb) {
     case "v":
       if (sp.plus && isMap(v)) return padTo(formatValue(v), sp);

@@ -1,7 +1,7 @@
 /** Sprig's lists, dicts, defaults and encodings (plus Helm's toYaml/fromYaml/required). */
-import { parse as parseYaml, stringify } from "yaml";
+import { Document, isScalar, parse as parseYaml, visit } from "yaml";
 import type { Func } from "./exec.ts";
-import { empty, list, needString, strslice, strval } from "./convert.ts";
+import { empty, list, needBool, needString, strslice, strval } from "./convert.ts";
 import { sha256Hex } from "./sha256.ts";
 import { formatTime, isMap, NoValue, typeName } from "./value.ts";
 
@@ -42,8 +42,23 @@ function plain(v: unknown): unknown {
   return v;
 }
 
+/** Strings that YAML 1.1 (go-yaml v2) would read as something else: go-yaml double-quotes them. */
+const yaml11Word = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~|)$/;
+const yaml11Number = /^[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|(?:[0-9][0-9_]*)?\.?[0-9_]*(?:[eE][-+]?[0-9]+)?|\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const yaml11Special = (s: string) => yaml11Word.test(s) || (yaml11Number.test(s) && /[0-9]|inf|nan/i.test(s));
+
+/** Helm's toYaml: sigs.k8s.io/yaml (go-yaml v2) output, sorted keys, without the final newline. */
 function toYaml(v: unknown): string {
-  const out = stringify(plain(v), { indentSeq: false, lineWidth: 0, minContentWidth: 0, sortMapEntries: true, aliasDuplicateObjects: false });
+  const doc = new Document(plain(v), { aliasDuplicateObjects: false });
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value !== "string") return;
+      const s = node.value;
+      if (yaml11Special(s)) node.type = "QUOTE_DOUBLE";
+      else if (s.includes("\n")) node.type = "BLOCK_LITERAL";
+    },
+  });
+  const out = doc.toString({ indentSeq: false, lineWidth: 0, minContentWidth: 0, singleQuote: true });
   return out.replace(/\n$/, "");
 }
 
@@ -76,10 +91,7 @@ export const dataFuncs: Record<string, Func> = {
   default: (d, ...given) => (given.length === 0 || empty(given[0]) ? d : given[0]),
   empty: (v) => empty(v),
   coalesce: (...vs) => vs.find((v) => !empty(v)) ?? null,
-  ternary: (vt, vf, cond) => {
-    if (typeof cond !== "boolean") throw new Error(`wrong type for value; expected bool; got ${typeName(cond)}`);
-    return cond ? vt : vf;
-  },
+  ternary: (vt, vf, cond) => (needBool(cond) ? vt : vf),
   required: (msg, v) => {
     if (v === null || v === undefined || v === NoValue || v === "") throw new Error(needString(msg));
     return v;
@@ -138,7 +150,8 @@ export const dataFuncs: Record<string, Func> = {
   toYaml,
   fromYaml: (s) => {
     try {
-      const v = parseYaml(needString(s)) as unknown;
+      // sigs.k8s.io/yaml reads YAML 1.1: y/n/yes/no/on/off are booleans.
+      const v = parseYaml(needString(s), { version: "1.1" }) as unknown;
       return v ?? {};
     } catch (e) {
       return { Error: (e as Error).message.split("\n")[0] };

@@ -123,7 +123,14 @@ function parseGoDate(layout: string, value: string): Date {
 
 export function miscFuncs(now: () => Date): Record<string, Func> {
   return {
-    regexMatch: (re, s) => goRegExp(needString(re)).test(needString(s)),
+    // sprig's regexMatch drops the compile error and answers false.
+    regexMatch: (re, s) => {
+      try {
+        return goRegExp(needString(re)).test(needString(s));
+      } catch {
+        return false;
+      }
+    },
     regexFind: (re, s) => goRegExp(needString(re)).exec(needString(s))?.[0] ?? "",
     regexFindAll: (re, s, n) => {
       const all = [...needString(s).matchAll(goRegExp(needString(re), true))].map((m) => m[0]);

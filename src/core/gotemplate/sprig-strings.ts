@@ -69,7 +69,11 @@ export const stringFuncs: Record<string, Func> = {
     if (width < 4 || str.length <= width) return str;
     return str.slice(0, width - 3) + "...";
   },
-  replace: (o, n, s) => needString(s).split(needString(o)).join(needString(n)),
+  replace: (o, n, s) => {
+    const [old, rep, str] = [needString(o), needString(n), needString(s)];
+    // Go inserts the replacement at every rune boundary when old is empty.
+    return old === "" ? rep + [...str].join(rep) + rep : str.split(old).join(rep);
+  },
   contains: (sub, s) => needString(s).includes(needString(sub)),
   hasPrefix: (p, s) => needString(s).startsWith(needString(p)),
   hasSuffix: (p, s) => needString(s).endsWith(needString(p)),
