@@ -2,7 +2,7 @@
  * From manifest text to typed manifests: template the text (cleanup excluded, as the original
  * does), parse every document, check its shape. Positions in errors point at the source file.
  */
-import { isMap, isScalar, type Document, type LineCounter, type Node } from "yaml";
+import { isMap, isScalar, visit, type Document, type LineCounter, type Node } from "yaml";
 import { UserError, ValidationError, type SourcePos } from "../errors.ts";
 import { renderTemplate, TemplateError, sanitizeDNSName } from "../gotemplate/index.ts";
 import { docToJs, parseYamlDocs } from "../yaml.ts";
@@ -33,24 +33,15 @@ const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export function loadManifests(text: string, opts: LoadOptions = {}): LoadedManifest[] {
   const file = opts.file ?? "<stdin>";
   const vars = opts.vars ?? {};
-  const source = parseYamlDocs(text, file);
-  const cleanups: (unknown | undefined)[] = [];
-  const blanked = blankCleanup(text, source.docs, cleanups);
-
-  let templated: string;
-  try {
-    templated = renderTemplate(blanked, vars, { name: file, missingKey: opts.missingKey === "zero" ? "zero" : "error", now: opts.now });
-  } catch (e) {
-    if (e instanceof TemplateError) throw e;
-    throw new UserError(`template failed: ${(e as Error).message}`, { pos: { file }, cause: e });
-  }
-
-  const { docs, lines } = parseYamlDocs(templated, file);
+  const { docs, lines } = parseYamlDocs(text, file);
   const out: LoadedManifest[] = [];
   const problems: UserError[] = [];
   docs.forEach((doc, index) => {
-    if (doc.contents === null) return; // an empty document between `---` lines
+    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return; // an empty document between `---` lines
     const at = posFinder(doc, lines, file);
+    const cleanupNode = isMap(doc.contents) ? (doc.contents.items.find((p) => isScalar(p.key) && p.key.value === "cleanup")?.value as Node | undefined) : undefined;
+    const cleanupRaw = cleanupNode ? cleanupNode.toJS(doc, { maxAliasCount: 10 }) : undefined;
+    templateScalars(doc, cleanupNode, vars, file, lines, opts);
     for (const p of checkShape(doc.contents as Node, manifestShape)) {
       problems.push(new UserError(p.message, { pos: offsetPos(lines, file, p.offset), path: p.path, hint: p.hint }));
     }
@@ -69,8 +60,7 @@ export function loadManifests(text: string, opts: LoadOptions = {}): LoadedManif
         );
       }
     }
-    const cleanup = cleanups[index];
-    if (cleanup !== undefined && cleanup !== null) manifest.cleanup = resolveCleanup(cleanup, vars, file, opts.now);
+    if (cleanupRaw !== undefined && cleanupRaw !== null) manifest.cleanup = resolveCleanup(cleanupRaw, vars, file, opts.now);
     out.push({ manifest, file, index, posOf: at });
   });
   if (problems.length === 1) throw problems[0]!;
@@ -80,28 +70,34 @@ export function loadManifests(text: string, opts: LoadOptions = {}): LoadedManif
 }
 
 /**
- * The cleanup policy is templated on its own, later, with only BRANCH known; blank it out of the
- * text (spaces, newlines kept) so the main pass neither sees it nor shifts any position.
+ * Resolves Go templates the way the original does: in string values (the original templated the
+ * YAML it re-marshalled, where every templated value is a quoted string), cleanup excluded — it is
+ * resolved later with only BRANCH. Working on parsed scalars keeps YAML escapes right
+ * (`"{{ printf \"x-%s\" .BRANCH }}"`) and every error at its place in the file.
  */
-function blankCleanup(text: string, docs: Document.Parsed[], cleanups: unknown[]): string {
-  let out = text;
-  for (const doc of docs) {
-    const contents = doc.contents;
-    if (!isMap(contents)) {
-      cleanups.push(undefined);
-      continue;
-    }
-    const pair = contents.items.find((p) => isScalar(p.key) && p.key.value === "cleanup");
-    if (!pair) {
-      cleanups.push(undefined);
-      continue;
-    }
-    cleanups.push((pair.value as Node | null)?.toJS(doc, { maxAliasCount: 10 }) ?? null);
-    const start = (pair.key as Node).range![0];
-    const end = (pair.value as Node | null)?.range?.[1] ?? (pair.key as Node).range![1];
-    out = out.slice(0, start) + out.slice(start, end).replace(/[^\n]/g, " ") + out.slice(end);
-  }
-  return out;
+function templateScalars(doc: Document.Parsed, skip: Node | undefined, vars: Vars, file: string, lines: LineCounter, opts: LoadOptions): void {
+  visit(doc, {
+    Pair(_, pair) {
+      if (skip && pair.value === skip) return visit.SKIP;
+      return undefined;
+    },
+    Scalar(_, node) {
+      if (typeof node.value !== "string" || !node.value.includes("{{")) return;
+      try {
+        node.value = renderTemplate(node.value, vars, { name: file, missingKey: opts.missingKey === "zero" ? "zero" : "error", now: opts.now });
+      } catch (e) {
+        if (!(e instanceof TemplateError)) throw e;
+        // Positions inside the value → positions in the file (exact for plain and quoted one-liners).
+        const start = lines.linePos(node.range![0]);
+        const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE" ? 1 : 0;
+        const block = node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED" ? 1 : 0;
+        const p = e.pos ?? {};
+        const line = start.line + block + ((p.line ?? 1) - 1);
+        const column = p.line === 1 && !block ? start.col + quoted + (p.column ?? 1) - 1 : (p.column ?? 1);
+        throw new TemplateError(e.message, { pos: { file, line, column }, cause: e });
+      }
+    },
+  });
 }
 
 function resolveCleanup(raw: unknown, vars: Vars, file: string, now?: () => Date): CleanupPolicy {
