@@ -98,7 +98,7 @@ export async function leanPush(repo: GitRepo, url: string, branch: string, tip: 
   const res = await fetch(`${url.replace(/\/$/, "")}/git-receive-pack`, {
     method: "POST",
     headers: headers(auth, { "Content-Type": "application/x-git-receive-pack-request", Accept: "application/x-git-receive-pack-result" }),
-    body,
+    body: body as unknown as BodyInit,
   });
   if (res.status === 401 || res.status === 403) throw new UserError(`push to the gitops remote was refused (HTTP ${res.status})`, { hint: "check the token's write access" });
   if (!res.ok) throw new UserError(`push failed: HTTP ${res.status} from ${url}`);

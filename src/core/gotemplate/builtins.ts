@@ -105,7 +105,7 @@ const joined = (args: unknown[]) => (args.length === 1 && typeof args[0] === "st
 export const builtins: Record<string, Func | LazyFunc> = {
   and: {
     lazy: true,
-    call(args) {
+    call(args: (() => unknown)[]) {
       let v: unknown;
       for (const a of args) {
         v = a();
@@ -116,7 +116,7 @@ export const builtins: Record<string, Func | LazyFunc> = {
   },
   or: {
     lazy: true,
-    call(args) {
+    call(args: (() => unknown)[]) {
       let v: unknown;
       for (const a of args) {
         v = a();

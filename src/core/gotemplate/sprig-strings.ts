@@ -116,7 +116,7 @@ export const stringFuncs: Record<string, Func> = {
       .split(/[_\s-]+/)
       .map((w) => (w ? w[0]!.toUpperCase() + w.slice(1) : ""))
       .join(""),
-  toString: (v) => strval(v),
+  toString: (v: unknown) => strval(v),
   b64enc: (s) => btoa(String.fromCharCode(...bytes(needString(s)))),
   b64dec: (s) => {
     try {

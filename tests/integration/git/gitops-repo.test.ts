@@ -172,7 +172,7 @@ describe("history and rollback", () => {
       await g.writeRelease({ env: "e" }, "api", files(v), release("api", v, "e"));
     }
     const rb = await g.rollback({ env: "e", app: "web", to: refs[0]! });
-    expect(rb.reverted).toEqual([refs[2], refs[1]]);
+    expect(rb.reverted).toEqual([refs[2]!, refs[1]!]);
     expect(await run(["git", "show", "HEAD:e/web/deployment.yaml"], dir)).toContain("version: 1");
     expect(await run(["git", "log", "-1", "--format=%B"], dir)).toBe(`Revert "[Gimlet] e/web automated deploy"\n\nThis reverts commit ${refs[1]}.\n\n`);
     await g.deleteApp({ env: "e" }, "api", commitMessages.cliDelete("e", "api", ""));

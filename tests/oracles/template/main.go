@@ -1,13 +1,12 @@
-// Oracle for gimlet's template engine: runs every case of cases.json through Go's text/template
-// with missingkey=error and Sprig v3, and prints the expected outputs (or errors) as JSON.
-//
-//	TZ=UTC go run . < cases.json > expected.json
+// Command oracle runs every case in cases.json (stdin) through Go's text/template with
+// sprig v3 and the few Helm/gimlet extras gimlet exposes, and writes expected.json (stdout).
+// The TypeScript engine in src/core/template is tested against its output.
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"regexp"
 	"strings"
@@ -19,9 +18,9 @@ import (
 )
 
 type testCase struct {
-	Name     string                 `json:"name"`
-	Template string                 `json:"template"`
-	Data     map[string]interface{} `json:"data"`
+	Name     string          `json:"name"`
+	Template string          `json:"template"`
+	Data     json.RawMessage `json:"data"`
 }
 
 type result struct {
@@ -30,8 +29,13 @@ type result struct {
 	Error  *string `json:"error,omitempty"`
 }
 
+// fixedNow keeps `now` deterministic; the TS side passes the same instant.
+var fixedNow = time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+
 var nonDNS = regexp.MustCompile(`[^0-9a-z]+`)
 
+// sanitizeDNSName is gimlet's own helper: lowercase, runs of other characters become "-",
+// at most 63 characters, no leading or trailing "-".
 func sanitizeDNSName(s string) string {
 	s = strings.ToLower(s)
 	s = nonDNS.ReplaceAllString(s, "-")
@@ -41,8 +45,8 @@ func sanitizeDNSName(s string) string {
 	return strings.Trim(s, "-")
 }
 
-// The functions Helm adds on top of Sprig, which gimlet's stack templates use too.
-func toYAML(v interface{}) string {
+// toYaml, fromYaml and required behave as Helm's, which gimlet manifests also use.
+func toYaml(v interface{}) string {
 	data, err := yaml.Marshal(v)
 	if err != nil {
 		return ""
@@ -50,7 +54,7 @@ func toYAML(v interface{}) string {
 	return strings.TrimSuffix(string(data), "\n")
 }
 
-func fromYAML(str string) map[string]interface{} {
+func fromYaml(str string) map[string]interface{} {
 	m := map[string]interface{}{}
 	if err := yaml.Unmarshal([]byte(str), &m); err != nil {
 		m["Error"] = err.Error()
@@ -61,77 +65,75 @@ func fromYAML(str string) map[string]interface{} {
 func required(warn string, val interface{}) (interface{}, error) {
 	if val == nil {
 		return val, errors.New(warn)
-	} else if _, ok := val.(string); ok && val == "" {
+	} else if s, ok := val.(string); ok && s == "" {
 		return val, errors.New(warn)
 	}
 	return val, nil
 }
 
-func run(c testCase) result {
-	fixed := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
-	funcs := sprig.TxtFuncMap()
-	funcs["now"] = func() time.Time { return fixed }
-	funcs["sanitizeDNSName"] = sanitizeDNSName
-	funcs["toYaml"] = toYAML
-	funcs["fromYaml"] = fromYAML
-	funcs["required"] = required
-	// Go's map order is random; the oracle sorts like gimlet does so outputs are comparable.
-	funcs["keys"] = func(dicts ...map[string]interface{}) []string {
-		k := []string{}
-		for _, d := range dicts {
-			for key := range d {
-				k = append(k, key)
-			}
-		}
-		return sortStrings(k)
-	}
-	funcs["values"] = func(d map[string]interface{}) []interface{} {
-		keys := []string{}
-		for k := range d {
-			keys = append(keys, k)
-		}
-		out := []interface{}{}
-		for _, k := range sortStrings(keys) {
-			out = append(out, d[k])
-		}
-		return out
-	}
-	t, err := template.New(c.Name).Option("missingkey=error").Funcs(funcs).Parse(c.Template)
-	if err != nil {
-		msg := err.Error()
-		return result{Name: c.Name, Error: &msg}
-	}
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, c.Data); err != nil {
-		msg := err.Error()
-		return result{Name: c.Name, Error: &msg}
-	}
-	out := buf.String()
-	return result{Name: c.Name, Output: &out}
+func funcs() template.FuncMap {
+	f := sprig.TxtFuncMap()
+	f["now"] = func() time.Time { return fixedNow }
+	f["sanitizeDNSName"] = sanitizeDNSName
+	f["toYaml"] = toYaml
+	f["fromYaml"] = fromYaml
+	f["required"] = required
+	return f
 }
 
-func sortStrings(s []string) []string {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
+func run(c testCase, fm template.FuncMap) (out string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	var data interface{}
+	if len(c.Data) > 0 {
+		if err := json.Unmarshal(c.Data, &data); err != nil {
+			return "", fmt.Errorf("bad case data: %w", err)
 		}
 	}
-	return s
+	t, err := template.New("tpl").Option("missingkey=error").Funcs(fm).Parse(c.Template)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, data); err != nil {
+		return "", err
+	}
+	return b.String(), nil
 }
 
 func main() {
 	var cases []testCase
 	if err := json.NewDecoder(os.Stdin).Decode(&cases); err != nil {
-		panic(err)
+		fmt.Fprintln(os.Stderr, "reading cases:", err)
+		os.Exit(1)
 	}
+	fm := funcs()
 	results := make([]result, 0, len(cases))
+	seen := map[string]bool{}
 	for _, c := range cases {
-		results = append(results, run(c))
+		if seen[c.Name] {
+			fmt.Fprintln(os.Stderr, "duplicate case name:", c.Name)
+			os.Exit(1)
+		}
+		seen[c.Name] = true
+		out, err := run(c, fm)
+		r := result{Name: c.Name}
+		if err != nil {
+			msg := err.Error()
+			r.Error = &msg
+		} else {
+			r.Output = &out
+		}
+		results = append(results, r)
 	}
 	enc := json.NewEncoder(os.Stdout)
-	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
 	if err := enc.Encode(results); err != nil {
-		panic(err)
+		fmt.Fprintln(os.Stderr, "writing results:", err)
+		os.Exit(1)
 	}
 }
