@@ -10,7 +10,7 @@ import { toMultiDocYaml } from "../../src/core/yaml.ts";
 
 const dir = import.meta.dir;
 const update = process.env.UPDATE_GOLDEN === "1";
-export const goldenVars = { SHA: "0123456789abcdef0123456789abcdef01234567", BRANCH: "main", REPO: "acme/web", TAG: "v1.2.3" };
+import { goldenVars } from "./vars.ts";
 const names = readdirSync(join(dir, "manifests")).filter((n) => n.endsWith(".yaml")).sort();
 
 export function renderFixture(name: string): string {

@@ -7,7 +7,6 @@ import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 const str = { type: "string" } as const;
 const bool = { type: "boolean" } as const;
 const int = { type: "integer" } as const;
-const intOrStr = { type: ["integer", "string"] } as const;
 const anyMap = { type: "object" } as const;
 const strMap = { type: "object", additionalProperties: { type: ["string", "number", "boolean"] } } as const;
 const list = (items: object) => ({ type: "array", items });
@@ -19,9 +18,10 @@ const probe = obj({
   settings: obj({ initialDelaySeconds: int, periodSeconds: int, successThreshold: int, timeoutSeconds: int, failureThreshold: int }),
 });
 
+const quantities = { type: "object", properties: { cpu: { type: ["string", "number"] }, memory: str }, required: ["cpu", "memory"] };
 const resources = {
   type: "object",
-  properties: { requests: anyMap, limits: anyMap, ignore: bool, ignoreLimits: bool },
+  properties: { requests: quantities, limits: quantities, ignore: bool, ignoreLimits: bool },
   additionalProperties: false,
 };
 
@@ -59,6 +59,10 @@ const volume = obj(
   },
   ["name", "path"],
 );
+// Like onechart's schema: a volume says where its storage comes from, or how big a claim to make.
+Object.assign(volume, {
+  anyOf: [["size"], ["existingClaim"], ["hostPath"], ["emptyDir"], ["existingConfigMap"], ["fileName", "fileContent"], ["existingSecret"]].map((required) => ({ required })),
+});
 
 const fileMount = { name: str, path: str, subPath: str };
 const envRef = list(obj({ name: str, optional: bool }, ["name"]));
@@ -94,7 +98,7 @@ const common = {
 
 const onechart = obj({
   ...common,
-  replicas: intOrStr,
+  replicas: { type: "integer", minimum: 0 },
   strategy: { enum: ["Recreate", "RollingUpdate"] },
   podDisruptionBudgetEnabled: bool,
   spreadAcrossNodes: bool,
