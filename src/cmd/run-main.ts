@@ -72,7 +72,10 @@ export async function runCli(root: Cmd, argv: string[]): Promise<never> {
       const { cmd, parent, args, path } = await findLeaf(root, argv);
       const subs = await resolve(cmd.subCommands);
       if (args.includes("--help") || args.includes("-h") || (subs && !cmd.run && args.length === 0)) {
-        await stdout((await renderUsage(cmd, parent)) + "\n");
+        // The usage line names the whole path ("gimlet manifest template"), not just the last two words.
+        const pathParent = parent ? ({ meta: { name: ["gimlet", ...path.slice(0, -1)].join(" ") } } as Cmd) : undefined;
+        const usage = await renderUsage(cmd, pathParent);
+        await stdout((process.stdout.isTTY ? usage : usage.replace(/\x1b\[[0-9;]*m/g, "")) + "\n");
       } else {
         await checkFlags(cmd, args, path);
         await runCommand(cmd, { rawArgs: args });
