@@ -11,6 +11,7 @@ step "typecheck"
 ./node_modules/.bin/tsc --noEmit -p .
 step "import direction"
 "$bun" scripts/check-imports.ts
+"$bun" scripts/gen-schema-validators.ts --check
 step "unit and integration tests"
 "$bun" test --path-ignore-patterns='tests/e2e/**' --path-ignore-patterns='node_modules/**'
 step "build dist/gimlet"

@@ -5,7 +5,8 @@ import type { ChartContext } from "./names.ts";
 import { renderOnechart } from "./onechart.ts";
 import { coalesce, cronJobDefaults, onechartDefaults } from "./values.ts";
 
-export { validateValues, schemas } from "./schema.ts";
+export { validateValues } from "./schema.ts";
+export { schemas } from "./schema-data.ts";
 export { robustName } from "./names.ts";
 
 export interface ChartRelease {
