@@ -1,0 +1,505 @@
+/**
+ * Parser from tokens to the tree, following Go's text/template/parse: the same grammar, the
+ * same checks (undefined variables and functions, break outside range, duplicate defines) and
+ * the same error wording.
+ */
+import type { Arg, BranchNode, CommandNode, ListNode, Node, NumberNode, PipeNode, TemplateNode, VariableNode } from "./ast.ts";
+import { nodeString } from "./ast.ts";
+import { lex, T, type Item } from "./lexer.ts";
+import { parseFloat64, parseInt64, parseUint64 } from "./numbers.ts";
+import { unquote, unquoteChar, UnquoteError } from "./quote.ts";
+
+export class ParseError extends Error {
+  constructor(
+    message: string,
+    /** Offset of the token the parser stopped at; Go reports that token's line. */
+    readonly pos: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface ParsedTemplate {
+  root: ListNode;
+  defines: Map<string, ListNode>;
+}
+
+type Marker = { kind: "end" | "else"; pos: number };
+
+const maxParenDepth = 1000;
+
+export function parse(text: string, hasFunction: (name: string) => boolean, name: string): ParsedTemplate {
+  return new Parser(text, hasFunction, name).parseAll();
+}
+
+function isEmptyTree(n: Node): boolean {
+  switch (n.kind) {
+    case "comment":
+      return true;
+    case "list":
+      return n.nodes.every(isEmptyTree);
+    case "text":
+      return n.text.trim() === "";
+    default:
+      return false;
+  }
+}
+
+class Parser {
+  private readonly items: Item[];
+  private i = 0;
+  private hi = 0;
+  private vars: string[] = ["$"];
+  private rangeDepth = 0;
+  private parenDepth = 0;
+  private actionLine = 0;
+  private readonly defines = new Map<string, ListNode>();
+
+  constructor(
+    private readonly text: string,
+    private readonly hasFunction: (name: string) => boolean,
+    private readonly name: string,
+  ) {
+    this.items = lex(text);
+  }
+
+  private lineOf(pos: number): number {
+    let n = 1;
+    for (let k = text_indexOf(this.text, "\n", 0); k >= 0 && k < pos; k = text_indexOf(this.text, "\n", k + 1)) n++;
+    return n;
+  }
+
+  private next(): Item {
+    const item = this.items[Math.min(this.i, this.items.length - 1)]!;
+    this.i++;
+    this.hi = Math.max(this.hi, this.i);
+    return item;
+  }
+  private backup(): void {
+    this.i--;
+  }
+  private peek(): Item {
+    const item = this.next();
+    this.backup();
+    return item;
+  }
+  private nextNonSpace(): Item {
+    let item: Item;
+    do item = this.next();
+    while (item.type === T.Space);
+    return item;
+  }
+  private peekNonSpace(): Item {
+    const item = this.nextNonSpace();
+    this.backup();
+    return item;
+  }
+
+  private errorf(msg: string): never {
+    const last = this.items[Math.min(this.hi, this.items.length) - 1] ?? this.items[0]!;
+    throw new ParseError(msg, last.pos);
+  }
+
+  private describe(item: Item): string {
+    if (item.type === T.EOF) return "EOF";
+    if (item.type === T.Error) return item.val;
+    if (item.type > T.Keyword) return `<${item.val}>`;
+    const chars = Array.from(item.val);
+    if (chars.length > 10) return JSON.stringify(chars.slice(0, 10).join("")) + "...";
+    return JSON.stringify(item.val);
+  }
+
+  private unexpected(item: Item, context: string): never {
+    if (item.type === T.Error) {
+      let extra = "";
+      const line = this.lineOf(item.pos);
+      if (this.actionLine !== 0 && this.actionLine !== line) {
+        extra = ` in action started at ${this.name}:${this.actionLine}`;
+        if (item.val.endsWith(" action")) extra = extra.slice(" in action".length);
+      }
+      this.errorf(item.val + extra);
+    }
+    this.errorf(`unexpected ${this.describe(item)} in ${context}`);
+  }
+
+  private expect(type: T, context: string): Item {
+    const item = this.nextNonSpace();
+    if (item.type !== type) this.unexpected(item, context);
+    return item;
+  }
+
+  private unquoteOrFail(lit: string): string {
+    try {
+      return unquote(lit);
+    } catch (e) {
+      if (e instanceof UnquoteError) this.errorf(e.message);
+      throw e;
+    }
+  }
+
+  parseAll(): ParsedTemplate {
+    const root: ListNode = { kind: "list", pos: this.peek().pos, nodes: [] };
+    while (this.peek().type !== T.EOF) {
+      if (this.peek().type === T.LeftDelim) {
+        const at = this.i;
+        this.next();
+        if (this.nextNonSpace().type === T.Define) {
+          this.inNewTree(() => this.parseDefinition());
+          continue;
+        }
+        this.i = at;
+      }
+      const n = this.textOrAction();
+      if ("kind" in n && (n.kind === "end" || n.kind === "else")) this.errorf(`unexpected {{${n.kind}}}`);
+      root.nodes.push(n as Node);
+    }
+    return { root, defines: this.defines };
+  }
+
+  private inNewTree(body: () => void): void {
+    const [vars, rangeDepth] = [this.vars, this.rangeDepth];
+    this.vars = ["$"];
+    this.rangeDepth = 0;
+    body();
+    [this.vars, this.rangeDepth] = [vars, rangeDepth];
+  }
+
+  private addDefine(name: string, root: ListNode): void {
+    const old = this.defines.get(name);
+    if (old === undefined || isEmptyTree(old)) this.defines.set(name, root);
+    else if (!isEmptyTree(root)) this.errorf(`template: multiple definition of template ${JSON.stringify(name)}`);
+  }
+
+  private parseDefinition(): void {
+    const context = "define clause";
+    const item = this.nextNonSpace();
+    if (item.type !== T.String && item.type !== T.RawString) this.unexpected(item, context);
+    const name = this.unquoteOrFail(item.val);
+    this.expect(T.RightDelim, context);
+    const [root, end] = this.itemList();
+    if (end.kind !== "end") this.errorf(`unexpected {{${end.kind}}} in ${context}`);
+    this.addDefine(name, root);
+  }
+
+  private itemList(): [ListNode, Marker] {
+    const list: ListNode = { kind: "list", pos: this.peekNonSpace().pos, nodes: [] };
+    while (this.peekNonSpace().type !== T.EOF) {
+      const n = this.textOrAction();
+      if (n.kind === "end" || n.kind === "else") return [list, n as Marker];
+      list.nodes.push(n as Node);
+    }
+    this.errorf("unexpected EOF");
+  }
+
+  private textOrAction(): Node | Marker {
+    const item = this.nextNonSpace();
+    switch (item.type) {
+      case T.Text:
+        return { kind: "text", pos: item.pos, text: item.val };
+      case T.LeftDelim: {
+        const saved = this.actionLine;
+        this.actionLine = this.lineOf(item.pos);
+        try {
+          return this.action();
+        } finally {
+          this.actionLine = saved && 0;
+        }
+      }
+      default:
+        this.unexpected(item, "input");
+    }
+  }
+
+  private action(): Node | Marker {
+    const item = this.nextNonSpace();
+    switch (item.type) {
+      case T.Block:
+        return this.blockControl();
+      case T.Break:
+      case T.Continue:
+        return this.loopControl(item);
+      case T.Else:
+        return this.elseControl();
+      case T.End:
+        return { kind: "end", pos: this.expect(T.RightDelim, "end").pos };
+      case T.If:
+        return this.control("if");
+      case T.Range:
+        return this.control("range");
+      case T.Template:
+        return this.templateControl();
+      case T.With:
+        return this.control("with");
+    }
+    this.backup();
+    const at = this.peek();
+    return { kind: "action", pos: at.pos, pipe: this.pipeline("command", T.RightDelim) };
+  }
+
+  private loopControl(item: Item): Node {
+    const kind = item.type === T.Break ? "break" : "continue";
+    const next = this.nextNonSpace();
+    if (next.type !== T.RightDelim) this.unexpected(next, `{{${kind}}}`);
+    if (this.rangeDepth === 0) this.errorf(`{{${kind}}} outside {{range}}`);
+    return { kind, pos: item.pos };
+  }
+
+  private elseControl(): Marker {
+    const peek = this.peekNonSpace();
+    if (peek.type === T.If || peek.type === T.With) return { kind: "else", pos: peek.pos };
+    return { kind: "else", pos: this.expect(T.RightDelim, "else").pos };
+  }
+
+  private control(context: "if" | "range" | "with"): BranchNode {
+    const mark = this.vars.length;
+    const pipe = this.pipeline(context, T.RightDelim);
+    if (context === "range") this.rangeDepth++;
+    let [list, next] = this.itemList();
+    if (context === "range") this.rangeDepth--;
+    let elseList: ListNode | null = null;
+    if (next.kind === "else") {
+      const chained = context === "if" ? T.If : context === "with" ? T.With : undefined;
+      if (chained !== undefined && this.peek().type === chained) {
+        this.next();
+        elseList = { kind: "list", pos: next.pos, nodes: [this.control(context)] };
+      } else {
+        [elseList, next] = this.itemList();
+        if (next.kind !== "end") this.errorf(`expected end; found {{${next.kind}}}`);
+      }
+    }
+    this.vars.length = mark;
+    return { kind: context, pos: pipe.pos, pipe, list, elseList };
+  }
+
+  private templateName(item: Item, context: string): string {
+    if (item.type === T.String || item.type === T.RawString) return this.unquoteOrFail(item.val);
+    this.unexpected(item, context);
+  }
+
+  private blockControl(): TemplateNode {
+    const context = "block clause";
+    const item = this.nextNonSpace();
+    const name = this.templateName(item, context);
+    const pipe = this.pipeline(context, T.RightDelim);
+    this.inNewTree(() => {
+      const [root, end] = this.itemList();
+      if (end.kind !== "end") this.errorf(`unexpected {{${end.kind}}} in ${context}`);
+      this.addDefine(name, root);
+    });
+    return { kind: "template", pos: item.pos, name, pipe };
+  }
+
+  private templateControl(): TemplateNode {
+    const context = "template clause";
+    const item = this.nextNonSpace();
+    const name = this.templateName(item, context);
+    let pipe: PipeNode | null = null;
+    if (this.nextNonSpace().type !== T.RightDelim) {
+      this.backup();
+      pipe = this.pipeline(context, T.RightDelim);
+    }
+    return { kind: "template", pos: item.pos, name, pipe };
+  }
+
+  private pipeline(context: string, end: T): PipeNode {
+    const pipe: PipeNode = { kind: "pipe", pos: this.peekNonSpace().pos, isAssign: false, decl: [], cmds: [] };
+    for (;;) {
+      const v = this.peekNonSpace();
+      if (v.type !== T.Variable) break;
+      const at = this.i;
+      this.next();
+      const next = this.peekNonSpace();
+      if (next.type === T.Assign || next.type === T.Declare) {
+        pipe.isAssign = next.type === T.Assign;
+        this.nextNonSpace();
+        pipe.decl.push(this.variable(v.pos, v.val));
+        this.vars.push(v.val);
+        break;
+      }
+      if (next.type === T.Char && next.val === ",") {
+        this.nextNonSpace();
+        pipe.decl.push(this.variable(v.pos, v.val));
+        this.vars.push(v.val);
+        if (context === "range" && pipe.decl.length < 2) {
+          const t = this.peekNonSpace().type;
+          if (t === T.Variable || t === T.RightDelim || t === T.RightParen) continue;
+          this.errorf("range can only initialize variables");
+        }
+        this.errorf(`too many declarations in ${context}`);
+      }
+      this.i = at;
+      break;
+    }
+    for (;;) {
+      const item = this.nextNonSpace();
+      switch (item.type) {
+        case end:
+          this.checkPipeline(pipe, context);
+          return pipe;
+        case T.Bool:
+        case T.CharConstant:
+        case T.Complex:
+        case T.Dot:
+        case T.Field:
+        case T.Identifier:
+        case T.Number:
+        case T.Nil:
+        case T.RawString:
+        case T.String:
+        case T.Variable:
+        case T.LeftParen:
+          this.backup();
+          pipe.cmds.push(this.command());
+          break;
+        default:
+          this.unexpected(item, context);
+      }
+    }
+  }
+
+  private checkPipeline(pipe: PipeNode, context: string): void {
+    if (pipe.cmds.length === 0) this.errorf(`missing value for ${context}`);
+    pipe.cmds.slice(1).forEach((c, i) => {
+      const k = c.args[0]!.kind;
+      if (k === "bool" || k === "dot" || k === "nil" || k === "number" || k === "string") {
+        this.errorf(`non executable command in pipeline stage ${i + 2}`);
+      }
+    });
+  }
+
+  private command(): CommandNode {
+    const cmd: CommandNode = { kind: "command", pos: this.peekNonSpace().pos, args: [] };
+    for (;;) {
+      this.peekNonSpace();
+      const operand = this.operand();
+      if (operand) cmd.args.push(operand);
+      const item = this.next();
+      if (item.type === T.Space) continue;
+      if (item.type === T.RightDelim || item.type === T.RightParen) this.backup();
+      else if (item.type !== T.Pipe) this.unexpected(item, "operand");
+      break;
+    }
+    if (cmd.args.length === 0) this.errorf("empty command");
+    return cmd;
+  }
+
+  private operand(): Arg | null {
+    const node = this.term();
+    if (!node || this.peek().type !== T.Field) return node;
+    const pos = this.peek().pos;
+    const fields: string[] = [];
+    while (this.peek().type === T.Field) fields.push(this.next().val.slice(1));
+    switch (node.kind) {
+      case "field":
+        return { kind: "field", pos, ident: [...node.ident, ...fields] };
+      case "variable":
+        return { kind: "variable", pos, ident: [...node.ident, ...fields] };
+      case "bool":
+      case "string":
+      case "number":
+      case "nil":
+      case "dot":
+        this.errorf(`unexpected . after term ${JSON.stringify(nodeString(node))}`);
+    }
+    return { kind: "chain", pos, node, fields };
+  }
+
+  private term(): Arg | null {
+    const item = this.nextNonSpace();
+    switch (item.type) {
+      case T.Identifier:
+        if (!this.hasFunction(item.val)) this.errorf(`function ${JSON.stringify(item.val)} not defined`);
+        return { kind: "identifier", pos: item.pos, name: item.val };
+      case T.Dot:
+        return { kind: "dot", pos: item.pos };
+      case T.Nil:
+        return { kind: "nil", pos: item.pos };
+      case T.Variable:
+        return this.useVar(item.pos, item.val);
+      case T.Field:
+        return { kind: "field", pos: item.pos, ident: item.val.slice(1).split(".") };
+      case T.Bool:
+        return { kind: "bool", pos: item.pos, value: item.val === "true" };
+      case T.CharConstant:
+      case T.Complex:
+      case T.Number:
+        return this.number(item);
+      case T.LeftParen: {
+        if (this.parenDepth >= maxParenDepth) this.errorf("max expression depth exceeded");
+        this.parenDepth++;
+        try {
+          return this.pipeline("parenthesized pipeline", T.RightParen);
+        } finally {
+          this.parenDepth--;
+        }
+      }
+      case T.String:
+      case T.RawString:
+        return { kind: "string", pos: item.pos, quoted: item.val, text: this.unquoteOrFail(item.val) };
+    }
+    this.backup();
+    return null;
+  }
+
+  private variable(pos: number, name: string): VariableNode {
+    return { kind: "variable", pos, ident: name.split(".") };
+  }
+
+  private useVar(pos: number, name: string): VariableNode {
+    const v = this.variable(pos, name);
+    if (!this.vars.includes(v.ident[0]!)) this.errorf(`undefined variable ${JSON.stringify(v.ident[0])}`);
+    return v;
+  }
+
+  private number(item: Item): NumberNode {
+    const text = item.val;
+    const n: NumberNode = { kind: "number", pos: item.pos, text, isInt: false, isUint: false, isFloat: false, int: 0n, float: 0 };
+    if (item.type === T.CharConstant) {
+      let ch: string;
+      let next: number;
+      try {
+        [ch, next] = unquoteChar(text, 1, "'");
+      } catch (e) {
+        if (e instanceof UnquoteError) this.errorf(e.message);
+        throw e;
+      }
+      if (text.slice(next) !== "'") this.errorf(`malformed character constant: ${text}`);
+      const cp = ch.codePointAt(0)!;
+      return { ...n, isInt: true, isUint: true, isFloat: true, int: BigInt(cp), float: cp };
+    }
+    if (item.type === T.Complex || text.endsWith("i")) this.errorf(`complex constants are not supported: ${JSON.stringify(text)}`);
+    const u = parseUint64(text);
+    const i = parseInt64(text);
+    if (u !== undefined) n.isUint = true;
+    if (i !== undefined) {
+      n.isInt = true;
+      n.int = i;
+      if (i === 0n) n.isUint = true;
+    }
+    if (n.isInt) {
+      n.isFloat = true;
+      n.float = Number(n.int);
+    } else if (u !== undefined) {
+      n.isFloat = true;
+      n.float = Number(u);
+    } else {
+      const f = parseFloat64(text);
+      if (f !== undefined) {
+        if (!/[.eEpP]/.test(text)) this.errorf(`integer overflow: ${JSON.stringify(text)}`);
+        n.isFloat = true;
+        n.float = f;
+        if (Number.isInteger(f) && Math.abs(f) < 2 ** 63) {
+          n.isInt = true;
+          n.int = BigInt(f);
+        }
+        if (Number.isInteger(f) && f >= 0 && f < 2 ** 64) n.isUint = true;
+      }
+    }
+    if (!n.isInt && !n.isUint && !n.isFloat) this.errorf(`illegal number syntax: ${JSON.stringify(text)}`);
+    return n;
+  }
+}
+
+function text_indexOf(s: string, needle: string, from: number): number {
+  return s.indexOf(needle, from);
+}
