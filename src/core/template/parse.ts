@@ -52,7 +52,8 @@ class Parser {
   private vars: string[] = ["$"];
   private rangeDepth = 0;
   private parenDepth = 0;
-  private actionLine = 0;
+  /** Offset of the `{{` of the action being parsed, -1 outside actions (Go's actionLine). */
+  private actionPos = -1;
   private readonly defines = new Map<string, ListNode>();
 
   constructor(
@@ -65,7 +66,7 @@ class Parser {
 
   private lineOf(pos: number): number {
     let n = 1;
-    for (let k = text_indexOf(this.text, "\n", 0); k >= 0 && k < pos; k = text_indexOf(this.text, "\n", k + 1)) n++;
+    for (let k = this.text.indexOf("\n"); k >= 0 && k < pos; k = this.text.indexOf("\n", k + 1)) n++;
     return n;
   }
 
@@ -112,9 +113,9 @@ class Parser {
   private unexpected(item: Item, context: string): never {
     if (item.type === T.Error) {
       let extra = "";
-      const line = this.lineOf(item.pos);
-      if (this.actionLine !== 0 && this.actionLine !== line) {
-        extra = ` in action started at ${this.name}:${this.actionLine}`;
+      const actionLine = this.actionPos >= 0 ? this.lineOf(this.actionPos) : 0;
+      if (actionLine !== 0 && actionLine !== this.lineOf(item.pos)) {
+        extra = ` in action started at ${this.name}:${actionLine}`;
         if (item.val.endsWith(" action")) extra = extra.slice(" in action".length);
       }
       this.errorf(item.val + extra);
@@ -150,7 +151,7 @@ class Parser {
         this.i = at;
       }
       const n = this.textOrAction();
-      if ("kind" in n && (n.kind === "end" || n.kind === "else")) this.errorf(`unexpected {{${n.kind}}}`);
+      if (n.kind === "end" || n.kind === "else") this.errorf(`unexpected {{${n.kind}}}`);
       root.nodes.push(n as Node);
     }
     return { root, defines: this.defines };
@@ -197,12 +198,11 @@ class Parser {
       case T.Text:
         return { kind: "text", pos: item.pos, text: item.val };
       case T.LeftDelim: {
-        const saved = this.actionLine;
-        this.actionLine = this.lineOf(item.pos);
+        this.actionPos = item.pos;
         try {
           return this.action();
         } finally {
-          this.actionLine = saved && 0;
+          this.actionPos = -1;
         }
       }
       default:
@@ -498,8 +498,4 @@ class Parser {
     if (!n.isInt && !n.isUint && !n.isFloat) this.errorf(`illegal number syntax: ${JSON.stringify(text)}`);
     return n;
   }
-}
-
-function text_indexOf(s: string, needle: string, from: number): number {
-  return s.indexOf(needle, from);
 }
