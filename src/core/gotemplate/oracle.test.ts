@@ -1,11 +1,11 @@
 /**
- * Every case of tests/oracles/template/cases.json renders exactly as Go's text/template with Sprig
+ * Every case of tests/oracles/gotemplate/cases.json renders exactly as Go's text/template with Sprig
  * did (expected.json, made by the Go oracle beside it; regenerate with scripts/oracle-template.sh).
  * For errors, ours must fail too and name what Go's message names.
  */
 import { describe, expect, test } from "bun:test";
-import cases from "../../../tests/oracles/template/cases.json" with { type: "json" };
-import expected from "../../../tests/oracles/template/expected.json" with { type: "json" };
+import cases from "../../../tests/oracles/gotemplate/cases.json" with { type: "json" };
+import expected from "../../../tests/oracles/gotemplate/expected.json" with { type: "json" };
 import { renderTemplate } from "./index.ts";
 
 const fixed = new Date(Date.UTC(2024, 0, 2, 3, 4, 5));
