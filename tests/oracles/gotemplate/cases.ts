@@ -88,3 +88,4 @@ add("gimlet", [
 ]);
 
 console.log(JSON.stringify(cases, null, 1));
+export {};

@@ -1,0 +1,46 @@
+/** createApp(deps): the Hono app. Never opens a port; tests call `app.request`. */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { authenticate, requireRole, type AppEnv } from "./auth.ts";
+import type { ServerDeps } from "./deps.ts";
+import { AuthError, onError } from "./http-errors.ts";
+import { artifactRoutes } from "./routes/artifacts.ts";
+import { fluxRoutes } from "./routes/flux.ts";
+import { releaseRoutes } from "./routes/releases.ts";
+import { userRoutes } from "./routes/users.ts";
+
+export function createApp(d: ServerDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.onError(onError);
+  app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get("/readyz", (c) => {
+    d.store.queueDepth();
+    return c.json({ status: "ready" });
+  });
+  app.get("/metrics", (c) => {
+    const lines = ["# HELP gimlet_queue_depth Events waiting or in progress.", "# TYPE gimlet_queue_depth gauge", `gimlet_queue_depth ${d.store.queueDepth()}`];
+    lines.push("# HELP gimlet_events Events by type and status.", "# TYPE gimlet_events gauge");
+    for (const r of d.store.eventCounts()) lines.push(`gimlet_events{type="${r.type}",status="${r.status}"} ${r.n}`);
+    return c.text(lines.join("\n") + "\n", 200, { "Content-Type": "text/plain; version=0.0.4" });
+  });
+
+  const api = new Hono<AppEnv>();
+  api.use(bodyLimit({ maxSize: d.maxBodyBytes ?? 5 * 1024 * 1024, onError: (c) => c.json({ error: "request body too large" }, 413) }));
+  api.use(authenticate(d.store));
+  // The flux role may only report Flux events; agents come later.
+  api.use(async (c, next) => {
+    const role = c.get("user").role;
+    if ((role === "flux" && c.req.path !== "/api/flux-events") || role === "agent") throw new AuthError(403, `the ${role} role may not use ${c.req.path}`);
+    await next();
+  });
+  api.use("/users", requireRole("admin"));
+  api.use("/user/*", requireRole("admin"));
+  api.use("/user", requireRole("admin"));
+  api.route("/", artifactRoutes(d));
+  api.route("/", releaseRoutes(d));
+  api.route("/", fluxRoutes(d));
+  api.route("/", userRoutes(d));
+  app.route("/api", api);
+  return app;
+}

@@ -1,0 +1,13 @@
+/** What the server is built from; tests pass their own. */
+import type { SqliteStore } from "../store/index.ts";
+import type { Repos } from "./repos.ts";
+import type { Worker } from "./worker.ts";
+
+export interface ServerDeps {
+  store: SqliteStore;
+  repos: Repos;
+  worker?: Worker;
+  /** Largest request body accepted, bytes. */
+  maxBodyBytes?: number;
+  now?: () => number;
+}

@@ -1,0 +1,52 @@
+/**
+ * The gitops repository of each environment: a bare repo in the data dir for `--builtin` envs
+ * (served to Flux by the hosted-repo routes later), or a bare clone of a remote https repo.
+ * The server is the only writer; `GitopsRepo` serializes writes per repo.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { UserError } from "../core/errors.ts";
+import { cloneBare, GitopsRepo, initRepo, openRepo } from "../git/index.ts";
+import type { Environment } from "../store/index.ts";
+
+export class Repos {
+  private readonly open = new Map<string, Promise<GitopsRepo>>();
+  constructor(readonly dataDir: string) {}
+
+  builtinPath(env: string): string {
+    return join(this.dataDir, "repos", `${env}-apps.git`);
+  }
+
+  /** Creates the bare repo of a builtin env with a first commit. */
+  async createBuiltin(env: Environment): Promise<void> {
+    const path = this.builtinPath(env.name);
+    if (existsSync(path)) throw new UserError(`${path} already exists`);
+    mkdirSync(join(this.dataDir, "repos"), { recursive: true });
+    const repo = await initRepo(path, { bare: true, branch: env.branch });
+    const g = await GitopsRepo.open(repo, { branch: env.branch });
+    await g.writeChangeSet(
+      { replace: [], write: [{ path: "README.md", content: `# ${env.name}\n\nGitops repository of the ${env.name} environment, written by gimlet.\n` }] },
+      `[Gimlet] Initial commit of the ${env.name} environment`,
+    );
+  }
+
+  get(env: Environment): Promise<GitopsRepo> {
+    let p = this.open.get(env.name);
+    if (!p) {
+      p = this.load(env);
+      this.open.set(env.name, p);
+      p.catch(() => this.open.delete(env.name));
+    }
+    return p;
+  }
+
+  private async load(env: Environment): Promise<GitopsRepo> {
+    if (env.builtin) return GitopsRepo.open(openRepo(this.builtinPath(env.name)), { branch: env.branch });
+    const dir = join(this.dataDir, "cache", env.name);
+    const remote = { url: env.repoUrl, auth: env.repoToken ? { token: env.repoToken } : undefined };
+    const repo = existsSync(join(dir, "HEAD")) ? openRepo(dir) : await cloneBare(remote, dir, { branch: env.branch });
+    const g = await GitopsRepo.open(repo, { branch: env.branch, push: true, remote });
+    await g.sync();
+    return g;
+  }
+}

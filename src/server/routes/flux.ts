@@ -1,0 +1,30 @@
+/**
+ * POST /api/flux-events: the notification-controller's generic provider payload. The gitops
+ * commit is the revision's sha, in either form Flux sends (`main/<sha>`, `main@sha1:<sha>`).
+ */
+import { Hono } from "hono";
+import { UserError } from "../../core/errors.ts";
+import { isPlainObject } from "../../core/k8s.ts";
+import type { AppEnv } from "../auth.ts";
+import type { ServerDeps } from "../deps.ts";
+import { jsonBody } from "./util.ts";
+
+export function revisionSha(revision: string): string | undefined {
+  const m = /(?:@sha1:|\/)([0-9a-f]{40})$/.exec(revision) ?? /^([0-9a-f]{40})$/.exec(revision);
+  return m?.[1];
+}
+
+export function fluxRoutes(d: ServerDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.post("/flux-events", async (c) => {
+    const ev = await jsonBody(c);
+    if (!isPlainObject(ev) || typeof ev.reason !== "string") throw new UserError("not a Flux event: reason is missing");
+    const meta = (isPlainObject(ev.metadata) ? ev.metadata : {}) as Record<string, string>;
+    if (meta.commit_status === "update") return c.json({});
+    const sha = revisionSha(String(meta.revision ?? ""));
+    if (!sha) return c.json({ ignored: "no commit revision in the event" });
+    d.store.upsertGitopsCommit({ sha, env: c.req.query("env") ?? "", status: ev.reason, statusDesc: String(ev.message ?? "") });
+    return c.json({});
+  });
+  return app;
+}

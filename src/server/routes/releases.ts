@@ -1,0 +1,107 @@
+/** Releases, status, rollback, delete and request tracking (reference §2.2, §2.15). */
+import { Hono } from "hono";
+import { NotFoundError, UserError } from "../../core/errors.ts";
+import { isPlainObject } from "../../core/k8s.ts";
+import type { AppEnv } from "../auth.ts";
+import type { ServerDeps } from "../deps.ts";
+import type { Result } from "../worker.ts";
+import { intParam, jsonBody, need, safeName, timeParam } from "./util.ts";
+
+export function releaseRoutes(d: ServerDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const env = (name: string) => {
+    const e = d.store.env(safeName(name, "env"));
+    if (!e) throw new NotFoundError(`environment ${JSON.stringify(name)} does not exist`);
+    return e;
+  };
+  const queue = (type: "release" | "rollback" | "delete", body: Record<string, unknown>) => {
+    const id = crypto.randomUUID();
+    d.store.insertEvent({ id, type, blob: JSON.stringify(body) });
+    d.worker?.notify();
+    return id;
+  };
+
+  app.post("/releases", async (c) => {
+    const body = await jsonBody(c);
+    if (!isPlainObject(body) || typeof body.env !== "string" || typeof body.artifactId !== "string") throw new UserError("env and artifactId are required");
+    env(body.env);
+    if (body.app !== undefined) safeName(String(body.app), "app");
+    if (!d.store.artifactEvent(body.artifactId)) throw new NotFoundError(`artifact ${body.artifactId} not found`);
+    const id = queue("release", { env: body.env, app: body.app, artifactId: body.artifactId, triggeredBy: c.get("user").login });
+    return c.json({ id }, 201);
+  });
+
+  app.get("/releases", async (c) => {
+    const e = env(need(c, "env"));
+    const appName = c.req.query("app");
+    if (appName) safeName(appName, "app");
+    const g = await d.repos.get(e);
+    return c.json(
+      await g.history({
+        env: e.name,
+        repoPerEnv: e.repoPerEnv,
+        app: appName || undefined,
+        limit: intParam(c, "limit", 10),
+        offset: intParam(c, "offset", 0),
+        since: timeParam(c, "since"),
+        until: timeParam(c, "until"),
+        gitRepo: c.req.query("git-repo") || undefined,
+        gitopsRepo: e.builtin ? `builtin/${e.name}-apps` : e.repoUrl,
+      }),
+    );
+  });
+
+  app.get("/status", async (c) => {
+    const e = env(need(c, "env"));
+    const appName = c.req.query("app");
+    const g = await d.repos.get(e);
+    return c.json(await g.status({ env: e.name, repoPerEnv: e.repoPerEnv, app: appName ? safeName(appName, "app") : undefined }));
+  });
+
+  app.post("/rollback", (c) => {
+    const e = env(need(c, "env"));
+    const appName = safeName(need(c, "app"), "app");
+    const sha = need(c, "sha");
+    if (!/^[0-9a-f]{4,40}$/.test(sha)) throw new UserError("sha must be a gitops commit sha");
+    return c.json({ id: queue("rollback", { env: e.name, app: appName, targetSHA: sha, triggeredBy: c.get("user").login }) }, 201);
+  });
+
+  app.post("/delete", (c) => {
+    const e = env(need(c, "env"));
+    const appName = safeName(need(c, "app"), "app");
+    return c.json({ id: queue("delete", { env: e.name, app: appName, triggeredBy: c.get("user").login }) }, 201);
+  });
+
+  const tracked = (id: string) => {
+    const ev = d.store.event(id);
+    if (!ev) throw new NotFoundError(`no request with id ${id}`);
+    return ev;
+  };
+  const commitStatus = (hash: string) => d.store.gitopsCommit(hash);
+
+  app.get("/event", (c) => {
+    const ev = tracked(need(c, "id"));
+    return c.json({
+      status: ev.status,
+      statusDesc: ev.statusDesc,
+      gitopsHashes: ev.gitopsHashes.map((hash) => ({ hash, status: commitStatus(hash)?.status ?? "N/A", statusDesc: commitStatus(hash)?.statusDesc ?? "" })),
+    });
+  });
+
+  const track = (c: { req: { query: (k: string) => string | undefined } }) => {
+    const ev = tracked(need(c as never, "id"));
+    return {
+      type: ev.type,
+      status: ev.status,
+      statusDesc: ev.statusDesc,
+      results: (ev.results as Result[]).map((r) => ({ ...r, gitopsCommitStatus: r.hash ? (commitStatus(r.hash)?.status ?? "") : "", gitopsCommitStatusDesc: r.hash ? (commitStatus(r.hash)?.statusDesc ?? "") : "" })),
+    };
+  };
+  app.get("/eventReleaseTrack", (c) => c.json(track(c)));
+  app.get("/eventArtifactTrack", (c) => {
+    const art = d.store.artifactEvent(need(c, "id"));
+    if (!art) throw new NotFoundError(`no artifact ${c.req.query("id")}`);
+    return c.json(track({ req: { query: (k: string) => (k === "id" ? art.id : undefined) } }));
+  });
+  return app;
+}

@@ -1,0 +1,168 @@
+/**
+ * The release worker: takes events from the durable queue one at a time and turns them into
+ * gitops commits. Crash-safe: an event left `processing` is taken again, and each write first
+ * checks whether the app already holds this event's release (its id is in release.json), so a
+ * retried event neither loses nor duplicates a commit.
+ */
+import { UserError } from "../core/errors.ts";
+import { commitMessages, splitObjects, type Release } from "../core/gitops/index.ts";
+import { loadManifests, renderManifest } from "../core/manifest/index.ts";
+import { artifactVars, cleanupTrigger, deployTrigger, type Artifact } from "../core/release/index.ts";
+import { toYaml } from "../core/yaml.ts";
+import type { GitopsRepo } from "../git/index.ts";
+import type { EventRecord, SqliteStore } from "../store/index.ts";
+import type { Repos } from "./repos.ts";
+
+export interface Result {
+  app: string;
+  env: string;
+  hash: string;
+  status: "success" | "failure" | "skipped";
+  statusDesc: string;
+}
+
+export interface WorkerDeps {
+  store: SqliteStore;
+  repos: Repos;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+  onProcessed?: (e: EventRecord) => void;
+}
+
+export class Worker {
+  private running = false;
+  private wake?: () => void;
+  private stopped = false;
+  private idle?: Promise<void>;
+
+  constructor(private readonly d: WorkerDeps) {}
+
+  /** Processes queued events until stopped; `notify()` wakes it at once. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.idle = this.loop();
+  }
+
+  notify(): void {
+    this.wake?.();
+  }
+
+  /** Finishes the event in progress, then returns. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.idle;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      const processed = await this.runOnce();
+      if (!processed && !this.stopped) await new Promise<void>((r) => ((this.wake = r), setTimeout(r, 1000)));
+    }
+  }
+
+  /** Processes one event; false when the queue is empty. */
+  async runOnce(): Promise<boolean> {
+    const e = this.d.store.claimNext();
+    if (!e) return false;
+    try {
+      const { results } = await this.process(e);
+      const hashes = results.filter((r) => r.hash).map((r) => r.hash);
+      const failed = results.filter((r) => r.status === "failure");
+      this.d.store.finishEvent(e.id, failed.length ? "error" : "processed", failed.map((r) => `${r.env}/${r.app}: ${r.statusDesc}`).join("; "), hashes, results);
+    } catch (err) {
+      this.d.store.finishEvent(e.id, "error", (err as Error).message, e.gitopsHashes, e.results);
+      this.d.log?.("event failed", { id: e.id, type: e.type, error: (err as Error).message });
+    }
+    this.d.onProcessed?.(this.d.store.event(e.id)!);
+    return true;
+  }
+
+  private async repo(envName: string): Promise<{ g: GitopsRepo; repoPerEnv: boolean }> {
+    const env = this.d.store.env(envName);
+    if (!env) throw new UserError(`environment ${JSON.stringify(envName)} does not exist`, { hint: "gimlet env create" });
+    return { g: await this.d.repos.get(env), repoPerEnv: env.repoPerEnv };
+  }
+
+  private async process(e: EventRecord): Promise<{ results: Result[] }> {
+    const body = JSON.parse(e.blob) as Record<string, any>;
+    switch (e.type) {
+      case "artifact":
+        return { results: await this.deploy(e, body as Artifact, (m) => deployTrigger(body as Artifact, m.deploy), "policy") };
+      case "release": {
+        const art = this.d.store.artifactEvent(body.artifactId);
+        if (!art) throw new UserError(`artifact ${body.artifactId} not found`);
+        return { results: await this.deploy(e, JSON.parse(art.blob) as Artifact, (m) => m.env === body.env && (!body.app || m.app === body.app), body.triggeredBy ?? "api") };
+      }
+      case "rollback": {
+        const { g, repoPerEnv } = await this.repo(body.env);
+        const r = await g.rollback({ env: body.env, app: body.app, to: body.targetSHA, repoPerEnv });
+        return { results: r.commits.map((hash) => ({ app: body.app, env: body.env, hash, status: "success", statusDesc: "" })) };
+      }
+      case "delete": {
+        const { g, repoPerEnv } = await this.repo(body.env);
+        const r = await g.deleteApp({ env: body.env, repoPerEnv }, body.app, commitMessages.serverDelete(body.env, body.app, body.triggeredBy ?? "api"));
+        return { results: [{ app: body.app, env: body.env, hash: r.commits[0] ?? "", status: "success", statusDesc: r.commits.length ? "" : "already deleted" }] };
+      }
+      case "branchDeleted":
+        return { results: await this.cleanup(body.repository, body.branch) };
+    }
+  }
+
+  /** Renders and writes every manifest of the artifact that `select` picks. */
+  private async deploy(e: EventRecord, artifact: Artifact, select: (m: any) => boolean, triggeredBy: string): Promise<Result[]> {
+    const vars = artifactVars(artifact);
+    const results: Result[] = [];
+    for (const raw of artifact.environments ?? []) {
+      let loaded;
+      try {
+        loaded = loadManifests(toYaml(raw), { file: `artifact ${artifact.id}`, vars });
+      } catch (err) {
+        results.push({ app: String(raw.app ?? ""), env: String(raw.env ?? ""), hash: "", status: "failure", statusDesc: (err as UserError).describe?.() ?? String(err) });
+        continue;
+      }
+      for (const l of loaded) {
+        const m = l.manifest;
+        if (!select(m)) continue;
+        try {
+          const { g, repoPerEnv } = await this.repo(m.env);
+          const status = await g.status({ env: m.env, repoPerEnv, app: m.app });
+          const current = status[m.app];
+          if (current?.eventId === e.id) {
+            // Written before a crash: the commit exists, do not write it again.
+            results.push({ app: m.app, env: m.env, hash: (await g.head()) ?? "", status: "success", statusDesc: "already written" });
+            continue;
+          }
+          const files = splitObjects(renderManifest(l));
+          const release: Release = { app: m.app, env: m.env, artifactId: artifact.id, triggeredBy, version: artifact.version, gitopsRef: "", gitopsRepo: "", eventId: e.id };
+          const w = await g.writeRelease({ env: m.env, repoPerEnv }, m.app, files, release);
+          results.push({ app: m.app, env: m.env, hash: w.commits[0] ?? "", status: "success", statusDesc: w.commits.length ? "" : "nothing changed" });
+        } catch (err) {
+          results.push({ app: m.app, env: m.env, hash: "", status: "failure", statusDesc: (err as UserError).describe?.() ?? (err as Error).message });
+        }
+        this.d.store.recordProgress(e.id, results.filter((r) => r.hash).map((r) => r.hash), results);
+      }
+    }
+    return results;
+  }
+
+  /** Deletes the preview apps whose cleanup policy matches a deleted branch. */
+  private async cleanup(repository: string, branch: string): Promise<Result[]> {
+    const results: Result[] = [];
+    const arts = this.d.store.artifacts({ repository, branch, limit: 1 });
+    for (const a of arts) {
+      const artifact = JSON.parse(a.blob) as Artifact;
+      for (const raw of artifact.environments ?? []) {
+        const loaded = loadManifests(toYaml(raw), { file: `artifact ${artifact.id}`, vars: { ...artifactVars(artifact), BRANCH: branch }, missingKey: "zero" });
+        for (const l of loaded) {
+          const c = l.manifest.cleanup;
+          if (!cleanupTrigger(branch, c)) continue;
+          const { g, repoPerEnv } = await this.repo(l.manifest.env);
+          const w = await g.deleteApp({ env: l.manifest.env, repoPerEnv }, c!.app, commitMessages.serverDelete(l.manifest.env, c!.app, "policy"));
+          results.push({ app: c!.app, env: l.manifest.env, hash: w.commits[0] ?? "", status: "success", statusDesc: w.commits.length ? "" : "already deleted" });
+        }
+      }
+    }
+    return results;
+  }
+}
