@@ -12,6 +12,11 @@ export const root = defineCommand({
   subCommands: {
     manifest: () => import("./manifest.ts").then((m) => m.default),
     gitops: () => import("./gitops.ts").then((m) => m.default),
+    serve: () => import("./serve.ts").then((m) => m.default),
+    env: () => import("./env.ts").then((m) => m.default),
+    user: () => import("./user.ts").then((m) => m.default),
+    artifact: () => import("./artifact.ts").then((m) => m.default),
+    release: () => import("./release.ts").then((m) => m.default),
   },
 });
 

@@ -3,3 +3,4 @@ export { createApp } from "./app.ts";
 export { Repos } from "./repos.ts";
 export { Worker } from "./worker.ts";
 export type { ServerDeps } from "./deps.ts";
+export { serve, type ServeOptions } from "./start.ts";

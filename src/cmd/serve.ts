@@ -1,0 +1,37 @@
+/** `gimlet serve`: the release manager on its embedded defaults (data dir with SQLite and hosted repos). */
+import { defineCommand } from "citty";
+import { UserError } from "../core/errors.ts";
+import { serve } from "../server/index.ts";
+import { stderr } from "./io.ts";
+
+export default defineCommand({
+  meta: { name: "serve", description: "Run the release manager (API, worker, gitops writes)" },
+  args: {
+    "data-dir": { type: "string", description: "Data directory (env GIMLET_DATA_DIR, default ./gimlet-data)", valueHint: "DIR" },
+    listen: { type: "string", description: "Address to listen on (env GIMLET_LISTEN, default 127.0.0.1:9000)", valueHint: "HOST:PORT" },
+    host: { type: "string", description: "Public URL of this server (env GIMLET_HOST)", valueHint: "URL" },
+    "log-format": { type: "enum", options: ["text", "json"], default: "text", description: "Log format" },
+  },
+  async run({ args }) {
+    const listen = args.listen ?? process.env.GIMLET_LISTEN ?? "127.0.0.1:9000";
+    const m = /^(.*):(\d+)$/.exec(listen);
+    if (!m) throw new UserError(`invalid listen address ${JSON.stringify(listen)}`, { path: "--listen", hint: "HOST:PORT, e.g. 127.0.0.1:9000" });
+    const s = await serve({
+      dataDir: args["data-dir"] ?? process.env.GIMLET_DATA_DIR ?? "gimlet-data",
+      hostname: m[1] || "127.0.0.1",
+      port: Number(m[2]),
+      host: args.host ?? process.env.GIMLET_HOST,
+      logFormat: args["log-format"] as "text" | "json",
+      log: (line) => void stderr(line + "\n"),
+    });
+    await new Promise<void>((resolve) => {
+      const done = async () => {
+        await stderr("shutting down: finishing the event in progress\n");
+        await s.stop();
+        resolve();
+      };
+      process.once("SIGTERM", done);
+      process.once("SIGINT", done);
+    });
+  },
+});

@@ -1,0 +1,50 @@
+/** Shared by `release track` and `artifact track`: print a request's state, or wait for Flux. */
+import { UserError } from "../core/errors.ts";
+import type { Client } from "./client.ts";
+import { stderr } from "./io.ts";
+import { printResult } from "./output.ts";
+
+interface Tracked {
+  type: string;
+  status: string;
+  statusDesc: string;
+  results: { app: string; env: string; hash: string; status: string; statusDesc: string; gitopsCommitStatus: string; gitopsCommitStatusDesc: string }[];
+}
+
+export function parseDuration(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(s);
+  if (!m) throw new UserError(`invalid duration ${JSON.stringify(s)}`, { path: "--timeout", hint: "e.g. 30s, 10m" });
+  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as "ms"];
+}
+
+function verdict(t: Tracked): "done" | "failed" | "pending" {
+  if (t.status === "error") return "failed";
+  if (t.status !== "processed") return "pending";
+  if (t.results.some((r) => /Failed/.test(r.gitopsCommitStatus))) return "failed";
+  const commits = t.results.filter((r) => r.hash);
+  return commits.every((r) => r.gitopsCommitStatus === "ReconciliationSucceeded") ? "done" : "pending";
+}
+
+function describe(t: Tracked): string {
+  const head = `Request is ${t.status}${t.statusDesc ? ` ${t.statusDesc}` : ""}\n`;
+  return head + t.results.map((r) => `  ${r.app} -> ${r.env} ${r.hash ? r.hash.slice(0, 12) : "(no commit)"} ${r.gitopsCommitStatus || "N/A"}${r.statusDesc ? ` ${r.statusDesc}` : ""}\n`).join("");
+}
+
+/** Prints once, or with --wait polls until every gitops commit is applied (exit 0) or fails (exit 1). */
+export async function trackUntilDone(c: Client, path: string, args: { wait?: boolean; timeout?: string; output?: string }): Promise<void> {
+  const deadline = Date.now() + parseDuration(args.timeout ?? "10m");
+  const interval = Number(process.env.GIMLET_TRACK_INTERVAL_MS ?? 2000);
+  let last = "";
+  for (;;) {
+    const t = await c.call<Tracked>("GET", path);
+    const v = verdict(t);
+    if (!args.wait) return printResult(t, args.output, describe);
+    const text = describe(t);
+    if (text !== last && args.output !== "json") await stderr(text);
+    last = text;
+    if (v === "done") return args.output === "json" ? printResult(t, "json", describe) : undefined;
+    if (v === "failed") throw new UserError(`the release failed: ${t.statusDesc || t.results.map((r) => r.gitopsCommitStatusDesc || r.statusDesc).filter(Boolean).join("; ")}`);
+    if (Date.now() > deadline) throw new UserError(`timed out after ${args.timeout}: the release is ${t.status}, Flux has not reported every commit applied`);
+    await Bun.sleep(interval);
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * `gimlet serve`: the only place a port is opened. Creates the data dir and the admin user on the
+ * first start, runs the worker, and on SIGTERM finishes the event in progress before exiting.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { SqliteStore } from "../store/index.ts";
+import { createApp } from "./app.ts";
+import { Repos } from "./repos.ts";
+import { Worker } from "./worker.ts";
+
+export interface ServeOptions {
+  dataDir: string;
+  hostname: string;
+  port: number;
+  host?: string;
+  logFormat: "text" | "json";
+  log: (line: string) => void;
+}
+
+export async function serve(o: ServeOptions): Promise<{ stop: () => Promise<void>; port: number }> {
+  mkdirSync(o.dataDir, { recursive: true });
+  const store = new SqliteStore(join(o.dataDir, "gimlet.db"));
+  const log = (msg: string, fields: Record<string, unknown> = {}) =>
+    o.log(o.logFormat === "json" ? JSON.stringify({ time: new Date().toISOString(), msg, ...fields }) : `${msg}${Object.keys(fields).length ? " " + Object.entries(fields).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ") : ""}`);
+  if (!store.user("admin")) {
+    store.createUser("admin", "admin");
+    o.log(`Admin token: ${store.issueToken("admin")}`);
+  }
+  const repos = new Repos(o.dataDir);
+  const worker = new Worker({ store, repos, log, onProcessed: (e) => log("event processed", { id: e.id, type: e.type, status: e.status, commits: e.gitopsHashes.length }) });
+  const app = createApp({ store, repos, worker });
+  const server = Bun.serve({ hostname: o.hostname, port: o.port, fetch: app.fetch, idleTimeout: 60 });
+  worker.start();
+  log("gimlet serve listening", { url: `http://${o.hostname}:${server.port}`, dataDir: o.dataDir });
+  return {
+    port: server.port!,
+    async stop() {
+      await server.stop();
+      await worker.stop();
+      store.close();
+    },
+  };
+}
