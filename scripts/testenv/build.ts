@@ -81,6 +81,7 @@ export async function build(opts: { only?: string[] } = {}): Promise<void> {
   const reportFile = join(bin, "build-report.json");
   const report: Record<string, { seconds: number; bytes: number }> = existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, "utf8")) : {};
   const work = join(cacheRoot(), "testbin", "work");
+  const failures: string[] = [];
   for (const c of components) {
     if (opts.only && !opts.only.includes(c.name)) continue;
     const done = c.packages.every((p) => existsSync(join(bin, p.bin))) && (!c.crds || existsSync(join(bin, "crds")));
@@ -89,12 +90,20 @@ export async function build(opts: { only?: string[] } = {}): Promise<void> {
       continue;
     }
     console.error(`testenv build: ${c.name} ${c.version} …`);
-    const seconds = await buildComponent(c, work, bin);
+    let seconds: number;
+    try {
+      seconds = await buildComponent(c, work, bin);
+    } catch (e) {
+      failures.push(`${c.name}: ${(e as Error).message.split("\n").slice(-6).join("\n")}`);
+      console.error(`testenv build: ${c.name} FAILED`);
+      continue;
+    }
     const bytes = c.packages.reduce((n, p) => n + statSync(join(bin, p.bin)).size, 0);
     report[c.name] = { seconds: Math.round(seconds), bytes };
     writeFileSync(reportFile, JSON.stringify(report, null, 2));
     console.error(`testenv build: ${c.name} built in ${seconds.toFixed(0)} s (${(bytes / 1e6).toFixed(0)} MB)`);
   }
   rmSync(work, { recursive: true, force: true });
+  if (failures.length) throw new Error(`testenv build: ${failures.length} component(s) failed:\n${failures.join("\n")}`);
   console.error(`testenv build: binaries in ${bin}`);
 }

@@ -3,7 +3,7 @@ export const versions = {
   kubernetes: "v1.36.3",
   etcd: "v3.6.16",
   kwok: "v0.8.0",
-  sourceController: "v1.9.4",
+  sourceController: "v1.9.0",
   kustomizeController: "v1.9.4",
   helmController: "v1.6.1",
   notificationController: "v1.9.2",

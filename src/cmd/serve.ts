@@ -11,6 +11,7 @@ export default defineCommand({
     listen: { type: "string", description: "Address to listen on (env GIMLET_LISTEN, default 127.0.0.1:9000)", valueHint: "HOST:PORT" },
     host: { type: "string", description: "Public URL of this server (env GIMLET_HOST)", valueHint: "URL" },
     "log-format": { type: "enum", options: ["text", "json"], default: "text", description: "Log format" },
+    reindex: { type: "boolean", default: false, description: "Rebuild the release history index of every env from git first" },
   },
   async run({ args }) {
     const listen = args.listen ?? process.env.GIMLET_LISTEN ?? "127.0.0.1:9000";
@@ -23,6 +24,18 @@ export default defineCommand({
       host: args.host ?? process.env.GIMLET_HOST,
       logFormat: args["log-format"] as "text" | "json",
       log: (line) => void stderr(line + "\n"),
+      reindex: !!args.reindex,
+      webhookSecret: process.env.GIMLET_WEBHOOK_SECRET,
+      // Environment, like the original's NOTIFICATIONS_* settings.
+      notifications: process.env.GIMLET_NOTIFICATIONS_PROVIDER
+        ? {
+            provider: process.env.GIMLET_NOTIFICATIONS_PROVIDER as "slack" | "discord" | "webhook",
+            token: process.env.GIMLET_NOTIFICATIONS_TOKEN,
+            url: process.env.GIMLET_NOTIFICATIONS_URL,
+            defaultChannel: process.env.GIMLET_NOTIFICATIONS_DEFAULT_CHANNEL,
+            channelMapping: process.env.GIMLET_NOTIFICATIONS_CHANNEL_MAPPING,
+          }
+        : undefined,
     });
     await new Promise<void>((resolve) => {
       const done = async () => {

@@ -94,6 +94,15 @@ export class GitopsRepo {
     return releaseHistory(this.repo, this.index, head, q);
   }
 
+  /** Drops the persisted history index and builds it again from git; returns the commits indexed. */
+  async reindex(): Promise<number> {
+    return withLock(this.repo.gitdir, async () => {
+      await import("node:fs/promises").then((fs) => fs.rm(`${this.repo.gitdir}/gimlet/history-v1.jsonl`, { force: true }));
+      this.index.commits.clear();
+      return this.index.update(await this.head());
+    });
+  }
+
   async status(q: Layout & { app?: string; gitopsRepo?: string }): Promise<Record<string, Release | null>> {
     return releaseStatus(this.repo, await this.head(), q);
   }

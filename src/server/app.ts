@@ -8,6 +8,7 @@ import { artifactRoutes } from "./routes/artifacts.ts";
 import { fluxRoutes } from "./routes/flux.ts";
 import { releaseRoutes } from "./routes/releases.ts";
 import { userRoutes } from "./routes/users.ts";
+import { webhookRoutes } from "./routes/webhooks.ts";
 
 export function createApp(d: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -18,12 +19,19 @@ export function createApp(d: ServerDeps): Hono<AppEnv> {
     d.store.queueDepth();
     return c.json({ status: "ready" });
   });
+  app.use("/metrics", authenticate(d.store));
   app.get("/metrics", (c) => {
     const lines = ["# HELP gimlet_queue_depth Events waiting or in progress.", "# TYPE gimlet_queue_depth gauge", `gimlet_queue_depth ${d.store.queueDepth()}`];
     lines.push("# HELP gimlet_events Events by type and status.", "# TYPE gimlet_events gauge");
     for (const r of d.store.eventCounts()) lines.push(`gimlet_events{type="${r.type}",status="${r.status}"} ${r.n}`);
+    lines.push(...(d.worker?.latency.render("gimlet_release_latency_seconds", "Seconds from a request's arrival to its gitops commit.") ?? []));
     return c.text(lines.join("\n") + "\n", 200, { "Content-Type": "text/plain; version=0.0.4" });
   });
+
+  const hooks = new Hono();
+  hooks.use(bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.json({ error: "request body too large" }, 413) }));
+  hooks.route("/", webhookRoutes(d));
+  app.route("/api/webhooks", hooks);
 
   const api = new Hono<AppEnv>();
   api.use(bodyLimit({ maxSize: d.maxBodyBytes ?? 5 * 1024 * 1024, onError: (c) => c.json({ error: "request body too large" }, 413) }));

@@ -1,5 +1,6 @@
 /** What the server is built from; tests pass their own. */
 import type { SqliteStore } from "../store/index.ts";
+import type { Notifier } from "./notify.ts";
 import type { Repos } from "./repos.ts";
 import type { Worker } from "./worker.ts";
 
@@ -10,4 +11,7 @@ export interface ServerDeps {
   /** Largest request body accepted, bytes. */
   maxBodyBytes?: number;
   now?: () => number;
+  notifier?: Notifier;
+  /** Shared secret of POST /api/webhooks/git (HMAC-SHA256). */
+  webhookSecret?: string;
 }

@@ -6,6 +6,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { SqliteStore } from "../store/index.ts";
 import { createApp } from "./app.ts";
+import { Notifier, type NotifierConfig } from "./notify.ts";
 import { Repos } from "./repos.ts";
 import { Worker } from "./worker.ts";
 
@@ -15,6 +16,10 @@ export interface ServeOptions {
   port: number;
   host?: string;
   logFormat: "text" | "json";
+  notifications?: NotifierConfig;
+  webhookSecret?: string;
+  /** Rebuild every env's history index from git before serving. */
+  reindex?: boolean;
   log: (line: string) => void;
 }
 
@@ -28,8 +33,16 @@ export async function serve(o: ServeOptions): Promise<{ stop: () => Promise<void
     o.log(`Admin token: ${store.issueToken("admin")}`);
   }
   const repos = new Repos(o.dataDir);
-  const worker = new Worker({ store, repos, log, onProcessed: (e) => log("event processed", { id: e.id, type: e.type, status: e.status, commits: e.gitopsHashes.length }) });
-  const app = createApp({ store, repos, worker });
+  const notifier = new Notifier(o.notifications, log);
+  if (o.reindex) {
+    for (const env of store.envs()) {
+      const g = await repos.get(env);
+      const n = await g.reindex();
+      log("history index rebuilt", { env: env.name, commits: n });
+    }
+  }
+  const worker = new Worker({ store, repos, log, notifier, onProcessed: (e) => log("event processed", { id: e.id, type: e.type, status: e.status, commits: e.gitopsHashes.length }) });
+  const app = createApp({ store, repos, worker, notifier, webhookSecret: o.webhookSecret });
   const server = Bun.serve({ hostname: o.hostname, port: o.port, fetch: app.fetch, idleTimeout: 60 });
   worker.start();
   log("gimlet serve listening", { url: `http://${o.hostname}:${server.port}`, dataDir: o.dataDir });

@@ -11,6 +11,8 @@ import { artifactVars, cleanupTrigger, deployTrigger, type Artifact } from "../c
 import { toYaml } from "../core/yaml.ts";
 import type { GitopsRepo } from "../git/index.ts";
 import type { EventRecord, SqliteStore } from "../store/index.ts";
+import { Histogram } from "./metrics.ts";
+import type { Notifier } from "./notify.ts";
 import type { Repos } from "./repos.ts";
 
 export interface Result {
@@ -24,6 +26,7 @@ export interface Result {
 export interface WorkerDeps {
   store: SqliteStore;
   repos: Repos;
+  notifier?: Notifier;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
   onProcessed?: (e: EventRecord) => void;
 }
@@ -33,6 +36,7 @@ export class Worker {
   private wake?: () => void;
   private stopped = false;
   private idle?: Promise<void>;
+  readonly latency = new Histogram([0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
 
   constructor(private readonly d: WorkerDeps) {}
 
@@ -74,8 +78,24 @@ export class Worker {
       this.d.store.finishEvent(e.id, "error", (err as Error).message, e.gitopsHashes, e.results);
       this.d.log?.("event failed", { id: e.id, type: e.type, error: (err as Error).message });
     }
-    this.d.onProcessed?.(this.d.store.event(e.id)!);
+    const done = this.d.store.event(e.id)!;
+    this.latency.observe(Math.max(0, Date.now() / 1000 - done.created));
+    this.notify_(done);
+    this.d.onProcessed?.(done);
     return true;
+  }
+
+  private notify_(e: EventRecord): void {
+    const n = this.d.notifier;
+    if (!n) return;
+    for (const r of e.results as Result[]) {
+      if (r.status === "skipped" || (!r.hash && r.status === "success")) continue;
+      const by = e.type === "artifact" ? "Policy based" : "Requested";
+      const kind = r.status === "failure" ? "deployFailed" : e.type === "rollback" ? "rollback" : e.type === "delete" || e.type === "branchDeleted" ? "delete" : "deploy";
+      const text =
+        kind === "deployFailed" ? `Failed to roll out ${r.app} on ${r.env}: ${r.statusDesc}` : kind === "rollback" ? `🔙 Rolling back ${r.app} on ${r.env}` : kind === "delete" ? `${by} deletion of ${r.app} on ${r.env}` : `${by} rollout of ${r.app} on ${r.env}`;
+      void n.send({ kind, env: r.env, app: r.app, text, fields: r.hash ? { "📎 gitops commit": r.hash.slice(0, 12) } : {} });
+    }
   }
 
   private async repo(envName: string): Promise<{ g: GitopsRepo; repoPerEnv: boolean }> {

@@ -23,7 +23,10 @@ export function fluxRoutes(d: ServerDeps): Hono<AppEnv> {
     if (meta.commit_status === "update") return c.json({});
     const sha = revisionSha(String(meta.revision ?? ""));
     if (!sha) return c.json({ ignored: "no commit revision in the event" });
-    d.store.upsertGitopsCommit({ sha, env: c.req.query("env") ?? "", status: ev.reason, statusDesc: String(ev.message ?? "") });
+    const env = c.req.query("env") ?? "";
+    d.store.upsertGitopsCommit({ sha, env, status: ev.reason, statusDesc: String(ev.message ?? "") });
+    if (/Failed/.test(ev.reason)) void d.notifier?.send({ kind: "fluxFailed", env, text: `❗ Gitops changes from ${sha.slice(0, 8)} failed to apply: ${String(ev.message ?? ev.reason)}` });
+    else if (ev.reason === "ReconciliationSucceeded") void d.notifier?.send({ kind: "fluxApplied", env, text: `✔️ Applied resources from ${sha.slice(0, 8)}` });
     return c.json({});
   });
   return app;
