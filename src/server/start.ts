@@ -6,6 +6,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { SqliteStore } from "../store/index.ts";
 import { createApp } from "./app.ts";
+import { mirrorReleases } from "./history-mirror.ts";
 import { Notifier, type NotifierConfig } from "./notify.ts";
 import { Repos } from "./repos.ts";
 import { Worker } from "./worker.ts";
@@ -38,7 +39,8 @@ export async function serve(o: ServeOptions): Promise<{ stop: () => Promise<void
     for (const env of store.envs()) {
       const g = await repos.get(env);
       const n = await g.reindex();
-      log("history index rebuilt", { env: env.name, commits: n });
+      const releases = await mirrorReleases(store, env, g, { full: true });
+      log("history rebuilt from git", { env: env.name, commits: n, releases });
     }
   }
   const worker = new Worker({ store, repos, log, notifier, onProcessed: (e) => log("event processed", { id: e.id, type: e.type, status: e.status, commits: e.gitopsHashes.length }) });

@@ -11,6 +11,7 @@ import { artifactVars, cleanupTrigger, deployTrigger, type Artifact } from "../c
 import { toYaml } from "../core/yaml.ts";
 import type { GitopsRepo } from "../git/index.ts";
 import type { EventRecord, SqliteStore } from "../store/index.ts";
+import { mirrorReleases } from "./history-mirror.ts";
 import { Histogram } from "./metrics.ts";
 import type { Notifier } from "./notify.ts";
 import type { Repos } from "./repos.ts";
@@ -78,11 +79,27 @@ export class Worker {
       this.d.store.finishEvent(e.id, "error", (err as Error).message, e.gitopsHashes, e.results);
       this.d.log?.("event failed", { id: e.id, type: e.type, error: (err as Error).message });
     }
+    await this.mirror(e);
     const done = this.d.store.event(e.id)!;
     this.latency.observe(Math.max(0, Date.now() / 1000 - done.created));
     this.notify_(done);
     this.d.onProcessed?.(done);
     return true;
+  }
+
+  /** Refreshes the history mirror of every env the event wrote to. */
+  private async mirror(e: EventRecord): Promise<void> {
+    const results = (this.d.store.event(e.id)?.results ?? []) as Result[];
+    for (const name of new Set(results.filter((r) => r.hash).map((r) => r.env))) {
+      const env = this.d.store.env(name);
+      if (!env) continue;
+      try {
+        const commits = results.filter((r) => r.env === name && r.hash).length;
+        await mirrorReleases(this.d.store, env, await this.d.repos.get(env), { limit: e.type === "rollback" ? 500 : commits + 5 });
+      } catch (err) {
+        this.d.log?.("history mirror refresh failed", { env: name, error: (err as Error).message });
+      }
+    }
   }
 
   private notify_(e: EventRecord): void {

@@ -62,4 +62,21 @@ CREATE TABLE key_values (
 );
 `,
   },
+  {
+    version: 2,
+    name: "release history mirror",
+    sql: `
+CREATE TABLE releases (
+  env TEXT NOT NULL,
+  app TEXT NOT NULL,
+  gitops_ref TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  rolled_back INTEGER NOT NULL DEFAULT 0,
+  repository TEXT NOT NULL DEFAULT '',
+  blob TEXT NOT NULL,
+  PRIMARY KEY (env, gitops_ref, app)
+);
+CREATE INDEX releases_env_app ON releases(env, app, created DESC);
+`,
+  },
 ];

@@ -265,6 +265,48 @@ export class SqliteStore {
     return r ?? undefined;
   }
 
+  // --- release history mirror (rebuildable from git: gimlet serve --reindex)
+
+  putReleases(env: string, rows: { app: string; gitopsRef: string; created: number; rolledBack: boolean; repository: string; blob: string }[]): void {
+    const q = this.db.query(
+      `INSERT INTO releases (env, app, gitops_ref, created, rolled_back, repository, blob) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(env, gitops_ref, app) DO UPDATE SET rolled_back = excluded.rolled_back, blob = excluded.blob`,
+    );
+    this.db.transaction(() => {
+      for (const r of rows) q.run(env, r.app, r.gitopsRef, r.created, r.rolledBack ? 1 : 0, r.repository, r.blob);
+    }).immediate();
+  }
+
+  markRolledBack(env: string, refs: string[]): void {
+    const q = this.db.query("UPDATE releases SET rolled_back = 1 WHERE env = ? AND gitops_ref = ?");
+    this.db.transaction(() => refs.forEach((r) => q.run(env, r))).immediate();
+  }
+
+  clearReleases(env: string): void {
+    this.db.query("DELETE FROM releases WHERE env = ?").run(env);
+  }
+
+  countReleases(env: string): number {
+    return (this.db.query("SELECT count(*) AS n FROM releases WHERE env = ?").get(env) as { n: number }).n;
+  }
+
+  releases(f: { env: string; app?: string; limit: number; offset: number; since?: number; until?: number; repository?: string }): { blob: string; created: number; rolledBack: boolean; gitopsRef: string }[] {
+    const where = ["env = ?"];
+    const args: (string | number)[] = [f.env];
+    if (f.app) (where.push("app = ?"), args.push(f.app));
+    if (f.since !== undefined) (where.push("created >= ?"), args.push(f.since));
+    if (f.until !== undefined) (where.push("created <= ?"), args.push(f.until));
+    if (f.repository) (where.push("repository = ?"), args.push(f.repository));
+    return (
+      this.db.query(`SELECT blob, created, rolled_back, gitops_ref FROM releases WHERE ${where.join(" AND ")} ORDER BY created DESC, rowid DESC LIMIT ? OFFSET ?`).all(...args, f.limit, f.offset) as {
+        blob: string;
+        created: number;
+        rolled_back: number;
+        gitops_ref: string;
+      }[]
+    ).map((r) => ({ blob: r.blob, created: r.created, rolledBack: !!r.rolled_back, gitopsRef: r.gitops_ref }));
+  }
+
   // --- key/values
 
   getValue(key: string): string | undefined {

@@ -4,6 +4,7 @@ import { NotFoundError, UserError } from "../../core/errors.ts";
 import { isPlainObject } from "../../core/k8s.ts";
 import type { AppEnv } from "../auth.ts";
 import type { ServerDeps } from "../deps.ts";
+import { mirrorReleases } from "../history-mirror.ts";
 import type { Result } from "../worker.ts";
 import { intParam, jsonBody, need, safeName, timeParam } from "./util.ts";
 
@@ -35,20 +36,17 @@ export function releaseRoutes(d: ServerDeps): Hono<AppEnv> {
     const e = env(need(c, "env"));
     const appName = c.req.query("app");
     if (appName) safeName(appName, "app");
-    const g = await d.repos.get(e);
-    return c.json(
-      await g.history({
-        env: e.name,
-        repoPerEnv: e.repoPerEnv,
-        app: appName || undefined,
-        limit: intParam(c, "limit", 10),
-        offset: intParam(c, "offset", 0),
-        since: timeParam(c, "since"),
-        until: timeParam(c, "until"),
-        gitRepo: c.req.query("git-repo") || undefined,
-        gitopsRepo: e.builtin ? `builtin/${e.name}-apps` : e.repoUrl,
-      }),
-    );
+    if (d.store.countReleases(e.name) === 0) await mirrorReleases(d.store, e, await d.repos.get(e));
+    const rows = d.store.releases({
+      env: e.name,
+      app: appName || undefined,
+      limit: intParam(c, "limit", 10),
+      offset: intParam(c, "offset", 0),
+      since: timeParam(c, "since"),
+      until: timeParam(c, "until"),
+      repository: c.req.query("git-repo") || undefined,
+    });
+    return c.json(rows.map((r) => ({ ...(JSON.parse(r.blob) as object), created: r.created, gitopsRef: r.gitopsRef, rolledBack: r.rolledBack })));
   });
 
   app.get("/status", async (c) => {
