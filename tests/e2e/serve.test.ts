@@ -21,7 +21,7 @@ async function startServer(): Promise<void> {
   const port = 20000 + Math.floor(Math.random() * 20000);
   url = `http://127.0.0.1:${port}`;
   server = Bun.spawn([gimletBin, "serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], { stdout: "pipe", stderr: "pipe" });
-  const reader = server.stderr.getReader();
+  const reader = (server.stderr as ReadableStream<Uint8Array>).getReader();
   let buf = "";
   const deadline = Date.now() + 10_000;
   while (!buf.includes("listening") && Date.now() < deadline) {
