@@ -75,12 +75,30 @@ async function buildComponent(c: Component, work: string, bin: string): Promise<
   return (performance.now() - started) / 1000;
 }
 
+/**
+ * kwok moves nodes and pods through "stages"; without any it refuses to start. The fast stages
+ * (node ready + heartbeat, pods running) ship in its module: gather them into one config file.
+ */
+async function ensureKwokStages(bin: string): Promise<void> {
+  const out = join(bin, "kwok-stages.yaml");
+  if (existsSync(out)) return;
+  const kwok = components.find((c) => c.name === "kwok")!;
+  const tmp = join(cacheRoot(), "testbin", `kwok-stages-${process.pid}`);
+  mkdirSync(tmp, { recursive: true });
+  await $`go mod init gimlet.test/kwok-stages`.cwd(tmp).quiet().nothrow();
+  const info = await download(kwok.module, kwok.version, tmp);
+  const stage = join(info.Dir!, "kustomize", "stage");
+  const files = ["node/fast/node-initialize.yaml", "node/heartbeat/node-heartbeat.yaml", "pod/fast/pod-ready.yaml", "pod/fast/pod-complete.yaml", "pod/fast/pod-delete.yaml"];
+  writeFileSync(out, files.map((f) => readFileSync(join(stage, f), "utf8").replace(/^---\n/, "")).join("\n---\n"));
+  rmSync(tmp, { recursive: true, force: true });
+}
+
 export async function build(opts: { only?: string[] } = {}): Promise<void> {
   const bin = binDir();
   mkdirSync(bin, { recursive: true });
   const reportFile = join(bin, "build-report.json");
   const report: Record<string, { seconds: number; bytes: number }> = existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, "utf8")) : {};
-  const work = join(cacheRoot(), "testbin", "work");
+  const work = join(cacheRoot(), "testbin", `work-${process.pid}`);
   const failures: string[] = [];
   for (const c of components) {
     if (opts.only && !opts.only.includes(c.name)) continue;
@@ -103,6 +121,7 @@ export async function build(opts: { only?: string[] } = {}): Promise<void> {
     writeFileSync(reportFile, JSON.stringify(report, null, 2));
     console.error(`testenv build: ${c.name} built in ${seconds.toFixed(0)} s (${(bytes / 1e6).toFixed(0)} MB)`);
   }
+  await ensureKwokStages(bin);
   rmSync(work, { recursive: true, force: true });
   if (failures.length) throw new Error(`testenv build: ${failures.length} component(s) failed:\n${failures.join("\n")}`);
   console.error(`testenv build: binaries in ${bin}`);

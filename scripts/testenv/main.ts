@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { build } from "./build.ts";
 
 const [cmd, ...rest] = Bun.argv.slice(2);
-const { values } = parseArgs({ args: rest, options: { only: { type: "string", multiple: true }, nodes: { type: "string" }, dir: { type: "string" } }, allowPositionals: false });
+const { values } = parseArgs({ args: rest, options: { only: { type: "string", multiple: true }, nodes: { type: "string" }, dir: { type: "string" }, "no-flux": { type: "boolean" } }, allowPositionals: false });
 
 switch (cmd) {
   case "build":
@@ -11,7 +11,7 @@ switch (cmd) {
     break;
   case "up": {
     const { up } = await import("./up.ts");
-    const env = await up({ nodes: Number(values.nodes ?? 2), dir: values.dir });
+    const env = await up({ nodes: Number(values.nodes ?? 2), dir: values.dir, flux: !values["no-flux"] });
     console.log(`export KUBECONFIG=${env.kubeconfig}`);
     break;
   }

@@ -54,7 +54,7 @@ status:
 `;
 }
 
-export async function up(opts: { nodes?: number; dir?: string } = {}): Promise<State> {
+export async function up(opts: { nodes?: number; dir?: string; flux?: boolean } = {}): Promise<State> {
   const bin = binDir();
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "gimlet-testenv-"));
   const started = performance.now();
@@ -105,6 +105,8 @@ export async function up(opts: { nodes?: number; dir?: string } = {}): Promise<S
         "--service-cluster-ip-range=10.96.0.0/16",
         "--allow-privileged=true",
         "--enable-priority-and-fairness=false",
+        // kwok nodes are Ready from the start; the not-ready taint would only delay scheduling.
+        "--disable-admission-plugins=TaintNodesByCondition",
       ], {}, ports.apiserver),
     );
     const ca = readFileSync(join(dir, "ca.crt"), "utf8");
@@ -126,7 +128,7 @@ export async function up(opts: { nodes?: number; dir?: string } = {}): Promise<S
         `--cluster-signing-cert-file=${join(dir, "ca.crt")}`,
         `--cluster-signing-key-file=${join(dir, "ca.key")}`,
         "--use-service-account-credentials=false",
-        "--controllers=*,-nodeipam,-nodelifecycle",
+        "--controllers=*,-nodeipam",
       ]),
     );
     run(start(dir, "kube-scheduler", join(bin, "kube-scheduler"), [`--kubeconfig=${kc}`, "--bind-address=127.0.0.1", `--secure-port=${ports.scheduler}`, "--leader-elect=false"]));
@@ -138,6 +140,7 @@ export async function up(opts: { nodes?: number; dir?: string } = {}): Promise<S
         "--cidr=10.0.0.1/16",
         "--node-ip=10.0.0.1",
         `--server-address=127.0.0.1:${ports.kwok}`,
+        `--config=${join(bin, "kwok-stages.yaml")}`,
       ]),
     );
     const nodes = opts.nodes ?? 2;
@@ -147,6 +150,10 @@ export async function up(opts: { nodes?: number; dir?: string } = {}): Promise<S
       return out.split("\n").filter((l) => l === "True").length >= nodes;
     }, 60_000);
 
+    if (opts.flux === false) {
+      console.error(`testenv up: ready without Flux in ${((performance.now() - started) / 1000).toFixed(1)} s (${dir})`);
+      return state;
+    }
     // Flux: CRDs first, then the controllers, talking to the API server through the kubeconfig.
     const crds = join(bin, "crds");
     await kubectl(dir, ["apply", "--server-side", ...readdirSync(crds).flatMap((f) => ["-f", join(crds, f)])]);
