@@ -4,7 +4,7 @@
  * free ports, so two environments can run side by side. Waits until everything is ready.
  */
 import { $ } from "bun";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { binDir } from "./build.ts";
@@ -160,6 +160,7 @@ export async function up(opts: { nodes?: number; dir?: string; flux?: boolean } 
     await kubectl(dir, ["wait", "--for=condition=established", "--timeout=60s", "crd", "--all"]);
     await kubectl(dir, ["create", "namespace", "flux-system"]);
     const fluxEnv = { KUBECONFIG: kc, RUNTIME_NAMESPACE: "flux-system" };
+    mkdirSync(join(dir, "flux-artifacts"), { recursive: true });
     const events = `--events-addr=http://127.0.0.1:${ports.notificationEvents}`;
     const flux = [
       run(start(dir, "source-controller", join(bin, "source-controller"), [
