@@ -2,7 +2,7 @@
  * YAML in and out, with one set of options so every file gimlet writes looks the same
  * (block style, sequences not indented under their key, no line folding — like kubectl and helm).
  */
-import { LineCounter, parseAllDocuments, stringify, type Document } from "yaml";
+import { Document, LineCounter, parseAllDocuments, visit } from "yaml";
 import { UserError } from "./errors.ts";
 
 /** Inputs beyond this are refused before parsing: a manifest is kilobytes, not megabytes. */
@@ -10,10 +10,27 @@ export const maxYamlBytes = 4 * 1024 * 1024;
 /** yaml's own default is 100; a manifest never needs more and a billion-laughs needs many. */
 const maxAliasCount = 50;
 
-const stringifyOptions = { indentSeq: false, lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false } as const;
+const stringifyOptions = { indentSeq: false, lineWidth: 0, minContentWidth: 0 } as const;
+
+/**
+ * Strings a YAML 1.1 reader (Kubernetes, kubectl, go-yaml) would take for something else:
+ * y/n/yes/no/on/off, ~, numbers in 1.1 forms (0o17 aside: 017, 1_000, 1:20, .inf). They are
+ * double-quoted, as go-yaml does, so `value: "yes"` stays a string in the cluster.
+ */
+const yaml11Word = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~|)$/;
+const yaml11Number = /^[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|(?:[0-9][0-9_]*)?\.?[0-9_]*(?:[eE][-+]?[0-9]+)?|\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+export function isYaml11Special(s: string): boolean {
+  return yaml11Word.test(s) || (yaml11Number.test(s) && /[0-9]|inf|nan/i.test(s));
+}
 
 export function toYaml(value: unknown): string {
-  return stringify(value, stringifyOptions);
+  const doc = new Document(value, { aliasDuplicateObjects: false });
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === "string" && isYaml11Special(node.value)) node.type = "QUOTE_DOUBLE";
+    },
+  });
+  return doc.toString(stringifyOptions);
 }
 
 /** Multi-document YAML as helm and kustomize print it: each document starts with `---`. */

@@ -1,5 +1,6 @@
 /** Sprig's lists, dicts, defaults and encodings (plus Helm's toYaml/fromYaml/required). */
-import { Document, isScalar, parse as parseYaml, visit } from "yaml";
+import { Document, parse as parseYaml, visit } from "yaml";
+import { isYaml11Special } from "../yaml.ts";
 import type { Func } from "./exec.ts";
 import { empty, list, needBool, needString, strslice, strval } from "./convert.ts";
 import { sha256Hex } from "./sha256.ts";
@@ -42,11 +43,6 @@ function plain(v: unknown): unknown {
   return v;
 }
 
-/** Strings that YAML 1.1 (go-yaml v2) would read as something else: go-yaml double-quotes them. */
-const yaml11Word = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~|)$/;
-const yaml11Number = /^[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|(?:[0-9][0-9_]*)?\.?[0-9_]*(?:[eE][-+]?[0-9]+)?|\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
-const yaml11Special = (s: string) => yaml11Word.test(s) || (yaml11Number.test(s) && /[0-9]|inf|nan/i.test(s));
-
 /** Helm's toYaml: sigs.k8s.io/yaml (go-yaml v2) output, sorted keys, without the final newline. */
 function toYaml(v: unknown): string {
   const doc = new Document(plain(v), { aliasDuplicateObjects: false });
@@ -54,7 +50,7 @@ function toYaml(v: unknown): string {
     Scalar(_, node) {
       if (typeof node.value !== "string") return;
       const s = node.value;
-      if (yaml11Special(s)) node.type = "QUOTE_DOUBLE";
+      if (isYaml11Special(s)) node.type = "QUOTE_DOUBLE";
       else if (s.includes("\n")) node.type = "BLOCK_LITERAL";
     },
   });
