@@ -1,5 +1,5 @@
 /** Names and labels as onechart derives them (reference §5.1). */
-import { formatValue } from "../gotemplate/value.ts";
+import { formatValue } from "../template/printf.ts";
 import { parse } from "yaml";
 
 /** robustName: runs of non-word characters → "-", "_" → "-", lowercase, at most 63, no trailing "-". */

@@ -1,10 +1,11 @@
 /** onechart's objects besides the Deployment (reference §5.4), one builder each. */
-import { goQuote } from "../gotemplate/printf.ts";
-import { sha256Hex } from "../gotemplate/sha256.ts";
+import { sha1Hex, sha256Hex as sha256Bytes } from "../template/hash.ts";
+import { quote as goQuote } from "../template/quote.ts";
 import type { KubeObject } from "../k8s.ts";
 import { parseYamlAll } from "../yaml.ts";
 import { clone, int64, labels, name, robustName, scalar, selectorLabels, str, truthy, type ChartContext, type Values } from "./names.ts";
-import { sha1 } from "./sha1.ts";
+
+const sha256Hex = (s: string) => sha256Bytes(new TextEncoder().encode(s));
 
 const meta = (ctx: ChartContext, n: string, extra: Record<string, unknown> = {}) => ({ name: n, namespace: ctx.namespace, ...extra });
 
@@ -139,7 +140,7 @@ export function basicAuthSecret(ctx: ChartContext): KubeObject | undefined {
   const user = str(auth!.user);
   const pw = new TextEncoder().encode(str(auth!.password));
   const salt = new Uint8Array((sha256Hex(`${ctx.namespace}/${name(ctx)}/${user}/${str(auth!.password)}`).match(/../g) ?? []).slice(0, 8).map((h) => parseInt(h, 16)));
-  const digest = sha1(new Uint8Array([...pw, ...salt]));
+  const digest = (sha1Hex(new Uint8Array([...pw, ...salt])).match(/../g) ?? []).map((h) => parseInt(h, 16));
   const line = `${user}:{SSHA}${btoa(String.fromCharCode(...digest, ...salt))}`;
   return { apiVersion: "v1", kind: "Secret", metadata: meta(ctx, `${name(ctx)}-basic-auth`), data: { auth: btoa(line) } };
 }

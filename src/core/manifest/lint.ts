@@ -1,6 +1,6 @@
 /** `manifest lint`: every problem in a manifest file, without stopping at the first. */
 import { UserError, ValidationError } from "../errors.ts";
-import { TemplateError } from "../gotemplate/index.ts";
+import { TemplateError } from "../template/index.ts";
 import { loadManifests, type LoadedManifest } from "./load.ts";
 import { renderManifest, valuesProblems } from "./render.ts";
 import type { Vars } from "./vars.ts";

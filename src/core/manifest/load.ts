@@ -4,7 +4,7 @@
  */
 import { isMap, isScalar, visit, type Document, type LineCounter, type Node } from "yaml";
 import { UserError, ValidationError, type SourcePos } from "../errors.ts";
-import { renderTemplate, TemplateError, sanitizeDNSName } from "../gotemplate/index.ts";
+import { renderTemplate, TemplateError, sanitizeDNSName } from "../template/index.ts";
 import { docToJs, parseYamlDocs } from "../yaml.ts";
 import type { CleanupPolicy, Manifest } from "./model.ts";
 import { checkShape, manifestShape } from "./shape.ts";
