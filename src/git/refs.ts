@@ -6,15 +6,22 @@
 import { ConflictError } from "../core/errors.ts";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { branchHead, type GitRepo } from "./repo.ts";
+import git from "isomorphic-git";
+import type { GitRepo } from "./repo.ts";
 
 export class RefLockedError extends ConflictError {
   override name = "RefLockedError";
 }
 
 /** Sets `refs/heads/<branch>` to `next` if it is still `expected` (undefined = unborn). */
-export async function updateBranch(repo: GitRepo, branch: string, expected: string | undefined, next: string): Promise<void> {
-  const refPath = join(repo.gitdir, "refs", "heads", ...branch.split("/"));
+export function updateBranch(repo: GitRepo, branch: string, expected: string | undefined, next: string): Promise<void> {
+  return updateRef(repo, `refs/heads/${branch}`, expected, next);
+}
+
+/** Sets any `refs/…` to `next` if it is still `expected` (undefined = must not exist). */
+export async function updateRef(repo: GitRepo, ref: string, expected: string | undefined, next: string): Promise<void> {
+  const branch = ref;
+  const refPath = join(repo.gitdir, ...ref.split("/"));
   const lockPath = `${refPath}.lock`;
   await mkdir(dirname(refPath), { recursive: true });
   let fh;
@@ -28,7 +35,7 @@ export async function updateBranch(repo: GitRepo, branch: string, expected: stri
   }
   let renamed = false;
   try {
-    const current = await branchHead(repo, branch);
+    const current = await git.resolveRef({ fs: repo.fs, gitdir: repo.gitdir, ref }).catch(() => undefined);
     if (current !== expected) {
       throw new ConflictError(`branch ${branch} moved: expected ${expected ?? "(none)"}, found ${current ?? "(none)"}`);
     }

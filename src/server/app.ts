@@ -9,6 +9,7 @@ import { fluxRoutes } from "./routes/flux.ts";
 import { releaseRoutes } from "./routes/releases.ts";
 import { userRoutes } from "./routes/users.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
+import { gitRoutes } from "./routes/git.ts";
 
 export function createApp(d: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -27,6 +28,13 @@ export function createApp(d: ServerDeps): Hono<AppEnv> {
     lines.push(...(d.worker?.latency.render("gimlet_release_latency_seconds", "Seconds from a request's arrival to its gitops commit.") ?? []));
     return c.text(lines.join("\n") + "\n", 200, { "Content-Type": "text/plain; version=0.0.4" });
   });
+
+  if (d.dataDir) {
+    const git = new Hono();
+    git.use(bodyLimit({ maxSize: d.maxPushBytes ?? 256 * 1024 * 1024, onError: (c) => c.text("push too large\n", 413) }));
+    git.route("/", gitRoutes({ ...d, dataDir: d.dataDir }));
+    app.route("/git", git);
+  }
 
   const hooks = new Hono();
   hooks.use(bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.json({ error: "request body too large" }, 413) }));

@@ -14,4 +14,7 @@ export interface ServerDeps {
   notifier?: Notifier;
   /** Shared secret of POST /api/webhooks/git (HMAC-SHA256). */
   webhookSecret?: string;
+  /** Serves `<dataDir>/repos/*.git` at /git/ when set. */
+  dataDir?: string;
+  maxPushBytes?: number;
 }

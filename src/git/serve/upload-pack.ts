@@ -1,0 +1,195 @@
+/**
+ * upload-pack over smart HTTP, protocol v0 (multi_ack_detailed, no-done, side-band-64k, shallow,
+ * deepen, deepen-relative) and v2 (ls-refs, fetch). Stateless: every POST is answered from its own
+ * body. Reference: shared/reference/git-protocol.md §2–§5.
+ */
+import git from "isomorphic-git";
+import { concatBytes, flushPkt, parsePktLines, pktLine, pktText } from "../pktline.ts";
+import type { GitRepo } from "../repo.ts";
+import { exists, selectObjects } from "./objects.ts";
+import { head, listRefs } from "./refs.ts";
+
+const enc = new TextEncoder();
+const delimPkt = enc.encode("0001");
+export const agent = "agent=gimlet/1";
+const zero = "0".repeat(40);
+
+function sideband(pack: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < pack.length; i += 65515) out.push(pktLine(concatBytes([Uint8Array.of(1), pack.subarray(i, i + 65515)])));
+  return out;
+}
+
+/** GET info/refs?service=git-upload-pack */
+export async function advertiseUploadPack(repo: GitRepo, version: number): Promise<Uint8Array> {
+  if (version === 2) {
+    return concatBytes([pktLine("version 2\n"), pktLine(`${agent}\n`), pktLine("ls-refs=unborn\n"), pktLine("fetch=shallow\n"), pktLine("object-format=sha1\n"), flushPkt]);
+  }
+  const refs = await listRefs(repo);
+  const h = await head(repo);
+  const caps = ["multi_ack_detailed", "no-done", "side-band-64k", "ofs-delta", "shallow", "deepen-relative", "no-progress", "allow-reachable-sha1-in-want", ...(h.target && h.oid ? [`symref=HEAD:${h.target}`] : []), "object-format=sha1", agent].join(" ");
+  const lines: string[] = [];
+  if (h.oid) lines.push(`${h.oid} HEAD`);
+  for (const r of refs) {
+    lines.push(`${r.oid} ${r.name}`);
+    if (r.peeled) lines.push(`${r.peeled} ${r.name}^{}`);
+  }
+  if (lines.length === 0) lines.push(`${zero} capabilities^{}`);
+  return concatBytes([pktLine("# service=git-upload-pack\n"), flushPkt, ...lines.map((l, i) => pktLine(i === 0 ? `${l}\0${caps}\n` : `${l}\n`)), flushPkt]);
+}
+
+async function reachableFromRefs(repo: GitRepo, oid: string): Promise<boolean> {
+  if (!(await exists(repo, oid))) return false;
+  for (const r of await listRefs(repo)) {
+    if (r.oid === oid || r.peeled === oid) return true;
+    try {
+      if (await git.isDescendent({ fs: repo.fs, gitdir: repo.gitdir, oid: r.peeled ?? r.oid, ancestor: oid, depth: -1, cache: repo.cache })) return true;
+    } catch {
+      // not a commit
+    }
+  }
+  return false;
+}
+
+interface FetchArgs {
+  wants: string[];
+  haves: string[];
+  shallows: Set<string>;
+  depth?: number;
+  relative: boolean;
+  done: boolean;
+  caps: Set<string>;
+}
+
+async function packFor(repo: GitRepo, a: FetchArgs, common: string[]) {
+  const sel = await selectObjects(repo, { wants: a.wants, haves: common, clientShallow: a.shallows, depth: a.depth, relative: a.relative });
+  const { packfile } = await git.packObjects({ fs: repo.fs, gitdir: repo.gitdir, oids: sel.oids, cache: repo.cache });
+  return { sel, pack: packfile! };
+}
+
+async function commonHaves(repo: GitRepo, haves: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const h of haves) if (await exists(repo, h)) out.push(h);
+  return out;
+}
+
+/** POST git-upload-pack, protocol v0. */
+async function uploadPackV0(repo: GitRepo, body: Uint8Array): Promise<Uint8Array> {
+  const { pkts } = parsePktLines(body);
+  const a: FetchArgs = { wants: [], haves: [], shallows: new Set(), relative: false, done: false, caps: new Set() };
+  let section = 0;
+  for (const p of pkts) {
+    if (p === null) {
+      section++;
+      continue;
+    }
+    const line = pktText(p);
+    if (line.startsWith("want ")) {
+      const [, oid, ...caps] = line.split(" ");
+      if (!a.wants.includes(oid!)) a.wants.push(oid!);
+      caps.forEach((c) => a.caps.add(c));
+    } else if (line.startsWith("shallow ")) a.shallows.add(line.slice(8));
+    else if (line.startsWith("deepen ")) a.depth = Number(line.slice(7));
+    else if (line.startsWith("have ")) a.haves.push(line.slice(5));
+    else if (line === "done") a.done = true;
+    void section;
+  }
+  if (a.caps.has("deepen-relative")) a.relative = true;
+  if (a.wants.length === 0) return new Uint8Array();
+  for (const w of a.wants) if (!(await reachableFromRefs(repo, w))) return concatBytes([pktLine(`ERR upload-pack: not our ref ${w}\n`)]);
+  const out: Uint8Array[] = [];
+  const common = await commonHaves(repo, a.haves);
+  const detailed = a.caps.has("multi_ack_detailed");
+  let sel: Awaited<ReturnType<typeof packFor>> | undefined;
+  if (a.depth !== undefined) {
+    // The shallow section goes out on every response of a deepen request, even when empty.
+    sel = await packFor(repo, a, common);
+    for (const s of sel.sel.shallow) out.push(pktLine(`shallow ${s}`));
+    for (const s of sel.sel.unshallow) out.push(pktLine(`unshallow ${s}`));
+    out.push(flushPkt);
+  }
+  // A round with no haves and no done (git's first POST of a shallow clone) ends after the shallow section.
+  if (!a.done && a.haves.length === 0) return concatBytes(out);
+  // Ready when the client has a common commit: the pack is "wants minus common" either way.
+  const ready = common.length > 0;
+  if (!a.done) {
+    if (detailed) for (const c of common) out.push(pktLine(`ACK ${c} common\n`));
+    if (detailed && ready && a.caps.has("no-done")) {
+      out.push(pktLine(`ACK ${common.at(-1)} ready\n`), pktLine("NAK\n"), pktLine(`ACK ${common.at(-1)}\n`));
+    } else {
+      if (!detailed && common.length) out.push(pktLine(`ACK ${common[0]}\n`));
+      else out.push(pktLine("NAK\n"));
+      return concatBytes(out);
+    }
+  } else if (detailed) {
+    for (const c of common) out.push(pktLine(`ACK ${c} common\n`));
+    out.push(pktLine(common.length ? `ACK ${common.at(-1)}\n` : "NAK\n"));
+  } else out.push(pktLine(common.length ? `ACK ${common[0]}\n` : "NAK\n"));
+  sel ??= await packFor(repo, a, common);
+  if (a.caps.has("side-band-64k") || a.caps.has("side-band")) out.push(...sideband(sel.pack), flushPkt);
+  else out.push(sel.pack);
+  return concatBytes(out);
+}
+
+/** POST git-upload-pack, protocol v2: one command per request. */
+async function uploadPackV2(repo: GitRepo, body: Uint8Array): Promise<Uint8Array> {
+  const { pkts } = parsePktLines(body);
+  const lines = pkts.map((p) => (p === null ? null : pktText(p)));
+  const cmd = lines.find((l) => l?.startsWith("command="))?.slice(8);
+  if (!cmd) return new Uint8Array();
+  const args = lines.slice(lines.findIndex((l) => l === null) + 1).filter((l): l is string => l !== null);
+  if (cmd === "ls-refs") {
+    const prefixes = args.filter((l) => l.startsWith("ref-prefix ")).map((l) => l.slice(11));
+    const symrefs = args.includes("symrefs");
+    const peel = args.includes("peel");
+    const h = await head(repo);
+    const out: Uint8Array[] = [];
+    const want = (name: string) => prefixes.length === 0 || prefixes.some((p) => name.startsWith(p));
+    if (want("HEAD")) {
+      if (h.oid) out.push(pktLine(`${h.oid} HEAD${symrefs && h.target ? ` symref-target:${h.target}` : ""}\n`));
+      else if (args.includes("unborn") && h.target) out.push(pktLine(`unborn HEAD symref-target:${h.target}\n`));
+    }
+    for (const r of await listRefs(repo)) if (want(r.name)) out.push(pktLine(`${r.oid} ${r.name}${peel && r.peeled ? ` peeled:${r.peeled}` : ""}\n`));
+    out.push(flushPkt);
+    return concatBytes(out);
+  }
+  if (cmd !== "fetch") return concatBytes([pktLine(`ERR unknown command ${cmd}\n`)]);
+  const a: FetchArgs = { wants: [], haves: [], shallows: new Set(), relative: false, done: false, caps: new Set() };
+  for (const l of args) {
+    if (l.startsWith("want ")) a.wants.includes(l.slice(5)) || a.wants.push(l.slice(5));
+    else if (l.startsWith("have ")) a.haves.push(l.slice(5));
+    else if (l.startsWith("shallow ")) a.shallows.add(l.slice(8));
+    else if (l.startsWith("deepen ")) a.depth = Number(l.slice(7));
+    else if (l === "deepen-relative") a.relative = true;
+    else if (l === "done") a.done = true;
+    else a.caps.add(l);
+  }
+  if (a.wants.length === 0) return new Uint8Array();
+  for (const w of a.wants) if (!(await reachableFromRefs(repo, w))) return concatBytes([pktLine(`ERR upload-pack: not our ref ${w}\n`)]);
+  const common = await commonHaves(repo, a.haves);
+  const out: Uint8Array[] = [];
+  if (!a.done && a.haves.length) {
+    out.push(pktLine("acknowledgments\n"));
+    if (common.length === 0) out.push(pktLine("NAK\n"));
+    for (const c of common) out.push(pktLine(`ACK ${c}\n`));
+    if (common.length === 0) {
+      out.push(flushPkt);
+      return concatBytes(out);
+    }
+    out.push(pktLine("ready\n"), delimPkt);
+  }
+  const { sel, pack } = await packFor(repo, a, common);
+  if (a.depth !== undefined || a.shallows.size) {
+    out.push(pktLine("shallow-info\n"));
+    for (const s of sel.shallow) out.push(pktLine(`shallow ${s}`));
+    for (const s of sel.unshallow) out.push(pktLine(`unshallow ${s}`));
+    out.push(delimPkt);
+  }
+  out.push(pktLine("packfile\n"), ...sideband(pack), flushPkt);
+  return concatBytes(out);
+}
+
+export async function uploadPack(repo: GitRepo, body: Uint8Array, version: number): Promise<Uint8Array> {
+  const first = new TextDecoder().decode(body.subarray(4, 12));
+  return version === 2 || first.startsWith("command") ? uploadPackV2(repo, body) : uploadPackV0(repo, body);
+}
