@@ -81,7 +81,9 @@ export async function selectObjects(
     if ((best.get(c) ?? Infinity) <= n) continue;
     const first = !best.has(c);
     best.set(c, n);
-    if (haveCommits.has(c) && !o.clientShallow.has(c)) continue;
+    // Without deepen, history the client has ends the walk; with it, the walk must pass through
+    // to find the new boundary (what the client has is still not sent).
+    if (haveCommits.has(c) && !o.clientShallow.has(c) && depth === undefined) continue;
     const commit = await readCommit(repo, c);
     if (first && !haveCommits.has(c)) {
       commits.push(c);
