@@ -2,11 +2,11 @@
 import { defineCommand } from "citty";
 import { join } from "node:path";
 import { UserError } from "../core/errors.ts";
-import { assertSafeName } from "../core/gitops/index.ts";
+import { assertSafeName, commitMessages, fluxVersion, planBootstrap } from "../core/gitops/index.ts";
 import { Repos } from "../server/index.ts";
 import { SqliteStore } from "../store/index.ts";
-import { stderr } from "./io.ts";
-import { outputFlag, printResult } from "./output.ts";
+import { stderr, stdout } from "./io.ts";
+import { noFlag, outputFlag, printResult } from "./output.ts";
 
 const dataDirFlag = { "data-dir": { type: "string", description: "Data directory (env GIMLET_DATA_DIR, default ./gimlet-data)", valueHint: "DIR" } } as const;
 const dataDir = (a: { "data-dir"?: string }) => a["data-dir"] ?? process.env.GIMLET_DATA_DIR ?? "gimlet-data";
@@ -51,4 +51,50 @@ const list = defineCommand({
   },
 });
 
-export default defineCommand({ meta: { name: "env", description: "Manage environments of gimlet serve" }, subCommands: { create, list } });
+const bootstrap = defineCommand({
+  meta: { name: "bootstrap", description: "Point Flux at a builtin env's hosted repo: commit the Flux objects there, print the kubectl steps" },
+  args: {
+    name: { type: "positional", required: true, description: "Environment name (a --builtin env)" },
+    host: { type: "string", description: "URL the cluster reaches gimlet serve at (env GIMLET_HOST)", valueHint: "URL" },
+    interval: { type: "string", default: "1m", description: "How often Flux polls the repo" },
+    "no-controller": { type: "boolean", default: false, description: "Flux is already installed" },
+    ...dataDirFlag,
+  },
+  async run({ args }) {
+    const host = (args.host ?? process.env.GIMLET_HOST ?? "").replace(/\/+$/, "");
+    if (!/^https?:\/\//.test(host)) throw new UserError("--host is required: the URL the cluster reaches gimlet serve at", { path: "--host" });
+    const dir = dataDir(args);
+    const store = new SqliteStore(join(dir, "gimlet.db"));
+    try {
+      const env = store.env(assertSafeName(args.name, "env"));
+      if (!env) throw new UserError(`environment ${args.name} does not exist`, { hint: "gimlet env create NAME --builtin" });
+      if (!env.builtin) throw new UserError(`environment ${args.name} has a remote repo; use gimlet gitops bootstrap there`);
+      const fluxUser = `flux-${env.name}`;
+      if (!store.user(fluxUser)) store.createUser(fluxUser, "flux", env.name);
+      const token = store.issueToken(fluxUser);
+      const repoUrl = `${host}/git/${env.name}-apps.git`;
+      const plan = planBootstrap({ env: env.name, repoUrl, branch: env.branch, interval: args.interval, noController: noFlag(args, "controller"), server: host });
+      // The credentials never go into git: the Secret is created by the printed kubectl command.
+      const files = plan.files.filter((f) => f.path !== plan.secretFile);
+      const g = await new Repos(dir).get(env);
+      await g.writeChangeSet({ replace: [], write: files }, commitMessages.bootstrap(env.name));
+      const repoYaml = files.find((f) => f.path === plan.repoFile)!.content;
+      const steps = [
+        `✔️ Flux objects committed to ${repoUrl} (${plan.fluxDir}/)`,
+        "👉 Apply them on the cluster:",
+        ...(plan.installFile ? [`kubectl apply -f https://github.com/fluxcd/flux2/releases/download/${fluxVersion}/install.yaml`] : []),
+        `kubectl -n flux-system create secret generic ${plan.name} --from-literal=username=flux --from-literal=password=${token}`,
+        `kubectl -n flux-system create secret generic gimlet-flux-events --from-literal=headers='Authorization: Bearer ${token}'`,
+        "kubectl -n flux-system create secret generic gimlet-receiver --from-literal=token=$(head -c 24 /dev/urandom | base64)",
+        "kubectl wait --for condition=established --timeout=60s crd/gitrepositories.source.toolkit.fluxcd.io",
+        `gimlet env bootstrap ${env.name} … prints the GitRepository + Kustomization on stdout: pipe it to kubectl apply -f -`,
+      ];
+      await stderr(steps.join("\n") + "\n");
+      await stdout(repoYaml);
+    } finally {
+      store.close();
+    }
+  },
+});
+
+export default defineCommand({ meta: { name: "env", description: "Manage environments of gimlet serve" }, subCommands: { create, list, bootstrap } });

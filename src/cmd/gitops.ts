@@ -19,7 +19,7 @@ import { loadManifests, renderManifest } from "../core/manifest/index.ts";
 import { parseYamlAll } from "../core/yaml.ts";
 import { currentBranch, generateDeployKey, GitopsRepo, openRepo, type WriteResult } from "../git/index.ts";
 import { readInputs, stderr, stdout, writeFileAtomic } from "./io.ts";
-import { age, outputFlag, printResult } from "./output.ts";
+import { age, noFlag, outputFlag, printResult } from "./output.ts";
 import { loadVars } from "./vars.ts";
 
 const repoFlags = {
@@ -79,7 +79,7 @@ async function bootstrapPlanFor(args: Record<string, unknown>, keepKey: boolean)
     const existing = join(path, env ?? "", "flux", `deploy-key${env ? `-${env}` : ""}.yaml`);
     deployKey = keepKey && existsSync(existing) ? readKey(existing) : generateDeployKey(`gimlet-${env ?? "gitops"}`);
   }
-  const plan = planBootstrap({ env, repoUrl: url, branch, interval: args.interval as string, noController: !!args["no-controller"], server: args.server as string | undefined, deployKey });
+  const plan = planBootstrap({ env, repoUrl: url, branch, interval: args.interval as string, noController: noFlag(args, "controller"), server: args.server as string | undefined, deployKey });
   return { plan, path, repo };
 }
 

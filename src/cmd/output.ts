@@ -32,3 +32,11 @@ export function age(unixSeconds: number | undefined, now = Date.now()): string {
   for (const [n, name] of units) if (s >= n) return `${Math.floor(s / n)} ${name}${Math.floor(s / n) === 1 ? "" : "s"} ago`;
   return `${s} second${s === 1 ? "" : "s"} ago`;
 }
+
+/**
+ * citty reads `--no-x` as `x: false`, so a flag declared as "no-x" never sees `--no-x` itself:
+ * this reads it either way.
+ */
+export function noFlag(args: Record<string, unknown>, name: string): boolean {
+  return args[`no-${name}`] === true || args[name] === false;
+}

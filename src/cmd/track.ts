@@ -17,12 +17,22 @@ export function parseDuration(s: string): number {
   return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as "ms"];
 }
 
+/**
+ * Whether Flux's last word on a commit says it is applied: ReconciliationSucceeded, or the
+ * Progressing event that lists the applied change set / a passed health check (the notification-
+ * controller may rate-limit the "Reconciliation finished" event that would follow it).
+ */
+export function fluxApplied(status: string, desc: string): boolean {
+  if (status === "ReconciliationSucceeded") return true;
+  return status === "Progressing" && /(^|\n)\S+\/\S+ (created|configured|unchanged|deleted)|Health check passed/.test(desc);
+}
+
 function verdict(t: Tracked): "done" | "failed" | "pending" {
   if (t.status === "error") return "failed";
   if (t.status !== "processed") return "pending";
   if (t.results.some((r) => /Failed/.test(r.gitopsCommitStatus))) return "failed";
   const commits = t.results.filter((r) => r.hash);
-  return commits.every((r) => r.gitopsCommitStatus === "ReconciliationSucceeded") ? "done" : "pending";
+  return commits.every((r) => fluxApplied(r.gitopsCommitStatus, r.gitopsCommitStatusDesc)) ? "done" : "pending";
 }
 
 function describe(t: Tracked): string {

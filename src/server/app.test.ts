@@ -99,6 +99,10 @@ describe("release manager API", () => {
     expect(post.status).toBe(200);
     const tracked = await (await s.call("GET", `/api/eventArtifactTrack?id=${encodeURIComponent(id)}`)).json();
     expect(tracked).toMatchObject({ results: [{ gitopsCommitStatus: "ReconciliationSucceeded" }] });
+    // Flux 2 prefixes metadata keys with the controller's API group.
+    const prefixed = await s.call("POST", `/api/flux-events?env=staging&access_token=${fluxToken}`, { reason: "ReconciliationFailed", message: "boom", metadata: { "kustomize.toolkit.fluxcd.io/revision": `main@sha1:${hash}` } }, null);
+    expect(prefixed.status).toBe(200);
+    expect(s.store.gitopsCommit(hash)?.status).toBe("ReconciliationFailed");
     // The flux role can do nothing else.
     expect((await s.call("GET", "/api/artifacts", undefined, fluxToken)).status).toBe(403);
   });

@@ -17,4 +17,5 @@ export interface ServerDeps {
   /** Serves `<dataDir>/repos/*.git` at /git/ when set. */
   dataDir?: string;
   maxPushBytes?: number;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
 }

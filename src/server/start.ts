@@ -44,7 +44,7 @@ export async function serve(o: ServeOptions): Promise<{ stop: () => Promise<void
     }
   }
   const worker = new Worker({ store, repos, log, notifier, onProcessed: (e) => log("event processed", { id: e.id, type: e.type, status: e.status, commits: e.gitopsHashes.length }) });
-  const app = createApp({ store, repos, worker, notifier, webhookSecret: o.webhookSecret, dataDir: o.dataDir });
+  const app = createApp({ store, repos, worker, notifier, webhookSecret: o.webhookSecret, dataDir: o.dataDir, log });
   const server = Bun.serve({ hostname: o.hostname, port: o.port, fetch: app.fetch, idleTimeout: 60 });
   worker.start();
   log("gimlet serve listening", { url: `http://${o.hostname}:${server.port}`, dataDir: o.dataDir });

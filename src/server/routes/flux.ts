@@ -20,8 +20,11 @@ export function fluxRoutes(d: ServerDeps): Hono<AppEnv> {
     const ev = await jsonBody(c);
     if (!isPlainObject(ev) || typeof ev.reason !== "string") throw new UserError("not a Flux event: reason is missing");
     const meta = (isPlainObject(ev.metadata) ? ev.metadata : {}) as Record<string, string>;
-    if (meta.commit_status === "update") return c.json({});
-    const sha = revisionSha(String(meta.revision ?? ""));
+    // Flux 2 prefixes metadata keys with the controller's group (kustomize.toolkit.fluxcd.io/revision).
+    const field = (k: string) => meta[k] ?? Object.entries(meta).find(([key]) => key.endsWith(`/${k}`))?.[1];
+    if (field("commit_status") === "update") return c.json({});
+    const sha = revisionSha(String(field("revision") ?? ""));
+    d.log?.("flux event", { reason: ev.reason, revision: field("revision") ?? "", env: c.req.query("env") ?? "" });
     if (!sha) return c.json({ ignored: "no commit revision in the event" });
     const env = c.req.query("env") ?? "";
     d.store.upsertGitopsCommit({ sha, env, status: ev.reason, statusDesc: String(ev.message ?? "") });

@@ -1,0 +1,103 @@
+/**
+ * End to end on the real cluster: `gimlet serve` hosts a builtin env's gitops repo, real Flux pulls
+ * it from gimlet itself, an artifact with a deploy policy ends as Running pods, `artifact track
+ * --wait` exits 0 on Flux's own report, and a rollback brings the old version back.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gimlet, gimletBin } from "../../support/bin.ts";
+import { eventually, useCluster } from "../../support/cluster.ts";
+
+const cluster = useCluster();
+const data = mkdtempSync(join(tmpdir(), "hosted-e2e-"));
+let server: ReturnType<typeof Bun.spawn>;
+let url = "";
+let token = "";
+let serverLog = "";
+const cli = (args: string[]) => gimlet(args, { env: { GIMLET_SERVER: url, GIMLET_TOKEN: token, GIMLET_TRACK_INTERVAL_MS: "500" } });
+
+beforeAll(async () => {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  url = `http://127.0.0.1:${port}`;
+  server = Bun.spawn([gimletBin, "serve", "--data-dir", data, "--listen", `127.0.0.1:${port}`], { stdout: "pipe", stderr: "pipe" });
+  const reader = (server.stderr as ReadableStream<Uint8Array>).getReader();
+  let buf = "";
+  while (!buf.includes("listening")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`gimlet serve exited: ${buf}`);
+    buf += new TextDecoder().decode(value);
+  }
+  token = /Admin token: (\S+)/.exec(buf)![1]!;
+  serverLog = buf;
+  void (async () => {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      serverLog += new TextDecoder().decode(value);
+    }
+  })();
+});
+afterAll(() => {
+  server?.kill("SIGKILL");
+  rmSync(data, { recursive: true, force: true });
+});
+
+async function deployedImage(): Promise<string | undefined> {
+  const out = await cluster.kubectl(["-n", "default", "get", "deployment", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image}"]).catch(() => "");
+  return out || undefined;
+}
+
+function artifact(sha: string): string {
+  const f = join(data, `${sha}.json`);
+  writeFileSync(
+    f,
+    JSON.stringify({
+      version: { repositoryName: "acme/web", sha, branch: "main", event: "push", message: `commit ${sha}`, url: "https://example.com" },
+      environments: [{ app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values: { replicas: 2, image: { repository: "nginx", tag: "{{ .SHA }}" } } }],
+    }),
+  );
+  return f;
+}
+
+describe("gimlet serve + real Flux", () => {
+  test("Flux pulls the builtin env from gimlet, applies releases, and track --wait follows Flux", async () => {
+    expect((await gimlet(["env", "create", "staging", "--builtin", "--data-dir", data])).code).toBe(0);
+    const boot = await gimlet(["env", "bootstrap", "staging", "--host", url, "--no-controller", "--interval", "5s", "--data-dir", data]);
+    expect(boot.code, boot.stderr).toBe(0);
+    for (const line of boot.stderr.split("\n").filter((l) => l.startsWith("kubectl -n flux-system create secret"))) {
+      const [, name] = / generic (\S+)/.exec(line)!;
+      const literals = [...line.matchAll(/--from-literal=([^=]+)=('([^']*)'|\$\([^)]*\)|\S+)/g)].map((m) => `--from-literal=${m[1]}=${m[3] ?? (m[2]!.startsWith("$(") ? crypto.randomUUID() : m[2])}`);
+      await cluster.kubectl(["-n", "flux-system", "create", "secret", "generic", name!, ...literals]);
+    }
+    await cluster.kubectl(["apply", "-f", "-"], boot.stdout);
+    await eventually("GitRepository Ready", async () => (await cluster.kubectl(["-n", "flux-system", "get", "gitrepository", "gitops-repo-staging", "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}"])) === "True", 90_000);
+
+    const first = JSON.parse((await cli(["artifact", "push", "-f", artifact("v1"), "-o", "json"])).stdout) as { id: string };
+    const t0 = performance.now();
+    const tracked = await cli(["artifact", "track", first.id, "--wait", "--timeout", "60s"]);
+    if (tracked.code !== 0) {
+      const { readFileSync } = await import("node:fs");
+      console.log(await cluster.kubectl(["-n", "flux-system", "get", "kustomizations,providers,alerts,gitrepositories", "-o", "yaml"]).catch((e) => String(e)));
+      console.log(readFileSync(join(cluster.dir, "notification-controller.log"), "utf8").split("\n").slice(-20).join("\n"));
+      console.log("--- gimlet serve log\n" + serverLog);
+    }
+    expect(tracked.code, tracked.stderr).toBe(0);
+    console.log(`artifact push → Flux reports the release applied: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    await eventually("2 pods Running with nginx:v1", async () => {
+      const pods = JSON.parse(await cluster.kubectl(["-n", "default", "get", "pods", "-l", "app.kubernetes.io/instance=web", "-o", "json"])).items;
+      return pods.filter((p: any) => p.status.phase === "Running" && p.spec.containers[0].image === "nginx:v1").length === 2;
+    }, 60_000);
+
+    const second = JSON.parse((await cli(["artifact", "push", "-f", artifact("v2"), "-o", "json"])).stdout) as { id: string };
+    expect((await cli(["artifact", "track", second.id, "--wait", "--timeout", "120s"])).code).toBe(0);
+    expect(await deployedImage()).toBe("nginx:v2");
+
+    const releases = JSON.parse((await cli(["release", "list", "--env", "staging", "--app", "web", "-o", "json"])).stdout) as { gitopsRef: string }[];
+    const rb = JSON.parse((await cli(["release", "rollback", "--env", "staging", "--app", "web", "--to", releases[1]!.gitopsRef, "-o", "json"])).stdout) as { id: string };
+    const back = await cli(["release", "track", rb.id, "--wait", "--timeout", "120s"]);
+    expect(back.code, back.stderr).toBe(0);
+    await eventually("the Deployment back on nginx:v1", async () => (await deployedImage()) === "nginx:v1", 60_000);
+  }, 400_000);
+});
