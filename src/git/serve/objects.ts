@@ -1,30 +1,26 @@
 /** Object selection for upload-pack: wants minus what the client has, cut at a shallow boundary. */
-import git from "isomorphic-git";
-import type { GitRepo } from "../repo.ts";
+import { ObjectStore, parseCommit, treeChildren } from "../store/objects.ts";
 
-async function readCommit(repo: GitRepo, oid: string) {
-  return (await git.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid, cache: repo.cache })).commit;
+type Store = ObjectStore;
+
+function readCommit(repo: Store, oid: string) {
+  const c = parseCommit(repo.read(oid).data);
+  return { tree: c.tree, parent: c.parents };
 }
 
 /** Every tree and blob under `tree` not in `skip`, added to `out`. Gitlinks are skipped. */
-export async function addTree(repo: GitRepo, tree: string, skip: Set<string>, out: Set<string>): Promise<void> {
+export function addTree(repo: Store, tree: string, skip: Set<string>, out: Set<string>): void {
   if (skip.has(tree) || out.has(tree)) return;
   out.add(tree);
-  const { tree: entries } = await git.readTree({ fs: repo.fs, gitdir: repo.gitdir, oid: tree, cache: repo.cache });
-  for (const e of entries) {
-    if (e.mode === "160000" || skip.has(e.oid) || out.has(e.oid)) continue;
-    if (e.type === "tree") await addTree(repo, e.oid, skip, out);
+  for (const e of treeChildren(repo.read(tree).data)) {
+    if (e.kind === "gitlink" || skip.has(e.oid) || out.has(e.oid)) continue;
+    if (e.kind === "tree") addTree(repo, e.oid, skip, out);
     else out.add(e.oid);
   }
 }
 
-export async function exists(repo: GitRepo, oid: string): Promise<boolean> {
-  try {
-    await git.readObject({ fs: repo.fs, gitdir: repo.gitdir, oid, cache: repo.cache, format: "deflated" });
-    return true;
-  } catch {
-    return false;
-  }
+export async function exists(repo: Store, oid: string): Promise<boolean> {
+  return repo.has(oid);
 }
 
 export interface Selection {
@@ -38,7 +34,7 @@ export interface Selection {
  * sent), minus everything reachable from the common haves, plus their trees and blobs.
  */
 export async function selectObjects(
-  repo: GitRepo,
+  repo: Store,
   o: { wants: string[]; haves: string[]; clientShallow: Set<string>; depth?: number; relative?: boolean },
 ): Promise<Selection> {
   // What the client has: the commits reachable from its haves (it lacks the parents of its shallows).
@@ -50,7 +46,7 @@ export async function selectObjects(
     haveCommits.add(c);
     if (o.clientShallow.has(c)) continue;
     try {
-      stack.push(...(await readCommit(repo, c)).parent);
+      stack.push(...(readCommit(repo, c)).parent);
     } catch {
       // the client may name commits we lack; they only narrow nothing
     }
@@ -66,7 +62,7 @@ export async function selectObjects(
       if (seen.has(c)) continue;
       seen.add(c);
       if (o.clientShallow.has(c)) d = Math.min(d, n);
-      else if (n < 10_000) for (const p of (await readCommit(repo, c)).parent) q.push([p, n + 1]);
+      else if (n < 10_000) for (const p of (readCommit(repo, c)).parent) q.push([p, n + 1]);
     }
     depth = Number.isFinite(d) ? d + depth : depth;
   }
@@ -84,7 +80,7 @@ export async function selectObjects(
     // Without deepen, history the client has ends the walk; with it, the walk must pass through
     // to find the new boundary (what the client has is still not sent).
     if (haveCommits.has(c) && !o.clientShallow.has(c) && depth === undefined) continue;
-    const commit = await readCommit(repo, c);
+    const commit = readCommit(repo, c);
     if (first && !haveCommits.has(c)) {
       commits.push(c);
       trees.push(commit.tree);
@@ -104,12 +100,12 @@ export async function selectObjects(
   const skip = new Set<string>();
   for (const c of haveCommits) {
     try {
-      await addTree(repo, (await readCommit(repo, c)).tree, new Set(), skip);
+      addTree(repo, (readCommit(repo, c)).tree, new Set(), skip);
     } catch {
       // unknown have
     }
   }
   const out = new Set<string>(commits);
-  for (const t of trees) await addTree(repo, t, skip, out);
+  for (const t of trees) addTree(repo, t, skip, out);
   return { oids: [...out], shallow: shallow.filter((c, i, a) => a.indexOf(c) === i), unshallow };
 }

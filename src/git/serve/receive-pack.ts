@@ -10,8 +10,7 @@ import { join } from "node:path";
 import { concatBytes, flushPkt, parsePktLines, pktLine, pktText } from "../pktline.ts";
 import { updateRef } from "../refs.ts";
 import type { GitRepo } from "../repo.ts";
-import { agent } from "./upload-pack.ts";
-import { exists } from "./objects.ts";
+import { agent, storeOf } from "./upload-pack.ts";
 import { listRefs } from "./refs.ts";
 
 const zero = "0".repeat(40);
@@ -95,6 +94,7 @@ async function storePack(repo: GitRepo, pack: Uint8Array): Promise<Set<string>> 
   await rename(tmp, final);
   try {
     const { oids } = await git.indexPack({ fs: repo.fs, dir: repo.gitdir, gitdir: repo.gitdir, filepath: `objects/pack/pack-${trailer}.pack`, cache: repo.cache });
+    storeOf(repo).refresh();
     return new Set(oids);
   } catch (e) {
     await rm(final, { force: true });
@@ -116,7 +116,7 @@ async function apply(repo: GitRepo, c: Command, packOids: Set<string>): Promise<
       return `ng ${c.ref} failed to delete`;
     }
   }
-  if (!(await exists(repo, c.next))) return `ng ${c.ref} bad pack`;
+  if (!storeOf(repo).has(c.next)) return `ng ${c.ref} bad pack`;
   if (!(await connected(repo, c.next, packOids))) return `ng ${c.ref} missing necessary objects`;
   if (c.old !== zero) {
     const ff = await git.isDescendent({ fs: repo.fs, gitdir: repo.gitdir, oid: c.next, ancestor: c.old, depth: -1, cache: repo.cache }).catch(() => false);
@@ -138,7 +138,7 @@ async function connected(repo: GitRepo, oid: string, fresh: Set<string>): Promis
     const o = stack.pop()!;
     if (seen.has(o)) continue;
     seen.add(o);
-    if (!(await exists(repo, o))) return false;
+    if (!storeOf(repo).has(o)) return false;
     if (!fresh.has(o) && o !== oid) continue;
     const obj = await git.readObject({ fs: repo.fs, gitdir: repo.gitdir, oid: o, cache: repo.cache });
     if (obj.type === "commit") {

@@ -6,6 +6,8 @@
 import git from "isomorphic-git";
 import { concatBytes, flushPkt, parsePktLines, pktLine, pktText } from "../pktline.ts";
 import type { GitRepo } from "../repo.ts";
+import { ObjectStore } from "../store/objects.ts";
+import { writePack } from "../store/pack-writer.ts";
 import { exists, selectObjects } from "./objects.ts";
 import { head, listRefs } from "./refs.ts";
 
@@ -39,7 +41,7 @@ export async function advertiseUploadPack(repo: GitRepo, version: number): Promi
 }
 
 async function reachableFromRefs(repo: GitRepo, oid: string): Promise<boolean> {
-  if (!(await exists(repo, oid))) return false;
+  if (!(await exists(storeOf(repo), oid))) return false;
   for (const r of await listRefs(repo)) {
     if (r.oid === oid || r.peeled === oid) return true;
     try {
@@ -61,16 +63,26 @@ interface FetchArgs {
   caps: Set<string>;
 }
 
+/** One object store per repository, shared by requests; refreshed when a push adds a pack. */
+const stores = new Map<string, ObjectStore>();
+export function storeOf(repo: GitRepo): ObjectStore {
+  let s = stores.get(repo.gitdir);
+  if (!s) {
+    s = new ObjectStore(repo.gitdir);
+    stores.set(repo.gitdir, s);
+  }
+  return s;
+}
+
 async function packFor(repo: GitRepo, a: FetchArgs, common: string[]) {
-  const sel = await selectObjects(repo, { wants: a.wants, haves: common, clientShallow: a.shallows, depth: a.depth, relative: a.relative });
-  const { packfile } = await git.packObjects({ fs: repo.fs, gitdir: repo.gitdir, oids: sel.oids, cache: repo.cache });
-  return { sel, pack: packfile! };
+  const store = storeOf(repo);
+  const sel = await selectObjects(store, { wants: a.wants, haves: common, clientShallow: a.shallows, depth: a.depth, relative: a.relative });
+  return { sel, pack: writePack(store, sel.oids) };
 }
 
 async function commonHaves(repo: GitRepo, haves: string[]): Promise<string[]> {
-  const out: string[] = [];
-  for (const h of haves) if (await exists(repo, h)) out.push(h);
-  return out;
+  const store = storeOf(repo);
+  return haves.filter((h) => store.has(h));
 }
 
 /** POST git-upload-pack, protocol v0. */

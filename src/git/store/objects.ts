@@ -1,0 +1,258 @@
+/**
+ * A fast read-only view of a repository's objects: pack indexes parsed once, entries inflated with
+ * the runtime's native zlib, deltas resolved with a small cache. isomorphic-git reads objects
+ * about ten times slower, which matters when serving a clone of thousands of objects.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { inflateSync } from "node:zlib";
+
+export type ObjectType = "commit" | "tree" | "blob" | "tag";
+export interface RawObject {
+  type: ObjectType;
+  data: Uint8Array;
+}
+
+const typeNames: Record<number, ObjectType> = { 1: "commit", 2: "tree", 3: "blob", 4: "tag" };
+
+interface Pack {
+  name: string;
+  data: Uint8Array;
+  fanout: Uint32Array;
+  shas: Uint8Array;
+  offsets: DataView;
+  large: DataView | undefined;
+  count: number;
+}
+
+function loadPack(dir: string, name: string): Pack {
+  const idx = readFileSync(join(dir, `${name}.idx`));
+  const dv = new DataView(idx.buffer, idx.byteOffset, idx.byteLength);
+  if (dv.getUint32(0) !== 0xff744f63 || dv.getUint32(4) !== 2) throw new Error(`${name}.idx: unsupported index version`);
+  const fanout = new Uint32Array(256);
+  for (let i = 0; i < 256; i++) fanout[i] = dv.getUint32(8 + i * 4);
+  const count = fanout[255]!;
+  const shasAt = 8 + 1024;
+  const offsetsAt = shasAt + count * 20 + count * 4;
+  const largeAt = offsetsAt + count * 4;
+  return {
+    name,
+    data: new Uint8Array(readFileSync(join(dir, `${name}.pack`))),
+    fanout,
+    shas: new Uint8Array(idx.buffer, idx.byteOffset + shasAt, count * 20),
+    offsets: new DataView(idx.buffer, idx.byteOffset + offsetsAt, count * 4),
+    large: idx.byteLength - 20 * 2 > largeAt ? new DataView(idx.buffer, idx.byteOffset + largeAt, idx.byteLength - 40 - largeAt) : undefined,
+    count,
+  };
+}
+
+function hexToBytes(hex: string): Uint8Array {
+  const b = new Uint8Array(20);
+  for (let i = 0; i < 20; i++) b[i] = parseInt(hex.substr(i * 2, 2), 16);
+  return b;
+}
+
+const hexTable = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+export function bytesToHex(b: Uint8Array, at = 0): string {
+  let s = "";
+  for (let i = at; i < at + 20; i++) s += hexTable[b[i]!];
+  return s;
+}
+
+function findOffset(p: Pack, sha: Uint8Array): number | undefined {
+  let lo = sha[0]! === 0 ? 0 : p.fanout[sha[0]! - 1]!;
+  let hi = p.fanout[sha[0]!]!;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    let c = 0;
+    for (let i = 0; i < 20 && c === 0; i++) c = p.shas[mid * 20 + i]! - sha[i]!;
+    if (c === 0) {
+      const off = p.offsets.getUint32(mid * 4);
+      if (off & 0x80000000) return Number(p.large!.getBigUint64((off & 0x7fffffff) * 8));
+      return off;
+    }
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return undefined;
+}
+
+function applyDelta(base: Uint8Array, delta: Uint8Array): Uint8Array {
+  let i = 0;
+  const varint = () => {
+    let v = 0;
+    let shift = 0;
+    let b: number;
+    do {
+      b = delta[i++]!;
+      v += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (b & 0x80);
+    return v;
+  };
+  varint(); // base size
+  const out = new Uint8Array(varint());
+  let o = 0;
+  while (i < delta.length) {
+    const op = delta[i++]!;
+    if (op & 0x80) {
+      let off = 0;
+      let size = 0;
+      for (let k = 0; k < 4; k++) if (op & (1 << k)) off |= delta[i++]! << (8 * k);
+      for (let k = 0; k < 3; k++) if (op & (0x10 << k)) size |= delta[i++]! << (8 * k);
+      if (size === 0) size = 0x10000;
+      out.set(base.subarray(off >>> 0, (off >>> 0) + size), o);
+      o += size;
+    } else {
+      out.set(delta.subarray(i, i + op), o);
+      i += op;
+      o += op;
+    }
+  }
+  return out;
+}
+
+export class ObjectStore {
+  private packs: Pack[] = [];
+  private packNames = new Set<string>();
+  private readonly cache = new Map<string, RawObject>();
+
+  constructor(private readonly gitdir: string) {
+    this.refresh();
+  }
+
+  /** Picks up packs written since (a push). */
+  refresh(): void {
+    const dir = join(this.gitdir, "objects", "pack");
+    if (!existsSync(dir)) return;
+    for (const f of readdirSync(dir)) {
+      if (!f.endsWith(".idx")) continue;
+      const name = f.slice(0, -4);
+      if (this.packNames.has(name) || !existsSync(join(dir, `${name}.pack`))) continue;
+      this.packs.push(loadPack(dir, name));
+      this.packNames.add(name);
+    }
+  }
+
+  has(oid: string): boolean {
+    if (this.cache.has(oid)) return true;
+    const sha = hexToBytes(oid);
+    if (this.packs.some((p) => findOffset(p, sha) !== undefined)) return true;
+    return existsSync(join(this.gitdir, "objects", oid.slice(0, 2), oid.slice(2)));
+  }
+
+  read(oid: string): RawObject {
+    const hit = this.cache.get(oid);
+    if (hit) return hit;
+    const sha = hexToBytes(oid);
+    let obj: RawObject | undefined;
+    for (const p of this.packs) {
+      const off = findOffset(p, sha);
+      if (off !== undefined) {
+        obj = this.readEntry(p, off);
+        break;
+      }
+    }
+    if (!obj) obj = this.readLoose(oid);
+    if (this.cache.size > 4096) this.cache.clear();
+    this.cache.set(oid, obj);
+    return obj;
+  }
+
+  private readLoose(oid: string): RawObject {
+    const file = join(this.gitdir, "objects", oid.slice(0, 2), oid.slice(2));
+    if (!existsSync(file)) throw new Error(`object ${oid} not found`);
+    const raw = new Uint8Array(inflateSync(readFileSync(file)));
+    const sp = raw.indexOf(0x20);
+    const nul = raw.indexOf(0);
+    return { type: new TextDecoder().decode(raw.subarray(0, sp)) as ObjectType, data: raw.subarray(nul + 1) };
+  }
+
+  private readonly entryCache = new Map<string, RawObject>();
+
+  private readEntry(p: Pack, offset: number): RawObject {
+    const key = `${p.name}:${offset}`;
+    const hit = this.entryCache.get(key);
+    if (hit) return hit;
+    const d = p.data;
+    let i = offset;
+    let b = d[i++]!;
+    const type = (b >> 4) & 7;
+    let size = b & 15;
+    let shift = 4;
+    while (b & 0x80) {
+      b = d[i++]!;
+      size += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+    }
+    let obj: RawObject;
+    if (type === 6) {
+      b = d[i++]!;
+      let back = b & 0x7f;
+      while (b & 0x80) {
+        b = d[i++]!;
+        back = (back + 1) * 128 + (b & 0x7f);
+      }
+      const base = this.readEntry(p, offset - back);
+      obj = { type: base.type, data: applyDelta(base.data, inflateSync(d.subarray(i), { maxOutputLength: size }) as unknown as Uint8Array) };
+    } else if (type === 7) {
+      const base = this.read(bytesToHex(d, i));
+      obj = { type: base.type, data: applyDelta(base.data, inflateSync(d.subarray(i + 20), { maxOutputLength: size }) as unknown as Uint8Array) };
+    } else {
+      obj = { type: typeNames[type]!, data: new Uint8Array(inflateSync(d.subarray(i), { maxOutputLength: Math.max(size, 1) })) };
+    }
+    if (this.entryCache.size > 2048) this.entryCache.clear();
+    this.entryCache.set(key, obj);
+    return obj;
+  }
+}
+
+/** tree / parents of a commit, from its raw text. */
+export function parseCommit(data: Uint8Array): { tree: string; parents: string[]; time: number } {
+  const text = new TextDecoder().decode(data.subarray(0, Math.min(data.length, 4096)));
+  const headerEnd = text.indexOf("\n\n");
+  const lines = (headerEnd < 0 ? text : text.slice(0, headerEnd)).split("\n");
+  let tree = "";
+  const parents: string[] = [];
+  let time = 0;
+  for (const l of lines) {
+    if (l.startsWith("tree ")) tree = l.slice(5);
+    else if (l.startsWith("parent ")) parents.push(l.slice(7));
+    else if (l.startsWith("committer ")) time = Number(l.split(" ").at(-2));
+  }
+  return { tree, parents, time };
+}
+
+export interface TreeEntry {
+  mode: string;
+  name: string;
+  oid: string;
+}
+
+export function parseTree(data: Uint8Array): TreeEntry[] {
+  const out: TreeEntry[] = [];
+  let i = 0;
+  const dec = new TextDecoder();
+  while (i < data.length) {
+    const sp = data.indexOf(0x20, i);
+    const nul = data.indexOf(0, sp);
+    out.push({ mode: dec.decode(data.subarray(i, sp)), name: dec.decode(data.subarray(sp + 1, nul)), oid: bytesToHex(data, nul + 1) });
+    i = nul + 21;
+  }
+  return out;
+}
+
+/** Children of a tree without decoding names: what object selection needs, fast. */
+export function treeChildren(data: Uint8Array): { oid: string; kind: "tree" | "blob" | "gitlink" }[] {
+  const out: { oid: string; kind: "tree" | "blob" | "gitlink" }[] = [];
+  let i = 0;
+  while (i < data.length) {
+    // mode: "40000" tree, "160000" gitlink, else blob/symlink
+    const kind = data[i] === 0x34 ? "tree" : data[i] === 0x31 && data[i + 1] === 0x36 ? "gitlink" : "blob";
+    const nul = data.indexOf(0, i);
+    out.push({ oid: bytesToHex(data, nul + 1), kind });
+    i = nul + 21;
+  }
+  return out;
+}

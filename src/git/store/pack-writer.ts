@@ -1,0 +1,49 @@
+/** Writes a pack (version 2, undeltified objects) with the runtime's native zlib and SHA-1. */
+import { createHash } from "node:crypto";
+import { deflateSync } from "node:zlib";
+import type { ObjectStore } from "./objects.ts";
+
+/** Fast compression: on the wire between gimlet and Flux, CPU matters more than bytes. */
+const packLevel = Number(process.env.GIMLET_PACK_LEVEL ?? 1);
+
+const typeCodes = { commit: 1, tree: 2, blob: 3, tag: 4 } as const;
+
+function entryHeader(type: number, size: number): Uint8Array {
+  const bytes: number[] = [];
+  let b = (type << 4) | (size & 15);
+  size = Math.floor(size / 16);
+  while (size > 0) {
+    bytes.push(b | 0x80);
+    b = size & 0x7f;
+    size = Math.floor(size / 128);
+  }
+  bytes.push(b);
+  return Uint8Array.from(bytes);
+}
+
+/** The pack of `oids`, in the order given (git's order, commits first, is a good one). */
+export function writePack(store: ObjectStore, oids: readonly string[]): Uint8Array {
+  const parts: Uint8Array[] = [];
+  const header = new Uint8Array(12);
+  header.set([0x50, 0x41, 0x43, 0x4b, 0, 0, 0, 2]);
+  new DataView(header.buffer).setUint32(8, oids.length);
+  parts.push(header);
+  for (const oid of oids) {
+    const o = store.read(oid);
+    parts.push(entryHeader(typeCodes[o.type], o.data.length), new Uint8Array(deflateSync(o.data, { level: packLevel })));
+  }
+  const hash = createHash("sha1");
+  let len = 20;
+  for (const p of parts) {
+    hash.update(p);
+    len += p.length;
+  }
+  const out = new Uint8Array(len);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  out.set(hash.digest(), at);
+  return out;
+}
