@@ -209,8 +209,8 @@ export class ObjectStore {
 }
 
 /** tree / parents of a commit, from its raw text. */
-export function parseCommit(data: Uint8Array): { tree: string; parents: string[]; time: number } {
-  const text = new TextDecoder().decode(data.subarray(0, Math.min(data.length, 4096)));
+export function parseCommit(data: Uint8Array): { tree: string; parents: string[]; time: number; message: string } {
+  const text = new TextDecoder().decode(data);
   const headerEnd = text.indexOf("\n\n");
   const lines = (headerEnd < 0 ? text : text.slice(0, headerEnd)).split("\n");
   let tree = "";
@@ -221,7 +221,7 @@ export function parseCommit(data: Uint8Array): { tree: string; parents: string[]
     else if (l.startsWith("parent ")) parents.push(l.slice(7));
     else if (l.startsWith("committer ")) time = Number(l.split(" ").at(-2));
   }
-  return { tree, parents, time };
+  return { tree, parents, time, message: headerEnd < 0 ? "" : text.slice(headerEnd + 2) };
 }
 
 export interface TreeEntry {
