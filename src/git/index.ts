@@ -7,4 +7,4 @@ export { cloneBare, fetchBranch, pushBranch, type Remote, type RemoteAuth } from
 export type { RollbackRequest } from "./rollback.ts";
 export { readText } from "./tree.ts";
 export { generateDeployKey } from "./deploy-key.ts";
-export { advertiseReceivePack, advertiseUploadPack, receivePack, uploadPack } from "./serve/index.ts";
+export { advertiseReceivePack, advertiseUploadPack, receivePack, replyStream, uploadPack } from "./serve/index.ts";

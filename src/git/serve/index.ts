@@ -1,3 +1,3 @@
 /** @module Git smart HTTP, server side: upload-pack (v0, v2) and receive-pack over our object store. */
-export { advertiseUploadPack, uploadPack } from "./upload-pack.ts";
+export { advertiseUploadPack, replyStream, uploadPack, type Reply } from "./upload-pack.ts";
 export { advertiseReceivePack, receivePack, validRefName } from "./receive-pack.ts";

@@ -7,7 +7,7 @@ import git from "isomorphic-git";
 import { concatBytes, flushPkt, parsePktLines, pktLine, pktText } from "../pktline.ts";
 import type { GitRepo } from "../repo.ts";
 import { ObjectStore } from "../store/objects.ts";
-import { writePack } from "../store/pack-writer.ts";
+import { packChunks } from "../store/pack-writer.ts";
 import { exists, selectObjects } from "./objects.ts";
 import { head, listRefs } from "./refs.ts";
 
@@ -15,12 +15,6 @@ const enc = new TextEncoder();
 const delimPkt = enc.encode("0001");
 export const agent = "agent=gimlet/1";
 const zero = "0".repeat(40);
-
-function sideband(pack: Uint8Array): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let i = 0; i < pack.length; i += 65515) out.push(pktLine(concatBytes([Uint8Array.of(1), pack.subarray(i, i + 65515)])));
-  return out;
-}
 
 /** GET info/refs?service=git-upload-pack */
 export async function advertiseUploadPack(repo: GitRepo, version: number): Promise<Uint8Array> {
@@ -77,7 +71,58 @@ export function storeOf(repo: GitRepo): ObjectStore {
 async function packFor(repo: GitRepo, a: FetchArgs, common: string[]) {
   const store = storeOf(repo);
   const sel = await selectObjects(store, { wants: a.wants, haves: common, clientShallow: a.shallows, depth: a.depth, relative: a.relative });
-  return { sel, pack: writePack(store, sel.oids) };
+  return { sel, pack: sel.oids };
+}
+
+/** A response: pkt-lines, then (maybe) a pack streamed on side-band channel 1, then more pkt-lines. */
+export interface Reply {
+  before: Uint8Array[];
+  pack?: { oids: string[]; sideband: boolean };
+  after: Uint8Array[];
+}
+const reply = (before: Uint8Array[], pack?: Reply["pack"], after: Uint8Array[] = []): Reply => ({ before, pack, after });
+
+/** At most this many packs are generated at once; others wait their turn. */
+const maxConcurrentPacks = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+async function acquire(): Promise<() => void> {
+  if (running >= maxConcurrentPacks) await new Promise<void>((r) => waiting.push(r));
+  running++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    running--;
+    waiting.shift()?.();
+  };
+}
+
+/** Streams a reply; the pack is generated as it is sent, so memory does not grow with the clone. */
+export function replyStream(repo: GitRepo, r: Reply): ReadableStream<Uint8Array> {
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    yield concatBytes(r.before);
+    if (r.pack) {
+      const release = await acquire();
+      try {
+        for await (const c of packChunks(storeOf(repo), r.pack.oids)) yield r.pack.sideband ? pktLine(concatBytes([Uint8Array.of(1), c])) : c;
+      } finally {
+        release();
+      }
+    }
+    if (r.after.length) yield concatBytes(r.after);
+  }
+  const it = chunks();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { value, done } = await it.next();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    async cancel() {
+      await it.return(undefined);
+    },
+  });
 }
 
 async function commonHaves(repo: GitRepo, haves: string[]): Promise<string[]> {
@@ -86,7 +131,7 @@ async function commonHaves(repo: GitRepo, haves: string[]): Promise<string[]> {
 }
 
 /** POST git-upload-pack, protocol v0. */
-async function uploadPackV0(repo: GitRepo, body: Uint8Array): Promise<Uint8Array> {
+async function uploadPackV0(repo: GitRepo, body: Uint8Array): Promise<Reply> {
   const { pkts } = parsePktLines(body);
   const a: FetchArgs = { wants: [], haves: [], shallows: new Set(), relative: false, done: false, caps: new Set() };
   let section = 0;
@@ -107,8 +152,8 @@ async function uploadPackV0(repo: GitRepo, body: Uint8Array): Promise<Uint8Array
     void section;
   }
   if (a.caps.has("deepen-relative")) a.relative = true;
-  if (a.wants.length === 0) return new Uint8Array();
-  for (const w of a.wants) if (!(await reachableFromRefs(repo, w))) return concatBytes([pktLine(`ERR upload-pack: not our ref ${w}\n`)]);
+  if (a.wants.length === 0) return reply([]);
+  for (const w of a.wants) if (!(await reachableFromRefs(repo, w))) return reply([pktLine(`ERR upload-pack: not our ref ${w}\n`)]);
   const out: Uint8Array[] = [];
   const common = await commonHaves(repo, a.haves);
   const detailed = a.caps.has("multi_ack_detailed");
@@ -121,7 +166,7 @@ async function uploadPackV0(repo: GitRepo, body: Uint8Array): Promise<Uint8Array
     out.push(flushPkt);
   }
   // A round with no haves and no done (git's first POST of a shallow clone) ends after the shallow section.
-  if (!a.done && a.haves.length === 0) return concatBytes(out);
+  if (!a.done && a.haves.length === 0) return reply(out);
   // Ready when the client has a common commit: the pack is "wants minus common" either way.
   const ready = common.length > 0;
   if (!a.done) {
@@ -131,24 +176,23 @@ async function uploadPackV0(repo: GitRepo, body: Uint8Array): Promise<Uint8Array
     } else {
       if (!detailed && common.length) out.push(pktLine(`ACK ${common[0]}\n`));
       else out.push(pktLine("NAK\n"));
-      return concatBytes(out);
+      return reply(out);
     }
   } else if (detailed) {
     for (const c of common) out.push(pktLine(`ACK ${c} common\n`));
     out.push(pktLine(common.length ? `ACK ${common.at(-1)}\n` : "NAK\n"));
   } else out.push(pktLine(common.length ? `ACK ${common[0]}\n` : "NAK\n"));
   sel ??= await packFor(repo, a, common);
-  if (a.caps.has("side-band-64k") || a.caps.has("side-band")) out.push(...sideband(sel.pack), flushPkt);
-  else out.push(sel.pack);
-  return concatBytes(out);
+  const sb = a.caps.has("side-band-64k") || a.caps.has("side-band");
+  return reply(out, { oids: sel.pack, sideband: sb }, sb ? [flushPkt] : []);
 }
 
 /** POST git-upload-pack, protocol v2: one command per request. */
-async function uploadPackV2(repo: GitRepo, body: Uint8Array): Promise<Uint8Array> {
+async function uploadPackV2(repo: GitRepo, body: Uint8Array): Promise<Reply> {
   const { pkts } = parsePktLines(body);
   const lines = pkts.map((p) => (p === null ? null : pktText(p)));
   const cmd = lines.find((l) => l?.startsWith("command="))?.slice(8);
-  if (!cmd) return new Uint8Array();
+  if (!cmd) return reply([]);
   const args = lines.slice(lines.findIndex((l) => l === null) + 1).filter((l): l is string => l !== null);
   if (cmd === "ls-refs") {
     const prefixes = args.filter((l) => l.startsWith("ref-prefix ")).map((l) => l.slice(11));
@@ -163,9 +207,9 @@ async function uploadPackV2(repo: GitRepo, body: Uint8Array): Promise<Uint8Array
     }
     for (const r of await listRefs(repo)) if (want(r.name)) out.push(pktLine(`${r.oid} ${r.name}${peel && r.peeled ? ` peeled:${r.peeled}` : ""}\n`));
     out.push(flushPkt);
-    return concatBytes(out);
+    return reply(out);
   }
-  if (cmd !== "fetch") return concatBytes([pktLine(`ERR unknown command ${cmd}\n`)]);
+  if (cmd !== "fetch") return reply([pktLine(`ERR unknown command ${cmd}\n`)]);
   const a: FetchArgs = { wants: [], haves: [], shallows: new Set(), relative: false, done: false, caps: new Set() };
   for (const l of args) {
     if (l.startsWith("want ")) a.wants.includes(l.slice(5)) || a.wants.push(l.slice(5));
@@ -176,8 +220,8 @@ async function uploadPackV2(repo: GitRepo, body: Uint8Array): Promise<Uint8Array
     else if (l === "done") a.done = true;
     else a.caps.add(l);
   }
-  if (a.wants.length === 0) return new Uint8Array();
-  for (const w of a.wants) if (!(await reachableFromRefs(repo, w))) return concatBytes([pktLine(`ERR upload-pack: not our ref ${w}\n`)]);
+  if (a.wants.length === 0) return reply([]);
+  for (const w of a.wants) if (!(await reachableFromRefs(repo, w))) return reply([pktLine(`ERR upload-pack: not our ref ${w}\n`)]);
   const common = await commonHaves(repo, a.haves);
   const out: Uint8Array[] = [];
   if (!a.done && a.haves.length) {
@@ -186,7 +230,7 @@ async function uploadPackV2(repo: GitRepo, body: Uint8Array): Promise<Uint8Array
     for (const c of common) out.push(pktLine(`ACK ${c}\n`));
     if (common.length === 0) {
       out.push(flushPkt);
-      return concatBytes(out);
+      return reply(out);
     }
     out.push(pktLine("ready\n"), delimPkt);
   }
@@ -197,11 +241,11 @@ async function uploadPackV2(repo: GitRepo, body: Uint8Array): Promise<Uint8Array
     for (const s of sel.unshallow) out.push(pktLine(`unshallow ${s}`));
     out.push(delimPkt);
   }
-  out.push(pktLine("packfile\n"), ...sideband(pack), flushPkt);
-  return concatBytes(out);
+  out.push(pktLine("packfile\n"));
+  return reply(out, { oids: pack, sideband: true }, [flushPkt]);
 }
 
-export async function uploadPack(repo: GitRepo, body: Uint8Array, version: number): Promise<Uint8Array> {
+export async function uploadPack(repo: GitRepo, body: Uint8Array, version: number): Promise<Reply> {
   const first = new TextDecoder().decode(body.subarray(4, 12));
   return version === 2 || first.startsWith("command") ? uploadPackV2(repo, body) : uploadPackV0(repo, body);
 }

@@ -37,7 +37,8 @@ function loadPack(dir: string, name: string): Pack {
   const largeAt = offsetsAt + count * 4;
   return {
     name,
-    data: new Uint8Array(readFileSync(join(dir, `${name}.pack`))),
+    // Mapped, not read: the kernel pages it in as entries are used, and can drop it again.
+    data: Bun.mmap(join(dir, `${name}.pack`)),
     fanout,
     shas: new Uint8Array(idx.buffer, idx.byteOffset + shasAt, count * 20),
     offsets: new DataView(idx.buffer, idx.byteOffset + offsetsAt, count * 4),

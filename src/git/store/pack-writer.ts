@@ -47,3 +47,43 @@ export function writePack(store: ObjectStore, oids: readonly string[]): Uint8Arr
   out.set(hash.digest(), at);
   return out;
 }
+
+/**
+ * The same pack as a stream of chunks of about `chunk` bytes: memory stays bounded by the object
+ * cache, whatever the size of the clone. The SHA-1 trailer is computed as the bytes go out.
+ */
+export async function* packChunks(store: ObjectStore, oids: readonly string[], chunk = 65515): AsyncGenerator<Uint8Array> {
+  const hash = createHash("sha1");
+  let buf: Uint8Array[] = [];
+  let size = 0;
+  const flush = function* () {
+    if (size === 0) return;
+    const out = new Uint8Array(size);
+    let at = 0;
+    for (const b of buf) {
+      out.set(b, at);
+      at += b.length;
+    }
+    buf = [];
+    size = 0;
+    hash.update(out);
+    yield out;
+  };
+  const header = new Uint8Array(12);
+  header.set([0x50, 0x41, 0x43, 0x4b, 0, 0, 0, 2]);
+  new DataView(header.buffer).setUint32(8, oids.length);
+  buf.push(header);
+  size += 12;
+  for (let i = 0; i < oids.length; i++) {
+    const o = store.read(oids[i]!);
+    const h = entryHeader(typeCodes[o.type], o.data.length);
+    const z = new Uint8Array(deflateSync(o.data, { level: packLevel }));
+    buf.push(h, z);
+    size += h.length + z.length;
+    if (size >= chunk) yield* flush();
+    // Let the event loop breathe (other requests, the socket) on big packs.
+    if (i % 512 === 511) await new Promise((r) => setTimeout(r, 0));
+  }
+  yield* flush();
+  yield new Uint8Array(hash.digest());
+}

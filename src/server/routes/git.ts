@@ -8,7 +8,7 @@ import { Hono, type Context } from "hono";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { advertiseReceivePack, advertiseUploadPack, openRepo, receivePack, uploadPack, type GitRepo } from "../../git/index.ts";
+import { advertiseReceivePack, advertiseUploadPack, openRepo, receivePack, replyStream, uploadPack, type GitRepo } from "../../git/index.ts";
 import { tokenOf } from "../auth.ts";
 import type { ServerDeps } from "../deps.ts";
 
@@ -71,9 +71,11 @@ export function gitRoutes(d: ServerDeps & { dataDir: string }): Hono {
       if (repo instanceof Response) return repo;
       if (c.req.header("content-type") !== `application/x-${service}-request`) return c.text("unsupported media type\n", 415);
       const input = await body(c);
-      const out = service === "git-upload-pack" ? await uploadPack(repo, input, protocolVersion(c)) : await receivePack(repo, input);
-      if (service === "git-receive-pack") repo.cache = {}; // new objects and refs: drop cached pack indexes
-      return new Response(out as unknown as BodyInit, { headers: { "Content-Type": `application/x-${service}-result`, ...noCache } });
+      const headers = { "Content-Type": `application/x-${service}-result`, ...noCache };
+      if (service === "git-upload-pack") return new Response(replyStream(repo, await uploadPack(repo, input, protocolVersion(c))), { headers });
+      const out = await receivePack(repo, input);
+      repo.cache = {}; // new objects and refs: drop cached pack indexes
+      return new Response(out as unknown as BodyInit, { headers });
     });
   }
   return app;
