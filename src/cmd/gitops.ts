@@ -55,6 +55,15 @@ function describeWrite(r: WriteResult, what: string): string {
   return `${what}: ${r.commits.map((c) => c.slice(0, 12)).join(", ")}${r.pushed ? " (pushed)" : ""}${r.retries ? ` after ${r.retries} retr${r.retries === 1 ? "y" : "ies"}` : ""}\n`;
 }
 
+/** Flags of the commands that commit one app's folder. */
+const commitFlags = {
+  env: { type: "string", required: true, description: "Environment" },
+  app: { type: "string", required: true, description: "Application" },
+  message: { type: "string", alias: "m", default: "", description: "Appended to the commit message" },
+  ...repoFlags,
+  ...pushFlags,
+} as const;
+
 const bootstrapArgs = {
   env: { type: "string", description: "Environment to bootstrap (folder <env>/ in the repo)" },
   "single-env": { type: "boolean", default: false, description: "The repo holds one env at its root" },
@@ -135,11 +144,7 @@ const write = defineCommand({
   meta: { name: "write", description: "Replace <env>/<app>/ with rendered or plain YAML and commit" },
   args: {
     file: { type: "string", alias: "f", required: true, description: "Gimlet manifest or Kubernetes YAML: file, directory or -", valueHint: "FILE|DIR|-" },
-    env: { type: "string", required: true, description: "Environment" },
-    app: { type: "string", required: true, description: "Application" },
-    message: { type: "string", alias: "m", default: "", description: "Appended to the commit message" },
-    ...repoFlags,
-    ...pushFlags,
+    ...commitFlags,
   },
   async run({ args }) {
     const layout = layoutOf(args);
@@ -154,11 +159,7 @@ const write = defineCommand({
 const del = defineCommand({
   meta: { name: "delete", description: "Remove <env>/<app>/ in one commit (Flux prunes its objects)" },
   args: {
-    env: { type: "string", required: true, description: "Environment" },
-    app: { type: "string", required: true, description: "Application" },
-    message: { type: "string", alias: "m", default: "", description: "Appended to the commit message" },
-    ...repoFlags,
-    ...pushFlags,
+    ...commitFlags,
   },
   async run({ args }) {
     const layout = layoutOf(args);
