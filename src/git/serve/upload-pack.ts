@@ -105,7 +105,11 @@ export function replyStream(repo: GitRepo, r: Reply): ReadableStream<Uint8Array>
     if (r.pack) {
       const release = await acquire();
       try {
-        for await (const c of packChunks(storeOf(repo), r.pack.oids)) yield r.pack.sideband ? pktLine(concatBytes([Uint8Array.of(1), c])) : c;
+        for await (const c of packChunks(storeOf(repo), r.pack.oids)) {
+          if (!r.pack.sideband) yield c;
+          // side-band-64k: at most 65515 data bytes per packet
+          else for (let i = 0; i < c.length; i += 65515) yield pktLine(concatBytes([Uint8Array.of(1), c.subarray(i, i + 65515)]));
+        }
       } finally {
         release();
       }

@@ -106,6 +106,21 @@ describe("hosted repos with the git CLI", () => {
   });
 });
 
+describe("large packs", () => {
+  test("a pack far over one side-band packet streams intact", async () => {
+    const a = join(work, "big");
+    await sh(["git", "clone", "-q", url(admin), a]);
+    writeFileSync(join(a, "big.bin"), Buffer.from(Array.from({ length: 600_000 }, (_, i) => (i * 7919) % 251)));
+    await sh(["git", "add", "big.bin"], a);
+    await sh(["git", "commit", "-q", "-m", "big"], a);
+    expect((await sh(["git", "push", "-q", "origin", "main"], a)).code).toBe(0);
+    const b = join(work, "big-clone");
+    const r = await sh(["git", "clone", "-q", url(flux), b]);
+    expect(r.code, r.err).toBe(0);
+    expect((await sh(["git", "fsck", "--strict"], b)).code).toBe(0);
+  });
+});
+
 describe("hosted repos with isomorphic-git", () => {
   test("clone and fetch", async () => {
     const d = join(work, "iso");
