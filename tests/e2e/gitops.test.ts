@@ -44,6 +44,15 @@ describe("gimlet gitops", () => {
     await run(["git", "fsck", "--strict"], dir);
   });
 
+  test("bootstrap --no-controller writes no Flux install, and an https repo gets a basic-auth Secret to fill in", async () => {
+    const dir = await repo();
+    const r = await gimlet(["gitops", "bootstrap", "--env", "prod", "--gitops-repo-url", "https://git.example.com/acme/gitops.git", "--no-controller", "--gitops-repo-path", dir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe("");
+    const files = (await run(["git", "ls-files"], dir)).trim().split("\n");
+    expect(files).toEqual(["prod/flux/deploy-key-prod.yaml", "prod/flux/gitops-repo-prod.yaml"]);
+  });
+
   test("write renders a manifest into <env>/<app>/ and commits; history, rollback and delete follow", async () => {
     const dir = await repo();
     const f = join(temp(), "staging.yaml");
