@@ -106,6 +106,8 @@ export async function selectObjects(
     }
   }
   const out = new Set<string>(commits);
-  for (const t of trees) addTree(repo, t, skip, out);
+  // Oldest trees first: a repository deltifies new versions against old ones, and a delta can only
+  // be reused once its base has gone out.
+  for (const t of [...trees].reverse()) addTree(repo, t, skip, out);
   return { oids: [...out], shallow: shallow.filter((c, i, a) => a.indexOf(c) === i), unshallow };
 }

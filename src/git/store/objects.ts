@@ -16,6 +16,8 @@ export interface RawObject {
 const typeNames: Record<number, ObjectType> = { 1: "commit", 2: "tree", 3: "blob", 4: "tag" };
 
 interface Pack {
+  /** Entry offsets in pack order, and the sha index of each, for entry ends and OFS_DELTA bases. */
+  sorted?: { offsets: number[]; index: Map<number, number> };
   name: string;
   data: Uint8Array;
   fanout: Uint32Array;
@@ -114,7 +116,75 @@ function applyDelta(base: Uint8Array, delta: Uint8Array): Uint8Array {
   return out;
 }
 
+/** A packed entry as stored: enough to copy it into another pack without inflating it. */
+export interface StoredEntry {
+  kind: "full" | "delta";
+  /** commit/tree/blob/tag for full entries. */
+  type?: ObjectType;
+  /** Uncompressed size from the entry header (the delta's size for deltas). */
+  size: number;
+  /** For deltas: the base object's id. */
+  base?: string;
+  compressed: Uint8Array;
+}
+
+function sortedOffsets(p: Pack): { offsets: number[]; index: Map<number, number> } {
+  if (!p.sorted) {
+    const pairs: [number, number][] = [];
+    for (let i = 0; i < p.count; i++) {
+      const off = p.offsets.getUint32(i * 4);
+      pairs.push([off & 0x80000000 ? Number(p.large!.getBigUint64((off & 0x7fffffff) * 8)) : off, i]);
+    }
+    pairs.sort((a, b) => a[0] - b[0]);
+    p.sorted = { offsets: pairs.map((x) => x[0]), index: new Map(pairs) };
+  }
+  return p.sorted;
+}
+
 export class ObjectStore {
+  /** The entry of `oid` as stored in a pack, or undefined for loose objects. */
+  stored(oid: string): StoredEntry | undefined {
+    const sha = hexToBytes(oid);
+    for (const p of this.packs) {
+      const off = findOffset(p, sha);
+      if (off === undefined) continue;
+      const s = sortedOffsets(p);
+      let lo = 0;
+      let hi = s.offsets.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (s.offsets[mid]! <= off) lo = mid;
+        else hi = mid - 1;
+      }
+      const end = lo + 1 < s.offsets.length ? s.offsets[lo + 1]! : p.data.length - 20;
+      const d = p.data;
+      let i = off;
+      let b = d[i++]!;
+      const type = (b >> 4) & 7;
+      let size = b & 15;
+      let shift = 4;
+      while (b & 0x80) {
+        b = d[i++]!;
+        size += (b & 0x7f) * 2 ** shift;
+        shift += 7;
+      }
+      if (type === 6) {
+        b = d[i++]!;
+        let back = b & 0x7f;
+        while (b & 0x80) {
+          b = d[i++]!;
+          back = (back + 1) * 128 + (b & 0x7f);
+        }
+        const baseIdx = s.index.get(off - back);
+        if (baseIdx === undefined) return undefined;
+        return { kind: "delta", size, base: bytesToHex(p.shas, baseIdx * 20), compressed: d.subarray(i, end) };
+      }
+      if (type === 7) return { kind: "delta", size, base: bytesToHex(d, i), compressed: d.subarray(i + 20, end) };
+      return { kind: "full", type: typeNames[type], size, compressed: d.subarray(i, end) };
+    }
+    return undefined;
+  }
+
   private packs: Pack[] = [];
   private packNames = new Set<string>();
   private readonly cache = new Map<string, RawObject>();

@@ -74,10 +74,28 @@ export async function* packChunks(store: ObjectStore, oids: readonly string[], c
   new DataView(header.buffer).setUint32(8, oids.length);
   buf.push(header);
   size += 12;
+  // A delta is reused only when its base already went out: some clients (isomorphic-git) resolve
+  // REF_DELTA bases in one forward pass.
+  const sent = new Set<string>();
   for (let i = 0; i < oids.length; i++) {
-    const o = store.read(oids[i]!);
-    const h = entryHeader(typeCodes[o.type], o.data.length);
-    const z = new Uint8Array(deflateSync(o.data, { level: packLevel }));
+    // Reuse what the repository stores: compressed bytes as they are, and deltas (as REF_DELTA)
+    // whose base is in this pack too. Only loose objects and deltas on outside bases are rebuilt.
+    const s = store.stored(oids[i]!);
+    let h: Uint8Array;
+    let z: Uint8Array;
+    if (s?.kind === "full") {
+      h = entryHeader(typeCodes[s.type!], s.size);
+      z = s.compressed;
+    } else if (s?.kind === "delta" && sent.has(s.base!)) {
+      const base = Uint8Array.from(s.base!.match(/../g)!.map((x) => parseInt(x, 16)));
+      h = new Uint8Array([...entryHeader(7, s.size), ...base]);
+      z = s.compressed;
+    } else {
+      const o = store.read(oids[i]!);
+      h = entryHeader(typeCodes[o.type], o.data.length);
+      z = new Uint8Array(deflateSync(o.data, { level: packLevel }));
+    }
+    sent.add(oids[i]!);
     buf.push(h, z);
     size += h.length + z.length;
     if (size >= chunk) yield* flush();
