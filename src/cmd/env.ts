@@ -58,6 +58,7 @@ const bootstrap = defineCommand({
     host: { type: "string", description: "URL the cluster reaches gimlet serve at (env GIMLET_HOST)", valueHint: "URL" },
     interval: { type: "string", default: "1m", description: "How often Flux polls the repo" },
     "no-controller": { type: "boolean", default: false, description: "Flux is already installed" },
+    "receiver-url": { type: "string", description: "Base URL of Flux's webhook receiver as gimlet reaches it: releases then wake Flux at once", valueHint: "URL" },
     ...dataDirFlag,
   },
   async run({ args }) {
@@ -72,6 +73,8 @@ const bootstrap = defineCommand({
       const fluxUser = `flux-${env.name}`;
       if (!store.user(fluxUser)) store.createUser(fluxUser, "flux", env.name);
       const token = store.issueToken(fluxUser);
+      const receiverToken = (await import("node:crypto")).randomBytes(24).toString("base64url");
+      if (args["receiver-url"]) store.setReceiver(env.name, args["receiver-url"], receiverToken);
       const repoUrl = `${host}/git/${env.name}-apps.git`;
       const plan = planBootstrap({ env: env.name, repoUrl, branch: env.branch, interval: args.interval, noController: noFlag(args, "controller"), server: host });
       // The credentials never go into git: the Secret is created by the printed kubectl command.
@@ -85,7 +88,7 @@ const bootstrap = defineCommand({
         ...(plan.installFile ? [`kubectl apply -f https://github.com/fluxcd/flux2/releases/download/${fluxVersion}/install.yaml`] : []),
         `kubectl -n flux-system create secret generic ${plan.name} --from-literal=username=flux --from-literal=password=${token}`,
         `kubectl -n flux-system create secret generic gimlet-flux-events --from-literal=headers='Authorization: Bearer ${token}'`,
-        "kubectl -n flux-system create secret generic gimlet-receiver --from-literal=token=$(head -c 24 /dev/urandom | base64)",
+        `kubectl -n flux-system create secret generic gimlet-receiver --from-literal=token=${receiverToken}`,
         "kubectl wait --for condition=established --timeout=60s crd/gitrepositories.source.toolkit.fluxcd.io",
         `gimlet env bootstrap ${env.name} … prints the GitRepository + Kustomization on stdout: pipe it to kubectl apply -f -`,
       ];

@@ -4,6 +4,7 @@
  * checks whether the app already holds this event's release (its id is in release.json), so a
  * retried event neither loses nor duplicates a commit.
  */
+import { createHash } from "node:crypto";
 import { UserError } from "../core/errors.ts";
 import { commitMessages, splitObjects, type Release } from "../core/gitops/index.ts";
 import { loadManifests, renderManifest } from "../core/manifest/index.ts";
@@ -80,11 +81,29 @@ export class Worker {
       this.d.log?.("event failed", { id: e.id, type: e.type, error: (err as Error).message });
     }
     await this.mirror(e);
+    this.wakeFlux(e);
     const done = this.d.store.event(e.id)!;
     this.latency.observe(Math.max(0, Date.now() / 1000 - done.created));
     this.notify_(done);
     this.d.onProcessed?.(done);
     return true;
+  }
+
+  /**
+   * Asks Flux to pull now, through the Receiver written at bootstrap, instead of waiting for its
+   * poll interval. Fire and forget: Flux still polls if this fails.
+   */
+  private wakeFlux(e: EventRecord): void {
+    const results = (this.d.store.event(e.id)?.results ?? []) as Result[];
+    for (const name of new Set(results.filter((r) => r.hash).map((r) => r.env))) {
+      const env = this.d.store.env(name);
+      if (!env?.fluxReceiverUrl || !env.fluxReceiverToken) continue;
+      const receiver = `gitops-repo-${env.name}`;
+      const path = createHash("sha256").update(`${env.fluxReceiverToken}${receiver}flux-system`).digest("hex");
+      void fetch(`${env.fluxReceiverUrl.replace(/\/+$/, "")}/hook/${path}`, { method: "POST", body: "{}", headers: { "Content-Type": "application/json" }, signal: AbortSignal.timeout(5000) })
+        .then((r) => (r.ok ? undefined : this.d.log?.("flux receiver refused the wake-up", { env: name, status: r.status })))
+        .catch((err) => this.d.log?.("flux receiver unreachable", { env: name, error: (err as Error).message }));
+    }
   }
 
   /** Refreshes the history mirror of every env the event wrote to. */

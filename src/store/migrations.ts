@@ -79,4 +79,12 @@ CREATE TABLE releases (
 CREATE INDEX releases_env_app ON releases(env, app, created DESC);
 `,
   },
+  {
+    version: 3,
+    name: "flux receiver per environment",
+    sql: `
+ALTER TABLE environments ADD COLUMN flux_receiver_url TEXT NOT NULL DEFAULT '';
+ALTER TABLE environments ADD COLUMN flux_receiver_token TEXT NOT NULL DEFAULT '';
+`,
+  },
 ];

@@ -69,6 +69,6 @@ describe("SqliteStore", () => {
     dirs.push(d);
     new SqliteStore(join(d, "db")).close();
     const s = new SqliteStore(join(d, "db"));
-    expect(s.db.query("SELECT count(*) AS n FROM schema_migrations").get()).toEqual({ n: 2 });
+    expect(s.db.query("SELECT count(*) AS n FROM schema_migrations").get()).toEqual({ n: 3 });
   });
 });

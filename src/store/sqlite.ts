@@ -50,6 +50,8 @@ function toEnv(r: Row): Environment {
     repoPerEnv: !!r.repo_per_env,
     branch: r.branch as string,
     created: r.created as number,
+    fluxReceiverUrl: (r.flux_receiver_url as string) ?? "",
+    fluxReceiverToken: (r.flux_receiver_token as string) ?? "",
   };
 }
 
@@ -144,7 +146,7 @@ export class SqliteStore {
 
   // --- environments
 
-  createEnv(e: Omit<Environment, "created">): Environment {
+  createEnv(e: Omit<Environment, "created" | "fluxReceiverUrl" | "fluxReceiverToken">): Environment {
     try {
       this.db
         .query("INSERT INTO environments (name, repo_url, repo_token, builtin, repo_per_env, branch, created) VALUES (?, ?, ?, ?, ?, ?, ?)")
@@ -159,6 +161,10 @@ export class SqliteStore {
   env(name: string): Environment | undefined {
     const r = this.db.query("SELECT * FROM environments WHERE name = ?").get(name) as Row | null;
     return r ? toEnv(r) : undefined;
+  }
+
+  setReceiver(name: string, url: string, token: string): void {
+    this.db.query("UPDATE environments SET flux_receiver_url = ?, flux_receiver_token = ? WHERE name = ?").run(url, token, name);
   }
 
   envs(): Environment[] {

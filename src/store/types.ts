@@ -21,6 +21,9 @@ export interface Environment {
   repoPerEnv: boolean;
   branch: string;
   created: number;
+  /** Where Flux's notification-controller receives webhooks (its receiver server), and the token of the Receiver. */
+  fluxReceiverUrl?: string;
+  fluxReceiverToken?: string;
 }
 
 export interface EventRecord {

@@ -64,7 +64,8 @@ function artifact(sha: string): string {
 describe("gimlet serve + real Flux", () => {
   test("Flux pulls the builtin env from gimlet, applies releases, and track --wait follows Flux", async () => {
     expect((await gimlet(["env", "create", "staging", "--builtin", "--data-dir", data])).code).toBe(0);
-    const boot = await gimlet(["env", "bootstrap", "staging", "--host", url, "--no-controller", "--interval", "5s", "--data-dir", data]);
+    // A 10-minute poll: every release below is applied because gimlet wakes Flux through the Receiver.
+    const boot = await gimlet(["env", "bootstrap", "staging", "--host", url, "--no-controller", "--interval", "10m", "--receiver-url", `http://127.0.0.1:${cluster.ports.notificationReceiver}`, "--data-dir", data]);
     expect(boot.code, boot.stderr).toBe(0);
     for (const line of boot.stderr.split("\n").filter((l) => l.startsWith("kubectl -n flux-system create secret"))) {
       const [, name] = / generic (\S+)/.exec(line)!;
@@ -74,6 +75,8 @@ describe("gimlet serve + real Flux", () => {
     await cluster.kubectl(["apply", "-f", "-"], boot.stdout);
     await eventually("GitRepository Ready", async () => (await cluster.kubectl(["-n", "flux-system", "get", "gitrepository", "gitops-repo-staging", "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}"])) === "True", 90_000);
 
+    // The Receiver comes from the repo itself (flux/notifications-staging.yaml): wait until Flux serves it.
+    await eventually("Receiver ready", async () => (await cluster.kubectl(["-n", "flux-system", "get", "receiver", "gitops-repo-staging", "-o", "jsonpath={.status.webhookPath}"])).startsWith("/hook/"), 90_000);
     const first = JSON.parse((await cli(["artifact", "push", "-f", artifact("v1"), "-o", "json"])).stdout) as { id: string };
     const t0 = performance.now();
     const tracked = await cli(["artifact", "track", first.id, "--wait", "--timeout", "60s"]);
