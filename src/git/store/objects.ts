@@ -317,12 +317,15 @@ export function parseTree(data: Uint8Array): TreeEntry[] {
 /** Children of a tree without decoding names: what object selection needs, fast. */
 export function treeChildren(data: Uint8Array): { oid: string; kind: "tree" | "blob" | "gitlink" }[] {
   const out: { oid: string; kind: "tree" | "blob" | "gitlink" }[] = [];
+  // Native hex conversion per entry: trees of thousands of entries are read once per commit in a
+  // full clone, and a JavaScript loop per byte dominated the clone.
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   let i = 0;
   while (i < data.length) {
     // mode: "40000" tree, "160000" gitlink, else blob/symlink
     const kind = data[i] === 0x34 ? "tree" : data[i] === 0x31 && data[i + 1] === 0x36 ? "gitlink" : "blob";
     const nul = data.indexOf(0, i);
-    out.push({ oid: bytesToHex(data, nul + 1), kind });
+    out.push({ oid: buf.toString("hex", nul + 1, nul + 21), kind });
     i = nul + 21;
   }
   return out;
