@@ -75,6 +75,9 @@ describe("gimlet serve + real Flux", () => {
     await cluster.kubectl(["apply", "-f", "-"], boot.stdout);
     await eventually("GitRepository Ready", async () => (await cluster.kubectl(["-n", "flux-system", "get", "gitrepository", "gitops-repo-staging", "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}"])) === "True", 90_000);
 
+    const { run } = await import("../../support/git-server.ts");
+    const head = (await run(["git", "--git-dir", join(data, "repos", "staging-apps.git"), "rev-parse", "main"])).trim();
+    expect(await cluster.kubectl(["-n", "flux-system", "get", "gitrepository", "gitops-repo-staging", "-o", "jsonpath={.status.artifact.revision}"])).toBe(`main@sha1:${head}`);
     // The Receiver comes from the repo itself (flux/notifications-staging.yaml): wait until Flux serves it.
     await eventually("Receiver ready", async () => (await cluster.kubectl(["-n", "flux-system", "get", "receiver", "gitops-repo-staging", "-o", "jsonpath={.status.webhookPath}"])).startsWith("/hook/"), 90_000);
     const first = JSON.parse((await cli(["artifact", "push", "-f", artifact("v1"), "-o", "json"])).stdout) as { id: string };
