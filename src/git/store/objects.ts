@@ -141,6 +141,34 @@ function sortedOffsets(p: Pack): { offsets: number[]; index: Map<number, number>
   return p.sorted;
 }
 
+/**
+ * The header of the pack entry at `offset`: its type, uncompressed size, where its data starts,
+ * and for deltas where the base is (an offset back for OFS_DELTA, an oid for REF_DELTA).
+ */
+function entryHeaderAt(d: Uint8Array, offset: number): { type: number; size: number; data: number; back?: number; baseOid?: string } {
+  let i = offset;
+  let b = d[i++]!;
+  const type = (b >> 4) & 7;
+  let size = b & 15;
+  let shift = 4;
+  while (b & 0x80) {
+    b = d[i++]!;
+    size += (b & 0x7f) * 2 ** shift;
+    shift += 7;
+  }
+  if (type === 6) {
+    b = d[i++]!;
+    let back = b & 0x7f;
+    while (b & 0x80) {
+      b = d[i++]!;
+      back = (back + 1) * 128 + (b & 0x7f);
+    }
+    return { type, size, data: i, back };
+  }
+  if (type === 7) return { type, size, data: i + 20, baseOid: bytesToHex(d, i) };
+  return { type, size, data: i };
+}
+
 export class ObjectStore {
   /** The entry of `oid` as stored in a pack, or undefined for loose objects. */
   stored(oid: string): StoredEntry | undefined {
@@ -157,30 +185,14 @@ export class ObjectStore {
         else hi = mid - 1;
       }
       const end = lo + 1 < s.offsets.length ? s.offsets[lo + 1]! : p.data.length - 20;
-      const d = p.data;
-      let i = off;
-      let b = d[i++]!;
-      const type = (b >> 4) & 7;
-      let size = b & 15;
-      let shift = 4;
-      while (b & 0x80) {
-        b = d[i++]!;
-        size += (b & 0x7f) * 2 ** shift;
-        shift += 7;
+      const h = entryHeaderAt(p.data, off);
+      const compressed = p.data.subarray(h.data, end);
+      if (h.back !== undefined) {
+        const baseIdx = s.index.get(off - h.back);
+        return baseIdx === undefined ? undefined : { kind: "delta", size: h.size, base: bytesToHex(p.shas, baseIdx * 20), compressed };
       }
-      if (type === 6) {
-        b = d[i++]!;
-        let back = b & 0x7f;
-        while (b & 0x80) {
-          b = d[i++]!;
-          back = (back + 1) * 128 + (b & 0x7f);
-        }
-        const baseIdx = s.index.get(off - back);
-        if (baseIdx === undefined) return undefined;
-        return { kind: "delta", size, base: bytesToHex(p.shas, baseIdx * 20), compressed: d.subarray(i, end) };
-      }
-      if (type === 7) return { kind: "delta", size, base: bytesToHex(d, i), compressed: d.subarray(i + 20, end) };
-      return { kind: "full", type: typeNames[type], size, compressed: d.subarray(i, end) };
+      if (h.baseOid) return { kind: "delta", size: h.size, base: h.baseOid, compressed };
+      return { kind: "full", type: typeNames[h.type], size: h.size, compressed };
     }
     return undefined;
   }
@@ -247,31 +259,13 @@ export class ObjectStore {
     const hit = this.entryCache.get(key);
     if (hit) return hit;
     const d = p.data;
-    let i = offset;
-    let b = d[i++]!;
-    const type = (b >> 4) & 7;
-    let size = b & 15;
-    let shift = 4;
-    while (b & 0x80) {
-      b = d[i++]!;
-      size += (b & 0x7f) * 2 ** shift;
-      shift += 7;
-    }
+    const h = entryHeaderAt(d, offset);
     let obj: RawObject;
-    if (type === 6) {
-      b = d[i++]!;
-      let back = b & 0x7f;
-      while (b & 0x80) {
-        b = d[i++]!;
-        back = (back + 1) * 128 + (b & 0x7f);
-      }
-      const base = this.readEntry(p, offset - back);
-      obj = { type: base.type, data: applyDelta(base.data, inflateSync(d.subarray(i), { maxOutputLength: size }) as unknown as Uint8Array) };
-    } else if (type === 7) {
-      const base = this.read(bytesToHex(d, i));
-      obj = { type: base.type, data: applyDelta(base.data, inflateSync(d.subarray(i + 20), { maxOutputLength: size }) as unknown as Uint8Array) };
+    if (h.back !== undefined || h.baseOid) {
+      const base = h.back !== undefined ? this.readEntry(p, offset - h.back) : this.read(h.baseOid!);
+      obj = { type: base.type, data: applyDelta(base.data, inflateSync(d.subarray(h.data), { maxOutputLength: h.size }) as unknown as Uint8Array) };
     } else {
-      obj = { type: typeNames[type]!, data: new Uint8Array(inflateSync(d.subarray(i), { maxOutputLength: Math.max(size, 1) })) };
+      obj = { type: typeNames[h.type]!, data: new Uint8Array(inflateSync(d.subarray(h.data), { maxOutputLength: Math.max(h.size, 1) })) };
     }
     if (this.entryCache.size > 2048) this.entryCache.clear();
     this.entryCache.set(key, obj);
