@@ -4,13 +4,29 @@
  * so two writers can never both move the branch from the same old commit.
  */
 import { ConflictError } from "../core/errors.ts";
-import { mkdir, open, rename, rm } from "node:fs/promises";
+import { mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import git from "isomorphic-git";
 import type { GitRepo } from "./repo.ts";
 
 export class RefLockedError extends ConflictError {
   override name = "RefLockedError";
+}
+
+/** A ref lock is held for milliseconds; one this old was left by a killed process. */
+const staleLockMs = 10_000;
+
+async function takeLock(lockPath: string) {
+  try {
+    return await open(lockPath, "wx");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    const st = await stat(lockPath).catch(() => undefined);
+    if (!st || Date.now() - st.mtimeMs < staleLockMs) throw e;
+    // Crash recovery (kill -9 between taking and releasing the lock): clear it and try once more.
+    await rm(lockPath, { force: true });
+    return open(lockPath, "wx");
+  }
 }
 
 /** Sets `refs/heads/<branch>` to `next` if it is still `expected` (undefined = unborn). */
@@ -26,7 +42,7 @@ export async function updateRef(repo: GitRepo, ref: string, expected: string | u
   await mkdir(dirname(refPath), { recursive: true });
   let fh;
   try {
-    fh = await open(lockPath, "wx");
+    fh = await takeLock(lockPath);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "EEXIST") {
       throw new RefLockedError(`branch ${branch} is locked by another writer`, { hint: `if no git process is running, remove ${lockPath}` });

@@ -3,7 +3,7 @@
  * (served to Flux by the hosted-repo routes later), or a bare clone of a remote https repo.
  * The server is the only writer; `GitopsRepo` serializes writes per repo.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../core/errors.ts";
 import { cloneBare, GitopsRepo, initRepo, openRepo } from "../git/index.ts";
@@ -12,6 +12,28 @@ import type { Environment } from "../store/index.ts";
 export class Repos {
   private readonly open = new Map<string, Promise<GitopsRepo>>();
   constructor(readonly dataDir: string) {}
+
+  /**
+   * Removes ref locks left by a previous run that was killed mid-write. Only called at startup,
+   * when this process (the repos' only writer) holds no lock yet.
+   */
+  clearStaleLocks(): number {
+    let n = 0;
+    for (const base of [join(this.dataDir, "repos"), join(this.dataDir, "cache")]) {
+      if (!existsSync(base)) continue;
+      for (const repo of readdirSync(base)) {
+        const refs = join(base, repo, "refs");
+        if (!existsSync(refs)) continue;
+        for (const f of readdirSync(refs, { recursive: true }) as string[]) {
+          if (f.endsWith(".lock")) {
+            rmSync(join(refs, f), { force: true });
+            n++;
+          }
+        }
+      }
+    }
+    return n;
+  }
 
   builtinPath(env: string): string {
     return join(this.dataDir, "repos", `${env}-apps.git`);

@@ -35,6 +35,8 @@ export async function serve(o: ServeOptions): Promise<{ stop: () => Promise<void
   }
   const repos = new Repos(o.dataDir);
   const notifier = new Notifier(o.notifications, log);
+  const cleared = repos.clearStaleLocks();
+  if (cleared) log("removed ref locks left by a killed run", { locks: cleared });
   if (o.reindex) {
     for (const env of store.envs()) {
       const g = await repos.get(env);

@@ -25,3 +25,11 @@ export async function gimlet(args: string[], opts: { stdin?: string; cwd?: strin
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   return { code, stdout, stderr };
 }
+
+/** A free TCP port on 127.0.0.1 (bound, read, released), instead of a random guess. */
+export function freePort(): number {
+  const s = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = s.port;
+  s.stop(true);
+  return port;
+}

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gimlet, gimletBin } from "../../support/bin.ts";
+import { freePort, gimlet, gimletBin } from "../../support/bin.ts";
 import { eventually, useCluster } from "../../support/cluster.ts";
 
 const cluster = useCluster();
@@ -19,7 +19,7 @@ let serverLog = "";
 const cli = (args: string[]) => gimlet(args, { env: { GIMLET_SERVER: url, GIMLET_TOKEN: token, GIMLET_TRACK_INTERVAL_MS: "500" } });
 
 beforeAll(async () => {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = freePort();
   url = `http://127.0.0.1:${port}`;
   server = Bun.spawn([gimletBin, "serve", "--data-dir", data, "--listen", `127.0.0.1:${port}`], { stdout: "pipe", stderr: "pipe" });
   const reader = (server.stderr as ReadableStream<Uint8Array>).getReader();

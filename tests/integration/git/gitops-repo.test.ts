@@ -227,3 +227,18 @@ describe("a repo made by git fast-import", () => {
     await run(["git", "fsck", "--strict"], dir);
   });
 });
+
+describe("crash recovery", () => {
+  test("a ref lock left by a killed process is cleared once stale, a fresh one is respected", async () => {
+    const dir = await workingCopy();
+    const g = await GitopsRepo.open(openRepo(dir));
+    const lock = join(dir, ".git", "refs", "heads", "main.lock");
+    writeFileSync(lock, "");
+    await expect(g.writeRelease({ env: "e" }, "web", files("1"), release("web", "1", "e"))).rejects.toThrow("locked by another writer");
+    const { utimesSync } = await import("node:fs");
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(lock, old, old);
+    const r = await g.writeRelease({ env: "e" }, "web", files("1"), release("web", "1", "e"));
+    expect(r.commits).toHaveLength(1);
+  });
+});
