@@ -1,2 +1,5 @@
-/** @module Flux objects for charts gimlet does not render itself. */
-export { parseGitChart, renderFluxHelmRelease, type ChartRef } from "./helm-release.ts";
+/**
+ * @module Flux objects for the charts gimlet does not render itself: a HelmRepository or
+ * GitRepository source plus a HelmRelease with the manifest's values inline.
+ */
+export { isGitChart, parseGitChart, renderFluxHelmRelease, type ChartRef, type GitChart } from "./helm-release.ts";
