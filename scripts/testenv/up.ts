@@ -57,6 +57,8 @@ status:
 export async function up(opts: { nodes?: number; dir?: string; flux?: boolean } = {}): Promise<State> {
   const bin = binDir();
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "gimlet-testenv-"));
+  // A named dir that does not exist yet is made, as `mkdir -p` would.
+  mkdirSync(dir, { recursive: true });
   const started = performance.now();
   await makeCerts(dir);
   const adminToken = crypto.randomUUID();
