@@ -7,7 +7,6 @@ import {
   assertSafeName,
   bootstrapSteps,
   commitMessages,
-  filesChangeSet,
   planBootstrap,
   splitObjects,
   type FileChange,
@@ -15,7 +14,7 @@ import {
   type Release,
 } from "../core/gitops/index.ts";
 import { isPlainObject } from "../core/k8s.ts";
-import { loadManifests, renderManifest } from "../core/manifest/index.ts";
+import { loadManifests, renderManifest, type Vars } from "../core/manifest/index.ts";
 import { parseYamlAll } from "../core/yaml.ts";
 import { currentBranch, generateDeployKey, GitopsRepo, openRepo, type WriteResult } from "../git/index.ts";
 import { readInputs, stderr, stdout, writeFileAtomic } from "./io.ts";
@@ -125,14 +124,16 @@ const upgrade = defineCommand({
 });
 
 /** Files to write for `gitops write`: a Gimlet manifest is rendered, plain Kubernetes YAML kept. */
-async function filesFor(spec: string, env: string, app: string): Promise<FileChange[]> {
+async function filesFor(spec: string, env: string, app: string, vars: Vars): Promise<FileChange[]> {
   const inputs = await readInputs(spec);
   const docs = inputs.map((i) => ({ input: i, objects: parseYamlAll(i.text, i.name) }));
   const isKube = (d: unknown) => isPlainObject(d) && typeof d.apiVersion === "string" && typeof d.kind === "string";
   if (docs.every((d) => d.objects.every(isKube))) {
-    return docs.map(({ input }) => ({ path: input.name === "<stdin>" ? "manifest.yaml" : input.name.split("/").at(-1)!, content: input.text }));
+    return docs.map(({ input }) => ({
+      path: input.name === "<stdin>" ? "manifest.yaml" : input.name.split("/").at(-1)!,
+      content: input.text,
+    }));
   }
-  const vars = await loadVars(undefined);
   const rendered = docs.flatMap(({ input }) => loadManifests(input.text, { file: input.name, vars }));
   const match = rendered.filter((l) => l.manifest.env === env && l.manifest.app === app);
   const chosen = match.length ? match : rendered.length === 1 ? rendered : [];
@@ -140,18 +141,41 @@ async function filesFor(spec: string, env: string, app: string): Promise<FileCha
   return splitObjects(chosen.flatMap(renderManifest));
 }
 
+/**
+ * The release.json a CLI write records, so `gitops history` lists it as the original's releases:
+ * the version comes from the flags, else from the variables the manifest was rendered with.
+ */
+function cliRelease(env: string, app: string, o: { sha?: string; repository?: string; message: string }, vars: Vars): Release {
+  const sha = o.sha ?? vars.SHA ?? "";
+  const repositoryName = o.repository ?? vars.REPO ?? "";
+  const version = {
+    repositoryName,
+    sha,
+    created: Math.floor(Date.now() / 1000),
+    ...(vars.BRANCH ? { branch: vars.BRANCH } : {}),
+    ...(o.message ? { message: o.message } : {}),
+  };
+  return { app, env, triggeredBy: "cli", version, gitopsRef: "", gitopsRepo: "" };
+}
+
 const write = defineCommand({
   meta: { name: "write", description: "Replace <env>/<app>/ with rendered or plain YAML and commit" },
   args: {
     file: { type: "string", alias: "f", required: true, description: "Gimlet manifest or Kubernetes YAML: file, directory or -", valueHint: "FILE|DIR|-" },
+    vars: { type: "string", description: "dotenv file of template variables (wins over the environment)", valueHint: "FILE" },
+    sha: { type: "string", description: "Commit of the app's source this release is (default: $SHA)", valueHint: "SHA" },
+    repository: { type: "string", description: "The app's source repository, owner/name (default: $REPO)", valueHint: "OWNER/NAME" },
     ...commitFlags,
   },
   async run({ args }) {
     const layout = layoutOf(args);
     assertSafeName(args.app, "app");
-    const files = await filesFor(args.file, args.env, args.app);
+    const vars = await loadVars(args.vars);
+    const files = await filesFor(args.file, args.env, args.app, vars);
     const gitops = await openGitops(args);
-    const r = await gitops.writeChangeSet(filesChangeSet(layout, args.app, files), commitMessages.cliWrite(args.env, args.app, args.message));
+    const release = cliRelease(args.env, args.app, { sha: args.sha, repository: args.repository, message: args.message }, vars);
+    const message = commitMessages.cliWrite(args.env, args.app, args.message);
+    const r = await gitops.writeRelease(layout, args.app, files, release, message);
     await stderr(describeWrite(r, `${args.env}/${args.app}`));
   },
 });

@@ -92,6 +92,24 @@ describe("gimlet gitops", () => {
     expect(text.stdout).toContain("api -> staging");
   });
 
+  test("CLI writes record a release: history lists them with sha and repository from flags or variables", async () => {
+    const dir = await repo();
+    const f = join(temp(), "staging.yaml");
+    writeFileSync(f, manifest);
+    const args = ["gitops", "write", "-f", f, "--env", "staging", "--app", "web", "--gitops-repo-path", dir];
+    const first = await gimlet([...args, "--sha", "aaa111", "--repository", "acme/web"], { env: { TAG: "1" } });
+    expect(first.code, first.stderr).toBe(0);
+    const second = await gimlet(args, { env: { TAG: "2", SHA: "bbb222", REPO: "acme/web", BRANCH: "main" } });
+    expect(second.code, second.stderr).toBe(0);
+    expect(await run(["git", "show", "HEAD:staging/web/release.json"], dir)).toContain('"sha":"bbb222"');
+    const h = await gimlet(["gitops", "history", "--env", "staging", "--app", "web", "-o", "json", "--gitops-repo-path", dir]);
+    expect(h.code, h.stderr).toBe(0);
+    const releases = JSON.parse(h.stdout) as { version: { sha: string; repositoryName: string; branch?: string } }[];
+    expect(releases.map((r) => r.version.sha)).toEqual(["bbb222", "aaa111"]);
+    expect(releases.map((r) => r.version.repositoryName)).toEqual(["acme/web", "acme/web"]);
+    expect(releases[0]!.version.branch).toBe("main");
+  });
+
   test("write --push pushes to origin over https with a token", async () => {
     await server.createRepo("cli.git");
     const dir = temp();
