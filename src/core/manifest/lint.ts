@@ -36,6 +36,7 @@ export function lintManifestText(text: string, file: string, vars: Vars): LintRe
   }
   const problems: UserError[] = [];
   for (const l of loaded ?? []) {
+    problems.push(...cleanupProblems(l));
     const vp = valuesProblems(l);
     problems.push(...vp);
     if (vp.length) continue;
@@ -46,6 +47,21 @@ export function lintManifestText(text: string, file: string, vars: Vars): LintRe
     }
   }
   return { problems, missingVars };
+}
+
+/** A cleanup policy that loads but can never fire (deploys accept it, as the original did). */
+function cleanupProblems(l: LoadedManifest): UserError[] {
+  const c = l.manifest.cleanup;
+  if (!c) return [];
+  const missing = (["app", "branch"] as const).filter((k) => !c[k]);
+  return missing.map(
+    (k) =>
+      new UserError(`cleanup has no ${k}, so it never deletes anything`, {
+        pos: l.posOf(["cleanup"]),
+        path: `cleanup.${k}`,
+        hint: k === "app" ? "name the app to delete, e.g. app: myapp-{{ .BRANCH | sanitizeDNSName }}" : "add a branch glob, e.g. branch: feature/*",
+      }),
+  );
 }
 
 function flatten(e: unknown): UserError[] {

@@ -104,7 +104,10 @@ function resolveCleanup(raw: unknown, vars: Vars, file: string, now?: () => Date
   const data = { BRANCH: vars.BRANCH ?? "" };
   const resolve = (v: unknown) => (typeof v === "string" ? renderTemplate(v, data, { name: `${file} (cleanup)`, missingKey: "default", now }) : v);
   const c = raw as Record<string, unknown>;
-  return { ...(c as unknown as CleanupPolicy), app: resolve(c.app) as string, ...(c.branch !== undefined ? { branch: resolve(c.branch) as string } : {}) };
+  const app = c.app === undefined || c.app === null ? "" : (resolve(c.app) as string);
+  const branch = c.branch !== undefined && c.branch !== null ? { branch: resolve(c.branch) as string } : {};
+  // The original's zero value of the cleanup event is branchDeleted.
+  return { ...(c as unknown as CleanupPolicy), app, event: "branchDeleted", ...branch };
 }
 
 function offsetPos(lines: LineCounter, file: string, offset: number): SourcePos {

@@ -10,7 +10,9 @@ export interface DeployPolicy {
 }
 
 export interface CleanupPolicy {
+  /** "" when the manifest gives none: the policy then never fires. */
   app: string;
+  /** Defaulted to branchDeleted when the manifest leaves it out, as the original did. */
   event: "branchDeleted";
   branch?: string;
 }

@@ -32,9 +32,10 @@ export const manifestShape: Shape = {
         commitMessagePatterns: { type: "list", of: str },
       },
     },
+    // As in the original, a cleanup block never fails a deploy: `event` defaults to branchDeleted,
+    // and without `app` or `branch` the policy simply never fires (`manifest lint` says so).
     cleanup: {
       type: "object",
-      required: ["app", "event"],
       fields: { app: str, event: { type: "enum", values: ["branchDeleted"] }, branch: str },
     },
     chart: { type: "object", required: ["name"], fields: { repository: str, name: str, version: str } },

@@ -21,8 +21,15 @@ export function deployTrigger(artifact: Pick<Artifact, "version">, deploy: Deplo
   return true;
 }
 
-/** Whether a deleted branch triggers a manifest's cleanup. */
-export function cleanupTrigger(branch: string, cleanup: CleanupPolicy | undefined): boolean {
-  if (!cleanup || cleanup.event !== "branchDeleted") return false;
-  return matchNegatable(cleanup.branch ?? "*", branch);
+/**
+ * Whether a deleted branch triggers a manifest's cleanup. As in the original, a policy without a
+ * branch pattern or without an app never fires — a missing pattern must not delete a running app
+ * on every branch deletion — and a missing event means branchDeleted (its only value).
+ * Negation follows the documented intent: `!main` fires for every branch but main (the original
+ * fired for main too).
+ */
+export function cleanupTrigger(branch: string, cleanup: Partial<CleanupPolicy> | undefined): boolean {
+  if (!cleanup || !cleanup.branch || !cleanup.app) return false;
+  if ((cleanup.event ?? "branchDeleted") !== "branchDeleted") return false;
+  return matchNegatable(cleanup.branch, branch);
 }
