@@ -1,15 +1,14 @@
 /** `gimlet env create | list`: environments of the release manager, stored in its data dir. */
 import { defineCommand } from "citty";
-import { join } from "node:path";
 import { UserError } from "../core/errors.ts";
 import { assertSafeName, commitMessages, fluxVersion, planBootstrap } from "../core/gitops/index.ts";
-import { Repos } from "../server/index.ts";
-import { SqliteStore } from "../store/index.ts";
+import { openDataStore, Repos } from "../server/index.ts";
 import { stderr, stdout } from "./io.ts";
 import { noFlag, outputFlag, printResult } from "./output.ts";
 
 const dataDirFlag = { "data-dir": { type: "string", description: "Data directory (env GIMLET_DATA_DIR, default ./gimlet-data)", valueHint: "DIR" } } as const;
 const dataDir = (a: { "data-dir"?: string }) => a["data-dir"] ?? process.env.GIMLET_DATA_DIR ?? "gimlet-data";
+const warn = (msg: string) => void stderr(`warning: ${msg}\n`);
 
 const create = defineCommand({
   meta: { name: "create", description: "Create an environment with a built-in or a remote gitops repo" },
@@ -27,9 +26,7 @@ const create = defineCommand({
     if (!!args.builtin === !!args["gitops-repo"]) throw new UserError("give exactly one of --builtin and --gitops-repo", { path: "--gitops-repo" });
     if (args["gitops-repo"] && !/^https?:\/\//.test(args["gitops-repo"])) throw new UserError("--gitops-repo must be an http(s) URL", { path: "--gitops-repo" });
     const dir = dataDir(args);
-    const { mkdirSync } = await import("node:fs");
-    mkdirSync(dir, { recursive: true });
-    const store = new SqliteStore(join(dir, "gimlet.db"));
+    const store = openDataStore(dir, warn);
     try {
       const env = store.createEnv({ name: args.name, repoUrl: args["gitops-repo"] ?? "", repoToken: args["gitops-token"] ?? "", builtin: !!args.builtin, repoPerEnv: !!args["repo-per-env"], branch: args.branch });
       if (env.builtin) await new Repos(dir).createBuiltin(env);
@@ -44,8 +41,8 @@ const list = defineCommand({
   meta: { name: "list", description: "List environments" },
   args: { ...dataDirFlag, ...outputFlag },
   async run({ args }) {
-    const store = new SqliteStore(join(dataDir(args), "gimlet.db"));
-    const envs = store.envs().map(({ repoToken: _t, ...e }) => e);
+    const store = openDataStore(dataDir(args), warn);
+    const envs = store.envs().map(({ repoToken: _t, fluxReceiverToken: _r, ...e }) => e);
     store.close();
     await printResult(envs, args.output, (es) => (es.length ? es.map((e) => `${e.name}\t${e.builtin ? "builtin" : e.repoUrl}${e.repoPerEnv ? "\trepo-per-env" : ""}\n`).join("") : "no environments\n"));
   },
@@ -65,7 +62,7 @@ const bootstrap = defineCommand({
     const host = (args.host ?? process.env.GIMLET_HOST ?? "").replace(/\/+$/, "");
     if (!/^https?:\/\//.test(host)) throw new UserError("--host is required: the URL the cluster reaches gimlet serve at", { path: "--host" });
     const dir = dataDir(args);
-    const store = new SqliteStore(join(dir, "gimlet.db"));
+    const store = openDataStore(dir, warn);
     try {
       const env = store.env(assertSafeName(args.name, "env"));
       if (!env) throw new UserError(`environment ${args.name} does not exist`, { hint: "gimlet env create NAME --builtin" });

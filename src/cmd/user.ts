@@ -1,9 +1,10 @@
 /** `gimlet user create | list | delete | token`: against the server, or `token --data-dir` locally. */
 import { defineCommand } from "citty";
 import { join } from "node:path";
+import { prepareDataDir } from "../server/index.ts";
 import { SqliteStore, type User } from "../store/index.ts";
 import { client, serverFlags } from "./client.ts";
-import { stdout } from "./io.ts";
+import { stderr, stdout } from "./io.ts";
 import { outputFlag, printResult } from "./output.ts";
 
 const create = defineCommand({
@@ -37,6 +38,8 @@ const token = defineCommand({
   args: { login: { type: "positional", required: true, description: "Login" }, "data-dir": { type: "string", description: "Issue locally from this data dir", valueHint: "DIR" }, ...serverFlags },
   async run({ args }) {
     if (args["data-dir"]) {
+      // Tokens are hashed, not encrypted: no credential key needed, only a private data dir.
+      prepareDataDir(args["data-dir"], (msg) => void stderr(`warning: ${msg}\n`));
       const store = new SqliteStore(join(args["data-dir"], "gimlet.db"));
       try {
         await stdout(`${store.issueToken(args.login)}\n`);

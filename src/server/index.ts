@@ -4,3 +4,4 @@ export { Repos } from "./repos.ts";
 export { Worker } from "./worker.ts";
 export type { ServerDeps } from "./deps.ts";
 export { serve, type ServeOptions } from "./start.ts";
+export { acquireServeLock, openDataStore, prepareDataDir } from "./data-dir.ts";

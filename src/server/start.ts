@@ -2,10 +2,8 @@
  * `gimlet serve`: the only place a port is opened. Creates the data dir and the admin user on the
  * first start, runs the worker, and on SIGTERM finishes the event in progress before exiting.
  */
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { SqliteStore } from "../store/index.ts";
 import { createApp } from "./app.ts";
+import { acquireServeLock, openDataStore, prepareDataDir } from "./data-dir.ts";
 import { mirrorReleases } from "./history-mirror.ts";
 import { Notifier, type NotifierConfig } from "./notify.ts";
 import { Repos } from "./repos.ts";
@@ -25,10 +23,19 @@ export interface ServeOptions {
 }
 
 export async function serve(o: ServeOptions): Promise<{ stop: () => Promise<void>; port: number }> {
-  mkdirSync(o.dataDir, { recursive: true });
-  const store = new SqliteStore(join(o.dataDir, "gimlet.db"));
   const log = (msg: string, fields: Record<string, unknown> = {}) =>
     o.log(o.logFormat === "json" ? JSON.stringify({ time: new Date().toISOString(), msg, ...fields }) : `${msg}${Object.keys(fields).length ? " " + Object.entries(fields).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ") : ""}`);
+  const warn = (msg: string) => log(`warning: ${msg}`);
+  // The lock comes before anything touches the repos (the stale ref lock cleanup below included).
+  prepareDataDir(o.dataDir, warn);
+  const lock = acquireServeLock(o.dataDir);
+  let store: ReturnType<typeof openDataStore>;
+  try {
+    store = openDataStore(o.dataDir, warn);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
   if (!store.user("admin")) {
     store.createUser("admin", "admin");
     o.log(`Admin token: ${store.issueToken("admin")}`);
@@ -56,6 +63,7 @@ export async function serve(o: ServeOptions): Promise<{ stop: () => Promise<void
       await server.stop();
       await worker.stop();
       store.close();
+      lock.release();
     },
   };
 }

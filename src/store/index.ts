@@ -1,3 +1,4 @@
 /** @module Persistence: the SQLite store (users, tokens, envs, the event queue, gitops commit statuses). */
 export { SqliteStore, hashToken, newToken, type NewEvent } from "./sqlite.ts";
 export type { ArtifactFilter, Environment, EventRecord, EventStatus, EventType, GitopsCommit, Role, User } from "./types.ts";
+export { Cipher, KEY_ENV, KEY_FILE, loadCipher, parseKey } from "./secrets.ts";

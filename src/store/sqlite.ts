@@ -4,8 +4,9 @@
  */
 import { Database } from "bun:sqlite";
 import { createHash, randomBytes } from "node:crypto";
-import { ConflictError, NotFoundError } from "../core/errors.ts";
+import { ConflictError, NotFoundError, UserError } from "../core/errors.ts";
 import { migrations } from "./migrations.ts";
+import { Cipher, KEY_ENV, KEY_FILE } from "./secrets.ts";
 import type { ArtifactFilter, Environment, EventRecord, EventStatus, EventType, GitopsCommit, Role, User } from "./types.ts";
 
 export function hashToken(token: string): string {
@@ -18,6 +19,10 @@ export function newToken(): string {
 }
 
 type Row = Record<string, unknown>;
+
+/** A known value sealed with the key, so a wrong key is caught at open. */
+const KEY_CHECK = "secrets.key_check";
+const KEY_CHECK_VALUE = "gimlet-encryption-key-check-v1";
 
 function toEvent(r: Row): EventRecord {
   return {
@@ -72,12 +77,15 @@ export interface NewEvent {
 export class SqliteStore {
   readonly db: Database;
   private readonly now: () => number;
+  /** Seals and opens stored credentials; without one, the store refuses to hold any. */
+  private cipher?: Cipher;
 
-  constructor(path: string, opts: { now?: () => number } = {}) {
+  constructor(path: string, opts: { now?: () => number; cipher?: Cipher } = {}) {
     this.db = new Database(path, { strict: true, create: true });
     this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;");
     this.now = opts.now ?? (() => Math.floor(Date.now() / 1000));
     this.migrate();
+    if (opts.cipher) this.unlock(opts.cipher);
   }
 
   private migrate(): void {
@@ -144,13 +152,71 @@ export class SqliteStore {
     return row ?? undefined;
   }
 
+  // --- stored credentials (sealed with a key kept outside this database)
+
+  /** Whether credentials were ever sealed here: then only the same key may open this store. */
+  secretsSealed(): boolean {
+    return this.getValue(KEY_CHECK) !== undefined;
+  }
+
+  /**
+   * Checks the key against the one credentials were sealed with (a wrong key is refused here, at
+   * open, not later as a garbage token), and seals credentials still stored in plain text.
+   */
+  unlock(cipher: Cipher): void {
+    this.db.transaction(() => {
+      const check = this.getValue(KEY_CHECK);
+      if (check !== undefined) {
+        if (cipher.tryOpen(check, KEY_CHECK) !== KEY_CHECK_VALUE) {
+          throw new UserError(`${cipher.source} is not the key the credentials in ${this.db.filename} were encrypted with`, {
+            hint: `use the original key: restore the data dir's ${KEY_FILE} or set ${KEY_ENV} to it`,
+          });
+        }
+        return;
+      }
+      const rows = this.db.query("SELECT name, repo_token, flux_receiver_token FROM environments").all() as Row[];
+      const q = this.db.query("UPDATE environments SET repo_token = ?, flux_receiver_token = ? WHERE name = ?");
+      for (const r of rows) {
+        const name = r.name as string;
+        const seal = (col: string) => {
+          const v = r[col] as string;
+          return v && !Cipher.isSealed(v) ? cipher.seal(v, `environments.${col}:${name}`) : v;
+        };
+        q.run(seal("repo_token"), seal("flux_receiver_token"), name);
+      }
+      this.setValue(KEY_CHECK, cipher.seal(KEY_CHECK_VALUE, KEY_CHECK));
+    }).immediate();
+    this.cipher = cipher;
+  }
+
+  private seal(value: string, context: string): string {
+    if (!value) return "";
+    if (!this.cipher) throw new Error(`refusing to store ${context} without an encryption key (open the store with a cipher)`);
+    return this.cipher.seal(value, context);
+  }
+
+  private open(value: string, context: string): string {
+    if (!value) return "";
+    if (!this.cipher) throw new Error(`${context} is encrypted and this store was opened without the key`);
+    return this.cipher.open(value, context);
+  }
+
+  private toEnvOpen(r: Row): Environment {
+    const e = toEnv(r);
+    return {
+      ...e,
+      repoToken: this.open(e.repoToken, `environments.repo_token:${e.name}`),
+      fluxReceiverToken: this.open(e.fluxReceiverToken ?? "", `environments.flux_receiver_token:${e.name}`),
+    };
+  }
+
   // --- environments
 
   createEnv(e: Omit<Environment, "created" | "fluxReceiverUrl" | "fluxReceiverToken">): Environment {
     try {
       this.db
         .query("INSERT INTO environments (name, repo_url, repo_token, builtin, repo_per_env, branch, created) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        .run(e.name, e.repoUrl, e.repoToken, e.builtin ? 1 : 0, e.repoPerEnv ? 1 : 0, e.branch, this.now());
+        .run(e.name, e.repoUrl, this.seal(e.repoToken, `environments.repo_token:${e.name}`), e.builtin ? 1 : 0, e.repoPerEnv ? 1 : 0, e.branch, this.now());
     } catch (err) {
       if (String(err).includes("UNIQUE")) throw new ConflictError(`environment ${JSON.stringify(e.name)} already exists`);
       throw err;
@@ -160,15 +226,15 @@ export class SqliteStore {
 
   env(name: string): Environment | undefined {
     const r = this.db.query("SELECT * FROM environments WHERE name = ?").get(name) as Row | null;
-    return r ? toEnv(r) : undefined;
+    return r ? this.toEnvOpen(r) : undefined;
   }
 
   setReceiver(name: string, url: string, token: string): void {
-    this.db.query("UPDATE environments SET flux_receiver_url = ?, flux_receiver_token = ? WHERE name = ?").run(url, token, name);
+    this.db.query("UPDATE environments SET flux_receiver_url = ?, flux_receiver_token = ? WHERE name = ?").run(url, this.seal(token, `environments.flux_receiver_token:${name}`), name);
   }
 
   envs(): Environment[] {
-    return (this.db.query("SELECT * FROM environments ORDER BY name").all() as Row[]).map(toEnv);
+    return (this.db.query("SELECT * FROM environments ORDER BY name").all() as Row[]).map((r) => this.toEnvOpen(r));
   }
 
   // --- events (the durable queue)

@@ -1,10 +1,11 @@
 /** A release manager env whose gitops repo is a remote https repo (here: git http-backend). */
 import { afterAll, describe, expect, test } from "bun:test";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp, Repos, Worker } from "../../../src/server/index.ts";
-import { SqliteStore } from "../../../src/store/index.ts";
+import { Cipher, SqliteStore } from "../../../src/store/index.ts";
 import { run, startGitServer } from "../../support/git-server.ts";
 
 const server = await startGitServer();
@@ -17,7 +18,7 @@ afterAll(() => {
 describe("an env on a remote gitops repo", () => {
   test("policy deploys are committed and pushed; a commit pushed by someone else meanwhile survives", async () => {
     await server.createRepo("gitops.git");
-    const store = new SqliteStore(join(dir, "db"));
+    const store = new SqliteStore(join(dir, "db"), { cipher: new Cipher(randomBytes(32)) });
     store.createEnv({ name: "prod", repoUrl: server.url("gitops.git"), repoToken: "t", builtin: false, repoPerEnv: false, branch: "main" });
     const repos = new Repos(dir);
     const worker = new Worker({ store, repos });
