@@ -6,6 +6,7 @@
 import { ANY, ArgError, fitValue, intConstant, literalKind, VALUE } from "./args.ts";
 import type { AnyNode, Arg, ChainNode, FieldNode, IdentifierNode, ListNode, NumberNode, PipeNode, VariableNode } from "./ast.ts";
 import { nodeString } from "./ast.ts";
+import { chargeSteps, checkSize, LimitError } from "./limits.ts";
 import { FuncError, GoObject, type GoFunc, hasKey, isMap, truth, typeName } from "./values.ts";
 
 export class ExecError extends Error {
@@ -15,6 +16,8 @@ export class ExecError extends Error {
     readonly pos: number,
     /** The node as Go prints it in `at <…>`. */
     readonly context: string,
+    /** Set when a resource limit (not the template's logic) stopped the run. */
+    readonly limit?: LimitError,
   ) {
     super(message);
   }
@@ -55,8 +58,12 @@ export class Evaluator {
   }
 
   protected errorf(msg: string): never {
+    throw this.errorAt(msg);
+  }
+
+  protected errorAt(msg: string, limit?: LimitError): ExecError {
     const n = this.node;
-    throw new ExecError(msg, n ? n.pos : -1, n ? nodeString(n) : "");
+    return new ExecError(msg, n ? n.pos : -1, n ? nodeString(n) : "", limit);
   }
 
   protected setVar(name: string, value: unknown): void {
@@ -242,12 +249,16 @@ export class Evaluator {
     }
     // Go's `call` also learns how the callee was spelled, for its error message.
     if (isBuiltin && name === "call") argv.unshift(args.length > 0 ? nodeString(args[0]!) : "<value>");
+    chargeSteps(1, `call of ${name}`);
     try {
       const result = fn.fn(...argv);
+      // Every string or list a function hands back is bounded, whatever the function.
+      if (typeof result === "string" || Array.isArray(result)) checkSize(result.length, `result of ${name}`);
       return result === undefined && fn.params[0] !== VALUE ? null : result;
     } catch (e) {
       if (e instanceof ExecError) throw e;
       this.at(node);
+      if (e instanceof LimitError) throw this.errorAt(e.message, e);
       this.errorf(`error calling ${name}: ${e instanceof FuncError || e instanceof Error ? e.message : String(e)}`);
     }
   }

@@ -3,7 +3,8 @@
  * else branches, break/continue, and nested templates. Expressions are evaluated by eval.ts.
  */
 import type { BranchNode, ListNode, Node, TemplateNode } from "./ast.ts";
-import { Evaluator, type ExecEnv } from "./eval.ts";
+import { Evaluator, ExecError, type ExecEnv } from "./eval.ts";
+import { Budget, LimitError, withBudget } from "./limits.ts";
 import { formatValue } from "./printf.ts";
 import { GoInt, intValue, isMap, kindOf, sortedKeys, truth, typeName } from "./values.ts";
 
@@ -18,9 +19,15 @@ const enum Flow {
 // JS stacks are far shallower than Go's; this keeps runaway recursion a template error.
 const maxDepth = 1000;
 
-export function execute(env: ExecEnv, root: ListNode, data: unknown): string {
-  const s = new State(env, data === null ? undefined : data);
-  s.walk(s.vars[0]!.value, root);
+export function execute(env: ExecEnv, root: ListNode, data: unknown, budget: Budget): string {
+  const s = new State(env, data === null ? undefined : data, budget);
+  try {
+    withBudget(budget, () => s.walk(s.vars[0]!.value, root));
+  } catch (e) {
+    if (e instanceof LimitError) throw s.limitError(e);
+    throw e;
+  }
+  budget.written += s.out.length;
   return s.out;
 }
 
@@ -28,14 +35,29 @@ class State extends Evaluator {
   out = "";
   private depth = 0;
 
+  constructor(
+    env: ExecEnv,
+    data: unknown,
+    private readonly budget: Budget,
+  ) {
+    super(env, data);
+  }
+
+  /** A limit hit anywhere below becomes an error at the action being run. */
+  limitError(e: LimitError): ExecError {
+    return this.errorAt(e.message, e);
+  }
+
   walk(dot: unknown, node: Node): Flow {
     this.at(node);
+    this.budget.step();
     switch (node.kind) {
       case "action": {
         const val = this.evalPipeline(dot, node.pipe);
         if (node.pipe.decl.length === 0) {
           this.at(node);
           this.out += val === undefined ? "<no value>" : formatValue(val);
+          this.budget.output(this.out.length);
         }
         return Flow.Normal;
       }
@@ -62,6 +84,7 @@ class State extends Evaluator {
         return Flow.Normal;
       case "text":
         this.out += node.text;
+        this.budget.output(this.out.length);
         return Flow.Normal;
     }
   }

@@ -1,5 +1,6 @@
 /** Go fmt's printing of one operand under a verb: printArg and the value kinds it dispatches to. */
 import { floatText, type Flags, intText, noFlags, pad, padding, unicodeText, validRune } from "./fmt-numbers.ts";
+import { checkSize } from "./limits.ts";
 import { canBackquote, quote, quoteRune } from "./quote.ts";
 import { GoInt, GoObject, isMap, sortedKeys, typeName, utf8Bytes } from "./values.ts";
 
@@ -117,6 +118,8 @@ export class Printer {
 
   /** Prints one operand; depth > 0 inside maps and slices, where nil prints as <nil>. */
   printArg(arg: unknown, verb: string, depth: number): void {
+    // Checked per operand and per element: nested lists sharing one value print exponentially.
+    checkSize(this.buf.length, "formatted value");
     if (arg === null || arg === undefined) {
       if (depth > 0) this.buf += "<nil>";
       else if (verb === "v" || verb === "T") this.pad("<nil>");

@@ -1,5 +1,6 @@
 /** encoding/json's Marshal, MarshalIndent and Unmarshal-into-interface{} over the value model. */
 import { formatFloat } from "./float-format.ts";
+import { checkSize } from "./limits.ts";
 import { FuncError, GoInt, GoObject, isMap, sortedKeys } from "./values.ts";
 
 const hex = "0123456789abcdef";
@@ -81,14 +82,26 @@ export function marshal(v: unknown, opts: MarshalOptions, depth = 0): string {
   const colon = opts.indent !== undefined ? ": " : ":";
   if (Array.isArray(v)) {
     if (v.length === 0) return "[]";
-    return "[" + v.map((x) => nl + marshal(x, opts, depth + 1)).join(",") + close + "]";
+    return "[" + bounded(v, (x) => nl + marshal(x, opts, depth + 1)) + close + "]";
   }
   if (isMap(v)) {
     const keys = sortedKeys(v);
     if (keys.length === 0) return "{}";
-    return "{" + keys.map((k) => nl + jsonString(k, opts.escapeHTML) + colon + marshal(v[k], opts, depth + 1)).join(",") + close + "}";
+    return "{" + bounded(keys, (k) => nl + jsonString(k, opts.escapeHTML) + colon + marshal(v[k], opts, depth + 1)) + close + "}";
   }
   throw new FuncError(`json: unsupported type: ${typeof v}`);
+}
+
+/** Elements joined by commas with a running size check: shared values must not multiply unseen. */
+function bounded<T>(xs: T[], f: (x: T) => string): string {
+  const parts: string[] = [];
+  let n = 0;
+  for (const x of xs) {
+    const p = f(x);
+    checkSize((n += p.length + 1), "JSON text");
+    parts.push(p);
+  }
+  return parts.join(",");
 }
 
 /** json.Unmarshal into interface{}: numbers become float64, objects map[string]interface {}. */

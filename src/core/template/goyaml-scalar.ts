@@ -2,6 +2,7 @@
  * go-yaml v2's scalar output: which style a string gets (plain, single-quoted, double-quoted,
  * literal block) and how it is written, folded at 80 columns like v2's emitter does.
  */
+import { checkSize } from "./limits.ts";
 import { parseFloat64, parseInt64, parseUint64 } from "./numbers.ts";
 
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= "0" && c <= "9";
@@ -101,10 +102,12 @@ export class Out {
 
   put(s: string): void {
     this.text += s;
+    checkSize(this.text.length, "YAML text");
     this.column += Array.from(s).length;
   }
   newline(): void {
     this.text += "\n";
+    checkSize(this.text.length, "YAML text");
     this.column = 0;
   }
   indent(n: number): void {

@@ -8,13 +8,16 @@ import { parseDocument } from "yaml";
 import { formatFloat } from "./float-format.ts";
 import { jsonFloat } from "./gojson.ts";
 import { Out, writeScalar } from "./goyaml-scalar.ts";
+import { checkSize, LimitError } from "./limits.ts";
 import { parseInt64, parseUint64 } from "./numbers.ts";
 import { compareStrings, FuncError, GoInt, GoObject, type GoMap, isMap, newMap } from "./values.ts";
 
 /** What go-yaml v2 decodes from the JSON text: ints stay ints, other numbers are floats. */
 type Y = null | boolean | string | { int: string } | { float: number } | Y[] | Map<string, Y>;
 
-function toY(v: unknown): Y {
+function toY(v: unknown, copied = { n: 0 }): Y {
+  // A copy: nested lists that share one value would copy exponentially.
+  checkSize(++copied.n, "value converted to YAML");
   if (v === null || v === undefined) return null;
   switch (typeof v) {
     case "boolean":
@@ -31,11 +34,11 @@ function toY(v: unknown): Y {
     }
   }
   if (v instanceof GoInt) return { int: v.v.toString() };
-  if (v instanceof GoObject) return toY(v.toJSONValue());
-  if (Array.isArray(v)) return v.map(toY);
+  if (v instanceof GoObject) return toY(v.toJSONValue(), copied);
+  if (Array.isArray(v)) return v.map((x) => toY(x, copied));
   if (isMap(v)) {
     const m = new Map<string, Y>();
-    for (const k of Object.keys(v).sort(yamlKeyLess)) m.set(k, toY(v[k]));
+    for (const k of Object.keys(v).sort(yamlKeyLess)) m.set(k, toY(v[k], copied));
     return m;
   }
   throw new FuncError(`json: unsupported type`);
@@ -140,7 +143,8 @@ export function toYaml(v: unknown): string {
   let y: Y;
   try {
     y = toY(v);
-  } catch {
+  } catch (e) {
+    if (e instanceof LimitError) throw e;
     return "";
   }
   const o = new Out();

@@ -16,9 +16,11 @@ import type { ListNode } from "./ast.ts";
 import { builtins } from "./builtins.ts";
 import { execute, ExecError, type ExecEnv } from "./exec.ts";
 import { funcMap } from "./funcs.ts";
+import { Budget, type LimitError, type TemplateLimits } from "./limits.ts";
 import { parse, ParseError, type ParsedTemplate } from "./parse.ts";
 
 export { sanitizeDNSName } from "./sanitize.ts";
+export { Budget, LimitError, localLimits, untrustedLimits, type TemplateLimits } from "./limits.ts";
 
 export interface TemplateOptions {
   /** What a missing map key does: "error" (default, Go's missingkey=error), "zero" (empty string), "default" (prints <no value>). */
@@ -31,6 +33,11 @@ export interface TemplateOptions {
   name?: string;
   /** Added to reported line numbers (the template is embedded in a bigger file). */
   lineOffset?: number;
+  /**
+   * Step and size bounds of each run (default {@link untrustedLimits}), or a {@link Budget} that
+   * several runs share so the bounds hold for all of them together.
+   */
+  limits?: Partial<TemplateLimits> | Budget;
 }
 
 export interface Template {
@@ -40,6 +47,11 @@ export interface Template {
 /** A template that failed to parse or to execute; `pos` points at the action that failed. */
 export class TemplateError extends UserError {
   override name = "TemplateError";
+  /** The resource limit that stopped the run, when it was one. */
+  get limit(): LimitError | undefined {
+    const c = this.options.cause;
+    return c instanceof ExecError ? c.limit : c instanceof TemplateError ? c.limit : undefined;
+  }
 }
 
 const cacheLimit = 256;
@@ -77,7 +89,9 @@ function toTemplateError(e: unknown, text: string, opts: TemplateOptions): unkno
   if (e instanceof ExecError) {
     const missing = missingKeyRe.exec(e.message);
     const hint = missing ? `define ${missing[1]}, or make it optional with {{ index . ${JSON.stringify(missing[1])} | default "…" }}` : undefined;
-    return new TemplateError(`at <${e.context}>: ${e.message}`, { pos: position(text, e.pos, opts), cause: e, ...(hint ? { hint } : {}) });
+    const limitHint = e.limit ? "templates run with bounded steps and output; make the template do less work" : undefined;
+    const h = hint ?? limitHint;
+    return new TemplateError(`at <${e.context}>: ${e.message}`, { pos: position(text, e.pos, opts), cause: e, ...(h ? { hint: h } : {}) });
   }
   return e;
 }
@@ -100,7 +114,8 @@ class CompiledTemplate implements Template {
 
   execute(data: unknown): string {
     try {
-      return execute(this.env, this.tree.root, data);
+      const l = this.opts.limits;
+      return execute(this.env, this.tree.root, data, l instanceof Budget ? l : new Budget(l));
     } catch (e) {
       throw toTemplateError(e, this.text, this.opts);
     }

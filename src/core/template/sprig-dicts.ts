@@ -1,5 +1,6 @@
 /** Sprig's dict functions over map[string]interface{}; set/unset/merge change the map in place, as in Go. */
 import { ANY, def } from "./args.ts";
+import { chargeSteps, checkSize } from "./limits.ts";
 import { strval } from "./sprig-strings.ts";
 import { FuncError, type GoFunc, type GoMap, hasKey, isEmpty, isMap, newMap, sortedKeys, tagged } from "./values.ts";
 
@@ -20,6 +21,7 @@ function writable(d: GoMap | null): GoMap {
 /** mergo.Merge / MergeWithOverwrite for JSON-like maps, the way sprig calls them. */
 function deepMerge(dst: GoMap, src: GoMap, overwrite: boolean): void {
   for (const key of Object.keys(src)) {
+    chargeSteps(1, "merge");
     const s = src[key];
     const present = hasKey(dst, key);
     const d = dst[key];
@@ -45,11 +47,13 @@ function merge(overwrite: boolean) {
 }
 
 /** copystructure.Copy for the value model: containers are copied, leaves shared. */
-function deepCopy(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(deepCopy);
+function deepCopy(v: unknown, copied = { n: 0 }): unknown {
+  // Nested containers that share one value would copy exponentially: count what is copied.
+  checkSize(++copied.n, "deepCopy");
+  if (Array.isArray(v)) return v.map((x) => deepCopy(x, copied));
   if (isMap(v)) {
     const out = newMap();
-    for (const k of Object.keys(v)) out[k] = deepCopy(v[k]);
+    for (const k of Object.keys(v)) out[k] = deepCopy(v[k], copied);
     return out;
   }
   return v;
@@ -102,7 +106,7 @@ export const dictFuncs: Record<string, GoFunc> = {
   mergeOverwrite: def([MAP], merge(true), MAP),
   mustMergeOverwrite: def([MAP], merge(true), MAP),
   dig: def([], dig, ANY),
-  deepCopy: def([ANY], deepCopy),
-  mustDeepCopy: def([ANY], deepCopy),
+  deepCopy: def([ANY], (v: unknown) => deepCopy(v)),
+  mustDeepCopy: def([ANY], (v: unknown) => deepCopy(v)),
 };
 

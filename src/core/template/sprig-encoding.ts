@@ -1,6 +1,7 @@
 /** Sprig's encodings and digests, plus Helm's toYaml/fromYaml. Strings are hashed as UTF-8 bytes. */
 import { ANY, def } from "./args.ts";
 import { marshal, unmarshal } from "./gojson.ts";
+import { LimitError } from "./limits.ts";
 import { fromYaml, toYaml } from "./goyaml.ts";
 import { adler32, sha1Hex, sha256Hex } from "./hash.ts";
 import { FuncError, fromUtf8, type GoFunc, utf8Bytes } from "./values.ts";
@@ -105,7 +106,8 @@ const bytesToString = (b: Uint8Array): string => fromUtf8(b);
 function jsonOrEmpty(v: unknown, opts: { escapeHTML: boolean; indent?: string }): string {
   try {
     return marshal(v, opts);
-  } catch {
+  } catch (e) {
+    if (e instanceof LimitError) throw e;
     return "";
   }
 }

@@ -1,5 +1,6 @@
 /** Sprig's list functions, with the `must` variants (which fail the same way here). */
 import { ANY, def } from "./args.ts";
+import { chargeSteps, checkSize } from "./limits.ts";
 import { toInt } from "./sprig-math.ts";
 import { strslice, strval } from "./sprig-strings.ts";
 import { compareStrings, deepEqual, FuncError, type GoFunc, isEmpty, reflectKind, tagged, typeName } from "./values.ts";
@@ -39,6 +40,7 @@ function concat(...lists: unknown[]): unknown[] {
   const out: unknown[] = [];
   for (const l of lists) {
     if (!Array.isArray(l)) throw new FuncError(`Cannot concat type ${reflectKind(l)} as list`);
+    checkSize(out.length + l.length, "concat");
     out.push(...l);
   }
   return out;
@@ -47,6 +49,7 @@ function concat(...lists: unknown[]): unknown[] {
 /** Sprig's untilStep: counts from start towards stop (exclusive) by step; empty when it never would. */
 export function untilStep(start: number, stop: number, step: number): bigint[] {
   const v: bigint[] = [];
+  if (step !== 0 && (stop - start) / step > 0) checkSize(Math.ceil((stop - start) / step), "list of numbers");
   if (stop < start) {
     if (step >= 0) return v;
     for (let i = start; i > stop; i += step) v.push(BigInt(i));
@@ -115,15 +118,24 @@ const push = (l: unknown, v: unknown) => [...elems(l, cannot("push")), v];
 const prepend = (l: unknown, v: unknown) => [v, ...elems(l, cannot("prepend"))];
 const reverse = (l: unknown) => [...elems(l, cannot("find reverse"))].reverse();
 const compact = (l: unknown) => elems(l, cannot("compact")).filter((x) => !isEmpty(x));
+// Quadratic in the list: charged to the step budget before the work starts.
 const uniq = (l: unknown) => {
   const out: unknown[] = [];
-  for (const x of elems(l, cannot("find uniq"))) if (!out.some((y) => deepEqual(x, y))) out.push(x);
+  const xs = elems(l, cannot("find uniq"));
+  chargeSteps((xs.length * xs.length) / 2, "uniq");
+  for (const x of xs) if (!out.some((y) => deepEqual(x, y))) out.push(x);
   return out;
 };
-const without = (l: unknown, ...omit: unknown[]) => elems(l, cannot("find without")).filter((x) => !omit.some((y) => deepEqual(x, y)));
+const without = (l: unknown, ...omit: unknown[]) => {
+  const xs = elems(l, cannot("find without"));
+  chargeSteps(xs.length * omit.length, "without");
+  return xs.filter((x) => !omit.some((y) => deepEqual(x, y)));
+};
 const has = (needle: unknown, haystack: unknown) => {
   if (haystack === null) return false;
-  return elems(haystack, cannot("find has")).some((x) => deepEqual(needle, x));
+  const xs = elems(haystack, cannot("find has"));
+  chargeSteps(xs.length, "has");
+  return xs.some((x) => deepEqual(needle, x));
 };
 
 export const listFuncs: Record<string, GoFunc> = {

@@ -1,5 +1,6 @@
 /** Sprig's string functions. Go strings are bytes, so trunc, substr and friends count bytes. */
 import { ANY, def } from "./args.ts";
+import { checkSize } from "./limits.ts";
 import { formatValue, sprintf } from "./printf.ts";
 import { camelCase, snakeOrKebab } from "./strings-case.ts";
 import { isLower, isSpace, isTitle, isUpper, isLetter, isNumber, replaceAllGo, splitGo, toLower, toLowerRune, toUpper, toUpperRune, trimCutset, trimSpace } from "./unicode.ts";
@@ -14,7 +15,15 @@ export function strval(v: unknown): string {
 
 /** Sprig's strslice: a list of strings from any list (nil elements dropped) or one value. */
 export function strslice(v: unknown): string[] {
-  if (Array.isArray(v)) return v.filter((x) => x !== null && x !== undefined).map(strval);
+  if (Array.isArray(v)) {
+    // A running total: a list may hold the same big value many times over.
+    let n = 0;
+    return v.filter((x) => x !== null && x !== undefined).map((x) => {
+      const s = strval(x);
+      checkSize((n += s.length), "list of strings");
+      return s;
+    });
+  }
   if (v === null || v === undefined) return [];
   return [strval(v)];
 }
@@ -141,6 +150,8 @@ function wrapCustom(str: string, width: number, newline: string, wrapLong: boole
   if (str === "") return "";
   if (newline === "") newline = "\n";
   if (width < 1) width = 1;
+  // At most one newline per `width` bytes of input.
+  if (newline.length > 1) checkSize(str.length + Math.ceil(str.length / width) * newline.length, "wrapped string");
   const b = utf8Bytes(str);
   const sp = 0x20;
   const part = (x: number, y: number): string => fromUtf8(b.subarray(x, y));
@@ -175,13 +186,45 @@ function wrapCustom(str: string, width: number, newline: string, wrapLong: boole
 }
 
 function indent(spaces: bigint, v: string): string {
-  const pad = " ".repeat(Math.max(0, Number(spaces)));
+  const n = Math.max(0, Number(spaces));
+  checkSize(v.length + n * (count(v, "\n") + 1), "indented string");
+  const pad = " ".repeat(n);
   return pad + v.replaceAll("\n", "\n" + pad);
 }
 
-function repeat(count: bigint, s: string): string {
-  if (count < 0n) throw new FuncError("strings: negative Repeat count");
-  return s.repeat(Number(count));
+function repeat(times: bigint, s: string): string {
+  if (times < 0n) throw new FuncError("strings: negative Repeat count");
+  checkSize(Number(times) * s.length, "repeat");
+  return s.repeat(Number(times));
+}
+
+/** Non-overlapping occurrences of `sub` (Go's strings.Count; "" occurs between every rune). */
+function count(s: string, sub: string): number {
+  if (sub === "") return Array.from(s).length + 1;
+  let n = 0;
+  for (let i = s.indexOf(sub); i >= 0; i = s.indexOf(sub, i + sub.length)) n++;
+  return n;
+}
+
+function replace(old: string, repl: string, s: string): string {
+  if (repl.length > old.length) checkSize(s.length + count(s, old) * (repl.length - old.length), "replace");
+  return replaceAllGo(s, old, repl);
+}
+
+/**
+ * Formats and joins with a running total, so many references to one big value cannot multiply
+ * it: the check comes before the next piece is built.
+ */
+function joinBounded<T>(xs: T[], sep: string, what: string, f: (x: T) => string = String): string {
+  const parts: string[] = [];
+  let n = 0;
+  for (const x of xs) {
+    const p = f(x);
+    n += p.length + (parts.length ? sep.length : 0);
+    checkSize(n, what);
+    parts.push(p);
+  }
+  return parts.join(sep);
 }
 
 function split(sep: string, orig: string, n = -1): Record<string, string> {
@@ -221,17 +264,17 @@ export const stringFuncs: Record<string, GoFunc> = {
   contains: s2((sub, s) => s.includes(sub)),
   hasPrefix: s2((p, s) => s.startsWith(p)),
   hasSuffix: s2((p, s) => s.endsWith(p)),
-  quote: def([], (...xs: unknown[]) => xs.filter((x) => x !== null).map((x) => sprintf("%q", [strval(x)])).join(" "), ANY),
-  squote: def([], (...xs: unknown[]) => xs.filter((x) => x !== null).map((x) => `'${formatValue(x)}'`).join(" "), ANY),
-  cat: def([], (...xs: unknown[]) => xs.filter((x) => x !== null).map(formatValue).join(" "), ANY),
+  quote: def([], (...xs: unknown[]) => joinBounded(xs.filter((x) => x !== null), " ", "quote", (x) => sprintf("%q", [strval(x)])), ANY),
+  squote: def([], (...xs: unknown[]) => joinBounded(xs.filter((x) => x !== null), " ", "squote", (x) => `'${formatValue(x)}'`), ANY),
+  cat: def([], (...xs: unknown[]) => joinBounded(xs.filter((x) => x !== null), " ", "cat", formatValue), ANY),
   indent: def(["int", "string"], indent),
   nindent: def(["int", "string"], (n: bigint, v: string) => "\n" + indent(n, v)),
-  replace: def(["string", "string", "string"], (o: string, n: string, s: string) => replaceAllGo(s, o, n)),
+  replace: def(["string", "string", "string"], replace),
   plural: def(["string", "string", "int"], (one: string, many: string, n: bigint) => (n === 1n ? one : many)),
   toString: def([ANY], strval),
   split: s2((sep, s) => split(sep, s)),
   splitList: s2((sep, s) => stringList(splitGo(s, sep))),
   splitn: def(["string", "int", "string"], (sep: string, n: bigint, s: string) => split(sep, s, Number(n))),
   toStrings: def([ANY], (v: unknown) => stringList(strslice(v))),
-  join: def(["string", ANY], (sep: string, v: unknown) => strslice(v).join(sep)),
+  join: def(["string", ANY], (sep: string, v: unknown) => joinBounded(strslice(v), sep, "join")),
 };
