@@ -4,7 +4,7 @@
  */
 import { isMap, isScalar, visit, type Document, type LineCounter, type Node } from "yaml";
 import { UserError, ValidationError, type SourcePos } from "../errors.ts";
-import { renderTemplate, TemplateError, sanitizeDNSName } from "../template/index.ts";
+import { Budget, renderTemplate, TemplateError, sanitizeDNSName, type TemplateLimits } from "../template/index.ts";
 import { docToJs, parseYamlDocs } from "../yaml.ts";
 import type { CleanupPolicy, Manifest } from "./model.ts";
 import { checkShape, manifestShape } from "./shape.ts";
@@ -25,6 +25,8 @@ export interface LoadOptions {
   /** "error" (default, like the original), or "zero" to tolerate missing variables (lint). */
   missingKey?: "error" | "zero";
   now?: () => Date;
+  /** Bounds for all the templating of the text together (default: the engine's untrusted limits). */
+  limits?: Partial<TemplateLimits>;
 }
 
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -34,6 +36,8 @@ export function loadManifests(text: string, opts: LoadOptions = {}): LoadedManif
   const file = opts.file ?? "<stdin>";
   const vars = opts.vars ?? {};
   const { docs, lines } = parseYamlDocs(text, file);
+  // One budget for the whole text: many templated values must not each get the full allowance.
+  const budget = new Budget(opts.limits);
   const out: LoadedManifest[] = [];
   const problems: UserError[] = [];
   docs.forEach((doc, index) => {
@@ -41,7 +45,7 @@ export function loadManifests(text: string, opts: LoadOptions = {}): LoadedManif
     const at = posFinder(doc, lines, file);
     const cleanupNode = isMap(doc.contents) ? (doc.contents.items.find((p) => isScalar(p.key) && p.key.value === "cleanup")?.value as Node | undefined) : undefined;
     const cleanupRaw = cleanupNode ? cleanupNode.toJS(doc, { maxAliasCount: 10 }) : undefined;
-    templateScalars(doc, cleanupNode, vars, file, lines, opts);
+    templateScalars(doc, cleanupNode, vars, file, lines, opts, budget);
     for (const p of checkShape(doc.contents as Node, manifestShape)) {
       problems.push(new UserError(p.message, { pos: offsetPos(lines, file, p.offset), path: p.path, hint: p.hint }));
     }
@@ -60,7 +64,7 @@ export function loadManifests(text: string, opts: LoadOptions = {}): LoadedManif
         );
       }
     }
-    if (cleanupRaw !== undefined && cleanupRaw !== null) manifest.cleanup = resolveCleanup(cleanupRaw, vars, file, opts.now);
+    if (cleanupRaw !== undefined && cleanupRaw !== null) manifest.cleanup = resolveCleanup(cleanupRaw, vars, file, opts.now, budget);
     out.push({ manifest, file, index, posOf: at });
   });
   if (problems.length === 1) throw problems[0]!;
@@ -75,7 +79,7 @@ export function loadManifests(text: string, opts: LoadOptions = {}): LoadedManif
  * resolved later with only BRANCH. Working on parsed scalars keeps YAML escapes right
  * (`"{{ printf \"x-%s\" .BRANCH }}"`) and every error at its place in the file.
  */
-function templateScalars(doc: Document.Parsed, skip: Node | undefined, vars: Vars, file: string, lines: LineCounter, opts: LoadOptions): void {
+function templateScalars(doc: Document.Parsed, skip: Node | undefined, vars: Vars, file: string, lines: LineCounter, opts: LoadOptions, budget: Budget): void {
   visit(doc, {
     Pair(_, pair) {
       if (skip && pair.value === skip) return visit.SKIP;
@@ -84,7 +88,7 @@ function templateScalars(doc: Document.Parsed, skip: Node | undefined, vars: Var
     Scalar(_, node) {
       if (typeof node.value !== "string" || !node.value.includes("{{")) return;
       try {
-        node.value = renderTemplate(node.value, vars, { name: file, missingKey: opts.missingKey === "zero" ? "zero" : "error", now: opts.now });
+        node.value = renderTemplate(node.value, vars, { name: file, missingKey: opts.missingKey === "zero" ? "zero" : "error", now: opts.now, limits: budget });
       } catch (e) {
         if (!(e instanceof TemplateError)) throw e;
         // Positions inside the value → positions in the file (exact for plain and quoted one-liners).
@@ -100,9 +104,9 @@ function templateScalars(doc: Document.Parsed, skip: Node | undefined, vars: Var
   });
 }
 
-function resolveCleanup(raw: unknown, vars: Vars, file: string, now?: () => Date): CleanupPolicy {
+function resolveCleanup(raw: unknown, vars: Vars, file: string, now: (() => Date) | undefined, budget: Budget): CleanupPolicy {
   const data = { BRANCH: vars.BRANCH ?? "" };
-  const resolve = (v: unknown) => (typeof v === "string" ? renderTemplate(v, data, { name: `${file} (cleanup)`, missingKey: "default", now }) : v);
+  const resolve = (v: unknown) => (typeof v === "string" ? renderTemplate(v, data, { name: `${file} (cleanup)`, missingKey: "default", now, limits: budget }) : v);
   const c = raw as Record<string, unknown>;
   const app = c.app === undefined || c.app === null ? "" : (resolve(c.app) as string);
   const branch = c.branch !== undefined && c.branch !== null ? { branch: resolve(c.branch) as string } : {};
