@@ -104,7 +104,11 @@ export function openDataStore(dir: string, warn: Warn, env: Record<string, strin
   prepareDataDir(dir, warn);
   const store = new SqliteStore(join(dir, "gimlet.db"));
   try {
-    store.unlock(loadCipher(dir, { mayCreate: !store.secretsSealed(), env }));
+    const r = store.unlock(loadCipher(dir, { mayCreate: !store.secretsSealed(), env }));
+    if (!r.scrubbed) {
+      warn(`${r.sealed} stored credentials were encrypted, but old plain copies may remain in ${join(dir, "gimlet.db")}'s ` +
+        "free pages: run `sqlite3 gimlet.db VACUUM` with gimlet stopped");
+    }
     return store;
   } catch (e) {
     store.close();

@@ -162,8 +162,11 @@ export class SqliteStore {
   /**
    * Checks the key against the one credentials were sealed with (a wrong key is refused here, at
    * open, not later as a garbage token), and seals credentials still stored in plain text.
+   * Returns how many it sealed, and whether the file was rewritten so no free page or WAL frame
+   * still holds the plain values (that needs a moment without other readers).
    */
-  unlock(cipher: Cipher): void {
+  unlock(cipher: Cipher): { sealed: number; scrubbed: boolean } {
+    let sealed = 0;
     this.db.transaction(() => {
       const check = this.getValue(KEY_CHECK);
       if (check !== undefined) {
@@ -180,13 +183,23 @@ export class SqliteStore {
         const name = r.name as string;
         const seal = (col: string) => {
           const v = r[col] as string;
-          return v && !Cipher.isSealed(v) ? cipher.seal(v, `environments.${col}:${name}`) : v;
+          if (!v || Cipher.isSealed(v)) return v;
+          sealed++;
+          return cipher.seal(v, `environments.${col}:${name}`);
         };
         q.run(seal("repo_token"), seal("flux_receiver_token"), name);
       }
       this.setValue(KEY_CHECK, cipher.seal(KEY_CHECK_VALUE, KEY_CHECK));
     }).immediate();
     this.cipher = cipher;
+    if (!sealed) return { sealed, scrubbed: true };
+    try {
+      this.db.exec("PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);");
+      const r = this.db.query("PRAGMA wal_checkpoint(TRUNCATE)").get() as { busy: number };
+      return { sealed, scrubbed: r.busy === 0 };
+    } catch {
+      return { sealed, scrubbed: false };
+    }
   }
 
   private seal(value: string, context: string): string {
