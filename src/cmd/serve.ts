@@ -17,6 +17,12 @@ export default defineCommand({
     const listen = args.listen ?? process.env.GIMLET_LISTEN ?? "127.0.0.1:9000";
     const m = /^(.*):(\d+)$/.exec(listen);
     if (!m) throw new UserError(`invalid listen address ${JSON.stringify(listen)}`, { path: "--listen", hint: "HOST:PORT, e.g. 127.0.0.1:9000" });
+    // Listening before the server is up: a SIGTERM during start-up still ends in a clean stop
+    // (the serve lock released, the event in progress finished), not in the default kill.
+    const signalled = new Promise<void>((resolve) => {
+      process.once("SIGTERM", () => resolve());
+      process.once("SIGINT", () => resolve());
+    });
     const s = await serve({
       dataDir: args["data-dir"] ?? process.env.GIMLET_DATA_DIR ?? "gimlet-data",
       hostname: m[1] || "127.0.0.1",
@@ -37,14 +43,8 @@ export default defineCommand({
           }
         : undefined,
     });
-    await new Promise<void>((resolve) => {
-      const done = async () => {
-        await stderr("shutting down: finishing the event in progress\n");
-        await s.stop();
-        resolve();
-      };
-      process.once("SIGTERM", done);
-      process.once("SIGINT", done);
-    });
+    await signalled;
+    await stderr("shutting down: finishing the event in progress\n");
+    await s.stop();
   },
 });
