@@ -4,7 +4,9 @@ import { bodyLimit } from "hono/body-limit";
 import { authenticate, requireRole, type AppEnv } from "./auth.ts";
 import type { ServerDeps } from "./deps.ts";
 import { AuthError, onError } from "./http-errors.ts";
+import { EventHub } from "./event-hub.ts";
 import { artifactRoutes } from "./routes/artifacts.ts";
+import { eventRoutes } from "./routes/events.ts";
 import { fluxRoutes } from "./routes/flux.ts";
 import { releaseRoutes } from "./routes/releases.ts";
 import { userRoutes } from "./routes/users.ts";
@@ -12,6 +14,7 @@ import { webhookRoutes } from "./routes/webhooks.ts";
 import { gitRoutes } from "./routes/git.ts";
 
 export function createApp(d: ServerDeps): Hono<AppEnv> {
+  if (!d.events) d = { ...d, events: new EventHub() };
   const app = new Hono<AppEnv>();
   app.onError(onError);
   app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
@@ -56,6 +59,7 @@ export function createApp(d: ServerDeps): Hono<AppEnv> {
   api.route("/", artifactRoutes(d));
   api.route("/", releaseRoutes(d));
   api.route("/", fluxRoutes(d));
+  api.route("/", eventRoutes({ ...d, events: d.events! }));
   api.route("/", userRoutes(d));
   app.route("/api", api);
   return app;

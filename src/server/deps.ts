@@ -1,5 +1,6 @@
 /** What the server is built from; tests pass their own. */
 import type { SqliteStore } from "../store/index.ts";
+import type { EventHub } from "./event-hub.ts";
 import type { Notifier } from "./notify.ts";
 import type { Repos } from "./repos.ts";
 import type { Worker } from "./worker.ts";
@@ -18,4 +19,10 @@ export interface ServerDeps {
   dataDir?: string;
   maxPushBytes?: number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
+  /** Release, gitops and env events for GET /api/events; createApp makes one when absent. */
+  events?: EventHub;
+  /** Bun's `server.timeout(req, seconds)`: 0 lifts the idle timeout for an SSE stream. */
+  requestTimeout?: (req: Request, seconds: number) => void;
+  /** Comment line sent on a quiet SSE stream, milliseconds (15 s). */
+  sseHeartbeatMs?: number;
 }

@@ -4,7 +4,9 @@
  */
 import { createApp } from "./app.ts";
 import { acquireServeLock, openDataStore, prepareDataDir } from "./data-dir.ts";
+import { EventHub } from "./event-hub.ts";
 import { mirrorReleases } from "./history-mirror.ts";
+import { finished } from "./hub-events.ts";
 import { Notifier, type NotifierConfig } from "./notify.ts";
 import { Repos } from "./repos.ts";
 import { Worker } from "./worker.ts";
@@ -52,8 +54,14 @@ export async function serve(o: ServeOptions): Promise<{ stop: () => Promise<void
       log("history rebuilt from git", { env: env.name, commits: n, releases });
     }
   }
-  const worker = new Worker({ store, repos, log, notifier, onProcessed: (e) => log("event processed", { id: e.id, type: e.type, status: e.status, commits: e.gitopsHashes.length }) });
-  const app = createApp({ store, repos, worker, notifier, webhookSecret: o.webhookSecret, dataDir: o.dataDir, log });
+  const events = new EventHub();
+  const worker = new Worker({ store, repos, log, notifier, onProcessed: (e) => {
+    log("event processed", { id: e.id, type: e.type, status: e.status, commits: e.gitopsHashes.length });
+    events.publish(finished(e));
+  } });
+  // The closure reads `server` only when an SSE request arrives, after Bun.serve below returned.
+  const requestTimeout = (req: Request, seconds: number) => server.timeout(req, seconds);
+  const app = createApp({ store, repos, worker, notifier, webhookSecret: o.webhookSecret, dataDir: o.dataDir, log, events, requestTimeout });
   const server = Bun.serve({ hostname: o.hostname, port: o.port, fetch: app.fetch, idleTimeout: 60 });
   worker.start();
   log("gimlet serve listening", { url: `http://${o.hostname}:${server.port}`, dataDir: o.dataDir });

@@ -28,6 +28,7 @@ export function fluxRoutes(d: ServerDeps): Hono<AppEnv> {
     if (!sha) return c.json({ ignored: "no commit revision in the event" });
     const env = c.req.query("env") ?? "";
     d.store.upsertGitopsCommit({ sha, env, status: ev.reason, statusDesc: String(ev.message ?? "") });
+    d.events?.publish({ type: "gitops.commit-status", sha, env, status: ev.reason, desc: String(ev.message ?? "") });
     if (/Failed/.test(ev.reason)) void d.notifier?.send({ kind: "fluxFailed", env, text: `❗ Gitops changes from ${sha.slice(0, 8)} failed to apply: ${String(ev.message ?? ev.reason)}` });
     else if (ev.reason === "ReconciliationSucceeded") void d.notifier?.send({ kind: "fluxApplied", env, text: `✔️ Applied resources from ${sha.slice(0, 8)}` });
     return c.json({});

@@ -5,6 +5,7 @@ import { isPlainObject } from "../../core/k8s.ts";
 import type { AppEnv } from "../auth.ts";
 import type { ServerDeps } from "../deps.ts";
 import { mirrorReleases } from "../history-mirror.ts";
+import { queued } from "../hub-events.ts";
 import type { Result } from "../worker.ts";
 import { intParam, jsonBody, need, safeName, timeParam } from "./util.ts";
 
@@ -19,6 +20,8 @@ export function releaseRoutes(d: ServerDeps): Hono<AppEnv> {
     const id = crypto.randomUUID();
     d.store.insertEvent({ id, type, blob: JSON.stringify(body) });
     d.worker?.notify();
+    const target = { env: String(body.env), ...(body.app ? { app: String(body.app) } : {}) };
+    d.events?.publish(queued(id, type, [target], { triggeredBy: String(body.triggeredBy ?? "") }));
     return id;
   };
 

@@ -8,6 +8,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { UserError } from "../../core/errors.ts";
 import type { ServerDeps } from "../deps.ts";
 import { AuthError } from "../http-errors.ts";
+import { queued } from "../hub-events.ts";
 
 export function verifySignature(secret: string, body: Uint8Array, header: string | undefined): boolean {
   if (!header?.startsWith("sha256=")) return false;
@@ -37,6 +38,7 @@ export function webhookRoutes(d: ServerDeps & { webhookSecret?: string }): Hono 
     const id = crypto.randomUUID();
     d.store.insertEvent({ id, type: "branchDeleted", blob: JSON.stringify({ repository: repo, branch }), repository: repo, branch });
     d.worker?.notify();
+    d.events?.publish(queued(id, "branchDeleted", []));
     return c.json({ id }, 201);
   });
   return app;

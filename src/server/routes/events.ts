@@ -1,0 +1,74 @@
+/**
+ * GET /api/events: the event hub as Server-Sent Events. `Last-Event-ID` resumes from the hub's ring
+ * buffer; `?env=NAME` keeps only that env's events.
+ *
+ * The body is a pull stream: the server encodes the next events only when Bun asks for more bytes,
+ * i.e. when the socket drained. A client that stops reading therefore stops the pulls, its hub queue
+ * fills, and it gets a `resync` marker: the server's memory stays bounded by the queue limit.
+ */
+import { Hono } from "hono";
+import { eventEnvs } from "../../core/events.ts";
+import { encodeSse, encodeSseComment } from "../../core/sse.ts";
+import type { AppEnv } from "../auth.ts";
+import type { ServerDeps } from "../deps.ts";
+import type { EventHub, Subscription } from "../event-hub.ts";
+import { safeName } from "./util.ts";
+
+/** Events encoded into one chunk at most, so one pull stays small. */
+const batch = 64;
+
+export function eventRoutes(d: ServerDeps & { events: EventHub }): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get("/events", (c) => {
+    const env = c.req.query("env");
+    if (env) safeName(env, "env");
+    const after = c.req.header("last-event-id") ?? c.req.query("lastEventId") ?? undefined;
+    // Bun.serve's idleTimeout would cut a quiet stream; heartbeats alone would need to beat it.
+    const server = c.env as { timeout?: (req: Request, seconds: number) => void } | undefined;
+    if (d.requestTimeout) d.requestTimeout(c.req.raw, 0);
+    else server?.timeout?.(c.req.raw, 0);
+    const sub = d.events.subscribe({ after: after || undefined, filter: env ? (e) => eventEnvs(e).includes(env) : undefined });
+    const stream = sseBody(d.events, sub, d.sseHeartbeatMs ?? 15_000);
+    c.req.raw.signal.addEventListener("abort", () => sub.close(), { once: true });
+    return new Response(stream, {
+      headers: {
+        "Content-Type": "text/event-stream; charset=utf-8",
+        "Cache-Control": "no-cache",
+        "X-Accel-Buffering": "no",
+      },
+    });
+  });
+  return app;
+}
+
+function sseBody(hub: EventHub, sub: Subscription, heartbeatMs: number): ReadableStream<Uint8Array> {
+  const enc = new TextEncoder();
+  return new ReadableStream<Uint8Array>(
+    {
+      start(ctrl) {
+        // Sent at once so the client knows it is subscribed before it reads the state it tracks.
+        ctrl.enqueue(enc.encode(`retry: 2000\n${encodeSseComment("subscribed")}`));
+      },
+      async pull(ctrl) {
+        let items = sub.take(batch);
+        if (!items.length && !sub.closed) {
+          await sub.wait(heartbeatMs);
+          items = sub.take(batch);
+        }
+        if (sub.closed) return ctrl.close();
+        let text = items.length ? "" : encodeSseComment("ping");
+        for (const it of items) {
+          text +=
+            it.kind === "resync"
+              ? encodeSse({ event: "resync", data: JSON.stringify({ type: "resync", reason: it.reason }) })
+              : encodeSse({ id: hub.wireId(it.p.seq), event: it.p.event.type, data: JSON.stringify({ ...it.p.event, time: it.p.time }) });
+        }
+        ctrl.enqueue(enc.encode(text));
+      },
+      cancel() {
+        sub.close();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
