@@ -1,29 +1,64 @@
 /**
- * Token auth: `Authorization: Bearer <token>` or `?access_token=` (what Flux providers use).
- * Tokens are looked up by their sha256, so no token is ever compared or stored in the clear.
+ * Token auth: `Authorization: Bearer <token>`, or HTTP basic with the token as the password (what
+ * git and Flux's `secretRef` send). Tokens are looked up by their sha256, so no token is ever
+ * compared or stored in the clear.
+ *
+ * `?access_token=` is accepted only on the routes listed in `queryTokenPaths`: a token in a URL ends
+ * up in proxy and access logs, and only the original's Flux provider address needs it.
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { Role, SqliteStore, User } from "../store/index.ts";
 import { AuthError } from "./http-errors.ts";
 
 export type AppEnv = { Variables: { user: User } };
 
-export function tokenOf(req: Request): string | undefined {
+/** Routes that take `?access_token=` (the Flux generic provider URL of the original). */
+export const queryTokenPaths: ReadonlySet<string> = new Set(["/api/flux-events"]);
+
+/** What the Authorization header holds: a token, nothing, or why it cannot be read. */
+export function credentialOf(req: Request): { token?: string; problem?: string } {
   const h = req.headers.get("authorization");
-  if (h?.toLowerCase().startsWith("bearer ")) return h.slice(7).trim();
-  if (h?.toLowerCase().startsWith("basic ")) {
-    // git clients send the token as the basic-auth password
-    const decoded = atob(h.slice(6).trim());
-    return decoded.slice(decoded.indexOf(":") + 1);
+  if (h === null) return {};
+  const [scheme = "", ...rest] = h.trim().split(/\s+/);
+  const value = rest.join(" ");
+  switch (scheme.toLowerCase()) {
+    case "bearer":
+      return value ? { token: value } : { problem: "the Bearer token is empty" };
+    case "basic": {
+      let decoded: string;
+      try {
+        if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) throw new Error();
+        decoded = atob(value);
+      } catch {
+        return { problem: "Basic credentials are not base64" };
+      }
+      const colon = decoded.indexOf(":");
+      if (colon < 0) return { problem: "Basic credentials must be user:token" };
+      // git clients send the token as the basic-auth password
+      const token = decoded.slice(colon + 1);
+      return token ? { token } : { problem: "the Basic password (the token) is empty" };
+    }
+    default:
+      return { problem: `unsupported authorization scheme ${JSON.stringify(scheme.slice(0, 20))}` };
   }
-  return new URL(req.url).searchParams.get("access_token") ?? undefined;
+}
+
+/** The token of the Authorization header, or undefined when there is none or it is malformed. */
+export function tokenOf(req: Request): string | undefined {
+  return credentialOf(req).token;
 }
 
 export function authenticate(store: SqliteStore): MiddlewareHandler<AppEnv> {
   return async function authenticate(c, next) {
-    const token = tokenOf(c.req.raw);
-    if (!token) throw new AuthError(401, "missing token: send Authorization: Bearer <token>");
-    const user = store.authenticate(token);
+    const { token, problem } = credentialOf(c.req.raw);
+    if (problem) throw new AuthError(401, `malformed Authorization header: ${problem}; send Authorization: Bearer <token>`);
+    const queryToken = new URL(c.req.url).searchParams.get("access_token");
+    if (queryToken !== null && !queryTokenPaths.has(c.req.path)) {
+      throw new AuthError(401, `access_token in the query string is accepted only on ${[...queryTokenPaths].join(", ")}: send Authorization: Bearer <token>`);
+    }
+    const t = token ?? queryToken;
+    if (!t) throw new AuthError(401, "missing token: send Authorization: Bearer <token>");
+    const user = store.authenticate(t);
     if (!user) throw new AuthError(401, "invalid or revoked token");
     c.set("user", user);
     await next();
@@ -37,4 +72,19 @@ export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
     if (!roles.includes(user.role)) throw new AuthError(403, `the ${user.role} role may not do this`);
     await next();
   };
+}
+
+/**
+ * A token bound to an env (`user create --env`) acts on that env only, whatever its role; an
+ * unbound token (`env` "") acts on every env its role allows.
+ */
+export function assertEnvScope(user: User, env: string): void {
+  if (user.env && user.env !== env) {
+    throw new AuthError(403, `the token of ${user.login} is scoped to env ${user.env}; it may not act on env ${JSON.stringify(env)}`);
+  }
+}
+
+/** The request's user, for routes mounted behind `authenticate`. */
+export function userOf(c: Context<AppEnv>): User {
+  return c.get("user");
 }

@@ -87,4 +87,34 @@ ALTER TABLE environments ADD COLUMN flux_receiver_url TEXT NOT NULL DEFAULT '';
 ALTER TABLE environments ADD COLUMN flux_receiver_token TEXT NOT NULL DEFAULT '';
 `,
   },
+  {
+    version: 5,
+    name: "token use, webhook deliveries, idempotent requests",
+    sql: `
+ALTER TABLE tokens ADD COLUMN last_used INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE webhook_deliveries (
+  id TEXT PRIMARY KEY,
+  received INTEGER NOT NULL,
+  event_id TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX webhook_deliveries_received ON webhook_deliveries(received);
+CREATE TABLE idempotency_keys (
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  route TEXT NOT NULL,
+  key TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  response TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  PRIMARY KEY (user_id, route, key)
+);
+CREATE INDEX idempotency_keys_created ON idempotency_keys(created);
+CREATE TABLE artifact_digests (
+  digest TEXT PRIMARY KEY,
+  artifact_id TEXT NOT NULL,
+  created INTEGER NOT NULL
+);
+CREATE INDEX artifact_digests_created ON artifact_digests(created);
+`,
+  },
 ];

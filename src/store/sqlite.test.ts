@@ -2,6 +2,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { migrations } from "./migrations.ts";
 import { hashToken, SqliteStore } from "./sqlite.ts";
 
 const dirs: string[] = [];
@@ -69,6 +70,47 @@ describe("SqliteStore", () => {
     dirs.push(d);
     new SqliteStore(join(d, "db")).close();
     const s = new SqliteStore(join(d, "db"));
-    expect(s.db.query("SELECT count(*) AS n FROM schema_migrations").get()).toEqual({ n: 3 });
+    expect(s.db.query("SELECT count(*) AS n FROM schema_migrations").get()).toEqual({ n: migrations.length });
+  });
+
+  test("applies migrations by version whatever their order in the list", () => {
+    const d = mkdtempSync(join(tmpdir(), "store-"));
+    dirs.push(d);
+    const shipped = [...migrations];
+    migrations.reverse(); // a later version listed before an earlier one (branches merged in any order)
+    try {
+      const s = new SqliteStore(join(d, "db"));
+      const versions = (s.db.query("SELECT version FROM schema_migrations ORDER BY rowid").all() as { version: number }[]).map((r) => r.version);
+      expect(versions).toEqual(shipped.map((m) => m.version).sort((a, b) => a - b));
+      s.close();
+    } finally {
+      migrations.splice(0, migrations.length, ...shipped);
+    }
+  });
+
+  test("revokes one token by id and leaves the user's other tokens valid", () => {
+    let now = 1000;
+    const d = mkdtempSync(join(tmpdir(), "store-"));
+    dirs.push(d);
+    const s = new SqliteStore(join(d, "db"), { now: () => now });
+    s.createUser("ci", "user");
+    const a = s.issueTokenWithId("ci");
+    const b = s.issueTokenWithId("ci");
+    expect(s.tokens("ci")).toEqual([
+      { id: a.id, created: 1000, lastUsed: 0 },
+      { id: b.id, created: 1000, lastUsed: 0 },
+    ]);
+    now = 1100;
+    expect(s.authenticate(a.token)?.login).toBe("ci");
+    expect(s.tokens("ci")[0]!.lastUsed).toBe(1100);
+    now = 1130; // used again within the minute: no write
+    s.authenticate(a.token);
+    expect(s.tokens("ci")[0]!.lastUsed).toBe(1100);
+    expect(s.revokeToken(a.id)).toBe("ci");
+    expect(s.authenticate(a.token)).toBeUndefined();
+    expect(s.authenticate(b.token)?.login).toBe("ci");
+    expect(s.tokens("ci").map((t) => t.id)).toEqual([b.id]);
+    expect(() => s.revokeToken(a.id)).toThrow(`no valid token with id ${a.id}`);
+    expect(JSON.stringify(s.tokens("ci"))).not.toContain(b.token);
   });
 });

@@ -6,8 +6,9 @@ import { Database } from "bun:sqlite";
 import { createHash, randomBytes } from "node:crypto";
 import { ConflictError, NotFoundError, UserError } from "../core/errors.ts";
 import { migrations } from "./migrations.ts";
+import { RequestLog } from "./requests.ts";
 import { Cipher, KEY_ENV, KEY_FILE } from "./secrets.ts";
-import type { ArtifactFilter, Environment, EventRecord, EventStatus, EventType, GitopsCommit, Role, User } from "./types.ts";
+import type { ArtifactFilter, Environment, EventRecord, EventStatus, EventType, GitopsCommit, Role, TokenInfo, User } from "./types.ts";
 
 export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
@@ -77,6 +78,8 @@ export interface NewEvent {
 export class SqliteStore {
   readonly db: Database;
   private readonly now: () => number;
+  /** Webhook deliveries, idempotency keys and artifact digests. */
+  readonly requests: RequestLog;
   /** Seals and opens stored credentials; without one, the store refuses to hold any. */
   private cipher?: Cipher;
 
@@ -85,13 +88,15 @@ export class SqliteStore {
     this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;");
     this.now = opts.now ?? (() => Math.floor(Date.now() / 1000));
     this.migrate();
+    this.requests = new RequestLog(this.db, this.now);
     if (opts.cipher) this.unlock(opts.cipher);
   }
 
   private migrate(): void {
     this.db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied INTEGER NOT NULL)");
     const done = new Set((this.db.query("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version));
-    for (const m of migrations) {
+    // By version, not by position: migrations added on different branches may land in any order.
+    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
       if (done.has(m.version)) continue;
       this.db.transaction(() => {
         this.db.exec(m.sql);
@@ -130,11 +135,35 @@ export class SqliteStore {
 
   /** Issues a new token for the user; the plain token is returned once and never stored. */
   issueToken(login: string): string {
+    return this.issueTokenWithId(login).token;
+  }
+
+  /** Like issueToken, with the token's id (what lists show and revocation takes). */
+  issueTokenWithId(login: string): { id: number; token: string } {
     const u = this.user(login);
     if (!u) throw new NotFoundError(`no user ${JSON.stringify(login)}`);
     const token = newToken();
-    this.db.query("INSERT INTO tokens (user_id, hash, created) VALUES (?, ?, ?)").run(u.id, hashToken(token), this.now());
-    return token;
+    const r = this.db.query("INSERT INTO tokens (user_id, hash, created) VALUES (?, ?, ?)").run(u.id, hashToken(token), this.now());
+    return { id: Number(r.lastInsertRowid), token };
+  }
+
+  /** The user's valid tokens: ids and times, never a value or hash. */
+  tokens(login: string): TokenInfo[] {
+    const u = this.user(login);
+    if (!u) throw new NotFoundError(`no user ${JSON.stringify(login)}`);
+    return this.db
+      .query("SELECT id, created, last_used AS lastUsed FROM tokens WHERE user_id = ? AND revoked = 0 ORDER BY id")
+      .all(u.id) as TokenInfo[];
+  }
+
+  /** Revokes one token by id; the user's other tokens stay valid. Returns whose token it was. */
+  revokeToken(id: number): string {
+    const r = this.db.query("SELECT u.login FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ? AND t.revoked = 0").get(id) as
+      | { login: string }
+      | null;
+    if (!r) throw new NotFoundError(`no valid token with id ${id}`, { hint: "gimlet user tokens LOGIN lists them" });
+    this.db.query("UPDATE tokens SET revoked = 1 WHERE id = ?").run(id);
+    return r.login;
   }
 
   /** Revokes every token of the user. */
@@ -147,9 +176,16 @@ export class SqliteStore {
   /** The user a token belongs to, if it is valid. Lookup is by hash: the token itself is never compared. */
   authenticate(token: string): User | undefined {
     const row = this.db
-      .query("SELECT u.id, u.login, u.role, u.env, u.created FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ? AND t.revoked = 0")
-      .get(hashToken(token)) as User | null;
-    return row ?? undefined;
+      .query(
+        "SELECT u.id, u.login, u.role, u.env, u.created, t.id AS tokenId, t.last_used AS lastUsed FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ? AND t.revoked = 0",
+      )
+      .get(hashToken(token)) as (User & { tokenId: number; lastUsed: number }) | null;
+    if (!row) return undefined;
+    const { tokenId, lastUsed, ...user } = row;
+    // At most one write a minute per token: "last used" stays cheap on a busy API.
+    const now = this.now();
+    if (now - lastUsed >= 60) this.db.query("UPDATE tokens SET last_used = ? WHERE id = ?").run(now, tokenId);
+    return user;
   }
 
   // --- stored credentials (sealed with a key kept outside this database)

@@ -13,6 +13,13 @@ export interface User {
   created: number;
 }
 
+export interface TokenInfo {
+  id: number;
+  created: number;
+  /** Unix seconds, to the minute; 0 = never used. */
+  lastUsed: number;
+}
+
 export interface Environment {
   name: string;
   repoUrl: string;
@@ -45,6 +52,8 @@ export interface EventRecord {
   artifactId: string;
   gitopsHashes: string[];
   results: unknown[];
+  /** Times the worker took the event up; one more than the crashes it survived while in progress. */
+  attempts: number;
 }
 
 export interface GitopsCommit {

@@ -5,7 +5,7 @@
 import { UserError } from "../errors.ts";
 import type { KubeObject } from "../k8s.ts";
 import { toMultiDocYaml, toYaml } from "../yaml.ts";
-import { assertSafeName, join } from "./paths.ts";
+import { assertSafeName, join, layoutDirs } from "./paths.ts";
 import type { FileChange } from "./split.ts";
 
 /** The Flux release whose install manifest the bootstrap pins. */
@@ -69,7 +69,7 @@ export function planBootstrap(o: BootstrapOptions): BootstrapPlan {
   const repo = parseRepoUrl(o.repoUrl);
   if (repo.isSsh && !o.deployKey) throw new UserError("an ssh gitops repo needs a deploy key");
   const envDir = o.env ?? "";
-  const fluxDir = join(envDir, "flux");
+  const fluxDir = join(envDir, layoutDirs.flux);
   const name = o.env ? `gitops-repo-${o.env}` : "gitops-repo";
   const suffix = o.env ? `-${o.env}` : "";
   const ns = "flux-system";

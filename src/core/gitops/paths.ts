@@ -10,11 +10,40 @@ export function isSafeName(s: string): boolean {
   return s.length > 0 && s.length <= 63 && dnsLabel.test(s);
 }
 
+/**
+ * Folders the layout itself puts where apps live: `<env>/` in a folder-per-env repo, the root of a
+ * repo per env (reference §3.2). Bootstrap writes Flux's sync objects to `flux/`, the two-lane apply
+ * reads `dependencies/`, and `.gimlet/` holds gimlet's own metadata.
+ */
+export const layoutDirs = { flux: "flux", dependencies: "dependencies", meta: ".gimlet" } as const;
+
+/** Folders under an env that are not apps. */
+export const reservedDirs: ReadonlySet<string> = new Set(Object.values(layoutDirs));
+
+/**
+ * Whether `s` names one of the layout's own folders. An app by that name would overwrite (and its
+ * delete would remove) Flux's sync objects, which Flux then prunes from the cluster; an env by that
+ * name collides with the same folder at the root of a repo per env.
+ */
+export function isReservedName(s: string): boolean {
+  return reservedDirs.has(s);
+}
+
+/**
+ * The one check of env and app names: every path builder (`envDir`, `appDir`) and so every
+ * deploy, delete, cleanup, rollback and CLI write goes through it.
+ */
 export function assertSafeName(s: string, what: "env" | "app"): string {
   if (!isSafeName(s)) {
     throw new UserError(`${JSON.stringify(s)} is not a valid ${what} name`, {
       path: what,
       hint: "use lowercase letters, digits and '-', at most 63 characters, starting and ending with a letter or digit",
+    });
+  }
+  if (isReservedName(s)) {
+    throw new UserError(`${JSON.stringify(s)} is reserved and cannot be an ${what} name`, {
+      path: what,
+      hint: `the gitops layout uses the folders ${[...reservedDirs].join(", ")} itself; pick another name`,
     });
   }
   return s;
@@ -40,9 +69,6 @@ export function appDir(l: Layout, app: string): string {
 export function join(...parts: string[]): string {
   return parts.filter((p) => p !== "").join("/");
 }
-
-/** Folders under an env that are not apps. */
-export const reservedDirs = new Set(["flux", "dependencies", ".gimlet"]);
 
 /**
  * A file path inside a rendered change set must be a plain relative path: no `..`, no absolute

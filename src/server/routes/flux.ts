@@ -5,9 +5,9 @@
 import { Hono } from "hono";
 import { UserError } from "../../core/errors.ts";
 import { isPlainObject } from "../../core/k8s.ts";
-import type { AppEnv } from "../auth.ts";
+import { assertEnvScope, type AppEnv } from "../auth.ts";
 import type { ServerDeps } from "../deps.ts";
-import { jsonBody } from "./util.ts";
+import { jsonBody, safeName } from "./util.ts";
 
 export function revisionSha(revision: string): string | undefined {
   const m = /(?:@sha1:|\/)([0-9a-f]{40})$/.exec(revision) ?? /^([0-9a-f]{40})$/.exec(revision);
@@ -19,14 +19,25 @@ export function fluxRoutes(d: ServerDeps): Hono<AppEnv> {
   app.post("/flux-events", async (c) => {
     const ev = await jsonBody(c);
     if (!isPlainObject(ev) || typeof ev.reason !== "string") throw new UserError("not a Flux event: reason is missing");
-    const meta = (isPlainObject(ev.metadata) ? ev.metadata : {}) as Record<string, string>;
+    const meta = (isPlainObject(ev.metadata) ? ev.metadata : {}) as Record<string, unknown>;
     // Flux 2 prefixes metadata keys with the controller's group (kustomize.toolkit.fluxcd.io/revision).
-    const field = (k: string) => meta[k] ?? Object.entries(meta).find(([key]) => key.endsWith(`/${k}`))?.[1];
+    // Flux sends only strings here; anything else is not a value we can use.
+    const field = (k: string) => {
+      const v = meta[k] ?? Object.entries(meta).find(([key]) => key.endsWith(`/${k}`))?.[1];
+      return typeof v === "string" ? v : undefined;
+    };
+    if (ev.message !== undefined && typeof ev.message !== "string") throw new UserError("not a Flux event: message must be a string");
+    // A token bound to an env reports for that env only; an unbound one names the env in ?env=.
+    const user = c.get("user");
+    const queryEnv = c.req.query("env");
+    if (queryEnv) assertEnvScope(user, safeName(queryEnv, "env"));
+    const env = queryEnv || user.env;
     if (field("commit_status") === "update") return c.json({});
     const sha = revisionSha(String(field("revision") ?? ""));
-    d.log?.("flux event", { reason: ev.reason, revision: field("revision") ?? "", env: c.req.query("env") ?? "" });
+    d.log?.("flux event", { reason: ev.reason, revision: field("revision") ?? "", env });
     if (!sha) return c.json({ ignored: "no commit revision in the event" });
-    const env = c.req.query("env") ?? "";
+    const known = d.store.gitopsCommit(sha);
+    if (known?.env && known.env !== env && user.env) assertEnvScope(user, known.env);
     d.store.upsertGitopsCommit({ sha, env, status: ev.reason, statusDesc: String(ev.message ?? "") });
     d.events?.publish({ type: "gitops.commit-status", sha, env, status: ev.reason, desc: String(ev.message ?? "") });
     if (/Failed/.test(ev.reason)) void d.notifier?.send({ kind: "fluxFailed", env, text: `❗ Gitops changes from ${sha.slice(0, 8)} failed to apply: ${String(ev.message ?? ev.reason)}` });
