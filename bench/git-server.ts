@@ -2,7 +2,7 @@
  * gimlet's git server against `git http-backend` serving the same repo (default 1,000 apps,
  * 10,000 commits): `git clone --depth 1` and a full `git clone`, as ratios, plus the peak RSS of
  * the gimlet server process during the clones.
- *   bun bench/git-server.ts [--commits N] [--apps N] [--runs N]
+ *   bun bench/git-server.ts [--commits N] [--apps N] [--runs N] [--bin PATH]
  * Targets (issue 6): shallow clone ≤ 2× http-backend; full clone ≤ 4×; memory bounded (reported).
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -12,11 +12,11 @@ import { parseArgs } from "node:util";
 import { startGitServer } from "../tests/support/git-server.ts";
 import { makeSyntheticRepo } from "../tests/support/synthetic-repo.ts";
 
-const { values } = parseArgs({ args: Bun.argv.slice(2), options: { commits: { type: "string", default: "10000" }, apps: { type: "string", default: "1000" }, runs: { type: "string", default: "3" } } });
+const { values } = parseArgs({ args: Bun.argv.slice(2), options: { commits: { type: "string", default: "10000" }, apps: { type: "string", default: "1000" }, runs: { type: "string", default: "3" }, bin: { type: "string" } } });
 const runs = Number(values.runs);
 const work = mkdtempSync(join(tmpdir(), "bench-git-server-"));
 const backend = await startGitServer();
-const bin = join(import.meta.dir, "../dist/gimlet");
+const bin = values.bin ?? join(import.meta.dir, "../dist/gimlet");
 let gimlet: ReturnType<typeof Bun.spawn> | undefined;
 try {
   let t = performance.now();

@@ -8,3 +8,6 @@ export type { RollbackRequest } from "./rollback.ts";
 export { readText } from "./tree.ts";
 export { generateDeployKey } from "./deploy-key.ts";
 export { advertiseReceivePack, advertiseUploadPack, receivePack, replyStream, uploadPack } from "./serve/index.ts";
+export { defaultLimits, LimitError, quarantinePrefix, type GitLimits } from "./serve/index.ts";
+export { ProtocolError } from "./pktline.ts";
+export { refFormatProblem, validRefName } from "./refname.ts";

@@ -3,10 +3,11 @@
  * check the current value, write, rename. git CLI and other gimlet processes honour the same lock,
  * so two writers can never both move the branch from the same old commit.
  */
-import { ConflictError } from "../core/errors.ts";
+import { ConflictError, UserError } from "../core/errors.ts";
 import { mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import git from "isomorphic-git";
+import { refFormatProblem } from "./refname.ts";
 import type { GitRepo } from "./repo.ts";
 
 export class RefLockedError extends ConflictError {
@@ -37,6 +38,9 @@ export function updateBranch(repo: GitRepo, branch: string, expected: string | u
 /** Sets any `refs/…` to `next` if it is still `expected` (undefined = must not exist). */
 export async function updateRef(repo: GitRepo, ref: string, expected: string | undefined, next: string): Promise<void> {
   const branch = ref;
+  // A name git refuses (`main.lock/x`) would leave a directory where git expects a lock file.
+  const problem = refFormatProblem(ref);
+  if (problem) throw new UserError(`invalid ref name ${JSON.stringify(ref)}: ${problem}`, { hint: "see git check-ref-format" });
   const refPath = join(repo.gitdir, ...ref.split("/"));
   const lockPath = `${refPath}.lock`;
   await mkdir(dirname(refPath), { recursive: true });

@@ -33,10 +33,9 @@ export function createApp(d: ServerDeps): Hono<AppEnv> {
   });
 
   if (d.dataDir) {
-    const git = new Hono();
-    git.use(bodyLimit({ maxSize: d.maxPushBytes ?? 256 * 1024 * 1024, onError: (c) => c.text("push too large\n", 413) }));
-    git.route("/", gitRoutes({ ...d, dataDir: d.dataDir }));
-    app.route("/git", git);
+    // No body-limit middleware here: it would read the whole body before the token is checked.
+    // The git routes authenticate first, then stream the body with their own caps and timeouts.
+    app.route("/git", gitRoutes({ ...d, dataDir: d.dataDir }));
   }
 
   const hooks = new Hono();

@@ -1,20 +1,45 @@
 /** Object selection for upload-pack: wants minus what the client has, cut at a shallow boundary. */
-import { ObjectStore, parseCommit, treeChildren } from "../store/objects.ts";
+import { ProtocolError } from "../pktline.ts";
+import { parseCommit, treeChildren, type ObjectReader } from "../store/objects.ts";
+import { Budget } from "./limits.ts";
 
-type Store = ObjectStore;
+type Store = ObjectReader;
 
 function readCommit(repo: Store, oid: string) {
-  const c = parseCommit(repo.read(oid).data);
+  const o = repo.read(oid);
+  if (o.type !== "commit") throw new ProtocolError(`${oid} is a ${o.type}, not a commit`);
+  const c = parseCommit(o.data);
   return { tree: c.tree, parent: c.parents };
 }
 
+/** The object a tag names (`object <oid>` is its first header line). */
+export function tagTarget(data: Uint8Array): string {
+  const m = /^object ([0-9a-f]{40})\n/.exec(new TextDecoder().decode(data.subarray(0, 48)));
+  if (!m) throw new Error("malformed tag object: no object line");
+  return m[1]!;
+}
+
+/** Follows tags to what they finally name: the tag objects passed on the way, and the end object. */
+export function peel(repo: Store, oid: string): { tags: string[]; oid: string; type: string } {
+  const tags: string[] = [];
+  let o = repo.read(oid);
+  while (o.type === "tag") {
+    if (tags.length > 64) throw new ProtocolError(`tag ${oid} nests more than 64 tags deep`);
+    tags.push(oid);
+    oid = tagTarget(o.data);
+    o = repo.read(oid);
+  }
+  return { tags, oid, type: o.type };
+}
+
 /** Every tree and blob under `tree` not in `skip`, added to `out`. Gitlinks are skipped. */
-export function addTree(repo: Store, tree: string, skip: Set<string>, out: Set<string>): void {
+export function addTree(repo: Store, tree: string, skip: Set<string>, out: Set<string>, budget?: Budget): void {
   if (skip.has(tree) || out.has(tree)) return;
   out.add(tree);
+  budget?.tick();
   for (const e of treeChildren(repo.read(tree).data)) {
     if (e.kind === "gitlink" || skip.has(e.oid) || out.has(e.oid)) continue;
-    if (e.kind === "tree") addTree(repo, e.oid, skip, out);
+    if (e.kind === "tree") addTree(repo, e.oid, skip, out, budget);
     else out.add(e.oid);
   }
 }
@@ -29,40 +54,76 @@ export interface Selection {
   unshallow: string[];
 }
 
+/** An annotated tag ref: `include-tag` sends the tag when what it names goes out. */
+export interface TagRef {
+  oid: string;
+  peeled: string;
+}
+
 /**
  * Commits from the wants (depth-limited: a commit at `depth` is a boundary whose parents are not
- * sent), minus everything reachable from the common haves, plus their trees and blobs.
+ * sent), minus everything reachable from the common haves, plus their trees and blobs. Wants may
+ * be annotated tags (sent, then followed to what they name).
  */
 export async function selectObjects(
   repo: Store,
-  o: { wants: string[]; haves: string[]; clientShallow: Set<string>; depth?: number; relative?: boolean },
+  o: {
+    wants: string[];
+    haves: string[];
+    clientShallow: Set<string>;
+    depth?: number;
+    relative?: boolean;
+    includeTags?: TagRef[];
+    budget?: Budget;
+  },
 ): Promise<Selection> {
+  const budget = o.budget ?? new Budget(Infinity);
   // What the client has: the commits reachable from its haves (it lacks the parents of its shallows).
   const haveCommits = new Set<string>();
-  const stack = [...o.haves];
+  const stack: string[] = [];
+  for (const h of o.haves) {
+    try {
+      const p = peel(repo, h);
+      if (p.type === "commit") stack.push(p.oid);
+    } catch {
+      // the client may name objects we lack; they only narrow nothing
+    }
+  }
   while (stack.length) {
     const c = stack.pop()!;
     if (haveCommits.has(c)) continue;
+    budget.tick();
     haveCommits.add(c);
     if (o.clientShallow.has(c)) continue;
     try {
-      stack.push(...(readCommit(repo, c)).parent);
+      stack.push(...readCommit(repo, c).parent);
     } catch {
-      // the client may name commits we lack; they only narrow nothing
+      // a have we lack
     }
+  }
+  const out = new Set<string>();
+  const extraTrees: string[] = [];
+  const wantCommits: string[] = [];
+  for (const w of o.wants) {
+    const p = peel(repo, w);
+    for (const t of p.tags) out.add(t);
+    if (p.type === "commit") wantCommits.push(p.oid);
+    else if (p.type === "tree") extraTrees.push(p.oid);
+    else out.add(p.oid);
   }
   let depth = o.depth;
   if (depth !== undefined && o.relative && o.clientShallow.size) {
     // deepen-relative: count from the client's current boundary.
     let d = Infinity;
-    const q: [string, number][] = o.wants.map((w) => [w, 1]);
+    const q: [string, number][] = wantCommits.map((w) => [w, 1]);
     const seen = new Set<string>();
-    while (q.length) {
-      const [c, n] = q.shift()!;
+    for (let qi = 0; qi < q.length; qi++) {
+      const [c, n] = q[qi]!;
       if (seen.has(c)) continue;
+      budget.tick();
       seen.add(c);
       if (o.clientShallow.has(c)) d = Math.min(d, n);
-      else if (n < 10_000) for (const p of (readCommit(repo, c)).parent) q.push([p, n + 1]);
+      else if (n < 10_000) for (const p of readCommit(repo, c).parent) q.push([p, n + 1]);
     }
     depth = Number.isFinite(d) ? d + depth : depth;
   }
@@ -71,10 +132,12 @@ export async function selectObjects(
   const shallow: string[] = [];
   const unshallow: string[] = [];
   const best = new Map<string, number>();
-  const queue: [string, number][] = o.wants.map((w) => [w, 1]);
-  while (queue.length) {
-    const [c, n] = queue.shift()!;
+  const queue: [string, number][] = wantCommits.map((w) => [w, 1]);
+  // An index, not shift(): shift is O(n) and made long walks quadratic.
+  for (let qi = 0; qi < queue.length; qi++) {
+    const [c, n] = queue[qi]!;
     if ((best.get(c) ?? Infinity) <= n) continue;
+    budget.tick();
     const first = !best.has(c);
     best.set(c, n);
     // Without deepen, history the client has ends the walk; with it, the walk must pass through
@@ -100,14 +163,20 @@ export async function selectObjects(
   const skip = new Set<string>();
   for (const c of haveCommits) {
     try {
-      addTree(repo, (readCommit(repo, c)).tree, new Set(), skip);
+      addTree(repo, readCommit(repo, c).tree, new Set(), skip, budget);
     } catch {
       // unknown have
     }
   }
-  const out = new Set<string>(commits);
+  for (const c of commits) out.add(c);
+  // include-tag: a tag goes along when what it names is in the pack and the client lacks the tag.
+  for (const t of o.includeTags ?? []) {
+    if (out.has(t.oid) || !out.has(t.peeled) || haveCommits.has(t.oid)) continue;
+    for (const tag of peel(repo, t.oid).tags) out.add(tag);
+  }
   // Oldest trees first: a repository deltifies new versions against old ones, and a delta can only
   // be reused once its base has gone out.
-  for (const t of [...trees].reverse()) addTree(repo, t, skip, out);
+  for (const t of [...trees].reverse()) addTree(repo, t, skip, out, budget);
+  for (const t of extraTrees) addTree(repo, t, skip, out, budget);
   return { oids: [...out], shallow: shallow.filter((c, i, a) => a.indexOf(c) === i), unshallow };
 }

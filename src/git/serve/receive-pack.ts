@@ -1,17 +1,24 @@
 /**
- * receive-pack over smart HTTP: index the pushed pack, check connectivity, then move each ref
- * with compare-and-swap under git's lock protocol, refusing non-fast-forward updates. Reports per
- * ref on side-band channel 1. Reference: shared/reference/git-protocol.md §6.
+ * receive-pack over smart HTTP: the pushed pack is indexed and checked in quarantine (every
+ * object readable and matching its id, trees as git's fsck wants them), each new tip must connect
+ * to objects already accepted, and only then does the pack join the repository and each ref move
+ * with compare-and-swap under git's lock protocol, refusing non-fast-forward updates. A push that
+ * moves no ref leaves nothing behind. Reports per ref on side-band channel 1.
+ * Reference: shared/reference/git-protocol.md §6.
  */
 import git from "isomorphic-git";
-import { createHash } from "node:crypto";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { concatBytes, flushPkt, parsePktLines, pktLine, pktText } from "../pktline.ts";
+import { concatBytes, flushPkt, pktLengthAt, pktLine, pktText, ProtocolError } from "../pktline.ts";
 import { updateRef } from "../refs.ts";
+import { refFormatProblem } from "../refname.ts";
 import type { GitRepo } from "../repo.ts";
-import { agent, storeOf } from "./upload-pack.ts";
+import { parseCommit, type ObjectReader } from "../store/objects.ts";
+import { childrenOf, FsckError } from "./fsck.ts";
+import { Budget, defaultLimits, LimitError, type GitLimits } from "./limits.ts";
+import { overlay, Quarantine, UnpackError } from "./quarantine.ts";
 import { listRefs } from "./refs.ts";
+import { agent, storeOf } from "./upload-pack.ts";
+
+export { validRefName } from "../refname.ts";
 
 const zero = "0".repeat(40);
 
@@ -22,134 +29,171 @@ export async function advertiseReceivePack(repo: GitRepo): Promise<Uint8Array> {
   return concatBytes([pktLine("# service=git-receive-pack\n"), flushPkt, ...lines.map((l, i) => pktLine(i === 0 ? `${l}\0${caps}\n` : `${l}\n`)), flushPkt]);
 }
 
-/** git check-ref-format, the parts that matter for a server. */
-export function validRefName(ref: string): boolean {
-  if (!ref.startsWith("refs/") || ref.endsWith("/") || ref.endsWith(".") || ref.endsWith(".lock") || ref.includes("..") || ref.includes("@{")) return false;
-  if (/[\x00-\x20\x7f~^:?*[\\]/.test(ref)) return false;
-  return ref.split("/").every((c) => c.length > 0 && !c.startsWith("."));
-}
-
 interface Command {
   old: string;
   next: string;
   ref: string;
 }
 
-export async function receivePack(repo: GitRepo, body: Uint8Array): Promise<Uint8Array> {
-  const { pkts, rest } = parsePktLines(body.subarray(0, Math.max(0, indexOfPack(body))));
-  void rest;
+/** The commands (pkt-lines up to a flush) and where the raw pack starts. */
+function parseCommands(body: Uint8Array, limits: GitLimits): { commands: Command[]; caps: Set<string>; packStart: number } {
   const commands: Command[] = [];
   const caps = new Set<string>();
-  for (const p of pkts) {
-    if (p === null) break;
-    const line = pktText(p);
+  let i = 0;
+  for (;;) {
+    if (i + 4 > body.length) throw new ProtocolError("receive-pack request ends before the flush after its commands");
+    const len = pktLengthAt(body, i);
+    if (len === 0) return { commands, caps, packStart: i + 4 };
+    if (len < 4) throw new ProtocolError(`unexpected special packet ${len} among receive-pack commands`);
+    if (i + len > body.length) throw new ProtocolError(`truncated pkt-line at byte ${i}`);
+    const line = pktText(body.subarray(i + 4, i + len));
+    i += len;
     const [cmd, capText] = line.split("\0") as [string, string | undefined];
     capText?.trim().split(" ").forEach((c) => caps.add(c));
-    const [old, next, ref] = cmd.trim().split(" ");
-    if (old && next && ref) commands.push({ old, next, ref });
+    if (cmd.startsWith("shallow ")) throw new ProtocolError("pushing from a shallow clone is not supported: fetch --unshallow first");
+    const m = /^([0-9a-f]{40}) ([0-9a-f]{40}) (\S.*)$/.exec(cmd);
+    if (!m) throw new ProtocolError(`bad receive-pack command ${JSON.stringify(cmd.slice(0, 120))}: want "<old> <new> <ref>"`);
+    commands.push({ old: m[1]!, next: m[2]!, ref: m[3]! });
+    if (commands.length > limits.maxCommands) throw new LimitError(`more than ${limits.maxCommands} ref updates in one push`);
   }
+}
+
+/** One line of the status report: git shows the reason, so it must stay on one line. */
+const ng = (ref: string, why: string) => `ng ${ref} ${why.replace(/\s+/g, " ").slice(0, 400)}`;
+
+export async function receivePack(repo: GitRepo, body: Uint8Array, limits: GitLimits = defaultLimits): Promise<Uint8Array> {
+  const { commands, caps, packStart } = parseCommands(body, limits);
   if (commands.length === 0) return new Uint8Array();
-  const packStart = indexOfPack(body);
-  const report: string[] = [];
+  const budget = new Budget(limits.budgetMs);
+  const main = storeOf(repo);
+  main.refresh();
+  let q: Quarantine | undefined;
   let unpack = "ok";
-  let packOids = new Set<string>();
+  const updates = commands.filter((c) => c.next !== zero);
   if (packStart < body.length) {
     try {
-      packOids = await storePack(repo, body.subarray(packStart));
+      q = await Quarantine.receive(repo, body.subarray(packStart));
+      fsckPack(q, updates.map((c) => c.next), budget);
     } catch (e) {
-      unpack = `error ${(e as Error).message}`;
+      if (!(e instanceof UnpackError || e instanceof FsckError || e instanceof LimitError)) throw e;
+      await q?.discard();
+      q = undefined;
+      unpack = (e as Error).message.replace(/\s+/g, " ").slice(0, 400);
     }
   }
-  report.push(`unpack ${unpack}`);
-  for (const c of commands) report.push(unpack === "ok" ? await apply(repo, c, packOids) : `ng ${c.ref} unpacker error`);
+  const report: string[] = [`unpack ${unpack}`];
+  try {
+    if (unpack !== "ok") {
+      for (const c of commands) report.push(ng(c.ref, "unpacker error"));
+    } else {
+      const objects = q ? overlay(main, q) : main;
+      const refs = new Map((await listRefs(repo)).map((r) => [r.name, r.oid]));
+      const verdicts = await Promise.all(commands.map((c) => check(repo, objects, main, refs, c, budget)));
+      const accepted = commands.filter((_, k) => verdicts[k] === undefined);
+      // The pack joins the repository only when some ref will point into it.
+      if (q && accepted.some((c) => c.next !== zero)) {
+        await q.accept();
+        main.refresh();
+        repo.cache = {};
+      }
+      for (const [k, c] of commands.entries()) report.push(verdicts[k] ?? (await apply(repo, c)));
+    }
+  } finally {
+    await q?.discard();
+  }
   const inner = concatBytes([...report.map((l) => pktLine(`${l}\n`)), flushPkt]);
   if (!caps.has("side-band-64k")) return inner;
   return concatBytes([pktLine(concatBytes([Uint8Array.of(1), inner])), flushPkt]);
 }
 
-function indexOfPack(body: Uint8Array): number {
-  // Commands are pkt-lines up to a flush; the raw pack follows.
-  let i = 0;
-  while (i + 4 <= body.length) {
-    const len = parseInt(new TextDecoder().decode(body.subarray(i, i + 4)), 16);
-    if (Number.isNaN(len)) return i;
-    if (len === 0) return i + 4;
-    i += len;
+/** Every object of the pack passes git's fsck; paths named where the walk from a new tip knows them. */
+function fsckPack(q: Quarantine, tips: string[], budget: Budget): void {
+  const checked = new Set<string>();
+  const stack = tips.map((oid) => ({ oid, path: oid }));
+  while (stack.length) {
+    const { oid, path } = stack.pop()!;
+    if (checked.has(oid) || !q.has(oid)) continue;
+    budget.tick();
+    checked.add(oid);
+    for (const ch of childrenOf(q.read(oid), oid, path)) stack.push(ch);
   }
-  return body.length;
-}
-
-async function storePack(repo: GitRepo, pack: Uint8Array): Promise<Set<string>> {
-  if (new TextDecoder().decode(pack.subarray(0, 4)) !== "PACK") throw new Error("not a pack");
-  const trailer = Buffer.from(pack.subarray(pack.length - 20)).toString("hex");
-  const sum = createHash("sha1").update(pack.subarray(0, pack.length - 20)).digest("hex");
-  if (sum !== trailer) throw new Error("pack checksum mismatch");
-  const count = new DataView(pack.buffer, pack.byteOffset).getUint32(8);
-  if (count === 0) return new Set();
-  const dir = join(repo.gitdir, "objects", "pack");
-  await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `tmp-${process.pid}-${Date.now()}.pack`);
-  await writeFile(tmp, pack);
-  const final = join(dir, `pack-${trailer}.pack`);
-  await rename(tmp, final);
-  try {
-    const { oids } = await git.indexPack({ fs: repo.fs, dir: repo.gitdir, gitdir: repo.gitdir, filepath: `objects/pack/pack-${trailer}.pack`, cache: repo.cache });
-    storeOf(repo).refresh();
-    return new Set(oids);
-  } catch (e) {
-    await rm(final, { force: true });
-    throw e;
+  for (const oid of q.oids) {
+    if (checked.has(oid)) continue;
+    budget.tick();
+    childrenOf(q.read(oid), oid, oid);
   }
 }
 
-async function apply(repo: GitRepo, c: Command, packOids: Set<string>): Promise<string> {
-  if (!validRefName(c.ref)) return `ng ${c.ref} funny refname`;
-  const current = (await listRefs(repo)).find((r) => r.name === c.ref)?.oid ?? zero;
-  if (current !== c.old) return `ng ${c.ref} failed to update ref`;
+/** Why `c` must be refused, or undefined when it may go ahead. */
+async function check(repo: GitRepo, objects: ObjectReader, main: ObjectReader, refs: Map<string, string>, c: Command, budget: Budget): Promise<string | undefined> {
+  const problem = refFormatProblem(c.ref) ?? (c.ref.startsWith("refs/") ? undefined : "a ref must start with refs/");
+  if (problem) return ng(c.ref, `funny refname: ${problem}`);
+  if ((refs.get(c.ref) ?? zero) !== c.old) return ng(c.ref, "failed to update ref: it moved since the push began, fetch first");
   if (c.next === zero) {
     const head = await git.currentBranch({ fs: repo.fs, gitdir: repo.gitdir, fullname: true }).catch(() => undefined);
-    if (head === c.ref) return `ng ${c.ref} deletion of the current branch prohibited`;
+    return head === c.ref ? ng(c.ref, "deletion of the current branch prohibited") : undefined;
+  }
+  const missing = missingObject(objects, main, c.next, budget);
+  if (missing) return ng(c.ref, `missing necessary objects: ${missing}`);
+  if (c.old !== zero && !isAncestor(objects, c.old, c.next, budget)) return ng(c.ref, "non-fast-forward");
+  return undefined;
+}
+
+/**
+ * The first object reachable from `tip` that is neither accepted nor in this push. The walk stops
+ * at accepted objects: the repository only ever takes in packs whose tips were connected.
+ */
+function missingObject(objects: ObjectReader, main: ObjectReader, tip: string, budget: Budget): string | undefined {
+  const stack: { oid: string; type?: string; path: string }[] = [{ oid: tip, path: tip }];
+  const seen = new Set<string>();
+  while (stack.length) {
+    const { oid, type, path } = stack.pop()!;
+    if (seen.has(oid)) continue;
+    seen.add(oid);
+    budget.tick();
+    const where = path === oid ? oid : `${oid} (${path})`;
+    // Accepted objects are connected already; reading each (blobs too) would cost a full inflate.
+    if (main.has(oid)) continue;
+    if (!objects.has(oid)) return where;
+    const o = objects.read(oid);
+    if (type && o.type !== type) return `${where} is a ${o.type}, not a ${type}`;
+    for (const ch of childrenOf(o, oid, path)) stack.push(ch);
+  }
+  return undefined;
+}
+
+function isAncestor(objects: ObjectReader, ancestor: string, tip: string, budget: Budget): boolean {
+  const stack = [tip];
+  const seen = new Set<string>();
+  while (stack.length) {
+    const c = stack.pop()!;
+    if (c === ancestor) return true;
+    if (seen.has(c)) continue;
+    seen.add(c);
+    budget.tick();
+    try {
+      const o = objects.read(c);
+      if (o.type === "commit") stack.push(...parseCommit(o.data).parents);
+    } catch {
+      // a missing parent ends this line of history
+    }
+  }
+  return false;
+}
+
+async function apply(repo: GitRepo, c: Command): Promise<string> {
+  if (c.next === zero) {
     try {
       await git.deleteRef({ fs: repo.fs, gitdir: repo.gitdir, ref: c.ref });
       return `ok ${c.ref}`;
     } catch {
-      return `ng ${c.ref} failed to delete`;
+      return ng(c.ref, "failed to delete");
     }
-  }
-  if (!storeOf(repo).has(c.next)) return `ng ${c.ref} bad pack`;
-  if (!(await connected(repo, c.next, packOids))) return `ng ${c.ref} missing necessary objects`;
-  if (c.old !== zero) {
-    const ff = await git.isDescendent({ fs: repo.fs, gitdir: repo.gitdir, oid: c.next, ancestor: c.old, depth: -1, cache: repo.cache }).catch(() => false);
-    if (!ff) return `ng ${c.ref} non-fast-forward`;
   }
   try {
     await updateRef(repo, c.ref, c.old === zero ? undefined : c.old, c.next);
     return `ok ${c.ref}`;
-  } catch {
-    return `ng ${c.ref} failed to update ref`;
+  } catch (e) {
+    return ng(c.ref, `failed to update ref: ${(e as Error).message}`);
   }
-}
-
-/** Everything reachable from `oid` through objects of this push exists. */
-async function connected(repo: GitRepo, oid: string, fresh: Set<string>): Promise<boolean> {
-  const stack = [oid];
-  const seen = new Set<string>();
-  while (stack.length) {
-    const o = stack.pop()!;
-    if (seen.has(o)) continue;
-    seen.add(o);
-    if (!storeOf(repo).has(o)) return false;
-    if (!fresh.has(o) && o !== oid) continue;
-    const obj = await git.readObject({ fs: repo.fs, gitdir: repo.gitdir, oid: o, cache: repo.cache });
-    if (obj.type === "commit") {
-      const c = (await git.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid: o, cache: repo.cache })).commit;
-      stack.push(c.tree, ...c.parent);
-    } else if (obj.type === "tree") {
-      const t = (await git.readTree({ fs: repo.fs, gitdir: repo.gitdir, oid: o, cache: repo.cache })).tree;
-      for (const e of t) if (e.mode !== "160000") stack.push(e.oid);
-    } else if (obj.type === "tag") {
-      stack.push((await git.readTag({ fs: repo.fs, gitdir: repo.gitdir, oid: o, cache: repo.cache })).tag.object);
-    }
-  }
-  return true;
 }

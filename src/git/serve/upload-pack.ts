@@ -3,12 +3,13 @@
  * deepen, deepen-relative) and v2 (ls-refs, fetch). Stateless: every POST is answered from its own
  * body. Reference: shared/reference/git-protocol.md §2–§5.
  */
-import git from "isomorphic-git";
-import { concatBytes, flushPkt, parsePktLines, pktLine, pktText } from "../pktline.ts";
+import { concatBytes, flushPkt, parseRequestPkts, pktLine, pktText, ProtocolError, type Pkt } from "../pktline.ts";
 import type { GitRepo } from "../repo.ts";
 import { ObjectStore } from "../store/objects.ts";
 import { packChunks } from "../store/pack-writer.ts";
-import { exists, selectObjects } from "./objects.ts";
+import { Budget, defaultLimits, LimitError, type GitLimits } from "./limits.ts";
+import { selectObjects } from "./objects.ts";
+import { firstUnreachable } from "./reachable.ts";
 import { head, listRefs } from "./refs.ts";
 
 const enc = new TextEncoder();
@@ -23,7 +24,7 @@ export async function advertiseUploadPack(repo: GitRepo, version: number): Promi
   }
   const refs = await listRefs(repo);
   const h = await head(repo);
-  const caps = ["multi_ack_detailed", "no-done", "side-band-64k", "ofs-delta", "shallow", "deepen-relative", "no-progress", "allow-reachable-sha1-in-want", ...(h.target && h.oid ? [`symref=HEAD:${h.target}`] : []), "object-format=sha1", agent].join(" ");
+  const caps = ["multi_ack_detailed", "no-done", "side-band-64k", "ofs-delta", "include-tag", "shallow", "deepen-relative", "no-progress", "allow-reachable-sha1-in-want", ...(h.target && h.oid ? [`symref=HEAD:${h.target}`] : []), "object-format=sha1", agent].join(" ");
   const lines: string[] = [];
   if (h.oid) lines.push(`${h.oid} HEAD`);
   for (const r of refs) {
@@ -34,19 +35,6 @@ export async function advertiseUploadPack(repo: GitRepo, version: number): Promi
   return concatBytes([pktLine("# service=git-upload-pack\n"), flushPkt, ...lines.map((l, i) => pktLine(i === 0 ? `${l}\0${caps}\n` : `${l}\n`)), flushPkt]);
 }
 
-async function reachableFromRefs(repo: GitRepo, oid: string): Promise<boolean> {
-  if (!(await exists(storeOf(repo), oid))) return false;
-  for (const r of await listRefs(repo)) {
-    if (r.oid === oid || r.peeled === oid) return true;
-    try {
-      if (await git.isDescendent({ fs: repo.fs, gitdir: repo.gitdir, oid: r.peeled ?? r.oid, ancestor: oid, depth: -1, cache: repo.cache })) return true;
-    } catch {
-      // not a commit
-    }
-  }
-  return false;
-}
-
 interface FetchArgs {
   wants: string[];
   haves: string[];
@@ -55,6 +43,42 @@ interface FetchArgs {
   relative: boolean;
   done: boolean;
   caps: Set<string>;
+}
+
+const oidRe = /^[0-9a-f]{40}$/;
+
+function oidArg(line: string, at: number): string {
+  const oid = line.slice(at).split(" ")[0]!;
+  if (!oidRe.test(oid)) throw new ProtocolError(`bad object id in ${JSON.stringify(line.slice(0, 100))}: want 40 hex digits`);
+  return oid;
+}
+
+/** Reads one fetch argument line into `a`; false when the line is not a fetch argument. */
+function fetchArg(a: FetchArgs, line: string, limits: GitLimits): boolean {
+  if (line.startsWith("want ")) {
+    const oid = oidArg(line, 5);
+    if (!a.wants.includes(oid)) a.wants.push(oid);
+    if (a.wants.length > limits.maxWants) throw new LimitError(`more than ${limits.maxWants} wants in one request`);
+  } else if (line.startsWith("have ")) {
+    a.haves.push(oidArg(line, 5));
+    if (a.haves.length > limits.maxHaves) throw new LimitError(`more than ${limits.maxHaves} haves in one request`);
+  } else if (line.startsWith("shallow ")) {
+    a.shallows.add(oidArg(line, 8));
+    if (a.shallows.size > limits.maxHaves) throw new LimitError(`more than ${limits.maxHaves} shallow lines in one request`);
+  } else if (line.startsWith("deepen ")) {
+    const n = line.slice(7);
+    if (!/^[1-9][0-9]{0,9}$/.test(n) || Number(n) > 2_147_483_647) throw new ProtocolError(`bad ${JSON.stringify(line)}: want a depth from 1 to 2147483647`);
+    a.depth = Number(n);
+  } else if (line === "done") a.done = true;
+  else return false;
+  return true;
+}
+
+/** Checks every want is something the refs lead to; the ERR line to send when one is not. */
+async function checkWants(repo: GitRepo, a: FetchArgs, budget: Budget): Promise<Reply | undefined> {
+  const store = storeOf(repo);
+  const bad = a.wants.find((w) => !store.has(w)) ?? firstUnreachable(repo.gitdir, store, await listRefs(repo), a.wants, budget);
+  return bad ? reply([pktLine(`ERR upload-pack: not our ref ${bad}\n`)]) : undefined;
 }
 
 /** One object store per repository, shared by requests; refreshed when a push adds a pack. */
@@ -68,9 +92,12 @@ export function storeOf(repo: GitRepo): ObjectStore {
   return s;
 }
 
-async function packFor(repo: GitRepo, a: FetchArgs, common: string[]) {
+async function packFor(repo: GitRepo, a: FetchArgs, common: string[], budget: Budget) {
   const store = storeOf(repo);
-  const sel = await selectObjects(store, { wants: a.wants, haves: common, clientShallow: a.shallows, depth: a.depth, relative: a.relative });
+  const includeTags = a.caps.has("include-tag")
+    ? (await listRefs(repo)).filter((r) => r.peeled && r.name.startsWith("refs/tags/")).map((r) => ({ oid: r.oid, peeled: r.peeled! }))
+    : [];
+  const sel = await selectObjects(store, { wants: a.wants, haves: common, clientShallow: a.shallows, depth: a.depth, relative: a.relative, includeTags, budget });
   return { sel, pack: sel.oids };
 }
 
@@ -135,36 +162,28 @@ async function commonHaves(repo: GitRepo, haves: string[]): Promise<string[]> {
 }
 
 /** POST git-upload-pack, protocol v0. */
-async function uploadPackV0(repo: GitRepo, body: Uint8Array): Promise<Reply> {
-  const { pkts } = parsePktLines(body);
+async function uploadPackV0(repo: GitRepo, pkts: Pkt[], limits: GitLimits, budget: Budget): Promise<Reply> {
   const a: FetchArgs = { wants: [], haves: [], shallows: new Set(), relative: false, done: false, caps: new Set() };
-  let section = 0;
   for (const p of pkts) {
-    if (p === null) {
-      section++;
-      continue;
-    }
+    if (p === null) continue;
     const line = pktText(p);
     if (line.startsWith("want ")) {
-      const [, oid, ...caps] = line.split(" ");
-      if (!a.wants.includes(oid!)) a.wants.push(oid!);
+      const [, , ...caps] = line.split(" ");
       caps.forEach((c) => a.caps.add(c));
-    } else if (line.startsWith("shallow ")) a.shallows.add(line.slice(8));
-    else if (line.startsWith("deepen ")) a.depth = Number(line.slice(7));
-    else if (line.startsWith("have ")) a.haves.push(line.slice(5));
-    else if (line === "done") a.done = true;
-    void section;
+    }
+    if (!fetchArg(a, line, limits)) throw new ProtocolError(`unexpected line in an upload-pack request: ${JSON.stringify(line.slice(0, 100))}`);
   }
   if (a.caps.has("deepen-relative")) a.relative = true;
   if (a.wants.length === 0) return reply([]);
-  for (const w of a.wants) if (!(await reachableFromRefs(repo, w))) return reply([pktLine(`ERR upload-pack: not our ref ${w}\n`)]);
+  const refused = await checkWants(repo, a, budget);
+  if (refused) return refused;
   const out: Uint8Array[] = [];
   const common = await commonHaves(repo, a.haves);
   const detailed = a.caps.has("multi_ack_detailed");
   let sel: Awaited<ReturnType<typeof packFor>> | undefined;
   if (a.depth !== undefined) {
     // The shallow section goes out on every response of a deepen request, even when empty.
-    sel = await packFor(repo, a, common);
+    sel = await packFor(repo, a, common, budget);
     for (const s of sel.sel.shallow) out.push(pktLine(`shallow ${s}`));
     for (const s of sel.sel.unshallow) out.push(pktLine(`unshallow ${s}`));
     out.push(flushPkt);
@@ -186,14 +205,13 @@ async function uploadPackV0(repo: GitRepo, body: Uint8Array): Promise<Reply> {
     for (const c of common) out.push(pktLine(`ACK ${c} common\n`));
     out.push(pktLine(common.length ? `ACK ${common.at(-1)}\n` : "NAK\n"));
   } else out.push(pktLine(common.length ? `ACK ${common[0]}\n` : "NAK\n"));
-  sel ??= await packFor(repo, a, common);
+  sel ??= await packFor(repo, a, common, budget);
   const sb = a.caps.has("side-band-64k") || a.caps.has("side-band");
   return reply(out, { oids: sel.pack, sideband: sb }, sb ? [flushPkt] : []);
 }
 
 /** POST git-upload-pack, protocol v2: one command per request. */
-async function uploadPackV2(repo: GitRepo, body: Uint8Array): Promise<Reply> {
-  const { pkts } = parsePktLines(body);
+async function uploadPackV2(repo: GitRepo, pkts: Pkt[], limits: GitLimits, budget: Budget): Promise<Reply> {
   const lines = pkts.map((p) => (p === null ? null : pktText(p)));
   const cmd = lines.find((l) => l?.startsWith("command="))?.slice(8);
   if (!cmd) return reply([]);
@@ -213,19 +231,18 @@ async function uploadPackV2(repo: GitRepo, body: Uint8Array): Promise<Reply> {
     out.push(flushPkt);
     return reply(out);
   }
-  if (cmd !== "fetch") return reply([pktLine(`ERR unknown command ${cmd}\n`)]);
+  if (cmd !== "fetch") throw new ProtocolError(`unknown command ${JSON.stringify(cmd.slice(0, 100))}: this server speaks ls-refs and fetch`);
   const a: FetchArgs = { wants: [], haves: [], shallows: new Set(), relative: false, done: false, caps: new Set() };
   for (const l of args) {
-    if (l.startsWith("want ")) a.wants.includes(l.slice(5)) || a.wants.push(l.slice(5));
-    else if (l.startsWith("have ")) a.haves.push(l.slice(5));
-    else if (l.startsWith("shallow ")) a.shallows.add(l.slice(8));
-    else if (l.startsWith("deepen ")) a.depth = Number(l.slice(7));
-    else if (l === "deepen-relative") a.relative = true;
-    else if (l === "done") a.done = true;
-    else a.caps.add(l);
+    if (fetchArg(a, l, limits)) continue;
+    if (l === "deepen-relative") a.relative = true;
+    else if (l.startsWith("deepen-since ") || l.startsWith("deepen-not ") || l.startsWith("filter ") || l.startsWith("want-ref ")) {
+      throw new ProtocolError(`${l.split(" ")[0]} is not supported by this server`);
+    } else a.caps.add(l);
   }
   if (a.wants.length === 0) return reply([]);
-  for (const w of a.wants) if (!(await reachableFromRefs(repo, w))) return reply([pktLine(`ERR upload-pack: not our ref ${w}\n`)]);
+  const refused = await checkWants(repo, a, budget);
+  if (refused) return refused;
   const common = await commonHaves(repo, a.haves);
   const out: Uint8Array[] = [];
   if (!a.done && a.haves.length) {
@@ -238,7 +255,7 @@ async function uploadPackV2(repo: GitRepo, body: Uint8Array): Promise<Reply> {
     }
     out.push(pktLine("ready\n"), delimPkt);
   }
-  const { sel, pack } = await packFor(repo, a, common);
+  const { sel, pack } = await packFor(repo, a, common, budget);
   if (a.depth !== undefined || a.shallows.size) {
     out.push(pktLine("shallow-info\n"));
     for (const s of sel.shallow) out.push(pktLine(`shallow ${s}`));
@@ -249,7 +266,14 @@ async function uploadPackV2(repo: GitRepo, body: Uint8Array): Promise<Reply> {
   return reply(out, { oids: pack, sideband: true }, [flushPkt]);
 }
 
-export async function uploadPack(repo: GitRepo, body: Uint8Array, version: number): Promise<Reply> {
-  const first = new TextDecoder().decode(body.subarray(4, 12));
-  return version === 2 || first.startsWith("command") ? uploadPackV2(repo, body) : uploadPackV0(repo, body);
+/**
+ * Answers one upload-pack POST. Throws ProtocolError (a 400 for the client) on a malformed request
+ * or one over `limits`; the pack itself streams afterwards from `replyStream`.
+ */
+export async function uploadPack(repo: GitRepo, body: Uint8Array, version: number, limits: GitLimits = defaultLimits): Promise<Reply> {
+  const pkts = parseRequestPkts(body);
+  const budget = new Budget(limits.budgetMs);
+  const first = pkts[0] ? pktText(pkts[0]) : "";
+  const v2 = version === 2 || first.startsWith("command=");
+  return v2 ? uploadPackV2(repo, pkts, limits, budget) : uploadPackV0(repo, pkts, limits, budget);
 }

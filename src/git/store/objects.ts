@@ -13,6 +13,7 @@ export interface RawObject {
   data: Uint8Array;
 }
 
+const oidRe = /^[0-9a-f]{40}$/;
 const typeNames: Record<number, ObjectType> = { 1: "commit", 2: "tree", 3: "blob", 4: "tag" };
 
 interface Pack {
@@ -94,7 +95,8 @@ function applyDelta(base: Uint8Array, delta: Uint8Array): Uint8Array {
     } while (b & 0x80);
     return v;
   };
-  varint(); // base size
+  // A corrupt delta (a pushed pack is untrusted) must fail here, never yield a wrong object.
+  if (varint() !== base.length) throw new Error("delta base size mismatch");
   const out = new Uint8Array(varint());
   let o = 0;
   while (i < delta.length) {
@@ -105,14 +107,18 @@ function applyDelta(base: Uint8Array, delta: Uint8Array): Uint8Array {
       for (let k = 0; k < 4; k++) if (op & (1 << k)) off |= delta[i++]! << (8 * k);
       for (let k = 0; k < 3; k++) if (op & (0x10 << k)) size |= delta[i++]! << (8 * k);
       if (size === 0) size = 0x10000;
-      out.set(base.subarray(off >>> 0, (off >>> 0) + size), o);
+      off >>>= 0;
+      if (i > delta.length || off + size > base.length || o + size > out.length) throw new Error("delta copy out of range");
+      out.set(base.subarray(off, off + size), o);
       o += size;
     } else {
+      if (op === 0 || i + op > delta.length || o + op > out.length) throw new Error("delta insert out of range");
       out.set(delta.subarray(i, i + op), o);
       i += op;
       o += op;
     }
   }
+  if (o !== out.length) throw new Error("delta result size mismatch");
   return out;
 }
 
@@ -169,7 +175,13 @@ function entryHeaderAt(d: Uint8Array, offset: number): { type: number; size: num
   return { type, size, data: i };
 }
 
-export class ObjectStore {
+/** What object selection and checks need from a store: a pushed pack in quarantine is one too. */
+export interface ObjectReader {
+  has(oid: string): boolean;
+  read(oid: string): RawObject;
+}
+
+export class ObjectStore implements ObjectReader {
   /** The entry of `oid` as stored in a pack, or undefined for loose objects. */
   stored(oid: string): StoredEntry | undefined {
     const sha = hexToBytes(oid);
@@ -201,13 +213,27 @@ export class ObjectStore {
   private packNames = new Set<string>();
   private readonly cache = new Map<string, RawObject>();
 
-  constructor(private readonly gitdir: string) {
+  private readonly objectsDir: string;
+
+  /** `objectsDir` defaults to `<gitdir>/objects`; a push's quarantine directory is read the same way. */
+  constructor(gitdir: string, objectsDir?: string) {
+    this.objectsDir = objectsDir ?? join(gitdir, "objects");
     this.refresh();
+  }
+
+  /** The packs this store reads, oldest first: a quarantine holds the one pack of its push. */
+  packFiles(): string[] {
+    return this.packs.map((p) => p.name);
+  }
+
+  /** Every object id in the packs. */
+  *packedOids(): Generator<string> {
+    for (const p of this.packs) for (let i = 0; i < p.count; i++) yield bytesToHex(p.shas, i * 20);
   }
 
   /** Picks up packs written since (a push). */
   refresh(): void {
-    const dir = join(this.gitdir, "objects", "pack");
+    const dir = join(this.objectsDir, "pack");
     if (!existsSync(dir)) return;
     for (const f of readdirSync(dir)) {
       if (!f.endsWith(".idx")) continue;
@@ -220,9 +246,10 @@ export class ObjectStore {
 
   has(oid: string): boolean {
     if (this.cache.has(oid)) return true;
+    if (!oidRe.test(oid)) return false;
     const sha = hexToBytes(oid);
     if (this.packs.some((p) => findOffset(p, sha) !== undefined)) return true;
-    return existsSync(join(this.gitdir, "objects", oid.slice(0, 2), oid.slice(2)));
+    return existsSync(join(this.objectsDir, oid.slice(0, 2), oid.slice(2)));
   }
 
   read(oid: string): RawObject {
@@ -244,7 +271,7 @@ export class ObjectStore {
   }
 
   private readLoose(oid: string): RawObject {
-    const file = join(this.gitdir, "objects", oid.slice(0, 2), oid.slice(2));
+    const file = join(this.objectsDir, oid.slice(0, 2), oid.slice(2));
     if (!existsSync(file)) throw new Error(`object ${oid} not found`);
     const raw = new Uint8Array(inflateSync(readFileSync(file)));
     const sp = raw.indexOf(0x20);
@@ -263,9 +290,14 @@ export class ObjectStore {
     let obj: RawObject;
     if (h.back !== undefined || h.baseOid) {
       const base = h.back !== undefined ? this.readEntry(p, offset - h.back) : this.read(h.baseOid!);
-      obj = { type: base.type, data: applyDelta(base.data, inflateSync(d.subarray(h.data), { maxOutputLength: h.size }) as unknown as Uint8Array) };
+      const delta = inflateSync(d.subarray(h.data), { maxOutputLength: Math.max(h.size, 1) }) as unknown as Uint8Array;
+      if (delta.length !== h.size) throw new Error(`pack ${p.name}: delta at ${offset} is ${delta.length} bytes, header says ${h.size}`);
+      obj = { type: base.type, data: applyDelta(base.data, delta) };
     } else {
-      obj = { type: typeNames[h.type]!, data: new Uint8Array(inflateSync(d.subarray(h.data), { maxOutputLength: Math.max(h.size, 1) })) };
+      const type = typeNames[h.type];
+      if (!type) throw new Error(`pack ${p.name}: entry at ${offset} has invalid type ${h.type}`);
+      obj = { type, data: new Uint8Array(inflateSync(d.subarray(h.data), { maxOutputLength: Math.max(h.size, 1) })) };
+      if (obj.data.length !== h.size) throw new Error(`pack ${p.name}: object at ${offset} is ${obj.data.length} bytes, header says ${h.size}`);
     }
     if (this.entryCache.size > 2048) this.entryCache.clear();
     this.entryCache.set(key, obj);
