@@ -25,6 +25,10 @@ const create = defineCommand({
     assertSafeName(args.name, "env");
     if (!!args.builtin === !!args["gitops-repo"]) throw new UserError("give exactly one of --builtin and --gitops-repo", { path: "--gitops-repo" });
     if (args["gitops-repo"] && !/^https?:\/\//.test(args["gitops-repo"])) throw new UserError("--gitops-repo must be an http(s) URL", { path: "--gitops-repo" });
+    // The URL is stored and listed in the clear; only --gitops-token is encrypted at rest.
+    if (args["gitops-repo"] && /^https?:\/\/[^/]*@/.test(args["gitops-repo"])) {
+      throw new UserError("--gitops-repo must not hold credentials", { path: "--gitops-repo", hint: "give the token with --gitops-token" });
+    }
     const dir = dataDir(args);
     const store = openDataStore(dir, warn);
     try {

@@ -91,6 +91,9 @@ describe("gimlet serve and its data dir", () => {
     const secret = `ghp_${randomBytes(12).toString("hex")}`;
     const env = await gimlet(["env", "create", "prod", "--gitops-repo", "https://git.example/gitops.git", "--gitops-token", secret, "--data-dir", dir]);
     expect(env.code, env.stderr).toBe(0);
+    const inUrl = await gimlet(["env", "create", "qa", "--gitops-repo", `https://x:${secret}@git.example/g.git`, "--data-dir", dir]);
+    expect(inUrl.code).toBe(1);
+    expect(inUrl.stderr).toContain("--gitops-repo: --gitops-repo must not hold credentials (give the token with --gitops-token)");
     const s = await startServer(dir);
     expect(s.listening, s.output).toBe(true);
     expect(mode(dir)).toBe(0o700);
