@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KEY_FILE, SqliteStore } from "../store/index.ts";
@@ -53,6 +53,23 @@ describe("data dir permissions", () => {
     expect(mode(deep)).toBe(0o600);
     expect(mode(join(d, "gimlet.db"))).toBe(0o600);
     expect(mode(script)).toBe(0o700); // the owner's bits are kept
+  });
+
+  test("a data dir that is a symlink (to a volume) is made private; links inside it are left alone", () => {
+    const d = tmp();
+    const target = `${d}-volume`;
+    dirs.push(target);
+    mkdirSync(target, { mode: 0o755 });
+    chmodSync(target, 0o755);
+    const outside = `${d}-outside`;
+    dirs.push(outside);
+    writeFileSync(outside, "");
+    chmodSync(outside, 0o644);
+    symlinkSync(target, d);
+    symlinkSync(outside, join(target, "link"));
+    prepareDataDir(d, noWarn);
+    expect(mode(target)).toBe(0o700);
+    expect(mode(outside)).toBe(0o644);
   });
 
   test("a mode that cannot be fixed is a warning naming the path and the mode", () => {

@@ -13,7 +13,7 @@
  * WAL lets them write next to a running server.
  */
 import { Database } from "bun:sqlite";
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { UserError } from "../core/errors.ts";
 import { loadCipher, SqliteStore } from "../store/index.ts";
@@ -34,7 +34,8 @@ export function prepareDataDir(dir: string, warn: Warn, chmod: Chmod = chmodSync
   process.umask(OPEN_BITS);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const visit = (path: string, depth: number) => {
-    const st = lstatSync(path, { throwIfNoEntry: false });
+    // The data dir itself may be a symlink (to a volume); links inside it are not followed.
+    const st = (depth === 0 ? statSync : lstatSync)(path, { throwIfNoEntry: false });
     if (!st || st.isSymbolicLink()) return;
     const open = (st.mode & OPEN_BITS) !== 0;
     if (open) fixMode(path, st.mode & 0o7777, warn, chmod);
