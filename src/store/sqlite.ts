@@ -1,3 +1,8 @@
+  /** The newest gitops commits Flux reported on (GET /api/gitopsCommits). */
+  gitopsCommits(limit: number): GitopsCommit[] {
+    return this.db.query("SELECT sha, env, status, status_desc AS statusDesc, created FROM gitops_commits ORDER BY created DESC, rowid DESC LIMIT ?").all(limit) as GitopsCommit[];
+  }
+
 /**
  * The store on bun:sqlite: WAL, a busy timeout, immediate write transactions, one connection per
  * process. Every query lives here; callers see typed records.

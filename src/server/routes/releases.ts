@@ -3,7 +3,7 @@ import { Hono, type Context } from "hono";
 import { NotFoundError, UserError } from "../../core/errors.ts";
 import { assertEnvScope, type AppEnv } from "../auth.ts";
 import type { ServerDeps } from "../deps.ts";
-import { mirrorReleases } from "../history-mirror.ts";
+import { gitopsRepoName, mirrorReleases } from "../history-mirror.ts";
 import { queued } from "../hub-events.ts";
 import type { Result } from "../worker.ts";
 import { fields, intParam, jsonBody, need, safeName, timeParam } from "./util.ts";
@@ -50,14 +50,30 @@ export function releaseRoutes(d: ServerDeps): Hono<AppEnv> {
       until: timeParam(c, "until"),
       repository: c.req.query("git-repo") || undefined,
     });
-    return c.json(rows.map((r) => ({ ...(JSON.parse(r.blob) as object), created: r.created, gitopsRef: r.gitopsRef, rolledBack: r.rolledBack })));
+    // The original's dx.Release: Flux's word on each gitops commit rides along with the release.
+    return c.json(
+      rows.map((r) => {
+        const fc = d.store.gitopsCommit(r.gitopsRef);
+        return {
+          ...(JSON.parse(r.blob) as object),
+          created: r.created,
+          gitopsRef: r.gitopsRef,
+          gitopsRepo: gitopsRepoName(e),
+          gitopsCommitStatus: fc?.status ?? "",
+          gitopsCommitStatusDesc: fc?.statusDesc ?? "",
+          ...(fc?.created ? { gitopsCommitCreated: fc.created } : {}),
+          rolledBack: r.rolledBack,
+        };
+      }),
+    );
   });
 
   app.get("/status", async (c) => {
     const e = env(need(c, "env"), c);
     const appName = c.req.query("app");
     const g = await d.repos.get(e);
-    return c.json(await g.status({ env: e.name, repoPerEnv: e.repoPerEnv, app: appName ? safeName(appName, "app") : undefined }));
+    const only = appName ? safeName(appName, "app") : undefined;
+    return c.json(await g.status({ env: e.name, repoPerEnv: e.repoPerEnv, app: only, gitopsRepo: gitopsRepoName(e) }));
   });
 
   app.post("/rollback", (c) => {
@@ -68,10 +84,23 @@ export function releaseRoutes(d: ServerDeps): Hono<AppEnv> {
     return c.json({ id: queue("rollback", { env: e.name, app: appName, targetSHA: sha, triggeredBy: c.get("user").login }) }, 201);
   });
 
-  app.post("/delete", (c) => {
+  // The original deleted synchronously, and its clients print "deleted" on any 2xx: wait for the
+  // worker (bounded) unless the caller asks not to (`wait=false`, what `release delete --no-wait` sends).
+  app.post("/delete", async (c) => {
     const e = env(need(c, "env"), c);
     const appName = safeName(need(c, "app"), "app");
-    return c.json({ id: queue("delete", { env: e.name, app: appName, triggeredBy: c.get("user").login }) }, 201);
+    const id = queue("delete", { env: e.name, app: appName, triggeredBy: c.get("user").login });
+    if (c.req.query("wait") === "false" || !d.worker) return c.json({ id }, 201);
+    const deadline = Date.now() + deleteWaitMs;
+    let ev = d.store.event(id)!;
+    while (ev.status !== "processed" && ev.status !== "error" && Date.now() < deadline) {
+      await Bun.sleep(20);
+      ev = d.store.event(id)!;
+    }
+    if (ev.status === "error") throw new UserError(`deleting ${appName} from ${e.name} failed: ${ev.statusDesc}`);
+    // 202: still queued behind other requests; the id tracks it.
+    const done = ev.status === "processed";
+    return c.json({ id, status: ev.status, statusDesc: ev.statusDesc, results: ev.results }, done ? 201 : 202);
   });
 
   const tracked = (id: string) => {
@@ -100,10 +129,37 @@ export function releaseRoutes(d: ServerDeps): Hono<AppEnv> {
     };
   };
   app.get("/eventReleaseTrack", (c) => c.json(track(c)));
+  // Every original client sends `artifactId`; `id` is what this CLI sent first.
   app.get("/eventArtifactTrack", (c) => {
-    const art = d.store.artifactEvent(need(c, "id"));
-    if (!art) throw new NotFoundError(`no artifact ${c.req.query("id")}`);
+    const artifactId = c.req.query("artifactId") || c.req.query("id");
+    if (!artifactId) throw new UserError("the artifactId parameter is required");
+    const art = d.store.artifactEvent(artifactId);
+    if (!art) throw new NotFoundError(`no artifact ${artifactId}`);
     return c.json(track({ req: { query: (k: string) => (k === "id" ? art.id : undefined) } }));
   });
+
+  // The original had one gitops repo (GITOPS_REPO); here each env has its own: `?env=` picks one,
+  // and without it the answer is the only env's repo ("" when there are several or none).
+  app.get("/gitopsRepo", (c) => {
+    const name = c.req.query("env");
+    const scope = c.get("user").env;
+    const envs = d.store.envs().filter((x) => (!name || x.name === name) && (!scope || x.name === scope));
+    if (name && !envs.length) throw new NotFoundError(`environment ${JSON.stringify(name)} does not exist`);
+    return c.json({ gitopsRepo: envs.length === 1 ? gitopsRepoName(envs[0]!) : "" });
+  });
+
+  // The 20 newest gitops commits Flux reported on, newest first; empty fields left out (model.GitopsCommit).
+  app.get("/gitopsCommits", (c) =>
+    c.json(
+      d.store.gitopsCommits(20).map((g) => {
+        const out: Record<string, string | number> = {};
+        for (const [k, v] of Object.entries({ sha: g.sha, status: g.status, statusDesc: g.statusDesc, created: g.created, env: g.env })) if (v) out[k] = v;
+        return out;
+      }),
+    ),
+  );
   return app;
 }
+
+/** How long POST /api/delete waits for the worker; the original's request timeout was 60 s. */
+const deleteWaitMs = 50_000;
