@@ -1,8 +1,3 @@
-  /** The newest gitops commits Flux reported on (GET /api/gitopsCommits). */
-  gitopsCommits(limit: number): GitopsCommit[] {
-    return this.db.query("SELECT sha, env, status, status_desc AS statusDesc, created FROM gitops_commits ORDER BY created DESC, rowid DESC LIMIT ?").all(limit) as GitopsCommit[];
-  }
-
 /**
  * The store on bun:sqlite: WAL, a busy timeout, immediate write transactions, one connection per
  * process. Every query lives here; callers see typed records.
@@ -389,6 +384,11 @@ export class SqliteStore {
   gitopsCommit(sha: string): GitopsCommit | undefined {
     const r = this.db.query("SELECT sha, env, status, status_desc AS statusDesc, created FROM gitops_commits WHERE sha = ?").get(sha) as GitopsCommit | null;
     return r ?? undefined;
+  }
+
+  /** The newest gitops commits Flux reported on (GET /api/gitopsCommits). */
+  gitopsCommits(limit: number): GitopsCommit[] {
+    return this.db.query("SELECT sha, env, status, status_desc AS statusDesc, created FROM gitops_commits ORDER BY created DESC, rowid DESC LIMIT ?").all(limit) as GitopsCommit[];
   }
 
   // --- release history mirror (rebuildable from git: gimlet serve --reindex)
