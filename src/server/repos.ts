@@ -3,10 +3,10 @@
  * (served to Flux by the hosted-repo routes later), or a bare clone of a remote https repo.
  * The server is the only writer; `GitopsRepo` serializes writes per repo.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, type Dirent } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../core/errors.ts";
-import { cloneBare, GitopsRepo, initRepo, openRepo } from "../git/index.ts";
+import { cloneBare, GitopsRepo, initRepo, openRepo, quarantinePrefix } from "../git/index.ts";
 import type { Environment } from "../store/index.ts";
 
 export class Repos {
@@ -14,22 +14,60 @@ export class Repos {
   constructor(readonly dataDir: string) {}
 
   /**
-   * Removes ref locks left by a previous run that was killed mid-write. Only called at startup,
-   * when this process (the repos' only writer) holds no lock yet.
+   * Removes ref locks and push quarantines left by a previous run that was killed mid-write. Only
+   * called at startup, when this process (the repos' only writer) holds no lock yet. It must never
+   * stop the server from starting: only regular files named `*.lock` are removed (never a directory
+   * or a symlink of that name), symlinks are not followed, and what cannot be read is skipped.
    */
   clearStaleLocks(): number {
     let n = 0;
+    const remove = (path: string, dir = false) => {
+      try {
+        rmSync(path, { force: true, recursive: dir });
+        n++;
+      } catch {
+        // unremovable: git will report the lock if it matters
+      }
+    };
+    const walk = (dir: string, depth: number) => {
+      if (depth > 64) return;
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        const path = join(dir, e.name);
+        if (e.isDirectory()) walk(path, depth + 1);
+        else if (e.isFile() && e.name.endsWith(".lock")) remove(path);
+      }
+    };
     for (const base of [join(this.dataDir, "repos"), join(this.dataDir, "cache")]) {
-      if (!existsSync(base)) continue;
-      for (const repo of readdirSync(base)) {
-        const refs = join(base, repo, "refs");
-        if (!existsSync(refs)) continue;
-        for (const f of readdirSync(refs, { recursive: true }) as string[]) {
-          if (f.endsWith(".lock")) {
-            rmSync(join(refs, f), { force: true });
-            n++;
+      let repos: Dirent[];
+      try {
+        repos = readdirSync(base, { withFileTypes: true });
+      } catch {
+        continue;
+      }
+      for (const repo of repos) {
+        if (!repo.isDirectory()) continue;
+        const gitdir = join(base, repo.name);
+        walk(join(gitdir, "refs"), 0);
+        for (const f of ["packed-refs.lock", "HEAD.lock"]) {
+          try {
+            if (lstatSync(join(gitdir, f)).isFile()) remove(join(gitdir, f));
+          } catch {
+            // absent
           }
         }
+        let objects: Dirent[] = [];
+        try {
+          objects = readdirSync(join(gitdir, "objects"), { withFileTypes: true });
+        } catch {
+          // not a repository
+        }
+        for (const o of objects) if (o.isDirectory() && o.name.startsWith(quarantinePrefix)) remove(join(gitdir, "objects", o.name), true);
       }
     }
     return n;
