@@ -21,6 +21,8 @@ export interface ServeOptions {
   webhookSecret?: string;
   /** Rebuild every env's history index from git before serving. */
   reindex?: boolean;
+  /** Hard deadline of rendering one event's manifests, in ms (default GIMLET_RENDER_TIMEOUT_MS or 10 s). */
+  renderTimeoutMs?: number;
   log: (line: string) => void;
 }
 
@@ -55,7 +57,8 @@ export async function serve(o: ServeOptions): Promise<{ stop: () => Promise<void
     }
   }
   const events = new EventHub();
-  const worker = new Worker({ store, repos, log, notifier, onProcessed: (e) => {
+  const renderTimeoutMs = o.renderTimeoutMs ?? (Number(process.env.GIMLET_RENDER_TIMEOUT_MS) || undefined);
+  const worker = new Worker({ store, repos, log, notifier, renderTimeoutMs, onProcessed: (e) => {
     log("event processed", { id: e.id, type: e.type, status: e.status, commits: e.gitopsHashes.length });
     events.publish(finished(e));
   } });
@@ -63,8 +66,9 @@ export async function serve(o: ServeOptions): Promise<{ stop: () => Promise<void
   const requestTimeout = (req: Request, seconds: number) => server.timeout(req, seconds);
   const app = createApp({ store, repos, worker, notifier, webhookSecret: o.webhookSecret, dataDir: o.dataDir, log, events, requestTimeout });
   const server = Bun.serve({ hostname: o.hostname, port: o.port, fetch: app.fetch, idleTimeout: 60 });
-  worker.start();
   log("gimlet serve listening", { url: `http://${o.hostname}:${server.port}`, dataDir: o.dataDir });
+  // After listening, and off this turn: whatever is queued (a poison event included) never delays startup.
+  setTimeout(() => worker.start(), 0);
   return {
     port: server.port!,
     async stop() {

@@ -2,12 +2,14 @@
  * The release worker: takes events from the durable queue one at a time and turns them into
  * gitops commits. Crash-safe: an event left `processing` is taken again, and each write first
  * checks whether the app already holds this event's release (its id is in release.json), so a
- * retried event neither loses nor duplicates a commit.
+ * retried event neither loses nor duplicates a commit. An event that was in progress through
+ * {@link maxAttempts} crashes ends as `error` instead of being taken forever. Manifests come from
+ * untrusted artifacts, so they are templated and rendered on the render thread (renderer.ts),
+ * never on this one.
  */
 import { createHash } from "node:crypto";
 import { UserError } from "../core/errors.ts";
-import { commitMessages, splitObjects, type Release } from "../core/gitops/index.ts";
-import { loadManifests, renderManifest } from "../core/manifest/index.ts";
+import { commitMessages, type Release } from "../core/gitops/index.ts";
 import { artifactVars, cleanupTrigger, deployTrigger, type Artifact } from "../core/release/index.ts";
 import { toYaml } from "../core/yaml.ts";
 import type { GitopsRepo } from "../git/index.ts";
@@ -15,7 +17,11 @@ import type { EventRecord, SqliteStore } from "../store/index.ts";
 import { mirrorReleases } from "./history-mirror.ts";
 import { Histogram } from "./metrics.ts";
 import type { Notifier } from "./notify.ts";
+import { RenderAbortedError, Renderer } from "./renderer.ts";
 import type { Repos } from "./repos.ts";
+
+/** Claims of one event after which it is given up on (each claim past the first follows a crash). */
+export const maxAttempts = 3;
 
 export interface Result {
   app: string;
@@ -31,6 +37,9 @@ export interface WorkerDeps {
   notifier?: Notifier;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
   onProcessed?: (e: EventRecord) => void;
+  /** Hard deadline of one event's rendering, in ms (default 10 s); ignored when `renderer` is given. */
+  renderTimeoutMs?: number;
+  renderer?: Renderer;
 }
 
 export class Worker {
@@ -39,8 +48,11 @@ export class Worker {
   private stopped = false;
   private idle?: Promise<void>;
   readonly latency = new Histogram([0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
+  readonly renderer: Renderer;
 
-  constructor(private readonly d: WorkerDeps) {}
+  constructor(private readonly d: WorkerDeps) {
+    this.renderer = d.renderer ?? new Renderer({ timeoutMs: d.renderTimeoutMs, log: d.log });
+  }
 
   /** Processes queued events until stopped; `notify()` wakes it at once. */
   start(): void {
@@ -53,10 +65,14 @@ export class Worker {
     this.wake?.();
   }
 
-  /** Finishes the event in progress, then returns. */
+  /**
+   * Finishes the event in progress, then returns. A render in progress is cut short: its event
+   * stays `processing` and is taken again (as one more attempt) at the next start.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake?.();
+    this.renderer.close();
     await this.idle;
   }
 
@@ -71,12 +87,21 @@ export class Worker {
   async runOnce(): Promise<boolean> {
     const e = this.d.store.claimNext();
     if (!e) return false;
+    if (e.attempts > maxAttempts) {
+      const why = `given up after ${maxAttempts} attempts: the server stopped or crashed while processing this event each time`;
+      this.d.store.finishEvent(e.id, "error", e.statusDesc ? `${why} (last error: ${e.statusDesc})` : why, e.gitopsHashes, e.results);
+      this.d.log?.("event given up", { id: e.id, type: e.type, attempts: e.attempts - 1 });
+      this.d.onProcessed?.(this.d.store.event(e.id)!);
+      return true;
+    }
     try {
       const { results } = await this.process(e);
       const hashes = results.filter((r) => r.hash).map((r) => r.hash);
       const failed = results.filter((r) => r.status === "failure");
       this.d.store.finishEvent(e.id, failed.length ? "error" : "processed", failed.map((r) => `${r.env}/${r.app}: ${r.statusDesc}`).join("; "), hashes, results);
     } catch (err) {
+      // Stopping mid-render: leave the event `processing`, the next start takes it again.
+      if (err instanceof RenderAbortedError && this.stopped) return true;
       this.d.store.finishEvent(e.id, "error", (err as Error).message, e.gitopsHashes, e.results);
       this.d.log?.("event failed", { id: e.id, type: e.type, error: (err as Error).message });
     }
@@ -172,8 +197,9 @@ export class Worker {
     for (const raw of artifact.environments ?? []) {
       let loaded;
       try {
-        loaded = loadManifests(toYaml(raw), { file: `artifact ${artifact.id}`, vars });
+        loaded = await this.renderer.load({ text: toYaml(raw), file: manifestName(artifact.id, raw), vars, render: true });
       } catch (err) {
+        if (err instanceof RenderAbortedError) throw err;
         results.push({ app: String(raw.app ?? ""), env: String(raw.env ?? ""), hash: "", status: "failure", statusDesc: (err as UserError).describe?.() ?? String(err) });
         continue;
       }
@@ -189,7 +215,8 @@ export class Worker {
             results.push({ app: m.app, env: m.env, hash: (await g.head()) ?? "", status: "success", statusDesc: "already written" });
             continue;
           }
-          const files = splitObjects(renderManifest(l));
+          if (l.error !== undefined) throw new UserError(l.error);
+          const files = l.files!;
           const release: Release = { app: m.app, env: m.env, artifactId: artifact.id, triggeredBy, version: artifact.version, gitopsRef: "", gitopsRepo: "", eventId: e.id };
           const w = await g.writeRelease({ env: m.env, repoPerEnv }, m.app, files, release);
           results.push({ app: m.app, env: m.env, hash: w.commits[0] ?? "", status: "success", statusDesc: w.commits.length ? "" : "nothing changed" });
@@ -209,7 +236,8 @@ export class Worker {
     for (const a of arts) {
       const artifact = JSON.parse(a.blob) as Artifact;
       for (const raw of artifact.environments ?? []) {
-        const loaded = loadManifests(toYaml(raw), { file: `artifact ${artifact.id}`, vars: { ...artifactVars(artifact), BRANCH: branch }, missingKey: "zero" });
+        const vars = { ...artifactVars(artifact), BRANCH: branch };
+        const loaded = await this.renderer.load({ text: toYaml(raw), file: manifestName(artifact.id, raw), vars, missingKey: "zero", render: false });
         for (const l of loaded) {
           const c = l.manifest.cleanup;
           if (!cleanupTrigger(branch, c)) continue;
@@ -221,4 +249,10 @@ export class Worker {
     }
     return results;
   }
+}
+
+/** How errors name an artifact's manifest: the artifact, and the env/app it declares (before templating). */
+function manifestName(artifactId: string, raw: Record<string, unknown>): string {
+  const what = [raw.env, raw.app].filter((x) => typeof x === "string" && x && !x.includes("{{")).join("/");
+  return `artifact ${artifactId}${what ? ` (manifest ${what})` : ""}`;
 }
