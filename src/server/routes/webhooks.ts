@@ -2,12 +2,15 @@
  * POST /api/webhooks/git: GitHub-style `delete` events (and `push` with `deleted: true`) queue a
  * branchDeleted event, which runs cleanup policies. Verified with HMAC-SHA256 over the raw body
  * (`X-Hub-Signature-256`), compared in constant time; no token needed, the signature is the auth.
+ * A delivery (`X-GitHub-Delivery`) is acted on once: a replay or redelivery gets the first answer.
  */
 import { Hono } from "hono";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { UserError } from "../../core/errors.ts";
+import { isPlainObject } from "../../core/k8s.ts";
 import type { ServerDeps } from "../deps.ts";
 import { AuthError } from "../http-errors.ts";
+import { parseJson } from "./util.ts";
 import { queued } from "../hub-events.ts";
 
 export function verifySignature(secret: string, body: Uint8Array, header: string | undefined): boolean {
@@ -23,20 +26,28 @@ export function webhookRoutes(d: ServerDeps & { webhookSecret?: string }): Hono 
     if (!d.webhookSecret) throw new AuthError(403, "webhooks are off: start gimlet serve with GIMLET_WEBHOOK_SECRET");
     const body = new Uint8Array(await c.req.arrayBuffer());
     if (!verifySignature(d.webhookSecret, body, c.req.header("x-hub-signature-256"))) throw new AuthError(401, "bad or missing X-Hub-Signature-256");
-    let p: Record<string, any>;
-    try {
-      p = JSON.parse(new TextDecoder().decode(body));
-    } catch {
-      throw new UserError("the webhook body is not valid JSON");
-    }
+    const p = parseJson(new TextDecoder().decode(body), "the webhook body");
+    if (!isPlainObject(p)) throw new UserError("the webhook body must be a JSON object");
+    const delivery = c.req.header("x-github-delivery");
+    if (delivery !== undefined && !/^[\x21-\x7e]{1,200}$/.test(delivery)) throw new UserError("X-GitHub-Delivery must be 1 to 200 printable characters");
+    const seen = delivery === undefined ? undefined : d.store.requests.delivery(delivery);
+    if (seen !== undefined) return c.json({ duplicate: `delivery ${delivery} was already received`, ...(seen ? { id: seen } : {}) });
     const event = c.req.header("x-github-event") ?? "";
-    const repo = p.repository?.full_name as string | undefined;
+    const str = (v: unknown) => (typeof v === "string" && v ? v : undefined);
+    const repo = str(isPlainObject(p.repository) ? p.repository.full_name : undefined);
+    const ref = str(p.ref);
     let branch: string | undefined;
-    if (event === "delete" && p.ref_type === "branch") branch = p.ref;
-    if (event === "push" && p.deleted === true && typeof p.ref === "string" && p.ref.startsWith("refs/heads/")) branch = p.ref.slice(11);
-    if (!repo || !branch) return c.json({ ignored: `not a branch deletion (${event || "no X-GitHub-Event"})` });
+    if (event === "delete" && p.ref_type === "branch") branch = ref;
+    if (event === "push" && p.deleted === true && ref?.startsWith("refs/heads/")) branch = ref.slice(11) || undefined;
+    if (!repo || !branch) {
+      if (delivery !== undefined) d.store.requests.recordDelivery(delivery, "");
+      return c.json({ ignored: `not a branch deletion (${event || "no X-GitHub-Event"})` });
+    }
     const id = crypto.randomUUID();
-    d.store.insertEvent({ id, type: "branchDeleted", blob: JSON.stringify({ repository: repo, branch }), repository: repo, branch });
+    d.store.requests.atomically(() => {
+      d.store.insertEvent({ id, type: "branchDeleted", blob: JSON.stringify({ repository: repo, branch }), repository: repo, branch });
+      if (delivery !== undefined) d.store.requests.recordDelivery(delivery, id);
+    });
     d.worker?.notify();
     d.events?.publish(queued(id, "branchDeleted", []));
     return c.json({ id }, 201);
