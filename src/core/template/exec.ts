@@ -49,7 +49,8 @@ class State extends Evaluator {
   }
 
   walk(dot: unknown, node: Node): Flow {
-    this.at(node);
+    // A list never fails by itself; leaving the position at the action around it names that action.
+    if (node.kind !== "list") this.at(node);
     this.budget.step();
     switch (node.kind) {
       case "action": {
@@ -138,24 +139,28 @@ class State extends Evaluator {
       };
       let ran = false;
       const kind = kindOf(val);
+      const atRange = (): void => this.at(r.pipe);
       if (kind === "int" || kind === "uint") {
         if (decl.length > 1) this.errorf(`can't use ${formatValue(val)} to iterate over more than one variable`);
         const n = intValue(val)!;
         const make = val instanceof GoInt ? (i: bigint) => new GoInt(i, val.type) : (i: bigint) => i;
         for (let i = 0n; i < n; i++) {
           ran = true;
+          atRange();
           if (!iteration(undefined, make(i), false)) break;
         }
       } else if (Array.isArray(val)) {
         const iface = typeName(val) === "[]interface {}";
         for (let i = 0; i < val.length; i++) {
           ran = true;
+          atRange();
           if (!iteration(BigInt(i), val[i], iface)) break;
         }
       } else if (isMap(val)) {
         const iface = typeName(val) === "map[string]interface {}";
         for (const k of sortedKeys(val)) {
           ran = true;
+          atRange();
           if (!iteration(k, val[k], iface)) break;
         }
       } else if (val !== undefined) {

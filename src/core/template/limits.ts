@@ -54,7 +54,7 @@ export class Budget {
     this.limits = { ...untrustedLimits, ...limits };
   }
 
-  step(n = 1, what = "too many template steps"): void {
+  step(n = 1, what = "nodes, range iterations and function calls"): void {
     this.steps += n;
     if (this.steps > this.limits.maxSteps) throw new LimitError("maxSteps", this.limits.maxSteps, what);
   }
