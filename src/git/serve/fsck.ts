@@ -61,6 +61,7 @@ export function checkTree(data: Uint8Array, where: string): CheckedEntry[] {
     const name = dec.decode(rawName);
     const path = where.endsWith("/") ? `${where}${name}` : `${where}/${name}`;
     if (!modes.has(mode)) throw new FsckError(`tree ${where}: bad file mode ${JSON.stringify(mode)} of ${JSON.stringify(path)}`);
+    if (name === "") throw new FsckError(`pushed tree ${JSON.stringify(where)} has an entry with an empty name`);
     const problem = treeEntryProblem(name);
     if (problem) throw new FsckError(`bad path ${JSON.stringify(path)} in a pushed tree: ${problem}`);
     const key = sortKey(rawName, mode === "40000");
