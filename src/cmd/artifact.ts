@@ -145,10 +145,10 @@ const list = defineCommand({
 });
 
 const track = defineCommand({
-  meta: { name: "track", description: "Track the policy deploys of an artifact" },
+  meta: { name: "track", description: "Track the policy deploys of an artifact; exits 1 if processing or Flux failed" },
   args: { id: { type: "positional", required: true, description: "Artifact id" }, wait: { type: "boolean", alias: "w", default: false, description: "Wait until applied by Flux" }, timeout: { type: "string", alias: "t", default: "10m", description: "How long to wait" }, ...serverFlags, ...outputFlag },
   async run({ args }) {
-    await trackUntilDone(client(args), `/api/eventArtifactTrack?id=${encodeURIComponent(args.id)}`, args);
+    await trackUntilDone(client(args), `/api/eventArtifactTrack?artifactId=${encodeURIComponent(args.id)}`, args);
   },
 });
 

@@ -1,9 +1,10 @@
 /** `gimlet release make | list | status | rollback | track | delete` (reference §1.6). */
 import { defineCommand } from "citty";
+import { UserError } from "../core/errors.ts";
 import type { Release } from "../core/gitops/index.ts";
 import { client, serverFlags } from "./client.ts";
 import { age, outputFlag, printResult } from "./output.ts";
-import { trackUntilDone } from "./track.ts";
+import { parseDuration, trackUntilDone } from "./track.ts";
 
 const envFlag = { env: { type: "string", required: true, description: "Environment" } } as const;
 
@@ -56,16 +57,54 @@ const rollback = defineCommand({
 });
 
 const del = defineCommand({
-  meta: { name: "delete", description: "Delete an app from an env" },
-  args: { ...envFlag, app: { type: "string", required: true, description: "Application" }, ...serverFlags, ...outputFlag },
+  meta: { name: "delete", description: "Delete an app from an env; waits until the delete is committed (--no-wait: queue it and print the tracking id)" },
+  args: {
+    ...envFlag,
+    app: { type: "string", required: true, description: "Application" },
+    wait: { type: "boolean", default: true, description: "Wait until the gitops commit exists (--no-wait returns the tracking id at once)" },
+    timeout: { type: "string", alias: "t", default: "5m", description: "How long to wait" },
+    ...serverFlags,
+    ...outputFlag,
+  },
   async run({ args }) {
-    const r = await client(args).call<{ id: string }>("POST", `/api/delete?${new URLSearchParams({ env: args.env, app: args.app })}`);
-    await printResult(r, args.output, (x) => `Application instance deletion queued with ID ${x.id}\n`);
+    const c = client(args);
+    const q = new URLSearchParams({ env: args.env, app: args.app, ...(args.wait ? {} : { wait: "false" }) });
+    const r = await c.call<Deleted>("POST", `/api/delete?${q}`);
+    if (!args.wait) {
+      await printResult(r, args.output, (x) => `Application instance deletion queued with ID ${x.id}\nTrack it with: gimlet release track ${x.id}\n`);
+      return;
+    }
+    const done = await waitProcessed(c, r, parseDuration(args.timeout));
+    await printResult(done, args.output, (x) => {
+      const res = x.results?.[0];
+      return res?.hash ? `Application instance deleted (gitops commit ${res.hash.slice(0, 12)})\n` : `Application instance deleted (${res?.statusDesc || "nothing to delete"})\n`;
+    });
   },
 });
 
+interface Deleted {
+  id: string;
+  status?: string;
+  statusDesc?: string;
+  results?: { app: string; env: string; hash: string; status: string; statusDesc: string }[];
+}
+
+/** Polls the request until the worker processed it (the server already waits; this covers a long queue). */
+async function waitProcessed(c: ReturnType<typeof client>, r: Deleted, timeoutMs: number): Promise<Deleted> {
+  const deadline = Date.now() + timeoutMs;
+  const interval = Number(process.env.GIMLET_TRACK_INTERVAL_MS ?? 2000);
+  let cur = r;
+  while (cur.status !== "processed") {
+    if (cur.status === "error") throw new UserError(`the delete failed: ${cur.statusDesc}`);
+    if (Date.now() > deadline) throw new UserError(`timed out: the delete is still ${cur.status ?? "queued"}`, { hint: `track it with: gimlet release track ${r.id}` });
+    await Bun.sleep(interval);
+    cur = { id: r.id, ...(await c.call<Omit<Deleted, "id">>("GET", `/api/eventReleaseTrack?id=${encodeURIComponent(r.id)}`)) };
+  }
+  return cur;
+}
+
 const track = defineCommand({
-  meta: { name: "track", description: "State of a release request; --wait until Flux applied it" },
+  meta: { name: "track", description: "State of a release request; --wait until Flux applied it; exits 1 if it failed" },
   args: { id: { type: "positional", required: true, description: "Request id" }, wait: { type: "boolean", alias: "w", default: false, description: "Wait until every gitops commit is applied" }, timeout: { type: "string", alias: "t", default: "10m", description: "How long to wait" }, ...serverFlags, ...outputFlag },
   async run({ args }) {
     await trackUntilDone(client(args), `/api/eventReleaseTrack?id=${encodeURIComponent(args.id)}`, args);

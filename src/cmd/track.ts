@@ -30,9 +30,14 @@ export function fluxApplied(status: string, desc: string): boolean {
 function verdict(t: Tracked): "done" | "failed" | "pending" {
   if (t.status === "error") return "failed";
   if (t.status !== "processed") return "pending";
-  if (t.results.some((r) => /Failed/.test(r.gitopsCommitStatus))) return "failed";
+  // As the original's ExtractGitopsEndState: a manifest that failed to render fails the request too.
+  if (t.results.some((r) => /Failed/.test(r.gitopsCommitStatus) || r.status === "failure")) return "failed";
   const commits = t.results.filter((r) => r.hash);
   return commits.every((r) => fluxApplied(r.gitopsCommitStatus, r.gitopsCommitStatusDesc)) ? "done" : "pending";
+}
+
+function failure(t: Tracked): string {
+  return t.statusDesc || t.results.map((r) => r.gitopsCommitStatusDesc || r.statusDesc).filter(Boolean).join("; ") || t.status;
 }
 
 function describe(t: Tracked): string {
@@ -40,7 +45,11 @@ function describe(t: Tracked): string {
   return head + t.results.map((r) => `  ${r.app} -> ${r.env} ${r.hash ? r.hash.slice(0, 12) : "(no commit)"} ${r.gitopsCommitStatus || "N/A"}${r.statusDesc ? ` ${r.statusDesc}` : ""}\n`).join("");
 }
 
-/** Prints once, or with --wait polls until every gitops commit is applied (exit 0) or fails (exit 1). */
+/**
+ * Prints once, or with --wait polls until every gitops commit is applied (exit 0) or fails (exit 1).
+ * Without --wait a request that already failed (processing error, or Flux failed a commit) exits 1
+ * too, as the original client did, after printing its state.
+ */
 export async function trackUntilDone(c: Client, path: string, args: { wait?: boolean; timeout?: string; output?: string }): Promise<void> {
   const deadline = Date.now() + parseDuration(args.timeout ?? "10m");
   const interval = Number(process.env.GIMLET_TRACK_INTERVAL_MS ?? 2000);
@@ -48,12 +57,16 @@ export async function trackUntilDone(c: Client, path: string, args: { wait?: boo
   for (;;) {
     const t = await c.call<Tracked>("GET", path);
     const v = verdict(t);
-    if (!args.wait) return printResult(t, args.output, describe);
+    if (!args.wait) {
+      await printResult(t, args.output, describe);
+      if (v === "failed") throw new UserError(`the release failed: ${failure(t)}`);
+      return;
+    }
     const text = describe(t);
     if (text !== last && args.output !== "json") await stderr(text);
     last = text;
     if (v === "done") return args.output === "json" ? printResult(t, "json", describe) : undefined;
-    if (v === "failed") throw new UserError(`the release failed: ${t.statusDesc || t.results.map((r) => r.gitopsCommitStatusDesc || r.statusDesc).filter(Boolean).join("; ")}`);
+    if (v === "failed") throw new UserError(`the release failed: ${failure(t)}`);
     if (Date.now() > deadline) throw new UserError(`timed out after ${args.timeout}: the release is ${t.status}, Flux has not reported every commit applied`);
     await Bun.sleep(interval);
   }
