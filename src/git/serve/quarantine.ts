@@ -47,13 +47,14 @@ export class Quarantine implements ObjectReader {
       const { oids } = await git.indexPack({ fs: repo.fs, dir, gitdir: dir, filepath: `pack/pack-${trailer}.pack`, cache: {} });
       const store = new ObjectStore(dir, dir);
       const q = new Quarantine(repo, dir, store, new Set(oids));
-      if (q.oids.size !== count) throw new UnpackError(`pack declares ${count} objects, ${q.oids.size} could be read`);
+      if (q.oids.size !== count) throw new UnpackError(`pack declares ${count} objects, only ${q.oids.size} could be read: a delta is corrupt or its base is missing`);
       for (const oid of q.oids) verify(store, oid);
       return q;
     } catch (e) {
       await rm(dir, { recursive: true, force: true });
       if (e instanceof UnpackError) throw e;
-      throw new UnpackError(`bad pack: ${(e as Error).message}`.replace(/\s+/g, " ").slice(0, 300));
+      // isomorphic-git's messages are about itself, not the pack: say what is wrong with the pack.
+      throw new UnpackError("pack could not be indexed: an entry is corrupt or a delta's base is missing (thin packs are not accepted)");
     }
   }
 
