@@ -44,7 +44,7 @@ const mutated = (seed: () => Uint8Array) =>
   fc
     .tuple(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }), fc.option(fc.nat()), fc.option(fc.tuple(fc.nat(), fc.nat({ max: 64 }))))
     .map(([flips, cut, dup]) => {
-      let b = seed().slice();
+      let b: Uint8Array = seed().slice();
       for (const [at, v] of flips) if (b.length) b[at % b.length] = v;
       if (cut !== null && b.length) b = b.subarray(0, cut % b.length);
       if (dup !== null && b.length) {
