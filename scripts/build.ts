@@ -21,7 +21,8 @@ async function gitCommit(): Promise<string> {
 const commit = await gitCommit();
 const started = performance.now();
 const args = [
-  "build", "src/main.ts",
+  // Worker threads are separate entrypoints of a compiled binary (Bun does not find them itself).
+  "build", "src/main.ts", "src/server/render-thread.ts",
   "--compile", "--minify", "--bytecode", "--format=esm",
   "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig",
   "--define", `__GIMLET_COMMIT__=${JSON.stringify(commit)}`,

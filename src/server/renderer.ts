@@ -12,6 +12,17 @@ export type { RenderedManifest } from "./render-thread.ts";
 
 export const defaultRenderTimeoutMs = 10_000;
 
+/**
+ * Where the thread's module is. From source it sits beside this file. In the compiled binary every
+ * module is bundled into the main entry (at the root of Bun's embedded file system, named after
+ * the binary), and render-thread.ts is its own entrypoint at its path under the common root `src/`
+ * (scripts/build.ts lists it).
+ */
+function threadEntry(): string {
+  const compiled = import.meta.url.startsWith("file:///$bunfs/");
+  return new URL(compiled ? "./server/render-thread.js" : "./render-thread.ts", import.meta.url).href;
+}
+
 /** The render did not finish within the deadline and its thread was terminated. */
 export class RenderTimeoutError extends UserError {
   override name = "RenderTimeoutError";
@@ -71,7 +82,7 @@ export class Renderer {
 
   private worker(): Worker {
     if (this.thread) return this.thread;
-    const w = new Worker(new URL("./render-thread.ts", import.meta.url));
+    const w = new Worker(threadEntry());
     w.onmessage = (ev: MessageEvent<RenderReply>) => {
       const p = this.pending.get(ev.data.id);
       if (!p) return;
