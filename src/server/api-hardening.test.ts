@@ -374,4 +374,13 @@ describe("?access_token= only where Flux needs it (issue 9 #17)", () => {
     const ev = { reason: "ReconciliationSucceeded", metadata: { revision: `main@sha1:${"d".repeat(40)}` } };
     expect((await s.req("POST", `/api/flux-events?env=staging&access_token=${flux}`, { body: ev, token: null })).status).toBe(200);
   });
+
+  test("is not a credential for hosted git repos either", async () => {
+    const s = await setup();
+    const app = createApp({ store: s.store, repos: s.repos, dataDir: s.dir });
+    const refs = "/git/staging-apps.git/info/refs?service=git-upload-pack";
+    expect((await app.request(`${refs}&access_token=${s.token}`)).status).toBe(401);
+    const basic = { Authorization: `Basic ${btoa(`x:${s.token}`)}` };
+    expect((await app.request(refs, { headers: basic })).status).toBe(200);
+  });
 });

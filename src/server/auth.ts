@@ -6,7 +6,7 @@
  * `?access_token=` is accepted only on the routes listed in `queryTokenPaths`: a token in a URL ends
  * up in proxy and access logs, and only the original's Flux provider address needs it.
  */
-import type { Context, MiddlewareHandler } from "hono";
+import type { MiddlewareHandler } from "hono";
 import type { Role, SqliteStore, User } from "../store/index.ts";
 import { AuthError } from "./http-errors.ts";
 
@@ -82,9 +82,4 @@ export function assertEnvScope(user: User, env: string): void {
   if (user.env && user.env !== env) {
     throw new AuthError(403, `the token of ${user.login} is scoped to env ${user.env}; it may not act on env ${JSON.stringify(env)}`);
   }
-}
-
-/** The request's user, for routes mounted behind `authenticate`. */
-export function userOf(c: Context<AppEnv>): User {
-  return c.get("user");
 }
