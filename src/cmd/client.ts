@@ -8,6 +8,8 @@ export const serverFlags = {
 
 export interface Client {
   call<T>(method: string, path: string, body?: unknown): Promise<T>;
+  /** A GET whose body the caller reads as it arrives (the SSE event stream); any status is returned. */
+  stream?(path: string, init?: { headers?: Record<string, string>; signal?: AbortSignal }): Promise<Response>;
 }
 
 export function client(args: { server?: string; token?: string }): Client {
@@ -36,6 +38,14 @@ export function client(args: { server?: string; token?: string }): Client {
       }
       if (!res.ok) throw new UserError(`${method} ${path}: HTTP ${res.status}: ${(data as { error?: string })?.error ?? text}`);
       return data as T;
+    },
+    async stream(path, init = {}) {
+      try {
+        const headers = { Authorization: `Bearer ${token}`, Accept: "text/event-stream", ...init.headers };
+        return await fetch(`${server.replace(/\/+$/, "")}${path}`, { headers, signal: init.signal });
+      } catch (e) {
+        throw new UserError(`cannot reach ${server}: ${(e as Error).message}`, { hint: "is gimlet serve running there?" });
+      }
     },
   };
 }

@@ -3,6 +3,7 @@ import { UserError } from "../core/errors.ts";
 import type { Client } from "./client.ts";
 import { stderr } from "./io.ts";
 import { printResult } from "./output.ts";
+import { stateFeed } from "./track-events.ts";
 
 interface Tracked {
   type: string;
@@ -53,9 +54,11 @@ function describe(t: Tracked): string {
 export async function trackUntilDone(c: Client, path: string, args: { wait?: boolean; timeout?: string; output?: string }): Promise<void> {
   const deadline = Date.now() + parseDuration(args.timeout ?? "10m");
   const interval = Number(process.env.GIMLET_TRACK_INTERVAL_MS ?? 2000);
+  // --wait follows the server's event stream; it polls every `interval` only a server without one.
+  const feed = stateFeed<Tracked>(c, path, { wait: !!args.wait, intervalMs: interval });
   let last = "";
   for (;;) {
-    const t = await c.call<Tracked>("GET", path);
+    const t = await feed.next(deadline);
     const v = verdict(t);
     if (!args.wait) {
       await printResult(t, args.output, describe);
@@ -68,6 +71,5 @@ export async function trackUntilDone(c: Client, path: string, args: { wait?: boo
     if (v === "done") return args.output === "json" ? printResult(t, "json", describe) : undefined;
     if (v === "failed") throw new UserError(`the release failed: ${failure(t)}`);
     if (Date.now() > deadline) throw new UserError(`timed out after ${args.timeout}: the release is ${t.status}, Flux has not reported every commit applied`);
-    await Bun.sleep(interval);
   }
 }
