@@ -159,9 +159,13 @@ export async function selectObjects(
     }
     for (const p of commit.parent) queue.push([p, n + 1]);
   }
-  // Objects the client already has: the trees of its commits we walked past.
+  // Objects the client already has, as git counts them (mark_edges_uninteresting): the trees of
+  // the commits it has that border on what is sent. Walking the trees of all its history instead
+  // made a one-commit fetch cost as much as a clone.
   const skip = new Set<string>();
-  for (const c of haveCommits) {
+  const edges = new Set<string>();
+  for (const c of commits) for (const p of readCommit(repo, c).parent) if (haveCommits.has(p)) edges.add(p);
+  for (const c of edges) {
     try {
       addTree(repo, readCommit(repo, c).tree, new Set(), skip, budget);
     } catch {

@@ -125,8 +125,11 @@ async function acquire(): Promise<() => void> {
   };
 }
 
-/** Streams a reply; the pack is generated as it is sent, so memory does not grow with the clone. */
-export function replyStream(repo: GitRepo, r: Reply): ReadableStream<Uint8Array> {
+/**
+ * Streams a reply; the pack is generated as it is sent, so memory does not grow with the clone.
+ * `stallMs`: how long a client may leave the reply unread before the stream is dropped.
+ */
+export function replyStream(repo: GitRepo, r: Reply, stallMs = 60_000): ReadableStream<Uint8Array> {
   async function* chunks(): AsyncGenerator<Uint8Array> {
     yield concatBytes(r.before);
     if (r.pack) {
@@ -144,13 +147,21 @@ export function replyStream(repo: GitRepo, r: Reply): ReadableStream<Uint8Array>
     if (r.after.length) yield concatBytes(r.after);
   }
   const it = chunks();
+  // A client that stops reading would hold one of the few pack slots for good: give it up.
+  let stalled: ReturnType<typeof setTimeout> | undefined;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
+      clearTimeout(stalled);
       const { value, done } = await it.next();
-      if (done) controller.close();
-      else controller.enqueue(value);
+      if (done) return controller.close();
+      controller.enqueue(value);
+      stalled = setTimeout(() => {
+        controller.error(new Error(`client read nothing for ${stallMs / 1000} s`));
+        void it.return(undefined);
+      }, stallMs);
     },
     async cancel() {
+      clearTimeout(stalled);
       await it.return(undefined);
     },
   });
