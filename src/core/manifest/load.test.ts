@@ -48,6 +48,14 @@ describe("loadManifests()", () => {
     ]);
   });
 
+  test("an all-empty chart (what the original CLI sends for no chart) is no chart; a half-filled one still needs a name", () => {
+    const text = 'app: a\nenv: e\nchart:\n  repository: ""\n  name: ""\n  version: ""\nvalues:\n  replicas: 2\n';
+    expect(problemsOf(text)).toEqual([]);
+    expect(problemsOf('app: a\nenv: e\nchart:\n  repository: https://charts.example.com\n  name: ""\n')).toEqual([
+      "m.yaml:4:3: chart.name: is required",
+    ]);
+  });
+
   test("requires app and env", () => {
     expect(problemsOf("namespace: x\n")).toEqual(["m.yaml:1:1: app: is required", "m.yaml:1:1: env: is required"]);
   });

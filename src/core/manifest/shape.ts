@@ -11,7 +11,14 @@ export type Shape =
   | { type: "enum"; values: readonly string[] }
   | { type: "any-map" }
   | { type: "list"; of: Shape }
-  | { type: "object"; fields: Record<string, Shape>; required?: readonly string[]; hints?: Record<string, string> };
+  | {
+      type: "object";
+      fields: Record<string, Shape>;
+      required?: readonly string[];
+      hints?: Record<string, string>;
+      /** A map whose values are all empty counts as not set (what Go clients marshal for a zero struct). */
+      emptyIsUnset?: boolean;
+    };
 
 const str: Shape = { type: "string" };
 
@@ -38,7 +45,8 @@ export const manifestShape: Shape = {
       type: "object",
       fields: { app: str, event: { type: "enum", values: ["branchDeleted"] }, branch: str },
     },
-    chart: { type: "object", required: ["name"], fields: { repository: str, name: str, version: str } },
+    // The original CLI re-sends a manifest without a chart as `chart: {repository: "", name: "", version: ""}`.
+    chart: { type: "object", required: ["name"], emptyIsUnset: true, fields: { repository: str, name: str, version: str } },
     values: { type: "any-map" },
     strategicMergePatches: str,
     json6902Patches: {
@@ -114,6 +122,7 @@ function walk(node: Node | null | undefined, shape: Shape, path: string, out: Sh
         out.push({ path: here, message: `must be a map, got ${describe(node)}`, offset });
         return;
       }
+      if (shape.emptyIsUnset && node.items.every((p) => isEmptyScalar(p.value as Node | null))) return;
       const seen = new Set<string>();
       for (const pair of node.items) {
         const keyNode = pair.key as Node | null;
@@ -136,6 +145,10 @@ function walk(node: Node | null | undefined, shape: Shape, path: string, out: Sh
       return;
     }
   }
+}
+
+function isEmptyScalar(node: Node | null): boolean {
+  return node == null || (isScalar(node) && (node.value === null || node.value === ""));
 }
 
 function describe(node: Node): string {
