@@ -88,6 +88,13 @@ ALTER TABLE environments ADD COLUMN flux_receiver_token TEXT NOT NULL DEFAULT ''
 `,
   },
   {
+    version: 4,
+    name: "event attempts (poison events end as error)",
+    sql: `
+ALTER TABLE events ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+`,
+  },
+  {
     version: 5,
     name: "token use, webhook deliveries, idempotent requests",
     sql: `

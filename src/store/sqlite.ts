@@ -44,6 +44,7 @@ function toEvent(r: Row): EventRecord {
     artifactId: r.artifact_id as string,
     gitopsHashes: JSON.parse(r.gitops_hashes as string) as string[],
     results: JSON.parse(r.results as string) as unknown[],
+    attempts: (r.attempts as number | undefined) ?? 0,
   };
 }
 
@@ -309,15 +310,16 @@ export class SqliteStore {
   }
 
   /**
-   * Claims the oldest unfinished event. Events left `processing` by a crash are claimed again:
-   * the worker's idempotency check (event id in release.json) keeps them from running twice.
+   * Claims the oldest unfinished event and counts the attempt. Events left `processing` by a crash
+   * are claimed again: the worker's idempotency check (event id in release.json) keeps them from
+   * running twice, and the count lets it give up on an event that keeps crashing it.
    */
   claimNext(): EventRecord | undefined {
     return this.db.transaction(() => {
       const r = this.db.query("SELECT * FROM events WHERE status IN ('new', 'processing') ORDER BY seq LIMIT 1").get() as Row | null;
       if (!r) return undefined;
-      this.db.query("UPDATE events SET status = 'processing' WHERE seq = ?").run(r.seq as number);
-      return toEvent({ ...r, status: "processing" });
+      this.db.query("UPDATE events SET status = 'processing', attempts = attempts + 1 WHERE seq = ?").run(r.seq as number);
+      return toEvent({ ...r, status: "processing", attempts: (r.attempts as number) + 1 });
     }).immediate();
   }
 
