@@ -44,7 +44,8 @@ export function client(args: { server?: string; token?: string }): Client {
         const headers = { Authorization: `Bearer ${token}`, Accept: "text/event-stream", ...init.headers };
         return await fetch(`${server.replace(/\/+$/, "")}${path}`, { headers, signal: init.signal });
       } catch (e) {
-        throw new UserError(`cannot reach ${server}: ${(e as Error).message}`, { hint: "is gimlet serve running there?" });
+        const hint = "is gimlet serve running there?";
+        throw new UserError(`cannot reach ${server}: ${(e as Error).message}`, { hint });
       }
     },
   };

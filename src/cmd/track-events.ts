@@ -27,11 +27,16 @@ export interface StateFeed<T> {
 /** Which request a track path names: `eventReleaseTrack?id=` or `eventArtifactTrack?artifactId=`. */
 export function trackedRequest(path: string): { eventId?: string; artifactId?: string } {
   const u = new URL(path, "http://x");
-  if (u.pathname.endsWith("/eventArtifactTrack")) return { artifactId: u.searchParams.get("artifactId") ?? u.searchParams.get("id") ?? "" };
-  return { eventId: u.searchParams.get("id") ?? "" };
+  const q = (k: string) => u.searchParams.get(k);
+  if (u.pathname.endsWith("/eventArtifactTrack")) return { artifactId: q("artifactId") ?? q("id") ?? "" };
+  return { eventId: q("id") ?? "" };
 }
 
-export function stateFeed<T extends TrackedState>(c: Client, path: string, o: { wait: boolean; intervalMs: number }): StateFeed<T> {
+export function stateFeed<T extends TrackedState>(
+  c: Client,
+  path: string,
+  o: { wait: boolean; intervalMs: number },
+): StateFeed<T> {
   const read = () => c.call<T>("GET", path);
   if (!o.wait || !c.stream) return pollingFeed(read, o.intervalMs);
   return new EventFeed<T>(c, read, trackedRequest(path), o.intervalMs);
@@ -124,7 +129,8 @@ class EventFeed<T extends TrackedState> implements StateFeed<T> {
     this.close();
     for (let attempt = 0; ; attempt++) {
       this.ctl = new AbortController();
-      const headers: Record<string, string> = this.parser.lastEventId ? { "Last-Event-ID": this.parser.lastEventId } : {};
+      const last = this.parser.lastEventId;
+      const headers: Record<string, string> = last ? { "Last-Event-ID": last } : {};
       try {
         const res = await this.c.stream!("/api/events", { headers, signal: this.ctl.signal });
         if (res.status === 404) {
@@ -140,7 +146,8 @@ class EventFeed<T extends TrackedState> implements StateFeed<T> {
               return text;
             }
           })();
-          throw new UserError(`GET /api/events: HTTP ${res.status}: ${why}`, { hint: "track --wait needs a token of the admin or user role" });
+          const hint = "track --wait needs a token of the admin or user role";
+          throw new UserError(`GET /api/events: HTTP ${res.status}: ${why}`, { hint });
         }
         this.reader = res.body.getReader();
         this.decoder = new TextDecoder();
@@ -162,7 +169,8 @@ class EventFeed<T extends TrackedState> implements StateFeed<T> {
       if (!this.reader) return "ended";
       this.read$ ??= this.reader.read().catch(() => ({ done: true }));
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), Math.max(0, deadline - Date.now()) + 1)));
+      const ms = Math.max(0, deadline - Date.now()) + 1;
+      const timeout = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), ms)));
       const got = await Promise.race([this.read$, timeout]);
       clearTimeout(timer);
       if (got === "timeout") return "timeout";

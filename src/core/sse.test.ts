@@ -3,7 +3,9 @@ import { encodeSse, encodeSseComment, SseParser } from "./sse.ts";
 
 describe("SSE codec", () => {
   test("encodes id, event and one data line per line of data", () => {
-    expect(encodeSse({ id: "e.1", event: "release.processed", data: "a\nb" })).toBe("id: e.1\nevent: release.processed\ndata: a\ndata: b\n\n");
+    expect(encodeSse({ id: "e.1", event: "release.processed", data: "a\nb" })).toBe(
+      "id: e.1\nevent: release.processed\ndata: a\ndata: b\n\n",
+    );
     expect(encodeSseComment("ping")).toBe(": ping\n\n");
     expect(() => encodeSse({ id: "1\n2", data: "" })).toThrow("an SSE id cannot contain a line break");
   });

@@ -2,8 +2,15 @@ import { describe, expect, test } from "bun:test";
 import type { HubEvent } from "../core/events.ts";
 import { EventHub, type Delivery } from "./event-hub.ts";
 
-const status = (n: number, env = "staging"): HubEvent => ({ type: "gitops.commit-status", sha: String(n).padStart(40, "0"), env, status: "Progressing", desc: `#${n}` });
-const descs = (ds: Delivery[]) => ds.map((d) => (d.kind === "resync" ? "resync" : (d.p.event as { desc: string }).desc));
+const status = (n: number, env = "staging"): HubEvent => ({
+  type: "gitops.commit-status",
+  sha: String(n).padStart(40, "0"),
+  env,
+  status: "Progressing",
+  desc: `#${n}`,
+});
+const descs = (ds: Delivery[]) =>
+  ds.map((d) => (d.kind === "resync" ? "resync" : (d.p.event as { desc: string }).desc));
 
 describe("EventHub", () => {
   test("numbers events 1, 2, 3… and delivers them to every subscriber in publish order", () => {
@@ -39,7 +46,18 @@ describe("EventHub", () => {
     const hub = new EventHub({ epoch: "e1", bufferSize: 10 });
     for (let n = 1; n <= 25; n++) hub.publish(status(n));
     // 16..25 are kept; resuming after 15 is still complete, after 14 is not.
-    expect(descs(hub.subscribe({ after: "e1.15" }).take())).toEqual(["#16", "#17", "#18", "#19", "#20", "#21", "#22", "#23", "#24", "#25"]);
+    expect(descs(hub.subscribe({ after: "e1.15" }).take())).toEqual([
+      "#16",
+      "#17",
+      "#18",
+      "#19",
+      "#20",
+      "#21",
+      "#22",
+      "#23",
+      "#24",
+      "#25",
+    ]);
     const s = hub.subscribe({ after: "e1.14" });
     hub.publish(status(26));
     const got = s.take();

@@ -75,7 +75,8 @@ export class EventHub {
       if (s.filter && !s.filter(event)) continue;
       if (s.resyncPending) continue;
       if (s.queue.length >= this.queueLimit) {
-        s.queue = [{ kind: "resync", reason: `more than ${this.queueLimit} events waiting: the client reads too slowly` }];
+        const reason = `more than ${this.queueLimit} events waiting: the client reads too slowly`;
+        s.queue = [{ kind: "resync", reason }];
         s.replay = [];
         s.resyncPending = true;
         this.resyncs++;
@@ -92,7 +93,8 @@ export class EventHub {
     if (o.after !== undefined) {
       const r = this.resume(o.after);
       // Live events queue up behind the marker: the client re-reads state, then applies them.
-      if ("resync" in r) s.queue.push({ kind: "resync", reason: r.resync }); else s.replay = o.filter ? r.events.filter((p) => o.filter!(p.event)) : r.events;
+      if ("resync" in r) s.queue.push({ kind: "resync", reason: r.resync });
+      else s.replay = o.filter ? r.events.filter((p) => o.filter!(p.event)) : r.events;
     }
     this.subs.add(s);
     const hub = this;
@@ -148,6 +150,7 @@ export class EventHub {
   }
 
   stats(): { published: number; subscribers: number; resyncs: number; buffered: number } {
-    return { published: this.seq, subscribers: this.subs.size, resyncs: this.resyncs, buffered: Math.min(this.seq, this.ring.length) };
+    const buffered = Math.min(this.seq, this.ring.length);
+    return { published: this.seq, subscribers: this.subs.size, resyncs: this.resyncs, buffered };
   }
 }

@@ -1,5 +1,5 @@
 /** Builds hub events from what the routes and the worker have at hand, so each publish is one line. */
-import type { ReleaseFinished, ReleaseQueued, RequestKind, RequestResult, Target } from "../core/events.ts";
+import type { EnvCreated, ReleaseFinished, ReleaseQueued, RequestKind, RequestResult, Target } from "../core/events.ts";
 import { isPlainObject } from "../core/k8s.ts";
 
 /** The env/app pairs an artifact's manifests name literally (templated names are only known once rendered). */
@@ -59,4 +59,9 @@ export function finished(e: FinishedRow): ReleaseFinished {
     gitopsHashes: e.gitopsHashes,
     results,
   };
+}
+
+/** For whatever creates envs through the server (POST /api/envs, bootstrap): one line to publish. */
+export function envCreated(e: { name: string; builtin: boolean }): EnvCreated {
+  return { type: "env.created", env: e.name, builtin: e.builtin };
 }

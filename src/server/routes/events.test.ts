@@ -69,13 +69,20 @@ async function open(url: string, token: string, headers: Record<string, string> 
   };
 }
 
-const ev = (n: number, env = "staging"): HubEvent => ({ type: "gitops.commit-status", sha: String(n).padStart(40, "0"), env, status: "Progressing", desc: `#${n}` });
+const ev = (n: number, env = "staging"): HubEvent => ({
+  type: "gitops.commit-status",
+  sha: String(n).padStart(40, "0"),
+  env,
+  status: "Progressing",
+  desc: `#${n}`,
+});
 const desc = (m: SseMessage) => (JSON.parse(m.data) as { desc: string }).desc;
 
 describe("GET /api/events", () => {
   test("admin and user tokens stream; no token 401, flux and agent 403, a bad env name 400", async () => {
     const s = await start();
-    const get = (tok?: string, q = "") => fetch(`${s.url}/api/events${q}`, { headers: tok ? { Authorization: `Bearer ${tok}` } : {} });
+    const get = (tok?: string, q = "") =>
+      fetch(`${s.url}/api/events${q}`, { headers: tok ? { Authorization: `Bearer ${tok}` } : {} });
     const codes: Record<string, number> = {};
     for (const role of ["flux", "agent"]) codes[role] = (await get(s.tokens[role])).status;
     codes.none = (await get()).status;
@@ -99,13 +106,20 @@ describe("GET /api/events", () => {
     s.hub.publish({ type: "env.created", env: "prod", builtin: true });
     const got = [await c.next(), await c.next(), await c.next(), await c.next()];
     expect(got.map((m) => m.id)).toEqual([1, 2, 3, 4].map((n) => s.hub.wireId(n)));
-    expect(got.map((m) => m.event)).toEqual(["gitops.commit-status", "gitops.commit-status", "gitops.commit-status", "env.created"]);
+    expect(got.map((m) => m.event)).toEqual([
+      "gitops.commit-status",
+      "gitops.commit-status",
+      "gitops.commit-status",
+      "env.created",
+    ]);
     expect(JSON.parse(got[3]!.data)).toMatchObject({ type: "env.created", env: "prod", builtin: true });
-    expect(c.raw()).toContain(`id: ${s.hub.wireId(1)}\nevent: gitops.commit-status\ndata: {"type":"gitops.commit-status"`);
+    expect(c.raw()).toContain(
+      `id: ${s.hub.wireId(1)}\nevent: gitops.commit-status\ndata: {"type":"gitops.commit-status"`,
+    );
     c.close();
   });
 
-  test("Last-Event-ID resumes with exactly the missed events; an id older than the buffer gets resync first", async () => {
+  test("Last-Event-ID resumes with exactly the missed events; one older than the buffer gets resync", async () => {
     const s = await start();
     const a = await open(`${s.url}/api/events`, s.tokens.admin!);
     await a.until(() => a.raw().includes(": subscribed"));
@@ -125,7 +139,10 @@ describe("GET /api/events", () => {
     const first = await c.next();
     expect(first.event).toBe("resync");
     expect(first.id).toBeUndefined();
-    expect(JSON.parse(first.data)).toEqual({ type: "resync", reason: `event ${seen[2]!.id} is older than the 1000 events kept` });
+    expect(JSON.parse(first.data)).toEqual({
+      type: "resync",
+      reason: `event ${seen[2]!.id} is older than the 1000 events kept`,
+    });
     expect(desc(await c.next())).toBe("#1201");
     c.close();
   });
@@ -169,14 +186,28 @@ describe("GET /api/events", () => {
 
   test("the routes publish: a queued release and a Flux commit status", async () => {
     const s = await start();
-    await s.store.createEnv({ name: "staging", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" });
+    await s.store.createEnv({
+      name: "staging",
+      repoUrl: "",
+      repoToken: "",
+      builtin: true,
+      repoPerEnv: false,
+      branch: "main",
+    });
     const c = await open(`${s.url}/api/events`, s.tokens.admin!);
     await c.until(() => c.raw().includes(": subscribed"));
     const art = await fetch(`${s.url}/api/artifact`, {
       method: "POST",
       headers: { Authorization: `Bearer ${s.tokens.admin}` },
       body: JSON.stringify({
-        version: { repositoryName: "acme/web", sha: "abc123", branch: "main", event: "push", message: "m", url: "https://x" },
+        version: {
+          repositoryName: "acme/web",
+          sha: "abc123",
+          branch: "main",
+          event: "push",
+          message: "m",
+          url: "https://x",
+        },
         environments: [{ app: "web", env: "staging", namespace: "default", values: {} }],
       }),
     });
@@ -184,7 +215,11 @@ describe("GET /api/events", () => {
     const artifactId = ((await art.json()) as { id: string }).id;
     const queued = await c.next();
     expect(queued.event).toBe("release.queued");
-    expect(JSON.parse(queued.data)).toMatchObject({ kind: "artifact", artifactId, targets: [{ env: "staging", app: "web" }] });
+    expect(JSON.parse(queued.data)).toMatchObject({
+      kind: "artifact",
+      artifactId,
+      targets: [{ env: "staging", app: "web" }],
+    });
 
     const rel = await fetch(`${s.url}/api/releases`, {
       method: "POST",
@@ -193,15 +228,30 @@ describe("GET /api/events", () => {
     });
     expect(rel.status).toBe(201);
     const relId = ((await rel.json()) as { id: string }).id;
-    expect(JSON.parse((await c.next()).data)).toMatchObject({ type: "release.queued", eventId: relId, kind: "release", targets: [{ env: "staging", app: "web" }] });
+    expect(JSON.parse((await c.next()).data)).toMatchObject({
+      type: "release.queued",
+      eventId: relId,
+      kind: "release",
+      targets: [{ env: "staging", app: "web" }],
+    });
 
     const sha = "a".repeat(40);
     const flux = await fetch(`${s.url}/api/flux-events?env=staging&access_token=${s.tokens.flux}`, {
       method: "POST",
-      body: JSON.stringify({ reason: "ReconciliationSucceeded", message: "applied", metadata: { revision: `main@sha1:${sha}` } }),
+      body: JSON.stringify({
+        reason: "ReconciliationSucceeded",
+        message: "applied",
+        metadata: { revision: `main@sha1:${sha}` },
+      }),
     });
     expect(flux.status).toBe(200);
-    expect(JSON.parse((await c.next()).data)).toMatchObject({ type: "gitops.commit-status", sha, env: "staging", status: "ReconciliationSucceeded", desc: "applied" });
+    expect(JSON.parse((await c.next()).data)).toMatchObject({
+      type: "gitops.commit-status",
+      sha,
+      env: "staging",
+      status: "ReconciliationSucceeded",
+      desc: "applied",
+    });
     c.close();
   });
 });

@@ -7,7 +7,7 @@
  * fills, and it gets a `resync` marker: the server's memory stays bounded by the queue limit.
  */
 import { Hono } from "hono";
-import { eventEnvs } from "../../core/events.ts";
+import { eventEnvs, type HubEvent } from "../../core/events.ts";
 import { encodeSse, encodeSseComment } from "../../core/sse.ts";
 import type { AppEnv } from "../auth.ts";
 import type { ServerDeps } from "../deps.ts";
@@ -27,7 +27,8 @@ export function eventRoutes(d: ServerDeps & { events: EventHub }): Hono<AppEnv> 
     const server = c.env as { timeout?: (req: Request, seconds: number) => void } | undefined;
     if (d.requestTimeout) d.requestTimeout(c.req.raw, 0);
     else server?.timeout?.(c.req.raw, 0);
-    const sub = d.events.subscribe({ after: after || undefined, filter: env ? (e) => eventEnvs(e).includes(env) : undefined });
+    const filter = env ? (e: HubEvent) => eventEnvs(e).includes(env) : undefined;
+    const sub = d.events.subscribe({ after: after || undefined, filter });
     const stream = sseBody(d.events, sub, d.sseHeartbeatMs ?? 15_000);
     c.req.raw.signal.addEventListener("abort", () => sub.close(), { once: true });
     return new Response(stream, {
@@ -58,10 +59,12 @@ function sseBody(hub: EventHub, sub: Subscription, heartbeatMs: number): Readabl
         if (sub.closed) return ctrl.close();
         let text = items.length ? "" : encodeSseComment("ping");
         for (const it of items) {
-          text +=
-            it.kind === "resync"
-              ? encodeSse({ event: "resync", data: JSON.stringify({ type: "resync", reason: it.reason }) })
-              : encodeSse({ id: hub.wireId(it.p.seq), event: it.p.event.type, data: JSON.stringify({ ...it.p.event, time: it.p.time }) });
+          if (it.kind === "resync") {
+            text += encodeSse({ event: "resync", data: JSON.stringify({ type: "resync", reason: it.reason }) });
+            continue;
+          }
+          const data = JSON.stringify({ ...it.p.event, time: it.p.time });
+          text += encodeSse({ id: hub.wireId(it.p.seq), event: it.p.event.type, data });
         }
         ctrl.enqueue(enc.encode(text));
       },
