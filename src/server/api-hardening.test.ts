@@ -282,6 +282,26 @@ describe("env scoping (issue 9 #13)", () => {
     expect(s.store.eventCounts().reduce((n, r) => n + r.n, 0)).toBe(3);
   });
 
+  test("a token bound to staging reads only staging's part of tracked requests and commit statuses", async () => {
+    const s = await setup();
+    s.store.createUser("ci-staging", "user", "staging");
+    const ci = s.store.issueToken("ci-staging");
+    const { id } = (await (await s.req("POST", "/api/artifact", { body: artifact({ environments: [manifest(), manifest({ env: "prod" })] }) })).json()) as { id: string };
+    await s.drain();
+    const envsOf = async (path: string, tok?: string) =>
+      ((await (await s.req("GET", path, { token: tok })).json()) as { results: { env: string }[] }).results.map((r) => r.env).sort();
+    const path = `/api/eventArtifactTrack?artifactId=${encodeURIComponent(id)}`;
+    expect(await envsOf(path)).toEqual(["prod", "staging"]);
+    expect(await envsOf(path, ci)).toEqual(["staging"]);
+    const eventId = s.store.artifactEvent(id)!.id;
+    const hashes = async (tok?: string) => ((await (await s.req("GET", `/api/event?id=${eventId}`, { token: tok })).json()) as { gitopsHashes: unknown[] }).gitopsHashes.length;
+    expect([await hashes(), await hashes(ci)]).toEqual([2, 1]);
+    s.store.upsertGitopsCommit({ sha: "e".repeat(40), env: "prod", status: "ReconciliationSucceeded", statusDesc: "" });
+    s.store.upsertGitopsCommit({ sha: "f".repeat(40), env: "staging", status: "ReconciliationSucceeded", statusDesc: "" });
+    const commits = (await (await s.req("GET", "/api/gitopsCommits", { token: ci })).json()) as { env: string }[];
+    expect(commits.map((x) => x.env)).toEqual(["staging"]);
+  });
+
   test("POST /api/user takes one existing env as the scope; a list, an unknown env or a scoped admin is a 4xx", async () => {
     const s = await setup();
     const create = (body: unknown) => s.req("POST", "/api/user", { body });

@@ -110,32 +110,37 @@ export function releaseRoutes(d: ServerDeps): Hono<AppEnv> {
   };
   const commitStatus = (hash: string) => d.store.gitopsCommit(hash);
 
+  // A token bound to an env sees only what a request did in that env.
+  const inScope = (scope: string, r: { env: string }) => !scope || r.env === scope;
+
   app.get("/event", (c) => {
     const ev = tracked(need(c, "id"));
+    const scope = c.get("user").env;
+    const hashes = ev.gitopsHashes.filter((h) => !scope || (ev.results as Result[]).some((r) => r.hash === h && inScope(scope, r)));
     return c.json({
       status: ev.status,
       statusDesc: ev.statusDesc,
-      gitopsHashes: ev.gitopsHashes.map((hash) => ({ hash, status: commitStatus(hash)?.status ?? "N/A", statusDesc: commitStatus(hash)?.statusDesc ?? "" })),
+      gitopsHashes: hashes.map((hash) => ({ hash, status: commitStatus(hash)?.status ?? "N/A", statusDesc: commitStatus(hash)?.statusDesc ?? "" })),
     });
   });
 
-  const track = (c: { req: { query: (k: string) => string | undefined } }) => {
+  const track = (c: { req: { query: (k: string) => string | undefined } }, scope: string) => {
     const ev = tracked(need(c as never, "id"));
     return {
       type: ev.type,
       status: ev.status,
       statusDesc: ev.statusDesc,
-      results: (ev.results as Result[]).map((r) => ({ ...r, gitopsCommitStatus: r.hash ? (commitStatus(r.hash)?.status ?? "") : "", gitopsCommitStatusDesc: r.hash ? (commitStatus(r.hash)?.statusDesc ?? "") : "" })),
+      results: (ev.results as Result[]).filter((r) => inScope(scope, r)).map((r) => ({ ...r, gitopsCommitStatus: r.hash ? (commitStatus(r.hash)?.status ?? "") : "", gitopsCommitStatusDesc: r.hash ? (commitStatus(r.hash)?.statusDesc ?? "") : "" })),
     };
   };
-  app.get("/eventReleaseTrack", (c) => c.json(track(c)));
+  app.get("/eventReleaseTrack", (c) => c.json(track(c, c.get("user").env)));
   // Every original client sends `artifactId`; `id` is what this CLI sent first.
   app.get("/eventArtifactTrack", (c) => {
     const artifactId = c.req.query("artifactId") || c.req.query("id");
     if (!artifactId) throw new UserError("the artifactId parameter is required");
     const art = d.store.artifactEvent(artifactId);
     if (!art) throw new NotFoundError(`no artifact ${artifactId}`);
-    return c.json(track({ req: { query: (k: string) => (k === "id" ? art.id : undefined) } }));
+    return c.json(track({ req: { query: (k: string) => (k === "id" ? art.id : undefined) } }, c.get("user").env));
   });
 
   // The original had one gitops repo (GITOPS_REPO); here each env has its own: `?env=` picks one,
@@ -151,7 +156,7 @@ export function releaseRoutes(d: ServerDeps): Hono<AppEnv> {
   // The 20 newest gitops commits Flux reported on, newest first; empty fields left out (model.GitopsCommit).
   app.get("/gitopsCommits", (c) =>
     c.json(
-      d.store.gitopsCommits(20).map((g) => {
+      d.store.gitopsCommits(20).filter((g) => inScope(c.get("user").env, g)).map((g) => {
         const out: Record<string, string | number> = {};
         for (const [k, v] of Object.entries({ sha: g.sha, status: g.status, statusDesc: g.statusDesc, created: g.created, env: g.env })) if (v) out[k] = v;
         return out;
