@@ -2,8 +2,9 @@
  * YAML in and out, with one set of options so every file gimlet writes looks the same
  * (block style, sequences not indented under their key, no line folding — like kubectl and helm).
  */
-import { Document, LineCounter, parseAllDocuments, visit } from "yaml";
+import { Document, LineCounter, parseAllDocuments, visit, type ScalarTag, type SchemaOptions } from "yaml";
 import { UserError } from "./errors.ts";
+import { yaml11ParseOptions } from "./yaml11.ts";
 
 /** Inputs beyond this are refused before parsing: a manifest is kilobytes, not megabytes. */
 export const maxYamlBytes = 4 * 1024 * 1024;
@@ -23,8 +24,44 @@ export function isYaml11Special(s: string): boolean {
   return yaml11Word.test(s) || (yaml11Number.test(s) && /[0-9]|inf|nan/i.test(s));
 }
 
+/**
+ * Characters a YAML reader refuses raw (C0 but tab and newline, DEL, C1, non-characters) or reads
+ * as something else (NEL, LS and PS are line breaks in YAML 1.1; a BOM marks encoding). The
+ * `yaml` package writes them raw, and kubectl's decoder then rejects the whole object.
+ */
+const needsEscape = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const goEscapes: Record<number, string> = {
+  0x00: "\\0", 0x07: "\\a", 0x08: "\\b", 0x09: "\\t", 0x0a: "\\n", 0x0b: "\\v", 0x0c: "\\f", 0x0d: "\\r", 0x1b: "\\e",
+  0x22: '\\"', 0x5c: "\\\\", 0x85: "\\N", 0x2028: "\\L", 0x2029: "\\P",
+};
+
+/** A double-quoted scalar escaped as go-yaml's emitter escapes one (`\x7F`, `\N`, `\L`, `\uFEFF`). */
+export function goDoubleQuoted(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    const printable = c === 0x0a || (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff) || c >= 0x10000;
+    if (goEscapes[c] !== undefined) out += goEscapes[c];
+    else if (printable) out += ch;
+    else if (c <= 0xff) out += `\\x${c.toString(16).toUpperCase().padStart(2, "0")}`;
+    else out += `\\u${c.toString(16).toUpperCase().padStart(4, "0")}`;
+  }
+  return `${out}"`;
+}
+
+type Tags = Extract<NonNullable<SchemaOptions["customTags"]>, unknown[]>;
+
+const escapedString: ScalarTag = {
+  identify: (v: unknown) => typeof v === "string" && needsEscape.test(v),
+  default: true,
+  tag: "tag:yaml.org,2002:str",
+  resolve: (s: string) => s,
+  stringify: (item) => goDoubleQuoted(String(item.value)),
+};
+
 export function toYaml(value: unknown): string {
-  const doc = new Document(value, { aliasDuplicateObjects: false });
+  const doc = new Document(value, { aliasDuplicateObjects: false, customTags: (tags: Tags) => [escapedString, ...tags] });
   visit(doc, {
     Scalar(_, node) {
       if (typeof node.value === "string" && isYaml11Special(node.value)) node.type = "QUOTE_DOUBLE";
@@ -43,8 +80,16 @@ export interface ParsedDocs {
   lines: LineCounter;
 }
 
+export interface ParseOptions {
+  /**
+   * Read plain scalars as YAML 1.1, as sigs.k8s.io/yaml does (the original Gimlet, helm, kubectl):
+   * `yes` is true, `0644` is 420. Default: YAML 1.2.
+   */
+  yaml11?: boolean;
+}
+
 /** Parses every document, turning the first syntax error into a UserError with file:line:col. */
-export function parseYamlDocs(text: string, file?: string, lineOffset = 0): ParsedDocs {
+export function parseYamlDocs(text: string, file?: string, lineOffset = 0, opts: ParseOptions = {}): ParsedDocs {
   if (text.length > maxYamlBytes) {
     throw new UserError(`file is ${(text.length / 1024 / 1024).toFixed(1)} MiB; the limit is ${maxYamlBytes / 1024 / 1024} MiB`, {
       pos: { file },
@@ -52,7 +97,7 @@ export function parseYamlDocs(text: string, file?: string, lineOffset = 0): Pars
     });
   }
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, ...(opts.yaml11 ? yaml11ParseOptions : {}) });
   if (!Array.isArray(docs)) throw new UserError("not a YAML stream", { pos: { file } });
   for (const doc of docs) {
     const err = doc.errors[0];
@@ -80,8 +125,8 @@ export function docToJs(doc: Document.Parsed, file?: string): unknown {
 }
 
 /** Plain data of every non-empty document in a multi-document string. */
-export function parseYamlAll(text: string, file?: string, lineOffset = 0): unknown[] {
-  const { docs } = parseYamlDocs(text, file, lineOffset);
+export function parseYamlAll(text: string, file?: string, lineOffset = 0, opts: ParseOptions = {}): unknown[] {
+  const { docs } = parseYamlDocs(text, file, lineOffset, opts);
   return docs.map((d) => docToJs(d, file)).filter((v) => v !== null && v !== undefined);
 }
 

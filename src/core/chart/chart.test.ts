@@ -17,7 +17,23 @@ describe("robustName()", () => {
 describe("coalesce() and mergeOverwrite()", () => {
   test("user values merge into defaults deeply, lists replace, null deletes", () => {
     expect(coalesce({ a: { b: 1, c: 2 }, l: [1], d: 1 }, { a: { c: 3 }, l: [2], d: null })).toEqual({ a: { b: 1, c: 3 }, l: [2] });
-    expect(mergeOverwrite({ a: { b: 1 }, f: true }, { a: { c: 2 }, f: false })).toEqual({ a: { b: 1, c: 2 }, f: true });
+  });
+
+  test("coalesce: zero and empty user values win; null deletes only what has a default (helm 3.22)", () => {
+    expect(coalesce({ p: { fsGroup: 999 }, l: [1], s: "x" }, { p: { fsGroup: 0 }, l: [], s: "" })).toEqual({ p: { fsGroup: 0 }, l: [], s: "" });
+    // A null without a default stays: helm keeps it, the templates treat it as empty.
+    expect(coalesce({ v: {} }, { v: { X: null }, u: null })).toEqual({ v: { X: null }, u: null });
+    expect(coalesce({ r: { limits: { cpu: "1" }, requests: {} } }, { r: { limits: null } })).toEqual({ r: { requests: {} } });
+  });
+
+  test("mergeOverwrite: every source value replaces, zero, empty and null ones too (mergo WithOverride)", () => {
+    expect(mergeOverwrite({ a: { b: 1 }, f: true }, { a: { c: 2 }, f: false })).toEqual({ a: { b: 1, c: 2 }, f: false });
+    expect(mergeOverwrite({ ports: [{ n: 1 }], sc: { fsGroup: 999 }, s: "x" }, { ports: [], sc: { fsGroup: 0 }, s: "" })).toEqual({
+      ports: [],
+      sc: { fsGroup: 0 },
+      s: "",
+    });
+    expect(mergeOverwrite({ r: { a: 1 } }, { r: null })).toEqual({ r: null });
   });
 });
 
@@ -68,9 +84,32 @@ describe("validateValues()", () => {
       expect.arrayContaining([
         { path: "/replicas", message: "must be integer" },
         { path: "/imagee", message: "unknown field" },
-        { path: "/ingress/host", message: "must be string" },
+        expect.objectContaining({ path: "/ingress/host", message: "must be a string, not the number 1" }),
       ]),
     );
+  });
+
+  test("refuses a numeric image tag and says to quote it", () => {
+    const [p] = validateValues("onechart", { image: { tag: 1.2 } });
+    expect(p).toMatchObject({ path: "/image/tag", message: "must be a string, not the number 1.2" });
+    expect(p!.hint).toContain('"1.20"');
+  });
+
+  test("validates after the chart defaults are merged, as helm does", () => {
+    expect(validateValues("onechart", { resources: { requests: { memory: "1Gi" } } })).toEqual([]);
+    // cron-job has no default requests, so a partial one is incomplete there, as in helm.
+    expect(validateValues("cron-job", { resources: { requests: { memory: "1Gi" } } })).toEqual([{ path: "/resources/requests/cpu", message: "is required" }]);
+    expect(validateValues("onechart", { resources: { limits: null }, podSecurityContext: null, vars: { X: null } })).toEqual([]);
+    expect(validateValues("onechart", { monitor: null })[0]).toMatchObject({ path: "/monitor", message: "is required" });
+  });
+
+  test("accepts the keys onechart accepts that its templates ignore", () => {
+    const ok = { secret: { enabled: true }, name: "n", description: "d", livenessProbe: { settings: { terminationGracePeriodSeconds: 5 } } };
+    expect(validateValues("onechart", ok)).toEqual([]);
+    expect(validateValues("onechart", { ports: [{ name: "http", containerPort: "8080" }] })).toEqual([]);
+    expect(validateValues("onechart", { ports: [{ name: "http", containerPort: "http" }] })).not.toEqual([]);
+    expect(validateValues("cron-job", { constraints: { suspend: true, timeZone: "Europe/Budapest" } })).toEqual([]);
+    expect(validateValues("onechart", { replicas: 17 })).toEqual([{ path: "/replicas", message: "must be <= 16" }]);
   });
 
   test("requires a volume to say where its storage comes from", () => {

@@ -1,6 +1,6 @@
 /** The `cron-job` chart: a CronJob with onechart's env, secret and volume features. */
 import type { KubeObject } from "../k8s.ts";
-import { clone, labels, scalar, str, truthy, type ChartContext, type Values } from "./names.ts";
+import { clone, labels, quoted, scalar, str, truthy, type ChartContext, type Values } from "./names.ts";
 import { configMap, fileConfigMaps, fileSecrets, pvcs, sealedFileSecrets, sealedSecret } from "./objects.ts";
 import { helmOrder } from "./onechart.ts";
 import { envFrom, volumeMounts, volumes } from "./pod.ts";
@@ -30,7 +30,7 @@ function cronJob(ctx: ChartContext): KubeObject {
     kind: "CronJob",
     metadata: { name: ctx.release, namespace: ctx.namespace, labels: labels(ctx) },
     spec: {
-      schedule: str(v.schedule),
+      schedule: quoted(v.schedule),
       ...(truthy(v.constraints) ? clone(v.constraints) : {}),
       jobTemplate: { spec: { template: { metadata: { annotations: podAnn }, spec } } },
     },

@@ -1,6 +1,7 @@
 /** Names and labels as onechart derives them (reference §5.1). */
 import { formatValue } from "../template/printf.ts";
 import { parse } from "yaml";
+import { yaml11ParseOptions } from "../yaml11.ts";
 
 /** robustName: runs of non-word characters → "-", "_" → "-", lowercase, at most 63, no trailing "-". */
 export function robustName(s: string): string {
@@ -47,7 +48,7 @@ export function scalar(v: unknown): unknown {
   const text = typeof v === "string" ? v : formatValue(v);
   if (text === "") return null;
   try {
-    const parsed = parse(text, { version: "1.1" }) as unknown;
+    const parsed = parse(text, yaml11ParseOptions) as unknown;
     return typeof parsed === "object" && parsed !== null ? text : parsed;
   } catch {
     return text;
@@ -58,6 +59,14 @@ export function scalar(v: unknown): unknown {
 export function str(v: unknown): string {
   if (v === null || v === undefined) return "";
   return typeof v === "string" ? v : formatValue(v);
+}
+
+/**
+ * What `key: {{ x | quote }}` reads back as: sprig's quote prints nothing for nil, so an absent
+ * value is a YAML null (the key is left out), not "".
+ */
+export function quoted(v: unknown): string | null {
+  return v === null || v === undefined ? null : str(v);
 }
 
 /** Go template truthiness of a values field. */

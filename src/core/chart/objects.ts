@@ -3,7 +3,7 @@ import { sha1Hex, sha256Hex as sha256Bytes } from "../template/hash.ts";
 import { quote as goQuote } from "../template/quote.ts";
 import type { KubeObject } from "../k8s.ts";
 import { parseYamlAll } from "../yaml.ts";
-import { clone, int64, labels, name, robustName, scalar, selectorLabels, str, truthy, type ChartContext, type Values } from "./names.ts";
+import { clone, int64, labels, name, quoted, robustName, scalar, selectorLabels, str, truthy, type ChartContext, type Values } from "./names.ts";
 
 const sha256Hex = (s: string) => sha256Bytes(new TextEncoder().encode(s));
 
@@ -27,7 +27,10 @@ function configMapText(ctx: ChartContext): string {
     "data:",
     ...Object.keys(v.vars as Values)
       .sort()
-      .map((k) => `  ${k}: ${goQuote(str((v.vars as Values)[k]))}`),
+      .map((k) => {
+        const x = (v.vars as Values)[k];
+        return `  ${k}: ${x === null || x === undefined ? "" : goQuote(str(x))}`;
+      }),
   ];
   return lines.join("\n");
 }
@@ -39,7 +42,7 @@ export function configChecksum(ctx: ChartContext): string {
 export function configMap(ctx: ChartContext): KubeObject | undefined {
   const v = ctx.values;
   if (!truthy(v.vars)) return undefined;
-  const data = Object.fromEntries(Object.keys(v.vars as Values).sort().map((k) => [k, str((v.vars as Values)[k])]));
+  const data = Object.fromEntries(Object.keys(v.vars as Values).sort().map((k) => [k, quoted((v.vars as Values)[k])]));
   return { apiVersion: "v1", kind: "ConfigMap", metadata: meta(ctx, name(ctx), { labels: labels(ctx) }), data };
 }
 
@@ -188,9 +191,9 @@ export function prometheusRule(ctx: ChartContext): KubeObject | undefined {
           name: "kubernetes-apps",
           rules: rules!.map((r) => ({
             alert: scalar(r.name),
-            annotations: { message: str(r.message), runbook_url: str(r.runBookURL) },
-            expr: str(r.expression),
-            for: str(r.for),
+            annotations: { message: quoted(r.message), runbook_url: quoted(r.runBookURL) },
+            expr: quoted(r.expression),
+            for: quoted(r.for),
             labels: clone(r.labels ?? null),
           })),
         },
@@ -207,7 +210,7 @@ export function sealedSecret(ctx: ChartContext): KubeObject | undefined {
     kind: "SealedSecret",
     metadata: meta(ctx, name(ctx), { labels: labels(ctx), annotations: { "sealedsecrets.bitnami.com/cluster-wide": "true" } }),
     spec: {
-      encryptedData: Object.fromEntries(Object.keys(s!).sort().map((k) => [k, str(s![k])])),
+      encryptedData: Object.fromEntries(Object.keys(s!).sort().map((k) => [k, quoted(s![k])])),
       template: { metadata: { name: name(ctx), namespace: ctx.namespace } },
     },
   };
@@ -264,5 +267,6 @@ export function fileConfigMaps(ctx: ChartContext): KubeObject[] {
 export function extraDeploy(ctx: ChartContext, file?: string): KubeObject[] {
   const x = ctx.values.extraDeploy;
   if (!truthy(x)) return [];
-  return parseYamlAll(str(x), file ? `${file} (values.extraDeploy)` : "values.extraDeploy") as KubeObject[];
+  // helm reads its rendered output with sigs.k8s.io/yaml: YAML 1.1.
+  return parseYamlAll(str(x), file ? `${file} (values.extraDeploy)` : "values.extraDeploy", 0, { yaml11: true }) as KubeObject[];
 }

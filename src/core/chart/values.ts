@@ -52,28 +52,38 @@ export const cronJobDefaults: Values = {
   constraints: { successfulJobsHistoryLimit: 1, failedJobsHistoryLimit: 1, concurrencyPolicy: "Forbid", startingDeadlineSeconds: 120 },
 };
 
-/** helm's coalescing: maps merge deeply, anything else replaces, and null deletes a default. */
+/**
+ * helm's coalescing of user values over chart defaults (helm 3.22 chartutil.CoalesceValues):
+ * maps present on both sides merge deeply; any other user value wins, zero and empty included.
+ * A user null deletes the key where the default has a value (documented helm behaviour);
+ * elsewhere it stays null, as in helm.
+ */
 export function coalesce(defaults: Values, user: Values): Values {
-  const out: Values = clone(defaults);
-  for (const [k, v] of Object.entries(user)) {
-    if (v === null) delete out[k];
-    else if (isPlainObject(v) && isPlainObject(out[k])) out[k] = coalesce(out[k], v);
-    else out[k] = clone(v);
+  return merged(defaults, user, true);
+}
+
+/** Keys in the defaults' order, then the user's own: output stays stable whatever the user's order. */
+function merged(defaults: Values, user: Values, top: boolean): Values {
+  const out: Values = {};
+  for (const [k, d] of Object.entries(defaults)) {
+    if (!(k in user)) out[k] = clone(d);
+    else if (user[k] === null && (top || d !== null)) continue;
+    else if (isPlainObject(user[k]) && isPlainObject(d)) out[k] = merged(d, user[k], false);
+    else out[k] = clone(user[k]);
   }
+  for (const [k, v] of Object.entries(user)) if (!(k in defaults)) out[k] = clone(v);
   return out;
 }
 
-/** sprig's mergeOverwrite: `src` wins, maps merge deeply, lists replace. */
-export function mergeOverwrite(dst: Values, src: Values | undefined): Values {
-  if (!src) return dst;
+/**
+ * sprig's mergeOverwrite (mergo with override): maps on both sides merge deeply, and every other
+ * `src` value replaces — zero, empty and null ones too (`fsGroup: 0`, `ports: []`).
+ */
+export function mergeOverwrite(dst: Values, src: unknown): Values {
+  if (!isPlainObject(src)) return dst;
   for (const [k, v] of Object.entries(src)) {
     if (isPlainObject(v) && isPlainObject(dst[k])) dst[k] = mergeOverwrite(dst[k], v);
-    // mergo skips empty source values where the destination already has the key.
-    else if (v !== null && v !== undefined && !(isZero(v) && k in dst)) dst[k] = clone(v);
+    else dst[k] = v === undefined ? null : clone(v);
   }
   return dst;
-}
-
-function isZero(v: unknown): boolean {
-  return v === false || v === 0 || v === "" || (Array.isArray(v) && v.length === 0) || (isPlainObject(v) && Object.keys(v).length === 0);
 }

@@ -35,7 +35,8 @@ const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export function loadManifests(text: string, opts: LoadOptions = {}): LoadedManifest[] {
   const file = opts.file ?? "<stdin>";
   const vars = opts.vars ?? {};
-  const { docs, lines } = parseYamlDocs(text, file);
+  // YAML 1.1, as the original read manifests (sigs.k8s.io/yaml): `yes` is true, `0644` is 420.
+  const { docs, lines } = parseYamlDocs(text, file, 0, { yaml11: true });
   // One budget for the whole text: many templated values must not each get the full allowance.
   const budget = new Budget(opts.limits);
   const out: LoadedManifest[] = [];

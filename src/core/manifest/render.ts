@@ -28,7 +28,7 @@ export function valuesProblems(loaded: LoadedManifest): UserError[] {
   return validateValues(builtinName(m), m.values ?? {}).map((p) => {
     const segments = p.path.split("/").filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
     const dotted = ["values", ...segments].map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`)).join("").slice(1);
-    return new UserError(p.message, { pos: loaded.posOf(["values", ...segments]), path: dotted.replace(/\.\[/g, "[") });
+    return new UserError(p.message, { pos: loaded.posOf(["values", ...segments]), path: dotted.replace(/\.\[/g, "["), hint: p.hint });
   });
 }
 
@@ -73,7 +73,7 @@ export function renderManifest(loaded: LoadedManifest): KubeObject[] {
 function rawObjects(text: string, loaded: LoadedManifest): KubeObject[] {
   const pos = loaded.posOf(["manifests"]);
   // A block scalar starts on the line after `manifests: |`.
-  const docs = parseYamlAll(text, loaded.file, pos.line ?? 0);
+  const docs = parseYamlAll(text, loaded.file, pos.line ?? 0, { yaml11: true });
   return docs.map((d, i) => {
     if (!isPlainObject(d) || typeof d.kind !== "string" || typeof d.apiVersion !== "string" || !isPlainObject(d.metadata)) {
       throw new UserError(`document ${i + 1} is not a Kubernetes object (needs apiVersion, kind and metadata.name)`, {
