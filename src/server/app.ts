@@ -29,6 +29,7 @@ export function createApp(d: ServerDeps): Hono<AppEnv> {
     lines.push("# HELP gimlet_events Events by type and status.", "# TYPE gimlet_events gauge");
     for (const r of d.store.eventCounts()) lines.push(`gimlet_events{type="${r.type}",status="${r.status}"} ${r.n}`);
     lines.push(...(d.worker?.latency.render("gimlet_release_latency_seconds", "Seconds from a request's arrival to its gitops commit.") ?? []));
+    lines.push(...(d.events?.metrics() ?? []));
     return c.text(lines.join("\n") + "\n", 200, { "Content-Type": "text/plain; version=0.0.4" });
   });
 

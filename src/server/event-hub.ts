@@ -149,6 +149,22 @@ export class EventHub {
     return { events };
   }
 
+  /** Prometheus text lines for /metrics. */
+  metrics(): string[] {
+    const s = this.stats();
+    return [
+      "# HELP gimlet_event_stream_subscribers Open GET /api/events streams.",
+      "# TYPE gimlet_event_stream_subscribers gauge",
+      `gimlet_event_stream_subscribers ${s.subscribers}`,
+      "# HELP gimlet_event_stream_published_total Events published to the hub.",
+      "# TYPE gimlet_event_stream_published_total counter",
+      `gimlet_event_stream_published_total ${s.published}`,
+      "# HELP gimlet_event_stream_resyncs_total Times a subscriber fell behind and got a resync marker instead.",
+      "# TYPE gimlet_event_stream_resyncs_total counter",
+      `gimlet_event_stream_resyncs_total ${s.resyncs}`,
+    ];
+  }
+
   stats(): { published: number; subscribers: number; resyncs: number; buffered: number } {
     const buffered = Math.min(this.seq, this.ring.length);
     return { published: this.seq, subscribers: this.subs.size, resyncs: this.resyncs, buffered };

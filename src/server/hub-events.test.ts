@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import type { RequestResult } from "../core/events.ts";
 import { artifactTargets, finished } from "./hub-events.ts";
 
 describe("hub events from queue rows", () => {
@@ -30,7 +31,7 @@ describe("hub events from queue rows", () => {
       status: "processed",
       statusDesc: "",
       gitopsHashes: ["a".repeat(40)],
-      results: row.results.slice(0, 3),
+      results: row.results.slice(0, 3) as RequestResult[],
     });
   });
 
@@ -42,7 +43,12 @@ describe("hub events from queue rows", () => {
 
   test("artifact targets: literal env/app names only; a templated name is known only once rendered", () => {
     const targets = artifactTargets({
-      environments: [{ env: "staging", app: "web" }, { env: "preview", app: "web-{{ .BRANCH }}" }, { env: "{{ .ENV }}" }, null],
+      environments: [
+        { env: "staging", app: "web" },
+        { env: "preview", app: "web-{{ .BRANCH }}" },
+        { env: "{{ .ENV }}" },
+        null,
+      ],
     });
     expect(targets).toEqual([{ env: "staging", app: "web" }, { env: "preview" }]);
   });

@@ -166,6 +166,8 @@ describe("GET /api/events", () => {
     await c.until(() => (c.raw().match(/: ping\n\n/g) ?? []).length >= 2);
     expect(c.raw()).toMatch(/^retry: 2000\n: subscribed\n\n(: ping\n\n)+$/);
     expect(s.hub.stats().subscribers).toBe(1);
+    const metrics = await fetch(`${s.url}/metrics`, { headers: { Authorization: `Bearer ${s.tokens.admin}` } });
+    expect(await metrics.text()).toContain("\ngimlet_event_stream_subscribers 1\n");
     c.close();
     for (let i = 0; i < 50 && s.hub.stats().subscribers; i++) await Bun.sleep(20);
     expect(s.hub.stats().subscribers).toBe(0);
