@@ -239,6 +239,19 @@ describe("track --wait follows the event stream", () => {
     }
   }, 40_000);
 
+  test("--timeout still bounds the wait: no Flux event, exit 1 after about that long", async () => {
+    const push = await cli(["artifact", "push", "-f", artifactFile("fff666", true), "-o", "json"]);
+    const id = JSON.parse(push.stdout).id as string;
+    await commitFor("fff666");
+    const t0 = performance.now();
+    const tr = await cli(["artifact", "track", id, "--wait", "--timeout", "1500ms"]);
+    const took = performance.now() - t0;
+    expect(tr.code).toBe(1);
+    expect(tr.stderr).toContain("timed out after 1500ms");
+    expect(took).toBeGreaterThan(1400);
+    expect(took).toBeLessThan(5000);
+  }, 40_000);
+
   test("against a server without /api/events (404) it falls back to polling", async () => {
     const push = await cli(["artifact", "push", "-f", artifactFile("eee555", true), "-o", "json"]);
     const id = JSON.parse(push.stdout).id as string;

@@ -56,7 +56,13 @@ function sseBody(hub: EventHub, sub: Subscription, heartbeatMs: number): Readabl
           await sub.wait(heartbeatMs);
           items = sub.take(batch);
         }
-        if (sub.closed) return ctrl.close();
+        if (sub.closed) {
+          // Closed by cancel() (the client went away) the controller is closed already.
+          try {
+            ctrl.close();
+          } catch {}
+          return;
+        }
         let text = items.length ? "" : encodeSseComment("ping");
         for (const it of items) {
           if (it.kind === "resync") {
