@@ -62,6 +62,10 @@ const lint = defineCommand({
       if (result.missingVars.length) {
         await stderr(`${input.name}: note: variables not set, linted with placeholders: ${result.missingVars.join(", ")}\n`);
       }
+      for (const w of result.warnings) {
+        const pos = w.pos ? formatPos({ file: w.pos.file, line: w.pos.line }) : input.name;
+        await stderr(`${pos}: ${w.options.path ?? "(manifest)"}: warning: ${w.message}${w.hint ? ` (${w.hint})` : ""}\n`);
+      }
       for (const p of result.problems) {
         const pos = p.pos ? formatPos({ file: p.pos.file, line: p.pos.line }) : input.name;
         lines.push(`${pos}: ${p.options.path ?? "(manifest)"}: ${p.message}${p.hint ? ` (${p.hint})` : ""}`);

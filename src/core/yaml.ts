@@ -4,7 +4,7 @@
  */
 import { Document, LineCounter, parseAllDocuments, visit, type ScalarTag, type SchemaOptions } from "yaml";
 import { UserError } from "./errors.ts";
-import { yaml11ParseOptions } from "./yaml11.ts";
+import { resolveGoNumber, yaml11ParseOptions } from "./yaml11.ts";
 
 /** Inputs beyond this are refused before parsing: a manifest is kilobytes, not megabytes. */
 export const maxYamlBytes = 4 * 1024 * 1024;
@@ -21,7 +21,7 @@ const stringifyOptions = { indentSeq: false, lineWidth: 0, minContentWidth: 0 } 
 const yaml11Word = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~|)$/;
 const yaml11Number = /^[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|(?:[0-9][0-9_]*)?\.?[0-9_]*(?:[eE][-+]?[0-9]+)?|\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 export function isYaml11Special(s: string): boolean {
-  return yaml11Word.test(s) || (yaml11Number.test(s) && /[0-9]|inf|nan/i.test(s));
+  return yaml11Word.test(s) || (yaml11Number.test(s) && /[0-9]|inf|nan/i.test(s)) || (/^[-+0-9.]/.test(s) && typeof resolveGoNumber(s) === "number");
 }
 
 /**

@@ -21,7 +21,7 @@ function parseGoInt(sign: string, body: string): number {
   const base = prefix === "0x" ? 16 : prefix === "0o" ? 8 : prefix === "0b" ? 2 : body.length > 1 && body[0] === "0" ? 8 : 10;
   const digits = base === 10 || (base === 8 && prefix !== "0o") ? body : body.slice(2);
   const n = parseInt(digits, base);
-  return sign === "-" ? -n : n;
+  return sign === "-" && n !== 0 ? -n : n;
 }
 
 /** A plain scalar starting with a digit, sign or dot: go-yaml v2's number, or the text itself. */

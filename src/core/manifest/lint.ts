@@ -1,6 +1,8 @@
 /** `manifest lint`: every problem in a manifest file, without stopping at the first. */
 import { UserError, ValidationError } from "../errors.ts";
 import { TemplateError } from "../template/index.ts";
+import { parseYamlDocs } from "../yaml.ts";
+import { yaml11Differences } from "../yaml11.ts";
 import { loadManifests, type LoadedManifest } from "./load.ts";
 import { renderManifest, valuesProblems } from "./render.ts";
 import type { Vars } from "./vars.ts";
@@ -9,6 +11,8 @@ export interface LintResult {
   problems: UserError[];
   /** Variables the file uses that were not given; linted with a placeholder value. */
   missingVars: string[];
+  /** Not errors: plain scalars YAML 1.1 and 1.2 read differently (`yes`, `0644`), to quote. */
+  warnings: UserError[];
 }
 
 const missingKeyRe = /no entry for key "([^"]+)"/;
@@ -31,7 +35,7 @@ export function lintManifestText(text: string, file: string, vars: Vars): LintRe
         data[key] = placeholder;
         continue;
       }
-      return { problems: flatten(e), missingVars };
+      return { problems: flatten(e), missingVars, warnings: yaml11Warnings(text, file) };
     }
   }
   const problems: UserError[] = [];
@@ -46,7 +50,37 @@ export function lintManifestText(text: string, file: string, vars: Vars): LintRe
       problems.push(...flatten(e));
     }
   }
-  return { problems, missingVars };
+  return { problems, missingVars, warnings: yaml11Warnings(text, file) };
+}
+
+const show = (v: unknown) => (typeof v === "string" ? JSON.stringify(v) : String(v));
+
+/**
+ * gimlet reads manifests as the original did, as YAML 1.1 (`on` is true, `0644` is 420); an editor
+ * or another tool reading YAML 1.2 sees the text. Each such plain scalar is named, to be quoted.
+ */
+export function yaml11Warnings(text: string, file: string): UserError[] {
+  let parsed;
+  try {
+    parsed = parseYamlDocs(text, file, 0, { yaml11: true });
+  } catch {
+    return [];
+  }
+  const out: UserError[] = [];
+  for (const doc of parsed.docs) {
+    for (const d of yaml11Differences(doc)) {
+      const p = parsed.lines.linePos(d.offset);
+      const what = d.isKey ? `key ${d.source}` : d.source;
+      out.push(
+        new UserError(`${what} is read as ${show(d.yaml11)} (YAML 1.1, as Kubernetes, helm and the original Gimlet read it), as ${show(d.yaml12)} by YAML 1.2`, {
+          pos: { file, line: p.line, column: p.col },
+          path: d.path.map((k) => (typeof k === "number" ? `[${k}]` : `.${k}`)).join("").slice(1).replace(/\.\[/g, "[") || "(manifest)",
+          hint: `quote it ("${d.source}") if you mean the text${typeof d.yaml11 === "number" || typeof d.yaml11 === "boolean" ? `, or write ${show(d.yaml11)}` : ""}`,
+        }),
+      );
+    }
+  }
+  return out;
 }
 
 /** A cleanup policy that loads but can never fire (deploys accept it, as the original did). */
