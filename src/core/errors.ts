@@ -60,3 +60,8 @@ export class NotFoundError extends UserError {
 export class ConflictError extends UserError {
   override name = "ConflictError";
 }
+
+/** The caller is known but may not do this (the access policy said no). HTTP 403. */
+export class ForbiddenError extends UserError {
+  override name = "ForbiddenError";
+}
