@@ -15,7 +15,9 @@
  * - Probe `settings` take the fields of a Kubernetes probe's timing (plus
  *   `terminationGracePeriodSeconds`), nothing else; a volume and a `ports` entry need a `name`.
  * - Keys whose templates read a field inside them (`image.tag`, `probe.enabled`, `monitor.enabled`,
- *   `resources.ignore`) cannot be removed with null: helm fails with "nil pointer evaluating".
+ *   `resources.ignore`) or merge them (`container`, `podSpec`) cannot be removed with null: helm
+ *   fails the render ("nil pointer evaluating"); we refuse them up front, as we refuse what helm's
+ *   template functions would refuse (`fileSecrets` values that are not strings, for b64enc).
  */
 
 const str = { type: "string" } as const;
@@ -117,7 +119,8 @@ const common = {
   secret: { type: "object", properties: { enabled: bool }, required: ["enabled"], additionalProperties: false },
   secretName: str,
   sealedSecrets: scalarMap,
-  fileSecrets: nullable(list(obj({ ...fileMount, secrets: scalarMap }, ["name", "path", "secrets"]))),
+  // helm's b64enc takes strings only: `on` or 5 there fails the render.
+  fileSecrets: nullable(list(obj({ ...fileMount, secrets: { type: "object", additionalProperties: str } }, ["name", "path", "secrets"]))),
   sealedFileSecrets: nullable(list(obj({ ...fileMount, filesToMount: list(obj({ name: str, source: str }, ["name", "source"])) }, ["name", "path", "filesToMount"]))),
   existingFileSecrets: list(obj(fileMount, ["name", "path"])),
   podAnnotations: scalarMap,
@@ -169,8 +172,8 @@ const onechart = obj(
       obj({ name: str, image: str, tag: str, imagePullPolicy: str, command: str, securityContext: nanyMap }, ["name", "image", "tag"]),
     ),
     sidecar: nullable(obj({ repository: str, tag: str, shell: nstr, command: nstr }, ["repository", "tag"]) as Record<string, unknown>),
-    container: nanyMap,
-    podSpec: nanyMap,
+    container: anyMap,
+    podSpec: anyMap,
     extraDeploy: nstr,
     monitor: obj({ enabled: nbool, path: nstr, portName: nstr, scheme: oneOf("http", "https"), scrapeTimeout: nstr }),
     prometheusRules: nullable(
@@ -180,7 +183,7 @@ const onechart = obj(
     serviceDescription: nstr,
     serviceAnnotations: nullable(scalarMap),
   },
-  ["image", "probe", "livenessProbe", "resources", "monitor"],
+  ["image", "probe", "livenessProbe", "resources", "monitor", "container", "podSpec"],
 );
 
 const cronJob = obj(
