@@ -5,3 +5,13 @@ export { commitMessages, defaultAuthor, isDeleteMessage, revertedSha, revertMess
 export { decodeRelease, encodeRelease, type Release, type Version } from "./release.ts";
 export { bootstrapSteps, fluxVersion, parseRepoUrl, planBootstrap, type BootstrapOptions, type BootstrapPlan } from "./bootstrap.ts";
 export { deleteChangeSet, filesChangeSet, releaseChangeSet, type ChangeSet } from "./changeset.ts";
+export {
+  dataDirLayout,
+  gitopsRepoName,
+  hostedRepoName,
+  hostedRepoPath,
+  hostedRepoUrl,
+  parseHostedRepoName,
+  remoteCachePath,
+  type HostedKind,
+} from "./hosted.ts";

@@ -2,7 +2,7 @@
  * From manifest text to typed manifests: template the text (cleanup excluded, as the original
  * does), parse every document, check its shape. Positions in errors point at the source file.
  */
-import { isMap, isScalar, visit, type Document, type LineCounter, type Node } from "yaml";
+import { Document, isMap, isScalar, visit, type LineCounter, type Node } from "yaml";
 import { UserError, ValidationError, type SourcePos } from "../errors.ts";
 import { Budget, renderTemplate, TemplateError, sanitizeDNSName, type TemplateLimits } from "../template/index.ts";
 import { docToJs, parseYamlDocs } from "../yaml.ts";
@@ -34,9 +34,24 @@ const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Loads every manifest in `text`. Throws UserError / ValidationError with positions. */
 export function loadManifests(text: string, opts: LoadOptions = {}): LoadedManifest[] {
   const file = opts.file ?? "<stdin>";
-  const vars = opts.vars ?? {};
   // YAML 1.1, as the original read manifests (sigs.k8s.io/yaml): `yes` is true, `0644` is 420.
   const { docs, lines } = parseYamlDocs(text, file, 0, { yaml11: true });
+  return loadDocs(docs, lines, file, opts);
+}
+
+/**
+ * Loads manifests that are already data (an artifact's `environments`), with the same templating
+ * and checks as text but no YAML round trip. Errors name `opts.file` and the field path; there is
+ * no line to point at.
+ */
+export function loadManifestObjects(objects: readonly unknown[], opts: LoadOptions = {}): LoadedManifest[] {
+  const file = opts.file ?? "<data>";
+  const docs = objects.map((o) => new Document(o, { aliasDuplicateObjects: false }) as unknown as Document.Parsed);
+  return loadDocs(docs, undefined, file, opts);
+}
+
+function loadDocs(docs: Document.Parsed[], lines: LineCounter | undefined, file: string, opts: LoadOptions): LoadedManifest[] {
+  const vars = opts.vars ?? {};
   // One budget for the whole text: many templated values must not each get the full allowance.
   const budget = new Budget(opts.limits);
   const out: LoadedManifest[] = [];
@@ -80,7 +95,15 @@ export function loadManifests(text: string, opts: LoadOptions = {}): LoadedManif
  * resolved later with only BRANCH. Working on parsed scalars keeps YAML escapes right
  * (`"{{ printf \"x-%s\" .BRANCH }}"`) and every error at its place in the file.
  */
-function templateScalars(doc: Document.Parsed, skip: Node | undefined, vars: Vars, file: string, lines: LineCounter, opts: LoadOptions, budget: Budget): void {
+function templateScalars(
+  doc: Document.Parsed,
+  skip: Node | undefined,
+  vars: Vars,
+  file: string,
+  lines: LineCounter | undefined,
+  opts: LoadOptions,
+  budget: Budget,
+): void {
   visit(doc, {
     Pair(_, pair) {
       if (skip && pair.value === skip) return visit.SKIP;
@@ -92,6 +115,7 @@ function templateScalars(doc: Document.Parsed, skip: Node | undefined, vars: Var
         node.value = renderTemplate(node.value, vars, { name: file, missingKey: opts.missingKey === "zero" ? "zero" : "error", now: opts.now, limits: budget });
       } catch (e) {
         if (!(e instanceof TemplateError)) throw e;
+        if (!lines || !node.range) throw new TemplateError(e.message, { pos: { file }, cause: e });
         // Positions inside the value → positions in the file (exact for plain and quoted one-liners).
         const start = lines.linePos(node.range![0]);
         const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE" ? 1 : 0;
@@ -115,12 +139,13 @@ function resolveCleanup(raw: unknown, vars: Vars, file: string, now: (() => Date
   return { ...(c as unknown as CleanupPolicy), app, event: "branchDeleted", ...branch };
 }
 
-function offsetPos(lines: LineCounter, file: string, offset: number): SourcePos {
+function offsetPos(lines: LineCounter | undefined, file: string, offset: number): SourcePos {
+  if (!lines) return { file };
   const p = lines.linePos(offset);
   return { file, line: p.line, column: p.col };
 }
 
-function posFinder(doc: Document.Parsed, lines: LineCounter, file: string) {
+function posFinder(doc: Document.Parsed, lines: LineCounter | undefined, file: string) {
   return (path: readonly (string | number)[]): SourcePos => {
     // Walk up the path until a node exists: a missing key is reported at its parent.
     for (let n = path.length; n >= 0; n--) {
