@@ -9,14 +9,19 @@ export default defineCommand({
   args: {
     "data-dir": { type: "string", description: "Data directory (env GIMLET_DATA_DIR, default ./gimlet-data)", valueHint: "DIR" },
     listen: { type: "string", description: "Address to listen on (env GIMLET_LISTEN, default 127.0.0.1:9000)", valueHint: "HOST:PORT" },
+    "metrics-listen": {
+      type: "string",
+      description: "Also serve /metrics here without a token; bind a private address (env GIMLET_METRICS_LISTEN)",
+      valueHint: "HOST:PORT",
+    },
     host: { type: "string", description: "Public URL of this server (env GIMLET_HOST)", valueHint: "URL" },
     "log-format": { type: "enum", options: ["text", "json"], default: "text", description: "Log format" },
     reindex: { type: "boolean", default: false, description: "Rebuild the release history index of every env from git first" },
   },
   async run({ args }) {
-    const listen = args.listen ?? process.env.GIMLET_LISTEN ?? "127.0.0.1:9000";
-    const m = /^(.*):(\d+)$/.exec(listen);
-    if (!m) throw new UserError(`invalid listen address ${JSON.stringify(listen)}`, { path: "--listen", hint: "HOST:PORT, e.g. 127.0.0.1:9000" });
+    const listen = listenAddress(args.listen ?? process.env.GIMLET_LISTEN ?? "127.0.0.1:9000", "--listen");
+    const metrics = args["metrics-listen"] ?? process.env.GIMLET_METRICS_LISTEN;
+    const metricsListen = metrics ? listenAddress(metrics, "--metrics-listen") : undefined;
     // Listening before the server is up: a SIGTERM during start-up still ends in a clean stop
     // (the serve lock released, the event in progress finished), not in the default kill.
     const signalled = new Promise<void>((resolve) => {
@@ -25,8 +30,8 @@ export default defineCommand({
     });
     const s = await serve({
       dataDir: args["data-dir"] ?? process.env.GIMLET_DATA_DIR ?? "gimlet-data",
-      hostname: m[1] || "127.0.0.1",
-      port: Number(m[2]),
+      ...listen,
+      metricsListen,
       host: args.host ?? process.env.GIMLET_HOST,
       logFormat: args["log-format"] as "text" | "json",
       log: (line) => void stderr(line + "\n"),
@@ -48,3 +53,12 @@ export default defineCommand({
     await s.stop();
   },
 });
+
+function listenAddress(value: string, flag: string): { hostname: string; port: number } {
+  const m = /^(.*):(\d+)$/.exec(value);
+  if (!m || Number(m[2]) > 65535) {
+    const hint = "HOST:PORT, e.g. 127.0.0.1:9000";
+    throw new UserError(`invalid listen address ${JSON.stringify(value)}`, { path: flag, hint });
+  }
+  return { hostname: m[1] || "127.0.0.1", port: Number(m[2]) };
+}

@@ -12,6 +12,7 @@ import { releaseRoutes } from "./routes/releases.ts";
 import { userRoutes } from "./routes/users.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import { gitRoutes } from "./routes/git.ts";
+import { metricsContentType, metricsText } from "./metrics-app.ts";
 
 export function createApp(d: ServerDeps): Hono<AppEnv> {
   if (!d.events) d = { ...d, events: new EventHub() };
@@ -24,14 +25,7 @@ export function createApp(d: ServerDeps): Hono<AppEnv> {
     return c.json({ status: "ready" });
   });
   app.use("/metrics", authenticate(d.store));
-  app.get("/metrics", (c) => {
-    const lines = ["# HELP gimlet_queue_depth Events waiting or in progress.", "# TYPE gimlet_queue_depth gauge", `gimlet_queue_depth ${d.store.queueDepth()}`];
-    lines.push("# HELP gimlet_events Events by type and status.", "# TYPE gimlet_events gauge");
-    for (const r of d.store.eventCounts()) lines.push(`gimlet_events{type="${r.type}",status="${r.status}"} ${r.n}`);
-    lines.push(...(d.worker?.latency.render("gimlet_release_latency_seconds", "Seconds from a request's arrival to its gitops commit.") ?? []));
-    lines.push(...(d.events?.metrics() ?? []));
-    return c.text(lines.join("\n") + "\n", 200, { "Content-Type": "text/plain; version=0.0.4" });
-  });
+  app.get("/metrics", async (c) => c.text(await metricsText(d), 200, { "Content-Type": metricsContentType }));
 
   if (d.dataDir) {
     // No body-limit middleware here: it would read the whole body before the token is checked.

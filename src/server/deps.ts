@@ -2,6 +2,7 @@
 import type { SqliteStore } from "../store/index.ts";
 import type { EventHub } from "./event-hub.ts";
 import type { Notifier } from "./notify.ts";
+import type { LoopLagSampler } from "./process-metrics.ts";
 import type { Repos } from "./repos.ts";
 import type { Worker } from "./worker.ts";
 
@@ -25,4 +26,6 @@ export interface ServerDeps {
   requestTimeout?: (req: Request, seconds: number) => void;
   /** Comment line sent on a quiet SSE stream, milliseconds (15 s). */
   sseHeartbeatMs?: number;
+  /** Event-loop lag for /metrics; without one the lag gauges are left out. */
+  loopLag?: LoopLagSampler;
 }

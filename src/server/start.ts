@@ -7,7 +7,9 @@ import { acquireServeLock, openDataStore, prepareDataDir } from "./data-dir.ts";
 import { EventHub } from "./event-hub.ts";
 import { mirrorReleases } from "./history-mirror.ts";
 import { finished } from "./hub-events.ts";
+import { createMetricsApp } from "./metrics-app.ts";
 import { Notifier, type NotifierConfig } from "./notify.ts";
+import { LoopLagSampler } from "./process-metrics.ts";
 import { Repos } from "./repos.ts";
 import { Worker } from "./worker.ts";
 
@@ -15,6 +17,8 @@ export interface ServeOptions {
   dataDir: string;
   hostname: string;
   port: number;
+  /** A second listener serving only /metrics, without a token: bind it to a private address. */
+  metricsListen?: { hostname: string; port: number };
   host?: string;
   logFormat: "text" | "json";
   notifications?: NotifierConfig;
@@ -26,7 +30,9 @@ export interface ServeOptions {
   log: (line: string) => void;
 }
 
-export async function serve(o: ServeOptions): Promise<{ stop: () => Promise<void>; port: number }> {
+export async function serve(
+  o: ServeOptions,
+): Promise<{ stop: () => Promise<void>; port: number; metricsPort?: number }> {
   const log = (msg: string, fields: Record<string, unknown> = {}) =>
     o.log(o.logFormat === "json" ? JSON.stringify({ time: new Date().toISOString(), msg, ...fields }) : `${msg}${Object.keys(fields).length ? " " + Object.entries(fields).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ") : ""}`);
   const warn = (msg: string) => log(`warning: ${msg}`);
@@ -64,15 +70,36 @@ export async function serve(o: ServeOptions): Promise<{ stop: () => Promise<void
   } });
   // The closure reads `server` only when an SSE request arrives, after Bun.serve below returned.
   const requestTimeout = (req: Request, seconds: number) => server.timeout(req, seconds);
-  const app = createApp({ store, repos, worker, notifier, webhookSecret: o.webhookSecret, dataDir: o.dataDir, log, events, requestTimeout });
+  const loopLag = new LoopLagSampler().start();
+  const deps = {
+    store, repos, worker, notifier, webhookSecret: o.webhookSecret, dataDir: o.dataDir, log, events, loopLag,
+  };
+  const app = createApp({ ...deps, requestTimeout });
   const server = Bun.serve({ hostname: o.hostname, port: o.port, fetch: app.fetch, idleTimeout: 60 });
+  let metricsServer: ReturnType<typeof Bun.serve> | undefined;
+  if (o.metricsListen) {
+    const { hostname, port } = o.metricsListen;
+    try {
+      metricsServer = Bun.serve({ hostname, port, fetch: createMetricsApp(deps).fetch, idleTimeout: 30 });
+    } catch (e) {
+      server.stop(true);
+      loopLag.stop();
+      store.close();
+      lock.release();
+      throw e;
+    }
+    log("metrics listening", { url: `http://${hostname}:${metricsServer.port}/metrics` });
+  }
   log("gimlet serve listening", { url: `http://${o.hostname}:${server.port}`, dataDir: o.dataDir });
   // After listening, and off this turn: whatever is queued (a poison event included) never delays startup.
   setTimeout(() => worker.start(), 0);
   return {
     port: server.port!,
+    metricsPort: metricsServer?.port,
     async stop() {
+      await metricsServer?.stop();
       await server.stop();
+      loopLag.stop();
       await worker.stop();
       store.close();
       lock.release();
