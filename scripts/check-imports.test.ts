@@ -34,6 +34,17 @@ describe("checkImports()", () => {
     expect(v[0]!.message).toContain("core may not import cmd");
   });
 
+  test("ops sits between the modes and {git, store, core}: server may import it, it may not import server or cmd", () => {
+    const root = tree({
+      "server/s.ts": 'import "../ops/o.ts";',
+      "ops/o.ts": 'import "../store/x.ts";\nimport "../server/t.ts";\nimport "../cmd/c.ts";',
+      "store/x.ts": "",
+      "server/t.ts": "",
+      "cmd/c.ts": "",
+    });
+    expect(checkImports(root).map((v) => v.message)).toEqual(["ops may not import server (../server/t.ts)", "ops may not import cmd (../cmd/c.ts)"]);
+  });
+
   test("forbids the long-running modes from importing each other", () => {
     const root = tree({ "agent/a.ts": 'import "../server/s.ts";', "server/s.ts": "" });
     expect(checkImports(root).map((v) => v.message)).toEqual(["agent may not import server (../server/s.ts)"]);

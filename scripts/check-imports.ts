@@ -10,8 +10,9 @@ import { parseArgs } from "node:util";
 /** module → modules it may import (besides itself). Mirrors the table in ARCHITECTURE.md. */
 export const allowed: Record<string, string[]> = {
   main: ["cmd"],
-  cmd: ["server", "agent", "stack", "git", "store", "kube", "ui", "core"],
-  server: ["ui", "git", "store", "kube", "core"],
+  cmd: ["server", "agent", "stack", "ops", "git", "store", "kube", "ui", "core"],
+  server: ["ops", "ui", "git", "store", "kube", "core"],
+  ops: ["git", "store", "kube", "core"],
   agent: ["kube", "core"],
   stack: ["git", "core"],
   git: ["core"],

@@ -1,9 +1,5 @@
 /**
- * The data dir: who may read it, who may serve from it, and opening its store with the credential key.
- *
- * Permissions: it holds the database, hosted repos and the credential key, so it is the owner's only
- * (dir 0700, files 0600). The process umask is narrowed so every file made later (SQLite's -wal/-shm,
- * git objects, packs) is born private, and modes left open by an older version are fixed on start.
+ * Who may serve from the data dir (its owner, permissions and store live in ops/data-dir.ts).
  *
  * One server per data dir: the server holds an exclusive SQLite lock on `serve.lock` for its whole life.
  * SQLite takes it as a POSIX advisory lock (fcntl), which the kernel drops when the process ends in any
@@ -13,51 +9,14 @@
  * WAL lets them write next to a running server.
  */
 import { Database } from "bun:sqlite";
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { UserError } from "../core/errors.ts";
-import { loadCipher, SqliteStore } from "../store/index.ts";
+
+export { DataDir, openDataStore, prepareDataDir } from "../ops/data-dir.ts";
 
 export const LOCK_FILE = "serve.lock";
 export const PID_FILE = "serve.pid";
-/** Group and world bits. */
-const OPEN_BITS = 0o077;
-
-type Warn = (msg: string) => void;
-type Chmod = (path: string, mode: number) => void;
-
-/**
- * Creates the data dir (0700) and makes what is in it owner-only. Only what was found open is
- * walked, so a start over a large, already private data dir costs a few stats.
- */
-export function prepareDataDir(dir: string, warn: Warn, chmod: Chmod = chmodSync): void {
-  process.umask(OPEN_BITS);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const visit = (path: string, depth: number) => {
-    // The data dir itself may be a symlink (to a volume); links inside it are not followed.
-    const st = (depth === 0 ? statSync : lstatSync)(path, { throwIfNoEntry: false });
-    if (!st || st.isSymbolicLink()) return;
-    const open = (st.mode & OPEN_BITS) !== 0;
-    if (open) fixMode(path, st.mode & 0o7777, warn, chmod);
-    // Below depth 2 (dir/repos/<repo>) only what sits under something that was open is walked.
-    if (st.isDirectory() && (open || depth < 2)) {
-      for (const name of readdirSync(path)) visit(join(path, name), open ? Math.max(depth, 2) : depth + 1);
-    }
-  };
-  visit(dir, 0);
-}
-
-function fixMode(path: string, mode: number, warn: Warn, chmod: Chmod): void {
-  try {
-    chmod(path, mode & ~OPEN_BITS);
-  } catch (e) {
-    warn(
-      `${path} is readable by others (mode ${mode.toString(8).padStart(4, "0")}) and could not be made private: ` +
-        `${(e as Error).message}; chmod -R go-rwx it, or run gimlet as its owner`,
-    );
-  }
-}
-
 export interface ServeLock {
   release(): void;
 }
@@ -95,24 +54,4 @@ function holderPid(dir: string): number | undefined {
   if (!existsSync(f)) return undefined;
   const n = Number(readFileSync(f, "utf8").trim());
   return Number.isInteger(n) && n > 0 ? n : undefined;
-}
-
-/**
- * Opens the data dir's store with its credential key: checks the key, seals plain credentials left by
- * an older version. Every local opener (server and CLI) goes through here.
- */
-export function openDataStore(dir: string, warn: Warn, env: Record<string, string | undefined> = process.env): SqliteStore {
-  prepareDataDir(dir, warn);
-  const store = new SqliteStore(join(dir, "gimlet.db"));
-  try {
-    const r = store.unlock(loadCipher(dir, { mayCreate: !store.secretsSealed(), env }));
-    if (!r.scrubbed) {
-      warn(`${r.sealed} stored credentials were encrypted, but old plain copies may remain in ${join(dir, "gimlet.db")}'s ` +
-        "free pages: run `sqlite3 gimlet.db VACUUM` with gimlet stopped");
-    }
-    return store;
-  } catch (e) {
-    store.close();
-    throw e;
-  }
 }
