@@ -42,7 +42,11 @@ describe("checkImports()", () => {
       "server/t.ts": "",
       "cmd/c.ts": "",
     });
-    expect(checkImports(root).map((v) => v.message)).toEqual(["ops may not import server (../server/t.ts)", "ops may not import cmd (../cmd/c.ts)"]);
+    expect(checkImports(root).map((v) => v.message)).toEqual([
+      "ops may not import server (../server/t.ts)",
+      "ops may not import cmd (../cmd/c.ts)",
+      "module import cycle: server → ops → server",
+    ]);
   });
 
   test("forbids the long-running modes from importing each other", () => {
