@@ -4,6 +4,7 @@
  */
 import { createApp } from "./app.ts";
 import { acquireServeLock, openDataStore, prepareDataDir } from "./data-dir.ts";
+import { watchEnvs } from "./env-watch.ts";
 import { EventHub } from "./event-hub.ts";
 import { mirrorReleases } from "./history-mirror.ts";
 import { finished } from "./hub-events.ts";
@@ -63,6 +64,8 @@ export async function serve(
     }
   }
   const events = new EventHub();
+  // `gimlet env create` writes the store directly; this is how the server learns of a new env.
+  const envWatch = watchEnvs(store, events, { log });
   const renderTimeoutMs = o.renderTimeoutMs ?? (Number(process.env.GIMLET_RENDER_TIMEOUT_MS) || undefined);
   const worker = new Worker({ store, repos, log, notifier, renderTimeoutMs, onProcessed: (e) => {
     log("event processed", { id: e.id, type: e.type, status: e.status, commits: e.gitopsHashes.length });
@@ -100,6 +103,7 @@ export async function serve(
       await metricsServer?.stop();
       await server.stop();
       loopLag.stop();
+      envWatch.stop();
       await worker.stop();
       store.close();
       lock.release();

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SseParser } from "../../src/core/sse.ts";
 import { freePort, gimlet, gimletBin } from "../support/bin.ts";
 import { run } from "../support/git-server.ts";
 
@@ -270,4 +271,28 @@ describe("track --wait follows the event stream", () => {
       proxyMode.noEvents = false;
     }
   }, 40_000);
+});
+
+describe("GET /api/events on the binary", () => {
+  test("an env created with `env create --data-dir` while the server runs is announced as env.created", async () => {
+    const ctl = new AbortController();
+    const headers = { Authorization: `Bearer ${token}` };
+    const res = await fetch(`${upstream}/api/events`, { headers, signal: ctl.signal });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    const parser = new SseParser();
+    const created = await gimlet(["env", "create", "preview", "--builtin", "--data-dir", dataDir]);
+    expect(created.code, created.stderr).toBe(0);
+    const t0 = performance.now();
+    let event: { type: string; env: string } | undefined;
+    while (!event && performance.now() - t0 < 10_000) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      for (const m of parser.push(new TextDecoder().decode(value))) {
+        if (m.event === "env.created") event = JSON.parse(m.data);
+      }
+    }
+    ctl.abort();
+    expect(event).toMatchObject({ type: "env.created", env: "preview", builtin: true });
+  }, 20_000);
 });
