@@ -7,10 +7,12 @@
  * up in proxy and access logs, and only the original's Flux provider address needs it.
  */
 import type { MiddlewareHandler } from "hono";
+import type { Action } from "../core/access.ts";
 import type { Role, SqliteStore, User } from "../store/index.ts";
 import { AuthError } from "./http-errors.ts";
 
-export type AppEnv = { Variables: { user: User } };
+/** `action`: what the route asked the access policy (policy.ts `allow`); a route that asked nothing fails. */
+export type AppEnv = { Variables: { user: User; action?: Action } };
 
 /** Routes that take `?access_token=` (the Flux generic provider URL of the original). */
 export const queryTokenPaths: ReadonlySet<string> = new Set(["/api/flux-events"]);

@@ -1,24 +1,55 @@
-/** The one place errors become HTTP responses: `{"error": "..."}` with the right status. */
+/**
+ * The one place errors become HTTP responses: `{"error": "..."}` with the right status for the API,
+ * and the same statuses as plain text for git clients (which print the body and, on a 401 with
+ * `WWW-Authenticate: Basic`, ask for credentials).
+ */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { ConflictError, NotFoundError, UserError, ValidationError } from "../core/errors.ts";
+import { ConflictError, ForbiddenError, NotFoundError, UserError, ValidationError } from "../core/errors.ts";
 
+/** 401 (no or bad credentials) or 403 (known caller, not allowed: the policy throws ForbiddenError). */
 export class AuthError extends HTTPException {
   constructor(status: 401 | 403, message: string) {
     super(status, { message });
   }
 }
 
-export function onError(err: Error, c: Context): Response {
-  if (err instanceof HTTPException) {
-    const res = c.json({ error: err.message }, err.status);
-    if (err.status === 401) res.headers.set("WWW-Authenticate", 'Bearer realm="gimlet"');
-    return res;
-  }
-  if (err instanceof NotFoundError) return c.json({ error: err.describe() }, 404);
-  if (err instanceof ConflictError) return c.json({ error: err.describe() }, 409);
-  if (err instanceof ValidationError) return c.json({ error: err.describe(), problems: err.problems.map((p) => p.describe()) }, 400);
-  if (err instanceof UserError) return c.json({ error: err.describe() }, 400);
+type Status = 400 | 401 | 403 | 404 | 409 | 413 | 500;
+
+/** Status and message of an error; `undefined` for one nobody meant to show (a bug: 500). */
+function classify(err: Error): { status: Status; message: string } | undefined {
+  if (err instanceof HTTPException) return { status: err.status as Status, message: err.message };
+  if (err instanceof ForbiddenError) return { status: 403, message: err.describe() };
+  if (err instanceof NotFoundError) return { status: 404, message: err.describe() };
+  if (err instanceof ConflictError) return { status: 409, message: err.describe() };
+  if (err instanceof UserError) return { status: 400, message: err.describe() };
+  return undefined;
+}
+
+function logUnhandled(err: Error): void {
   console.error(JSON.stringify({ level: "error", msg: "unhandled", error: err.message, stack: err.stack }));
-  return c.json({ error: "internal error" }, 500);
+}
+
+export function onError(err: Error, c: Context): Response {
+  const e = classify(err);
+  if (!e) {
+    logUnhandled(err);
+    return c.json({ error: "internal error" }, 500);
+  }
+  const body =
+    err instanceof ValidationError
+      ? { error: e.message, problems: err.problems.map((p) => p.describe()) }
+      : { error: e.message };
+  const res = c.json(body, e.status);
+  if (e.status === 401) res.headers.set("WWW-Authenticate", 'Bearer realm="gimlet"');
+  return res;
+}
+
+/** onError for git smart HTTP: plain text, and a Basic challenge so git prompts for the token. */
+export function onGitError(err: Error, c: Context): Response {
+  const e = classify(err);
+  if (!e) logUnhandled(err);
+  const headers: Record<string, string> = { "Content-Type": "text/plain; charset=utf-8" };
+  if (e?.status === 401) headers["WWW-Authenticate"] = 'Basic realm="gimlet"';
+  return c.text(`${e?.message ?? "internal error"}\n`, e?.status ?? 500, headers);
 }

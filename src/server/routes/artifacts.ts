@@ -10,9 +10,10 @@ import { Hono } from "hono";
 import { createHash } from "node:crypto";
 import { ConflictError, UserError } from "../../core/errors.ts";
 import { parseArtifact, type Artifact } from "../../core/release/index.ts";
-import { assertEnvScope, type AppEnv } from "../auth.ts";
+import type { AppEnv } from "../auth.ts";
 import type { ServerDeps } from "../deps.ts";
 import { artifactTargets, queued } from "../hub-events.ts";
+import { allow, authorize } from "../policy.ts";
 import { intParam, jsonBody, timeParam } from "./util.ts";
 
 const route = "POST /api/artifact";
@@ -39,12 +40,14 @@ function idempotencyKey(h: string | undefined): string | undefined {
 
 export function artifactRoutes(d: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.post("/artifact", async (c) => {
+  app.post("/artifact", allow("artifact.push"), async (c) => {
     const user = c.get("user");
     const key = idempotencyKey(c.req.header("idempotency-key"));
     const parsed = parseArtifact(await jsonBody(c));
     // A token bound to an env may only ship manifests for that env (a deploy policy acts on them).
-    if (user.env) for (const m of parsed.environments) assertEnvScope(user, typeof m.env === "string" ? m.env : JSON.stringify(m.env));
+    for (const m of parsed.environments) {
+      authorize(user, "artifact.push", { env: typeof m.env === "string" ? m.env : JSON.stringify(m.env) });
+    }
     const digest = createHash("sha256").update(canonical(parsed)).digest("hex");
     const replay = (status: number, body: string) => c.body(body, status as 200, { "Content-Type": "application/json", "Idempotent-Replayed": "true" });
     const eventId = crypto.randomUUID();
@@ -88,7 +91,7 @@ export function artifactRoutes(d: ServerDeps): Hono<AppEnv> {
     d.events?.publish(queued(eventId, "artifact", artifactTargets(parsed), { artifactId }));
     return c.body(outcome.body, 201, { "Content-Type": "application/json" });
   });
-  app.get("/artifacts", (c) => {
+  app.get("/artifacts", allow("artifact.read"), (c) => {
     const rows = d.store.artifacts({
       repository: c.req.query("repository") || undefined,
       branch: c.req.query("branch") || undefined,

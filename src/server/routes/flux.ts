@@ -5,8 +5,9 @@
 import { Hono } from "hono";
 import { UserError } from "../../core/errors.ts";
 import { isPlainObject } from "../../core/k8s.ts";
-import { assertEnvScope, type AppEnv } from "../auth.ts";
+import type { AppEnv } from "../auth.ts";
 import type { ServerDeps } from "../deps.ts";
+import { allow, authorize } from "../policy.ts";
 import { jsonBody, safeName } from "./util.ts";
 
 export function revisionSha(revision: string): string | undefined {
@@ -16,7 +17,7 @@ export function revisionSha(revision: string): string | undefined {
 
 export function fluxRoutes(d: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.post("/flux-events", async (c) => {
+  app.post("/flux-events", allow("flux.event"), async (c) => {
     const ev = await jsonBody(c);
     if (!isPlainObject(ev) || typeof ev.reason !== "string") throw new UserError("not a Flux event: reason is missing");
     const meta = (isPlainObject(ev.metadata) ? ev.metadata : {}) as Record<string, unknown>;
@@ -30,14 +31,14 @@ export function fluxRoutes(d: ServerDeps): Hono<AppEnv> {
     // A token bound to an env reports for that env only; an unbound one names the env in ?env=.
     const user = c.get("user");
     const queryEnv = c.req.query("env");
-    if (queryEnv) assertEnvScope(user, safeName(queryEnv, "env"));
+    if (queryEnv) authorize(user, "flux.event", { env: safeName(queryEnv, "env") });
     const env = queryEnv || user.env;
     if (field("commit_status") === "update") return c.json({});
     const sha = revisionSha(String(field("revision") ?? ""));
     d.log?.("flux event", { reason: ev.reason, revision: field("revision") ?? "", env });
     if (!sha) return c.json({ ignored: "no commit revision in the event" });
     const known = d.store.gitopsCommit(sha);
-    if (known?.env && known.env !== env && user.env) assertEnvScope(user, known.env);
+    if (known?.env && known.env !== env) authorize(user, "flux.event", { env: known.env });
     d.store.upsertGitopsCommit({ sha, env, status: ev.reason, statusDesc: String(ev.message ?? "") });
     d.events?.publish({ type: "gitops.commit-status", sha, env, status: ev.reason, desc: String(ev.message ?? "") });
     if (/Failed/.test(ev.reason)) void d.notifier?.send({ kind: "fluxFailed", env, text: `❗ Gitops changes from ${sha.slice(0, 8)} failed to apply: ${String(ev.message ?? ev.reason)}` });

@@ -6,8 +6,9 @@
 import { Hono } from "hono";
 import { NotFoundError, UserError } from "../../core/errors.ts";
 import type { Role, User } from "../../store/index.ts";
-import { requireRole, type AppEnv } from "../auth.ts";
+import type { AppEnv } from "../auth.ts";
 import type { ServerDeps } from "../deps.ts";
+import { allow, authorize } from "../policy.ts";
 import { fields, jsonBody, safeName } from "./util.ts";
 
 const roles: Role[] = ["admin", "user", "flux", "agent"];
@@ -17,14 +18,16 @@ const view = (u: User) => ({ ...u, admin: u.role === "admin" });
 
 export function userRoutes(d: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.get("/users", (c) => c.json(d.store.users().map(view)));
+  app.get("/users", allow("user.manage"), (c) => c.json(d.store.users().map(view)));
   // `withToken=true` issues a new token, as the original did for the dashboard's impersonation.
-  app.get("/user/:login", (c) => {
+  app.get("/user/:login", allow("user.manage"), (c) => {
+    const withToken = c.req.query("withToken") === "true";
+    if (withToken) authorize(c.get("user"), "token.manage");
     const u = d.store.user(c.req.param("login"));
     if (!u) throw new NotFoundError(`no user ${JSON.stringify(c.req.param("login"))}`);
-    return c.json({ ...view(u), ...(c.req.query("withToken") === "true" ? { token: d.store.issueToken(u.login) } : {}) });
+    return c.json({ ...view(u), ...(withToken ? { token: d.store.issueToken(u.login) } : {}) });
   });
-  app.post("/user", async (c) => {
+  app.post("/user", allow("user.manage"), async (c) => {
     const b = fields(await jsonBody(c), { login: "string", role: "string", admin: "boolean", env: "string" });
     if (typeof b.login !== "string" || !/^[a-z0-9][a-z0-9._-]{0,62}$/.test(b.login)) throw new UserError("login is required: lowercase letters, digits, . _ -");
     const role = (b.role ?? (b.admin ? "admin" : "user")) as Role;
@@ -38,13 +41,13 @@ export function userRoutes(d: ServerDeps): Hono<AppEnv> {
     const u = d.store.createUser(b.login, role, env);
     return c.json({ ...view(u), token: d.store.issueToken(u.login) }, 201);
   });
-  app.delete("/user/:login", (c) => {
+  app.delete("/user/:login", allow("user.manage"), (c) => {
     d.store.deleteUser(c.req.param("login"));
     return c.body(null, 204);
   });
-  app.post("/user/:login/token", (c) => c.json(d.store.issueTokenWithId(c.req.param("login")), 201));
-  app.get("/user/:login/tokens", (c) => c.json(d.store.tokens(c.req.param("login"))));
-  app.delete("/tokens/:id", requireRole("admin"), (c) => {
+  app.post("/user/:login/token", allow("token.manage"), (c) => c.json(d.store.issueTokenWithId(c.req.param("login")), 201));
+  app.get("/user/:login/tokens", allow("token.manage"), (c) => c.json(d.store.tokens(c.req.param("login"))));
+  app.delete("/tokens/:id", allow("token.manage"), (c) => {
     const id = c.req.param("id");
     if (!/^\d{1,15}$/.test(id)) throw new UserError(`token id must be a number, got ${JSON.stringify(id.slice(0, 40))}`, { hint: "gimlet user tokens LOGIN lists them" });
     const login = d.store.revokeToken(Number(id));
