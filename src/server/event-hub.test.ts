@@ -133,6 +133,19 @@ describe("EventHub", () => {
     expect(descs(s.take())).toEqual(["#2", "#4"]);
   });
 
+  test("a filter that throws costs its subscriber the event, never the publisher", () => {
+    const hub = new EventHub();
+    const bad = hub.subscribe({
+      filter: () => {
+        throw new Error("boom");
+      },
+    });
+    const good = hub.subscribe();
+    expect(hub.publish(status(1)).seq).toBe(1);
+    expect(bad.take()).toEqual([]);
+    expect(descs(good.take())).toEqual(["#1"]);
+  });
+
   test("refuses a ring buffer without room", () => {
     expect(() => new EventHub({ bufferSize: 0 })).toThrow("bufferSize must be a positive integer");
   });

@@ -72,7 +72,7 @@ export class EventHub {
     const p: Published = { seq: ++this.seq, time: this.now(), event };
     this.ring[p.seq % this.ring.length] = p;
     for (const s of this.subs) {
-      if (s.filter && !s.filter(event)) continue;
+      if (s.filter && !safely(s.filter, event)) continue;
       if (s.resyncPending) continue;
       if (s.queue.length >= this.queueLimit) {
         const reason = `more than ${this.queueLimit} events waiting: the client reads too slowly`;
@@ -168,5 +168,14 @@ export class EventHub {
   stats(): { published: number; subscribers: number; resyncs: number; buffered: number } {
     const buffered = Math.min(this.seq, this.ring.length);
     return { published: this.seq, subscribers: this.subs.size, resyncs: this.resyncs, buffered };
+  }
+}
+
+/** A subscriber's filter that throws skips that event for it; it never reaches the publisher. */
+function safely(filter: (e: HubEvent) => boolean, e: HubEvent): boolean {
+  try {
+    return filter(e);
+  } catch {
+    return false;
   }
 }
