@@ -1,9 +1,10 @@
 /**
  * Hosted gitops repos over git smart HTTP at /git/<name>.git: what Flux pulls and git clients use.
  * HTTP basic auth with a token as the password (what Flux `secretRef` username/password and git
- * send), or a Bearer token; never a token in the URL (it would end up in proxy logs). Read needs an
- * admin or a flux-role token (a flux user bound to an env reads only that env's repos), write needs
- * admin. Credentials are checked before a byte of the body is read.
+ * send), or a Bearer token; never a token in the URL (it would end up in proxy logs). Who may read
+ * (`git.read`) or push (`git.write`) a repo is the access policy's call, on the repo's env: today an
+ * admin does both, a flux-role token reads (its env's repos only, when bound). Credentials are checked
+ * before a byte of the body is read; refusals are plain text (onGitError), a 401 with a Basic challenge.
  */
 import { Hono, type Context } from "hono";
 import { existsSync } from "node:fs";
@@ -20,7 +21,12 @@ import {
   type GitLimits,
   type GitRepo,
 } from "../../git/index.ts";
+import { NotFoundError } from "../../core/errors.ts";
+import type { User } from "../../store/index.ts";
+import { credentialOf } from "../auth.ts";
 import type { ServerDeps } from "../deps.ts";
+import { AuthError, onGitError } from "../http-errors.ts";
+import { authorize } from "../policy.ts";
 import { BodyError, readGitBody, type BodyLimits } from "./git-body.ts";
 
 const nameRe = /^[a-z0-9][a-z0-9-]{0,100}$/;
@@ -44,24 +50,18 @@ export function gitServeLimits(maxPushBytes = 256 * 1024 * 1024, over: Partial<G
   };
 }
 
-function challenge(why = "authentication required"): Response {
-  return new Response(`${why}\n`, { status: 401, headers: { "WWW-Authenticate": 'Basic realm="gimlet"', "Content-Type": "text/plain" } });
-}
-
-/** The token of `Authorization: Basic` (as the password) or `Bearer`; a reason when malformed. */
-export function gitCredential(req: Request): { token?: string; problem?: string } {
-  const h = req.headers.get("authorization");
-  if (h === null) return {};
-  const m = /^\s*(\S+)\s+(\S+)\s*$/.exec(h);
-  if (!m) return { problem: "malformed Authorization header" };
-  const scheme = m[1]!.toLowerCase();
-  if (scheme === "bearer") return { token: m[2]! };
-  if (scheme !== "basic") return { problem: "unsupported authorization scheme: use basic auth with the token as password" };
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(m[2]!)) return { problem: "Basic credentials are not base64" };
-  const decoded = Buffer.from(m[2]!, "base64").toString("utf8");
-  const colon = decoded.indexOf(":");
-  const token = colon < 0 ? "" : decoded.slice(colon + 1);
-  return token ? { token } : { problem: "Basic credentials must be <user>:<token>" };
+/** The user of the request's token, or a 401 (rendered with a Basic challenge) saying what is wrong. */
+async function gitUser(d: ServerDeps, req: Request): Promise<User> {
+  const how = "use basic auth with the token as the password";
+  if (new URL(req.url).searchParams.has("access_token")) {
+    throw new AuthError(401, `access_token in the URL is not accepted on /git: ${how}`);
+  }
+  const { token, problem } = credentialOf(req);
+  if (problem) throw new AuthError(401, `${problem}: ${how}`);
+  if (!token) throw new AuthError(401, `authentication required: ${how}`);
+  const user = await d.store.authenticate(token);
+  if (!user) throw new AuthError(401, "invalid or revoked token");
+  return user;
 }
 
 function protocolVersion(c: Context): number {
@@ -71,26 +71,19 @@ function protocolVersion(c: Context): number {
 
 export function gitRoutes(d: ServerDeps & { dataDir: string; gitLimits?: Partial<GitServeLimits> }): Hono {
   const app = new Hono();
+  app.onError(onGitError);
   const repos = new Map<string, GitRepo>();
   const limits = gitServeLimits(d.maxPushBytes, d.gitLimits);
 
-  /** Resolves the repo and checks the caller may use `service` on it; a Response means stop. */
-  const access = (c: Context, service: string): GitRepo | Response => {
+  /** Resolves the repo once the caller may use `service` on it (throws 401/403/404 otherwise). */
+  const access = async (c: Context, service: string): Promise<GitRepo> => {
     const name = c.req.param("name")!.replace(/\.git$/, "");
-    if (!nameRe.test(name)) return c.text("not found\n", 404);
+    if (!nameRe.test(name)) throw new NotFoundError("not found");
     const path = join(d.dataDir, "repos", `${name}.git`);
-    if (new URL(c.req.url).searchParams.has("access_token")) {
-      return challenge("access_token in the URL is not accepted on /git: send the token as the basic-auth password");
-    }
-    const { token, problem } = gitCredential(c.req.raw);
-    if (!token) return challenge(problem);
-    const user = d.store.authenticate(token);
-    if (!user) return challenge("invalid or revoked token");
-    const write = service === "git-receive-pack";
+    const user = await gitUser(d, c.req.raw);
     const envOfRepo = name.replace(/-(apps|infra)$/, "");
-    const mayRead = user.role === "admin" || (user.role === "flux" && (!user.env || user.env === envOfRepo));
-    if (!mayRead || (write && user.role !== "admin")) return c.text(`the ${user.role} role may not ${write ? "push to" : "read"} ${name}.git\n`, 403);
-    if (!existsSync(join(path, "HEAD"))) return c.text("not found\n", 404);
+    authorize(user, service === "git-receive-pack" ? "git.write" : "git.read", { env: envOfRepo });
+    if (!existsSync(join(path, "HEAD"))) throw new NotFoundError("not found");
     let repo = repos.get(path);
     if (!repo) {
       repo = openRepo(path);
@@ -102,16 +95,14 @@ export function gitRoutes(d: ServerDeps & { dataDir: string; gitLimits?: Partial
   app.get("/:name/info/refs", async (c) => {
     const service = c.req.query("service");
     if (service !== "git-upload-pack" && service !== "git-receive-pack") return c.text("smart HTTP only: use a git client\n", 403);
-    const repo = access(c, service);
-    if (repo instanceof Response) return repo;
+    const repo = await access(c, service);
     const bytes = service === "git-upload-pack" ? await advertiseUploadPack(repo, protocolVersion(c)) : await advertiseReceivePack(repo);
     return new Response(bytes as unknown as BodyInit, { headers: { "Content-Type": `application/x-${service}-advertisement`, ...noCache } });
   });
 
   for (const service of ["git-upload-pack", "git-receive-pack"] as const) {
     app.post(`/:name/${service}`, async (c) => {
-      const repo = access(c, service);
-      if (repo instanceof Response) return repo;
+      const repo = await access(c, service);
       if (c.req.header("content-type") !== `application/x-${service}-request`) return c.text("unsupported media type\n", 415);
       const headers = { "Content-Type": `application/x-${service}-result`, ...noCache };
       try {
