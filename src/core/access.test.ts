@@ -41,7 +41,8 @@ describe("the access table", () => {
   const cells: [Role, boolean, Action, Where][] = [];
   for (const role of roles)
     for (const bound of [false, true])
-      for (const action of actions) for (const where of ["own", "other", "none"] as const) cells.push([role, bound, action, where]);
+      for (const action of actions)
+        for (const where of ["own", "other", "none"] as const) cells.push([role, bound, action, where]);
 
   test(`decides every cell (${cells.length}: role × bound/unbound × action × own/other/no env) as required`, () => {
     const wrong: string[] = [];
@@ -62,13 +63,15 @@ describe("the access table", () => {
       allow: false,
       reason: 'a flux token is scoped to env staging; it may not act on env "prod"',
     });
-    expect(decide(flux, "git.write", { env: "staging" })).toEqual({ allow: false, reason: "the flux role may not git.write" });
+    const write = decide(flux, "git.write", { env: "staging" });
+    expect(write).toEqual({ allow: false, reason: "the flux role may not git.write" });
     expect(decide({ role: "flux", env: "" }, "git.read", { env: "prod" }).allow).toBe(true);
   });
 
   test("an agent token made without an env can do nothing, and says how to fix it", () => {
     const d = decide({ login: "a1", role: "agent", env: "" }, "agent.state", { env: "staging" });
-    expect(d).toEqual({ allow: false, reason: "the token of a1 may agent.state only once bound to an env (user create --env)" });
+    const reason = "the token of a1 may agent.state only once bound to an env (user create --env)";
+    expect(d).toEqual({ allow: false, reason });
   });
 
   test("unknown roles and actions (a bad row, a typo in a caller) are refused, not thrown", () => {

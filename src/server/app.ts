@@ -1,9 +1,10 @@
 /** createApp(deps): the Hono app. Never opens a port; tests call `app.request`. */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { authenticate, requireRole, type AppEnv } from "./auth.ts";
+import { authenticate, type AppEnv } from "./auth.ts";
 import type { ServerDeps } from "./deps.ts";
-import { AuthError, onError } from "./http-errors.ts";
+import { onError } from "./http-errors.ts";
+import { allow, policyAsked } from "./policy.ts";
 import { EventHub } from "./event-hub.ts";
 import { artifactRoutes } from "./routes/artifacts.ts";
 import { eventRoutes } from "./routes/events.ts";
@@ -24,7 +25,7 @@ export function createApp(d: ServerDeps): Hono<AppEnv> {
     d.store.queueDepth();
     return c.json({ status: "ready" });
   });
-  app.use("/metrics", authenticate(d.store));
+  app.use("/metrics", authenticate(d.store), allow("metrics.read"));
   app.get("/metrics", async (c) => c.text(await metricsText(d), 200, { "Content-Type": metricsContentType }));
 
   if (d.dataDir) {
@@ -41,15 +42,8 @@ export function createApp(d: ServerDeps): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
   api.use(bodyLimit({ maxSize: d.maxBodyBytes ?? 5 * 1024 * 1024, onError: (c) => c.json({ error: "request body too large" }, 413) }));
   api.use(authenticate(d.store));
-  // The flux role may only report Flux events; agents come later.
-  api.use(async (c, next) => {
-    const role = c.get("user").role;
-    if ((role === "flux" && c.req.path !== "/api/flux-events") || role === "agent") throw new AuthError(403, `the ${role} role may not use ${c.req.path}`);
-    await next();
-  });
-  api.use("/users", requireRole("admin"));
-  api.use("/user/*", requireRole("admin"));
-  api.use("/user", requireRole("admin"));
+  // Each route names its action (policy.ts allow); one that does not is refused here, not served.
+  api.use(policyAsked);
   api.route("/", artifactRoutes(d));
   api.route("/", releaseRoutes(d));
   api.route("/", fluxRoutes(d));

@@ -8,7 +8,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { Action } from "../core/access.ts";
-import type { Role, SqliteStore, User } from "../store/index.ts";
+import type { SqliteStore, User } from "../store/index.ts";
 import { AuthError } from "./http-errors.ts";
 
 /** `action`: what the route asked the access policy (policy.ts `allow`); a route that asked nothing fails. */
@@ -45,11 +45,6 @@ export function credentialOf(req: Request): { token?: string; problem?: string }
   }
 }
 
-/** The token of the Authorization header, or undefined when there is none or it is malformed. */
-export function tokenOf(req: Request): string | undefined {
-  return credentialOf(req).token;
-}
-
 export function authenticate(store: SqliteStore): MiddlewareHandler<AppEnv> {
   return async function authenticate(c, next) {
     const { token, problem } = credentialOf(c.req.raw);
@@ -60,28 +55,9 @@ export function authenticate(store: SqliteStore): MiddlewareHandler<AppEnv> {
     }
     const t = token ?? queryToken;
     if (!t) throw new AuthError(401, "missing token: send Authorization: Bearer <token>");
-    const user = store.authenticate(t);
+    const user = await store.authenticate(t);
     if (!user) throw new AuthError(401, "invalid or revoked token");
     c.set("user", user);
     await next();
   };
-}
-
-/** Allows only the given roles past this point. */
-export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
-  return async function requireRole(c, next) {
-    const user = c.get("user");
-    if (!roles.includes(user.role)) throw new AuthError(403, `the ${user.role} role may not do this`);
-    await next();
-  };
-}
-
-/**
- * A token bound to an env (`user create --env`) acts on that env only, whatever its role; an
- * unbound token (`env` "") acts on every env its role allows.
- */
-export function assertEnvScope(user: User, env: string): void {
-  if (user.env && user.env !== env) {
-    throw new AuthError(403, `the token of ${user.login} is scoped to env ${user.env}; it may not act on env ${JSON.stringify(env)}`);
-  }
 }
