@@ -28,7 +28,8 @@ async function setup() {
   const store = new SqliteStore(join(dir, "gimlet.db"));
   const repos = new Repos(dir);
   for (const name of ["staging", "prod"]) {
-    const env = await store.createEnv({ name, repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" });
+    const fields = { repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" };
+    const env = await store.createEnv({ name, ...fields });
     await repos.createBuiltin(env);
   }
   const events = new EventHub();
@@ -206,7 +207,7 @@ describe("GET /api/events and env-bound tokens", () => {
         results: [result("staging", "s1"), result("prod", "p1")],
       },
       { type: "release.queued", eventId: "e2", kind: "branchDeleted", targets: [] },
-      { type: "gitops.commit-status", sha: "b".repeat(40), env: "staging", status: "ReconciliationSucceeded", desc: "" },
+      { type: "gitops.commit-status", sha: "b".repeat(40), env: "staging", status: "ReconciliationFailed", desc: "" },
     ];
     for (const e of published) s.events.publish(e);
     const dec = new TextDecoder();
