@@ -5,26 +5,17 @@
  * (scripts/build.ts), and imports pure core only.
  */
 import { UserError } from "../core/errors.ts";
-import { splitObjects, type FileChange } from "../core/gitops/index.ts";
-import { loadManifests, renderManifest, type Manifest, type Vars } from "../core/manifest/index.ts";
+import { splitObjects } from "../core/gitops/index.ts";
+import { loadManifestObjects, renderManifest } from "../core/manifest/index.ts";
 import type { TemplateLimits } from "../core/template/index.ts";
+import type { RenderedManifest, RenderJob } from "../ops/render.ts";
 
-export interface RenderRequest {
+export type { RenderedManifest } from "../ops/render.ts";
+
+/** A job as posted to the thread: the manifests travel as objects (structured clone), never as YAML text. */
+export interface RenderRequest extends RenderJob {
   id: number;
-  text: string;
-  file: string;
-  vars: Vars;
-  missingKey?: "error" | "zero";
   limits?: Partial<TemplateLimits>;
-  /** Also render each manifest to files (deploys); cleanup needs only the loaded manifests. */
-  render: boolean;
-}
-
-export interface RenderedManifest {
-  manifest: Manifest;
-  files?: FileChange[];
-  /** Why rendering this manifest failed, as users see it. */
-  error?: string;
 }
 
 export type RenderReply = { id: number; ok: true; manifests: RenderedManifest[] } | { id: number; ok: false; error: string; user: boolean };
@@ -33,7 +24,7 @@ const describe = (e: unknown): string => (e instanceof UserError ? e.describe() 
 
 export function handle(req: RenderRequest): RenderReply {
   try {
-    const loaded = loadManifests(req.text, { file: req.file, vars: req.vars, missingKey: req.missingKey, limits: req.limits });
+    const loaded = loadManifestObjects(req.objects, { file: req.file, vars: req.vars, missingKey: req.missingKey, limits: req.limits });
     const manifests = loaded.map((l): RenderedManifest => {
       if (!req.render) return { manifest: l.manifest };
       try {

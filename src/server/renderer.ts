@@ -6,9 +6,10 @@
  */
 import { UserError } from "../core/errors.ts";
 import { untrustedLimits } from "../core/template/index.ts";
-import type { RenderedManifest, RenderReply, RenderRequest } from "./render-thread.ts";
+import { RenderAbortedError, RenderTimeoutError, type ManifestRenderer, type RenderedManifest, type RenderJob } from "../ops/render.ts";
+import type { RenderReply, RenderRequest } from "./render-thread.ts";
 
-export type { RenderedManifest } from "./render-thread.ts";
+export { RenderAbortedError, RenderTimeoutError, type RenderedManifest };
 
 export const defaultRenderTimeoutMs = 10_000;
 
@@ -23,16 +24,6 @@ function threadEntry(): string {
   return new URL(compiled ? "./server/render-thread.js" : "./render-thread.ts", import.meta.url).href;
 }
 
-/** The render did not finish within the deadline and its thread was terminated. */
-export class RenderTimeoutError extends UserError {
-  override name = "RenderTimeoutError";
-}
-
-/** The renderer was closed (the server is stopping) while a render was in progress. */
-export class RenderAbortedError extends Error {
-  override name = "RenderAbortedError";
-}
-
 interface Pending {
   resolve: (r: RenderReply) => void;
   reject: (e: Error) => void;
@@ -45,7 +36,7 @@ export interface RendererOptions {
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
-export class Renderer {
+export class Renderer implements ManifestRenderer {
   private thread?: Worker;
   private pending = new Map<number, Pending>();
   private nextId = 1;
@@ -59,10 +50,10 @@ export class Renderer {
   }
 
   /**
-   * Loads (and with `render`, renders to files) every manifest in `text`. Throws the load error
+   * Loads (and with `render`, renders to files) every manifest of the job. Throws the load error
    * as a UserError, RenderTimeoutError at the deadline, RenderAbortedError when closed meanwhile.
    */
-  async load(req: Omit<RenderRequest, "id" | "limits">): Promise<RenderedManifest[]> {
+  async load(req: RenderJob): Promise<RenderedManifest[]> {
     if (this.closed) throw new RenderAbortedError("the renderer is closed");
     const id = this.nextId++;
     const reply = await new Promise<RenderReply>((resolve, reject) => {

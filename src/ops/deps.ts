@@ -1,0 +1,17 @@
+/** What the use cases run on; every transport (API, worker, CLI) builds one. */
+import type { QueueRequest } from "../core/queue.ts";
+import type { SqliteStore } from "../store/index.ts";
+import type { DataDir } from "./data-dir.ts";
+
+export interface OpsDeps {
+  store: SqliteStore;
+  /** The data dir: hosted repos, remote clones and their open handles. */
+  repos: DataDir;
+  /** Unix seconds. */
+  now?: () => number;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+  /** Called after a request was queued (the server wakes its worker and publishes the event). */
+  onQueued?: (id: string, request: QueueRequest) => void;
+}
+
+export const nowOf = (d: Pick<OpsDeps, "now">): number => d.now?.() ?? Math.floor(Date.now() / 1000);

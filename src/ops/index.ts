@@ -1,0 +1,26 @@
+/**
+ * @module The use cases every transport shares (API routes, the worker, the CLI, next the dashboard
+ * and the agent): each `(deps, input) → result data`, with no HTTP, argv or printing.
+ */
+export { DataDir, openDataStore, prepareDataDir } from "./data-dir.ts";
+export { nowOf, type OpsDeps } from "./deps.ts";
+export { listArtifacts, pushArtifact, type PushArtifactInput, type PushArtifactResult } from "./artifacts.ts";
+export {
+  deleteApp,
+  envOf,
+  releaseHistory,
+  releaseStatus,
+  requestRelease,
+  requestRollback,
+  type DeleteResult,
+  type HistoryEntry,
+  type HistoryQuery,
+} from "./releases.ts";
+export { mirrorReleases, reindexAll } from "./history.ts";
+export { commitEnv, gitopsRepoOf, recentGitopsCommits, recordCommitStatus, requestHashes, trackArtifact, trackRequest } from "./tracking.ts";
+export { apiEnvFields, bootstrapEnv, createEnv, listEnvs, type BootstrapResult, type EnvFieldNames, type EnvView } from "./envs.ts";
+export { createUser, deleteUser, getUser, issueToken, listTokens, listUsers, revokeToken, roles, tokenId, type UserView } from "./users.ts";
+export { enqueue, queuedRequest } from "./queue.ts";
+export { manifestName, maxAttempts, processEvent, type ProcessDeps } from "./process-event.ts";
+export { wakeFlux } from "./flux-receiver.ts";
+export { RenderAbortedError, RenderTimeoutError, type ManifestRenderer, type RenderedManifest, type RenderJob } from "./render.ts";

@@ -1,0 +1,89 @@
+/**
+ * Where a queued request stands, with Flux's word on each gitops commit it made. `scope` is an env
+ * name the caller is limited to ("" for all): only what the request did there is shown.
+ */
+import { NotFoundError, UserError } from "../core/errors.ts";
+import { gitopsRepoName } from "../core/gitops/index.ts";
+import type { QueueResult } from "../core/queue.ts";
+import type { OpsDeps } from "./deps.ts";
+import { queuedRequest } from "./queue.ts";
+
+const inScope = (scope: string, r: { env: string }) => !scope || r.env === scope;
+
+/** GET /api/event: status and the gitops hashes with their commit statuses. */
+export function requestHashes(d: OpsDeps, id: string, scope: string) {
+  const ev = queuedRequest(d, id);
+  const results = ev.results as QueueResult[];
+  const hashes = ev.gitopsHashes.filter((h) => !scope || results.some((r) => r.hash === h && inScope(scope, r)));
+  return {
+    status: ev.status,
+    statusDesc: ev.statusDesc,
+    gitopsHashes: hashes.map((hash) => {
+      const fc = d.store.gitopsCommit(hash);
+      return { hash, status: fc?.status ?? "N/A", statusDesc: fc?.statusDesc ?? "" };
+    }),
+  };
+}
+
+export interface TrackedRequest {
+  type: string;
+  status: string;
+  statusDesc: string;
+  results: (QueueResult & { gitopsCommitStatus: string; gitopsCommitStatusDesc: string })[];
+}
+
+/** A request's results, each with the status Flux reported for its commit. */
+export function trackRequest(d: OpsDeps, id: string, scope: string): TrackedRequest {
+  const ev = queuedRequest(d, id);
+  const status = (hash: string) => (hash ? d.store.gitopsCommit(hash) : undefined);
+  return {
+    type: ev.type,
+    status: ev.status,
+    statusDesc: ev.statusDesc,
+    results: (ev.results as QueueResult[])
+      .filter((r) => inScope(scope, r))
+      .map((r) => ({ ...r, gitopsCommitStatus: status(r.hash)?.status ?? "", gitopsCommitStatusDesc: status(r.hash)?.statusDesc ?? "" })),
+  };
+}
+
+/** The request an artifact's push queued, tracked. */
+export function trackArtifact(d: OpsDeps, artifactId: string, scope: string): TrackedRequest {
+  if (!artifactId) throw new UserError("the artifactId parameter is required");
+  const art = d.store.artifactEvent(artifactId);
+  if (!art) throw new NotFoundError(`no artifact ${artifactId}`);
+  return trackRequest(d, art.id, scope);
+}
+
+/**
+ * The gitops repo of `env`, or without one of the only env in scope ("" when there are several or
+ * none): the original had one gitops repo, here each env has its own.
+ */
+export function gitopsRepoOf(d: OpsDeps, env: string | undefined, scope: string): string {
+  const envs = d.store.envs().filter((x) => (!env || x.name === env) && inScope(scope, { env: x.name }));
+  if (env && !envs.length) throw new NotFoundError(`environment ${JSON.stringify(env)} does not exist`);
+  return envs.length === 1 ? gitopsRepoName(envs[0]!) : "";
+}
+
+/** The 20 newest gitops commits Flux reported on, newest first; empty fields left out (model.GitopsCommit). */
+export function recentGitopsCommits(d: OpsDeps, scope: string): Record<string, string | number>[] {
+  return d.store
+    .gitopsCommits(20)
+    .filter((g) => inScope(scope, g))
+    .map((g) => {
+      const out: Record<string, string | number> = {};
+      for (const [k, v] of Object.entries({ sha: g.sha, status: g.status, statusDesc: g.statusDesc, created: g.created, env: g.env })) {
+        if (v) out[k] = v;
+      }
+      return out;
+    });
+}
+
+/** Records Flux's word on a gitops commit; returns the env it was recorded for. */
+export function recordCommitStatus(d: OpsDeps, c: { sha: string; env: string; status: string; statusDesc: string }): void {
+  d.store.upsertGitopsCommit(c);
+}
+
+/** The env a gitops commit was reported for earlier ("" when unknown). */
+export function commitEnv(d: OpsDeps, sha: string): string {
+  return d.store.gitopsCommit(sha)?.env ?? "";
+}

@@ -1,0 +1,75 @@
+/** Users and their API tokens. A token is returned once, when issued, and stored only hashed. */
+import { NotFoundError, UserError } from "../core/errors.ts";
+import { assertSafeName } from "../core/gitops/index.ts";
+import type { Role, TokenInfo, User } from "../store/index.ts";
+import type { OpsDeps } from "./deps.ts";
+
+export const roles: readonly Role[] = ["admin", "user", "flux", "agent"];
+
+/** A user as lists show it: the original's `admin` boolean beside the role. */
+export type UserView = User & { admin: boolean };
+const view = (u: User): UserView => ({ ...u, admin: u.role === "admin" });
+
+export interface CreateUserInput {
+  login: unknown;
+  role?: unknown;
+  /** The original's flag, when no role is given. */
+  admin?: boolean;
+  /** The one env the user's tokens may act on ("" or absent: every env). */
+  env?: string;
+}
+
+export function createUser(d: OpsDeps, input: CreateUserInput): UserView & { token: string } {
+  const login = input.login;
+  if (typeof login !== "string" || !/^[a-z0-9][a-z0-9._-]{0,62}$/.test(login)) {
+    throw new UserError("login is required: lowercase letters, digits, . _ -", { path: "login" });
+  }
+  const role = (input.role ?? (input.admin ? "admin" : "user")) as Role;
+  if (!roles.includes(role)) throw new UserError(`role must be one of ${roles.join(", ")}`, { path: "role" });
+  // The scope: one existing env, or none. A typo would otherwise make a token that acts nowhere.
+  const env = input.env ?? "";
+  if (env) {
+    if (role === "admin") throw new UserError("an admin acts on every env and cannot be scoped to one", { path: "env" });
+    if (!d.store.env(assertSafeName(env, "env"))) {
+      throw new NotFoundError(`environment ${JSON.stringify(env)} does not exist`, { path: "env", hint: "gimlet env create" });
+    }
+  }
+  const u = d.store.createUser(login, role, env);
+  return { ...view(u), token: d.store.issueToken(u.login) };
+}
+
+export function listUsers(d: OpsDeps): UserView[] {
+  return d.store.users().map(view);
+}
+
+/** A user; with `withToken`, a new token of theirs too (the original's impersonation). */
+export function getUser(d: OpsDeps, login: string, withToken = false): UserView & { token?: string } {
+  const u = d.store.user(login);
+  if (!u) throw new NotFoundError(`no user ${JSON.stringify(login)}`);
+  return { ...view(u), ...(withToken ? { token: d.store.issueToken(u.login) } : {}) };
+}
+
+export function deleteUser(d: OpsDeps, login: string): void {
+  d.store.deleteUser(login);
+}
+
+export function issueToken(d: OpsDeps, login: string): { id: number; token: string } {
+  return d.store.issueTokenWithId(login);
+}
+
+export function listTokens(d: OpsDeps, login: string): TokenInfo[] {
+  return d.store.tokens(login);
+}
+
+/** Parses a token id as users type it. */
+export function tokenId(raw: string, path = "id"): number {
+  if (!/^\d{1,15}$/.test(raw)) {
+    throw new UserError(`token id must be a number, got ${JSON.stringify(raw.slice(0, 40))}`, { path, hint: "gimlet user tokens LOGIN lists them" });
+  }
+  return Number(raw);
+}
+
+/** Revokes one token; the user's other tokens stay valid. */
+export function revokeToken(d: OpsDeps, id: number): { id: number; login: string; revoked: true } {
+  return { id, login: d.store.revokeToken(id), revoked: true };
+}
