@@ -1,0 +1,51 @@
+/** The worker against rows it cannot process: each ends as `error` with the reason, and the queue goes on. */
+import { afterAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { encodeRequest } from "../core/queue.ts";
+import { DataDir } from "../ops/index.ts";
+import { SqliteStore, type EventType } from "../store/index.ts";
+import { Worker } from "./worker.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "worker-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test("malformed and unknown queued rows end as error with a message; the rows after them are processed", async () => {
+  const store = new SqliteStore(join(dir, "gimlet.db"));
+  const repos = new DataDir(dir);
+  const env = store.createEnv({ name: "staging", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" });
+  await repos.createHosted(env);
+  const processed: string[] = [];
+  const worker = new Worker({ store, repos, onProcessed: (e) => processed.push(e.id) });
+  const bad: [string, string, string][] = [
+    ["not-json", "release", "{oops"],
+    ["not-object", "rollback", "[]"],
+    ["missing-field", "rollback", JSON.stringify({ env: "staging", app: "web" })],
+    ["wrong-type", "delete", JSON.stringify({ env: ["staging"], app: "web" })],
+    ["unknown-type", "teleport", JSON.stringify({ env: "staging" })],
+    ["bad-artifact", "artifact", JSON.stringify({ id: "a-1", version: { repositoryName: 7 } })],
+  ];
+  for (const [id, type, blob] of bad) store.insertEvent({ id, type: type as EventType, blob });
+  const good = encodeRequest({ type: "delete", env: "staging", app: "web", triggeredBy: "test" });
+  store.insertEvent({ id: "good", ...good });
+
+  while (await worker.runOnce());
+
+  const desc = (id: string) => {
+    const e = store.event(id)!;
+    expect(e.status).toBe("error");
+    return e.statusDesc;
+  };
+  expect(desc("not-json")).toContain("not valid JSON");
+  expect(desc("not-object")).toContain("must be a JSON object");
+  expect(desc("missing-field")).toContain("targetSHA is missing");
+  expect(desc("wrong-type")).toContain("env must be a string");
+  expect(desc("unknown-type")).toContain('unknown queued request type "teleport"');
+  expect(desc("bad-artifact")).toContain("stored artifact a-1 is malformed");
+  expect(store.event("good")).toMatchObject({ status: "processed", statusDesc: "" });
+  expect(store.event("good")!.results).toEqual([{ app: "web", env: "staging", hash: "", status: "success", statusDesc: "already deleted" }]);
+  expect(processed).toEqual([...bad.map((b) => b[0]), "good"]);
+  await worker.stop();
+  store.close();
+});
