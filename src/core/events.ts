@@ -91,15 +91,3 @@ export function eventEnvs(e: HubEvent): string[] {
       return [e.env];
   }
 }
-
-const eventTypes = new Set<string>([
-  "release.queued",
-  "release.processed",
-  "release.failed",
-  "gitops.commit-status",
-  "env.created",
-] satisfies HubEventType[]);
-
-export function isHubEventType(s: string): s is HubEventType {
-  return eventTypes.has(s);
-}

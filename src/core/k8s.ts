@@ -16,7 +16,6 @@ export interface KubeObject {
 
 /** A JSON-like value, as YAML parsing yields it. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type JsonObject = { [key: string]: Json };
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);

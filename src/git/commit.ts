@@ -1,26 +1,6 @@
-/** One commit from one change set: tree edit, commit object, compare-and-swap of the branch. */
+/** Commit objects: a new tree derived from the parent's, written as a commit; moving a ref is the caller's. */
 import git from "isomorphic-git";
-import type { ChangeSet } from "../core/gitops/index.ts";
-import { updateBranch } from "./refs.ts";
-import { branchHead, currentBranch, type Author, type GitRepo } from "./repo.ts";
-import { applyChangeSet } from "./tree.ts";
-import { assertClean, syncWorktree, touchedPaths } from "./worktree.ts";
-
-export interface CommitRequest {
-  branch: string;
-  changeSet: ChangeSet;
-  message: string;
-  author?: Author;
-  /** Clock for commit times (tests); defaults to now. */
-  now?: () => Date;
-}
-
-export interface CommitResult {
-  /** The new commit, or the unchanged head when the change set changed nothing. */
-  sha: string | undefined;
-  changed: boolean;
-  parent: string | undefined;
-}
+import type { Author, GitRepo } from "./repo.ts";
 
 export async function treeOf(repo: GitRepo, commit: string | undefined): Promise<string | undefined> {
   if (!commit) return undefined;
@@ -52,17 +32,4 @@ export async function buildCommit(
   const message = meta.message.endsWith("\n") ? meta.message : meta.message + "\n";
   const sha = await git.writeCommit({ fs: repo.fs, gitdir: repo.gitdir, commit: { tree, parent: parent ? [parent] : [], author: sig, committer: sig, message } });
   return { sha, tree, baseTree };
-}
-
-/** Commits on `branch` locally; refuses when the touched paths are dirty in a working copy. */
-export async function commitChangeSet(repo: GitRepo, req: CommitRequest): Promise<CommitResult> {
-  const paths = touchedPaths(req.changeSet);
-  const checkedOut = repo.dir ? (await currentBranch(repo)) === req.branch : false;
-  if (checkedOut) await assertClean(repo, paths);
-  const parent = await branchHead(repo, req.branch);
-  const built = await buildCommit(repo, parent, (base) => applyChangeSet(repo, base, req.changeSet), req);
-  if (!built.sha) return { sha: parent, changed: false, parent };
-  await updateBranch(repo, req.branch, parent, built.sha);
-  if (checkedOut) await syncWorktree(repo, built.baseTree, built.tree, paths);
-  return { sha: built.sha, changed: true, parent };
 }

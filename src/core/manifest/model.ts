@@ -41,18 +41,3 @@ export interface Manifest {
   json6902Patches?: Json6902Patch[];
   manifests?: string;
 }
-
-/** Field names in the order `manifest create` writes them. */
-export const manifestFields = [
-  "app",
-  "env",
-  "namespace",
-  "preview",
-  "deploy",
-  "cleanup",
-  "chart",
-  "values",
-  "strategicMergePatches",
-  "json6902Patches",
-  "manifests",
-] as const;

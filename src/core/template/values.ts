@@ -23,8 +23,6 @@ export class GoInt {
 
 export const int64 = (v: bigint | number): GoInt => new GoInt(BigInt.asIntN(64, BigInt(v)), "int64");
 export const uint64 = (v: bigint): GoInt => new GoInt(BigInt.asUintN(64, v), "uint64");
-/** Go's `int` is 64-bit on every platform gimlet runs on. */
-export const goInt = (v: bigint | number): bigint => BigInt.asIntN(64, BigInt(v));
 
 /** A parameter or value type, spelled as Go's reflect prints it. */
 export type GoType = string;

@@ -21,36 +21,10 @@ function entryHeader(type: number, size: number): Uint8Array {
   return Uint8Array.from(bytes);
 }
 
-/** The pack of `oids`, in the order given (git's order, commits first, is a good one). */
-export function writePack(store: ObjectStore, oids: readonly string[]): Uint8Array {
-  const parts: Uint8Array[] = [];
-  const header = new Uint8Array(12);
-  header.set([0x50, 0x41, 0x43, 0x4b, 0, 0, 0, 2]);
-  new DataView(header.buffer).setUint32(8, oids.length);
-  parts.push(header);
-  for (const oid of oids) {
-    const o = store.read(oid);
-    parts.push(entryHeader(typeCodes[o.type], o.data.length), new Uint8Array(deflateSync(o.data, { level: packLevel })));
-  }
-  const hash = createHash("sha1");
-  let len = 20;
-  for (const p of parts) {
-    hash.update(p);
-    len += p.length;
-  }
-  const out = new Uint8Array(len);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  out.set(hash.digest(), at);
-  return out;
-}
-
 /**
- * The same pack as a stream of chunks of about `chunk` bytes: memory stays bounded by the object
- * cache, whatever the size of the clone. The SHA-1 trailer is computed as the bytes go out.
+ * The pack of `oids`, in the order given (git's order, commits first, is a good one), as a stream of
+ * chunks of about `chunk` bytes: memory stays bounded by the object cache, whatever the size of the
+ * clone. The SHA-1 trailer is computed as the bytes go out.
  */
 export async function* packChunks(store: ObjectStore, oids: readonly string[], chunk = 65515): AsyncGenerator<Uint8Array> {
   const hash = createHash("sha1");
