@@ -3,7 +3,8 @@ export { openRepo, initRepo, currentBranch, branchHead, type GitRepo, type Autho
 export { GitopsRepo, type GitopsRepoOptions, type WriteResult } from "./gitops-repo.ts";
 export { HistoryIndex, type IndexedCommit } from "./history-index.ts";
 export type { HistoryQuery } from "./history.ts";
-export { cloneBare, fetchBranch, pushBranch, type Remote, type RemoteAuth } from "./remote.ts";
+export { cloneBare, fetchBranch, pushBranch, type Remote } from "./remote.ts";
+export type { RemoteAuth } from "./remote-auth.ts";
 export type { RollbackRequest } from "./rollback.ts";
 export { readText } from "./tree.ts";
 export { generateDeployKey } from "./deploy-key.ts";

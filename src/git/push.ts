@@ -6,17 +6,15 @@
 import git from "isomorphic-git";
 import { UserError } from "../core/errors.ts";
 import { concatBytes, flushPkt, parsePktLines, pktLine, pktText } from "./pktline.ts";
-import type { RemoteAuth } from "./remote.ts";
+import { basicCredentials, type RemoteAuth } from "./remote-auth.ts";
 import type { GitRepo } from "./repo.ts";
 
 const zero = "0".repeat(40);
 
 function headers(auth: RemoteAuth | undefined, extra: Record<string, string> = {}): Record<string, string> {
   const h: Record<string, string> = { "User-Agent": "git/gimlet", ...extra };
-  if (auth?.token || auth?.password) {
-    const user = auth.username ?? "gimlet";
-    h.Authorization = `Basic ${btoa(`${user}:${auth.password ?? auth.token}`)}`;
-  }
+  const c = basicCredentials(auth);
+  if (c) h.Authorization = `Basic ${btoa(`${c.username}:${c.password}`)}`;
   return h;
 }
 

@@ -8,13 +8,8 @@ import http from "isomorphic-git/http/web";
 import { mkdir } from "node:fs/promises";
 import { UserError } from "../core/errors.ts";
 import { leanPush } from "./push.ts";
+import { basicCredentials, type RemoteAuth } from "./remote-auth.ts";
 import { openRepo, type GitRepo, type OpenOptions } from "./repo.ts";
-
-export interface RemoteAuth {
-  token?: string;
-  username?: string;
-  password?: string;
-}
 
 export interface Remote {
   url: string;
@@ -22,8 +17,8 @@ export interface Remote {
 }
 
 function onAuth(auth?: RemoteAuth) {
-  if (!auth) return undefined;
-  return () => ({ username: auth.username ?? (auth.token ? "gimlet" : undefined), password: auth.password ?? auth.token });
+  const credentials = basicCredentials(auth);
+  return credentials && (() => credentials);
 }
 
 function checkUrl(url: string): void {
