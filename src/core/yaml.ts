@@ -4,6 +4,7 @@
  */
 import { Document, LineCounter, parseAllDocuments, visit, type ScalarTag, type SchemaOptions } from "yaml";
 import { UserError } from "./errors.ts";
+import { emitYaml } from "./yaml-emit.ts";
 import { resolveGoNumber, yaml11ParseOptions } from "./yaml11.ts";
 
 /** Inputs beyond this are refused before parsing: a manifest is kilobytes, not megabytes. */
@@ -60,7 +61,15 @@ const escapedString: ScalarTag = {
   stringify: (item) => goDoubleQuoted(String(item.value)),
 };
 
+const emitRules = { isYaml11Special, needsEscape, goDoubleQuoted };
+
+/** YAML of a value, block style; plain data goes through the direct writer, anything else through yaml's Document. */
 export function toYaml(value: unknown): string {
+  return emitYaml(value, emitRules) ?? toYamlByDocument(value);
+}
+
+/** The `yaml` package's writer with gimlet's quoting: the reference the direct writer (yaml-emit.ts) matches. */
+export function toYamlByDocument(value: unknown): string {
   const doc = new Document(value, { aliasDuplicateObjects: false, customTags: (tags: Tags) => [escapedString, ...tags] });
   visit(doc, {
     Scalar(_, node) {
