@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, parseDocument } from "yaml";
-import { yaml11Differences, yaml11ParseOptions } from "./yaml11.ts";
+import { resolvePlain11, yaml11Differences, yaml11ParseOptions } from "./yaml11.ts";
 
 const oracle = join(import.meta.dir, "../../tests/oracles/helm/yaml11");
 
@@ -37,4 +38,38 @@ describe("yaml11Differences()", () => {
       { path: "values.list.0", source: "on", v11: true, v12: "on", key: false },
     ]);
   });
+});
+
+describe("resolvePlain11()", () => {
+  /** What the chart's `scalar()` did before: a whole 1.1 parse; a parse error is `undefined` here. */
+  const parsed = (s: string): unknown => {
+    try {
+      return parse(s, yaml11ParseOptions) as unknown;
+    } catch {
+      return undefined;
+    }
+  };
+
+  test("gives what a whole YAML 1.1 parse gives, for every scalar of the go-yaml oracle it takes", () => {
+    const scalars = readFileSync(join(oracle, "scalars.txt"), "utf8").split("\n").slice(0, -1);
+    let taken = 0;
+    for (const s of [...scalars, "-", "--x", "..x", "---", "...", "a:b", "<<", "~", "x#y", "%x", "@x", ".inf", "-.inf"]) {
+      const fast = resolvePlain11(s);
+      if (!fast) continue;
+      taken++;
+      expect({ s, v: fast.value }).toEqual({ s, v: parsed(s) });
+    }
+    expect(taken).toBeGreaterThan(scalars.length / 2);
+  });
+
+  test("agrees with a whole parse on random text", () => {
+    const unit = fc.constantFrom(..."0123456789abexyYnNoOfFtT._-+/=@%~:# \t'\"[]{}!&*|>?,\n<");
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit, maxLength: 8 }), fc.string({ maxLength: 6 })), (s) => {
+        const fast = resolvePlain11(s);
+        if (fast) expect(fast.value).toEqual(parsed(s));
+      }),
+      { numRuns: 5000 },
+    );
+  }, 60_000);
 });

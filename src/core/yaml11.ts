@@ -47,6 +47,29 @@ const goNumber: ScalarTag = {
   },
 };
 
+/**
+ * Text that is one plain scalar on its own — no indicator, space, colon, `#` or document marker —
+ * so a whole YAML parse of it is only a tag match. Anything else is left to the parser.
+ */
+const simplePlain = /^(?![-.]{2}|-$)[A-Za-z0-9._/+=-][A-Za-z0-9._/+=@%~-]*$/;
+const yaml11Null = /^(?:[Nn]ull|NULL)$/;
+const yaml11True = /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/;
+const yaml11False = /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
+
+/**
+ * What `parse(s, yaml11ParseOptions)` returns for text that is a simple plain scalar, without
+ * parsing; undefined when `s` is anything else (or an infinity, which that parse refuses).
+ */
+export function resolvePlain11(s: string): { value: unknown } | undefined {
+  if (!simplePlain.test(s)) return undefined;
+  if (yaml11Null.test(s)) return { value: null };
+  if (yaml11True.test(s)) return { value: true };
+  if (yaml11False.test(s)) return { value: false };
+  if (!/^[-+0-9.]/.test(s)) return { value: s };
+  const v = resolveGoNumber(s);
+  return typeof v === "number" && !Number.isFinite(v) ? undefined : { value: v };
+}
+
 /** Custom tags for `yaml`'s 1.1 mode: go-yaml v2 numbers; no sexagesimals, no timestamps. */
 export function yaml11Tags(tags: Tags): Tags {
   const dropped = /:(int|float|timestamp)$/;

@@ -1,7 +1,7 @@
 /** Names and labels as onechart derives them (reference §5.1). */
 import { formatValue } from "../template/printf.ts";
 import { parse } from "yaml";
-import { yaml11ParseOptions } from "../yaml11.ts";
+import { resolvePlain11, yaml11ParseOptions } from "../yaml11.ts";
 
 /** robustName: runs of non-word characters → "-", "_" → "-", lowercase, at most 63, no trailing "-". */
 export function robustName(s: string): string {
@@ -47,6 +47,8 @@ export function scalar(v: unknown): unknown {
   if (typeof v === "number" || typeof v === "boolean") return v;
   const text = typeof v === "string" ? v : formatValue(v);
   if (text === "") return null;
+  const plain = resolvePlain11(text);
+  if (plain) return plain.value;
   try {
     const parsed = parse(text, yaml11ParseOptions) as unknown;
     return typeof parsed === "object" && parsed !== null ? text : parsed;
