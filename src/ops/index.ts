@@ -23,4 +23,5 @@ export { createUser, deleteUser, getUser, issueToken, listTokens, listUsers, rev
 export { enqueue, queuedRequest } from "./queue.ts";
 export { manifestName, maxAttempts, processEvent, type ProcessDeps } from "./process-event.ts";
 export { wakeFlux } from "./flux-receiver.ts";
+export { receiveBranchDeletion, type BranchDeletionResult } from "./webhooks.ts";
 export { RenderAbortedError, RenderTimeoutError, type ManifestRenderer, type RenderedManifest, type RenderJob } from "./render.ts";

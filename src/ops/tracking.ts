@@ -1,6 +1,6 @@
 /**
- * Where a queued request stands, with Flux's word on each gitops commit it made. `scope` is an env
- * name the caller is limited to ("" for all): only what the request did there is shown.
+ * Where a queued request stands, with Flux's word on each gitops commit it made. `visible` says which
+ * envs the caller may see (the transport asks its access policy); without it every env is shown.
  */
 import { NotFoundError, UserError } from "../core/errors.ts";
 import { gitopsRepoName } from "../core/gitops/index.ts";
@@ -8,13 +8,15 @@ import type { QueueResult } from "../core/queue.ts";
 import type { OpsDeps } from "./deps.ts";
 import { queuedRequest } from "./queue.ts";
 
-const inScope = (scope: string, r: { env: string }) => !scope || r.env === scope;
+/** Which envs the caller may see; undefined: all of them. */
+export type Visible = ((env: string) => boolean) | undefined;
+const inScope = (visible: Visible, r: { env: string }) => !visible || visible(r.env);
 
 /** GET /api/event: status and the gitops hashes with their commit statuses. */
-export function requestHashes(d: OpsDeps, id: string, scope: string) {
+export function requestHashes(d: OpsDeps, id: string, visible?: Visible) {
   const ev = queuedRequest(d, id);
   const results = ev.results as QueueResult[];
-  const hashes = ev.gitopsHashes.filter((h) => !scope || results.some((r) => r.hash === h && inScope(scope, r)));
+  const hashes = ev.gitopsHashes.filter((h) => !visible || results.some((r) => r.hash === h && inScope(visible, r)));
   return {
     status: ev.status,
     statusDesc: ev.statusDesc,
@@ -33,7 +35,7 @@ export interface TrackedRequest {
 }
 
 /** A request's results, each with the status Flux reported for its commit. */
-export function trackRequest(d: OpsDeps, id: string, scope: string): TrackedRequest {
+export function trackRequest(d: OpsDeps, id: string, visible?: Visible): TrackedRequest {
   const ev = queuedRequest(d, id);
   const status = (hash: string) => (hash ? d.store.gitopsCommit(hash) : undefined);
   return {
@@ -41,34 +43,34 @@ export function trackRequest(d: OpsDeps, id: string, scope: string): TrackedRequ
     status: ev.status,
     statusDesc: ev.statusDesc,
     results: (ev.results as QueueResult[])
-      .filter((r) => inScope(scope, r))
+      .filter((r) => inScope(visible, r))
       .map((r) => ({ ...r, gitopsCommitStatus: status(r.hash)?.status ?? "", gitopsCommitStatusDesc: status(r.hash)?.statusDesc ?? "" })),
   };
 }
 
 /** The request an artifact's push queued, tracked. */
-export function trackArtifact(d: OpsDeps, artifactId: string, scope: string): TrackedRequest {
+export function trackArtifact(d: OpsDeps, artifactId: string, visible?: Visible): TrackedRequest {
   if (!artifactId) throw new UserError("the artifactId parameter is required");
   const art = d.store.artifactEvent(artifactId);
   if (!art) throw new NotFoundError(`no artifact ${artifactId}`);
-  return trackRequest(d, art.id, scope);
+  return trackRequest(d, art.id, visible);
 }
 
 /**
- * The gitops repo of `env`, or without one of the only env in scope ("" when there are several or
+ * The gitops repo of `env`, or without one of the only visible env ("" when there are several or
  * none): the original had one gitops repo, here each env has its own.
  */
-export function gitopsRepoOf(d: OpsDeps, env: string | undefined, scope: string): string {
-  const envs = d.store.envs().filter((x) => (!env || x.name === env) && inScope(scope, { env: x.name }));
+export function gitopsRepoOf(d: OpsDeps, env: string | undefined, visible?: Visible): string {
+  const envs = d.store.envs().filter((x) => (!env || x.name === env) && inScope(visible, { env: x.name }));
   if (env && !envs.length) throw new NotFoundError(`environment ${JSON.stringify(env)} does not exist`);
   return envs.length === 1 ? gitopsRepoName(envs[0]!) : "";
 }
 
 /** The 20 newest gitops commits Flux reported on, newest first; empty fields left out (model.GitopsCommit). */
-export function recentGitopsCommits(d: OpsDeps, scope: string): Record<string, string | number>[] {
+export function recentGitopsCommits(d: OpsDeps, visible?: Visible): Record<string, string | number>[] {
   return d.store
     .gitopsCommits(20)
-    .filter((g) => inScope(scope, g))
+    .filter((g) => inScope(visible, g))
     .map((g) => {
       const out: Record<string, string | number> = {};
       for (const [k, v] of Object.entries({ sha: g.sha, status: g.status, statusDesc: g.statusDesc, created: g.created, env: g.env })) {
@@ -78,7 +80,7 @@ export function recentGitopsCommits(d: OpsDeps, scope: string): Record<string, s
     });
 }
 
-/** Records Flux's word on a gitops commit; returns the env it was recorded for. */
+/** Records Flux's word on a gitops commit. */
 export function recordCommitStatus(d: OpsDeps, c: { sha: string; env: string; status: string; statusDesc: string }): void {
   d.store.upsertGitopsCommit(c);
 }

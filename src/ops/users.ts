@@ -22,7 +22,7 @@ export interface CreateUserInput {
 export function createUser(d: OpsDeps, input: CreateUserInput): UserView & { token: string } {
   const login = input.login;
   if (typeof login !== "string" || !/^[a-z0-9][a-z0-9._-]{0,62}$/.test(login)) {
-    throw new UserError("login is required: lowercase letters, digits, . _ -", { path: "login" });
+    throw new UserError("login is required: lowercase letters, digits, . _ -");
   }
   const role = (input.role ?? (input.admin ? "admin" : "user")) as Role;
   if (!roles.includes(role)) throw new UserError(`role must be one of ${roles.join(", ")}`, { path: "role" });
@@ -62,7 +62,7 @@ export function listTokens(d: OpsDeps, login: string): TokenInfo[] {
 }
 
 /** Parses a token id as users type it. */
-export function tokenId(raw: string, path = "id"): number {
+export function tokenId(raw: string, path?: string): number {
   if (!/^\d{1,15}$/.test(raw)) {
     throw new UserError(`token id must be a number, got ${JSON.stringify(raw.slice(0, 40))}`, { path, hint: "gimlet user tokens LOGIN lists them" });
   }

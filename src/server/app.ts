@@ -11,6 +11,7 @@ import { eventRoutes } from "./routes/events.ts";
 import { fluxRoutes } from "./routes/flux.ts";
 import { releaseRoutes } from "./routes/releases.ts";
 import { userRoutes } from "./routes/users.ts";
+import { envRoutes } from "./routes/envs.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import { gitRoutes } from "./routes/git.ts";
 import { metricsContentType, metricsText } from "./metrics-app.ts";
@@ -49,6 +50,7 @@ export function createApp(d: ServerDeps): Hono<AppEnv> {
   api.route("/", fluxRoutes(d));
   api.route("/", eventRoutes({ ...d, events: d.events! }));
   api.route("/", userRoutes(d));
+  api.route("/", envRoutes(d));
   app.route("/api", api);
   return app;
 }

@@ -1,6 +1,9 @@
 /** What the server is built from; tests pass their own. */
+import type { OpsDeps } from "../ops/index.ts";
 import type { SqliteStore } from "../store/index.ts";
+import type { EnvWatch } from "./env-watch.ts";
 import type { EventHub } from "./event-hub.ts";
+import { queuedEvent } from "./hub-events.ts";
 import type { Notifier } from "./notify.ts";
 import type { LoopLagSampler } from "./process-metrics.ts";
 import type { Repos } from "./repos.ts";
@@ -26,6 +29,22 @@ export interface ServerDeps {
   requestTimeout?: (req: Request, seconds: number) => void;
   /** Comment line sent on a quiet SSE stream, milliseconds (15 s). */
   sseHeartbeatMs?: number;
+  /** Announces envs that appear in the store; POST /api/envs has it look at once. */
+  envWatch?: EnvWatch;
   /** Event-loop lag for /metrics; without one the lag gauges are left out. */
   loopLag?: LoopLagSampler;
+}
+
+/** The use cases' deps from the server's: a queued request wakes the worker and is announced on the hub. */
+export function opsOf(d: ServerDeps): OpsDeps {
+  return {
+    store: d.store,
+    repos: d.repos,
+    now: d.now,
+    log: d.log,
+    onQueued: (id, request) => {
+      d.worker?.notify();
+      d.events?.publish(queuedEvent(id, request));
+    },
+  };
 }

@@ -1,6 +1,7 @@
 /** Builds hub events from what the routes and the worker have at hand, so each publish is one line. */
 import type { EnvCreated, ReleaseFinished, ReleaseQueued, RequestKind, RequestResult, Target } from "../core/events.ts";
 import { isPlainObject } from "../core/k8s.ts";
+import { requestTargets, type QueueRequest } from "../core/queue.ts";
 
 /** The env/app pairs an artifact's manifests name literally (templated names are only known once rendered). */
 export function artifactTargets(artifact: { environments?: unknown[] }): Target[] {
@@ -19,6 +20,13 @@ export function queued(
   extra: { artifactId?: string; triggeredBy?: string } = {},
 ): ReleaseQueued {
   return { type: "release.queued", eventId, kind, targets, ...extra };
+}
+
+/** The hub event of a request just queued. */
+export function queuedEvent(eventId: string, r: QueueRequest): ReleaseQueued {
+  if (r.type === "artifact") return queued(eventId, r.type, requestTargets(r), { artifactId: r.artifact.id });
+  if (r.type === "branchDeleted") return queued(eventId, r.type, []);
+  return queued(eventId, r.type, requestTargets(r), { triggeredBy: r.triggeredBy });
 }
 
 /** The fields of a finished queue row this needs (the store's EventRecord has them all). */

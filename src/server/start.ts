@@ -6,7 +6,7 @@ import { createApp } from "./app.ts";
 import { acquireServeLock, openDataStore, prepareDataDir } from "./data-dir.ts";
 import { watchEnvs } from "./env-watch.ts";
 import { EventHub } from "./event-hub.ts";
-import { mirrorReleases } from "./history-mirror.ts";
+import { reindexAll } from "../ops/index.ts";
 import { finished } from "./hub-events.ts";
 import { createMetricsApp } from "./metrics-app.ts";
 import { Notifier, type NotifierConfig } from "./notify.ts";
@@ -56,12 +56,7 @@ export async function serve(
   const cleared = repos.clearStaleLocks();
   if (cleared) log("removed ref locks left by a killed run", { locks: cleared });
   if (o.reindex) {
-    for (const env of store.envs()) {
-      const g = await repos.get(env);
-      const n = await g.reindex();
-      const releases = await mirrorReleases(store, env, g, { full: true });
-      log("history rebuilt from git", { env: env.name, commits: n, releases });
-    }
+    for (const r of await reindexAll({ store, repos })) log("history rebuilt from git", r);
   }
   const events = new EventHub();
   // `gimlet env create` writes the store directly; this is how the server learns of a new env.
@@ -75,7 +70,7 @@ export async function serve(
   const requestTimeout = (req: Request, seconds: number) => server.timeout(req, seconds);
   const loopLag = new LoopLagSampler().start();
   const deps = {
-    store, repos, worker, notifier, webhookSecret: o.webhookSecret, dataDir: o.dataDir, log, events, loopLag,
+    store, repos, worker, notifier, webhookSecret: o.webhookSecret, dataDir: o.dataDir, log, events, loopLag, envWatch,
   };
   const app = createApp({ ...deps, requestTimeout });
   const server = Bun.serve({ hostname: o.hostname, port: o.port, fetch: app.fetch, idleTimeout: 60 });

@@ -7,30 +7,13 @@
  * artifact (200, `Idempotent-Replayed: true`) instead of being queued again.
  */
 import { Hono } from "hono";
-import { createHash } from "node:crypto";
-import { ConflictError, UserError } from "../../core/errors.ts";
-import { parseArtifact, type Artifact } from "../../core/release/index.ts";
+import { UserError } from "../../core/errors.ts";
+import { parseArtifact } from "../../core/release/index.ts";
+import * as ops from "../../ops/index.ts";
 import type { AppEnv } from "../auth.ts";
-import type { ServerDeps } from "../deps.ts";
-import { artifactTargets, queued } from "../hub-events.ts";
+import { opsOf, type ServerDeps } from "../deps.ts";
 import { allow, authorize } from "../policy.ts";
 import { intParam, jsonBody, timeParam } from "./util.ts";
-
-const route = "POST /api/artifact";
-
-/** JSON with object keys sorted, so the same artifact always hashes the same. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  if (v && typeof v === "object") {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .sort()
-      .filter((k) => o[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(v) ?? "null";
-}
 
 function idempotencyKey(h: string | undefined): string | undefined {
   if (h === undefined) return undefined;
@@ -40,6 +23,7 @@ function idempotencyKey(h: string | undefined): string | undefined {
 
 export function artifactRoutes(d: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const o = opsOf(d);
   app.post("/artifact", allow("artifact.push"), async (c) => {
     const user = c.get("user");
     const key = idempotencyKey(c.req.header("idempotency-key"));
@@ -48,51 +32,12 @@ export function artifactRoutes(d: ServerDeps): Hono<AppEnv> {
     for (const m of parsed.environments) {
       authorize(user, "artifact.push", { env: typeof m.env === "string" ? m.env : JSON.stringify(m.env) });
     }
-    const digest = createHash("sha256").update(canonical(parsed)).digest("hex");
-    const replay = (status: number, body: string) => c.body(body, status as 200, { "Content-Type": "application/json", "Idempotent-Replayed": "true" });
-    const eventId = crypto.randomUUID();
-    const outcome = d.store.requests.atomically(() => {
-      if (key) {
-        const prior = d.store.requests.response(user.id, route, key);
-        if (prior && prior.requestHash !== digest) {
-          throw new ConflictError(`Idempotency-Key ${JSON.stringify(key)} was already used for a different artifact`, { hint: "use a new key for a new artifact" });
-        }
-        if (prior) return { replayed: true, status: prior.status, body: prior.body };
-      }
-      const earlier = d.store.requests.recentArtifact(digest);
-      const stored = earlier ? d.store.artifactEvent(earlier) : undefined;
-      if (stored) {
-        if (key) d.store.requests.recordResponse(user.id, route, key, { requestHash: digest, status: 200, body: stored.blob });
-        return { replayed: true, status: 200, body: stored.blob };
-      }
-      const now = d.now?.() ?? Math.floor(Date.now() / 1000);
-      const artifact: Artifact = { ...parsed, id: `${parsed.version.repositoryName}-${crypto.randomUUID()}`, created: now };
-      const blob = JSON.stringify(artifact);
-      d.store.insertEvent({
-        id: eventId,
-        type: "artifact",
-        blob,
-        repository: artifact.version.repositoryName,
-        branch: artifact.version.branch ?? "",
-        event: artifact.version.event,
-        sourceBranch: artifact.version.sourceBranch ?? "",
-        targetBranch: artifact.version.targetBranch ?? "",
-        tag: artifact.version.tag ?? "",
-        sha: artifact.version.sha,
-        artifactId: artifact.id,
-      });
-      d.store.requests.recordArtifact(digest, artifact.id);
-      if (key) d.store.requests.recordResponse(user.id, route, key, { requestHash: digest, status: 201, body: blob });
-      return { replayed: false, status: 201, body: blob };
-    });
-    if (outcome.replayed) return replay(outcome.status, outcome.body);
-    d.worker?.notify();
-    const artifactId = (JSON.parse(outcome.body) as Artifact).id;
-    d.events?.publish(queued(eventId, "artifact", artifactTargets(parsed), { artifactId }));
-    return c.body(outcome.body, 201, { "Content-Type": "application/json" });
+    const r = ops.pushArtifact(o, { userId: user.id, artifact: parsed, idempotencyKey: key });
+    const headers = { "Content-Type": "application/json", ...(r.replayed ? { "Idempotent-Replayed": "true" } : {}) };
+    return c.body(r.body, r.status, headers);
   });
   app.get("/artifacts", allow("artifact.read"), (c) => {
-    const rows = d.store.artifacts({
+    const filter = {
       repository: c.req.query("repository") || undefined,
       branch: c.req.query("branch") || undefined,
       event: c.req.query("event") || undefined,
@@ -102,8 +47,8 @@ export function artifactRoutes(d: ServerDeps): Hono<AppEnv> {
       offset: intParam(c, "offset", 0),
       since: timeParam(c, "since"),
       until: timeParam(c, "until"),
-    });
-    return c.json(rows.map((r) => JSON.parse(r.blob) as Artifact));
+    };
+    return c.json(ops.listArtifacts(o, filter));
   });
   return app;
 }

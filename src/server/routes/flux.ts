@@ -6,7 +6,8 @@ import { Hono } from "hono";
 import { UserError } from "../../core/errors.ts";
 import { isPlainObject } from "../../core/k8s.ts";
 import type { AppEnv } from "../auth.ts";
-import type { ServerDeps } from "../deps.ts";
+import { commitEnv, recordCommitStatus } from "../../ops/index.ts";
+import { opsOf, type ServerDeps } from "../deps.ts";
 import { allow, authorize } from "../policy.ts";
 import { jsonBody, safeName } from "./util.ts";
 
@@ -17,6 +18,7 @@ export function revisionSha(revision: string): string | undefined {
 
 export function fluxRoutes(d: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const o = opsOf(d);
   app.post("/flux-events", allow("flux.event"), async (c) => {
     const ev = await jsonBody(c);
     if (!isPlainObject(ev) || typeof ev.reason !== "string") throw new UserError("not a Flux event: reason is missing");
@@ -37,9 +39,9 @@ export function fluxRoutes(d: ServerDeps): Hono<AppEnv> {
     const sha = revisionSha(String(field("revision") ?? ""));
     d.log?.("flux event", { reason: ev.reason, revision: field("revision") ?? "", env });
     if (!sha) return c.json({ ignored: "no commit revision in the event" });
-    const known = d.store.gitopsCommit(sha);
-    if (known?.env && known.env !== env) authorize(user, "flux.event", { env: known.env });
-    d.store.upsertGitopsCommit({ sha, env, status: ev.reason, statusDesc: String(ev.message ?? "") });
+    const known = commitEnv(o, sha);
+    if (known && known !== env) authorize(user, "flux.event", { env: known });
+    recordCommitStatus(o, { sha, env, status: ev.reason, statusDesc: String(ev.message ?? "") });
     d.events?.publish({ type: "gitops.commit-status", sha, env, status: ev.reason, desc: String(ev.message ?? "") });
     if (/Failed/.test(ev.reason)) void d.notifier?.send({ kind: "fluxFailed", env, text: `❗ Gitops changes from ${sha.slice(0, 8)} failed to apply: ${String(ev.message ?? ev.reason)}` });
     else if (ev.reason === "ReconciliationSucceeded") void d.notifier?.send({ kind: "fluxApplied", env, text: `✔️ Applied resources from ${sha.slice(0, 8)}` });

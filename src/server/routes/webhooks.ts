@@ -8,10 +8,10 @@ import { Hono } from "hono";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { UserError } from "../../core/errors.ts";
 import { isPlainObject } from "../../core/k8s.ts";
-import type { ServerDeps } from "../deps.ts";
+import { receiveBranchDeletion } from "../../ops/index.ts";
+import { opsOf, type ServerDeps } from "../deps.ts";
 import { AuthError } from "../http-errors.ts";
 import { parseJson } from "./util.ts";
-import { queued } from "../hub-events.ts";
 
 export function verifySignature(secret: string, body: Uint8Array, header: string | undefined): boolean {
   if (!header?.startsWith("sha256=")) return false;
@@ -22,6 +22,7 @@ export function verifySignature(secret: string, body: Uint8Array, header: string
 
 export function webhookRoutes(d: ServerDeps & { webhookSecret?: string }): Hono {
   const app = new Hono();
+  const o = opsOf(d);
   app.post("/git", async (c) => {
     if (!d.webhookSecret) throw new AuthError(403, "webhooks are off: start gimlet serve with GIMLET_WEBHOOK_SECRET");
     const body = new Uint8Array(await c.req.arrayBuffer());
@@ -30,27 +31,17 @@ export function webhookRoutes(d: ServerDeps & { webhookSecret?: string }): Hono 
     if (!isPlainObject(p)) throw new UserError("the webhook body must be a JSON object");
     const delivery = c.req.header("x-github-delivery");
     if (delivery !== undefined && !/^[\x21-\x7e]{1,200}$/.test(delivery)) throw new UserError("X-GitHub-Delivery must be 1 to 200 printable characters");
-    const seen = delivery === undefined ? undefined : d.store.requests.delivery(delivery);
-    if (seen !== undefined) return c.json({ duplicate: `delivery ${delivery} was already received`, ...(seen ? { id: seen } : {}) });
     const event = c.req.header("x-github-event") ?? "";
     const str = (v: unknown) => (typeof v === "string" && v ? v : undefined);
-    const repo = str(isPlainObject(p.repository) ? p.repository.full_name : undefined);
+    const repository = str(isPlainObject(p.repository) ? p.repository.full_name : undefined);
     const ref = str(p.ref);
     let branch: string | undefined;
     if (event === "delete" && p.ref_type === "branch") branch = ref;
     if (event === "push" && p.deleted === true && ref?.startsWith("refs/heads/")) branch = ref.slice(11) || undefined;
-    if (!repo || !branch) {
-      if (delivery !== undefined) d.store.requests.recordDelivery(delivery, "");
-      return c.json({ ignored: `not a branch deletion (${event || "no X-GitHub-Event"})` });
-    }
-    const id = crypto.randomUUID();
-    d.store.requests.atomically(() => {
-      d.store.insertEvent({ id, type: "branchDeleted", blob: JSON.stringify({ repository: repo, branch }), repository: repo, branch });
-      if (delivery !== undefined) d.store.requests.recordDelivery(delivery, id);
-    });
-    d.worker?.notify();
-    d.events?.publish(queued(id, "branchDeleted", []));
-    return c.json({ id }, 201);
+    const r = receiveBranchDeletion(o, { delivery, repository, branch });
+    if ("duplicate" in r) return c.json({ duplicate: `delivery ${delivery} was already received`, ...(r.id ? { id: r.id } : {}) });
+    if ("ignored" in r) return c.json({ ignored: `not a branch deletion (${event || "no X-GitHub-Event"})` });
+    return c.json({ id: r.id }, 201);
   });
   return app;
 }

@@ -1,0 +1,36 @@
+/**
+ * Git host webhooks: a deleted branch queues cleanup (branchDeleted). A delivery id is acted on once;
+ * a replay or redelivery gets the first answer.
+ */
+import type { OpsDeps } from "./deps.ts";
+import { row } from "./queue.ts";
+
+export type BranchDeletionResult =
+  | { duplicate: true; id?: string }
+  | { ignored: true }
+  | { queued: true; id: string };
+
+/**
+ * Records a delivery. With `branch` (a branch deletion was recognized) the cleanup is queued in the
+ * same transaction as the delivery, so a crash cannot record one without the other.
+ */
+export function receiveBranchDeletion(
+  d: OpsDeps,
+  input: { delivery?: string; repository?: string; branch?: string },
+): BranchDeletionResult {
+  const { delivery, repository, branch } = input;
+  const seen = delivery === undefined ? undefined : d.store.requests.delivery(delivery);
+  if (seen !== undefined) return { duplicate: true, ...(seen ? { id: seen } : {}) };
+  if (!repository || !branch) {
+    if (delivery !== undefined) d.store.requests.recordDelivery(delivery, "");
+    return { ignored: true };
+  }
+  const id = crypto.randomUUID();
+  const request = { type: "branchDeleted" as const, repository, branch };
+  d.store.requests.atomically(() => {
+    d.store.insertEvent(row(id, request));
+    if (delivery !== undefined) d.store.requests.recordDelivery(delivery, id);
+  });
+  d.onQueued?.(id, request);
+  return { queued: true, id };
+}

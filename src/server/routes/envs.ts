@@ -1,0 +1,42 @@
+/**
+ * Environments through the server: POST /api/envs creates one (the server makes its hosted repo),
+ * GET /api/envs lists them without credentials. What `gimlet env create|list --server` calls.
+ */
+import { Hono } from "hono";
+import { UserError } from "../../core/errors.ts";
+import * as ops from "../../ops/index.ts";
+import type { AppEnv } from "../auth.ts";
+import { opsOf, type ServerDeps } from "../deps.ts";
+import { envCreated } from "../hub-events.ts";
+import { allow } from "../policy.ts";
+import { fields, jsonBody } from "./util.ts";
+
+export function envRoutes(d: ServerDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const o = opsOf(d);
+  app.get("/envs", allow("env.list"), (c) => c.json(ops.listEnvs(o)));
+  app.post("/envs", allow("env.create"), async (c) => {
+    const b = fields(await jsonBody(c), {
+      name: "string",
+      builtin: "boolean",
+      gitopsRepo: "string",
+      gitopsToken: "string",
+      repoPerEnv: "boolean",
+      branch: "string",
+    });
+    if (typeof b.name !== "string" || !b.name) throw new UserError("name is required", { path: "name" });
+    const env = await ops.createEnv(o, {
+      name: b.name,
+      builtin: !!b.builtin,
+      repoUrl: b.gitopsRepo ?? undefined,
+      repoToken: b.gitopsToken ?? undefined,
+      repoPerEnv: !!b.repoPerEnv,
+      branch: b.branch ?? undefined,
+    });
+    // The watch announces it (once); without one, announce it here.
+    if (d.envWatch) await d.envWatch.check();
+    else d.events?.publish(envCreated(env));
+    return c.json(env, 201);
+  });
+  return app;
+}
