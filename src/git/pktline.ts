@@ -77,12 +77,3 @@ export function pktText(p: Uint8Array): string {
   return s.endsWith("\n") ? s.slice(0, -1) : s;
 }
 
-export function concatBytes(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}

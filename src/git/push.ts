@@ -5,7 +5,8 @@
  */
 import git from "isomorphic-git";
 import { UserError } from "../core/errors.ts";
-import { concatBytes, flushPkt, parsePktLines, pktLine, pktText } from "./pktline.ts";
+import { concatBytes } from "../core/bytes.ts";
+import { flushPkt, parsePktLines, pktLine, pktText } from "./pktline.ts";
 import { basicCredentials, type RemoteAuth } from "./remote-auth.ts";
 import type { GitRepo } from "./repo.ts";
 

@@ -7,7 +7,8 @@
  * Reference: shared/reference/git-protocol.md §6.
  */
 import git from "isomorphic-git";
-import { concatBytes, flushPkt, pktLengthAt, pktLine, pktText, ProtocolError } from "../pktline.ts";
+import { concatBytes } from "../../core/bytes.ts";
+import { flushPkt, pktLengthAt, pktLine, pktText, ProtocolError } from "../pktline.ts";
 import { updateRef } from "../refs.ts";
 import { refFormatProblem } from "../refname.ts";
 import type { GitRepo } from "../repo.ts";

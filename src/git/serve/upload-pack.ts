@@ -3,7 +3,8 @@
  * deepen, deepen-relative) and v2 (ls-refs, fetch). Stateless: every POST is answered from its own
  * body. Reference: shared/reference/git-protocol.md §2–§5.
  */
-import { concatBytes, flushPkt, parseRequestPkts, pktLine, pktText, ProtocolError, type Pkt } from "../pktline.ts";
+import { concatBytes } from "../../core/bytes.ts";
+import { flushPkt, parseRequestPkts, pktLine, pktText, ProtocolError, type Pkt } from "../pktline.ts";
 import type { GitRepo } from "../repo.ts";
 import { ObjectStore } from "../store/objects.ts";
 import { packChunks } from "../store/pack-writer.ts";

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { inflateSync } from "node:zlib";
+import { hexToBytes } from "../../core/bytes.ts";
 
 export type ObjectType = "commit" | "tree" | "blob" | "tag";
 export interface RawObject {
@@ -48,12 +49,6 @@ function loadPack(dir: string, name: string): Pack {
     large: idx.byteLength - 20 * 2 > largeAt ? new DataView(idx.buffer, idx.byteOffset + largeAt, idx.byteLength - 40 - largeAt) : undefined,
     count,
   };
-}
-
-function hexToBytes(hex: string): Uint8Array {
-  const b = new Uint8Array(20);
-  for (let i = 0; i < 20; i++) b[i] = parseInt(hex.substr(i * 2, 2), 16);
-  return b;
 }
 
 const hexTable = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));

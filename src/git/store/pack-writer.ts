@@ -1,6 +1,7 @@
 /** Writes a pack (version 2, undeltified objects) with the runtime's native zlib and SHA-1. */
 import { createHash } from "node:crypto";
 import { deflateSync } from "node:zlib";
+import { concatBytes, hexToBytes } from "../../core/bytes.ts";
 import type { ObjectStore } from "./objects.ts";
 
 /** Fast compression: on the wire between gimlet and Flux, CPU matters more than bytes. */
@@ -32,12 +33,7 @@ export async function* packChunks(store: ObjectStore, oids: readonly string[], c
   let size = 0;
   const flush = function* () {
     if (size === 0) return;
-    const out = new Uint8Array(size);
-    let at = 0;
-    for (const b of buf) {
-      out.set(b, at);
-      at += b.length;
-    }
+    const out = concatBytes(buf);
     buf = [];
     size = 0;
     hash.update(out);
@@ -61,8 +57,7 @@ export async function* packChunks(store: ObjectStore, oids: readonly string[], c
       h = entryHeader(typeCodes[s.type!], s.size);
       z = s.compressed;
     } else if (s?.kind === "delta" && sent.has(s.base!)) {
-      const base = Uint8Array.from(s.base!.match(/../g)!.map((x) => parseInt(x, 16)));
-      h = new Uint8Array([...entryHeader(7, s.size), ...base]);
+      h = concatBytes([entryHeader(7, s.size), hexToBytes(s.base!)]);
       z = s.compressed;
     } else {
       const o = store.read(oids[i]!);

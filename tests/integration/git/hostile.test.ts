@@ -9,7 +9,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { concatBytes, flushPkt, pktLine } from "../../../src/git/pktline.ts";
+import { concatBytes } from "../../../src/core/bytes.ts";
+import { flushPkt, pktLine } from "../../../src/git/pktline.ts";
 import { createApp, Repos } from "../../../src/server/index.ts";
 import { gitRoutes } from "../../../src/server/routes/git.ts";
 import { SqliteStore } from "../../../src/store/index.ts";
