@@ -26,3 +26,10 @@ export function apiGroup(apiVersion: string): string {
   const i = apiVersion.lastIndexOf("/");
   return i < 0 ? "" : apiVersion.slice(0, i);
 }
+
+const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A DNS-1123 label (RFC 1123): what Kubernetes takes as a namespace or an object name part. */
+export function isDnsLabel(s: string): boolean {
+  return s.length > 0 && s.length <= 63 && dnsLabel.test(s);
+}

@@ -3,11 +3,10 @@
  * are DNS-1123 labels, so no `..`, slash or dot can ever make a path escape the repo.
  */
 import { UserError } from "../errors.ts";
-
-const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+import { isDnsLabel } from "../k8s.ts";
 
 export function isSafeName(s: string): boolean {
-  return s.length > 0 && s.length <= 63 && dnsLabel.test(s);
+  return isDnsLabel(s);
 }
 
 /**

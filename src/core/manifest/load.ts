@@ -4,6 +4,7 @@
  */
 import { Document, isMap, isScalar, visit, type LineCounter, type Node } from "yaml";
 import { UserError, ValidationError, type SourcePos } from "../errors.ts";
+import { isDnsLabel } from "../k8s.ts";
 import { Budget, renderTemplate, TemplateError, sanitizeDNSName, type TemplateLimits } from "../template/index.ts";
 import { docToJs, parseYamlDocs } from "../yaml.ts";
 import type { CleanupPolicy, Manifest } from "./model.ts";
@@ -29,7 +30,6 @@ export interface LoadOptions {
   limits?: Partial<TemplateLimits>;
 }
 
-const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Loads every manifest in `text`. Throws UserError / ValidationError with positions. */
 export function loadManifests(text: string, opts: LoadOptions = {}): LoadedManifest[] {
@@ -70,7 +70,7 @@ function loadDocs(docs: Document.Parsed[], lines: LineCounter | undefined, file:
     manifest.namespace ||= "default";
     for (const field of ["app", "env", "namespace"] as const) {
       const v = manifest[field];
-      if (!dnsLabel.test(v) || v.length > 63) {
+      if (!isDnsLabel(v)) {
         problems.push(
           new UserError(`${JSON.stringify(v)} is not a valid name`, {
             pos: at([field]),
