@@ -15,6 +15,7 @@ import {
 } from "../core/gitops/index.ts";
 import { isPlainObject } from "../core/k8s.ts";
 import { loadManifests, renderManifest, type Vars } from "../core/manifest/index.ts";
+import { parseUnixTime, parseWholeNumber } from "../core/params.ts";
 import { parseYamlAll } from "../core/yaml.ts";
 import { currentBranch, generateDeployKey, GitopsRepo, openRepo, type WriteResult } from "../git/index.ts";
 import { readInputs, stderr, stdout, writeFileAtomic } from "./io.ts";
@@ -206,20 +207,6 @@ function releaseText(rs: Release[]): string {
     .join("");
 }
 
-function timeFlag(v: string | undefined, name: string): number | undefined {
-  if (!v) return undefined;
-  const t = Date.parse(v);
-  if (Number.isNaN(t)) throw new UserError(`invalid time ${JSON.stringify(v)}`, { path: name, hint: "use RFC 3339, e.g. 2024-05-01T10:00:00Z" });
-  return Math.floor(t / 1000);
-}
-
-function positiveInt(v: string | undefined, name: string, dflt: number): number {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UserError(`${name} must be a whole number ≥ 0, got ${JSON.stringify(v)}`, { path: name });
-  return n;
-}
-
 const history = defineCommand({
   meta: { name: "history", description: "Releases of an env or app, newest first" },
   args: {
@@ -239,10 +226,10 @@ const history = defineCommand({
     const releases = await gitops.history({
       ...layout,
       app: args.app,
-      limit: positiveInt(args.limit, "--limit", 10),
-      offset: positiveInt(args.offset, "--offset", 0),
-      since: timeFlag(args.since, "--since"),
-      until: timeFlag(args.until, "--until"),
+      limit: parseWholeNumber(args.limit, "--limit"),
+      offset: parseWholeNumber(args.offset, "--offset"),
+      since: args.since ? parseUnixTime(args.since, "--since") : undefined,
+      until: args.until ? parseUnixTime(args.until, "--until") : undefined,
     });
     await printResult(releases, args.output, releaseText);
   },

@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { UserError } from "../../core/errors.ts";
 import { assertSafeName } from "../../core/gitops/index.ts";
 import { isPlainObject } from "../../core/k8s.ts";
+import { parseUnixTime, parseWholeNumber } from "../../core/params.ts";
 
 /**
  * Deepest nesting of arrays and objects a request body may have. Real manifests stay far below;
@@ -66,16 +67,10 @@ export function safeName(v: string, what: "env" | "app"): string {
 /** Page sizes and offsets: whole numbers up to `max`, so SQLite never sees a float or an overflow. */
 export function intParam(c: Context, name: string, dflt: number, max = 1_000_000_000): number {
   const v = c.req.query(name);
-  if (v === undefined || v === "") return dflt;
-  const n = /^\d{1,10}$/.test(v) ? Number(v) : NaN;
-  if (!(n <= max)) throw new UserError(`${name} must be a whole number from 0 to ${max}, got ${JSON.stringify(v.slice(0, 40))}`);
-  return n;
+  return v === undefined || v === "" ? dflt : parseWholeNumber(v, name, max);
 }
 
 export function timeParam(c: Context, name: string): number | undefined {
   const v = c.req.query(name);
-  if (!v) return undefined;
-  const t = Date.parse(v);
-  if (Number.isNaN(t)) throw new UserError(`${name} must be an RFC 3339 time`);
-  return Math.floor(t / 1000);
+  return v ? parseUnixTime(v, name) : undefined;
 }
