@@ -1,14 +1,17 @@
-/** `gimlet env create | list`: environments of the release manager, stored in its data dir. */
+/**
+ * `gimlet env create | list | bootstrap`: environments of the release manager, through a running
+ * server (`--server`/GIMLET_SERVER and an admin token) or directly in its data dir (`--data-dir`).
+ */
 import { defineCommand } from "citty";
-import { UserError } from "../core/errors.ts";
-import { assertSafeName, commitMessages, fluxVersion, planBootstrap } from "../core/gitops/index.ts";
-import { openDataStore, Repos } from "../server/index.ts";
+import { fluxVersion } from "../core/gitops/index.ts";
+import { bootstrapEnv, createEnv, listEnvs, type EnvFieldNames, type EnvView } from "../ops/index.ts";
+import { client, serverFlags } from "./client.ts";
 import { stderr, stdout } from "./io.ts";
+import { dataDirFlag, target, withLocalOps } from "./local.ts";
 import { noFlag, outputFlag, printResult } from "./output.ts";
 
-const dataDirFlag = { "data-dir": { type: "string", description: "Data directory (env GIMLET_DATA_DIR, default ./gimlet-data)", valueHint: "DIR" } } as const;
-const dataDir = (a: { "data-dir"?: string }) => a["data-dir"] ?? process.env.GIMLET_DATA_DIR ?? "gimlet-data";
-const warn = (msg: string) => void stderr(`warning: ${msg}\n`);
+const flagNames: EnvFieldNames = { builtin: "--builtin", repoUrl: "--gitops-repo", repoToken: "--gitops-token", branch: "--branch" };
+const dataDirHelp = { "data-dir": { ...dataDirFlag["data-dir"], description: "Data directory (env GIMLET_DATA_DIR, default ./gimlet-data)" } };
 
 const create = defineCommand({
   meta: { name: "create", description: "Create an environment with a built-in or a remote gitops repo" },
@@ -19,36 +22,45 @@ const create = defineCommand({
     builtin: { type: "boolean", default: false, description: "Host the gitops repo in the data dir" },
     "repo-per-env": { type: "boolean", default: false, description: "Apps at the repo root" },
     branch: { type: "string", default: "main", description: "Branch" },
-    ...dataDirFlag,
+    ...dataDirHelp,
+    ...serverFlags,
+    ...outputFlag,
   },
   async run({ args }) {
-    assertSafeName(args.name, "env");
-    if (!!args.builtin === !!args["gitops-repo"]) throw new UserError("give exactly one of --builtin and --gitops-repo", { path: "--gitops-repo" });
-    if (args["gitops-repo"] && !/^https?:\/\//.test(args["gitops-repo"])) throw new UserError("--gitops-repo must be an http(s) URL", { path: "--gitops-repo" });
-    // The URL is stored and listed in the clear; only --gitops-token is encrypted at rest.
-    if (args["gitops-repo"] && /^https?:\/\/[^/]*@/.test(args["gitops-repo"])) {
-      throw new UserError("--gitops-repo must not hold credentials", { path: "--gitops-repo", hint: "give the token with --gitops-token" });
-    }
-    const dir = dataDir(args);
-    const store = openDataStore(dir, warn);
-    try {
-      const env = store.createEnv({ name: args.name, repoUrl: args["gitops-repo"] ?? "", repoToken: args["gitops-token"] ?? "", builtin: !!args.builtin, repoPerEnv: !!args["repo-per-env"], branch: args.branch });
-      if (env.builtin) await new Repos(dir).createBuiltin(env);
-      await stderr(`environment ${env.name} created${env.builtin ? ` (repo ${new Repos(dir).builtinPath(env.name)})` : ""}\n`);
-    } finally {
-      store.close();
-    }
+    const input = {
+      name: args.name,
+      builtin: !!args.builtin,
+      repoUrl: args["gitops-repo"],
+      repoToken: args["gitops-token"],
+      repoPerEnv: !!args["repo-per-env"],
+      branch: args.branch,
+    };
+    const where = target(args);
+    const env =
+      "dataDir" in where
+        ? await withLocalOps(where.dataDir, (d) => createEnv(d, input, flagNames), { key: true })
+        : await client(args).call<EnvView>("POST", "/api/envs", {
+            name: input.name,
+            builtin: input.builtin,
+            gitopsRepo: input.repoUrl,
+            gitopsToken: input.repoToken,
+            repoPerEnv: input.repoPerEnv,
+            branch: input.branch,
+          });
+    await stderr(`environment ${env.name} created${env.builtin && env.repoPath ? ` (repo ${env.repoPath})` : ""}\n`);
+    if ((args.output ?? "text") !== "text") await printResult(env, args.output, () => "");
   },
 });
 
 const list = defineCommand({
   meta: { name: "list", description: "List environments" },
-  args: { ...dataDirFlag, ...outputFlag },
+  args: { ...dataDirHelp, ...serverFlags, ...outputFlag },
   async run({ args }) {
-    const store = openDataStore(dataDir(args), warn);
-    const envs = store.envs().map(({ repoToken: _t, fluxReceiverToken: _r, ...e }) => e);
-    store.close();
-    await printResult(envs, args.output, (es) => (es.length ? es.map((e) => `${e.name}\t${e.builtin ? "builtin" : e.repoUrl}${e.repoPerEnv ? "\trepo-per-env" : ""}\n`).join("") : "no environments\n"));
+    const where = target(args);
+    const envs = "dataDir" in where ? await withLocalOps(where.dataDir, listEnvs, { key: true }) : await client(args).call<EnvView[]>("GET", "/api/envs");
+    await printResult(envs, args.output, (es) =>
+      es.length ? es.map((e) => `${e.name}\t${e.builtin ? "builtin" : e.repoUrl}${e.repoPerEnv ? "\trepo-per-env" : ""}\n`).join("") : "no environments\n",
+    );
   },
 });
 
@@ -60,44 +72,30 @@ const bootstrap = defineCommand({
     interval: { type: "string", default: "1m", description: "How often Flux polls the repo" },
     "no-controller": { type: "boolean", default: false, description: "Flux is already installed" },
     "receiver-url": { type: "string", description: "Base URL of Flux's webhook receiver as gimlet reaches it: releases then wake Flux at once", valueHint: "URL" },
-    ...dataDirFlag,
+    ...dataDirHelp,
   },
   async run({ args }) {
-    const host = (args.host ?? process.env.GIMLET_HOST ?? "").replace(/\/+$/, "");
-    if (!/^https?:\/\//.test(host)) throw new UserError("--host is required: the URL the cluster reaches gimlet serve at", { path: "--host" });
-    const dir = dataDir(args);
-    const store = openDataStore(dir, warn);
-    try {
-      const env = store.env(assertSafeName(args.name, "env"));
-      if (!env) throw new UserError(`environment ${args.name} does not exist`, { hint: "gimlet env create NAME --builtin" });
-      if (!env.builtin) throw new UserError(`environment ${args.name} has a remote repo; use gimlet gitops bootstrap there`);
-      const fluxUser = `flux-${env.name}`;
-      if (!store.user(fluxUser)) store.createUser(fluxUser, "flux", env.name);
-      const token = store.issueToken(fluxUser);
-      const receiverToken = (await import("node:crypto")).randomBytes(24).toString("base64url");
-      if (args["receiver-url"]) store.setReceiver(env.name, args["receiver-url"], receiverToken);
-      const repoUrl = `${host}/git/${env.name}-apps.git`;
-      const plan = planBootstrap({ env: env.name, repoUrl, branch: env.branch, interval: args.interval, noController: noFlag(args, "controller"), server: host });
-      // The credentials never go into git: the Secret is created by the printed kubectl command.
-      const files = plan.files.filter((f) => f.path !== plan.secretFile);
-      const g = await new Repos(dir).get(env);
-      await g.writeChangeSet({ replace: [], write: files }, commitMessages.bootstrap(env.name));
-      const repoYaml = files.find((f) => f.path === plan.repoFile)!.content;
-      const steps = [
-        `✔️ Flux objects committed to ${repoUrl} (${plan.fluxDir}/)`,
-        "👉 Apply them on the cluster:",
-        ...(plan.installFile ? [`kubectl apply -f https://github.com/fluxcd/flux2/releases/download/${fluxVersion}/install.yaml`] : []),
-        `kubectl -n flux-system create secret generic ${plan.name} --from-literal=username=flux --from-literal=password=${token}`,
-        `kubectl -n flux-system create secret generic gimlet-flux-events --from-literal=headers='Authorization: Bearer ${token}'`,
-        `kubectl -n flux-system create secret generic gimlet-receiver --from-literal=token=${receiverToken}`,
-        "kubectl wait --for condition=established --timeout=60s crd/gitrepositories.source.toolkit.fluxcd.io",
-        `gimlet env bootstrap ${env.name} … prints the GitRepository + Kustomization on stdout: pipe it to kubectl apply -f -`,
-      ];
-      await stderr(steps.join("\n") + "\n");
-      await stdout(repoYaml);
-    } finally {
-      store.close();
-    }
+    const input = {
+      env: args.name,
+      host: args.host ?? process.env.GIMLET_HOST ?? "",
+      interval: args.interval,
+      noController: noFlag(args, "controller"),
+      receiverUrl: args["receiver-url"],
+    };
+    const dir = args["data-dir"] ?? process.env.GIMLET_DATA_DIR ?? "gimlet-data";
+    const r = await withLocalOps(dir, (d) => bootstrapEnv(d, input), { key: true });
+    const steps = [
+      `✔️ Flux objects committed to ${r.repoUrl} (${r.fluxDir}/)`,
+      "👉 Apply them on the cluster:",
+      ...(r.installFlux ? [`kubectl apply -f https://github.com/fluxcd/flux2/releases/download/${fluxVersion}/install.yaml`] : []),
+      `kubectl -n flux-system create secret generic ${r.secretName} --from-literal=username=flux --from-literal=password=${r.fluxToken}`,
+      `kubectl -n flux-system create secret generic gimlet-flux-events --from-literal=headers='Authorization: Bearer ${r.fluxToken}'`,
+      `kubectl -n flux-system create secret generic gimlet-receiver --from-literal=token=${r.receiverToken}`,
+      "kubectl wait --for condition=established --timeout=60s crd/gitrepositories.source.toolkit.fluxcd.io",
+      `gimlet env bootstrap ${r.env} … prints the GitRepository + Kustomization on stdout: pipe it to kubectl apply -f -`,
+    ];
+    await stderr(steps.join("\n") + "\n");
+    await stdout(r.syncYaml);
   },
 });
 

@@ -1,61 +1,58 @@
 /**
- * `gimlet user create | list | delete | token | tokens | revoke-token`: against the server, or (the
- * token commands) directly in a data dir with `--data-dir`.
+ * `gimlet user create | list | delete | token | tokens | revoke-token`: against the server, or
+ * directly in a data dir with `--data-dir`; both run the same use cases (ops/users.ts).
  */
 import { defineCommand } from "citty";
-import { join } from "node:path";
-import { prepareDataDir } from "../server/index.ts";
-import { UserError } from "../core/errors.ts";
-import { SqliteStore, type TokenInfo, type User } from "../store/index.ts";
+import { createUser, deleteUser, issueToken, listTokens, listUsers, revokeToken, tokenId, type UserView } from "../ops/index.ts";
+import type { TokenInfo } from "../store/index.ts";
 import { client, serverFlags } from "./client.ts";
-import { stderr, stdout } from "./io.ts";
+import { stderr } from "./io.ts";
+import { dataDirFlag, withLocalOps } from "./local.ts";
 import { age, outputFlag, printResult } from "./output.ts";
 
 const create = defineCommand({
   meta: { name: "create", description: "Create a user and print its token" },
-  args: { login: { type: "positional", required: true, description: "Login" }, role: { type: "enum", options: ["admin", "user", "flux", "agent"], default: "user", description: "Role" }, env: { type: "string", description: "Env an agent user acts on" }, ...serverFlags, ...outputFlag },
+  args: {
+    login: { type: "positional", required: true, description: "Login" },
+    role: { type: "enum", options: ["admin", "user", "flux", "agent"], default: "user", description: "Role" },
+    env: { type: "string", description: "The one env the user's tokens may act on" },
+    ...dataDirFlag,
+    ...serverFlags,
+    ...outputFlag,
+  },
   async run({ args }) {
-    const u = await client(args).call<User & { token: string }>("POST", "/api/user", { login: args.login, role: args.role, env: args.env });
+    const input = { login: args.login, role: args.role, env: args.env };
+    const u = args["data-dir"]
+      ? await withLocalOps(args["data-dir"], (d) => createUser(d, input), { key: !!args.env })
+      : await client(args).call<UserView & { token: string }>("POST", "/api/user", input);
     await printResult(u, args.output, (x) => `${x.token}\n`);
   },
 });
 
 const list = defineCommand({
   meta: { name: "list", description: "List users" },
-  args: { ...serverFlags, ...outputFlag },
+  args: { ...dataDirFlag, ...serverFlags, ...outputFlag },
   async run({ args }) {
-    const us = await client(args).call<User[]>("GET", "/api/users");
+    const us = args["data-dir"] ? await withLocalOps(args["data-dir"], listUsers) : await client(args).call<UserView[]>("GET", "/api/users");
     await printResult(us, args.output, (xs) => xs.map((u) => `${u.login}\t${u.role}${u.env ? `\t${u.env}` : ""}\n`).join(""));
   },
 });
 
 const del = defineCommand({
   meta: { name: "delete", description: "Delete a user (its tokens stop working)" },
-  args: { login: { type: "positional", required: true, description: "Login" }, ...serverFlags },
+  args: { login: { type: "positional", required: true, description: "Login" }, ...dataDirFlag, ...serverFlags },
   async run({ args }) {
-    await client(args).call("DELETE", `/api/user/${encodeURIComponent(args.login)}`);
+    if (args["data-dir"]) await withLocalOps(args["data-dir"], (d) => deleteUser(d, args.login));
+    else await client(args).call("DELETE", `/api/user/${encodeURIComponent(args.login)}`);
   },
 });
-
-const dataDirFlag = { "data-dir": { type: "string", description: "Work directly in this data dir instead of through --server", valueHint: "DIR" } } as const;
-
-/** Opens the data dir's store for one command. Tokens are hashed, not encrypted: no credential key needed. */
-async function withLocalStore<T>(dataDir: string, fn: (store: SqliteStore) => T): Promise<T> {
-  prepareDataDir(dataDir, (msg) => void stderr(`warning: ${msg}\n`));
-  const store = new SqliteStore(join(dataDir, "gimlet.db"));
-  try {
-    return fn(store);
-  } finally {
-    store.close();
-  }
-}
 
 const token = defineCommand({
   meta: { name: "token", description: "Issue a new token for a user: the token on stdout, its id on stderr (-o json: both)" },
   args: { login: { type: "positional", required: true, description: "Login" }, ...dataDirFlag, ...serverFlags, ...outputFlag },
   async run({ args }) {
     const t = args["data-dir"]
-      ? await withLocalStore(args["data-dir"], (store) => store.issueTokenWithId(args.login))
+      ? await withLocalOps(args["data-dir"], (d) => issueToken(d, args.login))
       : await client(args).call<{ id: number; token: string }>("POST", `/api/user/${encodeURIComponent(args.login)}/token`);
     if ((args.output ?? "text") === "text") await stderr(`token id ${t.id} (revoke it with: gimlet user revoke-token ${t.id})\n`);
     await printResult(t, args.output, (x) => `${x.token}\n`);
@@ -67,7 +64,7 @@ const tokens = defineCommand({
   args: { login: { type: "positional", required: true, description: "Login" }, ...dataDirFlag, ...serverFlags, ...outputFlag },
   async run({ args }) {
     const ts = args["data-dir"]
-      ? await withLocalStore(args["data-dir"], (store) => store.tokens(args.login))
+      ? await withLocalOps(args["data-dir"], (d) => listTokens(d, args.login))
       : await client(args).call<TokenInfo[]>("GET", `/api/user/${encodeURIComponent(args.login)}/tokens`);
     await printResult(ts, args.output, (xs) =>
       ["ID\tCREATED\tLAST USED\n", ...xs.map((t) => `${t.id}\t${age(t.created)}\t${t.lastUsed ? age(t.lastUsed) : "never"}\n`)].join(""),
@@ -75,17 +72,19 @@ const tokens = defineCommand({
   },
 });
 
-const revokeToken = defineCommand({
+const revokeToken_ = defineCommand({
   meta: { name: "revoke-token", description: "Revoke one token by its id (see `gimlet user tokens LOGIN`); the user's other tokens stay valid" },
   args: { id: { type: "positional", required: true, description: "Token id" }, ...dataDirFlag, ...serverFlags },
   async run({ args }) {
-    if (!/^\d{1,15}$/.test(args.id)) throw new UserError(`token id must be a number, got ${JSON.stringify(args.id)}`, { path: "ID", hint: "gimlet user tokens LOGIN lists them" });
-    const id = Number(args.id);
+    const id = tokenId(args.id, "ID");
     const login = args["data-dir"]
-      ? await withLocalStore(args["data-dir"], (store) => store.revokeToken(id))
+      ? await withLocalOps(args["data-dir"], (d) => revokeToken(d, id).login)
       : (await client(args).call<{ login: string }>("DELETE", `/api/tokens/${id}`)).login;
     await stderr(`revoked token ${id} of ${login}\n`);
   },
 });
 
-export default defineCommand({ meta: { name: "user", description: "Manage users and API tokens" }, subCommands: { create, list, delete: del, token, tokens, "revoke-token": revokeToken } });
+export default defineCommand({
+  meta: { name: "user", description: "Manage users and API tokens" },
+  subCommands: { create, list, delete: del, token, tokens, "revoke-token": revokeToken_ },
+});

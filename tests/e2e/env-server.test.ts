@@ -1,0 +1,130 @@
+/**
+ * `gimlet env create | list` and `gimlet user create | list | delete` through the compiled binary,
+ * against a running `gimlet serve` (admin token, the server makes the hosted repo) and directly in a
+ * data dir: both paths run the same use cases, so they answer alike.
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, gimlet, gimletBin } from "../support/bin.ts";
+import { run } from "../support/git-server.ts";
+
+const temps: string[] = [];
+const procs: ReturnType<typeof Bun.spawn>[] = [];
+function temp(): string {
+  const d = mkdtempSync(join(tmpdir(), "gimlet-e2e-envs-"));
+  temps.push(d);
+  return d;
+}
+afterAll(async () => {
+  for (const p of procs) {
+    p.kill("SIGKILL");
+    await p.exited;
+  }
+  temps.forEach((d) => rmSync(d, { recursive: true, force: true }));
+});
+
+async function serve(dataDir: string): Promise<{ url: string; token: string }> {
+  const port = freePort();
+  const p = Bun.spawn([gimletBin, "serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], { stdout: "pipe", stderr: "pipe" });
+  procs.push(p);
+  const reader = (p.stderr as ReadableStream<Uint8Array>).getReader();
+  let buf = "";
+  const deadline = Date.now() + 10_000;
+  while (!buf.includes("listening") && Date.now() < deadline) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buf += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  if (!buf.includes("listening")) throw new Error(`server did not start: ${buf}`);
+  return { url: `http://127.0.0.1:${port}`, token: /Admin token: (\S+)/.exec(buf)?.[1] ?? "" };
+}
+
+describe("gimlet env against a server", () => {
+  test("create makes the env and its hosted repo on the server; list shows it; git clones the repo", async () => {
+    const dataDir = temp();
+    const s = await serve(dataDir);
+    const env = { GIMLET_SERVER: s.url, GIMLET_TOKEN: s.token };
+    const created = await gimlet(["env", "create", "staging", "--builtin"], { env });
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stderr).toContain("environment staging created");
+    expect(existsSync(join(dataDir, "repos", "staging-apps.git", "HEAD"))).toBe(true);
+    const remote = await gimlet(["env", "create", "prod", "--gitops-repo", "https://git.example/gitops.git", "--gitops-token", "ghp_secret", "-o", "json"], { env });
+    expect(remote.code, remote.stderr).toBe(0);
+    expect(JSON.parse(remote.stdout)).toMatchObject({ name: "prod", builtin: false, repoUrl: "https://git.example/gitops.git" });
+    expect(remote.stdout).not.toContain("ghp_secret");
+
+    const list = await gimlet(["env", "list"], { env });
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toBe("prod\thttps://git.example/gitops.git\nstaging\tbuiltin\n");
+    const json = JSON.parse((await gimlet(["env", "list", "-o", "json", "--server", s.url, "--token", s.token])).stdout) as object[];
+    expect(json.map((e) => (e as { name: string }).name)).toEqual(["prod", "staging"]);
+    expect(JSON.stringify(json)).not.toContain("ghp_secret");
+
+    // The hosted repo is a real one: git clones it with the admin token.
+    const clone = join(temp(), "c");
+    const url = `http://admin:${s.token}@${s.url.slice(7)}/git/staging-apps.git`;
+    await run(["git", "clone", "-q", url, clone]);
+    expect(existsSync(join(clone, "README.md"))).toBe(true);
+  });
+
+  test("bad input is refused by the server with the field named, and nothing is created", async () => {
+    const dataDir = temp();
+    const s = await serve(dataDir);
+    const env = { GIMLET_SERVER: s.url, GIMLET_TOKEN: s.token };
+    const both = await gimlet(["env", "create", "qa", "--builtin", "--gitops-repo", "https://git.example/g.git"], { env });
+    expect(both.code).toBe(1);
+    expect(both.stderr).toContain("give exactly one of builtin and gitopsRepo");
+    const creds = await gimlet(["env", "create", "qa", "--gitops-repo", "https://x:y@git.example/g.git"], { env });
+    expect(creds.code).toBe(1);
+    expect(creds.stderr).toContain("must not hold credentials");
+    const reserved = await gimlet(["env", "create", "flux", "--builtin"], { env });
+    expect(reserved.code).toBe(1);
+    expect(reserved.stderr).toContain("reserved");
+    expect((await gimlet(["env", "create", "qa", "--builtin"], { env })).code).toBe(0);
+    const again = await gimlet(["env", "create", "qa", "--builtin"], { env });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("already exists");
+    expect((await gimlet(["env", "list"], { env })).stdout).toBe("qa\tbuiltin\n");
+  });
+
+  test("only an admin token may create envs", async () => {
+    const dataDir = temp();
+    const s = await serve(dataDir);
+    const admin = { GIMLET_SERVER: s.url, GIMLET_TOKEN: s.token };
+    const user = await gimlet(["user", "create", "dev"], { env: admin });
+    expect(user.code, user.stderr).toBe(0);
+    const dev = { GIMLET_SERVER: s.url, GIMLET_TOKEN: user.stdout.trim() };
+    const r = await gimlet(["env", "create", "staging", "--builtin"], { env: dev });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("403");
+    expect(existsSync(join(dataDir, "repos", "staging-apps.git"))).toBe(false);
+  });
+});
+
+describe("gimlet env and user in a data dir", () => {
+  test("the same commands work on --data-dir without a server, alike", async () => {
+    const dir = temp();
+    const created = await gimlet(["env", "create", "staging", "--builtin", "--data-dir", dir]);
+    expect(created.code, created.stderr).toBe(0);
+    expect(existsSync(join(dir, "repos", "staging-apps.git", "HEAD"))).toBe(true);
+    const list = await gimlet(["env", "list", "--data-dir", dir]);
+    expect(list.stdout).toBe("staging\tbuiltin\n");
+    const u = await gimlet(["user", "create", "ci", "--env", "staging", "--data-dir", dir]);
+    expect(u.code, u.stderr).toBe(0);
+    expect(u.stdout).toMatch(/^glt_/);
+    expect((await gimlet(["user", "list", "--data-dir", dir])).stdout).toBe("ci\tuser\tstaging\n");
+    const unknownEnv = await gimlet(["user", "create", "x", "--env", "nope", "--data-dir", dir]);
+    expect(unknownEnv.code).not.toBe(0);
+    expect(unknownEnv.stderr).toContain('environment "nope" does not exist');
+    expect((await gimlet(["user", "delete", "ci", "--data-dir", dir])).code).toBe(0);
+    expect((await gimlet(["user", "list", "--data-dir", dir])).stdout).toBe("");
+
+    // A server started on that dir sees what the CLI made.
+    const s = await serve(dir);
+    const env = { GIMLET_SERVER: s.url, GIMLET_TOKEN: s.token };
+    expect((await gimlet(["env", "list"], { env })).stdout).toBe("staging\tbuiltin\n");
+  });
+});
