@@ -141,6 +141,22 @@ describe("every route asks the access policy", () => {
     }
     const repo = await s.req("GET", "/api/gitopsRepo", s.tokens.userStaging);
     expect(await repo.json()).toEqual({ gitopsRepo: "builtin/staging-apps" });
+    const names = async (tok: string) =>
+      ((await (await s.req("GET", "/api/envs", tok)).json()) as { name: string }[]).map((e) => e.name).sort();
+    expect([await names(s.tokens.admin), await names(s.tokens.user), await names(s.tokens.userStaging)]).toEqual([
+      ["prod", "staging"],
+      ["prod", "staging"],
+      ["staging"],
+    ]);
+    const create = await s.app.request("/api/envs", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${s.tokens.user}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "qa", builtin: true }),
+    });
+    expect([create.status, ((await create.json()) as { error: string }).error]).toEqual([
+      403,
+      "the user role may not env.create",
+    ]);
   });
 
   test("hosted git: users may not read, flux may not push; refusals are plain text git prints", async () => {

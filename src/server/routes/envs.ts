@@ -8,13 +8,17 @@ import * as ops from "../../ops/index.ts";
 import type { AppEnv } from "../auth.ts";
 import { opsOf, type ServerDeps } from "../deps.ts";
 import { envCreated } from "../hub-events.ts";
-import { allow } from "../policy.ts";
+import { allow, may } from "../policy.ts";
 import { fields, jsonBody } from "./util.ts";
 
 export function envRoutes(d: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const o = opsOf(d);
-  app.get("/envs", allow("env.list"), (c) => c.json(ops.listEnvs(o)));
+  app.get("/envs", allow("env.list"), async (c) => {
+    // A token bound to an env sees that env only.
+    const envs = await ops.listEnvs(o);
+    return c.json(envs.filter((e) => may(c.get("user"), "env.list", { env: e.name })));
+  });
   app.post("/envs", allow("env.create"), async (c) => {
     const b = fields(await jsonBody(c), {
       name: "string",
