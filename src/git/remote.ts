@@ -37,19 +37,21 @@ export async function cloneBare(remote: Remote, dir: string, opts: OpenOptions &
   return repo;
 }
 
-/** Fetches `branch` from `origin` (or `url`); returns the remote's head. */
-export async function fetchBranch(repo: GitRepo, branch: string, remote?: Remote): Promise<string | undefined> {
-  const r = await git.fetch({
+/** What every isomorphic-git network call takes: the repo, the remote (`origin` by default), the credentials. */
+function transport(repo: GitRepo, remote: Remote | undefined) {
+  return {
     fs: repo.fs,
     http,
     gitdir: repo.gitdir,
     ...(remote ? { url: remote.url } : { remote: "origin" }),
-    ref: branch,
-    singleBranch: true,
-    tags: false,
     onAuth: onAuth(remote?.auth),
     cache: repo.cache,
-  });
+  };
+}
+
+/** Fetches `branch` from `origin` (or `url`); returns the remote's head. */
+export async function fetchBranch(repo: GitRepo, branch: string, remote?: Remote): Promise<string | undefined> {
+  const r = await git.fetch({ ...transport(repo, remote), ref: branch, singleBranch: true, tags: false });
   return r.fetchHead ?? undefined;
 }
 
@@ -78,16 +80,7 @@ export async function pushBranch(repo: GitRepo, branch: string, remote?: Remote)
 /** isomorphic-git's own push: for histories the lean push does not handle (merges, first push). */
 async function isoPush(repo: GitRepo, branch: string, remote?: Remote): Promise<PushOutcome> {
   try {
-    const r = await git.push({
-      fs: repo.fs,
-      http,
-      gitdir: repo.gitdir,
-      ...(remote ? { url: remote.url } : { remote: "origin" }),
-      ref: branch,
-      remoteRef: branch,
-      onAuth: onAuth(remote?.auth),
-      cache: repo.cache,
-    });
+    const r = await git.push({ ...transport(repo, remote), ref: branch, remoteRef: branch });
     if (r.ok) return "pushed";
     const err = Object.values(r.refs ?? {}).find((x) => !x.ok)?.error ?? r.error ?? "";
     if (/non-fast-forward|fetch first|rejected|stale/.test(err)) return "rejected";

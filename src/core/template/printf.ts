@@ -3,7 +3,7 @@
  * argument indexes, and the `%!verb(type=value)` / `%!(EXTRA …)` / `%!v(MISSING)` error forms.
  */
 import { formatFloat } from "./float-format.ts";
-import { noFlags } from "./fmt-numbers.ts";
+import { noFlags, type Flags } from "./fmt-numbers.ts";
 import { Printer } from "./fmt-printer.ts";
 import { intValue, typeName } from "./values.ts";
 
@@ -69,12 +69,7 @@ export function sprintf(format: string, args: readonly unknown[]): string {
           break;
         default:
           if (c >= "a" && c <= "z" && argNum < args.length) {
-            if (c === "v") {
-              f.sharpV = f.sharp;
-              f.sharp = false;
-              f.plusV = f.plus;
-              f.plus = false;
-            }
+            if (c === "v") moveFlagsToV(f);
             p.printArg(args[argNum], c, 0);
             argNum++;
             i++;
@@ -162,12 +157,7 @@ export function sprintf(format: string, args: readonly unknown[]): string {
     else if (!goodArgNum) p.buf += "%!" + verb + "(BADINDEX)";
     else if (argNum >= args.length) p.buf += "%!" + verb + "(MISSING)";
     else {
-      if (verb === "v") {
-        f.sharpV = f.sharp;
-        f.sharp = false;
-        f.plusV = f.plus;
-        f.plus = false;
-      }
+      if (verb === "v") moveFlagsToV(f);
       p.printArg(args[argNum], verb, 0);
       argNum++;
     }
@@ -221,3 +211,10 @@ export function formatValue(v: unknown): string {
   return p.buf;
 }
 
+/** For %v, `#` and `+` mean Go syntax and field names (`%#v`, `%+v`), not the number flags. */
+function moveFlagsToV(f: Flags): void {
+  f.sharpV = f.sharp;
+  f.sharp = false;
+  f.plusV = f.plus;
+  f.plus = false;
+}
