@@ -1,0 +1,4 @@
+/** The agent's live state and its wire format, shared by the agent, the server and the dashboard. */
+export * from "./state.ts";
+export * from "./wire.ts";
+export { applyChanges, diffApps, diffState, sameJson } from "./changes.ts";
