@@ -59,7 +59,6 @@ export interface EnvCreated {
 }
 
 export type HubEvent = ReleaseQueued | ReleaseFinished | GitopsCommitStatus | EnvCreated;
-export type HubEventType = HubEvent["type"];
 
 /**
  * Not an event but a marker: the receiver missed events (it fell behind, or resumed from an id the
