@@ -18,7 +18,8 @@ describe("parseWholeNumber", () => {
         err = e;
       }
       expect(err, v).toBeInstanceOf(UserError);
-      expect((err as UserError).describe()).toBe(`--offset: must be a whole number from 0 to 42, got ${JSON.stringify(v)}`);
+      const want = `--offset: must be a whole number from 0 to 42, got ${JSON.stringify(v)}`;
+      expect((err as UserError).describe()).toBe(want);
     }
   });
 });

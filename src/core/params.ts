@@ -9,7 +9,8 @@ import { UserError } from "./errors.ts";
 export function parseWholeNumber(v: string, name: string, max = 1_000_000_000): number {
   const n = /^\d{1,10}$/.test(v) ? Number(v) : NaN;
   if (!(n <= max)) {
-    throw new UserError(`must be a whole number from 0 to ${max}, got ${JSON.stringify(v.slice(0, 40))}`, { path: name });
+    const got = JSON.stringify(v.slice(0, 40));
+    throw new UserError(`must be a whole number from 0 to ${max}, got ${got}`, { path: name });
   }
   return n;
 }

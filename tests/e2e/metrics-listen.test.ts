@@ -25,7 +25,7 @@ async function waitFor(url: string): Promise<Response> {
 }
 
 describe("gimlet serve --metrics-listen", () => {
-  test("GIMLET_METRICS_LISTEN opens a port serving /metrics without a token; the API port still wants one", async () => {
+  test("GIMLET_METRICS_LISTEN: a port serving only /metrics, no token; the API port still wants one", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "gimlet-metrics-e2e-"));
     dirs.push(dataDir);
     const [port, metricsPort] = [freePort(), freePort()];
