@@ -5,6 +5,7 @@
 import { Document, LineCounter, parseAllDocuments, visit, type ScalarTag, type SchemaOptions } from "yaml";
 import { UserError } from "./errors.ts";
 import { emitYaml } from "./yaml-emit.ts";
+import { parseYaml11Fast } from "./yaml-fast.ts";
 import { resolveGoNumber, yaml11ParseOptions } from "./yaml11.ts";
 
 /** Inputs beyond this are refused before parsing: a manifest is kilobytes, not megabytes. */
@@ -105,6 +106,9 @@ export function parseYamlDocs(text: string, file?: string, lineOffset = 0, opts:
       hint: "split it, or check that the right file was passed",
     });
   }
+  // Plain manifests take the fast reader; everything else (and every error) the full parser.
+  const fast = opts.yaml11 ? parseYaml11Fast(text) : undefined;
+  if (fast) return fast;
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, ...(opts.yaml11 ? yaml11ParseOptions : {}) });
   if (!Array.isArray(docs)) throw new UserError("not a YAML stream", { pos: { file } });
