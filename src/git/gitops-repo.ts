@@ -9,7 +9,7 @@ import { appDir, commitMessages, deleteChangeSet, envDir, join, releaseChangeSet
 import { buildCommit, treeOf, type CommitMeta } from "./commit.ts";
 import { HistoryIndex } from "./history-index.ts";
 import { releaseHistory, releaseStatus, type HistoryQuery } from "./history.ts";
-import { withLock } from "./mutex.ts";
+import { lockOf } from "./mutex.ts";
 import { updateBranch } from "./refs.ts";
 import { fetchBranch, pushBranch, remoteHead, type Remote } from "./remote.ts";
 import { branchHead, currentBranch, type GitRepo } from "./repo.ts";
@@ -96,7 +96,7 @@ export class GitopsRepo {
 
   /** Drops the persisted history index and builds it again from git; returns the commits indexed. */
   async reindex(): Promise<number> {
-    return withLock(this.repo.gitdir, async () => {
+    return lockOf(this.repo).run(async () => {
       await import("node:fs/promises").then((fs) => fs.rm(`${this.repo.gitdir}/gimlet/history-v1.jsonl`, { force: true }));
       this.index.commits.clear();
       return this.index.update(await this.head());
@@ -109,7 +109,7 @@ export class GitopsRepo {
 
   /** Fetches and fast-forwards the local branch to the remote (server-side caches). */
   async sync(): Promise<string | undefined> {
-    return withLock(this.repo.gitdir, async () => {
+    return lockOf(this.repo).run(async () => {
       const local = await this.head();
       await fetchBranch(this.repo, this.branch, this.opts.remote);
       const remote = await remoteHead(this.repo, this.branch);
@@ -120,7 +120,7 @@ export class GitopsRepo {
   }
 
   private transact(paths: string[], op: Operation): Promise<WriteResult> {
-    return withLock(this.repo.gitdir, async () => {
+    return lockOf(this.repo).run(async () => {
       const checkedOut = this.repo.dir ? (await currentBranch(this.repo)) === this.branch : false;
       if (checkedOut) await assertClean(this.repo, paths);
       const maxRetries = this.opts.maxRetries ?? 5;

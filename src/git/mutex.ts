@@ -1,17 +1,28 @@
-/** One writer per repository inside a process: operations on the same gitdir run one at a time. */
-const tails = new Map<string, Promise<unknown>>();
+/**
+ * One writer per repository inside a process: operations on the same repo handle run one at a time.
+ * The lock lives on the handle (`lockOf`), so whoever owns the handle owns the lock; across handles
+ * and processes, branch moves are compare-and-swap (git's `.lock` protocol).
+ */
+import type { GitRepo } from "./repo.ts";
 
-export async function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const prev = tails.get(key) ?? Promise.resolve();
-  let release!: () => void;
-  const mine = new Promise<void>((r) => (release = r));
-  const tail = prev.then(() => mine);
-  tails.set(key, tail);
-  await prev.catch(() => undefined);
-  try {
-    return await fn();
-  } finally {
-    release();
-    if (tails.get(key) === tail) tails.delete(key);
+export class Mutex {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    const prev = this.tail;
+    let release!: () => void;
+    const mine = new Promise<void>((r) => (release = r));
+    this.tail = prev.then(() => mine);
+    await prev.catch(() => undefined);
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
   }
+}
+
+/** The write lock of a repo handle. */
+export function lockOf(repo: GitRepo): Mutex {
+  return (repo.owned ??= {}).lock ??= new Mutex();
 }

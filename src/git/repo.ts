@@ -8,6 +8,9 @@ import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { UserError } from "../core/errors.ts";
 import { defaultAuthor } from "../core/gitops/index.ts";
+import type { Mutex } from "./mutex.ts";
+import type { ReachMemo } from "./serve/reachable.ts";
+import type { ObjectStore } from "./store/objects.ts";
 
 export interface Author {
   name: string;
@@ -21,6 +24,8 @@ export interface GitRepo {
   gitdir: string;
   cache: object;
   author: Author;
+  /** State owned by this handle, made on first use: its write lock and the git server's caches. */
+  owned?: { lock?: Mutex; objects?: ObjectStore; reachable?: ReachMemo };
 }
 
 export interface OpenOptions {

@@ -10,7 +10,7 @@ import type { Budget } from "./limits.ts";
 import { peel } from "./objects.ts";
 import type { Ref } from "./refs.ts";
 
-interface Memo {
+export interface ReachMemo {
   key: string;
   /** Tips, peeled tags, and commits walked so far (the walk stops early when it can). */
   seen: Set<string>;
@@ -18,11 +18,14 @@ interface Memo {
   pending: string[];
 }
 
-const memos = new Map<string, Memo>();
+/** Where a repo handle keeps its memo (GitRepo.owned). */
+export interface MemoHolder {
+  reachable?: ReachMemo;
+}
 
-function memoFor(gitdir: string, store: ObjectReader, refs: Ref[]): Memo {
+function memoFor(holder: MemoHolder, store: ObjectReader, refs: Ref[]): ReachMemo {
   const key = refs.map((r) => `${r.name} ${r.oid}`).join("\n");
-  let m = memos.get(gitdir);
+  let m = holder.reachable;
   if (m?.key === key) return m;
   m = { key, seen: new Set(), pending: [] };
   for (const r of refs) {
@@ -36,13 +39,13 @@ function memoFor(gitdir: string, store: ObjectReader, refs: Ref[]): Memo {
       // a broken ref: nothing behind it is offered
     }
   }
-  memos.set(gitdir, m);
+  holder.reachable = m;
   return m;
 }
 
 /** The first of `wants` that is not reachable from `refs`, or undefined when all are. */
-export function firstUnreachable(gitdir: string, store: ObjectReader, refs: Ref[], wants: string[], budget: Budget): string | undefined {
-  const m = memoFor(gitdir, store, refs);
+export function firstUnreachable(holder: MemoHolder, store: ObjectReader, refs: Ref[], wants: string[], budget: Budget): string | undefined {
+  const m = memoFor(holder, store, refs);
   const missing = new Set(wants.filter((w) => !m.seen.has(w)));
   // The walk resumes from where any earlier request left it and stops once every want is found.
   while (missing.size && m.pending.length) {

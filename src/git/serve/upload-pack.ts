@@ -78,19 +78,13 @@ function fetchArg(a: FetchArgs, line: string, limits: GitLimits): boolean {
 /** Checks every want is something the refs lead to; the ERR line to send when one is not. */
 async function checkWants(repo: GitRepo, a: FetchArgs, budget: Budget): Promise<Reply | undefined> {
   const store = storeOf(repo);
-  const bad = a.wants.find((w) => !store.has(w)) ?? firstUnreachable(repo.gitdir, store, await listRefs(repo), a.wants, budget);
+  const bad = a.wants.find((w) => !store.has(w)) ?? firstUnreachable((repo.owned ??= {}), store, await listRefs(repo), a.wants, budget);
   return bad ? reply([pktLine(`ERR upload-pack: not our ref ${bad}\n`)]) : undefined;
 }
 
-/** One object store per repository, shared by requests; refreshed when a push adds a pack. */
-const stores = new Map<string, ObjectStore>();
+/** One object store per repo handle, shared by its requests; refreshed when a push adds a pack. */
 export function storeOf(repo: GitRepo): ObjectStore {
-  let s = stores.get(repo.gitdir);
-  if (!s) {
-    s = new ObjectStore(repo.gitdir);
-    stores.set(repo.gitdir, s);
-  }
-  return s;
+  return ((repo.owned ??= {}).objects ??= new ObjectStore(repo.gitdir));
 }
 
 async function packFor(repo: GitRepo, a: FetchArgs, common: string[], budget: Budget) {

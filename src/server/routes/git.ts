@@ -7,13 +7,10 @@
  * before a byte of the body is read; refusals are plain text (onGitError), a 401 with a Basic challenge.
  */
 import { Hono, type Context } from "hono";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import {
   advertiseReceivePack,
   advertiseUploadPack,
   defaultLimits,
-  openRepo,
   ProtocolError,
   receivePack,
   replyStream,
@@ -22,6 +19,7 @@ import {
   type GitRepo,
 } from "../../git/index.ts";
 import { NotFoundError } from "../../core/errors.ts";
+import { parseHostedRepoName } from "../../core/gitops/index.ts";
 import type { User } from "../../store/index.ts";
 import { credentialOf } from "../auth.ts";
 import type { ServerDeps } from "../deps.ts";
@@ -29,7 +27,6 @@ import { AuthError, onGitError } from "../http-errors.ts";
 import { authorize } from "../policy.ts";
 import { BodyError, readGitBody, type BodyLimits } from "./git-body.ts";
 
-const nameRe = /^[a-z0-9][a-z0-9-]{0,100}$/;
 const noCache = { "Cache-Control": "no-cache, max-age=0, must-revalidate", Pragma: "no-cache", Expires: "Fri, 01 Jan 1980 00:00:00 GMT" };
 
 /** Everything that bounds one git request; tests shrink these. */
@@ -72,23 +69,17 @@ function protocolVersion(c: Context): number {
 export function gitRoutes(d: ServerDeps & { dataDir: string; gitLimits?: Partial<GitServeLimits> }): Hono {
   const app = new Hono();
   app.onError(onGitError);
-  const repos = new Map<string, GitRepo>();
   const limits = gitServeLimits(d.maxPushBytes, d.gitLimits);
 
   /** Resolves the repo once the caller may use `service` on it (throws 401/403/404 otherwise). */
   const access = async (c: Context, service: string): Promise<GitRepo> => {
-    const name = c.req.param("name")!.replace(/\.git$/, "");
-    if (!nameRe.test(name)) throw new NotFoundError("not found");
-    const path = join(d.dataDir, "repos", `${name}.git`);
+    // Only names gimlet hosts (`<env>-apps`, `<env>-infra`); the data dir holds the open handles.
+    const hosted = parseHostedRepoName(c.req.param("name")!);
+    if (!hosted) throw new NotFoundError("not found");
     const user = await gitUser(d, c.req.raw);
-    const envOfRepo = name.replace(/-(apps|infra)$/, "");
-    authorize(user, service === "git-receive-pack" ? "git.write" : "git.read", { env: envOfRepo });
-    if (!existsSync(join(path, "HEAD"))) throw new NotFoundError("not found");
-    let repo = repos.get(path);
-    if (!repo) {
-      repo = openRepo(path);
-      repos.set(path, repo);
-    }
+    authorize(user, service === "git-receive-pack" ? "git.write" : "git.read", { env: hosted.env });
+    const repo = d.repos.servedRepo(hosted.name);
+    if (!repo) throw new NotFoundError("not found");
     return repo;
   };
 
