@@ -16,6 +16,7 @@ import {
 import { isPlainObject } from "../core/k8s.ts";
 import { loadManifests, renderManifest, type Vars } from "../core/manifest/index.ts";
 import { parseUnixTime, parseWholeNumber } from "../core/params.ts";
+import { localLimits } from "../core/template/index.ts";
 import { parseYamlAll } from "../core/yaml.ts";
 import { currentBranch, generateDeployKey, GitopsRepo, openRepo, type WriteResult } from "../git/index.ts";
 import { readInputs, stderr, stdout, writeFileAtomic } from "./io.ts";
@@ -135,7 +136,7 @@ async function filesFor(spec: string, env: string, app: string, vars: Vars): Pro
       content: input.text,
     }));
   }
-  const rendered = docs.flatMap(({ input }) => loadManifests(input.text, { file: input.name, vars }));
+  const rendered = docs.flatMap(({ input }) => loadManifests(input.text, { file: input.name, vars, limits: localLimits }));
   const match = rendered.filter((l) => l.manifest.env === env && l.manifest.app === app);
   const chosen = match.length ? match : rendered.length === 1 ? rendered : [];
   if (chosen.length === 0) throw new UserError(`no manifest for ${env}/${app} in ${spec}`, { path: "-f", hint: "check --env and --app against the manifests' env and app" });

@@ -11,6 +11,7 @@ import {
   parseChartFlag,
   renderManifest,
 } from "../core/manifest/index.ts";
+import { localLimits } from "../core/template/index.ts";
 import { parseYamlAll, toMultiDocYaml } from "../core/yaml.ts";
 import { readInputs, replaceDir, stderr, stdout, writeFileAtomic } from "./io.ts";
 import { loadVars } from "./vars.ts";
@@ -28,7 +29,8 @@ const template = defineCommand({
     const rendered: { env: string; app: string; objects: KubeObject[] }[] = [];
     // Render everything before writing anything: bad input leaves no half-written output.
     for (const input of await readInputs(args.file)) {
-      for (const loaded of loadManifests(input.text, { file: input.name, vars })) {
+      // The user's own files: the engine's generous local limits, not those for artifacts posted to a server.
+      for (const loaded of loadManifests(input.text, { file: input.name, vars, limits: localLimits })) {
         rendered.push({ env: loaded.manifest.env, app: loaded.manifest.app, objects: renderManifest(loaded) });
       }
     }
@@ -58,7 +60,7 @@ const lint = defineCommand({
     const vars = await loadVars(args.vars);
     const lines: string[] = [];
     for (const input of await readInputs(args.file)) {
-      const result = lintManifestText(input.text, input.name, vars);
+      const result = lintManifestText(input.text, input.name, vars, { limits: localLimits });
       if (result.missingVars.length) {
         await stderr(`${input.name}: note: variables not set, linted with placeholders: ${result.missingVars.join(", ")}\n`);
       }
@@ -106,7 +108,7 @@ const create = defineCommand({
       values,
     });
     // Check what we wrote loads back, so `create` never emits a manifest `template` rejects.
-    loadManifests(text, { file: args.output ?? "<created>", vars: {}, missingKey: "zero" });
+    loadManifests(text, { file: args.output ?? "<created>", vars: {}, missingKey: "zero", limits: localLimits });
     if (args.output) await writeFileAtomic(args.output, text);
     else await stdout(text);
   },

@@ -89,6 +89,17 @@ describe("gimlet manifest template", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("the limit is 4 MiB");
   });
+
+  test("renders and lints the user's own file within the local template limits, above a server's", async () => {
+    // 1.2 million steps: more than an artifact posted to `gimlet serve` may take (1 million).
+    const heavy = file("heavy.yaml", `${web}  gitSha: "{{ range until 1200 }}{{ range until 1000 }}{{ end }}{{ end }}abc"\n`);
+    const r = await gimlet(["manifest", "template", "-f", heavy], { env: { SHA: "abc123" } });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("gimlet.io/git-sha: abc\n");
+    const lint = await gimlet(["manifest", "lint", "-f", heavy], { env: { SHA: "abc123" } });
+    expect(lint.code).toBe(0);
+  });
 });
 
 describe("gimlet manifest lint", () => {

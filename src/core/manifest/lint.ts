@@ -3,7 +3,7 @@ import { UserError, ValidationError } from "../errors.ts";
 import { TemplateError } from "../template/index.ts";
 import { parseYamlDocs } from "../yaml.ts";
 import { yaml11Differences } from "../yaml11.ts";
-import { loadManifests, type LoadedManifest } from "./load.ts";
+import { loadManifests, type LoadedManifest, type LoadOptions } from "./load.ts";
 import { renderManifest, valuesProblems } from "./render.ts";
 import type { Vars } from "./vars.ts";
 
@@ -19,7 +19,7 @@ const missingKeyRe = /no entry for key "([^"]+)"/;
 /** A placeholder that is valid where YAML expects a number and where it expects a string. */
 const placeholder = "0";
 
-export function lintManifestText(text: string, file: string, vars: Vars): LintResult {
+export function lintManifestText(text: string, file: string, vars: Vars, opts: Pick<LoadOptions, "limits"> = {}): LintResult {
   const missingVars: string[] = [];
   const data = { ...vars };
   let loaded: LoadedManifest[] | undefined;
@@ -27,7 +27,7 @@ export function lintManifestText(text: string, file: string, vars: Vars): LintRe
   // the file would be with them set, and say which were missing.
   for (let attempt = 0; attempt < 100 && !loaded; attempt++) {
     try {
-      loaded = loadManifests(text, { file, vars: data });
+      loaded = loadManifests(text, { file, vars: data, ...(opts.limits ? { limits: opts.limits } : {}) });
     } catch (e) {
       const key = e instanceof TemplateError ? missingKeyRe.exec(e.message)?.[1] : undefined;
       if (key && !(key in data)) {
