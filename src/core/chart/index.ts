@@ -31,8 +31,16 @@ export function isBuiltinChart(name: string | undefined): boolean {
 /** helm drops nothing, but a null field is absent to Kubernetes: we do not write them. */
 function dropNulls<T>(v: T): T {
   if (Array.isArray(v)) return v.map(dropNulls) as T;
-  if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null && x !== undefined).map(([k, x]) => [k, dropNulls(x)])) as T;
-  return v;
+  if (!isPlainObject(v)) return v;
+  // Loops, not entries/filter/fromEntries: this walks every rendered object once per CLI run, cold.
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    const x = v[k];
+    if (x === null || x === undefined) continue;
+    if (k === "__proto__") Object.defineProperty(out, k, { value: dropNulls(x), enumerable: true, writable: true, configurable: true });
+    else out[k] = dropNulls(x);
+  }
+  return out as T;
 }
 
 export function renderBuiltinChart(values: Record<string, unknown>, release: ChartRelease): KubeObject[] {

@@ -135,5 +135,44 @@ export function parseTemplate(text: string, opts: TemplateOptions = {}): Templat
 
 /** Parses and executes in one go. */
 export function renderTemplate(text: string, data: unknown, opts: TemplateOptions = {}): string {
-  return parseTemplate(text, opts).execute(data);
+  return substituteFields(text, data, opts.limits) ?? parseTemplate(text, opts).execute(data);
+}
+
+const fieldAction = /\{\{ *\.([A-Za-z_][A-Za-z0-9_]*) *\}\}/g;
+
+/**
+ * The most common manifest template, text with `{{ .SHA }}`-style fields of string variables,
+ * without starting the engine (a CLI run renders a couple of them, and the engine's first run is
+ * most of the cost). It produces what the engine would, charging the budget the same steps (one
+ * for the list, one per text or action node) and output; anything else — another action, a
+ * missing or non-string field, a limit that would be hit — is undefined, for the engine to run.
+ */
+function substituteFields(text: string, data: unknown, limits: TemplateOptions["limits"]): string | undefined {
+  if (typeof data !== "object" || data === null) return undefined;
+  const proto = Object.getPrototypeOf(data);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const vars = data as Record<string, unknown>;
+  let out = "";
+  let nodes = 0;
+  let last = 0;
+  for (const m of text.matchAll(fieldAction)) {
+    // The engine's lexer takes the first `{{` after the last action: it must be this one.
+    if (text.indexOf("{{", last) !== m.index) return undefined;
+    const value = Object.hasOwn(vars, m[1]!) ? vars[m[1]!] : undefined;
+    if (typeof value !== "string") return undefined;
+    if (m.index > last) nodes++;
+    out += text.slice(last, m.index) + value;
+    nodes++;
+    last = m.index + m[0].length;
+  }
+  if (nodes === 0 || text.includes("{{", last)) return undefined;
+  if (last < text.length) {
+    out += text.slice(last);
+    nodes++;
+  }
+  const budget = limits instanceof Budget ? limits : new Budget(limits);
+  if (budget.steps + 1 + nodes > budget.limits.maxSteps || budget.written + out.length > budget.limits.maxOutputBytes) return undefined;
+  budget.steps += 1 + nodes;
+  budget.written += out.length;
+  return out;
 }
