@@ -17,6 +17,7 @@ export const root = defineCommand({
     user: () => import("./user.ts").then((m) => m.default),
     artifact: () => import("./artifact.ts").then((m) => m.default),
     release: () => import("./release.ts").then((m) => m.default),
+    agent: () => import("./agent.ts").then((m) => m.default),
   },
 });
 
