@@ -19,6 +19,9 @@ export default defineCommand({
     reindex: { type: "boolean", default: false, description: "Rebuild the release history index of every env from git first" },
   },
   async run({ args }) {
+    // The binary starts with high JIT thresholds so one-shot commands stay in the interpreter
+    // (scripts/build.ts); a long-running server wants the normal policy.
+    Bun.unsafe.setJITPolicy(1);
     const listen = listenAddress(args.listen ?? process.env.GIMLET_LISTEN ?? "127.0.0.1:9000", "--listen");
     const metrics = args["metrics-listen"] ?? process.env.GIMLET_METRICS_LISTEN;
     const metricsListen = metrics ? listenAddress(metrics, "--metrics-listen") : undefined;
