@@ -78,3 +78,34 @@ test("no configuration at all says how to give one", async () => {
     "no Kubernetes configuration found (pass --kubeconfig FILE, set KUBECONFIG, or run in a pod with a service account)",
   );
 });
+
+test("client certificate and CA files are read relative to the kubeconfig", async () => {
+  const sub = join(dir, "rel");
+  mkdirSync(sub);
+  writeFileSync(join(sub, "ca.pem"), ca);
+  writeFileSync(join(sub, "c.pem"), "CERT");
+  writeFileSync(join(sub, "k.pem"), "KEY");
+  const p = join(sub, "config");
+  writeFileSync(p, `clusters: [{name: c, cluster: {server: "https://h:1", certificate-authority: ca.pem, tls-server-name: kubernetes}}]
+users: [{name: u, user: {client-certificate: c.pem, client-key: k.pem}}]
+contexts: [{name: x, context: {cluster: c, user: u}}]
+current-context: x
+`);
+  const t = await loadKube({ kubeconfig: p, env: {} });
+  expect(t.tls).toEqual({ ca, cert: "CERT", key: "KEY", serverName: "kubernetes" });
+  expect(await t.authHeaders()).toEqual({});
+});
+
+test("an exec credential plugin goes through client-node and its token is used", async () => {
+  const plugin = file("plugin.sh", `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"from-exec"}}'\n`);
+  (await import("node:fs")).chmodSync(plugin, 0o755);
+  const p = file("exec", `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "https://h:1"}}]
+users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: ${plugin}, interactiveMode: Never}}}]
+contexts: [{name: x, context: {cluster: c, user: u}}]
+current-context: x
+`);
+  const t = await loadKube({ kubeconfig: p, env: {} });
+  expect(await t.authHeaders()).toEqual({ Authorization: "Bearer from-exec" });
+});

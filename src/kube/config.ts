@@ -1,13 +1,15 @@
 /**
  * Where the API server is and how to authenticate, from a kubeconfig or from inside a pod.
- * client-node 1.4.0 parses kubeconfigs and runs the auth providers (token files, exec plugins,
- * OIDC); requests themselves go through Bun's fetch with the TLS material passed explicitly,
- * because Bun's fetch ignores Node agents (reference/tech-notes.md §1).
+ * Plain kubeconfigs and the in-cluster service account are read directly (kubeconfig.ts);
+ * client-node 1.4.0 handles the rest (exec plugins, OIDC and other auth providers, merged
+ * lists). Requests go through Bun's fetch with the TLS material passed explicitly, because
+ * Bun's fetch ignores Node agents (reference/tech-notes.md §1).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../core/errors.ts";
+import { readSimpleKubeconfig, tokenFileHeaders } from "./kubeconfig.ts";
 
 export const defaultServiceAccountDir = "/var/run/secrets/kubernetes.io/serviceaccount";
 
@@ -63,6 +65,11 @@ export async function loadKube(opts: LoadOptions = {}): Promise<KubeTarget> {
 }
 
 async function fromKubeconfig(files: string[], origin: string): Promise<KubeTarget> {
+  if (files.length === 1) {
+    if (!existsSync(files[0]!)) throw new UserError(`kubeconfig ${files[0]} does not exist`, { path: origin });
+    const simple = readSimpleKubeconfig(files[0]!, origin);
+    if (simple) return simple;
+  }
   const kc = await newKubeConfig();
   for (const [i, file] of files.entries()) {
     if (!existsSync(file)) throw new UserError(`kubeconfig ${file} does not exist`, { path: origin });
@@ -86,22 +93,21 @@ async function fromKubeconfig(files: string[], origin: string): Promise<KubeTarg
   return target(kc, cluster.server, source, ctx.namespace);
 }
 
-async function inCluster(host: string, port: string, dir: string): Promise<KubeTarget> {
-  const kc = await newKubeConfig();
+function inCluster(host: string, port: string, dir: string): KubeTarget {
   const scheme = port === "80" || port === "8080" ? "http" : "https";
   const server = `${scheme}://${host.includes(":") ? `[${host}]` : host}:${port}`;
   const caFile = join(dir, "ca.crt");
-  if (scheme === "https" && !existsSync(caFile)) {
-    throw new UserError(`in-cluster configuration: ${caFile} is missing`, { hint: "mount the service account's ca.crt" });
+  const tls: TlsOptions = {};
+  if (scheme === "https") {
+    if (!existsSync(caFile)) {
+      throw new UserError(`in-cluster configuration: ${caFile} is missing`, { hint: "mount the service account's ca.crt" });
+    }
+    tls.ca = readFileSync(caFile, "utf8");
   }
-  kc.loadFromClusterAndUser(
-    { name: "in-cluster", server, caFile: scheme === "https" ? caFile : undefined, skipTLSVerify: false },
-    // The tokenFile provider re-reads the file every minute: projected tokens rotate.
-    { name: "in-cluster", authProvider: { name: "tokenFile", config: { tokenFile: join(dir, "token") } } },
-  );
   const nsFile = join(dir, "namespace");
   const ns = existsSync(nsFile) ? readFileSync(nsFile, "utf8").trim() : undefined;
-  return target(kc, server, `in-cluster (${dir})`, ns || undefined);
+  const headers = tokenFileHeaders(join(dir, "token"));
+  return { server, namespace: ns || undefined, source: `in-cluster (${dir})`, tls, authHeaders: async () => headers() };
 }
 
 async function target(kc: KubeConfigT, server: string, source: string, namespace?: string): Promise<KubeTarget> {
