@@ -9,16 +9,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createApp, Repos, Worker } from "../src/server/index.ts";
-import { SqliteStore } from "../src/store/index.ts";
+import { openStore } from "../src/store/index.ts";
 import { makeSyntheticRepo } from "../tests/support/synthetic-repo.ts";
 
 const { values } = parseArgs({ args: Bun.argv.slice(2), options: { releases: { type: "string", default: "200" }, apps: { type: "string", default: "1000" }, commits: { type: "string", default: "10000" } } });
 const n = Number(values.releases);
 const dir = mkdtempSync(join(tmpdir(), "bench-release-"));
 try {
-  const store = new SqliteStore(join(dir, "gimlet.db"));
+  const store = await openStore({ kind: "sqlite", path: join(dir, "gimlet.db") });
   const repos = new Repos(dir);
-  const env = store.createEnv({ name: "staging", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" });
+  const env = await store.createEnv({ name: "staging", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" });
   await makeSyntheticRepo(repos.builtinPath("staging"), { commits: Number(values.commits), apps: Number(values.apps) });
   const g = await repos.get(env);
   let t = performance.now();
@@ -26,8 +26,8 @@ try {
   console.log(`history index cold build: ${((performance.now() - t) / 1000).toFixed(1)} s`);
   const worker = new Worker({ store, repos });
   const app = createApp({ store, repos, worker });
-  store.createUser("admin", "admin");
-  const token = store.issueToken("admin");
+  await store.createUser("admin", "admin");
+  const token = await store.issueToken("admin");
   const artifact = (i: number) => ({
     version: { repositoryName: "acme/bench", sha: `sha${i}`, branch: "main", event: "push", message: `change ${i}` },
     environments: [{ app: `app-${String(i % Number(values.apps)).padStart(4, "0")}`, env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values: { image: { repository: "nginx", tag: "{{ .SHA }}" }, replicas: 2 } }],
@@ -52,7 +52,7 @@ try {
   while (await worker.runOnce());
   const rate = n / ((performance.now() - t) / 1000);
   console.log(`sustained: ${rate.toFixed(1)} releases/s (target ≥ 20) ${rate >= 20 ? "OK" : "UNDER"}`);
-  store.close();
+  await store.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

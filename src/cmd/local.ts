@@ -3,7 +3,7 @@
  * the same use cases (ops) the server runs, for one command.
  */
 import { DataDir, type OpsDeps } from "../ops/index.ts";
-import { SqliteStore } from "../store/index.ts";
+import { openStore, type Store } from "../store/index.ts";
 import { stderr } from "./io.ts";
 
 const warn = (msg: string) => void stderr(`warning: ${msg}\n`);
@@ -28,15 +28,15 @@ export function target(args: { "data-dir"?: string; server?: string }): { dataDi
  */
 export async function withLocalOps<T>(dir: string, fn: (d: OpsDeps) => T | Promise<T>, o: { key?: boolean } = {}): Promise<T> {
   const dataDir = new DataDir(dir);
-  let store: SqliteStore;
-  if (o.key) store = dataDir.openStore(warn);
+  let store: Store;
+  if (o.key) store = await dataDir.openStore(warn);
   else {
     dataDir.prepare(warn);
-    store = new SqliteStore(dataDir.dbPath);
+    store = await openStore({ kind: "sqlite", path: dataDir.dbPath });
   }
   try {
     return await fn({ store, repos: dataDir });
   } finally {
-    store.close();
+    await store.close();
   }
 }

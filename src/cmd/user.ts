@@ -78,7 +78,7 @@ const revokeToken_ = defineCommand({
   async run({ args }) {
     const id = tokenId(args.id, "ID");
     const login = args["data-dir"]
-      ? await withLocalOps(args["data-dir"], (d) => revokeToken(d, id).login)
+      ? await withLocalOps(args["data-dir"], async (d) => (await revokeToken(d, id)).login)
       : (await client(args).call<{ login: string }>("DELETE", `/api/tokens/${id}`)).login;
     await stderr(`revoked token ${id} of ${login}\n`);
   },

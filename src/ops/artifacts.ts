@@ -48,14 +48,14 @@ export interface PushArtifactResult {
   eventId?: string;
 }
 
-export function pushArtifact(d: OpsDeps, input: PushArtifactInput): PushArtifactResult {
+export async function pushArtifact(d: OpsDeps, input: PushArtifactInput): Promise<PushArtifactResult> {
   const { userId, idempotencyKey: key, artifact: parsed } = input;
   const digest = createHash("sha256").update(canonical(parsed)).digest("hex");
   const eventId = crypto.randomUUID();
   let queued: Artifact | undefined;
-  const outcome = d.store.requests.atomically((): PushArtifactResult => {
+  const outcome = await d.store.transaction(async (tx): Promise<PushArtifactResult> => {
     if (key) {
-      const prior = d.store.requests.response(userId, route, key);
+      const prior = await tx.requests.response(userId, route, key);
       if (prior && prior.requestHash !== digest) {
         throw new ConflictError(`Idempotency-Key ${JSON.stringify(key)} was already used for a different artifact`, {
           hint: "use a new key for a new artifact",
@@ -63,17 +63,17 @@ export function pushArtifact(d: OpsDeps, input: PushArtifactInput): PushArtifact
       }
       if (prior) return { replayed: true, status: prior.status === 201 ? 201 : 200, body: prior.body };
     }
-    const earlier = d.store.requests.recentArtifact(digest);
-    const stored = earlier ? d.store.artifactEvent(earlier) : undefined;
+    const earlier = await tx.requests.recentArtifact(digest);
+    const stored = earlier ? await tx.artifactEvent(earlier) : undefined;
     if (stored) {
-      if (key) d.store.requests.recordResponse(userId, route, key, { requestHash: digest, status: 200, body: stored.blob });
+      if (key) await tx.requests.recordResponse(userId, route, key, { requestHash: digest, status: 200, body: stored.blob });
       return { replayed: true, status: 200, body: stored.blob };
     }
     const artifact: Artifact = { ...parsed, id: `${parsed.version.repositoryName}-${crypto.randomUUID()}`, created: nowOf(d) };
     const r = row(eventId, { type: "artifact", artifact });
-    d.store.insertEvent(r);
-    d.store.requests.recordArtifact(digest, artifact.id);
-    if (key) d.store.requests.recordResponse(userId, route, key, { requestHash: digest, status: 201, body: r.blob });
+    await tx.insertEvent(r);
+    await tx.requests.recordArtifact(digest, artifact.id);
+    if (key) await tx.requests.recordResponse(userId, route, key, { requestHash: digest, status: 201, body: r.blob });
     queued = artifact;
     return { replayed: false, status: 201, body: r.blob, eventId };
   });
@@ -81,6 +81,6 @@ export function pushArtifact(d: OpsDeps, input: PushArtifactInput): PushArtifact
   return outcome;
 }
 
-export function listArtifacts(d: OpsDeps, filter: ArtifactFilter): Artifact[] {
-  return d.store.artifacts(filter).map((r) => decodeArtifact(r.blob));
+export async function listArtifacts(d: OpsDeps, filter: ArtifactFilter): Promise<Artifact[]> {
+  return (await d.store.artifacts(filter)).map((r) => decodeArtifact(r.blob));
 }

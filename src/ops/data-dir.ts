@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { UserError } from "../core/errors.ts";
 import { dataDirLayout, hostedRepoPath, remoteCachePath, type HostedKind } from "../core/gitops/index.ts";
 import { cloneBare, GitopsRepo, initRepo, openRepo, quarantinePrefix, type GitRepo } from "../git/index.ts";
-import { loadCipher, SqliteStore, type Environment } from "../store/index.ts";
+import { loadCipher, openStore, type Environment, type Store } from "../store/index.ts";
 
 /** Group and world bits. */
 const OPEN_BITS = 0o077;
@@ -59,11 +59,11 @@ export class DataDir {
    * Opens the store with its credential key: checks the key, seals plain credentials left by an
    * older version. Every local opener (server and CLI) goes through here.
    */
-  openStore(warn: Warn, env: Record<string, string | undefined> = process.env): SqliteStore {
+  async openStore(warn: Warn, env: Record<string, string | undefined> = process.env): Promise<Store> {
     this.prepare(warn);
-    const store = new SqliteStore(this.dbPath);
+    const store = await openStore({ kind: "sqlite", path: this.dbPath });
     try {
-      const r = store.unlock(loadCipher(this.root, { mayCreate: !store.secretsSealed(), env }));
+      const r = await store.unlock(loadCipher(this.root, { mayCreate: !(await store.secretsSealed()), env }));
       if (!r.scrubbed) {
         warn(
           `${r.sealed} stored credentials were encrypted, but old plain copies may remain in ${this.dbPath}'s ` +
@@ -72,7 +72,7 @@ export class DataDir {
       }
       return store;
     } catch (e) {
-      store.close();
+      await store.close();
       throw e;
     }
   }
@@ -229,6 +229,6 @@ function fixMode(path: string, mode: number, warn: Warn, chmod: Chmod): void {
 }
 
 /** Opens the data dir's store with its credential key (see DataDir.openStore). */
-export function openDataStore(dir: string, warn: Warn, env: Record<string, string | undefined> = process.env): SqliteStore {
+export function openDataStore(dir: string, warn: Warn, env: Record<string, string | undefined> = process.env): Promise<Store> {
   return new DataDir(dir).openStore(warn, env);
 }

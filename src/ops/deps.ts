@@ -1,10 +1,10 @@
 /** What the use cases run on; every transport (API, worker, CLI) builds one. */
 import type { QueueRequest } from "../core/queue.ts";
-import type { SqliteStore } from "../store/index.ts";
+import type { Store } from "../store/index.ts";
 import type { DataDir } from "./data-dir.ts";
 
 export interface OpsDeps {
-  store: SqliteStore;
+  store: Store;
   /** The data dir: hosted repos, remote clones and their open handles. */
   repos: DataDir;
   /** Unix seconds. */

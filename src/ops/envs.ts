@@ -69,12 +69,12 @@ export async function createEnv(d: OpsDeps, input: CreateEnvInput, names: EnvFie
   if (!/^[A-Za-z0-9._/-]{1,200}$/.test(branch) || branch.includes("..") || branch.startsWith("/") || branch.endsWith("/")) {
     throw new UserError(`${JSON.stringify(branch)} is not a usable branch name`, { path: names.branch });
   }
-  if (d.store.env(name)) throw new ConflictError(`environment ${JSON.stringify(name)} already exists`);
+  if (await d.store.env(name)) throw new ConflictError(`environment ${JSON.stringify(name)} already exists`);
   // The repo first: an env row without its repo would fail every release.
   if (input.builtin) await d.repos.createHosted({ name, branch });
   let env: Environment;
   try {
-    env = d.store.createEnv({ name, repoUrl, repoToken: input.repoToken ?? "", builtin: !!input.builtin, repoPerEnv: !!input.repoPerEnv, branch });
+    env = await d.store.createEnv({ name, repoUrl, repoToken: input.repoToken ?? "", builtin: !!input.builtin, repoPerEnv: !!input.repoPerEnv, branch });
   } catch (e) {
     if (input.builtin) d.repos.removeHosted(name);
     throw e;
@@ -82,8 +82,8 @@ export async function createEnv(d: OpsDeps, input: CreateEnvInput, names: EnvFie
   return view(d, env);
 }
 
-export function listEnvs(d: OpsDeps): EnvView[] {
-  return d.store.envs().map((e) => view(d, e));
+export async function listEnvs(d: OpsDeps): Promise<EnvView[]> {
+  return (await d.store.envs()).map((e) => view(d, e));
 }
 
 export interface BootstrapInput {
@@ -118,13 +118,13 @@ export interface BootstrapResult {
 export async function bootstrapEnv(d: OpsDeps, input: BootstrapInput): Promise<BootstrapResult> {
   const host = input.host.replace(/\/+$/, "");
   if (!/^https?:\/\//.test(host)) throw new UserError("--host is required: the URL the cluster reaches gimlet serve at", { path: "--host" });
-  const env = envOf(d, input.env);
+  const env = await envOf(d, input.env);
   if (!env.builtin) throw new UserError(`environment ${env.name} has a remote repo; use gimlet gitops bootstrap there`);
   const fluxUser = `flux-${env.name}`;
-  if (!d.store.user(fluxUser)) d.store.createUser(fluxUser, "flux", env.name);
-  const fluxToken = d.store.issueToken(fluxUser);
+  if (!(await d.store.user(fluxUser))) await d.store.createUser(fluxUser, "flux", env.name);
+  const fluxToken = await d.store.issueToken(fluxUser);
   const receiverToken = randomBytes(24).toString("base64url");
-  if (input.receiverUrl) d.store.setReceiver(env.name, input.receiverUrl, receiverToken);
+  if (input.receiverUrl) await d.store.setReceiver(env.name, input.receiverUrl, receiverToken);
   const repoUrl = hostedRepoUrl(host, env.name);
   const plan = planBootstrap({ env: env.name, repoUrl, branch: env.branch, interval: input.interval, noController: input.noController, server: host });
   const files = plan.files.filter((f) => f.path !== plan.secretFile);

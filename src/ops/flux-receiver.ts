@@ -5,10 +5,10 @@
 import { createHash } from "node:crypto";
 import type { OpsDeps } from "./deps.ts";
 
-export function wakeFlux(d: OpsDeps & { fetch?: typeof fetch }, envs: Iterable<string>): void {
+export async function wakeFlux(d: OpsDeps & { fetch?: typeof fetch }, envs: Iterable<string>): Promise<void> {
   const f = d.fetch ?? fetch;
   for (const name of envs) {
-    const env = d.store.env(name);
+    const env = await d.store.env(name);
     if (!env?.fluxReceiverUrl || !env.fluxReceiverToken) continue;
     const receiver = `gitops-repo-${env.name}`;
     const path = createHash("sha256").update(`${env.fluxReceiverToken}${receiver}flux-system`).digest("hex");

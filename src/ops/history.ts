@@ -27,18 +27,21 @@ export async function mirrorReleases(
   g: GitopsRepo,
   opts: { limit?: number; full?: boolean } = {},
 ): Promise<number> {
-  const full = opts.full || d.store.countReleases(env.name) === 0;
+  const full = opts.full || (await d.store.countReleases(env.name)) === 0;
   const limit = full ? Number.MAX_SAFE_INTEGER : (opts.limit ?? 20);
   const rs = await g.history({ env: env.name, repoPerEnv: env.repoPerEnv, limit, gitopsRepo: gitopsRepoName(env) });
-  if (full) d.store.clearReleases(env.name);
-  d.store.putReleases(env.name, rows(rs));
+  // One transaction: a reader never sees the mirror emptied for a rebuild.
+  await d.store.transaction(async (tx) => {
+    if (full) await tx.clearReleases(env.name);
+    await tx.putReleases(env.name, rows(rs));
+  });
   return rs.length;
 }
 
 /** Rebuilds every env's history index and mirror from git (`gimlet serve --reindex`). */
 export async function reindexAll(d: OpsDeps): Promise<{ env: string; commits: number; releases: number }[]> {
   const out = [];
-  for (const env of d.store.envs()) {
+  for (const env of await d.store.envs()) {
     const g = await d.repos.get(env);
     const commits = await g.reindex();
     const releases = await mirrorReleases(d, env, g, { full: true });

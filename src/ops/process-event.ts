@@ -32,14 +32,27 @@ export interface ProcessOptions {
   stopping?: () => boolean;
 }
 
+/** The claim on an event ran out and another worker took it: this one's result must not be written. */
+export class LeaseLostError extends Error {
+  constructor(readonly eventId: string) {
+    super(`the queue lease of event ${eventId} was lost to another worker`);
+  }
+}
+
 /**
  * Processes a claimed row to its end state and returns it as stored, or undefined when stopping
- * cut it short (it stays `processing` and is taken again at the next start).
+ * cut it short (it stays `processing` and is taken again at the next start) or the lease was lost
+ * (another worker has the event now; nothing of this run's result is written).
  */
 export async function processEvent(d: ProcessDeps, e: EventRecord, o: ProcessOptions = {}): Promise<EventRecord | undefined> {
+  const finish = async (...a: [status: "processed" | "error", desc: string, hashes: string[], results: unknown[]]) => {
+    if (await d.store.finishEvent(e, ...a)) return true;
+    d.log?.("queue lease lost: result not written", { id: e.id, type: e.type, owner: e.leaseOwner });
+    return false;
+  };
   if (e.attempts > maxAttempts) {
     const why = `given up after ${maxAttempts} attempts: the server stopped or crashed while processing this event each time`;
-    d.store.finishEvent(e.id, "error", e.statusDesc ? `${why} (last error: ${e.statusDesc})` : why, e.gitopsHashes, e.results);
+    if (!(await finish("error", e.statusDesc ? `${why} (last error: ${e.statusDesc})` : why, e.gitopsHashes, e.results))) return undefined;
     d.log?.("event given up", { id: e.id, type: e.type, attempts: e.attempts - 1 });
     return d.store.event(e.id);
   }
@@ -50,26 +63,26 @@ export async function processEvent(d: ProcessDeps, e: EventRecord, o: ProcessOpt
     const hashes = results.filter((r) => r.hash).map((r) => r.hash);
     const failed = results.filter((r) => r.status === "failure");
     const desc = failed.map((r) => `${r.env}/${r.app}: ${r.statusDesc}`).join("; ");
-    d.store.finishEvent(e.id, failed.length ? "error" : "processed", desc, hashes, results);
+    if (!(await finish(failed.length ? "error" : "processed", desc, hashes, results))) return undefined;
   } catch (err) {
     if (err instanceof RenderAbortedError && o.stopping?.()) return undefined;
     const msg = (err as Error).message;
-    d.store.finishEvent(e.id, "error", msg, e.gitopsHashes, e.results);
+    if (!(await finish("error", msg, e.gitopsHashes, e.results))) return undefined;
     d.log?.("event failed", { id: e.id, type: e.type, error: msg });
   }
-  const done = d.store.event(e.id)!;
+  const done = (await d.store.event(e.id))!;
   const written = (done.results as QueueResult[]).filter((r) => r.hash);
   await refreshMirrors(d, written, e.type === "rollback");
-  wakeFlux(d, new Set(written.map((r) => r.env)));
+  await wakeFlux(d, new Set(written.map((r) => r.env)));
   return done;
 }
 
-function run(d: ProcessDeps, e: EventRecord, r: QueueRequest): Promise<QueueResult[]> {
+async function run(d: ProcessDeps, e: EventRecord, r: QueueRequest): Promise<QueueResult[]> {
   switch (r.type) {
     case "artifact":
       return deploy(d, e, r.artifact, (m) => deployTrigger(r.artifact, m.deploy), "policy");
     case "release": {
-      const art = d.store.artifactEvent(r.artifactId);
+      const art = await d.store.artifactEvent(r.artifactId);
       if (!art) throw new UserError(`artifact ${r.artifactId} not found`);
       const artifact = decodeArtifact(art.blob);
       return deploy(d, e, artifact, (m) => m.env === r.env && (!r.app || m.app === r.app), r.triggeredBy);
@@ -84,7 +97,7 @@ function run(d: ProcessDeps, e: EventRecord, r: QueueRequest): Promise<QueueResu
 }
 
 async function repoOf(d: OpsDeps, envName: string): Promise<{ g: GitopsRepo; repoPerEnv: boolean }> {
-  const env = d.store.env(envName);
+  const env = await d.store.env(envName);
   if (!env) throw new UserError(`environment ${JSON.stringify(envName)} does not exist`, { hint: "gimlet env create" });
   return { g: await d.repos.get(env), repoPerEnv: env.repoPerEnv };
 }
@@ -144,7 +157,8 @@ async function deploy(d: ProcessDeps, e: EventRecord, artifact: Artifact, select
       } catch (err) {
         results.push({ app: m.app, env: m.env, hash: "", status: "failure", statusDesc: describe(err) });
       }
-      d.store.recordProgress(e.id, results.filter((r) => r.hash).map((r) => r.hash), results);
+      // A lost lease stops the run here: the event's new owner redoes it (idempotently).
+      if (!(await d.store.recordProgress(e, results.filter((r) => r.hash).map((r) => r.hash), results))) throw new LeaseLostError(e.id);
     }
   }
   return results;
@@ -153,7 +167,7 @@ async function deploy(d: ProcessDeps, e: EventRecord, artifact: Artifact, select
 /** Deletes the preview apps whose cleanup policy matches a deleted branch. */
 async function cleanup(d: ProcessDeps, repository: string, branch: string): Promise<QueueResult[]> {
   const results: QueueResult[] = [];
-  for (const a of d.store.artifacts({ repository, branch, limit: 1 })) {
+  for (const a of await d.store.artifacts({ repository, branch, limit: 1 })) {
     const artifact = decodeArtifact(a.blob);
     const vars = { ...artifactVars(artifact), BRANCH: branch };
     for (const raw of artifact.environments) {
@@ -174,7 +188,7 @@ async function cleanup(d: ProcessDeps, repository: string, branch: string): Prom
 /** Refreshes the history mirror of every env the event wrote to; a failure is logged, not fatal. */
 async function refreshMirrors(d: OpsDeps, written: QueueResult[], rollback: boolean): Promise<void> {
   for (const name of new Set(written.map((r) => r.env))) {
-    const env = d.store.env(name);
+    const env = await d.store.env(name);
     if (!env) continue;
     try {
       const commits = written.filter((r) => r.env === name).length;

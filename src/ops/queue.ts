@@ -5,8 +5,8 @@ import type { EventRecord, NewEvent } from "../store/index.ts";
 import type { OpsDeps } from "./deps.ts";
 
 /** Queues a request (with the columns artifact listings filter on) and tells whoever listens. */
-export function enqueue(d: OpsDeps, request: QueueRequest, id: string = crypto.randomUUID()): string {
-  d.store.insertEvent(row(id, request));
+export async function enqueue(d: OpsDeps, request: QueueRequest, id: string = crypto.randomUUID()): Promise<string> {
+  await d.store.insertEvent(row(id, request));
   d.onQueued?.(id, request);
   return id;
 }
@@ -35,8 +35,8 @@ export function row(id: string, request: QueueRequest): NewEvent {
 }
 
 /** A queued request by id, or NotFoundError. */
-export function queuedRequest(d: OpsDeps, id: string): EventRecord {
-  const ev = d.store.event(id);
+export async function queuedRequest(d: OpsDeps, id: string): Promise<EventRecord> {
+  const ev = await d.store.event(id);
   if (!ev) throw new NotFoundError(`no request with id ${id}`);
   return ev;
 }
@@ -47,10 +47,10 @@ export function queuedRequest(d: OpsDeps, id: string): EventRecord {
  */
 export async function awaitRequest(d: OpsDeps, id: string, timeoutMs: number): Promise<EventRecord> {
   const deadline = Date.now() + timeoutMs;
-  let ev = queuedRequest(d, id);
+  let ev = await queuedRequest(d, id);
   while (ev.status !== "processed" && ev.status !== "error" && Date.now() < deadline) {
     await Bun.sleep(20);
-    ev = queuedRequest(d, id);
+    ev = await queuedRequest(d, id);
   }
   return ev;
 }

@@ -7,8 +7,8 @@ import { mirrorReleases } from "./history.ts";
 import { awaitRequest, enqueue } from "./queue.ts";
 
 /** The env a request names, or NotFoundError. */
-export function envOf(d: OpsDeps, name: string): Environment {
-  const e = d.store.env(assertSafeName(name, "env"));
+export async function envOf(d: OpsDeps, name: string): Promise<Environment> {
+  const e = await d.store.env(assertSafeName(name, "env"));
   if (!e) throw new NotFoundError(`environment ${JSON.stringify(name)} does not exist`);
   return e;
 }
@@ -23,11 +23,11 @@ export interface ReleaseInput {
 }
 
 /** Queues writing an artifact's manifests for one env (and app); returns the request id. */
-export function requestRelease(d: OpsDeps, input: ReleaseInput): { id: string } {
-  const env = envOf(d, input.env);
+export async function requestRelease(d: OpsDeps, input: ReleaseInput): Promise<{ id: string }> {
+  const env = await envOf(d, input.env);
   const app = optionalApp(input.app);
-  if (!d.store.artifactEvent(input.artifactId)) throw new NotFoundError(`artifact ${input.artifactId} not found`);
-  const id = enqueue(d, { type: "release", env: env.name, ...(app ? { app } : {}), artifactId: input.artifactId, triggeredBy: input.triggeredBy });
+  if (!(await d.store.artifactEvent(input.artifactId))) throw new NotFoundError(`artifact ${input.artifactId} not found`);
+  const id = await enqueue(d, { type: "release", env: env.name, ...(app ? { app } : {}), artifactId: input.artifactId, triggeredBy: input.triggeredBy });
   return { id };
 }
 
@@ -39,11 +39,11 @@ export interface RollbackInput {
   triggeredBy: string;
 }
 
-export function requestRollback(d: OpsDeps, input: RollbackInput): { id: string } {
-  const env = envOf(d, input.env);
+export async function requestRollback(d: OpsDeps, input: RollbackInput): Promise<{ id: string }> {
+  const env = await envOf(d, input.env);
   const app = assertSafeName(input.app, "app");
   if (!/^[0-9a-f]{4,40}$/.test(input.sha)) throw new UserError("sha must be a gitops commit sha");
-  return { id: enqueue(d, { type: "rollback", env: env.name, app, targetSHA: input.sha, triggeredBy: input.triggeredBy }) };
+  return { id: await enqueue(d, { type: "rollback", env: env.name, app, targetSHA: input.sha, triggeredBy: input.triggeredBy }) };
 }
 
 export interface DeleteInput {
@@ -64,9 +64,9 @@ export interface DeleteResult {
 
 /** Queues deleting an app from an env; with `waitMs`, waits for it and fails if it failed. */
 export async function deleteApp(d: OpsDeps, input: DeleteInput): Promise<DeleteResult> {
-  const env = envOf(d, input.env);
+  const env = await envOf(d, input.env);
   const app = assertSafeName(input.app, "app");
-  const id = enqueue(d, { type: "delete", env: env.name, app, triggeredBy: input.triggeredBy });
+  const id = await enqueue(d, { type: "delete", env: env.name, app, triggeredBy: input.triggeredBy });
   if (!input.waitMs) return { id };
   const ev = await awaitRequest(d, id, input.waitMs);
   if (ev.status === "error") throw new UserError(`deleting ${app} from ${env.name} failed: ${ev.statusDesc}`);
@@ -75,7 +75,7 @@ export async function deleteApp(d: OpsDeps, input: DeleteInput): Promise<DeleteR
 
 /** Each app's current release in the env (or only `app`), as the gitops repo has it. */
 export async function releaseStatus(d: OpsDeps, input: { env: string; app?: string }): Promise<Record<string, Release | null>> {
-  const env = envOf(d, input.env);
+  const env = await envOf(d, input.env);
   const app = optionalApp(input.app);
   const g = await d.repos.get(env);
   return g.status({ env: env.name, repoPerEnv: env.repoPerEnv, app, gitopsRepo: gitopsRepoName(env) });
@@ -106,12 +106,13 @@ export type HistoryEntry = Record<string, unknown> & {
 
 /** Release history, newest first, from the store's mirror (filled from git when empty). */
 export async function releaseHistory(d: OpsDeps, q: HistoryQuery): Promise<HistoryEntry[]> {
-  const env = envOf(d, q.env);
+  const env = await envOf(d, q.env);
   const app = optionalApp(q.app);
-  if (d.store.countReleases(env.name) === 0) await mirrorReleases(d, env, await d.repos.get(env));
-  const rows = d.store.releases({ env: env.name, app, limit: q.limit, offset: q.offset, since: q.since, until: q.until, repository: q.repository });
-  return rows.map((r) => {
-    const fc = d.store.gitopsCommit(r.gitopsRef);
+  if ((await d.store.countReleases(env.name)) === 0) await mirrorReleases(d, env, await d.repos.get(env));
+  const rows = await d.store.releases({ env: env.name, app, limit: q.limit, offset: q.offset, since: q.since, until: q.until, repository: q.repository });
+  const commits = await Promise.all(rows.map((r) => d.store.gitopsCommit(r.gitopsRef)));
+  return rows.map((r, i) => {
+    const fc = commits[i];
     return {
       ...(JSON.parse(r.blob) as Record<string, unknown>),
       created: r.created,

@@ -13,17 +13,19 @@ export type Visible = ((env: string) => boolean) | undefined;
 const inScope = (visible: Visible, r: { env: string }) => !visible || visible(r.env);
 
 /** GET /api/event: status and the gitops hashes with their commit statuses. */
-export function requestHashes(d: OpsDeps, id: string, visible?: Visible) {
-  const ev = queuedRequest(d, id);
+export async function requestHashes(d: OpsDeps, id: string, visible?: Visible) {
+  const ev = await queuedRequest(d, id);
   const results = ev.results as QueueResult[];
   const hashes = ev.gitopsHashes.filter((h) => !visible || results.some((r) => r.hash === h && inScope(visible, r)));
   return {
     status: ev.status,
     statusDesc: ev.statusDesc,
-    gitopsHashes: hashes.map((hash) => {
-      const fc = d.store.gitopsCommit(hash);
-      return { hash, status: fc?.status ?? "N/A", statusDesc: fc?.statusDesc ?? "" };
-    }),
+    gitopsHashes: await Promise.all(
+      hashes.map(async (hash) => {
+        const fc = await d.store.gitopsCommit(hash);
+        return { hash, status: fc?.status ?? "N/A", statusDesc: fc?.statusDesc ?? "" };
+      }),
+    ),
   };
 }
 
@@ -35,23 +37,26 @@ export interface TrackedRequest {
 }
 
 /** A request's results, each with the status Flux reported for its commit. */
-export function trackRequest(d: OpsDeps, id: string, visible?: Visible): TrackedRequest {
-  const ev = queuedRequest(d, id);
-  const status = (hash: string) => (hash ? d.store.gitopsCommit(hash) : undefined);
+export async function trackRequest(d: OpsDeps, id: string, visible?: Visible): Promise<TrackedRequest> {
+  const ev = await queuedRequest(d, id);
+  const results = (ev.results as QueueResult[]).filter((r) => inScope(visible, r));
+  const commits = await Promise.all(results.map((r) => (r.hash ? d.store.gitopsCommit(r.hash) : undefined)));
   return {
     type: ev.type,
     status: ev.status,
     statusDesc: ev.statusDesc,
-    results: (ev.results as QueueResult[])
-      .filter((r) => inScope(visible, r))
-      .map((r) => ({ ...r, gitopsCommitStatus: status(r.hash)?.status ?? "", gitopsCommitStatusDesc: status(r.hash)?.statusDesc ?? "" })),
+    results: results.map((r, i) => ({
+      ...r,
+      gitopsCommitStatus: commits[i]?.status ?? "",
+      gitopsCommitStatusDesc: commits[i]?.statusDesc ?? "",
+    })),
   };
 }
 
 /** The request an artifact's push queued, tracked. */
-export function trackArtifact(d: OpsDeps, artifactId: string, visible?: Visible): TrackedRequest {
+export async function trackArtifact(d: OpsDeps, artifactId: string, visible?: Visible): Promise<TrackedRequest> {
   if (!artifactId) throw new UserError("the artifactId parameter is required");
-  const art = d.store.artifactEvent(artifactId);
+  const art = await d.store.artifactEvent(artifactId);
   if (!art) throw new NotFoundError(`no artifact ${artifactId}`);
   return trackRequest(d, art.id, visible);
 }
@@ -60,16 +65,15 @@ export function trackArtifact(d: OpsDeps, artifactId: string, visible?: Visible)
  * The gitops repo of `env`, or without one of the only visible env ("" when there are several or
  * none): the original had one gitops repo, here each env has its own.
  */
-export function gitopsRepoOf(d: OpsDeps, env: string | undefined, visible?: Visible): string {
-  const envs = d.store.envs().filter((x) => (!env || x.name === env) && inScope(visible, { env: x.name }));
+export async function gitopsRepoOf(d: OpsDeps, env: string | undefined, visible?: Visible): Promise<string> {
+  const envs = (await d.store.envs()).filter((x) => (!env || x.name === env) && inScope(visible, { env: x.name }));
   if (env && !envs.length) throw new NotFoundError(`environment ${JSON.stringify(env)} does not exist`);
   return envs.length === 1 ? gitopsRepoName(envs[0]!) : "";
 }
 
 /** The 20 newest gitops commits Flux reported on, newest first; empty fields left out (model.GitopsCommit). */
-export function recentGitopsCommits(d: OpsDeps, visible?: Visible): Record<string, string | number>[] {
-  return d.store
-    .gitopsCommits(20)
+export async function recentGitopsCommits(d: OpsDeps, visible?: Visible): Promise<Record<string, string | number>[]> {
+  return (await d.store.gitopsCommits(20))
     .filter((g) => inScope(visible, g))
     .map((g) => {
       const out: Record<string, string | number> = {};
@@ -81,11 +85,11 @@ export function recentGitopsCommits(d: OpsDeps, visible?: Visible): Record<strin
 }
 
 /** Records Flux's word on a gitops commit. */
-export function recordCommitStatus(d: OpsDeps, c: { sha: string; env: string; status: string; statusDesc: string }): void {
-  d.store.upsertGitopsCommit(c);
+export async function recordCommitStatus(d: OpsDeps, c: { sha: string; env: string; status: string; statusDesc: string }): Promise<void> {
+  await d.store.upsertGitopsCommit(c);
 }
 
 /** The env a gitops commit was reported for earlier ("" when unknown). */
-export function commitEnv(d: OpsDeps, sha: string): string {
-  return d.store.gitopsCommit(sha)?.env ?? "";
+export async function commitEnv(d: OpsDeps, sha: string): Promise<string> {
+  return (await d.store.gitopsCommit(sha))?.env ?? "";
 }

@@ -19,7 +19,7 @@ export interface CreateUserInput {
   env?: string;
 }
 
-export function createUser(d: OpsDeps, input: CreateUserInput): UserView & { token: string } {
+export async function createUser(d: OpsDeps, input: CreateUserInput): Promise<UserView & { token: string }> {
   const login = input.login;
   if (typeof login !== "string" || !/^[a-z0-9][a-z0-9._-]{0,62}$/.test(login)) {
     throw new UserError("login is required: lowercase letters, digits, . _ -");
@@ -30,34 +30,34 @@ export function createUser(d: OpsDeps, input: CreateUserInput): UserView & { tok
   const env = input.env ?? "";
   if (env) {
     if (role === "admin") throw new UserError("an admin acts on every env and cannot be scoped to one", { path: "env" });
-    if (!d.store.env(assertSafeName(env, "env"))) {
+    if (!(await d.store.env(assertSafeName(env, "env")))) {
       throw new NotFoundError(`environment ${JSON.stringify(env)} does not exist`, { path: "env", hint: "gimlet env create" });
     }
   }
-  const u = d.store.createUser(login, role, env);
-  return { ...view(u), token: d.store.issueToken(u.login) };
+  const u = await d.store.createUser(login, role, env);
+  return { ...view(u), token: await d.store.issueToken(u.login) };
 }
 
-export function listUsers(d: OpsDeps): UserView[] {
-  return d.store.users().map(view);
+export async function listUsers(d: OpsDeps): Promise<UserView[]> {
+  return (await d.store.users()).map(view);
 }
 
 /** A user; with `withToken`, a new token of theirs too (the original's impersonation). */
-export function getUser(d: OpsDeps, login: string, withToken = false): UserView & { token?: string } {
-  const u = d.store.user(login);
+export async function getUser(d: OpsDeps, login: string, withToken = false): Promise<UserView & { token?: string }> {
+  const u = await d.store.user(login);
   if (!u) throw new NotFoundError(`no user ${JSON.stringify(login)}`);
-  return { ...view(u), ...(withToken ? { token: d.store.issueToken(u.login) } : {}) };
+  return { ...view(u), ...(withToken ? { token: await d.store.issueToken(u.login) } : {}) };
 }
 
-export function deleteUser(d: OpsDeps, login: string): void {
-  d.store.deleteUser(login);
+export async function deleteUser(d: OpsDeps, login: string): Promise<void> {
+  await d.store.deleteUser(login);
 }
 
-export function issueToken(d: OpsDeps, login: string): { id: number; token: string } {
+export function issueToken(d: OpsDeps, login: string): Promise<{ id: number; token: string }> {
   return d.store.issueTokenWithId(login);
 }
 
-export function listTokens(d: OpsDeps, login: string): TokenInfo[] {
+export function listTokens(d: OpsDeps, login: string): Promise<TokenInfo[]> {
   return d.store.tokens(login);
 }
 
@@ -70,6 +70,6 @@ export function tokenId(raw: string, path?: string): number {
 }
 
 /** Revokes one token; the user's other tokens stay valid. */
-export function revokeToken(d: OpsDeps, id: number): { id: number; login: string; revoked: true } {
-  return { id, login: d.store.revokeToken(id), revoked: true };
+export async function revokeToken(d: OpsDeps, id: number): Promise<{ id: number; login: string; revoked: true }> {
+  return { id, login: await d.store.revokeToken(id), revoked: true };
 }

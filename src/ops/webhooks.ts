@@ -14,22 +14,22 @@ export type BranchDeletionResult =
  * Records a delivery. With `branch` (a branch deletion was recognized) the cleanup is queued in the
  * same transaction as the delivery, so a crash cannot record one without the other.
  */
-export function receiveBranchDeletion(
+export async function receiveBranchDeletion(
   d: OpsDeps,
   input: { delivery?: string; repository?: string; branch?: string },
-): BranchDeletionResult {
+): Promise<BranchDeletionResult> {
   const { delivery, repository, branch } = input;
-  const seen = delivery === undefined ? undefined : d.store.requests.delivery(delivery);
+  const seen = delivery === undefined ? undefined : await d.store.requests.delivery(delivery);
   if (seen !== undefined) return { duplicate: true, ...(seen ? { id: seen } : {}) };
   if (!repository || !branch) {
-    if (delivery !== undefined) d.store.requests.recordDelivery(delivery, "");
+    if (delivery !== undefined) await d.store.requests.recordDelivery(delivery, "");
     return { ignored: true };
   }
   const id = crypto.randomUUID();
   const request = { type: "branchDeleted" as const, repository, branch };
-  d.store.requests.atomically(() => {
-    d.store.insertEvent(row(id, request));
-    if (delivery !== undefined) d.store.requests.recordDelivery(delivery, id);
+  await d.store.transaction(async (tx) => {
+    await tx.insertEvent(row(id, request));
+    if (delivery !== undefined) await tx.requests.recordDelivery(delivery, id);
   });
   d.onQueued?.(id, request);
   return { queued: true, id };

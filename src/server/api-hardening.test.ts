@@ -26,11 +26,11 @@ async function setup() {
   const clock = { now: 1_800_000_000 };
   const store = new SqliteStore(join(dir, "gimlet.db"), { now: () => clock.now });
   const repos = new Repos(dir);
-  for (const name of ["staging", "prod"]) await repos.createBuiltin(store.createEnv({ name, repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" }));
+  for (const name of ["staging", "prod"]) await repos.createBuiltin(await store.createEnv({ name, repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" }));
   const worker = new Worker({ store, repos });
   const app = createApp({ store, repos, worker, webhookSecret: secret, now: () => clock.now });
-  store.createUser("admin", "admin");
-  const token = store.issueToken("admin");
+  await store.createUser("admin", "admin");
+  const token = await store.issueToken("admin");
   const req = (method: string, path: string, opts: { body?: unknown; token?: string | null; headers?: Record<string, string> } = {}) => {
     const tok = opts.token === undefined ? token : opts.token;
     const body = opts.body === undefined ? undefined : typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
@@ -59,7 +59,7 @@ const artifact = (over: Record<string, unknown> = {}) => ({
 
 /** Writes Flux's own sync file the way bootstrap does, so a test can see it survive. */
 async function bootstrapFlux(s: Awaited<ReturnType<typeof setup>>) {
-  const g = await s.repos.get(s.store.env("staging")!);
+  const g = await s.repos.get((await s.store.env("staging"))!);
   await g.writeChangeSet({ replace: [], write: [{ path: "staging/flux/gitops-repo-staging.yaml", content: "kind: GitRepository\n" }] }, "bootstrap");
   return () => s.git("staging", "show", "main:staging/flux/gitops-repo-staging.yaml");
 }
@@ -96,7 +96,7 @@ describe("reserved names (issue 9 #2)", () => {
     const { id } = (await (await s.req("POST", "/api/artifact", { body: artifact() })).json()) as { id: string };
     const rel = await s.req("POST", "/api/releases", { body: { env: "staging", app: "flux", artifactId: id } });
     expect(rel.status).toBe(400);
-    expect(s.store.queueDepth()).toBe(1); // only the artifact
+    expect(await s.store.queueDepth()).toBe(1); // only the artifact
     await s.drain();
     expect(await fluxFile()).toBe("kind: GitRepository\n");
   });
@@ -111,8 +111,8 @@ describe("reserved names (issue 9 #2)", () => {
     const r = await s.app.request("/api/webhooks/git", { method: "POST", headers: { "X-GitHub-Event": "delete", "X-Hub-Signature-256": sign(body) }, body });
     const { id } = (await r.json()) as { id: string };
     await s.drain();
-    expect(s.store.event(id)).toMatchObject({ status: "error" });
-    expect(s.store.event(id)!.statusDesc).toContain("reserved");
+    expect(await s.store.event(id)).toMatchObject({ status: "error" });
+    expect((await s.store.event(id))!.statusDesc).toContain("reserved");
     expect(await fluxFile()).toBe("kind: GitRepository\n");
   });
 });
@@ -145,8 +145,8 @@ describe("bad input is a 4xx with a message (issue 9 #11)", () => {
     const s = await setup();
     const deep = '{"a":'.repeat(200_000) + "1" + "}".repeat(200_000);
     const deepArr = "[".repeat(200_000) + "]".repeat(200_000);
-    s.store.createUser("fx", "flux");
-    const flux = s.store.issueToken("fx");
+    await s.store.createUser("fx", "flux");
+    const flux = await s.store.issueToken("fx");
     for (const [path, tok] of [["/api/artifact", s.token], ["/api/releases", s.token], ["/api/user", s.token], ["/api/flux-events?env=staging", flux]] as const) {
       for (const body of [deep, deepArr]) {
         const r = await s.app.request(path, { method: "POST", body, headers: { Authorization: `Bearer ${tok}` } });
@@ -175,13 +175,13 @@ describe("bad input is a 4xx with a message (issue 9 #11)", () => {
       expect(await r.json()).toHaveProperty("ignored");
     }
     for (const raw of ["null", "[1,2]", '"x"', "12", "{"]) expect((await post(raw)).status).toBe(400);
-    expect(s.store.queueDepth()).toBe(0);
+    expect(await s.store.queueDepth()).toBe(0);
   });
 
   test("a Flux event with object or list fields is ignored or a 400, never a 500", async () => {
     const s = await setup();
-    s.store.createUser("fx", "flux");
-    const flux = s.store.issueToken("fx");
+    await s.store.createUser("fx", "flux");
+    const flux = await s.store.issueToken("fx");
     const post = (ev: unknown) => s.req("POST", "/api/flux-events?env=staging", { body: ev, token: flux });
     for (const ev of [
       { reason: "ReconciliationSucceeded", metadata: { revision: {} } },
@@ -210,7 +210,7 @@ describe("bad input is a 4xx with a message (issue 9 #11)", () => {
       expect(r.status).toBe(400);
       expect(((await r.json()) as { error: string }).error).toStartWith(`${field}: `);
     }
-    expect(s.store.queueDepth()).toBe(1);
+    expect(await s.store.queueDepth()).toBe(1);
   });
 });
 
@@ -231,7 +231,7 @@ describe("webhook replays (issue 9 #12)", () => {
     const app2 = createApp({ store: store2, repos: s.repos, webhookSecret: secret });
     expect((await post(app2)).status).toBe(200);
     expect((await post(app2, "another-delivery")).status).toBe(201);
-    expect(s.store.eventCounts()).toEqual([{ type: "branchDeleted", status: "new", n: 2 }]);
+    expect(await s.store.eventCounts()).toEqual([{ type: "branchDeleted", status: "new", n: 2 }]);
     s.clock.now += retention.deliveries + 1;
     expect((await post()).status).toBe(201);
   });
@@ -240,28 +240,28 @@ describe("webhook replays (issue 9 #12)", () => {
 describe("env scoping (issue 9 #13)", () => {
   test("a flux token bound to staging cannot report on prod or on prod's commits", async () => {
     const s = await setup();
-    s.store.createUser("flux-staging", "flux", "staging");
-    const flux = s.store.issueToken("flux-staging");
+    await s.store.createUser("flux-staging", "flux", "staging");
+    const flux = await s.store.issueToken("flux-staging");
     const sha = "b".repeat(40);
     const ev = { reason: "ReconciliationSucceeded", message: "ok", metadata: { revision: `main@sha1:${sha}` } };
     const prod = await s.req("POST", "/api/flux-events?env=prod", { body: ev, token: flux });
     expect(prod.status).toBe(403);
     expect(((await prod.json()) as { error: string }).error).toContain("scoped to env staging");
-    expect(s.store.gitopsCommit(sha)).toBeUndefined();
+    expect(await s.store.gitopsCommit(sha)).toBeUndefined();
     // No ?env=: the token's own env.
     expect((await s.req("POST", "/api/flux-events", { body: ev, token: flux })).status).toBe(200);
-    expect(s.store.gitopsCommit(sha)).toMatchObject({ env: "staging", status: "ReconciliationSucceeded" });
+    expect(await s.store.gitopsCommit(sha)).toMatchObject({ env: "staging", status: "ReconciliationSucceeded" });
     // A commit prod's Flux reported cannot be overwritten from staging.
     const prodSha = "c".repeat(40);
-    s.store.upsertGitopsCommit({ sha: prodSha, env: "prod", status: "ReconciliationSucceeded", statusDesc: "" });
+    await s.store.upsertGitopsCommit({ sha: prodSha, env: "prod", status: "ReconciliationSucceeded", statusDesc: "" });
     expect((await s.req("POST", "/api/flux-events?env=staging", { body: { ...ev, reason: "ReconciliationFailed", metadata: { revision: prodSha } }, token: flux })).status).toBe(403);
-    expect(s.store.gitopsCommit(prodSha)?.status).toBe("ReconciliationSucceeded");
+    expect((await s.store.gitopsCommit(prodSha))?.status).toBe("ReconciliationSucceeded");
   });
 
   test("a user token bound to staging may release, roll back, delete and ship artifacts for staging only", async () => {
     const s = await setup();
-    s.store.createUser("ci-staging", "user", "staging");
-    const ci = s.store.issueToken("ci-staging");
+    await s.store.createUser("ci-staging", "user", "staging");
+    const ci = await s.store.issueToken("ci-staging");
     const prodArtifact = artifact({ environments: [manifest(), manifest({ env: "prod" })] });
     const refused = await s.req("POST", "/api/artifact", { body: prodArtifact, token: ci });
     expect(refused.status).toBe(403);
@@ -279,13 +279,13 @@ describe("env scoping (issue 9 #13)", () => {
     }
     expect((await s.req("POST", "/api/releases", { body: { env: "staging", artifactId: id }, token: ci })).status).toBe(201);
     expect((await s.req("POST", "/api/delete?env=staging&app=web&wait=false", { token: ci })).status).toBe(201);
-    expect(s.store.eventCounts().reduce((n, r) => n + r.n, 0)).toBe(3);
+    expect((await s.store.eventCounts()).reduce((n, r) => n + r.n, 0)).toBe(3);
   });
 
   test("a token bound to staging reads only staging's part of tracked requests and commit statuses", async () => {
     const s = await setup();
-    s.store.createUser("ci-staging", "user", "staging");
-    const ci = s.store.issueToken("ci-staging");
+    await s.store.createUser("ci-staging", "user", "staging");
+    const ci = await s.store.issueToken("ci-staging");
     const { id } = (await (await s.req("POST", "/api/artifact", { body: artifact({ environments: [manifest(), manifest({ env: "prod" })] }) })).json()) as { id: string };
     await s.drain();
     const envsOf = async (path: string, tok?: string) =>
@@ -293,11 +293,11 @@ describe("env scoping (issue 9 #13)", () => {
     const path = `/api/eventArtifactTrack?artifactId=${encodeURIComponent(id)}`;
     expect(await envsOf(path)).toEqual(["prod", "staging"]);
     expect(await envsOf(path, ci)).toEqual(["staging"]);
-    const eventId = s.store.artifactEvent(id)!.id;
+    const eventId = (await s.store.artifactEvent(id))!.id;
     const hashes = async (tok?: string) => ((await (await s.req("GET", `/api/event?id=${eventId}`, { token: tok })).json()) as { gitopsHashes: unknown[] }).gitopsHashes.length;
     expect([await hashes(), await hashes(ci)]).toEqual([2, 1]);
-    s.store.upsertGitopsCommit({ sha: "e".repeat(40), env: "prod", status: "ReconciliationSucceeded", statusDesc: "" });
-    s.store.upsertGitopsCommit({ sha: "f".repeat(40), env: "staging", status: "ReconciliationSucceeded", statusDesc: "" });
+    await s.store.upsertGitopsCommit({ sha: "e".repeat(40), env: "prod", status: "ReconciliationSucceeded", statusDesc: "" });
+    await s.store.upsertGitopsCommit({ sha: "f".repeat(40), env: "staging", status: "ReconciliationSucceeded", statusDesc: "" });
     const commits = (await (await s.req("GET", "/api/gitopsCommits", { token: ci })).json()) as { env: string }[];
     expect(commits.map((x) => x.env)).toEqual(["staging"]);
   });
@@ -312,17 +312,17 @@ describe("env scoping (issue 9 #13)", () => {
     expect((await create({ login: "f3", role: "flux", env: "../x" })).status).toBe(400);
     expect((await create({ login: "f4", role: "admin", env: "staging" })).status).toBe(400);
     expect((await create({ login: "f5", role: "flux", admin: "yes" })).status).toBe(400);
-    expect(s.store.users().map((u) => u.login)).toEqual(["admin"]);
+    expect((await s.store.users()).map((u) => u.login)).toEqual(["admin"]);
     const ok = await create({ login: "f6", role: "flux", env: "staging" });
     expect(ok.status).toBe(201);
-    expect(s.store.user("f6")?.env).toBe("staging");
+    expect((await s.store.user("f6"))?.env).toBe("staging");
   });
 });
 
 describe("tokens revocable one by one (issue 9 #14)", () => {
   test("an admin lists a user's tokens without their values and revokes one by id", async () => {
     const s = await setup();
-    s.store.createUser("ci", "user");
+    await s.store.createUser("ci", "user");
     const a = (await (await s.req("POST", "/api/user/ci/token")).json()) as { id: number; token: string };
     const b = (await (await s.req("POST", "/api/user/ci/token")).json()) as { id: number; token: string };
     expect(a.id).toBeNumber();
@@ -357,11 +357,11 @@ describe("idempotent artifacts (issue 9 #16)", () => {
     expect(retry.status).toBe(201);
     expect(retry.headers.get("Idempotent-Replayed")).toBe("true");
     expect(await retry.text()).toBe(stored);
-    expect(s.store.queueDepth()).toBe(1);
+    expect(await s.store.queueDepth()).toBe(1);
     const other = await s.req("POST", "/api/artifact", { body: artifact({ version: { repositoryName: "acme/web", sha: "other" } }), headers });
     expect(other.status).toBe(409);
     expect((await s.req("POST", "/api/artifact", { body: artifact(), headers: { "Idempotency-Key": "bad key with spaces" } })).status).toBe(400);
-    expect(s.store.queueDepth()).toBe(1);
+    expect(await s.store.queueDepth()).toBe(1);
   });
 
   test("an identical artifact for the same repo and sha within the window is not queued again", async () => {
@@ -372,12 +372,12 @@ describe("idempotent artifacts (issue 9 #16)", () => {
     const dup = await s.req("POST", "/api/artifact", { body: reordered });
     expect(dup.status).toBe(200);
     expect(((await dup.json()) as { id: string }).id).toBe(first.id);
-    expect(s.store.queueDepth()).toBe(1);
+    expect(await s.store.queueDepth()).toBe(1);
     // Another sha is another artifact; after the window the same one is new again.
     expect((await s.req("POST", "/api/artifact", { body: artifact({ version: { ...artifact().version, sha: "def" } }) })).status).toBe(201);
     s.clock.now += retention.artifactDigests + 1;
     expect((await s.req("POST", "/api/artifact", { body: artifact() })).status).toBe(201);
-    expect(s.store.queueDepth()).toBe(3);
+    expect(await s.store.queueDepth()).toBe(3);
   });
 });
 
@@ -389,8 +389,8 @@ describe("?access_token= only where Flux needs it (issue 9 #17)", () => {
       expect({ path, status: r.status }).toEqual({ path, status: 401 });
       expect(((await r.json()) as { error: string }).error).toContain("send Authorization: Bearer <token>");
     }
-    s.store.createUser("fx", "flux");
-    const flux = s.store.issueToken("fx");
+    await s.store.createUser("fx", "flux");
+    const flux = await s.store.issueToken("fx");
     const ev = { reason: "ReconciliationSucceeded", metadata: { revision: `main@sha1:${"d".repeat(40)}` } };
     expect((await s.req("POST", `/api/flux-events?env=staging&access_token=${flux}`, { body: ev, token: null })).status).toBe(200);
   });

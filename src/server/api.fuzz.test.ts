@@ -39,18 +39,18 @@ async function setup() {
   dirs.push(dir);
   const store = new SqliteStore(join(dir, "gimlet.db"));
   const repos = new Repos(dir);
-  for (const name of ["staging", "prod"]) await repos.createBuiltin(store.createEnv({ name, repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" }));
+  for (const name of ["staging", "prod"]) await repos.createBuiltin(await store.createEnv({ name, repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" }));
   // No worker: requests are only queued, so nothing waits on a render and every run stays fast.
   const app = createApp({ store, repos, webhookSecret: secret, maxBodyBytes: 256 * 1024 });
   const tokens = new Map<string, string>();
-  const ensureActors = () => {
+  const ensureActors = async () => {
     for (const a of actors) {
-      if (!store.user(a.login)) store.createUser(a.login, a.role, a.env);
+      if (!(await store.user(a.login))) await store.createUser(a.login, a.role, a.env);
       const t = tokens.get(a.login);
-      if (!t || !store.authenticate(t)) tokens.set(a.login, store.issueToken(a.login));
+      if (!t || !(await store.authenticate(t))) tokens.set(a.login, await store.issueToken(a.login));
     }
   };
-  ensureActors();
+  await ensureActors();
   return { store, app, tokens, ensureActors };
 }
 
@@ -149,7 +149,7 @@ test(`${runs} fuzzed API requests: never a 5xx, every 4xx says why`, async () =>
   const statuses = new Map<number, number>();
   await fc.assert(
     fc.asyncProperty(request, async (r) => {
-      s.ensureActors();
+      await s.ensureActors();
       let i = 0;
       const path = r.route.path.replace(/:[A-Za-z]+(\{[^}]*\})?/g, () => {
         const v = r.params[i++ % 3]!;

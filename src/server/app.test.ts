@@ -16,12 +16,12 @@ async function setup() {
   dirs.push(dir);
   const store = new SqliteStore(join(dir, "gimlet.db"));
   const repos = new Repos(dir);
-  const env = store.createEnv({ name: "staging", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" });
+  const env = await store.createEnv({ name: "staging", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" });
   await repos.createBuiltin(env);
   const worker = new Worker({ store, repos });
   const app = createApp({ store, repos, worker, maxBodyBytes: 64 * 1024 });
-  store.createUser("admin", "admin");
-  const token = store.issueToken("admin");
+  await store.createUser("admin", "admin");
+  const token = await store.issueToken("admin");
   const call = (method: string, path: string, body?: unknown, tok: string | null = token) =>
     app.request(path, { method, headers: { ...(tok ? { Authorization: `Bearer ${tok}` } : {}), "Content-Type": "application/json" }, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
   const drain = async () => {
@@ -51,7 +51,7 @@ describe("release manager API", () => {
     const stored = (await r.json()) as { id: string };
     expect(stored.id).toStartWith("acme/web-");
     await s.drain();
-    const g = await s.repos.get(s.store.env("staging")!);
+    const g = await s.repos.get((await s.store.env("staging"))!);
     const history = await g.history({ env: "staging", app: "web" });
     expect(history).toHaveLength(1);
     expect(history[0]).toMatchObject({ app: "web", env: "staging", artifactId: stored.id, triggeredBy: "policy", version: { sha: "abc123" } });
@@ -63,7 +63,7 @@ describe("release manager API", () => {
     const s = await setup();
     await s.call("POST", "/api/artifact", artifact({ version: { repositoryName: "acme/web", sha: "x", branch: "feature/a", event: "push" } }));
     await s.drain();
-    const g = await s.repos.get(s.store.env("staging")!);
+    const g = await s.repos.get((await s.store.env("staging"))!);
     expect(await g.history({ env: "staging" })).toEqual([]);
   });
 
@@ -93,8 +93,8 @@ describe("release manager API", () => {
     await s.drain();
     const ev = (await (await s.call("GET", `/api/eventArtifactTrack?id=${encodeURIComponent(id)}`)).json()) as { results: { hash: string }[] };
     const hash = ev.results[0]!.hash;
-    s.store.createUser("flux", "flux");
-    const fluxToken = s.store.issueToken("flux");
+    await s.store.createUser("flux", "flux");
+    const fluxToken = await s.store.issueToken("flux");
     const post = await s.call("POST", `/api/flux-events?env=staging&access_token=${fluxToken}`, { reason: "ReconciliationSucceeded", message: "applied", metadata: { revision: `main@sha1:${hash}` } }, null);
     expect(post.status).toBe(200);
     const tracked = await (await s.call("GET", `/api/eventArtifactTrack?id=${encodeURIComponent(id)}`)).json();
@@ -102,7 +102,7 @@ describe("release manager API", () => {
     // Flux 2 prefixes metadata keys with the controller's API group.
     const prefixed = await s.call("POST", `/api/flux-events?env=staging&access_token=${fluxToken}`, { reason: "ReconciliationFailed", message: "boom", metadata: { "kustomize.toolkit.fluxcd.io/revision": `main@sha1:${hash}` } }, null);
     expect(prefixed.status).toBe(200);
-    expect(s.store.gitopsCommit(hash)?.status).toBe("ReconciliationFailed");
+    expect((await s.store.gitopsCommit(hash))?.status).toBe("ReconciliationFailed");
     // The flux role can do nothing else.
     expect((await s.call("GET", "/api/artifacts", undefined, fluxToken)).status).toBe(403);
   });
@@ -119,9 +119,9 @@ describe("release manager API", () => {
     expect(none.status).toBe(401);
     expect(none.headers.get("WWW-Authenticate")).toContain("Bearer");
     expect((await s.call("GET", "/api/artifacts", undefined, "wrong")).status).toBe(401);
-    expect(s.store.queueDepth()).toBe(0);
-    s.store.createUser("dev", "user");
-    expect((await s.call("GET", "/api/users", undefined, s.store.issueToken("dev"))).status).toBe(403);
+    expect(await s.store.queueDepth()).toBe(0);
+    await s.store.createUser("dev", "user");
+    expect((await s.call("GET", "/api/users", undefined, await s.store.issueToken("dev"))).status).toBe(403);
   });
 
   test("100 concurrent release requests across 10 apps give 100 commits in a linear history", async () => {

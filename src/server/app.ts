@@ -22,8 +22,8 @@ export function createApp(d: ServerDeps): Hono<AppEnv> {
   app.onError(onError);
   app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
   app.get("/healthz", (c) => c.json({ status: "ok" }));
-  app.get("/readyz", (c) => {
-    d.store.queueDepth();
+  app.get("/readyz", async (c) => {
+    await d.store.queueDepth();
     return c.json({ status: "ready" });
   });
   app.use("/metrics", authenticate(d.store), allow("metrics.read"));

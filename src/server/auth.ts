@@ -8,7 +8,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { Action } from "../core/access.ts";
-import type { SqliteStore, User } from "../store/index.ts";
+import type { Store, User } from "../store/index.ts";
 import { AuthError } from "./http-errors.ts";
 
 /** `action`: what the route asked the access policy (policy.ts `allow`); a route that asked nothing fails. */
@@ -45,7 +45,7 @@ export function credentialOf(req: Request): { token?: string; problem?: string }
   }
 }
 
-export function authenticate(store: SqliteStore): MiddlewareHandler<AppEnv> {
+export function authenticate(store: Pick<Store, "authenticate">): MiddlewareHandler<AppEnv> {
   return async function authenticate(c, next) {
     const { token, problem } = credentialOf(c.req.raw);
     if (problem) throw new AuthError(401, `malformed Authorization header: ${problem}; send Authorization: Bearer <token>`);

@@ -23,16 +23,16 @@ const dbBytes = (dir: string) =>
   Buffer.concat(readdirSync(dir).filter((f) => f.startsWith("gimlet.db")).map((f) => readFileSync(join(dir, f))));
 
 describe("data dir permissions", () => {
-  test("a new data dir is 0700 and the files made in it 0600", () => {
+  test("a new data dir is 0700 and the files made in it 0600", async () => {
     const d = tmp();
-    const s = openDataStore(d, noWarn);
-    s.createEnv({ name: "prod", repoUrl: "https://git.example/x.git", repoToken: "t", builtin: false, repoPerEnv: false, branch: "main" });
+    const s = await openDataStore(d, noWarn);
+    await s.createEnv({ name: "prod", repoUrl: "https://git.example/x.git", repoToken: "t", builtin: false, repoPerEnv: false, branch: "main" });
     mkdirSync(join(d, "repos", "prod-apps.git", "objects"), { recursive: true });
     writeFileSync(join(d, "repos", "prod-apps.git", "HEAD"), "ref: refs/heads/main\n");
     expect(mode(d)).toBe(0o700);
     for (const f of ["gimlet.db", "gimlet.db-wal", "gimlet.db-shm", KEY_FILE, "repos/prod-apps.git/HEAD"]) expect([f, mode(join(d, f))]).toEqual([f, 0o600]);
     expect(mode(join(d, "repos", "prod-apps.git", "objects"))).toBe(0o700);
-    s.close();
+    await s.close();
   });
 
   test("modes left open by an older version are fixed on start, down to files deep in a repo", () => {
@@ -90,12 +90,12 @@ describe("data dir permissions", () => {
 describe("stored credentials", () => {
   const env = { name: "prod", repoUrl: "https://git.example/x.git", repoToken: "ghp_RemoteGitopsToken123", builtin: false, repoPerEnv: false, branch: "main" };
 
-  test("round trip; the db files alone hold neither the gitops token nor the Flux receiver token", () => {
+  test("round trip; the db files alone hold neither the gitops token nor the Flux receiver token", async () => {
     const d = tmp();
-    const s = openDataStore(d, noWarn);
-    s.createEnv(env);
-    s.setReceiver("prod", "http://receiver", "FluxReceiverSecret456");
-    expect(s.env("prod")).toMatchObject({ repoToken: env.repoToken, fluxReceiverToken: "FluxReceiverSecret456" });
+    const s = await openDataStore(d, noWarn);
+    await s.createEnv(env);
+    await s.setReceiver("prod", "http://receiver", "FluxReceiverSecret456");
+    expect(await s.env("prod")).toMatchObject({ repoToken: env.repoToken, fluxReceiverToken: "FluxReceiverSecret456" });
     const bytes = dbBytes(d);
     expect(bytes.length).toBeGreaterThan(0);
     expect(bytes.includes("ghp_RemoteGitopsToken123")).toBe(false);
@@ -103,62 +103,62 @@ describe("stored credentials", () => {
     const raw = new Database(join(d, "gimlet.db")).query("SELECT repo_token, flux_receiver_token FROM environments").get() as Record<string, string>;
     expect(raw.repo_token).toMatch(/^v1:/);
     expect(raw.flux_receiver_token).toMatch(/^v1:/);
-    s.close();
-    const again = openDataStore(d, noWarn);
-    expect(again.envs()[0]!.repoToken).toBe(env.repoToken);
-    again.close();
+    await s.close();
+    const again = await openDataStore(d, noWarn);
+    expect((await again.envs())[0]!.repoToken).toBe(env.repoToken);
+    await again.close();
   });
 
-  test("plain credentials written by an older version are sealed on open", () => {
+  test("plain credentials written by an older version are sealed on open", async () => {
     const d = tmp();
     mkdirSync(d, { recursive: true });
     const old = new SqliteStore(join(d, "gimlet.db"));
     old.db.query("INSERT INTO environments (name, repo_url, repo_token, flux_receiver_token, created) VALUES ('prod', 'u', 'PlainOldToken', 'PlainReceiver', 0)").run();
-    old.close();
-    const s = openDataStore(d, noWarn);
-    expect(s.env("prod")).toMatchObject({ repoToken: "PlainOldToken", fluxReceiverToken: "PlainReceiver" });
+    await old.close();
+    const s = await openDataStore(d, noWarn);
+    expect(await s.env("prod")).toMatchObject({ repoToken: "PlainOldToken", fluxReceiverToken: "PlainReceiver" });
     const bytes = dbBytes(d);
     expect(bytes.includes("PlainOldToken")).toBe(false);
     expect(bytes.includes("PlainReceiver")).toBe(false);
-    s.close();
+    await s.close();
   });
 
-  test("the key can come from GIMLET_ENCRYPTION_KEY; then no key file is written", () => {
+  test("the key can come from GIMLET_ENCRYPTION_KEY; then no key file is written", async () => {
     const d = tmp();
     const key = randomBytes(32).toString("base64");
-    const s = openDataStore(d, noWarn, { GIMLET_ENCRYPTION_KEY: key });
-    s.createEnv(env);
-    s.close();
+    const s = await openDataStore(d, noWarn, { GIMLET_ENCRYPTION_KEY: key });
+    await s.createEnv(env);
+    await s.close();
     expect(readdirSync(d)).not.toContain(KEY_FILE);
-    const again = openDataStore(d, noWarn, { GIMLET_ENCRYPTION_KEY: key });
-    expect(again.env("prod")!.repoToken).toBe(env.repoToken);
-    again.close();
-    expect(() => openDataStore(d, noWarn, {})).toThrow(/encrypted, but the key is missing: .*encryption\.key does not exist/);
+    const again = await openDataStore(d, noWarn, { GIMLET_ENCRYPTION_KEY: key });
+    expect((await again.env("prod"))!.repoToken).toBe(env.repoToken);
+    await again.close();
+    await expect(openDataStore(d, noWarn, {})).rejects.toThrow(/encrypted, but the key is missing: .*encryption\.key does not exist/);
   });
 
-  test("a wrong key is refused at open, naming the key's source and what to do", () => {
+  test("a wrong key is refused at open, naming the key's source and what to do", async () => {
     const d = tmp();
-    openDataStore(d, noWarn).close();
+    await (await openDataStore(d, noWarn)).close();
     const wrong = randomBytes(32).toString("base64");
     let err: { message: string; hint?: string } | undefined;
     try {
-      openDataStore(d, noWarn, { GIMLET_ENCRYPTION_KEY: wrong });
+      await openDataStore(d, noWarn, { GIMLET_ENCRYPTION_KEY: wrong });
     } catch (e) {
       err = e as typeof err;
     }
     expect(err?.message).toMatch(/^GIMLET_ENCRYPTION_KEY is not the key the credentials in .*gimlet\.db were encrypted with$/);
     expect(err?.hint).toContain("encryption.key");
     writeFileSync(join(d, KEY_FILE), randomBytes(32).toString("base64"));
-    expect(() => openDataStore(d, noWarn, {})).toThrow(/the key file .*encryption\.key is not the key/);
+    await expect(openDataStore(d, noWarn, {})).rejects.toThrow(/the key file .*encryption\.key is not the key/);
   });
 
-  test("a store opened without a key refuses to store a credential", () => {
+  test("a store opened without a key refuses to store a credential", async () => {
     const d = tmp();
     mkdirSync(d, { recursive: true });
     const s = new SqliteStore(join(d, "gimlet.db"));
-    expect(() => s.createEnv(env)).toThrow(/refusing to store environments\.repo_token:prod without an encryption key/);
-    expect(s.envs()).toEqual([]);
-    s.close();
+    await expect(s.createEnv(env)).rejects.toThrow(/refusing to store environments\.repo_token:prod without an encryption key/);
+    expect(await s.envs()).toEqual([]);
+    await s.close();
   });
 });
 

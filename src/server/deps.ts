@@ -1,6 +1,6 @@
 /** What the server is built from; tests pass their own. */
 import type { OpsDeps } from "../ops/index.ts";
-import type { SqliteStore } from "../store/index.ts";
+import type { Store } from "../store/index.ts";
 import type { EnvWatch } from "./env-watch.ts";
 import type { EventHub } from "./event-hub.ts";
 import { queuedEvent } from "./hub-events.ts";
@@ -10,7 +10,7 @@ import type { Repos } from "./repos.ts";
 import type { Worker } from "./worker.ts";
 
 export interface ServerDeps {
-  store: SqliteStore;
+  store: Store;
   repos: Repos;
   worker?: Worker;
   /** Largest request body accepted, bytes. */

@@ -40,16 +40,16 @@ export async function serve(
   // The lock comes before anything touches the repos (the stale ref lock cleanup below included).
   prepareDataDir(o.dataDir, warn);
   const lock = acquireServeLock(o.dataDir);
-  let store: ReturnType<typeof openDataStore>;
+  let store: Awaited<ReturnType<typeof openDataStore>>;
   try {
-    store = openDataStore(o.dataDir, warn);
+    store = await openDataStore(o.dataDir, warn);
   } catch (e) {
     lock.release();
     throw e;
   }
-  if (!store.user("admin")) {
-    store.createUser("admin", "admin");
-    o.log(`Admin token: ${store.issueToken("admin")}`);
+  if (!(await store.user("admin"))) {
+    await store.createUser("admin", "admin");
+    o.log(`Admin token: ${await store.issueToken("admin")}`);
   }
   const repos = new Repos(o.dataDir);
   const notifier = new Notifier(o.notifications, log);
@@ -82,7 +82,7 @@ export async function serve(
     } catch (e) {
       server.stop(true);
       loopLag.stop();
-      store.close();
+      await store.close();
       lock.release();
       throw e;
     }
@@ -100,7 +100,7 @@ export async function serve(
       loopLag.stop();
       envWatch.stop();
       await worker.stop();
-      store.close();
+      await store.close();
       lock.release();
     },
   };

@@ -33,12 +33,12 @@ async function setup(notifier?: Notifier) {
   dirs.push(dir);
   const store = new SqliteStore(join(dir, "db"));
   const repos = new Repos(dir);
-  const env = store.createEnv({ name: "staging", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" });
+  const env = await store.createEnv({ name: "staging", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" });
   await repos.createBuiltin(env);
   const worker = new Worker({ store, repos, notifier });
   const app = createApp({ store, repos, worker, notifier, webhookSecret: "s3cret" });
-  store.createUser("admin", "admin");
-  return { store, repos, worker, app, token: store.issueToken("admin") };
+  await store.createUser("admin", "admin");
+  return { store, repos, worker, app, token: await store.issueToken("admin") };
 }
 
 const sign = (body: string) => `sha256=${createHmac("sha256", "s3cret").update(body).digest("hex")}`;
@@ -57,7 +57,7 @@ describe("POST /api/webhooks/git", () => {
     const art = { version: { repositoryName: "acme/web", sha: "abc", branch: "feature/login", event: "push" }, environments: [preview] };
     await s.app.request("/api/artifact", { method: "POST", headers: { Authorization: `Bearer ${s.token}` }, body: JSON.stringify(art) });
     while (await s.worker.runOnce());
-    const g = await s.repos.get(s.store.env("staging")!);
+    const g = await s.repos.get((await s.store.env("staging"))!);
     expect(Object.keys(await g.status({ env: "staging" }))).toContain("web-feature-login");
     const body = JSON.stringify({ ref: "feature/login", ref_type: "branch", repository: { full_name: "acme/web" } });
     const r = await s.app.request("/api/webhooks/git", { method: "POST", headers: { "X-GitHub-Event": "delete", "X-Hub-Signature-256": sign(body) }, body });
@@ -73,7 +73,7 @@ describe("POST /api/webhooks/git", () => {
     expect((await s.app.request("/api/webhooks/git", { method: "POST", headers: { "X-GitHub-Event": "delete" }, body })).status).toBe(401);
     const big = "x".repeat(2 * 1024 * 1024);
     expect((await s.app.request("/api/webhooks/git", { method: "POST", headers: { "X-Hub-Signature-256": sign(big) }, body: big })).status).toBe(413);
-    expect(s.store.queueDepth()).toBe(0);
+    expect(await s.store.queueDepth()).toBe(0);
   });
 });
 
@@ -101,6 +101,6 @@ describe("notifications", () => {
     const art = { version: { repositoryName: "acme/web", sha: "abc", branch: "main", event: "push" }, environments: [{ app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values: {} }] };
     await s.app.request("/api/artifact", { method: "POST", headers: { Authorization: `Bearer ${s.token}` }, body: JSON.stringify(art) });
     while (await s.worker.runOnce());
-    expect(s.store.eventCounts()).toEqual([{ type: "artifact", status: "processed", n: 1 }]);
+    expect(await s.store.eventCounts()).toEqual([{ type: "artifact", status: "processed", n: 1 }]);
   });
 });

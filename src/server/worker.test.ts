@@ -14,7 +14,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 test("malformed and unknown queued rows end as error with a message; the rows after them are processed", async () => {
   const store = new SqliteStore(join(dir, "gimlet.db"));
   const repos = new DataDir(dir);
-  const env = store.createEnv({ name: "staging", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" });
+  const env = await store.createEnv({ name: "staging", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" });
   await repos.createHosted(env);
   const processed: string[] = [];
   const worker = new Worker({ store, repos, onProcessed: (e) => processed.push(e.id) });
@@ -26,26 +26,26 @@ test("malformed and unknown queued rows end as error with a message; the rows af
     ["unknown-type", "teleport", JSON.stringify({ env: "staging" })],
     ["bad-artifact", "artifact", JSON.stringify({ id: "a-1", version: { repositoryName: 7 } })],
   ];
-  for (const [id, type, blob] of bad) store.insertEvent({ id, type: type as EventType, blob });
+  for (const [id, type, blob] of bad) await store.insertEvent({ id, type: type as EventType, blob });
   const good = encodeRequest({ type: "delete", env: "staging", app: "web", triggeredBy: "test" });
-  store.insertEvent({ id: "good", ...good });
+  await store.insertEvent({ id: "good", ...good });
 
   while (await worker.runOnce());
 
-  const desc = (id: string) => {
-    const e = store.event(id)!;
+  const desc = async (id: string) => {
+    const e = (await store.event(id))!;
     expect(e.status).toBe("error");
     return e.statusDesc;
   };
-  expect(desc("not-json")).toContain("not valid JSON");
-  expect(desc("not-object")).toContain("must be a JSON object");
-  expect(desc("missing-field")).toContain("targetSHA is missing");
-  expect(desc("wrong-type")).toContain("env must be a string");
-  expect(desc("unknown-type")).toContain('unknown queued request type "teleport"');
-  expect(desc("bad-artifact")).toContain("stored artifact a-1 is malformed");
-  expect(store.event("good")).toMatchObject({ status: "processed", statusDesc: "" });
-  expect(store.event("good")!.results).toEqual([{ app: "web", env: "staging", hash: "", status: "success", statusDesc: "already deleted" }]);
+  expect(await desc("not-json")).toContain("not valid JSON");
+  expect(await desc("not-object")).toContain("must be a JSON object");
+  expect(await desc("missing-field")).toContain("targetSHA is missing");
+  expect(await desc("wrong-type")).toContain("env must be a string");
+  expect(await desc("unknown-type")).toContain('unknown queued request type "teleport"');
+  expect(await desc("bad-artifact")).toContain("stored artifact a-1 is malformed");
+  expect(await store.event("good")).toMatchObject({ status: "processed", statusDesc: "" });
+  expect((await store.event("good"))!.results).toEqual([{ app: "web", env: "staging", hash: "", status: "success", statusDesc: "already deleted" }]);
   expect(processed).toEqual([...bad.map((b) => b[0]), "good"]);
   await worker.stop();
-  store.close();
+  await store.close();
 });

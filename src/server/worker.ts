@@ -7,7 +7,8 @@
 import { maxAttempts, processEvent, type ManifestRenderer } from "../ops/index.ts";
 import type { QueueResult } from "../core/queue.ts";
 import type { DataDir } from "../ops/index.ts";
-import type { EventRecord, SqliteStore } from "../store/index.ts";
+import { hostname } from "node:os";
+import { defaultLeaseMs, LeaseKeeper, leaseOwner, nodePrefix, type EventRecord, type Lease, type Store } from "../store/index.ts";
 import { Histogram } from "./metrics.ts";
 import type { Notifier } from "./notify.ts";
 import { Renderer } from "./renderer.ts";
@@ -17,7 +18,14 @@ export { maxAttempts };
 export type Result = QueueResult;
 
 export interface WorkerDeps {
-  store: SqliteStore;
+  store: Store;
+  /**
+   * Names this worker's node in its queue leases (default: the host name). Unique among live
+   * workers sharing a store; a restarted node takes back its earlier incarnation's events at once.
+   */
+  leaseNode?: string;
+  /** How long a claim holds without renewal, ms (default 5 s); renewed at a third of it. */
+  leaseMs?: number;
   repos: DataDir;
   notifier?: Notifier;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
@@ -36,9 +44,15 @@ export class Worker {
   private idle?: Promise<void>;
   readonly latency = new Histogram([0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
   readonly renderer: ManifestRenderer & { close?: () => void };
+  readonly lease: Lease;
+  private readonly node: string;
+  /** Leases of this node's earlier incarnations ended (once, before the first claim). */
+  private recovered?: Promise<unknown>;
 
   constructor(private readonly d: WorkerDeps) {
     this.renderer = d.renderer ?? new Renderer({ timeoutMs: d.renderTimeoutMs, log: d.log });
+    this.node = d.leaseNode ?? hostname();
+    this.lease = { owner: leaseOwner(this.node), ms: d.leaseMs ?? defaultLeaseMs };
   }
 
   /** Processes queued events until stopped; `notify()` wakes it at once. */
@@ -72,9 +86,18 @@ export class Worker {
 
   /** Processes one event; false when the queue is empty. */
   async runOnce(): Promise<boolean> {
-    const e = this.d.store.claimNext();
+    await (this.recovered ??= this.d.store.expireLeases(nodePrefix(this.node), this.lease.owner));
+    const e = await this.d.store.claimNext(this.lease);
     if (!e) return false;
-    const done = await processEvent({ ...this.d, renderer: this.renderer }, e, { stopping: () => this.stopped });
+    const keeper = new LeaseKeeper(this.d.store, e, this.lease, this.d.log);
+    let done: EventRecord | undefined;
+    try {
+      done = await processEvent({ ...this.d, renderer: this.renderer }, e, { stopping: () => this.stopped });
+    } finally {
+      await keeper.stop();
+    }
+    // Cut short by stop(): give the event back so whichever worker starts next takes it at once.
+    if (!done && this.stopped && !keeper.lost) await this.d.store.releaseLease(e);
     if (!done) return true;
     if (done.attempts <= maxAttempts) {
       this.latency.observe(Math.max(0, Date.now() / 1000 - done.created));

@@ -1,5 +1,9 @@
-/** @module Persistence: the SQLite store (users, tokens, envs, the event queue, gitops commit statuses). */
-export { SqliteStore, hashToken, newToken, type NewEvent } from "./sqlite.ts";
-export { retention, type RequestLog, type StoredResponse } from "./requests.ts";
+/** @module Persistence: the Store contract (users, tokens, envs, the leased event queue, gitops statuses, release mirror). */
+export type { FinalStatus, Held, Lease, NewEvent, ReleaseFilter, ReleaseRow, RequestStore, Store, StoreTx, StoredResponse }
+  from "./store.ts";
+export { openStore, type StoreConfig } from "./open.ts";
+export { defaultLeaseMs, LeaseKeeper, leaseOwner, nodePrefix } from "./lease.ts";
+export { SqliteStore, hashToken, newToken } from "./sqlite.ts";
+export { retention } from "./requests.ts";
 export type { ArtifactFilter, Environment, EventRecord, EventStatus, EventType, GitopsCommit, Role, TokenInfo, User } from "./types.ts";
 export { Cipher, KEY_ENV, KEY_FILE, loadCipher, parseKey } from "./secrets.ts";

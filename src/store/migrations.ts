@@ -124,4 +124,13 @@ CREATE TABLE artifact_digests (
 CREATE INDEX artifact_digests_created ON artifact_digests(created);
 `,
   },
+  {
+    version: 6,
+    name: "queue leases (several workers share one queue)",
+    sql: `
+ALTER TABLE events ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN lease_expires INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX events_queue ON events(seq) WHERE status IN ('new', 'processing');
+`,
+  },
 ];

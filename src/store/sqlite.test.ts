@@ -1,3 +1,5 @@
+/** What is particular to the SQLite store; the behaviour every store shares is in contract.ts. */
+import { Database } from "bun:sqlite";
 import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -6,111 +8,106 @@ import { migrations } from "./migrations.ts";
 import { hashToken, SqliteStore } from "./sqlite.ts";
 
 const dirs: string[] = [];
-function store(): SqliteStore {
+function dbPath(): string {
   const d = mkdtempSync(join(tmpdir(), "store-"));
   dirs.push(d);
-  return new SqliteStore(join(d, "gimlet.db"));
+  return join(d, "gimlet.db");
 }
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe("SqliteStore", () => {
-  test("stores only the hash of a token, and authenticates with the token", () => {
-    const s = store();
-    s.createUser("admin", "admin");
-    const token = s.issueToken("admin");
-    const rows = s.db.query("SELECT hash FROM tokens").all() as { hash: string }[];
-    expect(rows).toEqual([{ hash: hashToken(token) }]);
+  test("stores only the hash of a token", async () => {
+    const s = new SqliteStore(dbPath());
+    await s.createUser("admin", "admin");
+    const token = await s.issueToken("admin");
+    expect(s.db.query("SELECT hash FROM tokens").all()).toEqual([{ hash: hashToken(token) }]);
     expect(JSON.stringify(s.db.query("SELECT * FROM tokens").all())).not.toContain(token);
-    expect(s.authenticate(token)?.login).toBe("admin");
-    expect(s.authenticate(token + "x")).toBeUndefined();
+    await s.close();
   });
 
-  test("revoking a user's tokens makes them fail", () => {
-    const s = store();
-    s.createUser("ci", "user");
-    const t = s.issueToken("ci");
-    expect(s.revokeTokens("ci")).toBe(1);
-    expect(s.authenticate(t)).toBeUndefined();
-  });
-
-  test("refuses a duplicate user with a conflict", () => {
-    const s = store();
-    s.createUser("a", "user");
-    expect(() => s.createUser("a", "admin")).toThrow("already exists");
-  });
-
-  test("claims queued events oldest first and re-claims one left processing by a crash", () => {
-    const s = store();
-    s.insertEvent({ id: "e1", type: "release", blob: "{}" });
-    s.insertEvent({ id: "e2", type: "release", blob: "{}" });
-    expect(s.claimNext()?.id).toBe("e1");
-    // A crash here: e1 stays "processing" and is handed out again before e2.
-    expect(s.claimNext()?.id).toBe("e1");
-    s.finishEvent("e1", "processed", "", ["abc"], []);
-    expect(s.claimNext()?.id).toBe("e2");
-    s.finishEvent("e2", "error", "boom", [], []);
-    expect(s.claimNext()).toBeUndefined();
-    expect(s.event("e1")).toMatchObject({ status: "processed", gitopsHashes: ["abc"] });
-    expect(s.event("e2")).toMatchObject({ status: "error", statusDesc: "boom" });
-  });
-
-  test("filters artifacts and pages them newest first", () => {
-    const s = store();
-    for (let i = 0; i < 5; i++) {
-      s.insertEvent({ id: `a${i}`, type: "artifact", blob: "{}", repository: "acme/web", branch: i % 2 ? "main" : "dev", sourceBranch: i % 2 ? "" : "feature", artifactId: `acme/web-${i}`, sha: `s${i}` });
-    }
-    expect(s.artifacts({ repository: "acme/web", branch: "main" }).map((e) => e.id)).toEqual(["a3", "a1"]);
-    expect(s.artifacts({ sourceBranch: "feature" }).map((e) => e.id)).toEqual(["a4", "a2", "a0"]);
-    expect(s.artifacts({ limit: 2, offset: 1 }).map((e) => e.id)).toEqual(["a3", "a2"]);
-    expect(s.artifacts({ sha: ["s0", "s4"] }).map((e) => e.id)).toEqual(["a4", "a0"]);
-  });
-
-  test("keeps the migration version so a reopen applies nothing twice", () => {
-    const d = mkdtempSync(join(tmpdir(), "store-"));
-    dirs.push(d);
-    new SqliteStore(join(d, "db")).close();
-    const s = new SqliteStore(join(d, "db"));
+  test("keeps the migration version so a reopen applies nothing twice", async () => {
+    const path = dbPath();
+    await new SqliteStore(path).close();
+    const s = new SqliteStore(path);
     expect(s.db.query("SELECT count(*) AS n FROM schema_migrations").get()).toEqual({ n: migrations.length });
+    expect(s.db.query("SELECT name FROM schema_migrations WHERE version = 6").get()).toEqual({
+      name: "queue leases (several workers share one queue)",
+    });
+    await s.close();
   });
 
-  test("applies migrations by version whatever their order in the list", () => {
-    const d = mkdtempSync(join(tmpdir(), "store-"));
-    dirs.push(d);
+  test("applies migrations by version whatever their order in the list", async () => {
     const shipped = [...migrations];
     migrations.reverse(); // a later version listed before an earlier one (branches merged in any order)
     try {
-      const s = new SqliteStore(join(d, "db"));
+      const s = new SqliteStore(dbPath());
       const versions = (s.db.query("SELECT version FROM schema_migrations ORDER BY rowid").all() as { version: number }[]).map((r) => r.version);
       expect(versions).toEqual(shipped.map((m) => m.version).sort((a, b) => a - b));
-      s.close();
+      await s.close();
     } finally {
       migrations.splice(0, migrations.length, ...shipped);
     }
   });
 
-  test("revokes one token by id and leaves the user's other tokens valid", () => {
-    let now = 1000;
-    const d = mkdtempSync(join(tmpdir(), "store-"));
-    dirs.push(d);
-    const s = new SqliteStore(join(d, "db"), { now: () => now });
-    s.createUser("ci", "user");
-    const a = s.issueTokenWithId("ci");
-    const b = s.issueTokenWithId("ci");
-    expect(s.tokens("ci")).toEqual([
-      { id: a.id, created: 1000, lastUsed: 0 },
-      { id: b.id, created: 1000, lastUsed: 0 },
-    ]);
-    now = 1100;
-    expect(s.authenticate(a.token)?.login).toBe("ci");
-    expect(s.tokens("ci")[0]!.lastUsed).toBe(1100);
-    now = 1130; // used again within the minute: no write
-    s.authenticate(a.token);
-    expect(s.tokens("ci")[0]!.lastUsed).toBe(1100);
-    expect(s.revokeToken(a.id)).toBe("ci");
-    expect(s.authenticate(a.token)).toBeUndefined();
-    expect(s.authenticate(b.token)?.login).toBe("ci");
-    expect(s.tokens("ci").map((t) => t.id)).toEqual([b.id]);
-    expect(() => s.revokeToken(a.id)).toThrow(`no valid token with id ${a.id}`);
-    expect(JSON.stringify(s.tokens("ci"))).not.toContain(b.token);
+  test("an event an older version left processing (no lease) is claimed at once and counted", async () => {
+    const path = dbPath();
+    const db = new Database(path);
+    db.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied INTEGER NOT NULL)");
+    for (const m of migrations.filter((m) => m.version < 6).sort((a, b) => a.version - b.version)) {
+      db.exec(m.sql);
+      db.query("INSERT INTO schema_migrations VALUES (?, ?, 0)").run(m.version, m.name);
+    }
+    db.exec("INSERT INTO events (id, created, type, blob, status, attempts) VALUES ('old', 1, 'release', '{}', 'processing', 1)");
+    db.close();
+    const s = new SqliteStore(path);
+    expect(await s.claimNext({ owner: "host/1", ms: 5000 })).toMatchObject({ id: "old", attempts: 2, leaseOwner: "host/1" });
+    await s.close();
+  });
+
+  test("a crash mid-event: after a restart the node takes its event back at once, as another attempt", async () => {
+    const path = dbPath();
+    let s = new SqliteStore(path);
+    await s.insertEvent({ id: "e1", type: "artifact", blob: "{}" });
+    expect((await s.claimNext({ owner: "host/first", ms: 60_000 }))?.attempts).toBe(1);
+    s.db.close(); // as a kill -9 leaves it: no release, the lease still runs
+    s = new SqliteStore(path);
+    expect(await s.claimNext({ owner: "host/second", ms: 60_000 })).toBeUndefined();
+    expect(await s.expireLeases("host/", "host/second")).toBe(1);
+    const again = (await s.claimNext({ owner: "host/second", ms: 60_000 }))!;
+    expect([again.id, again.attempts]).toEqual(["e1", 2]);
+    expect(await s.finishEvent(again, "processed", "", [], [])).toBe(true);
+    await s.close();
+  });
+
+  test("processes sharing the database file never take the same event", async () => {
+    const path = dbPath();
+    const s = new SqliteStore(path);
+    const ids: string[] = [];
+    for (let i = 0; i < 150; i++) ids.push((await s.insertEvent({ id: `e${i}`, type: "release", blob: "{}" })).id);
+    const procs = ["a", "b", "c"].map((w) =>
+      Bun.spawn([process.execPath, join(import.meta.dir, "claimer.fixture.ts"), path, `proc-${w}/1`], { stdout: "pipe", stderr: "inherit" }),
+    );
+    const took = await Promise.all(procs.map(async (p) => {
+      const out = await new Response(p.stdout).text();
+      expect(await p.exited).toBe(0);
+      return JSON.parse(out) as string[];
+    }));
+    expect(took.flat().sort()).toEqual(ids.sort());
+    for (const [i, mine] of took.entries()) {
+      for (const id of mine) expect((await s.event(id))?.statusDesc).toBe(`proc-${"abc"[i]}/1`);
+    }
+    await s.close();
+  });
+
+  test("the store used inside its own transaction is refused, not deadlocked; a savepoint nests inside", async () => {
+    const s = new SqliteStore(dbPath());
+    const err = await s.transaction(async () => s.users()).catch((e) => e);
+    expect(err.message).toContain("use the tx handle");
+    await s.transaction(async (tx) => {
+      await tx.putReleases("staging", [{ app: "a", gitopsRef: "r", created: 1, rolledBack: false, repository: "", blob: "{}" }]);
+      await tx.createUser("u", "user");
+    });
+    expect(await s.countReleases("staging")).toBe(1);
+    await s.close();
   });
 });

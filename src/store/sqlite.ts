@@ -1,14 +1,22 @@
 /**
- * The store on bun:sqlite: WAL, a busy timeout, immediate write transactions, one connection per
- * process. Every query lives here; callers see typed records.
+ * The Store on bun:sqlite: WAL, a busy timeout, immediate write transactions, one connection per
+ * process. Every query (and everything SQLite-specific: `LIMIT -1`, `rowid`, constraint error codes)
+ * lives here; callers see the Store interface. Statements run synchronously; the gate (sqlite-gate.ts)
+ * keeps them out of another caller's open transaction.
  */
 import { Database } from "bun:sqlite";
 import { createHash, randomBytes } from "node:crypto";
+import { realpathSync } from "node:fs";
 import { ConflictError, NotFoundError, UserError } from "../core/errors.ts";
 import { migrations } from "./migrations.ts";
 import { RequestLog } from "./requests.ts";
 import { Cipher, KEY_ENV, KEY_FILE } from "./secrets.ts";
-import type { ArtifactFilter, Environment, EventRecord, EventStatus, EventType, GitopsCommit, Role, TokenInfo, User } from "./types.ts";
+import { gateFor, type Gate } from "./sqlite-gate.ts";
+import type { FinalStatus, Held, Lease, NewEvent, ReleaseFilter, ReleaseRow, Store, StoreTx } from "./store.ts";
+import type { ArtifactFilter, Environment, EventRecord, EventStatus, EventType, GitopsCommit, Role, TokenInfo, User }
+  from "./types.ts";
+
+export type { NewEvent } from "./store.ts";
 
 export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
@@ -44,7 +52,9 @@ function toEvent(r: Row): EventRecord {
     artifactId: r.artifact_id as string,
     gitopsHashes: JSON.parse(r.gitops_hashes as string) as string[],
     results: JSON.parse(r.results as string) as unknown[],
-    attempts: (r.attempts as number | undefined) ?? 0,
+    attempts: r.attempts as number,
+    leaseOwner: r.lease_owner as string,
+    leaseExpires: r.lease_expires as number,
   };
 }
 
@@ -62,35 +72,57 @@ function toEnv(r: Row): Environment {
   };
 }
 
-export interface NewEvent {
-  id: string;
-  type: EventType;
-  blob: string;
-  repository?: string;
-  branch?: string;
-  event?: string;
-  sourceBranch?: string;
-  targetBranch?: string;
-  tag?: string;
-  sha?: string;
-  artifactId?: string;
+/** A UNIQUE or PRIMARY KEY violation, told by SQLite's extended error code (never by message text). */
+function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
 }
 
-export class SqliteStore {
+function checkLease(lease: Lease): void {
+  if (!lease.owner) throw new Error("a lease needs an owner");
+  if (!(lease.ms > 0)) throw new Error(`a lease lasts a positive number of ms, got ${lease.ms}`);
+}
+
+export interface SqliteOptions {
+  /** Unix seconds, for record times (default: the wall clock; derived from `clock` when only that is given). */
+  now?: () => number;
+  /** Milliseconds, for leases (default: derived from `now`, else the wall clock). */
+  clock?: () => number;
+  cipher?: Cipher;
+}
+
+export class SqliteStore implements Store {
   readonly db: Database;
   private readonly now: () => number;
+  private readonly clock: () => number;
+  private readonly gate: Gate;
+  private readonly releaseGate: () => void;
+  /** True on a transaction's handle (see transaction()): its statements run inside the open transaction. */
+  private readonly inTx: boolean = false;
   /** Webhook deliveries, idempotency keys and artifact digests. */
   readonly requests: RequestLog;
   /** Seals and opens stored credentials; without one, the store refuses to hold any. */
   private cipher?: Cipher;
 
-  constructor(path: string, opts: { now?: () => number; cipher?: Cipher } = {}) {
+  constructor(path: string, opts: SqliteOptions = {}) {
     this.db = new Database(path, { strict: true, create: true });
     this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;");
-    this.now = opts.now ?? (() => Math.floor(Date.now() / 1000));
-    this.migrate();
-    this.requests = new RequestLog(this.db, this.now);
-    if (opts.cipher) this.unlock(opts.cipher);
+    const { now, clock } = opts;
+    this.clock = clock ?? (now ? () => now() * 1000 : Date.now);
+    this.now = now ?? (() => Math.floor(this.clock() / 1000));
+    const file = path && path !== ":memory:" ? realpathSync(path) : undefined;
+    const g = gateFor(file);
+    this.gate = g.gate;
+    this.releaseGate = g.release;
+    this.requests = new RequestLog(this.db, this.now, this.gate);
+    try {
+      this.migrate();
+      if (opts.cipher) this.unlockNow(opts.cipher);
+    } catch (e) {
+      this.db.close();
+      this.releaseGate();
+      throw e;
+    }
   }
 
   private migrate(): void {
@@ -106,103 +138,141 @@ export class SqliteStore {
     }
   }
 
-  close(): void {
-    this.db.close();
+  /** Runs a synchronous body when the connection is ours (see Gate). */
+  private q<T>(fn: () => T): Promise<T> {
+    return this.gate.run(this.inTx, fn);
+  }
+
+  async close(): Promise<void> {
+    await this.gate.run(this.inTx, () => this.db.close());
+    this.releaseGate();
+  }
+
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    if (this.inTx) return fn(this);
+    return this.gate.hold(async () => {
+      this.db.exec("BEGIN IMMEDIATE");
+      try {
+        const r = await fn(this.txHandle);
+        this.db.exec("COMMIT");
+        return r;
+      } catch (e) {
+        // Some errors (disk full, I/O) end the transaction themselves.
+        if (this.db.inTransaction) this.db.exec("ROLLBACK");
+        throw e;
+      }
+    });
+  }
+
+  /** This store seen from inside its open transaction: the same connection and methods, past the gate. */
+  private get txHandle(): StoreTx {
+    const tx = Object.create(this) as SqliteStore & { inTx: boolean; requests: RequestLog };
+    Object.defineProperty(tx, "inTx", { value: true });
+    Object.defineProperty(tx, "requests", { value: this.requests.forTransaction() });
+    return tx;
   }
 
   // --- users and tokens
 
-  createUser(login: string, role: Role, env = ""): User {
-    try {
-      this.db.query("INSERT INTO users (login, role, env, created) VALUES (?, ?, ?, ?)").run(login, role, env, this.now());
-    } catch (e) {
-      if (String(e).includes("UNIQUE")) throw new ConflictError(`user ${JSON.stringify(login)} already exists`);
-      throw e;
-    }
-    return this.user(login)!;
+  createUser(login: string, role: Role, env = ""): Promise<User> {
+    return this.q(() => {
+      try {
+        this.db.query("INSERT INTO users (login, role, env, created) VALUES (?, ?, ?, ?)").run(login, role, env, this.now());
+      } catch (e) {
+        if (isUniqueViolation(e)) throw new ConflictError(`user ${JSON.stringify(login)} already exists`);
+        throw e;
+      }
+      return this.userNow(login)!;
+    });
   }
 
-  user(login: string): User | undefined {
+  private userNow(login: string): User | undefined {
     return (this.db.query("SELECT id, login, role, env, created FROM users WHERE login = ?").get(login) as User | null) ?? undefined;
   }
 
-  users(): User[] {
-    return this.db.query("SELECT id, login, role, env, created FROM users ORDER BY login").all() as User[];
-  }
-
-  deleteUser(login: string): void {
-    if (this.db.query("DELETE FROM users WHERE login = ?").run(login).changes === 0) throw new NotFoundError(`no user ${JSON.stringify(login)}`);
-  }
-
-  /** Issues a new token for the user; the plain token is returned once and never stored. */
-  issueToken(login: string): string {
-    return this.issueTokenWithId(login).token;
-  }
-
-  /** Like issueToken, with the token's id (what lists show and revocation takes). */
-  issueTokenWithId(login: string): { id: number; token: string } {
-    const u = this.user(login);
+  private mustUser(login: string): User {
+    const u = this.userNow(login);
     if (!u) throw new NotFoundError(`no user ${JSON.stringify(login)}`);
-    const token = newToken();
-    const r = this.db.query("INSERT INTO tokens (user_id, hash, created) VALUES (?, ?, ?)").run(u.id, hashToken(token), this.now());
-    return { id: Number(r.lastInsertRowid), token };
+    return u;
   }
 
-  /** The user's valid tokens: ids and times, never a value or hash. */
-  tokens(login: string): TokenInfo[] {
-    const u = this.user(login);
-    if (!u) throw new NotFoundError(`no user ${JSON.stringify(login)}`);
-    return this.db
-      .query("SELECT id, created, last_used AS lastUsed FROM tokens WHERE user_id = ? AND revoked = 0 ORDER BY id")
-      .all(u.id) as TokenInfo[];
+  user(login: string): Promise<User | undefined> {
+    return this.q(() => this.userNow(login));
   }
 
-  /** Revokes one token by id; the user's other tokens stay valid. Returns whose token it was. */
-  revokeToken(id: number): string {
-    const r = this.db.query("SELECT u.login FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ? AND t.revoked = 0").get(id) as
-      | { login: string }
-      | null;
-    if (!r) throw new NotFoundError(`no valid token with id ${id}`, { hint: "gimlet user tokens LOGIN lists them" });
-    this.db.query("UPDATE tokens SET revoked = 1 WHERE id = ?").run(id);
-    return r.login;
+  users(): Promise<User[]> {
+    return this.q(() => this.db.query("SELECT id, login, role, env, created FROM users ORDER BY login").all() as User[]);
   }
 
-  /** Revokes every token of the user. */
-  revokeTokens(login: string): number {
-    const u = this.user(login);
-    if (!u) throw new NotFoundError(`no user ${JSON.stringify(login)}`);
-    return this.db.query("UPDATE tokens SET revoked = 1 WHERE user_id = ? AND revoked = 0").run(u.id).changes;
+  deleteUser(login: string): Promise<void> {
+    return this.q(() => {
+      if (this.db.query("DELETE FROM users WHERE login = ?").run(login).changes === 0) {
+        throw new NotFoundError(`no user ${JSON.stringify(login)}`);
+      }
+    });
   }
 
-  /** The user a token belongs to, if it is valid. Lookup is by hash: the token itself is never compared. */
-  authenticate(token: string): User | undefined {
-    const row = this.db
-      .query(
-        "SELECT u.id, u.login, u.role, u.env, u.created, t.id AS tokenId, t.last_used AS lastUsed FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ? AND t.revoked = 0",
-      )
-      .get(hashToken(token)) as (User & { tokenId: number; lastUsed: number }) | null;
-    if (!row) return undefined;
-    const { tokenId, lastUsed, ...user } = row;
-    // At most one write a minute per token: "last used" stays cheap on a busy API.
-    const now = this.now();
-    if (now - lastUsed >= 60) this.db.query("UPDATE tokens SET last_used = ? WHERE id = ?").run(now, tokenId);
-    return user;
+  async issueToken(login: string): Promise<string> {
+    return (await this.issueTokenWithId(login)).token;
+  }
+
+  issueTokenWithId(login: string): Promise<{ id: number; token: string }> {
+    return this.q(() => {
+      const u = this.mustUser(login);
+      const token = newToken();
+      const r = this.db.query("INSERT INTO tokens (user_id, hash, created) VALUES (?, ?, ?)").run(u.id, hashToken(token), this.now());
+      return { id: Number(r.lastInsertRowid), token };
+    });
+  }
+
+  tokens(login: string): Promise<TokenInfo[]> {
+    return this.q(() => {
+      const u = this.mustUser(login);
+      return this.db
+        .query("SELECT id, created, last_used AS lastUsed FROM tokens WHERE user_id = ? AND revoked = 0 ORDER BY id")
+        .all(u.id) as TokenInfo[];
+    });
+  }
+
+  revokeToken(id: number): Promise<string> {
+    return this.q(() => {
+      const r = this.db
+        .query("SELECT u.login FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ? AND t.revoked = 0")
+        .get(id) as { login: string } | null;
+      if (!r) throw new NotFoundError(`no valid token with id ${id}`, { hint: "gimlet user tokens LOGIN lists them" });
+      this.db.query("UPDATE tokens SET revoked = 1 WHERE id = ?").run(id);
+      return r.login;
+    });
+  }
+
+  authenticate(token: string): Promise<User | undefined> {
+    return this.q(() => {
+      const row = this.db
+        .query(
+          "SELECT u.id, u.login, u.role, u.env, u.created, t.id AS tokenId, t.last_used AS lastUsed " +
+            "FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ? AND t.revoked = 0",
+        )
+        .get(hashToken(token)) as (User & { tokenId: number; lastUsed: number }) | null;
+      if (!row) return undefined;
+      const { tokenId, lastUsed, ...user } = row;
+      // At most one write a minute per token: "last used" stays cheap on a busy API.
+      const now = this.now();
+      if (now - lastUsed >= 60) this.db.query("UPDATE tokens SET last_used = ? WHERE id = ?").run(now, tokenId);
+      return user;
+    });
   }
 
   // --- stored credentials (sealed with a key kept outside this database)
 
-  /** Whether credentials were ever sealed here: then only the same key may open this store. */
-  secretsSealed(): boolean {
-    return this.getValue(KEY_CHECK) !== undefined;
+  secretsSealed(): Promise<boolean> {
+    return this.q(() => this.getValue(KEY_CHECK) !== undefined);
   }
 
-  /**
-   * Checks the key against the one credentials were sealed with (a wrong key is refused here, at
-   * open, not later as a garbage token), and seals credentials still stored in plain text.
-   * Returns how many it sealed, and whether the file was rewritten so no free page or WAL frame
-   * still holds the plain values (that needs a moment without other readers).
-   */
-  unlock(cipher: Cipher): { sealed: number; scrubbed: boolean } {
+  unlock(cipher: Cipher): Promise<{ sealed: number; scrubbed: boolean }> {
+    return this.q(() => this.unlockNow(cipher));
+  }
+
+  private unlockNow(cipher: Cipher): { sealed: number; scrubbed: boolean } {
     let sealed = 0;
     this.db.transaction(() => {
       const check = this.getValue(KEY_CHECK);
@@ -262,186 +332,277 @@ export class SqliteStore {
 
   // --- environments
 
-  createEnv(e: Omit<Environment, "created" | "fluxReceiverUrl" | "fluxReceiverToken">): Environment {
-    try {
-      this.db
-        .query("INSERT INTO environments (name, repo_url, repo_token, builtin, repo_per_env, branch, created) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        .run(e.name, e.repoUrl, this.seal(e.repoToken, `environments.repo_token:${e.name}`), e.builtin ? 1 : 0, e.repoPerEnv ? 1 : 0, e.branch, this.now());
-    } catch (err) {
-      if (String(err).includes("UNIQUE")) throw new ConflictError(`environment ${JSON.stringify(e.name)} already exists`);
-      throw err;
-    }
-    return this.env(e.name)!;
+  createEnv(e: Omit<Environment, "created" | "fluxReceiverUrl" | "fluxReceiverToken">): Promise<Environment> {
+    return this.q(() => {
+      const token = this.seal(e.repoToken, `environments.repo_token:${e.name}`);
+      try {
+        this.db
+          .query(
+            "INSERT INTO environments (name, repo_url, repo_token, builtin, repo_per_env, branch, created) " +
+              "VALUES (?, ?, ?, ?, ?, ?, ?)",
+          )
+          .run(e.name, e.repoUrl, token, e.builtin ? 1 : 0, e.repoPerEnv ? 1 : 0, e.branch, this.now());
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new ConflictError(`environment ${JSON.stringify(e.name)} already exists`);
+        throw err;
+      }
+      return this.envNow(e.name)!;
+    });
   }
 
-  env(name: string): Environment | undefined {
+  private envNow(name: string): Environment | undefined {
     const r = this.db.query("SELECT * FROM environments WHERE name = ?").get(name) as Row | null;
     return r ? this.toEnvOpen(r) : undefined;
   }
 
-  setReceiver(name: string, url: string, token: string): void {
-    this.db.query("UPDATE environments SET flux_receiver_url = ?, flux_receiver_token = ? WHERE name = ?").run(url, this.seal(token, `environments.flux_receiver_token:${name}`), name);
+  env(name: string): Promise<Environment | undefined> {
+    return this.q(() => this.envNow(name));
   }
 
-  envs(): Environment[] {
-    return (this.db.query("SELECT * FROM environments ORDER BY name").all() as Row[]).map((r) => this.toEnvOpen(r));
+  setReceiver(name: string, url: string, token: string): Promise<void> {
+    return this.q(() => {
+      this.db
+        .query("UPDATE environments SET flux_receiver_url = ?, flux_receiver_token = ? WHERE name = ?")
+        .run(url, this.seal(token, `environments.flux_receiver_token:${name}`), name);
+    });
+  }
+
+  envs(): Promise<Environment[]> {
+    return this.q(() => (this.db.query("SELECT * FROM environments ORDER BY name").all() as Row[]).map((r) => this.toEnvOpen(r)));
   }
 
   // --- events (the durable queue)
 
-  insertEvent(e: NewEvent): EventRecord {
-    this.db
-      .query(
-        `INSERT INTO events (id, created, type, blob, repository, branch, event, source_branch, target_branch, tag, sha, artifact_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(e.id, this.now(), e.type, e.blob, e.repository ?? "", e.branch ?? "", e.event ?? "", e.sourceBranch ?? "", e.targetBranch ?? "", e.tag ?? "", e.sha ?? "", e.artifactId ?? "");
-    return this.event(e.id)!;
+  insertEvent(e: NewEvent): Promise<EventRecord> {
+    return this.q(() => {
+      try {
+        this.db
+          .query(
+            `INSERT INTO events (id, created, type, blob, repository, branch, event, source_branch, target_branch, tag, sha,
+               artifact_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(e.id, this.now(), e.type, e.blob, e.repository ?? "", e.branch ?? "", e.event ?? "", e.sourceBranch ?? "",
+            e.targetBranch ?? "", e.tag ?? "", e.sha ?? "", e.artifactId ?? "");
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new ConflictError(`event ${JSON.stringify(e.id)} already exists`);
+        throw err;
+      }
+      return this.eventNow(e.id)!;
+    });
   }
 
-  event(id: string): EventRecord | undefined {
+  private eventNow(id: string): EventRecord | undefined {
     const r = this.db.query("SELECT * FROM events WHERE id = ?").get(id) as Row | null;
     return r ? toEvent(r) : undefined;
   }
 
-  artifactEvent(artifactId: string): EventRecord | undefined {
-    const r = this.db.query("SELECT * FROM events WHERE type = 'artifact' AND artifact_id = ?").get(artifactId) as Row | null;
-    return r ? toEvent(r) : undefined;
+  event(id: string): Promise<EventRecord | undefined> {
+    return this.q(() => this.eventNow(id));
   }
 
-  /**
-   * Claims the oldest unfinished event and counts the attempt. Events left `processing` by a crash
-   * are claimed again: the worker's idempotency check (event id in release.json) keeps them from
-   * running twice, and the count lets it give up on an event that keeps crashing it.
-   */
-  claimNext(): EventRecord | undefined {
-    return this.db.transaction(() => {
-      const r = this.db.query("SELECT * FROM events WHERE status IN ('new', 'processing') ORDER BY seq LIMIT 1").get() as Row | null;
-      if (!r) return undefined;
-      this.db.query("UPDATE events SET status = 'processing', attempts = attempts + 1 WHERE seq = ?").run(r.seq as number);
-      return toEvent({ ...r, status: "processing", attempts: (r.attempts as number) + 1 });
-    }).immediate();
+  artifactEvent(artifactId: string): Promise<EventRecord | undefined> {
+    return this.q(() => {
+      const r = this.db.query("SELECT * FROM events WHERE type = 'artifact' AND artifact_id = ?").get(artifactId) as Row | null;
+      return r ? toEvent(r) : undefined;
+    });
   }
 
-  finishEvent(id: string, status: Extract<EventStatus, "processed" | "error">, desc: string, gitopsHashes: string[], results: unknown[]): void {
-    this.db
-      .query("UPDATE events SET status = ?, status_desc = ?, gitops_hashes = ?, results = ? WHERE id = ?")
-      .run(status, desc, JSON.stringify(gitopsHashes), JSON.stringify(results), id);
+  claimNext(lease: Lease): Promise<EventRecord | undefined> {
+    return this.q(() => {
+      checkLease(lease);
+      const now = this.clock();
+      // One statement, so atomic across connections: a new event has lease_expires 0, so one test
+      // finds both new events and those whose worker stopped renewing.
+      const r = this.db
+        .query(
+          `UPDATE events SET status = 'processing', attempts = attempts + 1, lease_owner = ?, lease_expires = ?
+           WHERE seq = (SELECT seq FROM events WHERE status IN ('new', 'processing') AND lease_expires <= ?
+                        ORDER BY seq LIMIT 1)
+           RETURNING *`,
+        )
+        .get(lease.owner, now + lease.ms, now) as Row | null;
+      return r ? toEvent(r) : undefined;
+    });
   }
 
-  /** Records progress while an event runs, so a crash keeps what was done. */
-  recordProgress(id: string, gitopsHashes: string[], results: unknown[]): void {
-    this.db.query("UPDATE events SET gitops_hashes = ?, results = ? WHERE id = ?").run(JSON.stringify(gitopsHashes), JSON.stringify(results), id);
+  renewLease(id: string, lease: Lease): Promise<boolean> {
+    return this.q(() => {
+      checkLease(lease);
+      return this.db
+        .query("UPDATE events SET lease_expires = ? WHERE id = ? AND status = 'processing' AND lease_owner = ?")
+        .run(this.clock() + lease.ms, id, lease.owner).changes === 1;
+    });
   }
 
-  queueDepth(): number {
-    return (this.db.query("SELECT count(*) AS n FROM events WHERE status IN ('new', 'processing')").get() as { n: number }).n;
+  releaseLease(held: Held): Promise<boolean> {
+    return this.q(() => {
+      return this.db
+        .query("UPDATE events SET lease_expires = 0 WHERE id = ? AND status = 'processing' AND lease_owner = ?")
+        .run(held.id, held.leaseOwner).changes === 1;
+    });
   }
 
-  eventCounts(): { type: string; status: string; n: number }[] {
-    return this.db.query("SELECT type, status, count(*) AS n FROM events GROUP BY type, status ORDER BY type, status").all() as { type: string; status: string; n: number }[];
+  expireLeases(prefix: string, keep: string): Promise<number> {
+    return this.q(() => {
+      return this.db
+        .query(
+          `UPDATE events SET lease_expires = 0 WHERE status = 'processing' AND lease_expires > 0
+             AND substr(lease_owner, 1, length(?)) = ? AND lease_owner <> ?`,
+        )
+        .run(prefix, prefix, keep).changes;
+    });
   }
 
-  artifacts(f: ArtifactFilter): EventRecord[] {
-    const where = ["type = 'artifact'"];
-    const args: (string | number)[] = [];
-    const eq = (col: string, v: string | undefined) => {
-      if (v) {
-        where.push(`${col} = ?`);
-        args.push(v);
+  recordProgress(held: Held, gitopsHashes: string[], results: unknown[]): Promise<boolean> {
+    return this.q(() => {
+      return this.db
+        .query("UPDATE events SET gitops_hashes = ?, results = ? WHERE id = ? AND status = 'processing' AND lease_owner = ?")
+        .run(JSON.stringify(gitopsHashes), JSON.stringify(results), held.id, held.leaseOwner).changes === 1;
+    });
+  }
+
+  finishEvent(held: Held, status: FinalStatus, desc: string, gitopsHashes: string[], results: unknown[]): Promise<boolean> {
+    return this.q(() => {
+      return this.db
+        .query(
+          `UPDATE events SET status = ?, status_desc = ?, gitops_hashes = ?, results = ?, lease_expires = 0
+           WHERE id = ? AND status = 'processing' AND lease_owner = ?`,
+        )
+        .run(status, desc, JSON.stringify(gitopsHashes), JSON.stringify(results), held.id, held.leaseOwner).changes === 1;
+    });
+  }
+
+  queueDepth(): Promise<number> {
+    return this.q(() => (this.db.query("SELECT count(*) AS n FROM events WHERE status IN ('new', 'processing')").get() as { n: number }).n);
+  }
+
+  eventCounts(): Promise<{ type: string; status: string; n: number }[]> {
+    return this.q(
+      () =>
+        this.db.query("SELECT type, status, count(*) AS n FROM events GROUP BY type, status ORDER BY type, status").all() as {
+          type: string;
+          status: string;
+          n: number;
+        }[],
+    );
+  }
+
+  artifacts(f: ArtifactFilter): Promise<EventRecord[]> {
+    return this.q(() => {
+      const where = ["type = 'artifact'"];
+      const args: (string | number)[] = [];
+      const eq = (col: string, v: string | undefined) => {
+        if (v) {
+          where.push(`${col} = ?`);
+          args.push(v);
+        }
+      };
+      eq("repository", f.repository);
+      eq("branch", f.branch);
+      eq("event", f.event);
+      eq("source_branch", f.sourceBranch);
+      if (f.sha?.length) {
+        where.push(`sha IN (${f.sha.map(() => "?").join(",")})`);
+        args.push(...f.sha);
       }
-    };
-    eq("repository", f.repository);
-    eq("branch", f.branch);
-    eq("event", f.event);
-    eq("source_branch", f.sourceBranch);
-    if (f.sha?.length) {
-      where.push(`sha IN (${f.sha.map(() => "?").join(",")})`);
-      args.push(...f.sha);
-    }
-    if (f.since !== undefined) {
-      where.push("created >= ?");
-      args.push(f.since);
-    }
-    if (f.until !== undefined) {
-      where.push("created <= ?");
-      args.push(f.until);
-    }
-    const limit = f.limit || (f.offset ? -1 : 10);
-    const sql = `SELECT * FROM events WHERE ${where.join(" AND ")} ORDER BY created DESC, seq DESC LIMIT ? OFFSET ?`;
-    return (this.db.query(sql).all(...args, limit, f.offset ?? 0) as Row[]).map(toEvent);
+      if (f.since !== undefined) {
+        where.push("created >= ?");
+        args.push(f.since);
+      }
+      if (f.until !== undefined) {
+        where.push("created <= ?");
+        args.push(f.until);
+      }
+      // SQLite's "no limit" is -1 (an OFFSET needs a LIMIT).
+      const limit = f.limit || (f.offset ? -1 : 10);
+      const sql = `SELECT * FROM events WHERE ${where.join(" AND ")} ORDER BY created DESC, seq DESC LIMIT ? OFFSET ?`;
+      return (this.db.query(sql).all(...args, limit, f.offset ?? 0) as Row[]).map(toEvent);
+    });
   }
 
   // --- gitops commit statuses (from Flux events)
 
-  upsertGitopsCommit(c: Omit<GitopsCommit, "created">): void {
-    this.db
-      .query(
-        `INSERT INTO gitops_commits (sha, env, status, status_desc, created) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(sha) DO UPDATE SET status = excluded.status, status_desc = excluded.status_desc, env = CASE WHEN excluded.env = '' THEN env ELSE excluded.env END`,
-      )
-      .run(c.sha, c.env, c.status, c.statusDesc, this.now());
+  upsertGitopsCommit(c: Omit<GitopsCommit, "created">): Promise<void> {
+    return this.q(() => {
+      this.db
+        .query(
+          `INSERT INTO gitops_commits (sha, env, status, status_desc, created) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT(sha) DO UPDATE SET status = excluded.status, status_desc = excluded.status_desc,
+             env = CASE WHEN excluded.env = '' THEN env ELSE excluded.env END`,
+        )
+        .run(c.sha, c.env, c.status, c.statusDesc, this.now());
+    });
   }
 
-  gitopsCommit(sha: string): GitopsCommit | undefined {
-    const r = this.db.query("SELECT sha, env, status, status_desc AS statusDesc, created FROM gitops_commits WHERE sha = ?").get(sha) as GitopsCommit | null;
-    return r ?? undefined;
+  gitopsCommit(sha: string): Promise<GitopsCommit | undefined> {
+    return this.q(() => {
+      const r = this.db
+        .query("SELECT sha, env, status, status_desc AS statusDesc, created FROM gitops_commits WHERE sha = ?")
+        .get(sha) as GitopsCommit | null;
+      return r ?? undefined;
+    });
   }
 
-  /** The newest gitops commits Flux reported on (GET /api/gitopsCommits). */
-  gitopsCommits(limit: number): GitopsCommit[] {
-    return this.db.query("SELECT sha, env, status, status_desc AS statusDesc, created FROM gitops_commits ORDER BY created DESC, rowid DESC LIMIT ?").all(limit) as GitopsCommit[];
+  gitopsCommits(limit: number): Promise<GitopsCommit[]> {
+    return this.q(
+      () =>
+        this.db
+          .query(
+            "SELECT sha, env, status, status_desc AS statusDesc, created FROM gitops_commits " +
+              "ORDER BY created DESC, rowid DESC LIMIT ?",
+          )
+          .all(limit) as GitopsCommit[],
+    );
   }
 
   // --- release history mirror (rebuildable from git: gimlet serve --reindex)
 
-  putReleases(env: string, rows: { app: string; gitopsRef: string; created: number; rolledBack: boolean; repository: string; blob: string }[]): void {
-    const q = this.db.query(
-      `INSERT INTO releases (env, app, gitops_ref, created, rolled_back, repository, blob) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(env, gitops_ref, app) DO UPDATE SET rolled_back = excluded.rolled_back, blob = excluded.blob`,
-    );
-    this.db.transaction(() => {
-      for (const r of rows) q.run(env, r.app, r.gitopsRef, r.created, r.rolledBack ? 1 : 0, r.repository, r.blob);
-    }).immediate();
+  putReleases(env: string, rows: ReleaseRow[]): Promise<void> {
+    return this.q(() => {
+      const q = this.db.query(
+        `INSERT INTO releases (env, app, gitops_ref, created, rolled_back, repository, blob) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(env, gitops_ref, app) DO UPDATE SET rolled_back = excluded.rolled_back, blob = excluded.blob`,
+      );
+      // Inside an open transaction bun:sqlite makes this a savepoint.
+      this.db.transaction(() => {
+        for (const r of rows) q.run(env, r.app, r.gitopsRef, r.created, r.rolledBack ? 1 : 0, r.repository, r.blob);
+      }).immediate();
+    });
   }
 
-  markRolledBack(env: string, refs: string[]): void {
-    const q = this.db.query("UPDATE releases SET rolled_back = 1 WHERE env = ? AND gitops_ref = ?");
-    this.db.transaction(() => refs.forEach((r) => q.run(env, r))).immediate();
+  clearReleases(env: string): Promise<void> {
+    return this.q(() => {
+      this.db.query("DELETE FROM releases WHERE env = ?").run(env);
+    });
   }
 
-  clearReleases(env: string): void {
-    this.db.query("DELETE FROM releases WHERE env = ?").run(env);
+  countReleases(env: string): Promise<number> {
+    return this.q(() => (this.db.query("SELECT count(*) AS n FROM releases WHERE env = ?").get(env) as { n: number }).n);
   }
 
-  countReleases(env: string): number {
-    return (this.db.query("SELECT count(*) AS n FROM releases WHERE env = ?").get(env) as { n: number }).n;
+  releases(f: ReleaseFilter): Promise<{ blob: string; created: number; rolledBack: boolean; gitopsRef: string }[]> {
+    return this.q(() => {
+      const where = ["env = ?"];
+      const args: (string | number)[] = [f.env];
+      if (f.app) (where.push("app = ?"), args.push(f.app));
+      if (f.since !== undefined) (where.push("created >= ?"), args.push(f.since));
+      if (f.until !== undefined) (where.push("created <= ?"), args.push(f.until));
+      if (f.repository) (where.push("repository = ?"), args.push(f.repository));
+      const sql = `SELECT blob, created, rolled_back, gitops_ref FROM releases WHERE ${where.join(" AND ")}
+                   ORDER BY created DESC, rowid DESC LIMIT ? OFFSET ?`;
+      const rows = this.db.query(sql).all(...args, f.limit, f.offset) as
+        { blob: string; created: number; rolled_back: number; gitops_ref: string }[];
+      return rows.map((r) => ({ blob: r.blob, created: r.created, rolledBack: !!r.rolled_back, gitopsRef: r.gitops_ref }));
+    });
   }
 
-  releases(f: { env: string; app?: string; limit: number; offset: number; since?: number; until?: number; repository?: string }): { blob: string; created: number; rolledBack: boolean; gitopsRef: string }[] {
-    const where = ["env = ?"];
-    const args: (string | number)[] = [f.env];
-    if (f.app) (where.push("app = ?"), args.push(f.app));
-    if (f.since !== undefined) (where.push("created >= ?"), args.push(f.since));
-    if (f.until !== undefined) (where.push("created <= ?"), args.push(f.until));
-    if (f.repository) (where.push("repository = ?"), args.push(f.repository));
-    return (
-      this.db.query(`SELECT blob, created, rolled_back, gitops_ref FROM releases WHERE ${where.join(" AND ")} ORDER BY created DESC, rowid DESC LIMIT ? OFFSET ?`).all(...args, f.limit, f.offset) as {
-        blob: string;
-        created: number;
-        rolled_back: number;
-        gitops_ref: string;
-      }[]
-    ).map((r) => ({ blob: r.blob, created: r.created, rolledBack: !!r.rolled_back, gitopsRef: r.gitops_ref }));
-  }
+  // --- the key check (internal: not part of the Store interface)
 
-  // --- key/values
-
-  getValue(key: string): string | undefined {
+  private getValue(key: string): string | undefined {
     return (this.db.query("SELECT value FROM key_values WHERE key = ?").get(key) as { value: string } | null)?.value;
   }
 
-  setValue(key: string, value: string): void {
+  private setValue(key: string, value: string): void {
     this.db.query("INSERT INTO key_values (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(key, value);
   }
 }

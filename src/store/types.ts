@@ -52,8 +52,12 @@ export interface EventRecord {
   artifactId: string;
   gitopsHashes: string[];
   results: unknown[];
-  /** Times the worker took the event up; one more than the crashes it survived while in progress. */
+  /** Times a worker took the event up; one more than the crashes or lost leases it survived in progress. */
   attempts: number;
+  /** The worker that claimed it last ("" if none): only it may record progress or finish the event. */
+  leaseOwner: string;
+  /** When that claim runs out unless renewed, ms since the epoch (0 = free to take). */
+  leaseExpires: number;
 }
 
 export interface GitopsCommit {

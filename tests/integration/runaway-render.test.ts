@@ -32,13 +32,13 @@ async function start(): Promise<void> {
 }
 
 beforeAll(async () => {
-  const store = openDataStore(dataDir, () => {});
-  const env = store.createEnv({ name: "staging", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" });
+  const store = await openDataStore(dataDir, () => {});
+  const env = await store.createEnv({ name: "staging", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" });
   await new Repos(dataDir).createBuiltin(env);
-  store.createUser("admin", "admin");
-  store.createUser("ci", "user");
-  token = store.issueToken("ci");
-  store.close();
+  await store.createUser("admin", "admin");
+  await store.createUser("ci", "user");
+  token = await store.issueToken("ci");
+  await store.close();
   await start();
 });
 afterAll(async () => {

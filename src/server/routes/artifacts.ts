@@ -32,11 +32,11 @@ export function artifactRoutes(d: ServerDeps): Hono<AppEnv> {
     for (const m of parsed.environments) {
       authorize(user, "artifact.push", { env: typeof m.env === "string" ? m.env : JSON.stringify(m.env) });
     }
-    const r = ops.pushArtifact(o, { userId: user.id, artifact: parsed, idempotencyKey: key });
+    const r = await ops.pushArtifact(o, { userId: user.id, artifact: parsed, idempotencyKey: key });
     const headers = { "Content-Type": "application/json", ...(r.replayed ? { "Idempotent-Replayed": "true" } : {}) };
     return c.body(r.body, r.status, headers);
   });
-  app.get("/artifacts", allow("artifact.read"), (c) => {
+  app.get("/artifacts", allow("artifact.read"), async (c) => {
     const filter = {
       repository: c.req.query("repository") || undefined,
       branch: c.req.query("branch") || undefined,
@@ -48,7 +48,7 @@ export function artifactRoutes(d: ServerDeps): Hono<AppEnv> {
       since: timeParam(c, "since"),
       until: timeParam(c, "until"),
     };
-    return c.json(ops.listArtifacts(o, filter));
+    return c.json(await ops.listArtifacts(o, filter));
   });
   return app;
 }

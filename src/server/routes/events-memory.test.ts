@@ -27,10 +27,10 @@ const app = createApp({
 });
 server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: app.fetch });
 let client: ReturnType<typeof Bun.spawn> | undefined;
-afterAll(() => {
+afterAll(async () => {
   client?.kill("SIGKILL");
   server!.stop(true);
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -10,8 +10,10 @@ import { createApp } from "../app.ts";
 import { EventHub } from "../event-hub.ts";
 import { Repos } from "../repos.ts";
 
-const cleanup: (() => void)[] = [];
-afterAll(() => cleanup.reverse().forEach((f) => f()));
+const cleanup: (() => void | Promise<void>)[] = [];
+afterAll(async () => {
+  for (const f of cleanup.reverse()) await f();
+});
 
 async function start(o: { heartbeatMs?: number; idleTimeout?: number; liftTimeout?: boolean } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "events-"));
@@ -21,9 +23,9 @@ async function start(o: { heartbeatMs?: number; idleTimeout?: number; liftTimeou
   const requestTimeout = o.liftTimeout === false ? () => {} : (req: Request, s: number) => server!.timeout(req, s);
   const app = createApp({ store, repos: new Repos(dir), events: hub, sseHeartbeatMs: o.heartbeatMs, requestTimeout });
   server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: app.fetch, idleTimeout: o.idleTimeout ?? 30 });
-  cleanup.push(() => {
+  cleanup.push(async () => {
     server!.stop(true);
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
   const tokens: Record<string, string> = {};

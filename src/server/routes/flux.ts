@@ -39,9 +39,9 @@ export function fluxRoutes(d: ServerDeps): Hono<AppEnv> {
     const sha = revisionSha(String(field("revision") ?? ""));
     d.log?.("flux event", { reason: ev.reason, revision: field("revision") ?? "", env });
     if (!sha) return c.json({ ignored: "no commit revision in the event" });
-    const known = commitEnv(o, sha);
+    const known = await commitEnv(o, sha);
     if (known && known !== env) authorize(user, "flux.event", { env: known });
-    recordCommitStatus(o, { sha, env, status: ev.reason, statusDesc: String(ev.message ?? "") });
+    await recordCommitStatus(o, { sha, env, status: ev.reason, statusDesc: String(ev.message ?? "") });
     d.events?.publish({ type: "gitops.commit-status", sha, env, status: ev.reason, desc: String(ev.message ?? "") });
     if (/Failed/.test(ev.reason)) void d.notifier?.send({ kind: "fluxFailed", env, text: `❗ Gitops changes from ${sha.slice(0, 8)} failed to apply: ${String(ev.message ?? ev.reason)}` });
     else if (ev.reason === "ReconciliationSucceeded") void d.notifier?.send({ kind: "fluxApplied", env, text: `✔️ Applied resources from ${sha.slice(0, 8)}` });

@@ -24,7 +24,7 @@ async function setup(opts: { startWorker?: boolean } = {}) {
   dirs.push(dir);
   const store = new SqliteStore(join(dir, "gimlet.db"));
   const repos = new Repos(dir);
-  const env = store.createEnv({ name: "staging", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" });
+  const env = await store.createEnv({ name: "staging", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" });
   await repos.createBuiltin(env);
   const worker = new Worker({ store, repos });
   if (opts.startWorker) {
@@ -32,8 +32,8 @@ async function setup(opts: { startWorker?: boolean } = {}) {
     workers.push(worker);
   }
   const app = createApp({ store, repos, worker });
-  store.createUser("admin", "admin");
-  const token = store.issueToken("admin");
+  await store.createUser("admin", "admin");
+  const token = await store.issueToken("admin");
   const call = async (method: string, path: string, body?: unknown, tok: string | null = token) => {
     const res = await app.request(path, { method, headers: { ...(tok ? { Authorization: `Bearer ${tok}` } : {}), "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await res.text();
@@ -43,8 +43,8 @@ async function setup(opts: { startWorker?: boolean } = {}) {
     while (await worker.runOnce());
   };
   const fluxSays = async (hash: string, reason: string, message: string) => {
-    if (!store.user("flux")) store.createUser("flux", "flux");
-    const r = await call("POST", `/api/flux-events?env=staging&access_token=${store.issueToken("flux")}`, { reason, message, metadata: { revision: `main@sha1:${hash}` } }, null);
+    if (!(await store.user("flux"))) await store.createUser("flux", "flux");
+    const r = await call("POST", `/api/flux-events?env=staging&access_token=${await store.issueToken("flux")}`, { reason, message, metadata: { revision: `main@sha1:${hash}` } }, null);
     expect(r.status).toBe(200);
   };
   return { dir, store, repos, call, drain, fluxSays };
@@ -137,7 +137,7 @@ describe("the API as the original clients use it", () => {
   test("POST /api/delete answers once the delete commit exists (the original deleted synchronously)", async () => {
     const s = await setup({ startWorker: true });
     await s.call("POST", "/api/artifact", artifact("e1"));
-    const g = await s.repos.get(s.store.env("staging")!);
+    const g = await s.repos.get((await s.store.env("staging"))!);
     for (let i = 0; i < 100 && !(await g.status({ env: "staging", repoPerEnv: false })).web; i++) await Bun.sleep(20);
     const del = await s.call("POST", "/api/delete?env=staging&app=web");
     expect(del.status).toBe(201);

@@ -21,7 +21,7 @@ export function releaseRoutes(d: ServerDeps): Hono<AppEnv> {
     const body = fields(await jsonBody(c), { env: "string", app: "string", artifactId: "string" });
     if (!body.env || !body.artifactId) throw new UserError("env and artifactId are required");
     const input = { env: env(body.env, c, "release.request"), app: body.app, artifactId: body.artifactId };
-    return c.json(ops.requestRelease(o, { ...input, triggeredBy: c.get("user").login }), 201);
+    return c.json(await ops.requestRelease(o, { ...input, triggeredBy: c.get("user").login }), 201);
   });
 
   app.get("/releases", allow("history.read"), async (c) => {
@@ -42,9 +42,9 @@ export function releaseRoutes(d: ServerDeps): Hono<AppEnv> {
     return c.json(await ops.releaseStatus(o, { env: e, app: c.req.query("app") || undefined }));
   });
 
-  app.post("/rollback", allow("rollback"), (c) => {
+  app.post("/rollback", allow("rollback"), async (c) => {
     const input = { env: env(need(c, "env"), c, "rollback"), app: need(c, "app"), sha: need(c, "sha") };
-    return c.json(ops.requestRollback(o, { ...input, triggeredBy: c.get("user").login }), 201);
+    return c.json(await ops.requestRollback(o, { ...input, triggeredBy: c.get("user").login }), 201);
   });
 
   // The original deleted synchronously, and its clients print "deleted" on any 2xx: wait for the
@@ -61,23 +61,23 @@ export function releaseRoutes(d: ServerDeps): Hono<AppEnv> {
   const visible = (c: Context<AppEnv>) => (env: string) => may(c.get("user"), "release.read", { env });
   const scoped = (c: Context<AppEnv>) => (c.get("user").env !== "" ? visible(c) : undefined);
 
-  app.get("/event", allow("release.read"), (c) => c.json(ops.requestHashes(o, need(c, "id"), scoped(c))));
-  app.get("/eventReleaseTrack", allow("release.read"), (c) => c.json(ops.trackRequest(o, need(c, "id"), visible(c))));
+  app.get("/event", allow("release.read"), async (c) => c.json(await ops.requestHashes(o, need(c, "id"), scoped(c))));
+  app.get("/eventReleaseTrack", allow("release.read"), async (c) => c.json(await ops.trackRequest(o, need(c, "id"), visible(c))));
   // Every original client sends `artifactId`; `id` is what this CLI sent first.
-  app.get("/eventArtifactTrack", allow("release.read"), (c) => {
-    return c.json(ops.trackArtifact(o, c.req.query("artifactId") || c.req.query("id") || "", visible(c)));
+  app.get("/eventArtifactTrack", allow("release.read"), async (c) => {
+    return c.json(await ops.trackArtifact(o, c.req.query("artifactId") || c.req.query("id") || "", visible(c)));
   });
 
   // The original had one gitops repo (GITOPS_REPO); here each env has its own: `?env=` picks one,
   // and without it the answer is the only env's repo ("" when there are several or none).
-  app.get("/gitopsRepo", allow("status.read"), (c) => {
+  app.get("/gitopsRepo", allow("status.read"), async (c) => {
     const name = c.req.query("env");
     if (name) authorize(c.get("user"), "status.read", { env: name });
     const mayRead = (env: string) => may(c.get("user"), "status.read", { env });
-    return c.json({ gitopsRepo: ops.gitopsRepoOf(o, name, mayRead) });
+    return c.json({ gitopsRepo: await ops.gitopsRepoOf(o, name, mayRead) });
   });
 
-  app.get("/gitopsCommits", allow("release.read"), (c) => c.json(ops.recentGitopsCommits(o, visible(c))));
+  app.get("/gitopsCommits", allow("release.read"), async (c) => c.json(await ops.recentGitopsCommits(o, visible(c))));
   return app;
 }
 

@@ -38,7 +38,7 @@ export function webhookRoutes(d: ServerDeps & { webhookSecret?: string }): Hono 
     let branch: string | undefined;
     if (event === "delete" && p.ref_type === "branch") branch = ref;
     if (event === "push" && p.deleted === true && ref?.startsWith("refs/heads/")) branch = ref.slice(11) || undefined;
-    const r = receiveBranchDeletion(o, { delivery, repository, branch });
+    const r = await receiveBranchDeletion(o, { delivery, repository, branch });
     if ("duplicate" in r) return c.json({ duplicate: `delivery ${delivery} was already received`, ...(r.id ? { id: r.id } : {}) });
     if ("ignored" in r) return c.json({ ignored: `not a branch deletion (${event || "no X-GitHub-Event"})` });
     return c.json({ id: r.id }, 201);

@@ -23,8 +23,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeAll(async () => {
   const store = new SqliteStore(join(dir, "db"));
   await makeSyntheticRepo(join(dir, "repos", "fuzz-apps.git"), { commits: 20, apps: 2 });
-  store.createUser("admin", "admin");
-  auth = { Authorization: `Bearer ${store.issueToken("admin")}` };
+  await store.createUser("admin", "admin");
+  auth = { Authorization: `Bearer ${await store.issueToken("admin")}` };
   app = createApp({ store, repos: new Repos(dir), dataDir: dir });
   const p = Bun.spawnSync(["git", "--git-dir", join(dir, "repos", "fuzz-apps.git"), "rev-list", "main"]);
   tips = p.stdout.toString().trim().split("\n");

@@ -29,12 +29,12 @@ const sh = async (cmd: string[], cwd?: string) => {
 beforeAll(async () => {
   const store = new SqliteStore(join(dir, "db"));
   await makeSyntheticRepo(join(dir, "repos", "staging-apps.git"), { commits: 40, apps: 5 });
-  store.createUser("admin", "admin");
-  admin = store.issueToken("admin");
-  store.createUser("flux-staging", "flux", "staging");
-  flux = store.issueToken("flux-staging");
-  store.createUser("flux-prod", "flux", "prod");
-  otherFlux = store.issueToken("flux-prod");
+  await store.createUser("admin", "admin");
+  admin = await store.issueToken("admin");
+  await store.createUser("flux-staging", "flux", "staging");
+  flux = await store.issueToken("flux-staging");
+  await store.createUser("flux-prod", "flux", "prod");
+  otherFlux = await store.issueToken("flux-prod");
   server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: createApp({ store, repos: new Repos(dir), dataDir: dir }).fetch });
 });
 afterAll(() => {

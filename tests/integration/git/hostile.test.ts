@@ -44,10 +44,10 @@ beforeAll(async () => {
   for (const [name, commits] of [["staging-apps", 1500], ["tags-apps", 12], ["push-apps", 3], ["junk-apps", 3], ["names-apps", 3]] as const) {
     await makeSyntheticRepo(gitdir(name), { commits, apps: 3 });
   }
-  store.createUser("admin", "admin");
-  admin = store.issueToken("admin");
-  store.createUser("flux-staging", "flux");
-  flux = store.issueToken("flux-staging");
+  await store.createUser("admin", "admin");
+  admin = await store.issueToken("admin");
+  await store.createUser("flux-staging", "flux");
+  flux = await store.issueToken("flux-staging");
   const deps = { store, repos: new Repos(dir), dataDir: dir };
   server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: createApp(deps).fetch });
   // The same routes with tiny limits, to reach them quickly.

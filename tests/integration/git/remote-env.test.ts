@@ -19,12 +19,12 @@ describe("an env on a remote gitops repo", () => {
   test("policy deploys are committed and pushed; a commit pushed by someone else meanwhile survives", async () => {
     await server.createRepo("gitops.git");
     const store = new SqliteStore(join(dir, "db"), { cipher: new Cipher(randomBytes(32)) });
-    store.createEnv({ name: "prod", repoUrl: server.url("gitops.git"), repoToken: "t", builtin: false, repoPerEnv: false, branch: "main" });
+    await store.createEnv({ name: "prod", repoUrl: server.url("gitops.git"), repoToken: "t", builtin: false, repoPerEnv: false, branch: "main" });
     const repos = new Repos(dir);
     const worker = new Worker({ store, repos });
     const app = createApp({ store, repos, worker });
-    store.createUser("admin", "admin");
-    const token = store.issueToken("admin");
+    await store.createUser("admin", "admin");
+    const token = await store.issueToken("admin");
     const push = (sha: string) =>
       app.request("/api/artifact", {
         method: "POST",
