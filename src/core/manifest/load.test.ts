@@ -84,6 +84,15 @@ describe("loadManifests()", () => {
     expect(m!.manifest.cleanup?.event).toBe("branchDeleted");
   });
 
+  test("templates keys, map values and sequence items; the first failing one in file order is reported", () => {
+    const text = 'app: web\nenv: e\nvalues:\n  vars:\n    "{{ .K }}": "{{ .V }}"\n  list:\n  - "{{ .L }}"\n  - [x, "{{ .L }}"]\n';
+    const [m] = loadManifests(text, { vars: { K: "KEY", V: "v", L: "l" } });
+    expect(m!.manifest.values).toEqual({ vars: { KEY: "v" }, list: ["l", ["x", "l"]] });
+    const broken = text.replace("{{ .L }}", "{{ .B }}").replace("{{ .V }}", "{{ .A }}");
+    expect(problemsOf(broken)[0]).toMatch(/^m\.yaml:5:.*"K"/); // the key comes before its value
+    expect(problemsOf(broken, { K: "KEY" })[0]).toMatch(/^m\.yaml:5:.*"A"/);
+  });
+
   test("reports YAML syntax errors with their position", () => {
     expect(problemsOf("app: a\nenv: [e\n")[0]).toMatch(/^m\.yaml:\d+:\d+: YAML syntax error/);
   });

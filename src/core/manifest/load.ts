@@ -2,7 +2,7 @@
  * From manifest text to typed manifests: template the text (cleanup excluded, as the original
  * does), parse every document, check its shape. Positions in errors point at the source file.
  */
-import { Document, isMap, isScalar, visit, type LineCounter, type Node } from "yaml";
+import { Document, isMap, isPair, isScalar, isSeq, type LineCounter, type Node, type Scalar } from "yaml";
 import { UserError, ValidationError, type SourcePos } from "../errors.ts";
 import { isDnsLabel } from "../k8s.ts";
 import { Budget, renderTemplate, TemplateError, sanitizeDNSName, type TemplateLimits } from "../template/index.ts";
@@ -104,29 +104,41 @@ function templateScalars(
   opts: LoadOptions,
   budget: Budget,
 ): void {
-  visit(doc, {
-    Pair(_, pair) {
-      if (skip && pair.value === skip) return visit.SKIP;
-      return undefined;
-    },
-    Scalar(_, node) {
-      if (typeof node.value !== "string" || !node.value.includes("{{")) return;
-      try {
-        node.value = renderTemplate(node.value, vars, { name: file, missingKey: opts.missingKey === "zero" ? "zero" : "error", now: opts.now, limits: budget });
-      } catch (e) {
-        if (!(e instanceof TemplateError)) throw e;
-        if (!lines || !node.range) throw new TemplateError(e.message, { pos: { file }, cause: e });
-        // Positions inside the value → positions in the file (exact for plain and quoted one-liners).
-        const start = lines.linePos(node.range![0]);
-        const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE" ? 1 : 0;
-        const block = node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED" ? 1 : 0;
-        const p = e.pos ?? {};
-        const line = start.line + block + ((p.line ?? 1) - 1);
-        const column = p.line === 1 && !block ? start.col + quoted + (p.column ?? 1) - 1 : (p.column ?? 1);
-        throw new TemplateError(e.message, { pos: { file, line, column }, cause: e });
-      }
-    },
+  eachScalar(doc.contents, skip, (node) => {
+    if (typeof node.value !== "string" || !node.value.includes("{{")) return;
+    try {
+      node.value = renderTemplate(node.value, vars, { name: file, missingKey: opts.missingKey === "zero" ? "zero" : "error", now: opts.now, limits: budget });
+    } catch (e) {
+      if (!(e instanceof TemplateError)) throw e;
+      if (!lines || !node.range) throw new TemplateError(e.message, { pos: { file }, cause: e });
+      // Positions inside the value → positions in the file (exact for plain and quoted one-liners).
+      const start = lines.linePos(node.range![0]);
+      const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE" ? 1 : 0;
+      const block = node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED" ? 1 : 0;
+      const p = e.pos ?? {};
+      const line = start.line + block + ((p.line ?? 1) - 1);
+      const column = p.line === 1 && !block ? start.col + quoted + (p.column ?? 1) - 1 : (p.column ?? 1);
+      throw new TemplateError(e.message, { pos: { file, line, column }, cause: e });
+    }
   });
+}
+
+/**
+ * Every scalar under `node`, keys before values, in document order, but not under the pair whose
+ * value is `skip` — what `visit` with a Scalar visitor sees, without its generic machinery (a
+ * cold CLI run walks the manifest once).
+ */
+function eachScalar(node: unknown, skip: Node | undefined, f: (s: Scalar) => void): void {
+  if (isScalar(node)) f(node);
+  else if (isMap(node) || isSeq(node)) {
+    for (const item of node.items) {
+      if (!isPair(item)) eachScalar(item, skip, f);
+      else if (!skip || item.value !== skip) {
+        eachScalar(item.key, skip, f);
+        eachScalar(item.value, skip, f);
+      }
+    }
+  }
 }
 
 function resolveCleanup(raw: unknown, vars: Vars, file: string, now: (() => Date) | undefined, budget: Budget): CleanupPolicy {
