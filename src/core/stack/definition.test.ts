@@ -43,7 +43,7 @@ describe("parseStackDefinition", () => {
     try {
       parseStackDefinition(bad, "defs.yaml");
     } catch (e) {
-      expect((e as UserError).describe()).toMatch(/^defs\.yaml:14: components\[0\]\.schema is not valid JSON/);
+      expect((e as UserError).describe()).toMatch(/^defs\.yaml:13: components\[0\]\.schema is not valid JSON/);
     }
   });
 
