@@ -89,9 +89,12 @@ describe("parseYaml11Fast()", () => {
       fc.array(fc.tuple(fc.nat(), fc.constantFrom("", "  ", "# note", "  # indented note", "    ", "\t# tab")), { maxLength: 4 }),
       fc.array(fc.tuple(fc.nat(), fc.constantFrom(" # trailing", "  ", "\t", " #")), { maxLength: 3 }),
       fc.boolean(),
+      fc.constantFrom("", ": ", "- "),
     )
-    .map(([docs, inserts, suffixes, leadingMarker]) => {
-      const lines = docs.map((d) => toYaml(d).slice(0, -1)).join("\n---\n").split("\n");
+    .map(([docs, inserts, suffixes, leadingMarker, widen]) => {
+      let yaml = docs.map((d) => toYaml(d).slice(0, -1)).join("\n---\n");
+      if (widen) yaml = yaml.replaceAll(widen, `${widen}  `); // separators people space out
+      const lines = yaml.split("\n");
       for (const [at, s] of suffixes) lines[at % lines.length] += s;
       for (const [at, l] of inserts) lines.splice(at % (lines.length + 1), 0, l);
       return `${leadingMarker ? "---\n" : ""}${lines.join("\n")}\n`;
