@@ -35,11 +35,11 @@ const log = (s: string) => console.error(`[bench] ${s}`);
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
 
-async function until(what: string, f: () => boolean | Promise<boolean>, ms: number): Promise<number> {
+async function until(what: string, f: () => boolean | Promise<boolean>, ms: number, pollMs = 100): Promise<number> {
   const t = performance.now();
   while (!(await f())) {
     if (performance.now() - t > ms) throw new Error(`timed out: ${what}`);
-    await Bun.sleep(500);
+    await Bun.sleep(pollMs);
   }
   return performance.now() - t;
 }
@@ -76,8 +76,20 @@ metadata: {name: ${name}, namespace: ${n}, annotations: {gimlet.io/git-repositor
 spec: {selector: {app: ${name}}, ports: [{port: 80}]}`);
   }
   for (let i = 0; i < docs.length; i += 100) await k(["apply", "-f", "-"], docs.slice(i, i + 100).join("\n---\n"));
-  const runningPods = async () => (await k(["get", "pods", "-A", "--field-selector=status.phase=Running", "--no-headers"])).split("\n").filter(Boolean).length;
-  const settle = await until(`${totalPods} pods Running`, async () => (await runningPods()) >= totalPods, 30 * 60_000);
+  // Summing the Deployments' ready replicas is far cheaper than listing 5,000 pods every poll.
+  const readyPods = async () => {
+    const out = await k(["get", "deployments", "-A", "-o", "jsonpath={range .items[*]}{.status.readyReplicas}{\"\\n\"}{end}"]);
+    return out.split("\n").reduce((n, l) => n + (Number(l) || 0), 0);
+  };
+  let lastReport = 0;
+  const settle = await until(`${totalPods} pods Running`, async () => {
+    const n = await readyPods();
+    if (performance.now() - lastReport > 30_000) {
+      lastReport = performance.now();
+      log(`${n}/${totalPods} pods ready`);
+    }
+    return n >= totalPods;
+  }, 60 * 60_000, 2000);
   log(`${totalPods} pods Running after ${(settle / 1000).toFixed(0)} s`);
 
   // The agent, as its own process.
@@ -85,8 +97,8 @@ spec: {selector: {app: ${name}}, ports: [{port: 80}]}`);
   const t0 = performance.now();
   const agent = Bun.spawn([...cmd, "agent", "--server", rx.url, "--token", rx.token, "--env", "staging", "--kubeconfig", env.kubeconfig], { stdout: "inherit", stderr: "ignore", env: { PATH: process.env.PATH ?? "" } });
   procs.push(agent);
-  await until("first snapshot", () => rx.snapshots > 0, 120_000);
-  const firstSnapshot = performance.now() - t0;
+  await until("first snapshot", () => rx.snapshots > 0, 120_000, 10);
+  const firstSnapshot = rx.firstSnapshotAt! - t0;
   const snapPods = rx.state!.apps.reduce((n, a) => n + a.pods.length, 0);
   log(`first snapshot after ${(firstSnapshot / 1000).toFixed(2)} s: ${rx.state!.apps.length} apps, ${snapPods} pods`);
   await Bun.sleep(5000);
@@ -141,7 +153,7 @@ spec: {selector: {app: ${name}}, ports: [{port: 80}]}`);
   await until("rollout complete", async () => {
     const apps = rx.state!.apps.filter((a) => Number(a.name.slice(4)) < rolloutN!);
     return apps.every((a) => a.workload?.sha === "sha1" && a.workload.rollout.status === "complete" && a.pods.length === replicas && a.pods.every((p) => p.status === "Running"));
-  }, 20 * 60_000);
+  }, 20 * 60_000, 1000);
   const rolloutS = (performance.now() - tr) / 1000;
   await Bun.sleep(1000);
   clearInterval(scan);

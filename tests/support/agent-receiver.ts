@@ -13,6 +13,8 @@ export interface Receiver {
   token: string;
   state: EnvState | undefined;
   snapshots: number;
+  /** performance.now() of the first snapshot. */
+  firstSnapshotAt?: number;
   updates: { at: number; body: AgentUpdate; bytes: number }[];
   results: Map<string, CommandResult>;
   logs: Map<string, LogChunk[]>;
@@ -73,6 +75,7 @@ export function startReceiver(opts: { token?: string; env?: string; port?: numbe
         epoch = s.epoch;
         seq = s.seq;
         r.snapshots++;
+        r.firstSnapshotAt ??= performance.now();
         return new Response(null, { status: 204 });
       }
       if (url.pathname === `/agent/state/${env}/update`) {
