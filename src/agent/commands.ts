@@ -73,6 +73,7 @@ export class Commands {
     const at = new Date().toISOString();
     const r = kind === "Deployment" ? builtinTypes.deployments : builtinTypes.statefulsets;
     await this.client.request("PATCH", objectPath(r, namespace, name), {
+      timeoutMs: 30_000,
       contentType: "application/strategic-merge-patch+json",
       body: { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": at } } } } },
     });
@@ -85,6 +86,7 @@ export class Commands {
     if (!r) return { ok: false, error: `this cluster does not serve Flux ${kind} objects (CRD not installed)`, status: 404 };
     const at = new Date().toISOString();
     await this.client.request("PATCH", objectPath(r, namespace, name), {
+      timeoutMs: 30_000,
       contentType: "application/merge-patch+json",
       body: { metadata: { annotations: { "reconcile.fluxcd.io/requestedAt": at } } },
     });

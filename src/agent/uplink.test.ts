@@ -62,6 +62,7 @@ function receiver(port = 0) {
     seq: 0,
     streams: new Set<ReadableStreamDefaultController<Uint8Array>>(),
     answer409Once: false,
+    hangUpdates: false,
     ping: true,
     server: undefined as unknown as ReturnType<typeof Bun.serve>,
     send(cmd: unknown) {
@@ -110,6 +111,7 @@ function receiver(port = 0) {
       if (url.pathname === "/agent/state/staging/update") {
         const u = body as AgentUpdate;
         rec("update");
+        if (r.hangUpdates) return new Promise<Response>(() => {});
         if (r.answer409Once || !r.state || u.epoch !== r.epoch || u.seq !== r.seq + 1) {
           r.answer409Once = false;
           return new Response("gap", { status: 409 });
@@ -133,7 +135,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function setup(opts: { port?: number; silenceMs?: number; commands?: AgentCommand[] } = {}) {
+function setup(opts: { port?: number; silenceMs?: number; postTimeoutMs?: number; commands?: AgentCommand[] } = {}) {
   const rx = receiver(opts.port);
   cleanups.push(() => rx.stop());
   const source = new MemorySource();
@@ -146,6 +148,7 @@ function setup(opts: { port?: number; silenceMs?: number; commands?: AgentComman
     onCommand: (c) => opts.commands?.push(c),
     backoff: new Backoff({ baseMs: 20, capMs: 100 }),
     silenceMs: opts.silenceMs,
+    postTimeoutMs: opts.postTimeoutMs,
   });
   cleanups.push(() => uplink.stop());
   return { rx, source, uplink };
@@ -292,4 +295,15 @@ test("a wrong token never gets past register; the agent keeps retrying with back
   await until("three attempts", () => lines.length >= 3);
   expect(lines[0]).toMatch(/^uplink: register: 401 bad token; reconnecting in /);
   expect(rx.received).toHaveLength(0);
+});
+
+test("a post the server never answers times out; the agent reconnects and starts over with a snapshot", async () => {
+  const { rx, source, uplink } = setup({ postTimeoutMs: 150 });
+  uplink.start();
+  await until("snapshot", () => rx.received.length === 1);
+  rx.hangUpdates = true;
+  source.set([app("web", "1")]);
+  await until("a second snapshot", () => rx.received.filter((x) => x.kind === "snapshot").length === 2, 3000);
+  expect(rx.state).toEqual(source.state);
+  expect(uplink.stats.connects).toBe(2);
 });

@@ -32,6 +32,7 @@ export interface UplinkOptions {
   silenceMs?: number;
   backoff?: Backoff;
   maxPendingResults?: number;
+  postTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -234,6 +235,8 @@ export class Uplink {
         "Content-Encoding": "gzip",
       },
       body: gz,
+      // A server that accepts the connection and then hangs must not stall the sender forever.
+      signal: AbortSignal.timeout(this.opts.postTimeoutMs ?? 30_000),
     });
     if (!res.ok && !accept.includes(res.status)) throw new Error(`POST ${path}: ${res.status} ${(await res.text()).slice(0, 200)}`);
     await res.body?.cancel();

@@ -18,6 +18,8 @@ export interface RequestOptions {
   body?: unknown;
   contentType?: string;
   signal?: AbortSignal;
+  /** Gives up on a request (not a stream being read) after this long; 0 = never (watches, logs). */
+  timeoutMs?: number;
 }
 
 export class KubeClient {
@@ -38,11 +40,13 @@ export class KubeClient {
       headers["Content-Type"] = opts.contentType ?? "application/json";
       body = typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
     }
+    const timeout = opts.timeoutMs ? AbortSignal.timeout(opts.timeoutMs) : undefined;
+    const signal = opts.signal && timeout ? AbortSignal.any([opts.signal, timeout]) : (opts.signal ?? timeout);
     const res = await fetch(this.url(path, opts.query), {
       method,
       headers,
       body,
-      signal: opts.signal,
+      signal,
       tls: this.target.tls,
       // Streams (watch, logs) may stay open for minutes.
       timeout: false,
@@ -51,8 +55,9 @@ export class KubeClient {
     return res;
   }
 
+  /** A whole JSON answer; 60 s unless told otherwise, so a hung server never holds a caller forever. */
   async json<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-    const res = await this.request(method, path, opts);
+    const res = await this.request(method, path, { timeoutMs: 60_000, ...opts });
     return (await res.json()) as T;
   }
 
