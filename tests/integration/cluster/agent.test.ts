@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { startAgent, type RunningAgent } from "../../../src/agent/index.ts";
+import { deriveState, startAgent, type RunningAgent } from "../../../src/agent/index.ts";
 import type { AppState } from "../../../src/core/agent/state.ts";
 import { loadKube } from "../../../src/kube/index.ts";
 import { startReceiver, type Receiver } from "../../support/agent-receiver.ts";
@@ -129,6 +129,24 @@ describe("derived state from real objects", () => {
       return a?.sha === "def456" && a.workload?.image === "ghcr.io/acme/web:def456" && a.workload.rollout.status === "complete" && running(a, 1);
     });
   }, 60_000);
+});
+
+test("the state built from deltas equals a full derivation of the agent's caches", async () => {
+  await Bun.sleep(300);
+  const k = agent.keeper;
+  const full = deriveState("staging", {
+    services: k.services.store.values(),
+    deployments: k.deployments.store.values(),
+    statefulsets: k.statefulsets.store.values(),
+    replicasets: k.replicasets.store.values(),
+    pods: k.pods.store.values(),
+    ingresses: k.ingresses.store.values(),
+    events: k.events.store.values(),
+    flux: [...k.flux.values()].flatMap((r) => [...r.store.values()]),
+  });
+  expect(rx.state!.apps).toEqual(full.apps);
+  expect(rx.snapshots).toBe(1);
+  expect(rx.updates.length).toBeGreaterThan(5);
 });
 
 describe("commands against the API server", () => {
