@@ -86,7 +86,11 @@ export class Worker {
 
   /** Processes one event; false when the queue is empty. */
   async runOnce(): Promise<boolean> {
-    await (this.recovered ??= this.d.store.expireLeases(nodePrefix(this.node), this.lease.owner));
+    // A failed attempt is retried at the next claim rather than remembered.
+    await (this.recovered ??= this.d.store.expireLeases(nodePrefix(this.node), this.lease.owner).catch((e) => {
+      this.recovered = undefined;
+      throw e;
+    }));
     const e = await this.d.store.claimNext(this.lease);
     if (!e) return false;
     const keeper = new LeaseKeeper(this.d.store, e, this.lease, this.d.log);

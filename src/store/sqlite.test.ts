@@ -83,9 +83,10 @@ describe("SqliteStore", () => {
     const path = dbPath();
     const s = new SqliteStore(path);
     const ids: string[] = [];
-    for (let i = 0; i < 150; i++) ids.push((await s.insertEvent({ id: `e${i}`, type: "release", blob: "{}" })).id);
+    for (let i = 0; i < 300; i++) ids.push((await s.insertEvent({ id: `e${i}`, type: "release", blob: "{}" })).id);
+    const at = String(Date.now() + 1000);
     const procs = ["a", "b", "c"].map((w) =>
-      Bun.spawn([process.execPath, join(import.meta.dir, "claimer.fixture.ts"), path, `proc-${w}/1`], { stdout: "pipe", stderr: "inherit" }),
+      Bun.spawn([process.execPath, join(import.meta.dir, "claimer.fixture.ts"), path, `proc-${w}/1`, at], { stdout: "pipe", stderr: "inherit" }),
     );
     const took = await Promise.all(procs.map(async (p) => {
       const out = await new Response(p.stdout).text();
@@ -93,6 +94,7 @@ describe("SqliteStore", () => {
       return JSON.parse(out) as string[];
     }));
     expect(took.flat().sort()).toEqual(ids.sort());
+    expect(took.filter((t) => t.length > 0).length).toBeGreaterThan(1); // they did compete
     for (const [i, mine] of took.entries()) {
       for (const id of mine) expect((await s.event(id))?.statusDesc).toBe(`proc-${"abc"[i]}/1`);
     }
