@@ -3,6 +3,13 @@
  * today, Postgres next). Callers see typed records and typed errors only — `ConflictError` for a name
  * taken, `NotFoundError` for a missing user or token — never a dialect, a row id or an error text.
  * `contract.ts` is the test suite each implementation must pass.
+ *
+ * For an implementation (Postgres next): a claim is one atomic statement across connections
+ * (`UPDATE … WHERE seq = (SELECT … ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING *`);
+ * `transaction` must make check-then-write safe between connections (SERIALIZABLE with a retry, or
+ * a lock taken first); a unique violation (SQLSTATE 23505) becomes ConflictError; record times are
+ * unix seconds and lease times milliseconds, both from the clock the store was opened with, so that
+ * tests can move time and every replica compares leases on one scale.
  */
 import type { Cipher } from "./secrets.ts";
 import type { ArtifactFilter, Environment, EventRecord, EventStatus, EventType, GitopsCommit, Role, TokenInfo, User } from "./types.ts";
