@@ -23,7 +23,7 @@ export const allowed: Record<string, string[]> = {
 };
 
 /** Packages `core` may use: pure, I/O-free libraries (see ARCHITECTURE.md). */
-export const corePackages = new Set(["yaml", "ajv", "fast-json-patch"]);
+export const corePackages = new Set(["yaml", "ajv", "fast-json-patch", "node-diff3"]);
 
 export interface Violation {
   file: string;

@@ -235,3 +235,12 @@ export function parseStackConfig(text: string, file = "stack.yaml"): LoadedStack
 export function stringifyStackConfig(c: StackConfig): string {
   return "---\n" + toYaml({ stack: { repository: c.stack.repository }, config: c.config });
 }
+
+/** stack.yaml's text with `stack.repository` replaced, comments and layout kept. */
+export function setRepository(text: string, repository: string, file = "stack.yaml"): string {
+  const { doc } = singleDoc(text, file);
+  if (!doc) return stringifyStackConfig({ stack: { repository }, config: {} });
+  doc.setIn(["stack", "repository"], repository);
+  const out = doc.toString({ lineWidth: 0 });
+  return text.startsWith("---") && !out.startsWith("---") ? `---\n${out}` : out;
+}

@@ -7,6 +7,7 @@ export {
   fieldPath,
   parseStackConfig,
   parseStackDefinition,
+  setRepository,
   stringifyStackConfig,
   type LineOf,
   type LoadedStackConfig,
@@ -15,3 +16,11 @@ export {
   type StackConfig,
   type StackDefinition,
 } from "./definition.ts";
+export { lintStackConfig, relevantErrors, stripIds } from "./lint.ts";
+export { merge3, oursLabel, planRegenerate, splitLines, theirsLabel } from "./merge.ts";
+export type { ConflictHunk, FileAction, MergeResult, RegenerateInput, RegeneratePlan } from "./merge.ts";
+export { definitionFile, ignoreFile, isTemplatePath, maxDepth, renderStack, type StackFiles } from "./render.ts";
+export { currentTag, describeStackRef, isVersionLocked, parseStackRef, withTag } from "./source.ts";
+export type { StackRef, StackVersionRef } from "./source.ts";
+export { compareVersions, latestVersion, parseVersion, sortedVersions, versionsSince, type Version } from "./versions.ts";
+export { dependenciesDir, planStackBootstrap } from "./bootstrap.ts";
