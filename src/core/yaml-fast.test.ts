@@ -56,6 +56,7 @@ describe("parseYaml11Fast()", () => {
       "app: web\n---\napp: api\nvalues:\n  vars:\n    A: on\n    B: \"on\"\n  list:\n  -\n    a: 1\n  - z\n",
       "k: |+\n  a\n\n\nj: |\n    x\n     y\n  # comment\nl: x:y\nm: http://a#b\n",
       "a:\n  b:\n    c: 1\n  d: 2\ne: -1.5e3\nf: .5\ng: 0x1F\nh: 0b101\ni: +12\nj: 1:20\n",
+      'args: ["--verbose", \'-x\', plain, 8080, on]  # flow\nlist:\n- [a]\n',
     ];
     for (const t of texts) {
       expect(agrees(t) ? "" : `fast reader declined:\n${t}`).toBe("");
@@ -64,7 +65,7 @@ describe("parseYaml11Fast()", () => {
 
   test("declines what it does not read, so the full parser reports it", () => {
     for (const t of [
-      "a: [1, 2]\n", "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: >\n  folded\n", "a: b\n  c\n", "a: 'x\n  y'\n", "a: 1\na: 2\n",
+      "a: [1, [2]]\n", "a: [x: 1]\n", "a: [b\n  , c]\n", "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: >\n  folded\n", "a: b\n  c\n", "a: 'x\n  y'\n", "a: 1\na: 2\n",
       "a: .inf\n", "\ta: 1\n", "a: 1\r\n", "- x\na: 1\n", "a: b: c\n", "<<: {}\n", "a: 1\n...\n", "%YAML 1.1\n---\na: 1\n",
       "--- a\n", "a: |2\n   x\n", "", "# only\n", "a: 1\n---\n", "- - x\n",
     ]) {
@@ -116,6 +117,8 @@ describe("parseYaml11Fast()", () => {
     const piece = fc.constantFrom(
       "a:", "a: 1", "- x", "-", "- a: 1", "  b: 2", "b:", "  - y", "k: |", "k: |-", "  line", "    deeper", "", "# c", "---",
       "x: 'q'", 'x: "q\\n"', "c: []", "d: {}", "  c: 3", "e: f: g", "- - z", "    - w", " a: 1", "a: b #c", "j: {a: 1}",
+      "f: [a, 'b', \"c\"]", "- [1, two, yes, 0644]", "g: [a b, c]  # note", "h: [a, [b]]", "i: [a: 1]", "k: [a, ]", "l: [ ]", "m: [a #c]",
+      "n: [a,b]", "o: [ -1, .5 ]", "p: [a]x", "q: [\"a,b\", 'c]']", "r: [-, ?]", "s: [a", "t: [a, b]: c",
     );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 8 }), (ls) => {

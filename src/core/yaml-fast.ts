@@ -1,8 +1,9 @@
 /**
  * A fast reader for the YAML that manifests are made of: block maps and sequences, one-line
- * plain and quoted scalars, `|` literal blocks, `[]`/`{}`, comments and `---` separators. It
+ * plain and quoted scalars, `|` literal blocks, `{}` and one-line `[…]` of scalars, comments and
+ * `---` separators. It
  * builds the same nodes (values, types, sources, start offsets) as `yaml`'s parser in gimlet's
- * YAML 1.1 mode, at a fraction of a cold CLI run's cost. Anything else — flow collections,
+ * YAML 1.1 mode, at a fraction of a cold CLI run's cost. Anything else — other flow collections,
  * multi-line plain or quoted scalars, anchors, tags, folded blocks, tabs in indentation, odd
  * documents, and every error — returns undefined, and the caller uses the full parser, so
  * messages and edge cases stay the full parser's.
@@ -246,6 +247,8 @@ class Reader {
       node = q.node;
     } else if (c === "|") {
       node = this.literal(n, at, indent);
+    } else if (c === "[" && t[at + 1] !== "]") {
+      node = this.flowSeq(l, at);
     } else if (c === "[" || c === "{") {
       const close = c === "[" ? "]" : "}";
       if (t[at + 1] !== close) giveUp();
@@ -267,6 +270,40 @@ class Reader {
     const k = this.nextSignificant();
     if (k !== undefined && this.lines[k]!.indent > indent) giveUp();
     return node;
+  }
+
+  /** `[a, "b", 'c']` on one line: scalars only (`args: ["--verbose"]`); nesting, pairs and the rest decline. */
+  private flowSeq(l: Line, at: number): YAMLSeq {
+    const t = this.text;
+    const seq = new YAMLSeq(this.doc.schema);
+    seq.flow = true;
+    let k = at + 1;
+    for (;;) {
+      while (k < l.end && t[k] === " ") k++;
+      const c = t[k];
+      let item: Scalar;
+      if (c === '"' || c === "'") {
+        const q = this.quoted(k, l.end);
+        item = q.node;
+        k = q.end;
+        while (k < l.end && t[k] === " ") k++;
+      } else {
+        let end = k;
+        while (end < l.end && !",[]{}#".includes(t[end]!)) end++;
+        const src = t.slice(k, end).trimEnd();
+        if (src === "" || notPlainStart.test(src) || src.includes(":") || src.includes("\t")) giveUp();
+        item = this.plain(src, k);
+        k += src.length;
+        while (k < l.end && t[k] === " ") k++;
+      }
+      seq.items.push(item);
+      if (t[k] === "]") break;
+      if (t[k] !== ",") giveUp();
+      k++;
+    }
+    this.lineRest(l, k + 1);
+    seq.range = [at, k + 1, k + 1];
+    return seq;
   }
 
   /** After a value on a line, only spaces and a comment may follow. */
