@@ -31,7 +31,8 @@ export interface RunningAgent {
 export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const client = new KubeClient(opts.kube);
   await probe(client, opts);
-  const keeper = new StateKeeper(client, { env: opts.env, namespace: opts.namespace, fluxDiscoveryMs: opts.fluxDiscoveryMs, log: opts.log });
+  const { env, namespace, fluxDiscoveryMs, log } = opts;
+  const keeper = new StateKeeper(client, { env, namespace, fluxDiscoveryMs, log });
   let commands: Commands | undefined;
   const uplink = new Uplink({
     server: opts.server,
@@ -65,7 +66,8 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     : undefined;
   keeper.start();
   uplink.start();
-  opts.log?.(`agent for env ${opts.env} watching ${opts.namespace ? `namespace ${opts.namespace}` : "all namespaces"} via ${opts.kube.source}`);
+  const scope = opts.namespace ? `namespace ${opts.namespace}` : "all namespaces";
+  opts.log?.(`agent for env ${opts.env} watching ${scope} via ${opts.kube.source}`);
   return {
     keeper,
     uplink,
@@ -87,7 +89,8 @@ async function probe(client: KubeClient, opts: AgentOptions): Promise<void> {
     await client.get("/version");
   } catch (e) {
     if (e instanceof KubeApiError && (e.status === 401 || e.status === 403)) {
-      throw new UserError(`the API server at ${opts.kube.server} refused the credentials from ${opts.kube.source}: ${e.message}`);
+      const { server, source } = opts.kube;
+      throw new UserError(`the API server at ${server} refused the credentials from ${source}: ${e.message}`);
     }
     opts.log?.(`API server ${opts.kube.server} not reachable yet (${(e as Error).message}); retrying`);
   }

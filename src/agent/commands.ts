@@ -22,8 +22,12 @@ export interface CommandOptions {
   logBatchMs?: number;
 }
 
+type DetailsKind = "Deployment" | "StatefulSet" | "Pod";
+
 const failure = (e: unknown): CommandResult =>
-  e instanceof KubeApiError ? { ok: false, error: e.message, status: e.status } : { ok: false, error: (e as Error)?.message ?? String(e) };
+  e instanceof KubeApiError
+    ? { ok: false, error: e.message, status: e.status }
+    : { ok: false, error: (e as Error)?.message ?? String(e) };
 
 export class Commands {
   private readonly streams = new Map<string, AbortController>();
@@ -83,7 +87,9 @@ export class Commands {
   /** What `flux reconcile` does: Flux controllers reconcile when this annotation changes. */
   async reconcile(kind: FluxKind, namespace: string, name: string): Promise<CommandResult> {
     const r = this.opts.fluxResource(kind);
-    if (!r) return { ok: false, error: `this cluster does not serve Flux ${kind} objects (CRD not installed)`, status: 404 };
+    if (!r) {
+      return { ok: false, error: `this cluster does not serve Flux ${kind} objects (CRD not installed)`, status: 404 };
+    }
     const at = new Date().toISOString();
     await this.client.request("PATCH", objectPath(r, namespace, name), {
       timeoutMs: 30_000,
@@ -94,8 +100,9 @@ export class Commands {
   }
 
   /** Describe-like: status, conditions, containers, and the object's events, newest first. */
-  async details(kind: "Deployment" | "StatefulSet" | "Pod", namespace: string, name: string): Promise<Record<string, unknown>> {
-    const r = kind === "Pod" ? builtinTypes.pods : kind === "Deployment" ? builtinTypes.deployments : builtinTypes.statefulsets;
+  async details(kind: DetailsKind, namespace: string, name: string): Promise<Record<string, unknown>> {
+    const { pods, deployments, statefulsets } = builtinTypes;
+    const r = { Pod: pods, Deployment: deployments, StatefulSet: statefulsets }[kind];
     const [obj, events] = await Promise.all([
       this.client.get<Any>(objectPath(r, namespace, name)),
       this.client.get<{ items?: Any[] }>(`/api/v1/namespaces/${namespace}/events`, {
@@ -181,7 +188,8 @@ function describe(kind: string, o: Any, events: Any[]): Record<string, unknown> 
   const annotations = { ...(m.annotations ?? {}) };
   delete annotations["kubectl.kubernetes.io/last-applied-configuration"];
   const podSpec = kind === "Pod" ? o.spec : o.spec?.template?.spec;
-  const statuses = new Map<string, Any>(((o.status?.containerStatuses as Any[] | undefined) ?? []).map((s) => [s.name, s]));
+  const list = (o.status?.containerStatuses as Any[] | undefined) ?? [];
+  const statuses = new Map<string, Any>(list.map((s) => [s.name, s]));
   const out: Record<string, unknown> = {
     kind,
     namespace: m.namespace,
@@ -217,7 +225,8 @@ function describe(kind: string, o: Any, events: Any[]): Record<string, unknown> 
       .sort((a, b) => String(b.lastSeen ?? "").localeCompare(String(a.lastSeen ?? ""))),
   };
   if (kind === "Pod") {
-    Object.assign(out, { phase: o.status?.phase, node: o.spec?.nodeName, podIP: o.status?.podIP, startTime: o.status?.startTime });
+    const st = o.status ?? {};
+    Object.assign(out, { phase: st.phase, node: o.spec?.nodeName, podIP: st.podIP, startTime: st.startTime });
   } else {
     Object.assign(out, {
       selector: o.spec?.selector,

@@ -13,7 +13,16 @@ import type {
   WarningEvent as EventState,
   WorkloadState,
 } from "../core/agent/state.ts";
-import type { ClusterObjects, FluxObject, Ingress, Pod, ReplicaSet, Service, WarningEvent, Workload } from "./objects.ts";
+import type {
+  ClusterObjects,
+  FluxObject,
+  Ingress,
+  Pod,
+  ReplicaSet,
+  Service,
+  WarningEvent,
+  Workload,
+} from "./objects.ts";
 
 export const maxEventsPerApp = 10;
 
@@ -124,9 +133,14 @@ export function workloadState(w: Workload, s?: Service): WorkloadState {
 /** As `kubectl rollout status` decides it, plus the Progressing condition's words. */
 export function rollout(w: Workload): WorkloadState["rollout"] {
   const prog = w.conditions.find((c) => c.type === "Progressing");
-  const words = (c: typeof prog) => ({ ...(c?.reason ? { reason: c.reason } : {}), ...(c?.message ? { message: c.message } : {}) });
+  const words = (c: typeof prog) => ({
+    ...(c?.reason ? { reason: c.reason } : {}),
+    ...(c?.message ? { message: c.message } : {}),
+  });
   if (w.kind === "Deployment") {
-    if (prog?.status === "False" && prog.reason === "ProgressDeadlineExceeded") return { status: "failed", ...words(prog) };
+    if (prog?.status === "False" && prog.reason === "ProgressDeadlineExceeded") {
+      return { status: "failed", ...words(prog) };
+    }
     const failure = w.conditions.find((c) => c.type === "ReplicaFailure" && c.status === "True");
     if (failure) return { status: "failed", ...words(failure) };
   }
@@ -156,7 +170,9 @@ export function podStatus(p: Pod): { status: string; description?: string } {
     if (c.terminated?.reason === "OOMKilled") return withDesc("OOMKilled", c.terminated.message);
   }
   for (const c of p.containers) {
-    if (!c.terminated && c.lastTerminated?.reason === "OOMKilled" && !c.ready) return withDesc("OOMKilled", c.lastTerminated.message);
+    if (!c.terminated && c.lastTerminated?.reason === "OOMKilled" && !c.ready) {
+      return withDesc("OOMKilled", c.lastTerminated.message);
+    }
   }
   if (p.phase === "Pending" && p.unschedulable) {
     return withDesc("Pending", [p.unschedulable.reason, p.unschedulable.message].filter(Boolean).join(": "));
@@ -167,7 +183,8 @@ export function podStatus(p: Pod): { status: string; description?: string } {
 /** A crash loop's own message is only the back-off; the last exit says why it crashed. */
 function waitingWhy(c: Pod["containers"][number]): string | undefined {
   const last = c.lastTerminated;
-  const exit = last ? `last exit: ${last.reason ?? "unknown"}${last.exitCode !== undefined ? ` (code ${last.exitCode})` : ""}` : "";
+  const code = last?.exitCode !== undefined ? ` (code ${last.exitCode})` : "";
+  const exit = last ? `last exit: ${last.reason ?? "unknown"}${code}` : "";
   return [c.waiting?.message, exit].filter(Boolean).join("; ") || undefined;
 }
 
@@ -202,7 +219,9 @@ export function ingressUrls(ing: Ingress, service: string): string[] {
 
 function hostMatches(pattern: string, host: string): boolean {
   if (pattern === host) return true;
-  return pattern.startsWith("*.") && host.endsWith(pattern.slice(1)) && !host.slice(0, -pattern.length + 1).includes(".");
+  // A wildcard covers exactly one label: *.example.com matches a.example.com, not a.b.example.com.
+  if (!pattern.startsWith("*.") || !host.endsWith(pattern.slice(1))) return false;
+  return !host.slice(0, -pattern.length + 1).includes(".");
 }
 
 function appEvents(s: Service, w: Workload | undefined, pods: Pod[], index: ObjectIndex): EventState[] {
@@ -239,7 +258,8 @@ const kindOrder = { GitRepository: 0, Kustomization: 1, HelmRelease: 2 } as cons
 export function deriveFlux(objects: Iterable<FluxObject>): FluxObjectState[] {
   const out: FluxObjectState[] = [];
   for (const f of objects) {
-    const s: FluxObjectState = { kind: f.kind, namespace: f.namespace, name: f.name, ready: f.ready?.status ?? "Unknown" };
+    const ready = f.ready?.status ?? "Unknown";
+    const s: FluxObjectState = { kind: f.kind, namespace: f.namespace, name: f.name, ready };
     if (f.ready?.reason) s.reason = f.ready.reason;
     if (f.ready?.message) s.message = f.ready.message;
     if (f.lastAppliedRevision) s.appliedRevision = f.lastAppliedRevision;

@@ -193,7 +193,9 @@ function workload(kind: Workload["kind"], raw: RawObject): Workload {
     available: num(st.availableReplicas),
     conditions: conditions(st, ["Progressing", "Available", "ReplicaFailure"]),
   };
-  if (sel?.matchLabels && !(sel.matchExpressions as unknown[] | undefined)?.length) w.selector = stringMap(sel.matchLabels);
+  if (sel?.matchLabels && !(sel.matchExpressions as unknown[] | undefined)?.length) {
+    w.selector = stringMap(sel.matchLabels);
+  }
   const sha = m.annotations?.["gimlet.io/git-sha"] ?? spec.template?.metadata?.annotations?.["gimlet.io/git-sha"];
   if (sha) w.sha = sha;
   const image = spec.template?.spec?.containers?.[0]?.image;

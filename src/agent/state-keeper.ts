@@ -6,7 +6,16 @@
  */
 import type { AppState, EnvState, FluxObjectState, StateChanges } from "../core/agent/state.ts";
 import { sameJson } from "../core/agent/changes.ts";
-import { builtinTypes, discover, fluxTypes, KubeClient, Reflector, type ChangeType, type RawObject, type ResourceType } from "../kube/index.ts";
+import {
+  builtinTypes,
+  discover,
+  fluxTypes,
+  KubeClient,
+  Reflector,
+  type ChangeType,
+  type RawObject,
+  type ResourceType,
+} from "../kube/index.ts";
 import { appKey, deriveApp, deriveFlux, isApp, ObjectIndex, sameSelector, selectorMatches } from "./derive.ts";
 import {
   projectDeployment,
@@ -69,7 +78,8 @@ export class StateKeeper implements StateSource {
     readonly client: KubeClient,
     private readonly opts: KeeperOptions,
   ) {
-    const make = <T>(r: ResourceType, project: (raw: RawObject) => T, onChange: (t: ChangeType, k: string, o: T | undefined, p: T | undefined) => void, fieldSelector?: string) =>
+    type OnChange<T> = (t: ChangeType, k: string, o: T | undefined, p: T | undefined) => void;
+    const make = <T>(r: ResourceType, project: (raw: RawObject) => T, onChange: OnChange<T>, fieldSelector?: string) =>
       new Reflector<T>(client, r, {
         namespace: opts.namespace,
         fieldSelector,
@@ -79,7 +89,8 @@ export class StateKeeper implements StateSource {
       });
     this.services = make(builtinTypes.services, projectService, (_t, key, o, p) => this.serviceChanged(key, o, p));
     this.deployments = make(builtinTypes.deployments, projectDeployment, (_t, _k, o, p) => this.workloadChanged(o, p));
-    this.statefulsets = make(builtinTypes.statefulsets, projectStatefulSet, (_t, _k, o, p) => this.workloadChanged(o, p));
+    const workloadChanged = (_t: ChangeType, _k: string, o?: Workload, p?: Workload) => this.workloadChanged(o, p);
+    this.statefulsets = make(builtinTypes.statefulsets, projectStatefulSet, workloadChanged);
     this.replicasets = make(builtinTypes.replicasets, projectReplicaSet, () => {});
     this.pods = make(builtinTypes.pods, projectPod, (_t, _k, o, p) => this.podChanged(o, p));
     this.ingresses = make(builtinTypes.ingresses, projectIngress, (_t, _k, o, p) => this.ingressChanged(o, p));
@@ -88,7 +99,8 @@ export class StateKeeper implements StateSource {
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   get builtin(): Reflector<any>[] {
-    return [this.services, this.deployments, this.statefulsets, this.replicasets, this.pods, this.ingresses, this.events];
+    const { services, deployments, statefulsets, replicasets, pods, ingresses, events } = this;
+    return [services, deployments, statefulsets, replicasets, pods, ingresses, events];
   }
 
   start(): void {
@@ -184,7 +196,9 @@ export class StateKeeper implements StateSource {
   private podChanged(p: Pod | undefined, prev: Pod | undefined): void {
     for (const x of [p, prev]) {
       if (!x) continue;
-      for (const s of this.appServices(x.namespace)) if (s.selector && selectorMatches(s.selector, x.labels)) this.mark(appKey(s));
+      for (const s of this.appServices(x.namespace)) {
+        if (s.selector && selectorMatches(s.selector, x.labels)) this.mark(appKey(s));
+      }
     }
   }
 
@@ -204,7 +218,9 @@ export class StateKeeper implements StateSource {
     const ns = e.namespace;
     if (e.kind === "Pod") this.podChanged(this.pods.store.get(`${ns}/${e.object}`), undefined);
     else if (e.kind === "Deployment") this.workloadChanged(this.deployments.store.get(`${ns}/${e.object}`), undefined);
-    else if (e.kind === "StatefulSet") this.workloadChanged(this.statefulsets.store.get(`${ns}/${e.object}`), undefined);
+    else if (e.kind === "StatefulSet") {
+      this.workloadChanged(this.statefulsets.store.get(`${ns}/${e.object}`), undefined);
+    }
     else if (e.kind === "ReplicaSet") {
       const owner = this.replicasets.store.get(`${ns}/${e.object}`)?.owner;
       if (owner) this.workloadChanged(this.deployments.store.get(`${ns}/${owner}`), undefined);
@@ -238,7 +254,8 @@ export class StateKeeper implements StateSource {
     this.dirty.clear();
     this.fluxDirty = false;
     const apps = [...this.apps.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return { env: this.opts.env, ...(this.opts.namespace ? { namespace: this.opts.namespace } : {}), apps, flux: this.fluxState };
+    const ns = this.opts.namespace ? { namespace: this.opts.namespace } : {};
+    return { env: this.opts.env, ...ns, apps, flux: this.fluxState };
   }
 
   takeChanges(): StateChanges {

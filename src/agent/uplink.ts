@@ -102,10 +102,10 @@ export class Uplink {
         const url = `${this.base}/agent/register?name=${this.q()}&namespace=${this.q(this.opts.namespace ?? "")}`;
         // The silence guard covers the wait for the answer too: a server that never sends a
         // byte must not hold the agent forever.
-        const silent = setTimeout(() => abort.abort(new Error("no answer from the server")), this.opts.silenceMs ?? 75_000);
-        const res = await fetch(url, { headers: { Authorization: `Bearer ${this.opts.token}` }, signal: abort.signal }).finally(() =>
-          clearTimeout(silent),
-        );
+        const silenceMs = this.opts.silenceMs ?? 75_000;
+        const silent = setTimeout(() => abort.abort(new Error("no answer from the server")), silenceMs);
+        const headers = { Authorization: `Bearer ${this.opts.token}` };
+        const res = await fetch(url, { headers, signal: abort.signal }).finally(() => clearTimeout(silent));
         if (!res.ok || !res.body) throw new Error(`register: ${res.status} ${(await res.text()).slice(0, 200)}`);
         this.stats.connects++;
         this.downlink = true;
@@ -191,7 +191,8 @@ export class Uplink {
     if (!this.downlink) return;
     try {
       if (this.needSnapshot) {
-        const body: AgentSnapshot = { v: 1, env: this.opts.env, epoch: this.epoch, seq: ++this.seq, state: this.opts.source.snapshot() };
+        const state = this.opts.source.snapshot();
+        const body: AgentSnapshot = { v: 1, env: this.opts.env, epoch: this.epoch, seq: ++this.seq, state };
         await this.post(`/agent/state?name=${this.q()}`, body);
         this.stats.snapshots++;
         this.needSnapshot = false;
@@ -203,7 +204,8 @@ export class Uplink {
       if (!this.connected) return;
       const c = this.opts.source.takeChanges();
       if (isEmptyChange(c)) return;
-      const body: AgentUpdate = { v: 1, env: this.opts.env, epoch: this.epoch, seq: ++this.seq, upserts: c.upserts, removed: c.removed };
+      const { upserts, removed } = c;
+      const body: AgentUpdate = { v: 1, env: this.opts.env, epoch: this.epoch, seq: ++this.seq, upserts, removed };
       if (c.flux) body.flux = c.flux;
       const status = await this.post(`/agent/state/${this.q()}/update`, body, [409]);
       if (status === 409) {
@@ -238,7 +240,9 @@ export class Uplink {
       // A server that accepts the connection and then hangs must not stall the sender forever.
       signal: AbortSignal.timeout(this.opts.postTimeoutMs ?? 30_000),
     });
-    if (!res.ok && !accept.includes(res.status)) throw new Error(`POST ${path}: ${res.status} ${(await res.text()).slice(0, 200)}`);
+    if (!res.ok && !accept.includes(res.status)) {
+      throw new Error(`POST ${path}: ${res.status} ${(await res.text()).slice(0, 200)}`);
+    }
     await res.body?.cancel();
     return res.status;
   }

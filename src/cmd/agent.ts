@@ -27,7 +27,8 @@ function need(v: string | undefined, flag: string, envs: string[]): string {
 export function parseEnvSpec(spec: string): { env: string; namespace?: string } {
   const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)(?:=([a-z0-9]([-a-z0-9]*[a-z0-9])?))?$/.exec(spec);
   if (!m) {
-    throw new UsageError(`invalid env ${JSON.stringify(spec)}`, { path: "--env", hint: "NAME or NAME=NAMESPACE, lowercase DNS labels" });
+    const hint = "NAME or NAME=NAMESPACE, lowercase DNS labels";
+    throw new UsageError(`invalid env ${JSON.stringify(spec)}`, { path: "--env", hint });
   }
   return m[3] ? { env: m[1]!, namespace: m[3] } : { env: m[1]! };
 }
@@ -35,7 +36,8 @@ export function parseEnvSpec(spec: string): { env: string; namespace?: string } 
 export function parseListen(value: string, flag: string): { hostname: string; port: number } {
   const m = /^(.*):(\d+)$/.exec(value);
   if (!m || Number(m[2]) > 65535) {
-    throw new UserError(`invalid listen address ${JSON.stringify(value)}`, { path: flag, hint: "HOST:PORT, e.g. 0.0.0.0:9091" });
+    const hint = "HOST:PORT, e.g. 0.0.0.0:9091";
+    throw new UserError(`invalid listen address ${JSON.stringify(value)}`, { path: flag, hint });
   }
   return { hostname: m[1] || "127.0.0.1", port: Number(m[2]) };
 }
@@ -43,18 +45,49 @@ export function parseListen(value: string, flag: string): { hostname: string; po
 export default defineCommand({
   meta: {
     name: "agent",
-    description: "Run the in-cluster agent that streams live app state to `gimlet serve`; `agent manifests` prints its install YAML",
+    description:
+      "Run the in-cluster agent that streams live app state to `gimlet serve`; " +
+      "`agent manifests` prints its install YAML",
   },
   args: {
-    what: { type: "positional", required: false, description: "`manifests`: print the objects that run the agent", valueHint: "manifests" },
+    what: {
+      type: "positional",
+      required: false,
+      description: "`manifests`: print the objects that run the agent",
+      valueHint: "manifests",
+    },
     server: { type: "string", description: "URL of gimlet serve (env GIMLET_SERVER, HOST)", valueHint: "URL" },
-    token: { type: "string", description: "The env's agent token (env GIMLET_AGENT_TOKEN, AGENT_KEY)", valueHint: "TOKEN" },
-    env: { type: "string", description: "Env name, or NAME=NAMESPACE to watch one namespace (env GIMLET_ENV, ENV)", valueHint: "NAME[=NS]" },
-    kubeconfig: { type: "string", description: "Kubeconfig file (default: KUBECONFIG, in-cluster, ~/.kube/config)", valueHint: "FILE" },
-    "health-listen": { type: "string", description: "Serve /healthz and /readyz here (env GIMLET_HEALTH_LISTEN)", valueHint: "HOST:PORT" },
-    namespace: { type: "string", description: "manifests: namespace the agent runs in (default gimlet)", valueHint: "NS" },
+    token: {
+      type: "string",
+      description: "The env's agent token (env GIMLET_AGENT_TOKEN, AGENT_KEY)",
+      valueHint: "TOKEN",
+    },
+    env: {
+      type: "string",
+      description: "Env name, or NAME=NAMESPACE to watch one namespace (env GIMLET_ENV, ENV)",
+      valueHint: "NAME[=NS]",
+    },
+    kubeconfig: {
+      type: "string",
+      description: "Kubeconfig file (default: KUBECONFIG, in-cluster, ~/.kube/config)",
+      valueHint: "FILE",
+    },
+    "health-listen": {
+      type: "string",
+      description: "Serve /healthz and /readyz here (env GIMLET_HEALTH_LISTEN)",
+      valueHint: "HOST:PORT",
+    },
+    namespace: {
+      type: "string",
+      description: "manifests: namespace the agent runs in (default gimlet)",
+      valueHint: "NS",
+    },
     image: { type: "string", description: "manifests: the gimlet image", valueHint: "IMAGE" },
-    "watch-namespace": { type: "string", description: "manifests: watch only this namespace (a Role instead of a ClusterRole)", valueHint: "NS" },
+    "watch-namespace": {
+      type: "string",
+      description: "manifests: watch only this namespace (a Role instead of a ClusterRole)",
+      valueHint: "NS",
+    },
   },
   async run({ args }) {
     if (args.what !== undefined && args.what !== "manifests") {
@@ -83,7 +116,8 @@ export default defineCommand({
     for (const f of ["namespace", "image", "watch-namespace"] as const) {
       if (args[f] !== undefined) throw new UsageError(`--${f} is for \`gimlet agent manifests\``);
     }
-    const token = need(pick(args.token, "GIMLET_AGENT_TOKEN", "AGENT_KEY"), "--token", ["GIMLET_AGENT_TOKEN", "AGENT_KEY"]);
+    const tokenEnvs = ["GIMLET_AGENT_TOKEN", "AGENT_KEY"];
+    const token = need(pick(args.token, ...tokenEnvs), "--token", tokenEnvs);
     if (!/^https?:\/\//.test(server)) throw new UsageError(`--server ${JSON.stringify(server)} is not an http(s) URL`);
     const healthSpec = pick(args["health-listen"], "GIMLET_HEALTH_LISTEN");
     const healthListen = healthSpec ? parseListen(healthSpec, "--health-listen") : undefined;

@@ -100,7 +100,8 @@ function inCluster(host: string, port: string, dir: string): KubeTarget {
   const tls: TlsOptions = {};
   if (scheme === "https") {
     if (!existsSync(caFile)) {
-      throw new UserError(`in-cluster configuration: ${caFile} is missing`, { hint: "mount the service account's ca.crt" });
+      const hint = "mount the service account's ca.crt";
+      throw new UserError(`in-cluster configuration: ${caFile} is missing`, { hint });
     }
     tls.ca = readFileSync(caFile, "utf8");
   }
@@ -111,7 +112,8 @@ function inCluster(host: string, port: string, dir: string): KubeTarget {
 }
 
 async function target(kc: KubeConfigT, server: string, source: string, namespace?: string): Promise<KubeTarget> {
-  const o: { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized?: boolean; servername?: string; headers?: Record<string, string> } = {};
+  type HttpsOptions = { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized?: boolean; servername?: string };
+  const o: HttpsOptions = {};
   try {
     await kc.applyToHTTPSOptions(o as never);
   } catch (e) {

@@ -1,6 +1,15 @@
 /** The Kubernetes adapter: where the API server is, a small REST client, list+watch, discovery. */
 export { defaultServiceAccountDir, loadKube, type KubeTarget, type LoadOptions, type TlsOptions } from "./config.ts";
 export { KubeApiError, KubeClient, lines, type RequestOptions } from "./client.ts";
-export { collectionPath, keyOf, objectPath, Reflector, type ChangeType, type RawObject, type ReflectorOptions, type ResourceType } from "./watch.ts";
+export {
+  collectionPath,
+  keyOf,
+  objectPath,
+  Reflector,
+  type ChangeType,
+  type RawObject,
+  type ReflectorOptions,
+  type ResourceType,
+} from "./watch.ts";
 export { discover, fluxTypes, type Wanted } from "./discovery.ts";
 export { builtinTypes } from "./types.ts";

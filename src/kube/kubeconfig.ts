@@ -21,7 +21,9 @@ export function readSimpleKubeconfig(file: string, origin: string): KubeTarget |
   } catch (e) {
     throw new UserError(`kubeconfig ${file} cannot be read: ${(e as Error).message}`, { path: origin, cause: e });
   }
-  if (!doc || typeof doc !== "object") throw new UserError(`kubeconfig ${file} is empty or not a mapping`, { path: origin });
+  if (!doc || typeof doc !== "object") {
+    throw new UserError(`kubeconfig ${file} is empty or not a mapping`, { path: origin });
+  }
   const named = (list: unknown, key: string, name: string | undefined): Any | undefined =>
     Array.isArray(list) ? (list as Any[]).find((x) => x?.name === name)?.[key] : undefined;
   const current = doc["current-context"] as string | undefined;
@@ -41,7 +43,8 @@ export function readSimpleKubeconfig(file: string, origin: string): KubeTarget |
     try {
       return readFileSync(full, "utf8");
     } catch (e) {
-      throw new UserError(`kubeconfig ${file}: ${field} ${full} cannot be read: ${(e as Error).message}`, { path: origin, cause: e });
+      const why = (e as Error).message;
+      throw new UserError(`kubeconfig ${file}: ${field} ${full} cannot be read: ${why}`, { path: origin, cause: e });
     }
   };
   const pem = (data: unknown, path: unknown, field: string): string | undefined => {
@@ -60,7 +63,9 @@ export function readSimpleKubeconfig(file: string, origin: string): KubeTarget |
   if (cluster["tls-server-name"]) tls.serverName = cluster["tls-server-name"];
   let headers: () => Record<string, string> = () => ({});
   if (user.token) headers = () => ({ Authorization: `Bearer ${user.token}` });
-  else if (user.tokenFile) headers = tokenFileHeaders(isAbsolute(user.tokenFile) ? user.tokenFile : join(dir, user.tokenFile));
+  else if (user.tokenFile) {
+    headers = tokenFileHeaders(isAbsolute(user.tokenFile) ? user.tokenFile : join(dir, user.tokenFile));
+  }
   else if (user.username) {
     const basic = Buffer.from(`${user.username}:${user.password ?? ""}`).toString("base64");
     headers = () => ({ Authorization: `Basic ${basic}` });

@@ -229,7 +229,8 @@ export class Reflector<T> {
   private async consume(body: ReadableStream<Uint8Array>): Promise<void> {
     for await (const line of lines(body)) {
       if (!line.trim()) continue;
-      const ev = JSON.parse(line) as { type: string; object: RawObject & { code?: number; message?: string; reason?: string } };
+      type Status = { code?: number; message?: string; reason?: string };
+      const ev = JSON.parse(line) as { type: string; object: RawObject & Status };
       const obj = ev.object;
       if (ev.type === "ERROR") {
         if (obj.code === 410) throw new Gone();

@@ -68,7 +68,8 @@ export function startReceiver(opts: { token?: string; env?: string; port?: numbe
         );
       }
       const raw = new Uint8Array(await req.arrayBuffer());
-      const body = JSON.parse(new TextDecoder().decode(req.headers.get("content-encoding") === "gzip" ? Bun.gunzipSync(raw) : raw));
+      const gzip = req.headers.get("content-encoding") === "gzip";
+      const body = JSON.parse(new TextDecoder().decode(gzip ? Bun.gunzipSync(raw) : raw));
       if (url.pathname === "/agent/state" && url.searchParams.get("name") === env) {
         const s = body as AgentSnapshot;
         r.state = s.state;

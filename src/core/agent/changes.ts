@@ -28,6 +28,8 @@ export function applyChanges(state: EnvState, c: StateChanges): EnvState {
   return { ...state, apps: sorted, flux: c.flux ?? state.flux };
 }
 
-export function sameJson(a: AppState | FluxObjectState[] | undefined, b: AppState | FluxObjectState[] | undefined): boolean {
+type Comparable = AppState | FluxObjectState[] | undefined;
+
+export function sameJson(a: Comparable, b: Comparable): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }

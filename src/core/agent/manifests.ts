@@ -41,19 +41,22 @@ export function agentManifests(o: AgentManifestOptions): KubeObject[] {
   const ns = o.namespace ?? "gimlet";
   for (const [flag, v] of [["--namespace", ns], ["--watch-namespace", o.watchNamespace], ["--env", o.env]] as const) {
     if (v !== undefined && !isDnsLabel(v)) {
-      throw new UserError(`${JSON.stringify(v)} is not a valid Kubernetes name`, { path: flag, hint: "lowercase letters, digits and '-', at most 63" });
+      const hint = "lowercase letters, digits and '-', at most 63";
+      throw new UserError(`${JSON.stringify(v)} is not a valid Kubernetes name`, { path: flag, hint });
     }
   }
   if (!/^https?:\/\/[^\s/]+/.test(o.server)) {
-    throw new UserError(`${JSON.stringify(o.server)} is not an http(s) URL`, { path: "--server", hint: "e.g. https://gimlet.example.com" });
+    const hint = "e.g. https://gimlet.example.com";
+    throw new UserError(`${JSON.stringify(o.server)} is not an http(s) URL`, { path: "--server", hint });
   }
   const port = o.healthPort ?? 9091;
   const name = `gimlet-agent-${o.env}`;
   const labels = { "app.kubernetes.io/name": "gimlet-agent", "app.kubernetes.io/instance": o.env };
   const sa = { kind: "ServiceAccount", name, namespace: ns };
+  const rbac = "rbac.authorization.k8s.io/v1";
   const role: KubeObject = o.watchNamespace
-    ? { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name, namespace: o.watchNamespace, labels }, rules: agentRules() }
-    : { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name, labels }, rules: agentRules() };
+    ? { apiVersion: rbac, kind: "Role", metadata: { name, namespace: o.watchNamespace, labels }, rules: agentRules() }
+    : { apiVersion: rbac, kind: "ClusterRole", metadata: { name, labels }, rules: agentRules() };
   const binding: KubeObject = {
     apiVersion: "rbac.authorization.k8s.io/v1",
     kind: o.watchNamespace ? "RoleBinding" : "ClusterRoleBinding",
@@ -61,9 +64,18 @@ export function agentManifests(o: AgentManifestOptions): KubeObject[] {
     roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: role.kind, name },
     subjects: [sa],
   };
-  const probe = (path: string) => ({ httpGet: { path, port: "health" }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
+  const probe = (path: string) => ({
+    httpGet: { path, port: "health" },
+    periodSeconds: 10,
+    timeoutSeconds: 2,
+    failureThreshold: 3,
+  });
   return [
-    { apiVersion: "v1", kind: "Namespace", metadata: { name: ns, labels: { "pod-security.kubernetes.io/enforce": "restricted" } } },
+    {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: ns, labels: { "pod-security.kubernetes.io/enforce": "restricted" } },
+    },
     { apiVersion: "v1", kind: "ServiceAccount", metadata: { name, namespace: ns, labels } },
     role,
     binding,
@@ -87,7 +99,12 @@ export function agentManifests(o: AgentManifestOptions): KubeObject[] {
           metadata: { labels },
           spec: {
             serviceAccountName: name,
-            securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } },
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: 65534,
+              runAsGroup: 65534,
+              seccompProfile: { type: "RuntimeDefault" },
+            },
             containers: [
               {
                 name: "agent",

@@ -20,7 +20,10 @@ export interface WorkloadState {
 
 export interface PodState {
   name: string;
-  /** `Terminating`, a container's waiting reason (`CrashLoopBackOff`, `Init:ImagePullBackOff`…), `OOMKilled`, `Pending`, or the phase. */
+  /**
+   * `Terminating`, a container's waiting reason (`CrashLoopBackOff`, `Init:ImagePullBackOff`…),
+   * `OOMKilled`, `Pending`, or the phase.
+   */
   status: string;
   /** Why: the waiting/termination message, or the scheduler's reason for a Pending pod. */
   statusDescription?: string;

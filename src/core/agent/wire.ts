@@ -50,7 +50,15 @@ export type FluxKind = "GitRepository" | "Kustomization" | "HelmRelease";
 
 export type AgentCommand =
   | { action: "refetch" }
-  | { action: "podLogs"; id: string; namespace: string; pod: string; container?: string; tailLines?: number; follow?: boolean }
+  | {
+      action: "podLogs";
+      id: string;
+      namespace: string;
+      pod: string;
+      container?: string;
+      tailLines?: number;
+      follow?: boolean;
+    }
   | { action: "stopPodLogs"; id: string }
   | { action: "restartDeployment"; id: string; namespace: string; name: string; kind?: "Deployment" | "StatefulSet" }
   | { action: "details"; id: string; kind: "Deployment" | "StatefulSet" | "Pod"; namespace: string; name: string }
@@ -77,6 +85,12 @@ const str = (o: Record<string, unknown>, k: string, required = true): string | u
   return v;
 };
 
+const target = (c: Record<string, unknown>) => ({
+  id: str(c, "id")!,
+  namespace: str(c, "namespace")!,
+  name: str(c, "name")!,
+});
+
 /** Reads one downlink message; throws a message naming the bad field. */
 export function decodeCommand(data: string): AgentCommand {
   let o: unknown;
@@ -97,7 +111,9 @@ export function decodeCommand(data: string): AgentCommand {
       if (tail !== undefined && (!Number.isInteger(tail) || (tail as number) < 0)) {
         throw new Error("command field tailLines must be a non-negative integer");
       }
-      if (c.follow !== undefined && typeof c.follow !== "boolean") throw new Error("command field follow must be a boolean");
+      if (c.follow !== undefined && typeof c.follow !== "boolean") {
+        throw new Error("command field follow must be a boolean");
+      }
       return {
         action: "podLogs",
         id: str(c, "id")!,
@@ -110,20 +126,22 @@ export function decodeCommand(data: string): AgentCommand {
     }
     case "restartDeployment": {
       const kind = c.kind ?? "Deployment";
-      if (kind !== "Deployment" && kind !== "StatefulSet") throw new Error("command field kind must be Deployment or StatefulSet");
-      return { action: "restartDeployment", id: str(c, "id")!, namespace: str(c, "namespace")!, name: str(c, "name")!, kind };
+      if (kind !== "Deployment" && kind !== "StatefulSet") {
+        throw new Error("command field kind must be Deployment or StatefulSet");
+      }
+      return { action: "restartDeployment", ...target(c), kind };
     }
     case "details": {
       if (c.kind !== "Deployment" && c.kind !== "StatefulSet" && c.kind !== "Pod") {
         throw new Error("command field kind must be Deployment, StatefulSet or Pod");
       }
-      return { action: "details", id: str(c, "id")!, kind: c.kind, namespace: str(c, "namespace")!, name: str(c, "name")! };
+      return { action: "details", ...target(c), kind: c.kind };
     }
     case "reconcile": {
       if (c.kind !== "GitRepository" && c.kind !== "Kustomization" && c.kind !== "HelmRelease") {
         throw new Error("command field kind must be GitRepository, Kustomization or HelmRelease");
       }
-      return { action: "reconcile", id: str(c, "id")!, kind: c.kind, namespace: str(c, "namespace")!, name: str(c, "name")! };
+      return { action: "reconcile", ...target(c), kind: c.kind };
     }
     default:
       throw new Error(`unknown command action ${JSON.stringify(c.action)}`);
