@@ -14,7 +14,7 @@ export const allowed: Record<string, string[]> = {
   server: ["ops", "ui", "git", "store", "kube", "core"],
   ops: ["git", "store", "kube", "core"],
   agent: ["kube", "core"],
-  stack: ["git", "core"],
+  stack: ["git", "ui", "core"],
   git: ["core"],
   store: ["core"],
   kube: ["core"],

@@ -23,6 +23,8 @@ export interface SchemaFieldsProps {
   root?: Path;
   /** Prefix of element ids, unique per form on the page. */
   idPrefix?: string;
+  /** Extra attributes for a field's input (e.g. htmx attributes on a toggle that switches fields). */
+  inputAttrs?: (path: Path, schema: JsonSchema) => Record<string, string> | undefined;
 }
 
 interface Ctx {
@@ -31,6 +33,7 @@ interface Ctx {
   errors: FieldErrors;
   raw: Record<string, string>;
   shown: Set<string>;
+  inputAttrs: SchemaFieldsProps["inputAttrs"];
 }
 
 interface Field {
@@ -120,6 +123,7 @@ function scalarField(ctx: Ctx, f: Field): VNode {
     "aria-invalid": errs.length ? ("true" as const) : undefined,
     "aria-required": f.required ? ("true" as const) : undefined,
     "aria-describedby": describedBy(id, !!help, errs),
+    ...ctx.inputAttrs?.(f.path, f.schema),
   };
   if (widget === "hidden") return <input type="hidden" name={name} value={textOf(value)} />;
   let control: VNode;
@@ -254,6 +258,7 @@ export function SchemaFields(props: SchemaFieldsProps): VNode {
     errors: props.errors ?? {},
     raw: props.raw ?? {},
     shown: new Set(),
+    inputAttrs: props.inputAttrs,
   };
   const fields =
     kindOf(props.schema) === "object"
