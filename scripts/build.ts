@@ -39,6 +39,21 @@ const yamlEsm: BunPlugin = {
   },
 };
 
+/** src/stack/embedded-files.ts reads stacks/ from disk; in the binary it returns them inlined. */
+const embeddedStacks: BunPlugin = {
+  name: "embedded-stacks",
+  setup(build) {
+    build.onLoad({ filter: /src\/stack\/embedded-files\.ts$/ }, async () => {
+      const files: Record<string, string> = {};
+      for (const path of new Bun.Glob("*/*/**").scanSync({ cwd: "stacks", dot: true })) {
+        files[path] = await Bun.file(join("stacks", path)).text();
+      }
+      const contents = `export function embeddedStackFiles() { return ${JSON.stringify(files)}; }`;
+      return { contents, loader: "js" };
+    });
+  },
+};
+
 const commit = await gitCommit();
 const started = performance.now();
 const result = await Bun.build({
@@ -59,7 +74,7 @@ const result = await Bun.build({
     __GIMLET_COMMIT__: JSON.stringify(commit),
     __GIMLET_VERSION__: JSON.stringify(pkg.version),
   },
-  plugins: [yamlEsm],
+  plugins: [yamlEsm, embeddedStacks],
 });
 if (!result.success) {
   for (const log of result.logs) console.error(log);

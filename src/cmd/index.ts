@@ -18,6 +18,7 @@ export const root = defineCommand({
     artifact: () => import("./artifact.ts").then((m) => m.default),
     release: () => import("./release.ts").then((m) => m.default),
     agent: () => import("./agent.ts").then((m) => m.default),
+    stack: () => import("./stack.ts").then((m) => m.default),
   },
 });
 
