@@ -7,7 +7,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readdir, rename, rmdir, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve, sep } from "node:path";
-import { ConflictError, UserError } from "../core/errors.ts";
+import { ConflictError, UserError, ValidationError } from "../core/errors.ts";
+import { lintStackConfig } from "../core/stack/lint.ts";
 import {
   parseStackConfig,
   setRepository,
@@ -111,7 +112,8 @@ async function pruneEmptyDirs(root: string, dir: string): Promise<void> {
 
 /** Every conflict, file by file, with both sides: what a user needs to resolve it by hand. */
 export function describeConflicts(plan: RegeneratePlan, outputDir: string): string {
-  const indent = (s: string) => (s === "" ? "    (nothing)\n" : s.replace(/\n?$/, "\n").replace(/^/gm, "    | "));
+  const indent = (s: string) =>
+    s === "" ? "    (nothing)\n" : s.replace(/\n$/, "").split("\n").map((l) => `    | ${l}\n`).join("");
   return plan.conflicts
     .map((c) =>
       c.hunks
@@ -140,6 +142,9 @@ export async function generateStack(o: GenerateOptions): Promise<GenerateResult>
     }
   }
   const stack = await loader.load(ref);
+  // A config the schemas refuse would render broken objects: refuse it before anything is written.
+  const problems = lintStackConfig(stack.definition, { ...loaded, config });
+  if (problems.length) throw new ValidationError(problems, `${problems.length} problem(s) in ${configPath}; run gimlet stack lint`);
   const next = render(stack, config);
   const tag = currentTag(ref);
   const newerVersions = tag ? (versionsSince((await loader.knownVersions(ref)) ?? [], tag) ?? []) : [];
@@ -151,9 +156,9 @@ export async function generateStack(o: GenerateOptions): Promise<GenerateResult>
   if (plan.conflicts.length && !o.allowConflicts) {
     const n = plan.conflicts.length;
     throw new ConflictError(
-      `${n} file${n === 1 ? "" : "s"} changed both by you and by the stack; nothing was written\n` +
+      `${n} file${n === 1 ? "" : "s"} changed both by you and by the stack; nothing was written. Make your change ` +
+        "and the stack's agree, or rerun with --allow-conflicts to write conflict markers:\n" +
         describeConflicts(plan, outputDir).trimEnd(),
-      { hint: "edit the files so your change and the stack's agree, or rerun with --allow-conflicts to write conflict markers" },
     );
   }
 
