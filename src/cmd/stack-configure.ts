@@ -79,7 +79,9 @@ export const configure = defineCommand({
       await stderr(`✅ ${args.config}: ${sets.map((s) => s.slice(0, s.indexOf("="))).join(", ")} set\n`);
       return;
     }
-    const server = await startConfigureServer({ file, definition });
+    // How long after the last page closes the command ends; tests shorten it.
+    const idleExitMs = Number(process.env.GIMLET_CONFIGURE_IDLE_MS) || undefined;
+    const server = await startConfigureServer({ file, definition, idleExitMs });
     await stdout(`Configure the stack at ${server.url}\n(the command ends when the page is closed; Ctrl-C stops it)\n`);
     await openBrowser(server.url);
     const interrupted = new Promise<"interrupted">((r) => process.once("SIGINT", () => r("interrupted")));

@@ -82,6 +82,8 @@ export function createConfigureApp(
     return new Response(Bun.file(a.file), { headers: { "Content-Type": a.contentType, "Cache-Control": "max-age=300" } });
   });
 
+  app.get("/favicon.ico", (c) => c.body(null, 204));
+
   app.get("/", async (c) => c.html(page(Overview({ definition: def, config: await readConfig(), file: opts.file, csrf }))));
 
   const componentOf = (c: Context): StackComponent | undefined => def.components.find((x) => x.variable === c.req.param("v"));

@@ -48,7 +48,7 @@ function allProperties(s: JsonSchema): Record<string, JsonSchema> {
 
 function coerce(s: JsonSchema, text: string, where: string): unknown {
   const fail = (what: string): never => {
-    throw new UserError(`${where} expects ${what}, got ${JSON.stringify(text)}`, { path: where, hint });
+    throw new UserError(`${where} expects ${what}, got ${JSON.stringify(text)}`, { hint });
   };
   switch (kindOf(s)) {
     case "boolean":
