@@ -184,7 +184,10 @@ function doubleQuoted(value: string, indent: string, implicitKey: boolean): stri
 
 /** yaml's blockString with lineWidth 0: always literal (`|`), chomping and indentation indicators as needed. */
 function block(s: string, indent: string, implicitKey: boolean): string {
-  if (/\n[\t ]+$/.test(s)) return quoted(s, indent, implicitKey); // a block cannot end in whitespace-only lines
+  // A block cannot end in whitespace-only lines, nor be only whitespace with spaces in it: no line
+  // would set its indentation, and a reader takes the spaces for indentation (yaml's writer
+  // misses the second case: `" \n"` came back as `"\n"`).
+  if (/\n[\t ]+$/.test(s) || (/^[\t \n]*$/.test(s) && /[\t ]/.test(s))) return quoted(s, indent, implicitKey);
   const ind = indent || (documentMarker.test(s) ? step : "");
   let value = s;
   let endStart = value.length;
