@@ -65,3 +65,13 @@ export class ConflictError extends UserError {
 export class ForbiddenError extends UserError {
   override name = "ForbiddenError";
 }
+
+/** Something the server waited for (an agent's answer) did not come in time. HTTP 504. */
+export class TimeoutError extends UserError {
+  override name = "TimeoutError";
+}
+
+/** A party the server relayed to (an agent, its API server) answered with an error. HTTP 502. */
+export class UpstreamError extends UserError {
+  override name = "UpstreamError";
+}

@@ -2,6 +2,7 @@
  * What the server's event hub publishes and `GET /api/events` streams. Shared by the server, the CLI
  * (`track --wait`) and, next, the dashboard and the agent, so one union describes every event.
  */
+import type { AppState } from "./agent/state.ts";
 
 /** The kinds of queued requests (the queue's own union lives with the queue; this is its name set). */
 export type RequestKind = "artifact" | "release" | "rollback" | "delete" | "branchDeleted";
@@ -58,7 +59,38 @@ export interface EnvCreated {
   builtin: boolean;
 }
 
-export type HubEvent = ReleaseQueued | ReleaseFinished | GitopsCommitStatus | EnvCreated;
+/** An env's agent opened its downlink (`namespace` when it watches one namespace only). */
+export interface AgentConnected {
+  type: "agent.connected";
+  env: string;
+  namespace?: string;
+}
+
+export interface AgentDisconnected {
+  type: "agent.disconnected";
+  env: string;
+}
+
+/**
+ * One app of an env changed in the agent's live state (coalesced per app over a short window).
+ * `app` is the app's key (`namespace/service`); `state` is its new state, absent when it is gone.
+ */
+export interface AppStateChanged {
+  type: "app.state";
+  env: string;
+  app: string;
+  removed?: boolean;
+  state?: AppState;
+}
+
+export type HubEvent =
+  | ReleaseQueued
+  | ReleaseFinished
+  | GitopsCommitStatus
+  | EnvCreated
+  | AgentConnected
+  | AgentDisconnected
+  | AppStateChanged;
 
 /**
  * Not an event but a marker: the receiver missed events (it fell behind, or resumed from an id the
@@ -87,6 +119,9 @@ export function eventEnvs(e: HubEvent): string[] {
     case "gitops.commit-status":
       return e.env ? [e.env] : [];
     case "env.created":
+    case "agent.connected":
+    case "agent.disconnected":
+    case "app.state":
       return [e.env];
   }
 }

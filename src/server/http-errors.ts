@@ -5,7 +5,15 @@
  */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { ConflictError, ForbiddenError, NotFoundError, UserError, ValidationError } from "../core/errors.ts";
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  TimeoutError,
+  UpstreamError,
+  UserError,
+  ValidationError,
+} from "../core/errors.ts";
 
 /** 401 (no or bad credentials) or 403 (known caller, not allowed: the policy throws ForbiddenError). */
 export class AuthError extends HTTPException {
@@ -14,7 +22,7 @@ export class AuthError extends HTTPException {
   }
 }
 
-type Status = 400 | 401 | 403 | 404 | 409 | 413 | 500;
+type Status = 400 | 401 | 403 | 404 | 409 | 413 | 500 | 502 | 504;
 
 /** Status and message of an error; `undefined` for one nobody meant to show (a bug: 500). */
 function classify(err: Error): { status: Status; message: string } | undefined {
@@ -22,6 +30,8 @@ function classify(err: Error): { status: Status; message: string } | undefined {
   if (err instanceof ForbiddenError) return { status: 403, message: err.describe() };
   if (err instanceof NotFoundError) return { status: 404, message: err.describe() };
   if (err instanceof ConflictError) return { status: 409, message: err.describe() };
+  if (err instanceof TimeoutError) return { status: 504, message: err.describe() };
+  if (err instanceof UpstreamError) return { status: 502, message: err.describe() };
   if (err instanceof UserError) return { status: 400, message: err.describe() };
   return undefined;
 }

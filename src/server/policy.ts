@@ -71,6 +71,9 @@ export function eventFor(p: Principal, e: HubEvent): HubEvent | undefined {
     }
     case "gitops.commit-status":
     case "env.created":
+    case "agent.connected":
+    case "agent.disconnected":
+    case "app.state":
       return e.env && sees(e.env) ? e : undefined;
   }
 }

@@ -6,6 +6,7 @@
  */
 import { afterEach, describe } from "bun:test";
 import { accountTests } from "./contract-accounts.ts";
+import { agentStateTests } from "./contract-agents.ts";
 import { queueTests } from "./contract-queue.ts";
 import { recordTests } from "./contract-records.ts";
 import type { Cipher } from "./secrets.ts";
@@ -53,5 +54,6 @@ export function storeContract(name: string, make: MakeStore): void {
     accountTests(h);
     queueTests(h);
     recordTests(h);
+    agentStateTests(h);
   });
 }

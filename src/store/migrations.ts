@@ -133,4 +133,15 @@ ALTER TABLE events ADD COLUMN lease_expires INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX events_queue ON events(seq) WHERE status IN ('new', 'processing');
 `,
   },
+  {
+    version: 7,
+    name: "agents' last known live state per environment",
+    sql: `
+CREATE TABLE agent_states (
+  env TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  updated INTEGER NOT NULL
+);
+`,
+  },
 ];

@@ -596,6 +596,26 @@ export class SqliteStore implements Store {
     });
   }
 
+  // --- the agents' last known live state
+
+  putAgentState(env: string, state: string): Promise<void> {
+    return this.q(() => {
+      this.db
+        .query(
+          `INSERT INTO agent_states (env, state, updated) VALUES (?, ?, ?)
+           ON CONFLICT(env) DO UPDATE SET state = excluded.state, updated = excluded.updated`,
+        )
+        .run(env, state, this.now());
+    });
+  }
+
+  agentState(env: string): Promise<{ state: string; updated: number } | undefined> {
+    return this.q(() => {
+      const r = this.db.query("SELECT state, updated FROM agent_states WHERE env = ?").get(env);
+      return (r as { state: string; updated: number } | null) ?? undefined;
+    });
+  }
+
   // --- the key check (internal: not part of the Store interface)
 
   private getValue(key: string): string | undefined {

@@ -161,6 +161,12 @@ export interface StoreTx {
   countReleases(env: string): Promise<number>;
   /** Newest first (later insert first on equal times). */
   releases(f: ReleaseFilter): Promise<{ blob: string; created: number; rolledBack: boolean; gitopsRef: string }[]>;
+
+  // --- the agents' last known live state (what the dashboard shows, marked stale, after a restart)
+  /** Replaces the env's last known state: JSON text the store keeps as it is. */
+  putAgentState(env: string, state: string): Promise<void>;
+  /** The env's last known state and when it was put (unix seconds). */
+  agentState(env: string): Promise<{ state: string; updated: number } | undefined>;
 }
 
 export interface Store extends StoreTx {
