@@ -75,7 +75,8 @@ const commands: Record<string, { cmd: string[]; env?: Record<string, string> }> 
 };
 const samples: Record<string, number[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
 const cpu: Record<string, number[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
-for (const c of Object.values(commands)) for (let i = 0; i < 2; i++) await timeProcess(c.cmd, c.env); // page cache, not measured
+// Warm the page cache; not measured.
+for (const c of Object.values(commands)) for (let i = 0; i < 2; i++) await timeProcess(c.cmd, c.env);
 for (let i = 0; i < runs; i++) {
   for (const [k, c] of Object.entries(commands)) {
     const t = await timeProcess(c.cmd, c.env);

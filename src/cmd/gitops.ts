@@ -136,7 +136,9 @@ async function filesFor(spec: string, env: string, app: string, vars: Vars): Pro
       content: input.text,
     }));
   }
-  const rendered = docs.flatMap(({ input }) => loadManifests(input.text, { file: input.name, vars, limits: localLimits }));
+  const rendered = docs.flatMap(({ input }) => {
+    return loadManifests(input.text, { file: input.name, vars, limits: localLimits });
+  });
   const match = rendered.filter((l) => l.manifest.env === env && l.manifest.app === app);
   const chosen = match.length ? match : rendered.length === 1 ? rendered : [];
   if (chosen.length === 0) throw new UserError(`no manifest for ${env}/${app} in ${spec}`, { path: "-f", hint: "check --env and --app against the manifests' env and app" });

@@ -5,11 +5,17 @@ import { toYaml, toYamlByDocument } from "./yaml.ts";
 import { yaml11ParseOptions } from "./yaml11.ts";
 
 /** Characters that change how a scalar must be written: indicators, whitespace, quotes, breaks, controls. */
-const tricky = [..." \t\n\r:#-?'\"|>{}[],&*!%@`~.0123456789_+eEoxbyYnNtf\\", "\x00", "\x07", "\x7f", "\u0085", "\u00a0", "\u2028", "\ufeff", "é", "😀"];
+const tricky = [
+  ..." \t\n\r:#-?'\"|>{}[],&*!%@`~.0123456789_+eEoxbyYnNtf\\",
+  ..."\x00\x07\x7f\u0085\u00a0\u2028\ufeffé",
+  "😀",
+];
 /** Whole strings that YAML 1.1 or 1.2 readers take for something else, or that look like document markers. */
 const specialWords = [
-  "", "yes", "No", "on", "OFF", "y", "n", "~", "null", "True", "0644", "1_000", "0b101", "0x1F", "0o17", "1:20", ".inf", "-.Inf",
-  ".nan", "1e3", "1.5", "-0", "+1", "---", "...", "--- x", "%x", "- x", "? x", "a: b", "a #b", "#x", "x\n---\ny", "\n", " \n ", "<<",
+  "", "yes", "No", "on", "OFF", "y", "n", "~", "null", "True", "0644", "1_000", "0b101", "0x1F", "0o17", "1:20", ".inf",
+  "-.Inf",
+  ".nan", "1e3", "1.5", "-0", "+1", "---", "...", "--- x", "%x", "- x", "? x", "a: b", "a #b", "#x", "x\n---\ny", "\n",
+  " \n ", "<<",
 ];
 
 const stringArb = fc.oneof(
@@ -18,16 +24,22 @@ const stringArb = fc.oneof(
   fc.string({ maxLength: 8 }),
   fc.string({ unit: "binary", maxLength: 8 }),
   // long strings with line breaks take yaml's multi-line double-quoted form
-  fc.tuple(fc.string({ minLength: 40, maxLength: 60 }), fc.constantFrom("\n", "\n ", " \n", "\n\n"), fc.string({ maxLength: 6 })).map(
-    ([a, b, c]) => a + b + c,
-  ),
+  fc
+    .tuple(
+      fc.string({ minLength: 40, maxLength: 60 }),
+      fc.constantFrom("\n", "\n ", " \n", "\n\n"),
+      fc.string({ maxLength: 6 }),
+    )
+    .map(([a, b, c]) => a + b + c),
 );
 
 const keyArb = stringArb.filter((k) => k !== "__proto__");
 
 const { json } = fc.letrec((tie) => ({
   json: fc.oneof({ depthSize: "small", withCrossShrink: true }, tie("scalar"), tie("array"), tie("object")),
-  scalar: fc.oneof(stringArb, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null)),
+  scalar: fc.oneof(
+    stringArb, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null),
+  ),
   array: fc.array(tie("json"), { maxLength: 4 }),
   object: fc.dictionary(keyArb, tie("json"), { maxKeys: 4 }),
 }));

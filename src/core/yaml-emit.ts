@@ -23,8 +23,10 @@ const step = "  ";
 /** Characters and sequences a plain scalar cannot start with, contain or end with (yaml's plainString). */
 const notPlain = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
 /** The core schema's non-string tests (null, bool, int, oct, hex, floats): such a string is quoted. */
-const coreNonString =
-  /^(?:~|[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)?$/;
+const coreNonString = new RegExp(
+  "^(?:~|[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\\.(?:inf|Inf|INF)" +
+    "|\\.nan|\\.NaN|\\.NAN|[-+]?(?:\\.[0-9]+|[0-9]+(?:\\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)?$",
+);
 const documentMarker = /^(%|---|\.\.\.)/m;
 const blockEndNewlines = /(^|(?<!\n))\n+(?!\n|$)/g;
 /** A double-quoted string with a newline is written over several lines from this JSON length on. */
@@ -37,7 +39,8 @@ function isPlainObject(v: object): v is Record<string, unknown> {
 
 /** Plain data → YAML (with the final newline), or undefined when `value` is not plain data or not a collection. */
 export function emitYaml(value: unknown, rules: EmitRules): string | undefined {
-  if (value === null || typeof value !== "object") return undefined; // top-level scalars: rare, left to the Document writer
+  // Top-level scalars are rare: left to the Document writer.
+  if (value === null || typeof value !== "object") return undefined;
   const out = new Emitter(rules).node(value, "", false);
   return out === undefined ? undefined : `${out}\n`;
 }
@@ -116,7 +119,9 @@ class Emitter {
     if (r.isYaml11Special(s)) return doubleQuoted(s, indent, implicitKey);
     const hasNewline = s.includes("\n");
     if (implicitKey && hasNewline) return quoted(s, indent, implicitKey);
-    if (notPlain.test(s)) return implicitKey || !hasNewline ? quoted(s, indent, implicitKey) : block(s, indent, implicitKey);
+    if (notPlain.test(s)) {
+      return implicitKey || !hasNewline ? quoted(s, indent, implicitKey) : block(s, indent, implicitKey);
+    }
     if (!implicitKey && hasNewline) return block(s, indent, implicitKey);
     if (implicitKey && indent === step && documentMarker.test(s)) return quoted(s, indent, implicitKey);
     if (coreNonString.test(s)) return quoted(s, indent, implicitKey);
@@ -125,7 +130,8 @@ class Emitter {
 }
 
 function quoted(s: string, indent: string, implicitKey: boolean): string {
-  return s.includes('"') && !s.includes("'") ? singleQuoted(s, indent, implicitKey) : doubleQuoted(s, indent, implicitKey);
+  const single = s.includes('"') && !s.includes("'");
+  return single ? singleQuoted(s, indent, implicitKey) : doubleQuoted(s, indent, implicitKey);
 }
 
 function singleQuoted(s: string, indent: string, implicitKey: boolean): string {
@@ -135,7 +141,8 @@ function singleQuoted(s: string, indent: string, implicitKey: boolean): string {
 }
 
 const shortEscapes: Record<string, string> = {
-  "0000": "\\0", "0007": "\\a", "000b": "\\v", "001b": "\\e", "0085": "\\N", "00a0": "\\_", "2028": "\\L", "2029": "\\P",
+  "0000": "\\0", "0007": "\\a", "000b": "\\v", "001b": "\\e",
+  "0085": "\\N", "00a0": "\\_", "2028": "\\L", "2029": "\\P",
 };
 
 /** yaml's doubleQuotedString: JSON escapes, YAML short escapes, long multi-line strings broken at newlines. */

@@ -11,15 +11,20 @@ import { yaml11ParseOptions } from "./yaml11.ts";
 function shape(n: Node | null | undefined): unknown {
   if (!n) return n;
   if (isScalar(n)) return { s: n.value, type: n.type, source: n.source, at: n.range?.[0] };
-  if (isMap(n)) return { map: n.items.map((p) => [shape(p.key as Node), shape(p.value as Node)]), at: n.range?.[0], flow: !!n.flow };
+  if (isMap(n)) {
+    const map = n.items.map((p) => [shape(p.key as Node), shape(p.value as Node)]);
+    return { map, at: n.range?.[0], flow: !!n.flow };
+  }
   if (isSeq(n)) return { seq: n.items.map((x) => shape(x as Node)), at: n.range?.[0], flow: !!n.flow };
   return { other: String(n) };
 }
 
 function full(text: string) {
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, ...yaml11ParseOptions });
-  return { docs: Array.isArray(docs) ? docs : [], lines, ok: Array.isArray(docs) && docs.every((d) => d.errors.length === 0) };
+  const options = { lineCounter: lines, prettyErrors: false, uniqueKeys: true, ...yaml11ParseOptions };
+  const docs = parseAllDocuments(text, options);
+  const ok = Array.isArray(docs) && docs.every((d) => d.errors.length === 0);
+  return { docs: Array.isArray(docs) ? docs : [], lines, ok };
 }
 
 /** The fast reader either declines or agrees with the full parser on everything gimlet reads. */
@@ -65,8 +70,10 @@ describe("parseYaml11Fast()", () => {
 
   test("declines what it does not read, so the full parser reports it", () => {
     for (const t of [
-      "a: [1, [2]]\n", "a: [x: 1]\n", "a: [b\n  , c]\n", "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: >\n  folded\n", "a: b\n  c\n", "a: 'x\n  y'\n", "a: 1\na: 2\n",
-      "a: .inf\n", "\ta: 1\n", "a: 1\r\n", "- x\na: 1\n", "a: b: c\n", "<<: {}\n", "a: 1\n...\n", "%YAML 1.1\n---\na: 1\n",
+      "a: [1, [2]]\n", "a: [x: 1]\n", "a: [b\n  , c]\n", "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: >\n  folded\n",
+      "a: b\n  c\n", "a: 'x\n  y'\n", "a: 1\na: 2\n",
+      "a: .inf\n", "\ta: 1\n", "a: 1\r\n", "- x\na: 1\n", "a: b: c\n", "<<: {}\n", "a: 1\n...\n",
+      "%YAML 1.1\n---\na: 1\n",
       "--- a\n", "a: |2\n   x\n", "", "# only\n", "a: 1\n---\n", "- - x\n",
     ]) {
       expect(parseYaml11Fast(t)).toBeUndefined();
@@ -75,19 +82,27 @@ describe("parseYaml11Fast()", () => {
 
   const scalarish = fc.oneof(
     fc.string({ unit: fc.constantFrom(..."ab01 :#-'\"|.~yn\\xe\t"), maxLength: 10 }),
-    fc.constantFrom("yes", "No", "on", "0644", "1_000", "0b101", "0x1F", "1:20", "-.5", "1e3", "null", "~", "---", "a #b", "- x", "? x", "|", ""),
+    fc.constantFrom(
+      "yes", "No", "on", "0644", "1_000", "0b101", "0x1F", "1:20", "-.5", "1e3", "null", "~",
+      "---", "a #b", "- x", "? x", "|", "",
+    ),
   );
   const { value } = fc.letrec((tie) => ({
-    value: fc.oneof({ depthSize: "small" }, scalarish, fc.integer(), fc.boolean(), fc.constant(null), tie("list"), tie("dict")),
+    value: fc.oneof(
+      { depthSize: "small" }, scalarish, fc.integer(), fc.boolean(), fc.constant(null), tie("list"), tie("dict"),
+    ),
     list: fc.array(tie("value"), { maxLength: 4 }),
     dict: fc.dictionary(scalarish.filter((k) => k !== "__proto__"), tie("value"), { maxKeys: 4 }),
   }));
 
+  const manifestKey = fc.string({ maxLength: 6 }).filter((k) => k !== "__proto__");
   /** YAML as gimlet writes it, then commented, blank-lined and split into documents as people do. */
   const text = fc
     .tuple(
-      fc.array(fc.dictionary(fc.string({ maxLength: 6 }).filter((k) => k !== "__proto__"), value, { minKeys: 1, maxKeys: 5 }), { minLength: 1, maxLength: 3 }),
-      fc.array(fc.tuple(fc.nat(), fc.constantFrom("", "  ", "# note", "  # indented note", "    ", "\t# tab")), { maxLength: 4 }),
+      fc.array(fc.dictionary(manifestKey, value, { minKeys: 1, maxKeys: 5 }), { minLength: 1, maxLength: 3 }),
+      fc.array(fc.tuple(fc.nat(), fc.constantFrom("", "  ", "# note", "  # indented note", "    ", "\t# tab")), {
+        maxLength: 4,
+      }),
       fc.array(fc.tuple(fc.nat(), fc.constantFrom(" # trailing", "  ", "\t", " #")), { maxLength: 3 }),
       fc.boolean(),
       fc.constantFrom("", ": ", "- "),
@@ -115,9 +130,11 @@ describe("parseYaml11Fast()", () => {
   /** Line soup: mostly invalid or odd YAML. Whatever the fast reader takes must be what the parser reads. */
   test("never takes text the full parser reads otherwise or refuses", () => {
     const piece = fc.constantFrom(
-      "a:", "a: 1", "- x", "-", "- a: 1", "  b: 2", "b:", "  - y", "k: |", "k: |-", "  line", "    deeper", "", "# c", "---",
+      "a:", "a: 1", "- x", "-", "- a: 1", "  b: 2", "b:", "  - y", "k: |", "k: |-", "  line", "    deeper", "", "# c",
+      "---",
       "x: 'q'", 'x: "q\\n"', "c: []", "d: {}", "  c: 3", "e: f: g", "- - z", "    - w", " a: 1", "a: b #c", "j: {a: 1}",
-      "f: [a, 'b', \"c\"]", "- [1, two, yes, 0644]", "g: [a b, c]  # note", "h: [a, [b]]", "i: [a: 1]", "k: [a, ]", "l: [ ]", "m: [a #c]",
+      "f: [a, 'b', \"c\"]", "- [1, two, yes, 0644]", "g: [a b, c]  # note", "h: [a, [b]]", "i: [a: 1]", "k: [a, ]",
+      "l: [ ]", "m: [a #c]",
       "n: [a,b]", "o: [ -1, .5 ]", "p: [a]x", "q: [\"a,b\", 'c]']", "r: [-, ?]", "s: [a", "t: [a, b]: c",
     );
     fc.assert(

@@ -47,7 +47,7 @@ export interface FastParsed {
   lines: LineCounter;
 }
 
-/** Parses `text` as `parseAllDocuments(text, { uniqueKeys: true, ...yaml11ParseOptions })` would, or returns undefined. */
+/** Reads `text` as parseAllDocuments with `{ uniqueKeys: true, ...yaml11ParseOptions }` would, or gives undefined. */
 export function parseYaml11Fast(text: string): FastParsed | undefined {
   if (unsupportedText.test(text)) return undefined;
   try {
@@ -104,7 +104,8 @@ class Reader {
         continue;
       }
       seenContent = true;
-      this.doc = new Document(undefined, { ...yaml11ParseOptions, uniqueKeys: true, prettyErrors: false }) as Document.Parsed;
+      const options = { ...yaml11ParseOptions, uniqueKeys: true, prettyErrors: false };
+      this.doc = new Document(undefined, options) as Document.Parsed;
       if (lines[contentLine]!.indent !== 0) giveUp();
       const contents = this.block(contentLine, -1);
       if (this.nextSignificant() !== undefined) giveUp(); // something the block did not take
@@ -207,7 +208,10 @@ class Reader {
       if (t[colon] !== ":") giveUp();
     } else {
       colon = t.indexOf(":", at);
-      while (colon >= 0 && colon < l.end && !(colon + 1 === l.end || t[colon + 1] === " ")) colon = t.indexOf(":", colon + 1);
+      // The key ends at the first colon followed by a space or the line's end.
+      while (colon >= 0 && colon < l.end && !(colon + 1 === l.end || t[colon + 1] === " ")) {
+        colon = t.indexOf(":", colon + 1);
+      }
       if (colon < 0 || colon >= l.end) giveUp();
       const src = t.slice(at, colon);
       if (src === "" || src !== src.trimEnd() || notPlainStart.test(src) || /\s#|^(?:---|\.\.\.)/.test(src)) giveUp();
@@ -261,7 +265,8 @@ class Reader {
       if (end < 0 || end > l.end) end = l.end;
       const src = t.slice(at, end).trimEnd();
       if (notPlainStart.test(src) || src.includes(": ") || src.endsWith(":") || src.includes("\t#")) {
-        if (!inMap && !src.startsWith("- ") && !notPlainStart.test(src) && !src.includes("\t")) return this.map(n, at - l.start, at);
+        const compactMap = !inMap && !src.startsWith("- ") && !notPlainStart.test(src) && !src.includes("\t");
+        if (compactMap) return this.map(n, at - l.start, at);
         giveUp();
       }
       node = this.plain(src, at);

@@ -20,10 +20,12 @@ const stringifyOptions = { indentSeq: false, lineWidth: 0, minContentWidth: 0 } 
  * y/n/yes/no/on/off, ~, `<<` (the merge key), numbers in 1.1 forms (0o17 aside: 017, 1_000, 1:20, .inf). They are
  * double-quoted, as go-yaml does, so `value: "yes"` stays a string in the cluster.
  */
-const yaml11Word = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~|<<|)$/;
+const yaml11Word = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~|)$/;
 const yaml11Number = /^[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|(?:[0-9][0-9_]*)?\.?[0-9_]*(?:[eE][-+]?[0-9]+)?|\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 export function isYaml11Special(s: string): boolean {
-  return yaml11Word.test(s) || (yaml11Number.test(s) && /[0-9]|inf|nan/i.test(s)) || (/^[-+0-9.]/.test(s) && typeof resolveGoNumber(s) === "number");
+  if (s === "<<" || yaml11Word.test(s)) return true;
+  if (yaml11Number.test(s) && /[0-9]|inf|nan/i.test(s)) return true;
+  return /^[-+0-9.]/.test(s) && typeof resolveGoNumber(s) === "number";
 }
 
 /**

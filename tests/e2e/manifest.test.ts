@@ -92,7 +92,8 @@ describe("gimlet manifest template", () => {
 
   test("renders and lints the user's own file within the local template limits, above a server's", async () => {
     // 1.2 million steps: more than an artifact posted to `gimlet serve` may take (1 million).
-    const heavy = file("heavy.yaml", `${web}  gitSha: "{{ range until 1200 }}{{ range until 1000 }}{{ end }}{{ end }}abc"\n`);
+    const loops = "{{ range until 1200 }}{{ range until 1000 }}{{ end }}{{ end }}";
+    const heavy = file("heavy.yaml", `${web}  gitSha: "${loops}abc"\n`);
     const r = await gimlet(["manifest", "template", "-f", heavy], { env: { SHA: "abc123" } });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);

@@ -159,3 +159,14 @@ describe("isBuiltinChart()", () => {
     expect(isBuiltinChart("redis")).toBe(false);
   });
 });
+
+test("robustName cuts at 63 bytes of UTF-8 whatever the input (non-ASCII becomes '-' first)", () => {
+  fc.assert(
+    fc.property(fc.string({ unit: "binary", maxLength: 90 }), (s) => {
+      const dashed = s.replace(/\W+/g, "-").replace(/_/g, "-").toLowerCase();
+      const slow = new TextDecoder().decode(new TextEncoder().encode(dashed).slice(0, 63));
+      expect(robustName(s)).toBe(slow.endsWith("-") ? slow.slice(0, -1) : slow);
+    }),
+    { numRuns: 2000 },
+  );
+});

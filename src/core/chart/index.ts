@@ -37,8 +37,9 @@ function dropNulls<T>(v: T): T {
   for (const k of Object.keys(v)) {
     const x = v[k];
     if (x === null || x === undefined) continue;
-    if (k === "__proto__") Object.defineProperty(out, k, { value: dropNulls(x), enumerable: true, writable: true, configurable: true });
-    else out[k] = dropNulls(x);
+    const value = dropNulls(x);
+    if (k !== "__proto__") out[k] = value;
+    else Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true }); // own key
   }
   return out as T;
 }

@@ -5,8 +5,8 @@ import { resolvePlain11, yaml11ParseOptions } from "../yaml11.ts";
 
 /** robustName: runs of non-word characters → "-", "_" → "-", lowercase, at most 63, no trailing "-". */
 export function robustName(s: string): string {
-  let out = s.replace(/\W+/g, "-").replace(/_/g, "-").toLowerCase();
-  out = new TextDecoder().decode(new TextEncoder().encode(out).slice(0, 63));
+  // \W takes every non-ASCII code unit, so the name is ASCII: 63 characters are 63 bytes.
+  const out = s.replace(/\W+/g, "-").replace(/_/g, "-").toLowerCase().slice(0, 63);
   return out.endsWith("-") ? out.slice(0, -1) : out;
 }
 

@@ -19,7 +19,12 @@ const missingKeyRe = /no entry for key "([^"]+)"/;
 /** A placeholder that is valid where YAML expects a number and where it expects a string. */
 const placeholder = "0";
 
-export function lintManifestText(text: string, file: string, vars: Vars, opts: Pick<LoadOptions, "limits"> = {}): LintResult {
+export function lintManifestText(
+  text: string,
+  file: string,
+  vars: Vars,
+  opts: Pick<LoadOptions, "limits"> = {},
+): LintResult {
   const missingVars: string[] = [];
   const data = { ...vars };
   let loaded: LoadedManifest[] | undefined;

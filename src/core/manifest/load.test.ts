@@ -85,7 +85,8 @@ describe("loadManifests()", () => {
   });
 
   test("templates keys, map values and sequence items; the first failing one in file order is reported", () => {
-    const text = 'app: web\nenv: e\nvalues:\n  vars:\n    "{{ .K }}": "{{ .V }}"\n  list:\n  - "{{ .L }}"\n  - [x, "{{ .L }}"]\n';
+    const text =
+      'app: web\nenv: e\nvalues:\n  vars:\n    "{{ .K }}": "{{ .V }}"\n  list:\n  - "{{ .L }}"\n  - [x, "{{ .L }}"]\n';
     const [m] = loadManifests(text, { vars: { K: "KEY", V: "v", L: "l" } });
     expect(m!.manifest.values).toEqual({ vars: { KEY: "v" }, list: ["l", ["x", "l"]] });
     const broken = text.replace("{{ .L }}", "{{ .B }}").replace("{{ .V }}", "{{ .A }}");

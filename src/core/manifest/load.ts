@@ -107,7 +107,8 @@ function templateScalars(
   eachScalar(doc.contents, skip, (node) => {
     if (typeof node.value !== "string" || !node.value.includes("{{")) return;
     try {
-      node.value = renderTemplate(node.value, vars, { name: file, missingKey: opts.missingKey === "zero" ? "zero" : "error", now: opts.now, limits: budget });
+      const missingKey = opts.missingKey === "zero" ? "zero" : "error";
+      node.value = renderTemplate(node.value, vars, { name: file, missingKey, now: opts.now, limits: budget });
     } catch (e) {
       if (!(e instanceof TemplateError)) throw e;
       if (!lines || !node.range) throw new TemplateError(e.message, { pos: { file }, cause: e });

@@ -12,15 +12,20 @@ function run(f: (budget: Budget) => string, budget: Budget): unknown {
 }
 
 const segment = fc.oneof(
-  fc.constantFrom("{{ .SHA }}", "{{.SHA}}", "{{  .BRANCH }}", "{{ .MISSING }}", "{{ .NUM }}", "{{ .constructor }}", "{{ . }}"),
-  fc.constantFrom("{{ .SHA | trunc 4 }}", "{{- .SHA }}", "{{/* c */}}", "{", "}", "{{", "}}", "{{{ .SHA }}", "x", "ghcr.io/a:", "-", ""),
+  fc.constantFrom("{{ .SHA }}", "{{.SHA}}", "{{  .BRANCH }}", "{{ .MISSING }}", "{{ .NUM }}", "{{ .constructor }}"),
+  fc.constantFrom("{{ . }}", "{{ .SHA | trunc 4 }}", "{{- .SHA }}", "{{/* c */}}", "{", "}", "{{", "}}", "{{{ .SHA }}"),
+  fc.constantFrom("x", "ghcr.io/a:", "-", ""),
   fc.string({ maxLength: 4 }),
 );
 
 test("field-only templates give what the engine gives, and charge its budget the same", () => {
   const data = { SHA: "0123abcd", BRANCH: "main", NUM: 5 as unknown as string };
   fc.assert(
-    fc.property(fc.array(segment, { maxLength: 6 }), fc.constantFrom(0, 3, 5, 1000), fc.constantFrom(8, 20, 1 << 20), (parts, maxSteps, maxOutputBytes) => {
+    fc.property(fc.array(segment, { maxLength: 6 }), fc.constantFrom(0, 3, 5, 1000), fc.constantFrom(8, 20, 1 << 20), (
+      parts,
+      maxSteps,
+      maxOutputBytes,
+    ) => {
       const text = parts.join("");
       const limits = { maxSteps, maxOutputBytes };
       const engine = run((b) => parseTemplate(text, { limits: b }).execute(data), new Budget(limits));
@@ -32,6 +37,7 @@ test("field-only templates give what the engine gives, and charge its budget the
 
 test("a field of a variable renders without the engine in its common form", () => {
   const budget = new Budget();
-  expect(renderTemplate("ghcr.io/acme/web:{{ .SHA }}", { SHA: "abc" }, { limits: budget })).toBe("ghcr.io/acme/web:abc");
+  const out = renderTemplate("ghcr.io/acme/web:{{ .SHA }}", { SHA: "abc" }, { limits: budget });
+  expect(out).toBe("ghcr.io/acme/web:abc");
   expect([budget.steps, budget.written]).toEqual([3, 20]);
 });

@@ -171,7 +171,8 @@ function substituteFields(text: string, data: unknown, limits: TemplateOptions["
     nodes++;
   }
   const budget = limits instanceof Budget ? limits : new Budget(limits);
-  if (budget.steps + 1 + nodes > budget.limits.maxSteps || budget.written + out.length > budget.limits.maxOutputBytes) return undefined;
+  const { maxSteps, maxOutputBytes } = budget.limits;
+  if (budget.steps + 1 + nodes > maxSteps || budget.written + out.length > maxOutputBytes) return undefined;
   budget.steps += 1 + nodes;
   budget.written += out.length;
   return out;
