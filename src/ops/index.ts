@@ -25,3 +25,15 @@ export { manifestName, maxAttempts, processEvent, type ProcessDeps } from "./pro
 export { wakeFlux } from "./flux-receiver.ts";
 export { receiveBranchDeletion, type BranchDeletionResult } from "./webhooks.ts";
 export { RenderAbortedError, RenderTimeoutError, type ManifestRenderer, type RenderedManifest, type RenderJob } from "./render.ts";
+export { AgentHub, type AgentHubOptions, type CommandBody, type Downlink, type LogSink } from "./agent-hub.ts";
+export {
+  appDetails,
+  envState,
+  findApp,
+  reconcileEnv,
+  restartApp,
+  streamAppLogs,
+  type LiveDeps,
+  type LogOptions,
+  type ReconcileTarget,
+} from "./live.ts";

@@ -12,12 +12,19 @@ import { fluxRoutes } from "./routes/flux.ts";
 import { releaseRoutes } from "./routes/releases.ts";
 import { userRoutes } from "./routes/users.ts";
 import { envRoutes } from "./routes/envs.ts";
+import { agentRoutes } from "./routes/agent.ts";
+import { liveRoutes } from "./routes/live.ts";
+import { AgentHub } from "../ops/index.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import { gitRoutes } from "./routes/git.ts";
 import { metricsContentType, metricsText } from "./metrics-app.ts";
 
 export function createApp(d: ServerDeps): Hono<AppEnv> {
   if (!d.events) d = { ...d, events: new EventHub() };
+  if (!d.agents) {
+    const events = d.events!;
+    d = { ...d, agents: new AgentHub({ store: d.store, publish: (e) => events.publish(e), log: d.log }) };
+  }
   const app = new Hono<AppEnv>();
   app.onError(onError);
   app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
@@ -35,6 +42,13 @@ export function createApp(d: ServerDeps): Hono<AppEnv> {
     app.route("/git", gitRoutes({ ...d, dataDir: d.dataDir }));
   }
 
+  // The agent routes read (gzip) bodies themselves, with caps on the wire and inflated.
+  const agent = new Hono<AppEnv>();
+  agent.use(authenticate(d.store));
+  agent.use(policyAsked);
+  agent.route("/", agentRoutes({ ...d, agents: d.agents! }));
+  app.route("/agent", agent);
+
   const hooks = new Hono();
   hooks.use(bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.json({ error: "request body too large" }, 413) }));
   hooks.route("/", webhookRoutes(d));
@@ -51,6 +65,7 @@ export function createApp(d: ServerDeps): Hono<AppEnv> {
   api.route("/", eventRoutes({ ...d, events: d.events! }));
   api.route("/", userRoutes(d));
   api.route("/", envRoutes(d));
+  api.route("/", liveRoutes({ ...d, agents: d.agents! }));
   app.route("/api", api);
   return app;
 }

@@ -1,5 +1,5 @@
 /** What the server is built from; tests pass their own. */
-import type { OpsDeps } from "../ops/index.ts";
+import type { AgentHub, OpsDeps } from "../ops/index.ts";
 import type { Store } from "../store/index.ts";
 import type { EnvWatch } from "./env-watch.ts";
 import type { EventHub } from "./event-hub.ts";
@@ -33,6 +33,12 @@ export interface ServerDeps {
   envWatch?: EnvWatch;
   /** Event-loop lag for /metrics; without one the lag gauges are left out. */
   loopLag?: LoopLagSampler;
+  /** The envs' agents and live state; createApp makes one when absent. */
+  agents?: AgentHub;
+  /** Comment line on an agent's downlink, milliseconds (30 s): how soon a dead agent is noticed. */
+  agentPingMs?: number;
+  /** Caps of agent request bodies: bytes on the wire (16 MiB) and inflated (64 MiB). */
+  agentBody?: { maxBytes?: number; maxInflatedBytes?: number };
 }
 
 /** The use cases' deps from the server's: a queued request wakes the worker and is announced on the hub. */

@@ -6,7 +6,7 @@ import { createApp } from "./app.ts";
 import { acquireServeLock, openDataStore, prepareDataDir } from "./data-dir.ts";
 import { watchEnvs } from "./env-watch.ts";
 import { EventHub } from "./event-hub.ts";
-import { reindexAll } from "../ops/index.ts";
+import { AgentHub, reindexAll } from "../ops/index.ts";
 import { finished } from "./hub-events.ts";
 import { createMetricsApp } from "./metrics-app.ts";
 import { Notifier, type NotifierConfig } from "./notify.ts";
@@ -69,8 +69,11 @@ export async function serve(
   // The closure reads `server` only when an SSE request arrives, after Bun.serve below returned.
   const requestTimeout = (req: Request, seconds: number) => server.timeout(req, seconds);
   const loopLag = new LoopLagSampler().start();
+  // The envs' agents: live state in memory, the last of it persisted so a restart shows it (stale).
+  const agents = new AgentHub({ store, publish: (e) => events.publish(e), log });
   const deps = {
     store, repos, worker, notifier, webhookSecret: o.webhookSecret, dataDir: o.dataDir, log, events, loopLag, envWatch,
+    agents,
   };
   const app = createApp({ ...deps, requestTimeout });
   const server = Bun.serve({ hostname: o.hostname, port: o.port, fetch: app.fetch, idleTimeout: 60 });
@@ -99,6 +102,7 @@ export async function serve(
       await server.stop();
       loopLag.stop();
       envWatch.stop();
+      await agents.stop();
       await worker.stop();
       await store.close();
       lock.release();

@@ -2,3 +2,5 @@
 export * from "./state.ts";
 export * from "./wire.ts";
 export { applyChanges, diffApps, diffState, sameJson } from "./changes.ts";
+export * from "./view.ts";
+export { decodeLogChunk, decodeResult, decodeSnapshot, decodeUpdate } from "./decode.ts";

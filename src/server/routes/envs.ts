@@ -17,7 +17,8 @@ export function envRoutes(d: ServerDeps): Hono<AppEnv> {
   app.get("/envs", allow("env.list"), async (c) => {
     // A token bound to an env sees that env only.
     const envs = await ops.listEnvs(o);
-    return c.json(envs.filter((e) => may(c.get("user"), "env.list", { env: e.name })));
+    const visible = envs.filter((e) => may(c.get("user"), "env.list", { env: e.name }));
+    return c.json(d.agents ? visible.map((e) => ({ ...e, agent: d.agents!.presence(e.name) })) : visible);
   });
   app.post("/envs", allow("env.create"), async (c) => {
     const b = fields(await jsonBody(c), {

@@ -1,0 +1,362 @@
+/**
+ * The live side of every env: which agent holds its downlink, the state it last reported (in memory,
+ * persisted to the store at most every `persistMs` so a restarted server shows it, stale), the
+ * commands waiting for an agent's result, and the log streams relayed to viewers. One object per
+ * server, owned by whoever serves (no module state), so tests run several side by side.
+ *
+ * Sequencing (core/agent/wire.ts): a snapshot starts an (epoch, seq) sequence; an update must carry
+ * the same epoch and seq + 1, otherwise it is a gap: the update is refused (409) and the agent is
+ * asked for a snapshot (`refetch`).
+ */
+import { diffState } from "../core/agent/changes.ts";
+import type { AppState, EnvState } from "../core/agent/state.ts";
+import { emptyEnvState, type AgentPresence, type EnvStateView } from "../core/agent/view.ts";
+import type { AgentCommand, AgentSnapshot, AgentUpdate, CommandResult, LogChunk } from "../core/agent/wire.ts";
+import { applyChanges } from "../core/agent/changes.ts";
+import { ConflictError, TimeoutError } from "../core/errors.ts";
+import type { HubEvent } from "../core/events.ts";
+import type { Store } from "../store/index.ts";
+
+/** One open register stream; the route writes `data:` lines for what `send` gets. */
+export interface Downlink {
+  send(cmd: AgentCommand): void;
+  /** Ends the stream (another agent of the env registered). */
+  close(): void;
+}
+
+export interface AgentHubOptions {
+  store: Pick<Store, "putAgentState" | "agentState">;
+  publish?: (e: HubEvent) => void;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+  /** Unix milliseconds. */
+  clock?: () => number;
+  /** How long a command waits for the agent's result (30 s). */
+  commandTimeoutMs?: number;
+  /** The state is written to the store at most this often while updates arrive (2 s). */
+  persistMs?: number;
+  /** App-state hub events are coalesced per app over this window (250 ms). */
+  coalesceMs?: number;
+}
+
+/** Where a relayed log stream goes (the route's SSE body). */
+export interface LogSink {
+  lines(pod: string, lines: string[], dropped?: number): void;
+  podEnd(pod: string, error?: string): void;
+}
+
+type WithId = Extract<AgentCommand, { id: string }>;
+/** A command as the API asks for it; the hub gives it its id. */
+export type CommandBody = WithId extends infer C ? (C extends WithId ? Omit<C, "id"> : never) : never;
+
+type Pending = { env: string; action: string; resolve: (r: CommandResult) => void };
+
+interface EnvLive {
+  env: string;
+  state?: EnvState;
+  /** Unix ms the state last changed. */
+  updated?: number;
+  epoch?: string;
+  seq: number;
+  /** A snapshot came since the current downlink connected. */
+  live: boolean;
+  link?: Downlink;
+  namespace?: string;
+  lastSeen?: number;
+  loaded?: Promise<void>;
+  dirtyApps: Set<string>;
+  eventTimer?: ReturnType<typeof setTimeout>;
+  persistTimer?: ReturnType<typeof setTimeout>;
+  /** The last write to the store; writes of one env are chained so the newest lands last. */
+  writing: Promise<void>;
+  persistDirty: boolean;
+}
+
+export type UpdateOutcome = { ok: true } | { ok: false; reason: string };
+
+export class AgentHub {
+  private readonly envs = new Map<string, EnvLive>();
+  private readonly pending = new Map<string, Pending>();
+  private readonly logs = new Map<string, { env: string; pod: string; sink: LogSink }>();
+  private readonly clock: () => number;
+  private stopped = false;
+
+  constructor(private readonly o: AgentHubOptions) {
+    this.clock = o.clock ?? Date.now;
+  }
+
+  private live(env: string): EnvLive {
+    let e = this.envs.get(env);
+    if (!e) {
+      e = { env, seq: 0, live: false, dirtyApps: new Set(), writing: Promise.resolve(), persistDirty: false };
+      this.envs.set(env, e);
+    }
+    return e;
+  }
+
+  /** Reads the persisted state once per env, unless an agent reported first. */
+  private async load(e: EnvLive): Promise<void> {
+    e.loaded ??= (async () => {
+      if (e.state) return;
+      const row = await this.o.store.agentState(e.env);
+      if (!row || e.state) return;
+      try {
+        e.state = JSON.parse(row.state) as EnvState;
+        e.updated = row.updated * 1000;
+      } catch (err) {
+        this.o.log?.("stored agent state unreadable; ignored", { env: e.env, error: (err as Error).message });
+      }
+    })();
+    await e.loaded;
+  }
+
+  // ---- the agent's side ----------------------------------------------------------------------
+
+  /** A register stream opened; returns what to call when it closes. A second agent replaces the first. */
+  connect(env: string, namespace: string | undefined, link: Downlink): () => void {
+    const e = this.live(env);
+    const old = e.link;
+    e.link = link;
+    e.namespace = namespace || undefined;
+    e.live = false;
+    e.lastSeen = this.clock();
+    if (old) {
+      this.o.log?.("another agent registered for the env; closing the older downlink", { env });
+      old.close();
+    } else {
+      this.o.publish?.({ type: "agent.connected", env, ...(e.namespace ? { namespace: e.namespace } : {}) });
+    }
+    this.o.log?.("agent connected", { env, namespace: e.namespace ?? "" });
+    return () => {
+      if (e.link !== link) return;
+      e.link = undefined;
+      e.live = false;
+      e.lastSeen = this.clock();
+      this.o.log?.("agent disconnected", { env });
+      this.o.publish?.({ type: "agent.disconnected", env });
+    };
+  }
+
+  /** Any authenticated request of the env's agent. */
+  seen(env: string): void {
+    this.live(env).lastSeen = this.clock();
+  }
+
+  async snapshot(s: AgentSnapshot): Promise<void> {
+    const e = this.live(s.env);
+    await this.load(e);
+    const prev = e.state ?? emptyEnvState(s.env);
+    const changes = diffState(prev, s.state);
+    e.state = s.state;
+    e.epoch = s.epoch;
+    e.seq = s.seq;
+    if (e.link) e.live = true;
+    e.lastSeen = this.clock();
+    if (changes.upserts.length || changes.removed.length || changes.flux || e.updated === undefined) {
+      e.updated = this.clock();
+    }
+    this.markApps(e, [...changes.upserts.map((a) => a.key), ...changes.removed]);
+    // A snapshot is written at once: it is what a restarted server shows.
+    await this.persist(e);
+  }
+
+  /** Applies an update in sequence, or says why not (the caller answers 409 and asks for a snapshot). */
+  async update(u: AgentUpdate): Promise<UpdateOutcome> {
+    const e = this.live(u.env);
+    e.lastSeen = this.clock();
+    if (!e.state || e.epoch === undefined) return { ok: false, reason: "no snapshot from this agent yet" };
+    if (u.epoch !== e.epoch) return { ok: false, reason: `epoch ${u.epoch} is not the last snapshot's (${e.epoch})` };
+    if (u.seq !== e.seq + 1) return { ok: false, reason: `sequence gap: expected ${e.seq + 1}, got ${u.seq}` };
+    e.seq = u.seq;
+    e.state = applyChanges(e.state, u);
+    e.updated = this.clock();
+    this.markApps(e, [...u.upserts.map((a) => a.key), ...u.removed]);
+    this.schedulePersist(e);
+    return { ok: true };
+  }
+
+  /** Sends a command down; false when no agent of the env is connected. */
+  send(env: string, cmd: AgentCommand): boolean {
+    const link = this.envs.get(env)?.link;
+    if (!link) return false;
+    link.send(cmd);
+    return true;
+  }
+
+  /** A command's result from the agent; false when nobody waits for it (late, or another env's id). */
+  result(env: string, id: string, r: CommandResult): boolean {
+    const p = this.pending.get(id);
+    if (!p || p.env !== env) return false;
+    this.pending.delete(id);
+    p.resolve(r);
+    return true;
+  }
+
+  /** Log lines for a relayed stream; false when nobody watches it any more (the agent stops). */
+  logChunk(env: string, id: string, c: LogChunk): boolean {
+    const s = this.logs.get(id);
+    if (!s || s.env !== env) return false;
+    if (c.lines.length || c.dropped) s.sink.lines(s.pod, c.lines, c.dropped);
+    if (c.done) {
+      this.logs.delete(id);
+      s.sink.podEnd(s.pod, c.error);
+    }
+    return true;
+  }
+
+  // ---- the API's side ------------------------------------------------------------------------
+
+  presence(env: string): AgentPresence {
+    const e = this.envs.get(env);
+    if (!e) return { connected: false };
+    const lastSeen = e.link ? this.clock() : e.lastSeen;
+    return {
+      connected: !!e.link,
+      ...(lastSeen !== undefined ? { lastSeen: Math.floor(lastSeen / 1000) } : {}),
+      ...(e.link && e.namespace ? { namespace: e.namespace } : {}),
+    };
+  }
+
+  async view(env: string): Promise<EnvStateView> {
+    const e = this.live(env);
+    await this.load(e);
+    return {
+      env,
+      agent: this.presence(env),
+      stale: !(e.link && e.live),
+      ...(e.updated !== undefined ? { updated: Math.floor(e.updated / 1000) } : {}),
+      state: e.state ?? emptyEnvState(env),
+    };
+  }
+
+  /**
+   * Sends a command and waits for its result. @throws ConflictError when no agent is connected,
+   * TimeoutError when it does not answer in time.
+   */
+  async command(env: string, cmd: CommandBody, timeoutMs = this.o.commandTimeoutMs ?? 30_000): Promise<CommandResult> {
+    if (!this.envs.get(env)?.link) throw notConnected(env);
+    const id = crypto.randomUUID();
+    const full = { ...cmd, id } as unknown as AgentCommand;
+    return new Promise<CommandResult>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        const s = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`;
+        reject(new TimeoutError(`the agent of env ${env} did not answer the ${cmd.action} command within ${s}`, {
+          hint: "the agent may be overloaded or its uplink to the server broken; see its log",
+        }));
+      }, timeoutMs);
+      this.pending.set(id, {
+        env,
+        action: cmd.action,
+        resolve: (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+      });
+      this.send(env, full);
+    });
+  }
+
+  /**
+   * Streams one pod's log through the agent into `sink`; resolves once the agent started it (or
+   * failed to: then `podEnd` carries the error). Returns the stream's stop function.
+   */
+  async streamPodLogs(
+    env: string,
+    pod: { namespace: string; name: string },
+    o: { follow?: boolean; tailLines?: number; container?: string },
+    sink: LogSink,
+  ): Promise<() => void> {
+    if (!this.envs.get(env)?.link) throw notConnected(env);
+    const id = crypto.randomUUID();
+    this.logs.set(id, { env, pod: pod.name, sink });
+    const stop = () => {
+      if (this.logs.delete(id)) this.send(env, { action: "stopPodLogs", id });
+    };
+    const cmd: AgentCommand = {
+      action: "podLogs",
+      id,
+      namespace: pod.namespace,
+      pod: pod.name,
+      ...(o.container ? { container: o.container } : {}),
+      ...(o.tailLines !== undefined ? { tailLines: o.tailLines } : {}),
+      ...(o.follow ? { follow: true } : {}),
+    };
+    const timeoutMs = this.o.commandTimeoutMs ?? 30_000;
+    const result = new Promise<CommandResult>((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        resolve({ ok: false, error: `the agent did not start the log stream within ${Math.round(timeoutMs / 1000)} s` });
+      }, timeoutMs);
+      this.pending.set(id, { env, action: "podLogs", resolve: (r) => (clearTimeout(timer), resolve(r)) });
+    });
+    this.send(env, cmd);
+    const r = await result;
+    if (!r.ok && this.logs.delete(id)) sink.podEnd(pod.name, r.error);
+    return stop;
+  }
+
+  // ---- events and persistence ------------------------------------------------------------------
+
+  private markApps(e: EnvLive, keys: string[]): void {
+    if (!this.o.publish || !keys.length) return;
+    for (const k of keys) e.dirtyApps.add(k);
+    e.eventTimer ??= setTimeout(() => this.flushApps(e), this.o.coalesceMs ?? 250);
+  }
+
+  private flushApps(e: EnvLive): void {
+    e.eventTimer = undefined;
+    const byKey = new Map<string, AppState>((e.state?.apps ?? []).map((a) => [a.key, a]));
+    for (const key of e.dirtyApps) {
+      const state = byKey.get(key);
+      this.o.publish?.(state ? { type: "app.state", env: e.env, app: key, state } : { type: "app.state", env: e.env, app: key, removed: true });
+    }
+    e.dirtyApps.clear();
+  }
+
+  private schedulePersist(e: EnvLive): void {
+    e.persistDirty = true;
+    if (this.stopped) return;
+    e.persistTimer ??= setTimeout(() => {
+      e.persistTimer = undefined;
+      void this.persist(e);
+    }, this.o.persistMs ?? 2000);
+  }
+
+  private persist(e: EnvLive): Promise<void> {
+    clearTimeout(e.persistTimer);
+    e.persistTimer = undefined;
+    e.persistDirty = false;
+    const text = JSON.stringify(e.state);
+    e.writing = e.writing.then(() =>
+      this.o.store.putAgentState(e.env, text).catch((err: Error) => {
+        this.o.log?.("could not persist the agent state", { env: e.env, error: err.message });
+      }),
+    );
+    return e.writing;
+  }
+
+  /** Writes what is not persisted yet, fails waiting commands, and ends log relays. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const e of this.envs.values()) {
+      clearTimeout(e.eventTimer);
+      e.eventTimer = undefined;
+      if (e.persistDirty) await this.persist(e);
+      await e.writing;
+    }
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      p.resolve({ ok: false, error: "the server is shutting down" });
+    }
+    for (const [id, s] of this.logs) {
+      this.logs.delete(id);
+      s.sink.podEnd(s.pod, "the server is shutting down");
+    }
+  }
+}
+
+export function notConnected(env: string): ConflictError {
+  return new ConflictError(`no agent of env ${env} is connected`, {
+    hint: `start one: gimlet agent --env ${env} (gimlet agent manifests --env ${env} deploys it)`,
+  });
+}
