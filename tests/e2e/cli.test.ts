@@ -12,7 +12,7 @@ describe("gimlet binary", () => {
     const r = await gimlet(["--help"]);
     expect(r.code).toBe(0);
     const commands = r.stdout.split("COMMANDS")[1]!.split("Use ")[0]!.trim().split("\n").map((l) => l.trim().split(/\s+/)[0]);
-    expect(commands).toEqual(["manifest", "gitops", "serve", "env", "user", "artifact", "release"]);
+    expect(commands).toEqual(["manifest", "gitops", "serve", "env", "user", "artifact", "release", "agent", "stack"]);
     for (const c of commands) expect((await gimlet([c!, "--help"])).code).toBe(0);
   });
 
