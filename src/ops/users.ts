@@ -28,6 +28,13 @@ export async function createUser(d: OpsDeps, input: CreateUserInput): Promise<Us
   if (!roles.includes(role)) throw new UserError(`role must be one of ${roles.join(", ")}`, { path: "role" });
   // The scope: one existing env, or none. A typo would otherwise make a token that acts nowhere.
   const env = input.env ?? "";
+  if (role === "agent" && !env) {
+    // The policy gives an unbound agent token nothing: it would fail on every request.
+    throw new UserError("an agent user must be bound to the env its agent reports for", {
+      path: "env",
+      hint: `gimlet user create ${login} --role agent --env ENV`,
+    });
+  }
   if (env) {
     if (role === "admin") throw new UserError("an admin acts on every env and cannot be scoped to one", { path: "env" });
     if (!(await d.store.env(assertSafeName(env, "env")))) {

@@ -30,6 +30,10 @@ export function agentRoutes(d: ServerDeps & { agents: AgentHub }): Hono<AppEnv> 
     maxBytes: d.agentBody?.maxBytes ?? 16 * 1024 * 1024,
     maxInflatedBytes: d.agentBody?.maxInflatedBytes ?? 64 * 1024 * 1024,
   };
+  // What the policy is asked about: the name as given (a missing or bad one is refused by the
+  // policy for a bound token, and by the handler's check below for an admin).
+  const policyName = (c: Context<AppEnv>) => ({ env: c.req.query("name") ?? "" });
+  const policyParam = (c: Context<AppEnv>) => ({ env: c.req.param("env") ?? "" });
   const nameOf = (c: Context<AppEnv>) => ({ env: safeName(need(c, "name"), "env") });
   const paramEnv = (c: Context<AppEnv>) => ({ env: safeName(c.req.param("env") ?? "", "env") });
   const existing = async (env: string) => {
@@ -38,7 +42,7 @@ export function agentRoutes(d: ServerDeps & { agents: AgentHub }): Hono<AppEnv> 
     }
   };
 
-  app.get("/register", allow("agent.commands", nameOf), async (c) => {
+  app.get("/register", allow("agent.commands", policyName), async (c) => {
     const { env } = nameOf(c);
     await existing(env);
     const namespace = c.req.query("namespace") ?? "";
@@ -93,7 +97,7 @@ export function agentRoutes(d: ServerDeps & { agents: AgentHub }): Hono<AppEnv> 
     });
   });
 
-  app.post("/state", allow("agent.state", nameOf), async (c) => {
+  app.post("/state", allow("agent.state", policyName), async (c) => {
     const { env } = nameOf(c);
     hub.seen(env);
     await existing(env);
@@ -102,7 +106,7 @@ export function agentRoutes(d: ServerDeps & { agents: AgentHub }): Hono<AppEnv> 
     return c.json({ accepted: "snapshot", seq: snap.seq, apps: snap.state.apps.length });
   });
 
-  app.post("/state/:env/update", allow("agent.state", paramEnv), async (c) => {
+  app.post("/state/:env/update", allow("agent.state", policyParam), async (c) => {
     const { env } = paramEnv(c);
     hub.seen(env);
     const u = decodeUpdate(await agentBody(c.req.raw, limits), env);
@@ -115,7 +119,7 @@ export function agentRoutes(d: ServerDeps & { agents: AgentHub }): Hono<AppEnv> 
     return c.json({ accepted: "update", seq: u.seq });
   });
 
-  app.post("/commands/:id/result", allow("agent.commands", nameOf), async (c) => {
+  app.post("/commands/:id/result", allow("agent.commands", policyName), async (c) => {
     const { env } = nameOf(c);
     hub.seen(env);
     const r = decodeResult(await agentBody(c.req.raw, limits));
@@ -125,7 +129,7 @@ export function agentRoutes(d: ServerDeps & { agents: AgentHub }): Hono<AppEnv> 
     return c.json({ accepted: "result" });
   });
 
-  app.post("/logs/:id", allow("agent.commands", nameOf), async (c) => {
+  app.post("/logs/:id", allow("agent.commands", policyName), async (c) => {
     const { env } = nameOf(c);
     hub.seen(env);
     const chunk = decodeLogChunk(await agentBody(c.req.raw, limits));
