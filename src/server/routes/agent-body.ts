@@ -14,7 +14,8 @@ export interface BodyLimits {
   maxInflatedBytes: number;
 }
 
-const mib = (n: number) => `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) ? 1 : 0)} MiB`;
+const mib = (n: number) =>
+  n >= 1024 * 1024 ? `${+(n / 1024 / 1024).toFixed(1)} MiB` : `${+(n / 1024).toFixed(1)} KiB`;
 
 async function collect(
   stream: ReadableStream<Uint8Array>,
