@@ -99,4 +99,4 @@ const bootstrap = defineCommand({
   },
 });
 
-export default defineCommand({ meta: { name: "env", description: "Manage environments of gimlet serve" }, subCommands: { create, list, bootstrap } });
+export default defineCommand({ meta: { name: "env", description: "Manage environments of gimlet serve" }, subCommands: { create, list, bootstrap, status: () => import("./apps.ts").then((m) => m.envStatus) } });
