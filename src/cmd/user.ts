@@ -3,7 +3,10 @@
  * directly in a data dir with `--data-dir`; both run the same use cases (ops/users.ts).
  */
 import { defineCommand } from "citty";
-import { createUser, deleteUser, issueToken, listTokens, listUsers, revokeToken, tokenId, type UserView } from "../ops/index.ts";
+import { UserError } from "../core/errors.ts";
+import {
+  createUser, deleteUser, issueToken, listTokens, listUsers, revokeToken, setPassword, tokenId, type UserView,
+} from "../ops/index.ts";
 import type { TokenInfo } from "../store/index.ts";
 import { client, serverFlags } from "./client.ts";
 import { stderr } from "./io.ts";
@@ -16,16 +19,38 @@ const create = defineCommand({
     login: { type: "positional", required: true, description: "Login" },
     role: { type: "enum", options: ["admin", "user", "flux", "agent"], default: "user", description: "Role" },
     env: { type: "string", description: "The one env the user's tokens may act on" },
+    "password-stdin": { type: "boolean", description: "Read a dashboard password from stdin (admin and user roles)" },
     ...dataDirFlag,
     ...serverFlags,
     ...outputFlag,
   },
   async run({ args }) {
-    const input = { login: args.login, role: args.role, env: args.env };
+    const password = args["password-stdin"] ? await passwordFromStdin() : undefined;
+    const input = { login: args.login, role: args.role, env: args.env, ...(password !== undefined ? { password } : {}) };
     const u = args["data-dir"]
       ? await withLocalOps(args["data-dir"], (d) => createUser(d, input), { key: !!args.env })
       : await client(args).call<UserView & { token: string }>("POST", "/api/user", input);
     await printResult(u, args.output, (x) => `${x.token}\n`);
+  },
+});
+
+/** The password as piped in: one trailing line break (from echo or a file) is not part of it. */
+async function passwordFromStdin(): Promise<string> {
+  return (await Bun.stdin.text()).replace(/\r?\n$/, "");
+}
+
+const password = defineCommand({
+  meta: { name: "password", description: "Set a user's dashboard password from stdin (their sessions end)" },
+  args: {
+    login: { type: "positional", required: true, description: "Login" },
+    "password-stdin": { type: "boolean", required: true, description: "Read the password from stdin" },
+    ...dataDirFlag,
+  },
+  async run({ args }) {
+    if (!args["data-dir"]) throw new UserError("user password works on a data dir only: pass --data-dir", { path: "--data-dir" });
+    const pw = await passwordFromStdin();
+    await withLocalOps(args["data-dir"], (d) => setPassword(d, args.login, pw));
+    await stderr(`password of ${args.login} set\n`);
   },
 });
 
@@ -86,5 +111,5 @@ const revokeToken_ = defineCommand({
 
 export default defineCommand({
   meta: { name: "user", description: "Manage users and API tokens" },
-  subCommands: { create, list, delete: del, token, tokens, "revoke-token": revokeToken_ },
+  subCommands: { create, password, list, delete: del, token, tokens, "revoke-token": revokeToken_ },
 });

@@ -19,7 +19,13 @@ export {
 export { mirrorReleases, reindexAll } from "./history.ts";
 export { commitEnv, gitopsRepoOf, recentGitopsCommits, recordCommitStatus, requestHashes, trackArtifact, trackRequest } from "./tracking.ts";
 export { apiEnvFields, bootstrapEnv, createEnv, listEnvs, type BootstrapResult, type EnvFieldNames, type EnvView } from "./envs.ts";
-export { createUser, deleteUser, getUser, issueToken, listTokens, listUsers, revokeToken, roles, tokenId, type UserView } from "./users.ts";
+export {
+  createUser, deleteUser, getUser, hashPassword, issueToken, listTokens, listUsers, revokeToken, roles, setPassword, tokenId,
+  type UserView,
+} from "./users.ts";
+export {
+  checkPassword, checkToken, endAllSessions, endSession, sessionOf, sessionTtlSeconds, startSession, type NewSession,
+} from "./sessions.ts";
 export { enqueue, queuedRequest } from "./queue.ts";
 export { manifestName, maxAttempts, processEvent, type ProcessDeps } from "./process-event.ts";
 export { wakeFlux } from "./flux-receiver.ts";

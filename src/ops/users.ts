@@ -17,6 +17,8 @@ export interface CreateUserInput {
   admin?: boolean;
   /** The one env the user's tokens may act on ("" or absent: every env). */
   env?: string;
+  /** A password for the dashboard's login (admin and user roles only). */
+  password?: string;
 }
 
 export async function createUser(d: OpsDeps, input: CreateUserInput): Promise<UserView & { token: string }> {
@@ -41,7 +43,10 @@ export async function createUser(d: OpsDeps, input: CreateUserInput): Promise<Us
       throw new NotFoundError(`environment ${JSON.stringify(env)} does not exist`, { path: "env", hint: "gimlet env create" });
     }
   }
+  // Checked and hashed before the user exists: a refused password leaves nothing half-made.
+  const hash = input.password === undefined ? "" : await hashPassword(input.password, role);
   const u = await d.store.createUser(login, role, env);
+  if (hash) await d.store.setPasswordHash(u.login, hash);
   return { ...view(u), token: await d.store.issueToken(u.login) };
 }
 
@@ -79,4 +84,25 @@ export function tokenId(raw: string, path?: string): number {
 /** Revokes one token; the user's other tokens stay valid. */
 export async function revokeToken(d: OpsDeps, id: number): Promise<{ id: number; login: string; revoked: true }> {
   return { id, login: await d.store.revokeToken(id), revoked: true };
+}
+
+/** Roles that sign in to the dashboard; flux and agent users only ever use tokens. */
+const passwordRoles: readonly Role[] = ["admin", "user"];
+
+/** Checks a password's shape and hashes it with argon2id (Bun.password). */
+export async function hashPassword(password: string, role: Role): Promise<string> {
+  if (!passwordRoles.includes(role)) {
+    throw new UserError(`a ${role} user signs in with tokens only, not with a password`, { path: "password" });
+  }
+  if (password.length < 8) throw new UserError("the password must have at least 8 characters", { path: "password" });
+  if (password.length > 1024) throw new UserError("the password must have at most 1024 characters", { path: "password" });
+  return Bun.password.hash(password, { algorithm: "argon2id" });
+}
+
+/** Sets (or replaces) a user's dashboard password; their open sessions end. */
+export async function setPassword(d: OpsDeps, login: string, password: string): Promise<void> {
+  const u = await d.store.user(login);
+  if (!u) throw new NotFoundError(`no user ${JSON.stringify(login)}`);
+  await d.store.setPasswordHash(login, await hashPassword(password, u.role));
+  await d.store.deleteSessions(login);
 }

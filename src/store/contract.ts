@@ -9,6 +9,7 @@ import { accountTests } from "./contract-accounts.ts";
 import { agentStateTests } from "./contract-agents.ts";
 import { queueTests } from "./contract-queue.ts";
 import { recordTests } from "./contract-records.ts";
+import { sessionTests } from "./contract-sessions.ts";
 import type { Cipher } from "./secrets.ts";
 import type { Store } from "./store.ts";
 
@@ -55,5 +56,6 @@ export function storeContract(name: string, make: MakeStore): void {
     queueTests(h);
     recordTests(h);
     agentStateTests(h);
+    sessionTests(h);
   });
 }

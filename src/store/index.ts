@@ -5,5 +5,7 @@ export { openStore, type StoreConfig } from "./open.ts";
 export { defaultLeaseMs, LeaseKeeper, leaseOwner, nodePrefix } from "./lease.ts";
 export { SqliteStore, hashToken, newToken } from "./sqlite.ts";
 export { retention } from "./requests.ts";
-export type { ArtifactFilter, Environment, EventRecord, EventStatus, EventType, GitopsCommit, Role, TokenInfo, User } from "./types.ts";
+export type {
+  ArtifactFilter, Environment, EventFilter, EventRecord, EventStatus, EventType, GitopsCommit, Role, Session, TokenInfo, User,
+} from "./types.ts";
 export { Cipher, KEY_ENV, KEY_FILE, loadCipher, parseKey } from "./secrets.ts";

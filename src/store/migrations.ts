@@ -144,4 +144,20 @@ CREATE TABLE agent_states (
 );
 `,
   },
+  {
+    version: 8,
+    name: "dashboard: passwords and browser sessions",
+    sql: `
+ALTER TABLE users ADD COLUMN password_hash TEXT NOT NULL DEFAULT '';
+CREATE TABLE sessions (
+  id_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  csrf TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  expires INTEGER NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+CREATE INDEX sessions_expires ON sessions(expires);
+`,
+  },
 ];

@@ -13,8 +13,9 @@ import { RequestLog } from "./requests.ts";
 import { Cipher, KEY_ENV, KEY_FILE } from "./secrets.ts";
 import { gateFor, type Gate } from "./sqlite-gate.ts";
 import type { FinalStatus, Held, Lease, NewEvent, ReleaseFilter, ReleaseRow, Store, StoreTx } from "./store.ts";
-import type { ArtifactFilter, Environment, EventRecord, EventStatus, EventType, GitopsCommit, Role, TokenInfo, User }
-  from "./types.ts";
+import type {
+  ArtifactFilter, Environment, EventFilter, EventRecord, EventStatus, EventType, GitopsCommit, Role, Session, TokenInfo, User,
+} from "./types.ts";
 
 export type { NewEvent } from "./store.ts";
 
@@ -613,6 +614,81 @@ export class SqliteStore implements Store {
     return this.q(() => {
       const r = this.db.query("SELECT state, updated FROM agent_states WHERE env = ?").get(env);
       return (r as { state: string; updated: number } | null) ?? undefined;
+    });
+  }
+
+  // --- passwords and browser sessions
+
+  setPasswordHash(login: string, hash: string): Promise<void> {
+    return this.q(() => {
+      if (this.db.query("UPDATE users SET password_hash = ? WHERE login = ?").run(hash, login).changes === 0) {
+        throw new NotFoundError(`no user ${JSON.stringify(login)}`);
+      }
+    });
+  }
+
+  passwordHash(login: string): Promise<{ user: User; hash: string } | undefined> {
+    return this.q(() => {
+      const r = this.db
+        .query("SELECT id, login, role, env, created, password_hash AS hash FROM users WHERE login = ?")
+        .get(login) as (User & { hash: string }) | null;
+      if (!r) return undefined;
+      const { hash, ...user } = r;
+      return { user, hash };
+    });
+  }
+
+  createSession(s: { idHash: string; login: string; csrf: string; expires: number }): Promise<void> {
+    return this.q(() => {
+      const u = this.mustUser(s.login);
+      const now = this.now();
+      this.db.query("DELETE FROM sessions WHERE expires <= ?").run(now);
+      this.db
+        .query("INSERT INTO sessions (id_hash, user_id, csrf, created, expires) VALUES (?, ?, ?, ?, ?)")
+        .run(s.idHash, u.id, s.csrf, now, s.expires);
+    });
+  }
+
+  session(idHash: string): Promise<Session | undefined> {
+    return this.q(() => {
+      const r = this.db
+        .query(
+          "SELECT u.id, u.login, u.role, u.env, u.created, s.csrf, s.created AS sCreated, s.expires " +
+            "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ? AND s.expires > ?",
+        )
+        .get(idHash, this.now()) as (User & { csrf: string; sCreated: number; expires: number }) | null;
+      if (!r) return undefined;
+      const { csrf, sCreated, expires, ...user } = r;
+      return { user, csrf, created: sCreated, expires };
+    });
+  }
+
+  deleteSession(idHash: string): Promise<boolean> {
+    return this.q(() => this.db.query("DELETE FROM sessions WHERE id_hash = ?").run(idHash).changes > 0);
+  }
+
+  deleteSessions(login: string): Promise<number> {
+    return this.q(() => {
+      const u = this.mustUser(login);
+      return this.db.query("DELETE FROM sessions WHERE user_id = ?").run(u.id).changes;
+    });
+  }
+
+  events(f: EventFilter): Promise<EventRecord[]> {
+    return this.q(() => {
+      const where: string[] = [];
+      const args: (string | number)[] = [];
+      if (f.type) {
+        where.push("type = ?");
+        args.push(f.type);
+      }
+      if (f.status) {
+        where.push("status = ?");
+        args.push(f.status);
+      }
+      const cond = where.length ? `WHERE ${where.join(" AND ")}` : "";
+      const sql = `SELECT * FROM events ${cond} ORDER BY seq DESC LIMIT ? OFFSET ?`;
+      return (this.db.query(sql).all(...args, f.limit, f.offset ?? 0) as Row[]).map(toEvent);
     });
   }
 

@@ -12,7 +12,9 @@
  * tests can move time and every replica compares leases on one scale.
  */
 import type { Cipher } from "./secrets.ts";
-import type { ArtifactFilter, Environment, EventRecord, EventStatus, EventType, GitopsCommit, Role, TokenInfo, User } from "./types.ts";
+import type {
+  ArtifactFilter, Environment, EventFilter, EventRecord, EventStatus, EventType, GitopsCommit, Role, Session, TokenInfo, User,
+} from "./types.ts";
 
 export interface NewEvent {
   id: string;
@@ -109,6 +111,20 @@ export interface StoreTx {
   /** The user of a valid token (looked up by hash); records the use at most once a minute. */
   authenticate(token: string): Promise<User | undefined>;
 
+  // --- passwords and browser sessions (the dashboard)
+  /** Stores a password hash (argon2id, made by the caller); "" removes the password. @throws NotFoundError */
+  setPasswordHash(login: string, hash: string): Promise<void>;
+  /** The user and their password hash ("" = none set). */
+  passwordHash(login: string): Promise<{ user: User; hash: string } | undefined>;
+  /** Stores a session by the hash of its id; expired sessions are pruned on the way. */
+  createSession(s: { idHash: string; login: string; csrf: string; expires: number }): Promise<void>;
+  /** The session with this id hash, unless it expired or its user is gone. */
+  session(idHash: string): Promise<Session | undefined>;
+  /** Ends one session (logout); false when there was none. */
+  deleteSession(idHash: string): Promise<boolean>;
+  /** Ends every session of a user; returns how many. */
+  deleteSessions(login: string): Promise<number>;
+
   // --- environments (credentials sealed with the store's cipher)
   /** @throws ConflictError when the name is taken; Error when a credential is given and no cipher is set. */
   createEnv(e: Omit<Environment, "created" | "fluxReceiverUrl" | "fluxReceiverToken">): Promise<Environment>;
@@ -144,6 +160,8 @@ export interface StoreTx {
   /** Events new or in progress. */
   queueDepth(): Promise<number>;
   eventCounts(): Promise<{ type: string; status: string; n: number }[]>;
+  /** Queued events of every type, newest first (what the dashboard's activity page lists). */
+  events(f: EventFilter): Promise<EventRecord[]>;
   /** Artifact events, newest first; 10 unless a limit is given (an offset alone means no limit). */
   artifacts(f: ArtifactFilter): Promise<EventRecord[]>;
 

@@ -80,3 +80,20 @@ export interface ArtifactFilter {
   since?: number;
   until?: number;
 }
+
+/** A signed-in browser: the session id itself is never stored, only its hash. */
+export interface Session {
+  user: User;
+  /** The token every state-changing request of this session must carry. */
+  csrf: string;
+  /** Unix seconds. */
+  created: number;
+  expires: number;
+}
+
+export interface EventFilter {
+  limit: number;
+  offset?: number;
+  type?: EventType;
+  status?: EventStatus;
+}

@@ -21,8 +21,9 @@ export function userRoutes(d: ServerDeps): Hono<AppEnv> {
     return c.json(await ops.getUser(o, c.req.param("login"), withToken));
   });
   app.post("/user", allow("user.manage"), async (c) => {
-    const b = fields(await jsonBody(c), { login: "string", role: "string", admin: "boolean", env: "string" });
-    return c.json(await ops.createUser(o, { login: b.login, role: b.role, admin: b.admin, env: b.env ?? undefined }), 201);
+    const b = fields(await jsonBody(c), { login: "string", role: "string", admin: "boolean", env: "string", password: "string" });
+    const input = { login: b.login, role: b.role, admin: b.admin, env: b.env ?? undefined, password: b.password ?? undefined };
+    return c.json(await ops.createUser(o, input), 201);
   });
   app.delete("/user/:login", allow("user.manage"), async (c) => {
     await ops.deleteUser(o, c.req.param("login"));
