@@ -11,7 +11,8 @@
  * RSS 70.8 MiB after the first snapshot, 83.7 MiB peak in the rollout; anchor 154.9 MiB (ratio 0.46);
  * first snapshot 1.12 s; p50 66 ms, p95 120 ms; 158 gzip bytes per pod change. Intermediate pod
  * states that lived less than the 100 ms window are coalesced away, so only about half of the API
- * server's pod changes are matched one to one at the receiver.
+ * server's pod changes are matched one to one at the receiver. Compiled binary (GIMLET_BIN, load ≈ 2):
+ * RSS 65.0 / 82.6 MiB, anchor 153.6 MiB (0.42), first snapshot 1.29 s, p50 53 ms, p95 103 ms, 159 B.
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
