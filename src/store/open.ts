@@ -1,8 +1,9 @@
 /**
  * The one way to open a store: a config names the backend. SQLite (a file) is the default; a
- * Postgres URL joins the union when that implementation lands, behind the same Store contract.
+ * Postgres URL serves several replicas, behind the same Store contract.
  */
 import type { Cipher } from "./secrets.ts";
+import { PostgresStore } from "./postgres.ts";
 import { SqliteStore } from "./sqlite.ts";
 import type { Store } from "./store.ts";
 
@@ -16,11 +17,22 @@ export type StoreConfig = {
   now?: () => number;
   /** Milliseconds, for tests that move time (leases). */
   clock?: () => number;
+} | {
+  kind: "postgres";
+  /** postgres://USER:PASSWORD@HOST:PORT/DB */
+  url: string;
+  cipher?: Cipher;
+  now?: () => number;
+  clock?: () => number;
+  /** Connection pool size (default 10). */
+  max?: number;
 };
 
 export async function openStore(config: StoreConfig): Promise<Store> {
   switch (config.kind) {
     case "sqlite":
       return new SqliteStore(config.path, { cipher: config.cipher, now: config.now, clock: config.clock });
+    case "postgres":
+      return PostgresStore.open(config.url, { cipher: config.cipher, now: config.now, clock: config.clock, max: config.max });
   }
 }
