@@ -43,3 +43,6 @@ export {
   type LogOptions,
   type ReconcileTarget,
 } from "./live.ts";
+export {
+  eventTargets, latestReleases, recentActivity, recentRepos, type ActivityEntry, type ActivityQuery, type RepoCommit,
+} from "./activity.ts";

@@ -14,6 +14,7 @@ import { userRoutes } from "./routes/users.ts";
 import { envRoutes } from "./routes/envs.ts";
 import { agentRoutes } from "./routes/agent.ts";
 import { liveRoutes } from "./routes/live.ts";
+import { pagePaths, pageRoutes } from "./routes/pages.ts";
 import { AgentHub } from "../ops/index.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import { gitRoutes } from "./routes/git.ts";
@@ -67,5 +68,9 @@ export function createApp(d: ServerDeps): Hono<AppEnv> {
   api.route("/", envRoutes(d));
   api.route("/", liveRoutes({ ...d, agents: d.agents! }));
   app.route("/api", api);
+
+  // The dashboard is its own app (session cookies, CSRF, HTML errors): its middleware never sees an API request.
+  const pages = pageRoutes({ ...d, events: d.events!, agents: d.agents! });
+  for (const p of pagePaths) app.all(p, (c) => pages.fetch(c.req.raw, c.env));
   return app;
 }

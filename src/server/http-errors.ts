@@ -25,7 +25,7 @@ export class AuthError extends HTTPException {
 type Status = 400 | 401 | 403 | 404 | 409 | 413 | 500 | 502 | 504;
 
 /** Status and message of an error; `undefined` for one nobody meant to show (a bug: 500). */
-function classify(err: Error): { status: Status; message: string } | undefined {
+export function classify(err: Error): { status: Status; message: string } | undefined {
   if (err instanceof HTTPException) return { status: err.status as Status, message: err.message };
   if (err instanceof ForbiddenError) return { status: 403, message: err.describe() };
   if (err instanceof NotFoundError) return { status: 404, message: err.describe() };

@@ -1,0 +1,159 @@
+/**
+ * What the dashboard lists beyond releases: every queued request with its targets and Flux's word on
+ * the gitops commits it made, each app's latest release, and the repositories artifacts came from.
+ * `visible` says which envs the viewer may see (the transport asks its access policy).
+ */
+import type { Artifact } from "../core/release/index.ts";
+import type { EventStatus, EventType } from "../store/index.ts";
+import type { OpsDeps } from "./deps.ts";
+import { releaseHistory, type HistoryEntry } from "./releases.ts";
+import type { Visible } from "./tracking.ts";
+
+export interface ActivityQuery {
+  env?: string;
+  app?: string;
+  status?: EventStatus;
+  type?: EventType;
+  limit: number;
+  offset: number;
+}
+
+export interface ActivityEntry {
+  id: string;
+  type: string;
+  status: string;
+  statusDesc: string;
+  created: number;
+  repository: string;
+  sha: string;
+  triggeredBy?: string;
+  targets: { env: string; app?: string }[];
+  commits: { sha: string; env: string; status: string; desc: string }[];
+}
+
+/** The env/app pairs a queued request names: from its results, its request, or its artifact's environments. */
+export function eventTargets(blob: string, results: unknown[]): { env: string; app?: string }[] {
+  const out: { env: string; app?: string }[] = [];
+  const seen = new Set<string>();
+  const add = (env: unknown, app: unknown) => {
+    if (typeof env !== "string" || !env) return;
+    const a = typeof app === "string" ? app : "";
+    if (seen.has(`${env}/${a}`)) return;
+    seen.add(`${env}/${a}`);
+    out.push({ env, ...(a ? { app: a } : {}) });
+  };
+  for (const r of results) if (r && typeof r === "object") add((r as { env?: unknown }).env, (r as { app?: unknown }).app);
+  try {
+    const b = JSON.parse(blob) as Record<string, unknown>;
+    add(b.env, b.app);
+    if (Array.isArray(b.environments)) for (const e of b.environments) if (e && typeof e === "object") add(e.env, e.app);
+  } catch {
+    // An unreadable blob names no targets; the list still shows the event.
+  }
+  return out;
+}
+
+const triggeredByOf = (blob: string): string | undefined => {
+  try {
+    const t = (JSON.parse(blob) as { triggeredBy?: unknown }).triggeredBy;
+    return typeof t === "string" && t ? t : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Newest first. Env and app filters look into each request, so the store is read in pages until
+ * `limit + 1` entries match (the extra one says whether there are more) or 5,000 rows were read.
+ */
+export async function recentActivity(d: OpsDeps, q: ActivityQuery, visible?: Visible): Promise<{ items: ActivityEntry[]; more: boolean }> {
+  const matched: ActivityEntry[] = [];
+  const want = q.offset + q.limit + 1;
+  const chunk = 200;
+  for (let read = 0; matched.length < want && read < 5000; read += chunk) {
+    const rows = await d.store.events({ limit: chunk, offset: read, status: q.status, type: q.type });
+    for (const r of rows) {
+      const targets = eventTargets(r.blob, r.results);
+      const seen = targets.filter((t) => !visible || visible(t.env));
+      if (visible && targets.length && !seen.length) continue;
+      if (q.env && !seen.some((t) => t.env === q.env)) continue;
+      if (q.app && !seen.some((t) => t.app === q.app)) continue;
+      const byHash = new Map((r.results as { hash?: string; env?: string }[]).map((x) => [x?.hash, x?.env ?? ""]));
+      matched.push({
+        id: r.id,
+        type: r.type,
+        status: r.status,
+        statusDesc: r.statusDesc,
+        created: r.created,
+        repository: r.repository,
+        sha: r.sha,
+        triggeredBy: triggeredByOf(r.blob),
+        targets: seen,
+        commits: r.gitopsHashes
+          .filter((h) => !visible || visible(byHash.get(h) ?? ""))
+          .map((sha) => ({ sha, env: byHash.get(sha) ?? "", status: "", desc: "" })),
+      });
+    }
+    if (rows.length < chunk) break;
+  }
+  const items = matched.slice(q.offset, q.offset + q.limit);
+  for (const it of items) {
+    for (const c of it.commits) {
+      const fc = await d.store.gitopsCommit(c.sha);
+      if (fc) Object.assign(c, { status: fc.status, desc: fc.statusDesc, env: c.env || fc.env });
+    }
+  }
+  return { items, more: matched.length > q.offset + q.limit };
+}
+
+/** Each named app's newest release in the env (apps without one are left out). */
+export async function latestReleases(d: OpsDeps, env: string, apps: string[]): Promise<Map<string, HistoryEntry>> {
+  const out = new Map<string, HistoryEntry>();
+  await Promise.all(
+    apps.map(async (app) => {
+      const [h] = await releaseHistory(d, { env, app, limit: 1, offset: 0 });
+      if (h) out.set(app, h);
+    }),
+  );
+  return out;
+}
+
+export interface RepoCommit {
+  sha: string;
+  message: string;
+  author: string;
+  branch: string;
+  created: number;
+  url: string;
+  artifactId: string;
+  /** Where the artifact's manifests deploy: env/app pairs. */
+  targets: { env: string; app: string }[];
+}
+
+/** Repositories that pushed artifacts, each with its recent commits, from the newest `limit` artifacts. */
+export async function recentRepos(d: OpsDeps, limit = 500): Promise<Map<string, RepoCommit[]>> {
+  const rows = await d.store.artifacts({ limit });
+  const repos = new Map<string, RepoCommit[]>();
+  for (const r of rows) {
+    let a: Artifact;
+    try {
+      a = JSON.parse(r.blob) as Artifact;
+    } catch {
+      continue;
+    }
+    const v = a.version ?? ({} as Artifact["version"]);
+    const list = repos.get(r.repository) ?? [];
+    if (!repos.has(r.repository)) repos.set(r.repository, list);
+    list.push({
+      sha: v.sha ?? r.sha,
+      message: v.message ?? "",
+      author: v.authorName ?? "",
+      branch: v.branch ?? r.branch,
+      created: r.created,
+      url: v.url ?? "",
+      artifactId: r.artifactId || r.id,
+      targets: (a.environments ?? []).map((e) => ({ env: String(e.env ?? ""), app: String(e.app ?? "") })),
+    });
+  }
+  return repos;
+}

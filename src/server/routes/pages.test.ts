@@ -1,0 +1,333 @@
+/**
+ * The dashboard through app.request with a real store, hosted repo and worker: sign-in redirects,
+ * sessions, CSRF (403 and nothing changed), role checks, HTML error pages and fragments, security
+ * headers, the pages with a released app, rollback through the confirmation, the page event stream.
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createUser } from "../../ops/index.ts";
+import { SqliteStore } from "../../store/index.ts";
+import { createApp } from "../app.ts";
+import { EventHub } from "../event-hub.ts";
+import { Repos } from "../repos.ts";
+import { Worker } from "../worker.ts";
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const origin = "http://gimlet.test";
+
+async function setup() {
+  const dir = mkdtempSync(join(tmpdir(), "pages-"));
+  dirs.push(dir);
+  const store = new SqliteStore(join(dir, "gimlet.db"));
+  const repos = new Repos(dir);
+  const env = await store.createEnv({ name: "staging", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" });
+  await repos.createBuiltin(env);
+  const worker = new Worker({ store, repos });
+  const events = new EventHub();
+  const app = createApp({ store, repos, worker, events, sseHeartbeatMs: 50 });
+  const o = { store, repos };
+  const admin = await createUser(o, { login: "ann", role: "admin", password: "correct horse" });
+  const user = await createUser(o, { login: "bob", role: "user", password: "battery staple" });
+  const drain = async () => {
+    while (await worker.runOnce());
+  };
+  return { store, app, admin, user, drain, events };
+}
+
+type Setup = Awaited<ReturnType<typeof setup>>;
+
+function cookiesOf(res: Response): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const c of res.headers.getSetCookie()) {
+    const [kv] = c.split(";");
+    const i = kv!.indexOf("=");
+    out[kv!.slice(0, i)] = kv!.slice(i + 1);
+  }
+  return out;
+}
+
+const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+
+/** Signs in through the login form (with its CSRF cookie) and returns a browser-like client. */
+async function signIn(s: Setup, login: string, password: string, headers: Record<string, string> = {}) {
+  const lp = await s.app.request(`${origin}/login`, { headers });
+  const csrfCookie = cookiesOf(lp).gimlet_login_csrf!;
+  const html = await lp.text();
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+  const res = await s.app.request(`${origin}/login`, {
+    method: "POST",
+    headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded", Cookie: `gimlet_login_csrf=${csrfCookie}`, Origin: origin },
+    body: form({ _csrf: csrf, login, password, next: "/activity" }),
+  });
+  return { res, session: cookiesOf(res).gimlet_session };
+}
+
+async function browser(s: Setup, login = "ann", password = "correct horse") {
+  const { session } = await signIn(s, login, password);
+  expect(session).toBeTruthy();
+  const cookie = `gimlet_session=${session}`;
+  const get = (path: string, h: Record<string, string> = {}) => s.app.request(`${origin}${path}`, { headers: { Cookie: cookie, ...h } });
+  const csrfOf = async (path = "/settings") => /name="_csrf" value="([^"]+)"/.exec(await (await get(path)).text())![1]!;
+  const post = (path: string, fields: Record<string, string>, h: Record<string, string> = {}) =>
+    s.app.request(`${origin}${path}`, {
+      method: "POST",
+      headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded", Origin: origin, ...h },
+      body: form(fields),
+    });
+  return { get, post, csrfOf, cookie };
+}
+
+async function release(s: Setup, sha: string) {
+  const res = await s.app.request("/api/artifact", {
+    method: "POST",
+    headers: { Authorization: `Bearer ${s.admin.token}`, "Content-Type": "application/json" },
+    body: JSON.stringify({
+      version: { repositoryName: "acme/web", sha, branch: "main", event: "push", message: `change ${sha}`, authorName: "Dev One" },
+      environments: [{ app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values: { image: { repository: "nginx", tag: sha } } }],
+    }),
+  });
+  expect(res.status).toBe(201);
+  await s.drain();
+}
+
+describe("signing in", () => {
+  test("a page without a session redirects to /login with the way back; htmx gets 401 and HX-Redirect", async () => {
+    const s = await setup();
+    const r = await s.app.request(`${origin}/envs/staging?q=web`);
+    expect(r.status).toBe(302);
+    expect(r.headers.get("location")).toBe("/login?next=%2Fenvs%2Fstaging%3Fq%3Dweb");
+    const h = await s.app.request(`${origin}/envs/staging/apps-table`, { headers: { "HX-Request": "true" } });
+    expect(h.status).toBe(401);
+    expect(h.headers.get("hx-redirect")).toStartWith("/login?next=");
+    expect(await h.text()).toContain("Your session ended");
+    // The API is untouched by the dashboard: still JSON 401 with a Bearer challenge.
+    const api = await s.app.request(`${origin}/api/envs`);
+    expect(api.status).toBe(401);
+    expect(await api.json()).toHaveProperty("error");
+  });
+
+  test("password sign-in sets an HttpOnly SameSite=Lax cookie (Secure behind https) and the session is stored hashed", async () => {
+    const s = await setup();
+    const { res, session } = await signIn(s, "ann", "correct horse");
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/activity");
+    const set = res.headers.getSetCookie().find((c) => c.startsWith("gimlet_session="))!;
+    expect(set).toContain("HttpOnly");
+    expect(set).toContain("SameSite=Lax");
+    expect(set).not.toContain("Secure");
+    expect(await s.store.session(session!)).toBeUndefined();
+    const https = await signIn(s, "ann", "correct horse", { "X-Forwarded-Proto": "https" });
+    expect(https.res.headers.getSetCookie().find((c) => c.startsWith("gimlet_session="))).toContain("Secure");
+  });
+
+  test("an API token signs in too; a flux token does not", async () => {
+    const s = await setup();
+    const lp = await s.app.request(`${origin}/login`);
+    const c = cookiesOf(lp).gimlet_login_csrf!;
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await lp.text())![1]!;
+    const post = (token: string) =>
+      s.app.request(`${origin}/login`, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: `gimlet_login_csrf=${c}` },
+        body: form({ _csrf: csrf, token }),
+      });
+    expect((await post(s.user.token)).status).toBe(303);
+    const flux = await createUser({ store: s.store, repos: undefined as never }, { login: "f", role: "flux" });
+    const bad = await post(flux.token);
+    expect(bad.status).toBe(401);
+    expect(await bad.text()).toContain("its role cannot use the dashboard");
+  });
+
+  test("a wrong password is 401 with a readable page; after 10 failures even the right one is refused (429)", async () => {
+    const s = await setup();
+    const wrong = await signIn(s, "ann", "wrong password");
+    expect(wrong.res.status).toBe(401);
+    expect(await wrong.res.text()).toContain("Wrong user or password.");
+    for (let i = 0; i < 9; i++) await signIn(s, "ann", "wrong password");
+    const limited = await signIn(s, "ann", "correct horse");
+    expect(limited.res.status).toBe(429);
+    expect(limited.res.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect(limited.session).toBeUndefined();
+  });
+
+  test("the login form without its cookie is refused; so is a post from another origin", async () => {
+    const s = await setup();
+    const r = await s.app.request(`${origin}/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: form({ _csrf: "x", login: "ann", password: "correct horse" }),
+    });
+    expect(r.status).toBe(403);
+    expect(cookiesOf(r).gimlet_session).toBeUndefined();
+    const evil = await s.app.request(`${origin}/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://evil.example" },
+      body: form({ login: "ann", password: "correct horse" }),
+    });
+    expect(evil.status).toBe(403);
+    expect(evil.headers.get("content-type")).toContain("text/html");
+  });
+
+  test("logout ends the session in the store: the old cookie no longer opens pages", async () => {
+    const s = await setup();
+    const b = await browser(s);
+    expect((await b.get("/")).status).toBe(200);
+    const out = await b.post("/logout", { _csrf: await b.csrfOf() });
+    expect(out.status).toBe(303);
+    expect(out.headers.get("location")).toBe("/login?done=signed-out");
+    expect((await b.get("/")).status).toBe(302);
+  });
+});
+
+describe("pages", () => {
+  test("every page carries a strict CSP, X-Frame-Options DENY and a Referrer-Policy; assets are served", async () => {
+    const s = await setup();
+    const b = await browser(s);
+    for (const p of ["/", "/envs/staging", "/activity", "/settings", "/repos", "/login"]) {
+      const r = await b.get(p);
+      expect(r.status, p).toBe(200);
+      expect(r.headers.get("content-security-policy"), p).toContain("script-src 'self'");
+      expect(r.headers.get("content-security-policy")).not.toContain("unsafe-inline");
+      expect(r.headers.get("x-frame-options")).toBe("DENY");
+      expect(r.headers.get("referrer-policy")).toBe("same-origin");
+      const html = await r.text();
+      expect(html).not.toMatch(/<script>|<style|style="|onclick=/);
+    }
+    const css = await b.get("/assets/style.css");
+    expect(css.headers.get("content-type")).toContain("text/css");
+  });
+
+  test("an env with a released app: the table shows sha, message, author and the release; the app page its history", async () => {
+    const s = await setup();
+    await release(s, "aaa1111");
+    await release(s, "bbb2222");
+    const b = await browser(s);
+    const env = await (await b.get("/envs/staging")).text();
+    expect(env).toContain('id="app-web"');
+    expect(env).toContain("bbb2222");
+    expect(env).toContain("change bbb2222");
+    expect(env).toContain("Dev One");
+    expect(env).toContain('hx-sse:connect="/ui/events?topic=env&amp;env=staging"');
+    expect(env).toContain("No agent has reported for this env yet");
+    const search = await (await b.get("/envs/staging?q=nothing-like-this")).text();
+    expect(search).toContain("No app matches these filters.");
+    const app = await (await b.get("/envs/staging/apps/web")).text();
+    expect(app.indexOf("bbb2222")).toBeLessThan(app.indexOf("aaa1111"));
+    expect(app).toContain("Roll back to this");
+  });
+
+  test("rollback: a confirmation page first, then the post queues it; the history marks the release rolled back", async () => {
+    const s = await setup();
+    await release(s, "aaa1111");
+    await release(s, "bbb2222");
+    const b = await browser(s);
+    const app = await (await b.get("/envs/staging/apps/web")).text();
+    const to = /name="to" value="([0-9a-f]{40})"/.exec(app)![1]!;
+    const confirm = await (await b.get(`/envs/staging/apps/web/rollback?to=${to}`)).text();
+    expect(confirm).toContain("Roll back web in staging?");
+    expect(confirm).toContain("change bbb2222");
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(confirm)![1]!;
+    const r = await b.post("/envs/staging/apps/web/rollback", { _csrf: csrf, to });
+    expect(r.status).toBe(303);
+    expect(r.headers.get("location")).toBe("/envs/staging/apps/web?done=rollback");
+    await s.drain();
+    const after = await (await b.get("/envs/staging/apps/web?done=rollback")).text();
+    expect(after).toContain("Rollback queued");
+    expect(after).toContain("rolled back");
+  });
+
+  test("CSRF: a post without the token, with a stale one or from another origin is 403 and changes nothing", async () => {
+    const s = await setup();
+    const b = await browser(s);
+    const before = (await s.store.users()).length;
+    const none = await b.post("/settings/users", { login: "eve", role: "admin" });
+    expect(none.status).toBe(403);
+    expect(await none.text()).toContain("missing or stale CSRF token");
+    expect((await b.post("/settings/users", { login: "eve", role: "admin", _csrf: "stale" })).status).toBe(403);
+    const csrf = await b.csrfOf();
+    expect((await b.post("/settings/users", { login: "eve", _csrf: csrf }, { Origin: "https://evil.example" })).status).toBe(403);
+    const json = await s.app.request(`${origin}/settings/users`, {
+      method: "POST",
+      headers: { Cookie: b.cookie, "Content-Type": "application/json", Origin: origin },
+      body: JSON.stringify({ login: "eve", _csrf: csrf }),
+    });
+    expect(json.status).toBe(403);
+    expect((await s.store.users()).length).toBe(before);
+    expect(await s.store.user("eve")).toBeUndefined();
+  });
+
+  test("an admin creates a user and sees its token once; the settings page never shows it again", async () => {
+    const s = await setup();
+    const b = await browser(s);
+    const r = await b.post("/settings/users", { login: "carol", role: "user", password: "long password", _csrf: await b.csrfOf() });
+    expect(r.status).toBe(200);
+    const html = await r.text();
+    const token = /glt_[A-Za-z0-9_-]{43}/.exec(html)![0];
+    expect(html).toContain("shown only this once");
+    expect((await s.store.authenticate(token))?.login).toBe("carol");
+    expect(await (await b.get("/settings")).text()).not.toContain(token);
+    expect((await signIn(s, "carol", "long password")).session).toBeTruthy();
+  });
+
+  test("roles: a user may roll back but not manage users, tokens or envs (403 page, nothing changed)", async () => {
+    const s = await setup();
+    const b = await browser(s, "bob", "battery staple");
+    const settings = await (await b.get("/settings")).text();
+    expect(settings).not.toContain("Users and tokens");
+    const csrf = await b.csrfOf();
+    const u = await b.post("/settings/users", { login: "eve", role: "admin", _csrf: csrf });
+    expect(u.status).toBe(403);
+    expect(await u.text()).toContain("the user role may not user.manage");
+    expect((await b.post("/settings/envs", { name: "prod", kind: "builtin", _csrf: csrf })).status).toBe(403);
+    expect((await b.post(`/settings/tokens/1/revoke`, { _csrf: csrf })).status).toBe(403);
+    expect(await s.store.user("eve")).toBeUndefined();
+    expect(await s.store.env("prod")).toBeUndefined();
+    expect((await s.store.tokens("ann")).length).toBe(1);
+  });
+
+  test("errors render as HTML in place: a page gets a whole page, an htmx request a fragment", async () => {
+    const s = await setup();
+    const b = await browser(s);
+    const page = await b.get("/envs/nope");
+    expect(page.status).toBe(404);
+    const html = await page.text();
+    expect(html).toStartWith("<!doctype html>");
+    expect(html).toContain("environment &quot;nope&quot; does not exist");
+    const frag = await b.get("/envs/nope/apps-table", { "HX-Request": "true" });
+    expect(frag.status).toBe(404);
+    const f = await frag.text();
+    expect(f).toStartWith('<div class="error-box" role="alert">');
+    const bad = await b.get("/envs/staging?page=abc");
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain("page must be a whole number");
+  });
+
+  test("the page stream sends a named event when the env changes, and resumes after Last-Event-ID", async () => {
+    const s = await setup();
+    const b = await browser(s);
+    const ctl = new AbortController();
+    const res = await s.app.request(`${origin}/ui/events?topic=env&env=staging`, { headers: { Cookie: b.cookie }, signal: ctl.signal });
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const reader = res.body!.getReader();
+    s.events.publish({ type: "agent.connected", env: "other" });
+    s.events.publish({ type: "agent.connected", env: "staging" });
+    let text = "";
+    while (!text.includes("apps-changed")) text += new TextDecoder().decode((await reader.read()).value);
+    expect(text).toMatch(/id: \S+\.2\nevent: apps-changed\ndata: 1\n/);
+    ctl.abort();
+    const again = await s.app.request(`${origin}/ui/events?topic=env&env=staging`, {
+      headers: { Cookie: b.cookie, "Last-Event-ID": `${s.events.epoch}.1` },
+    });
+    const r2 = again.body!.getReader();
+    let t2 = "";
+    while (!t2.includes("apps-changed")) t2 += new TextDecoder().decode((await r2.read()).value);
+    expect(t2).toContain(`id: ${s.events.epoch}.2`);
+    await r2.cancel();
+    const anon = await s.app.request(`${origin}/ui/events?topic=env&env=staging`);
+    expect(anon.status).toBe(401);
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * GET /ui/events?topic=envs|env|app|activity[&env=E][&app=A]: the one event stream of a dashboard
+ * page. It reuses the hub (and its Last-Event-ID replay) and the access policy's view of events, and
+ * sends only named events that tell the page which of its fragments to refetch (`apps-changed`,
+ * `app-changed`, `envs-changed`, `activity-changed`): the data itself comes through the page's own
+ * GET routes, which authorize as usual. A heartbeat comment keeps proxies from closing a quiet stream.
+ */
+import type { Context } from "hono";
+import { eventEnvs, type HubEvent } from "../../core/events.ts";
+import { encodeSse, encodeSseComment } from "../../core/sse.ts";
+import { UserError } from "../../core/errors.ts";
+import type { EventHub } from "../event-hub.ts";
+import { eventFor } from "../policy.ts";
+import type { PageEnv } from "../web-auth.ts";
+import { can } from "../web-auth.ts";
+import { safeName } from "./util.ts";
+
+export type Topic = { kind: "envs" } | { kind: "env"; env: string } | { kind: "app"; env: string; app: string } | { kind: "activity" };
+
+export function topicOf(c: Context<PageEnv>): Topic {
+  const kind = c.req.query("topic");
+  const env = () => safeName(c.req.query("env") ?? "", "env");
+  switch (kind) {
+    case "envs":
+    case "activity":
+      return { kind };
+    case "env":
+      return { kind, env: env() };
+    case "app":
+      return { kind, env: env(), app: safeName(c.req.query("app") ?? "", "app") };
+    default:
+      throw new UserError("topic must be one of envs, env, app, activity", { path: "topic" });
+  }
+}
+
+const pageEvent: Record<Topic["kind"], string> = {
+  envs: "envs-changed",
+  env: "apps-changed",
+  app: "app-changed",
+  activity: "activity-changed",
+};
+
+/** Whether an event concerns what a page on `t` shows. */
+export function concerns(t: Topic, e: HubEvent): boolean {
+  switch (t.kind) {
+    case "envs":
+      return e.type !== "release.queued";
+    case "activity":
+      return e.type.startsWith("release.") || e.type === "gitops.commit-status";
+    case "env":
+      return eventEnvs(e).includes(t.env);
+    case "app":
+      if (!eventEnvs(e).includes(t.env)) return false;
+      switch (e.type) {
+        case "app.state":
+          return e.state?.name === t.app || e.app === t.app || e.app.endsWith(`/${t.app}`);
+        case "release.queued":
+          return e.targets.some((x) => x.env === t.env && (!x.app || x.app === t.app));
+        case "release.processed":
+        case "release.failed":
+          return e.results.some((r) => r.app === t.app) || e.targets.some((x) => x.env === t.env && (!x.app || x.app === t.app));
+        default:
+          return true;
+      }
+  }
+}
+
+export function uiEventsHandler(d: { events: EventHub; requestTimeout?: (req: Request, s: number) => void; sseHeartbeatMs?: number }) {
+  return (c: Context<PageEnv>) => {
+    const t = topicOf(c);
+    can(c, "dashboard.view", "env" in t ? { env: t.env } : {});
+    const user = c.get("user");
+    if (d.requestTimeout) d.requestTimeout(c.req.raw, 0);
+    else (c.env as { timeout?: (req: Request, s: number) => void } | undefined)?.timeout?.(c.req.raw, 0);
+    const after = c.req.header("last-event-id") || undefined;
+    const sub = d.events.subscribe({ after, filter: (e) => eventFor(user, e) !== undefined && concerns(t, e) });
+    c.req.raw.signal.addEventListener("abort", () => sub.close(), { once: true });
+    const name = pageEvent[t.kind];
+    const heartbeatMs = d.sseHeartbeatMs ?? 15_000;
+    const enc = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>(
+      {
+        start(ctrl) {
+          ctrl.enqueue(enc.encode(`retry: 2000\n${encodeSseComment("subscribed")}`));
+        },
+        async pull(ctrl) {
+          let items = sub.take(64);
+          if (!items.length && !sub.closed) {
+            await sub.wait(heartbeatMs);
+            items = sub.take(64);
+          }
+          if (sub.closed) {
+            try {
+              ctrl.close();
+            } catch {}
+            return;
+          }
+          if (!items.length) return ctrl.enqueue(enc.encode(encodeSseComment("ping")));
+          // One page event per batch: the fragment refetches once however many events arrived.
+          const last = items.findLast((i) => i.kind === "event");
+          const id = last?.kind === "event" ? d.events.wireId(last.p.seq) : undefined;
+          ctrl.enqueue(enc.encode(encodeSse({ ...(id ? { id } : {}), event: name, data: String(items.length) })));
+        },
+        cancel() {
+          sub.close();
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return new Response(body, {
+      headers: { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache", "X-Accel-Buffering": "no" },
+    });
+  };
+}

@@ -1,0 +1,289 @@
+/**
+ * App (`/envs/ENV/apps/APP`): workload and pods from the live state, restart, release history with
+ * "roll back to this" behind a confirmation page.
+ */
+import type { VNode } from "preact";
+import type { AppState } from "../../core/agent/state.ts";
+import type { EnvStateView } from "../../core/agent/view.ts";
+import type { Version } from "../../core/gitops/release.ts";
+import { Badge, Empty, HealthBadge, Sha, Time, query } from "./bits.tsx";
+import { StaleBanner } from "./env.tsx";
+import { Csrf, Layout, refetchOn, type Viewer } from "./layout.tsx";
+import { appHealth, fluxLabel, podHealth, seconds } from "./model.ts";
+
+/** A release as the history lists it (ops' HistoryEntry, the fields shown). */
+export interface ReleaseEntry {
+  created: number;
+  gitopsRef: string;
+  rolledBack: boolean;
+  triggeredBy?: string;
+  version?: Version;
+  gitopsCommitStatus?: string;
+  gitopsCommitStatusDesc?: string;
+}
+
+export interface AppPageProps {
+  viewer: Viewer;
+  env: string;
+  app: string;
+  now: number;
+  history: ReleaseEntry[];
+  /** More releases exist after these. */
+  more: boolean;
+  offset: number;
+  live?: EnvStateView;
+  state?: AppState;
+  canRollback: boolean;
+  canRestart: boolean;
+  notice?: string;
+}
+
+const base = (env: string, app: string) => `/envs/${encodeURIComponent(env)}/apps/${encodeURIComponent(app)}`;
+
+export function LiveCard(props: {
+  env: string;
+  app: string;
+  state?: AppState;
+  live?: EnvStateView;
+  now: number;
+  viewer: Viewer;
+  canRestart: boolean;
+}): VNode {
+  const { state: a, now } = props;
+  const url = `${base(props.env, props.app)}/live`;
+  if (!a) {
+    return (
+      <section id="live-card" class="card" {...refetchOn("app-changed", url)}>
+        <h2>Workload</h2>
+        <p class="muted">
+          {props.live?.agent.connected
+            ? "The agent reports no Service or workload for this app."
+            : "No live state: no agent reports for this env. Install one from the environment's next steps."}
+        </p>
+      </section>
+    );
+  }
+  const w = a.workload;
+  return (
+    <section id="live-card" class="card" {...refetchOn("app-changed", url)}>
+      <h2>
+        Workload <HealthBadge health={appHealth(a)} />
+      </h2>
+      {w ? (
+        <dl class="facts">
+          <dt>{w.kind}</dt>
+          <dd>
+            <code>
+              {a.namespace}/{w.name}
+            </code>
+          </dd>
+          <dt>Image</dt>
+          <dd>
+            <code class="clip">{w.image ?? "—"}</code>
+          </dd>
+          <dt>Replicas</dt>
+          <dd>
+            {w.replicas.ready}/{w.replicas.desired} ready, {w.replicas.updated} updated
+          </dd>
+          <dt>Rollout</dt>
+          <dd>
+            <Badge kind={w.rollout.status === "complete" ? "ok" : w.rollout.status === "failed" ? "bad" : "warn"}>
+              {w.rollout.status}
+            </Badge>{" "}
+            {w.rollout.message ? <span class="muted">{w.rollout.message}</span> : null}
+          </dd>
+        </dl>
+      ) : (
+        <p class="muted">No Deployment or StatefulSet.</p>
+      )}
+      {props.canRestart && w && props.live?.agent.connected ? (
+        <form method="post" action={`${base(props.env, props.app)}/restart`} class="inline">
+          <Csrf viewer={props.viewer} />
+          <button class="secondary">Restart</button>
+        </form>
+      ) : null}
+      <h3>Pods</h3>
+      {a.pods.length ? (
+        <table class="pods">
+          <thead>
+            <tr>
+              <th scope="col">Pod</th>
+              <th scope="col">Status</th>
+              <th scope="col">Ready</th>
+              <th scope="col">Restarts</th>
+              <th scope="col">Node</th>
+              <th scope="col">Age</th>
+            </tr>
+          </thead>
+          <tbody>
+            {a.pods.map((p) => (
+              <tr id={`pod-${p.name}`}>
+                <td data-label="Pod">
+                  <code>{p.name}</code>
+                </td>
+                <td data-label="Status">
+                  <Badge kind={podHealth(p) === "healthy" ? "ok" : podHealth(p) === "failing" ? "bad" : "warn"}>{p.status}</Badge>
+                  {p.statusDescription ? <div class="small reason">{p.statusDescription}</div> : null}
+                </td>
+                <td data-label="Ready">{p.ready}</td>
+                <td data-label="Restarts">{p.restarts}</td>
+                <td data-label="Node">{p.node ?? "—"}</td>
+                <td data-label="Age">
+                  <Time t={seconds(p.createdAt)} now={now} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p class="muted">No pods.</p>
+      )}
+      {a.events.length ? (
+        <>
+          <h3>Warnings</h3>
+          <ul class="warnings">
+            {a.events.map((e) => (
+              <li>
+                <strong>{e.reason}</strong> <code>{e.object}</code> {e.message} {e.count > 1 ? <span class="muted">×{e.count}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+export function History(props: {
+  env: string;
+  app: string;
+  history: ReleaseEntry[];
+  now: number;
+  canRollback: boolean;
+  more: boolean;
+  offset: number;
+}): VNode {
+  const b = base(props.env, props.app);
+  const current = props.history.find((h) => !h.rolledBack && props.offset === 0);
+  return (
+    <section id="history" class="card" {...refetchOn("app-changed", `${b}/history${query({ offset: props.offset || undefined })}`)}>
+      <h2>Release history</h2>
+      {props.history.length ? (
+        <ol class="releases">
+          {props.history.map((h) => {
+            const v = h.version;
+            const flux = fluxLabel(h.gitopsCommitStatus);
+            return (
+              <li id={`release-${h.gitopsRef.slice(0, 12)}`} class={h.rolledBack ? "rolled-back" : ""}>
+                <div class="rel-head">
+                  <Sha sha={v?.sha} url={v?.url} /> <span class="msg">{v?.message?.split("\n")[0] ?? ""}</span>
+                  {h === current ? <Badge kind="info">current</Badge> : null}
+                  {h.rolledBack ? <Badge kind="warn">rolled back</Badge> : null}
+                  {flux ? (
+                    <Badge kind={flux === "applied" ? "ok" : flux === "failed" ? "bad" : "warn"} title={h.gitopsCommitStatusDesc}>
+                      {flux}
+                    </Badge>
+                  ) : null}
+                </div>
+                <div class="muted small">
+                  <Time t={h.created} now={props.now} /> by {h.triggeredBy || "policy"} · {v?.repositoryName ?? ""}
+                  {v?.branch ? ` @ ${v.branch}` : ""} {v?.authorName ? `· ${v.authorName}` : ""} · gitops{" "}
+                  <code title={h.gitopsRef}>{h.gitopsRef.slice(0, 8)}</code>
+                </div>
+                {props.canRollback && h !== current && !h.rolledBack ? (
+                  <form method="get" action={`${b}/rollback`} class="inline">
+                    <input type="hidden" name="to" value={h.gitopsRef} />
+                    <button class="secondary small">Roll back to this…</button>
+                  </form>
+                ) : null}
+              </li>
+            );
+          })}
+        </ol>
+      ) : (
+        <Empty title="No releases of this app yet.">
+          <p>Releases appear here once an artifact deploys it (a deploy policy or `gimlet release make`).</p>
+        </Empty>
+      )}
+      <nav class="pager" aria-label="Releases">
+        {props.offset > 0 ? <a href={`${b}${query({ offset: Math.max(0, props.offset - 20) || undefined })}`}>← Newer</a> : null}
+        {props.more ? <a href={`${b}${query({ offset: props.offset + 20 })}`}>Older →</a> : null}
+      </nav>
+    </section>
+  );
+}
+
+export function AppPage(p: AppPageProps): VNode {
+  const live = `/ui/events?topic=app&env=${encodeURIComponent(p.env)}&app=${encodeURIComponent(p.app)}`;
+  return (
+    <Layout title={`${p.app} in ${p.env}`} viewer={p.viewer} section="envs" live={live} notice={p.notice}>
+      <nav class="crumbs" aria-label="Breadcrumb">
+        <a href="/">Environments</a> / <a href={`/envs/${encodeURIComponent(p.env)}`}>{p.env}</a> / {p.app}
+      </nav>
+      <h1>{p.app}</h1>
+      <StaleBanner live={p.live} now={p.now} />
+      <div class="columns">
+        <LiveCard env={p.env} app={p.app} state={p.state} live={p.live} now={p.now} viewer={p.viewer} canRestart={p.canRestart} />
+        <History env={p.env} app={p.app} history={p.history} now={p.now} canRollback={p.canRollback} more={p.more} offset={p.offset} />
+      </div>
+    </Layout>
+  );
+}
+
+export interface RollbackProps {
+  viewer: Viewer;
+  env: string;
+  app: string;
+  now: number;
+  target: ReleaseEntry;
+  current?: ReleaseEntry;
+  /** Releases after the target that the rollback reverts. */
+  reverted: ReleaseEntry[];
+}
+
+export function RollbackConfirm(p: RollbackProps): VNode {
+  const b = base(p.env, p.app);
+  const v = p.target.version;
+  return (
+    <Layout title={`Roll back ${p.app}`} viewer={p.viewer} section="envs">
+      <nav class="crumbs" aria-label="Breadcrumb">
+        <a href="/">Environments</a> / <a href={`/envs/${encodeURIComponent(p.env)}`}>{p.env}</a> /{" "}
+        <a href={b}>{p.app}</a> / roll back
+      </nav>
+      <h1>
+        Roll back {p.app} in {p.env}?
+      </h1>
+      <div class="card">
+        <p>
+          {p.app} goes back to <Sha sha={v?.sha} url={v?.url} /> <em>{v?.message?.split("\n")[0] ?? ""}</em>, released{" "}
+          <Time t={p.target.created} now={p.now} /> by {p.target.triggeredBy || "policy"} (gitops commit{" "}
+          <code>{p.target.gitopsRef.slice(0, 8)}</code>).
+        </p>
+        {p.current ? (
+          <p>
+            It now runs <Sha sha={p.current.version?.sha} /> <em>{p.current.version?.message?.split("\n")[0] ?? ""}</em>.
+          </p>
+        ) : null}
+        {p.reverted.length ? (
+          <>
+            <p>These releases are reverted in the gitops repo and marked rolled back:</p>
+            <ul>
+              {p.reverted.map((r) => (
+                <li>
+                  <code>{r.gitopsRef.slice(0, 8)}</code> <Sha sha={r.version?.sha} /> {r.version?.message?.split("\n")[0] ?? ""} (
+                  <Time t={r.created} now={p.now} />)
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+        <form method="post" action={`${b}/rollback`} class="actions">
+          <Csrf viewer={p.viewer} />
+          <input type="hidden" name="to" value={p.target.gitopsRef} />
+          <button id="confirm-rollback">Roll back</button>
+          <a href={b}>Cancel</a>
+        </form>
+      </div>
+    </Layout>
+  );
+}

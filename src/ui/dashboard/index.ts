@@ -1,0 +1,11 @@
+/** @module The dashboard's pages and fragments: pure functions of props (routes/pages.ts renders them). */
+export { ActivityList, ActivityPage, type ActivityFilter, type ActivityItem } from "./activity.tsx";
+export { AppPage, History, LiveCard, RollbackConfirm, type ReleaseEntry } from "./app.tsx";
+export { ErrorBox } from "./bits.tsx";
+export { AppsTable, EnvPage } from "./env.tsx";
+export { EnvCards, EnvsPage, type EnvSummary } from "./envs.tsx";
+export { assetPrefix, fragment, page, type Viewer } from "./layout.tsx";
+export { ErrorPage, LoginPage } from "./login.tsx";
+export * from "./model.ts";
+export { SettingsPage, type SettingsUser } from "./settings.tsx";
+export { ReposPage, type RepoView } from "./repos.tsx";
