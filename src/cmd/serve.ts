@@ -3,10 +3,15 @@ import { defineCommand } from "citty";
 import { UserError } from "../core/errors.ts";
 import { serve } from "../server/index.ts";
 import { stderr } from "./io.ts";
+import { UsageError } from "./run-main.ts";
 
 export default defineCommand({
-  meta: { name: "serve", description: "Run the release manager (API, worker, gitops writes)" },
+  meta: {
+    name: "serve",
+    description: "Run the release manager (API, worker, gitops writes); `serve manifests` prints its install YAML",
+  },
   args: {
+    what: { type: "positional", required: false, description: "`manifests`: print the objects that run it", valueHint: "manifests" },
     "data-dir": { type: "string", description: "Data directory (env GIMLET_DATA_DIR, default ./gimlet-data)", valueHint: "DIR" },
     listen: { type: "string", description: "Address to listen on (env GIMLET_LISTEN, default 127.0.0.1:9000)", valueHint: "HOST:PORT" },
     "metrics-listen": {
@@ -17,14 +22,32 @@ export default defineCommand({
     host: { type: "string", description: "Public URL of this server (env GIMLET_HOST)", valueHint: "URL" },
     "log-format": { type: "enum", options: ["text", "json"], default: "text", description: "Log format" },
     reindex: { type: "boolean", default: false, description: "Rebuild the release history index of every env from git first" },
+    image: { type: "string", description: "manifests: the gimlet image", valueHint: "IMAGE" },
+    namespace: { type: "string", description: "manifests: namespace (default gimlet)", valueHint: "NS" },
+    "storage-class": { type: "string", description: "manifests: StorageClass of the data dir's PVC", valueHint: "CLASS" },
+    size: { type: "string", description: "manifests: size of the data dir's PVC (default 10Gi)", valueHint: "SIZE" },
+    secret: { type: "boolean", default: true, description: "manifests: include the Secret with a new encryption key" },
+    database: {
+      type: "string",
+      description: "PostgreSQL URL instead of the data dir's SQLite: several replicas then serve one data dir (env GIMLET_DATABASE_URL)",
+      valueHint: "postgres://USER:PASSWORD@HOST:PORT/DB",
+    },
   },
   async run({ args }) {
+    if (args.what !== undefined && args.what !== "manifests") {
+      throw new UsageError(`unknown command ${JSON.stringify(args.what)}`, { hint: "available: manifests" });
+    }
+    if (args.what === "manifests") return (await import("./serve-manifests.ts")).printServeManifests(args);
+    for (const f of ["image", "namespace", "storage-class", "size"] as const) {
+      if (args[f] !== undefined) throw new UsageError(`--${f} is for \`gimlet serve manifests\``);
+    }
     // The binary starts with high JIT thresholds so one-shot commands stay in the interpreter
     // (scripts/build.ts); a long-running server wants the normal policy.
     Bun.unsafe.setJITPolicy(1);
     const listen = listenAddress(args.listen ?? process.env.GIMLET_LISTEN ?? "127.0.0.1:9000", "--listen");
     const metrics = args["metrics-listen"] ?? process.env.GIMLET_METRICS_LISTEN;
     const metricsListen = metrics ? listenAddress(metrics, "--metrics-listen") : undefined;
+    const database = databaseUrl(args.database ?? process.env.GIMLET_DATABASE_URL);
     // Listening before the server is up: a SIGTERM during start-up still ends in a clean stop
     // (the serve lock released, the event in progress finished), not in the default kill.
     const signalled = new Promise<void>((resolve) => {
@@ -40,6 +63,7 @@ export default defineCommand({
       log: (line) => void stderr(line + "\n"),
       reindex: !!args.reindex,
       webhookSecret: process.env.GIMLET_WEBHOOK_SECRET,
+      database,
       // Environment, like the original's NOTIFICATIONS_* settings.
       notifications: process.env.GIMLET_NOTIFICATIONS_PROVIDER
         ? {
@@ -64,4 +88,22 @@ function listenAddress(value: string, flag: string): { hostname: string; port: n
     throw new UserError(`invalid listen address ${JSON.stringify(value)}`, { path: flag, hint });
   }
   return { hostname: m[1] || "127.0.0.1", port: Number(m[2]) };
+}
+
+/** A postgres:// URL, checked before anything starts; "" and unset mean the data dir's SQLite. */
+function databaseUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  let u: URL | undefined;
+  try {
+    u = new URL(value);
+  } catch {
+    // reported below
+  }
+  if (!u || (u.protocol !== "postgres:" && u.protocol !== "postgresql:") || !u.hostname) {
+    throw new UserError("the database must be a PostgreSQL URL", {
+      path: "--database",
+      hint: "postgres://USER:PASSWORD@HOST:PORT/DB; leave it unset for the data dir's SQLite",
+    });
+  }
+  return value;
 }

@@ -102,17 +102,29 @@ async function repoOf(d: OpsDeps, envName: string): Promise<{ g: GitopsRepo; rep
   return { g: await d.repos.get(env), repoPerEnv: env.repoPerEnv };
 }
 
+/**
+ * One env's check-and-write, with other replicas' writes to its repo kept out: so a replica that
+ * takes over an event sees what the previous owner wrote before it looks (release.json's event id).
+ */
+function serialized<T>(d: OpsDeps, env: string, fn: () => Promise<T>): Promise<T> {
+  return d.exclusive ? d.exclusive(`gitops:${env}`, fn) : fn();
+}
+
 async function rollback(d: OpsDeps, r: Extract<QueueRequest, { type: "rollback" }>): Promise<QueueResult[]> {
-  const { g, repoPerEnv } = await repoOf(d, r.env);
-  const w = await g.rollback({ env: r.env, app: r.app, to: r.targetSHA, repoPerEnv });
-  return w.commits.map((hash) => ({ app: r.app, env: r.env, hash, status: "success", statusDesc: "" }));
+  return serialized(d, r.env, async () => {
+    const { g, repoPerEnv } = await repoOf(d, r.env);
+    const w = await g.rollback({ env: r.env, app: r.app, to: r.targetSHA, repoPerEnv });
+    return w.commits.map((hash) => ({ app: r.app, env: r.env, hash, status: "success", statusDesc: "" }));
+  });
 }
 
 async function remove(d: OpsDeps, r: Extract<QueueRequest, { type: "delete" }>): Promise<QueueResult[]> {
-  const { g, repoPerEnv } = await repoOf(d, r.env);
-  const w = await g.deleteApp({ env: r.env, repoPerEnv }, r.app, commitMessages.serverDelete(r.env, r.app, r.triggeredBy));
-  const hash = w.commits[0] ?? "";
-  return [{ app: r.app, env: r.env, hash, status: "success", statusDesc: w.commits.length ? "" : "already deleted" }];
+  return serialized(d, r.env, async () => {
+    const { g, repoPerEnv } = await repoOf(d, r.env);
+    const w = await g.deleteApp({ env: r.env, repoPerEnv }, r.app, commitMessages.serverDelete(r.env, r.app, r.triggeredBy));
+    const hash = w.commits[0] ?? "";
+    return [{ app: r.app, env: r.env, hash, status: "success", statusDesc: w.commits.length ? "" : "already deleted" }];
+  });
 }
 
 const describe = (err: unknown) => (err instanceof UserError ? err.describe() : err instanceof Error ? err.message : String(err));
@@ -134,26 +146,30 @@ async function deploy(d: ProcessDeps, e: EventRecord, artifact: Artifact, select
       const m = l.manifest;
       if (!select(m)) continue;
       try {
-        const { g, repoPerEnv } = await repoOf(d, m.env);
-        const status = await g.status({ env: m.env, repoPerEnv, app: m.app });
-        if (status[m.app]?.eventId === e.id) {
-          // Written before a crash: the commit exists, do not write it again.
-          results.push({ app: m.app, env: m.env, hash: (await g.head()) ?? "", status: "success", statusDesc: "already written" });
-          continue;
-        }
-        if (l.error !== undefined) throw new UserError(l.error);
-        const release: Release = {
-          app: m.app,
-          env: m.env,
-          artifactId: artifact.id,
-          triggeredBy,
-          version: artifact.version,
-          gitopsRef: "",
-          gitopsRepo: "",
-          eventId: e.id,
-        };
-        const w = await g.writeRelease({ env: m.env, repoPerEnv }, m.app, l.files!, release);
-        results.push({ app: m.app, env: m.env, hash: w.commits[0] ?? "", status: "success", statusDesc: w.commits.length ? "" : "nothing changed" });
+        const r = await serialized(d, m.env, async (): Promise<QueueResult> => {
+          const { g, repoPerEnv } = await repoOf(d, m.env);
+          const status = await g.status({ env: m.env, repoPerEnv, app: m.app });
+          if (status[m.app]?.eventId === e.id) {
+            // Written before a crash: the commit exists, do not write it again.
+            const hash = (await g.head()) ?? "";
+            return { app: m.app, env: m.env, hash, status: "success", statusDesc: "already written" };
+          }
+          if (l.error !== undefined) throw new UserError(l.error);
+          const release: Release = {
+            app: m.app,
+            env: m.env,
+            artifactId: artifact.id,
+            triggeredBy,
+            version: artifact.version,
+            gitopsRef: "",
+            gitopsRepo: "",
+            eventId: e.id,
+          };
+          const w = await g.writeRelease({ env: m.env, repoPerEnv }, m.app, l.files!, release);
+          const statusDesc = w.commits.length ? "" : "nothing changed";
+          return { app: m.app, env: m.env, hash: w.commits[0] ?? "", status: "success", statusDesc };
+        });
+        results.push(r);
       } catch (err) {
         results.push({ app: m.app, env: m.env, hash: "", status: "failure", statusDesc: describe(err) });
       }
@@ -176,8 +192,10 @@ async function cleanup(d: ProcessDeps, repository: string, branch: string): Prom
         const c = l.manifest.cleanup;
         if (!cleanupTrigger(branch, c)) continue;
         const env = l.manifest.env;
-        const { g, repoPerEnv } = await repoOf(d, env);
-        const w = await g.deleteApp({ env, repoPerEnv }, c!.app, commitMessages.serverDelete(env, c!.app, "policy"));
+        const w = await serialized(d, env, async () => {
+          const { g, repoPerEnv } = await repoOf(d, env);
+          return g.deleteApp({ env, repoPerEnv }, c!.app, commitMessages.serverDelete(env, c!.app, "policy"));
+        });
         results.push({ app: c!.app, env, hash: w.commits[0] ?? "", status: "success", statusDesc: w.commits.length ? "" : "already deleted" });
       }
     }

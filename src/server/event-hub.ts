@@ -68,7 +68,20 @@ export class EventHub {
     return `${this.epoch}.${seq}`;
   }
 
+  /**
+   * Set by a bridge to other replicas (event-bridge.ts): every event published here is handed to it
+   * too. Events that arrive from other replicas come in through `receive` and are not handed back.
+   */
+  relay?: (event: HubEvent) => void;
+
   publish(event: HubEvent): Published {
+    const p = this.receive(event);
+    this.relay?.(event);
+    return p;
+  }
+
+  /** Delivers an event another replica published: numbered and buffered here like a local one. */
+  receive(event: HubEvent): Published {
     const p: Published = { seq: ++this.seq, time: this.now(), event };
     this.ring[p.seq % this.ring.length] = p;
     for (const s of this.subs) {
@@ -86,6 +99,17 @@ export class EventHub {
       s.wake?.();
     }
     return p;
+  }
+
+  /** Tells every subscriber to re-read state (events may have been missed, e.g. from other replicas). */
+  resyncAll(reason: string): void {
+    for (const s of this.subs) {
+      if (s.resyncPending) continue;
+      s.queue.push({ kind: "resync", reason });
+      s.resyncPending = true;
+      this.resyncs++;
+      s.wake?.();
+    }
   }
 
   subscribe(o: SubscribeOptions = {}): Subscription {

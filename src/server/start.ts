@@ -2,9 +2,13 @@
  * `gimlet serve`: the only place a port is opened. Creates the data dir and the admin user on the
  * first start, runs the worker, and on SIGTERM finishes the event in progress before exiting.
  */
+import { hostname } from "node:os";
+import { ConflictError } from "../core/errors.ts";
+import { loadCipher, PostgresStore, type Store } from "../store/index.ts";
 import { createApp } from "./app.ts";
 import { acquireServeLock, openDataStore, prepareDataDir } from "./data-dir.ts";
 import { watchEnvs } from "./env-watch.ts";
+import { bridgeEvents, type Bridge } from "./event-bridge.ts";
 import { EventHub } from "./event-hub.ts";
 import { AgentHub, reindexAll } from "../ops/index.ts";
 import { finished } from "./hub-events.ts";
@@ -29,6 +33,13 @@ export interface ServeOptions {
   /** Hard deadline of rendering one event's manifests, in ms (default GIMLET_RENDER_TIMEOUT_MS or 10 s). */
   renderTimeoutMs?: number;
   log: (line: string) => void;
+  /**
+   * A PostgreSQL URL: state lives there instead of the data dir's SQLite file, and several replicas
+   * may serve at once. They then share the data dir (a shared volume: hosted repos, the key).
+   */
+  database?: string;
+  /** This replica's name in queue leases (default: host name, plus the port with a database). */
+  node?: string;
 }
 
 export async function serve(
@@ -39,30 +50,41 @@ export async function serve(
   const warn = (msg: string) => log(`warning: ${msg}`);
   // The lock comes before anything touches the repos (the stale ref lock cleanup below included).
   prepareDataDir(o.dataDir, warn);
-  const lock = acquireServeLock(o.dataDir);
-  let store: Awaited<ReturnType<typeof openDataStore>>;
+  // Replicas on one database share the data dir, so only a SQLite server holds it alone.
+  const lock = o.database ? { release() {} } : acquireServeLock(o.dataDir);
+  let store: Store;
+  let shared: PostgresStore | undefined;
   try {
-    store = await openDataStore(o.dataDir, warn);
+    store = o.database ? (shared = await openSharedStore(o.dataDir, o.database)) : await openDataStore(o.dataDir, warn);
   } catch (e) {
     lock.release();
     throw e;
   }
   if (!(await store.user("admin"))) {
-    await store.createUser("admin", "admin");
-    o.log(`Admin token: ${await store.issueToken("admin")}`);
+    try {
+      await store.createUser("admin", "admin");
+      o.log(`Admin token: ${await store.issueToken("admin")}`);
+    } catch (e) {
+      // Another replica starting at the same time created it.
+      if (!(e instanceof ConflictError)) throw e;
+    }
   }
   const repos = new Repos(o.dataDir);
   const notifier = new Notifier(o.notifications, log);
-  const cleared = repos.clearStaleLocks();
+  // With replicas, another one may be mid-write now; refs.ts clears a ref lock older than 10 s itself.
+  const cleared = shared ? 0 : repos.clearStaleLocks();
   if (cleared) log("removed ref locks left by a killed run", { locks: cleared });
   if (o.reindex) {
     for (const r of await reindexAll({ store, repos })) log("history rebuilt from git", r);
   }
   const events = new EventHub();
+  let bridge: Bridge | undefined;
   // `gimlet env create` writes the store directly; this is how the server learns of a new env.
   const envWatch = watchEnvs(store, events, { log });
   const renderTimeoutMs = o.renderTimeoutMs ?? (Number(process.env.GIMLET_RENDER_TIMEOUT_MS) || undefined);
-  const worker = new Worker({ store, repos, log, notifier, renderTimeoutMs, onProcessed: (e) => {
+  const exclusive = shared && (<T>(key: string, fn: () => Promise<T>) => shared!.exclusive(key, fn));
+  const leaseNode = o.node ?? (shared ? `${hostname()}:${o.port || process.pid}` : undefined);
+  const worker = new Worker({ store, repos, log, notifier, renderTimeoutMs, exclusive, leaseNode, onProcessed: (e) => {
     log("event processed", { id: e.id, type: e.type, status: e.status, commits: e.gitopsHashes.length });
     events.publish(finished(e));
   } });
@@ -75,6 +97,10 @@ export async function serve(
     store, repos, worker, notifier, webhookSecret: o.webhookSecret, dataDir: o.dataDir, log, events, loopLag, envWatch,
     agents,
   };
+  if (shared) {
+    // A request queued on another replica wakes this worker too: whichever claims it first runs it.
+    bridge = await bridgeEvents(events, shared, { log, onRemote: (e) => e.type === "release.queued" && worker.notify() });
+  }
   const app = createApp({ ...deps, requestTimeout });
   const server = Bun.serve({ hostname: o.hostname, port: o.port, fetch: app.fetch, idleTimeout: 60 });
   let metricsServer: ReturnType<typeof Bun.serve> | undefined;
@@ -104,8 +130,27 @@ export async function serve(
       envWatch.stop();
       await agents.stop();
       await worker.stop();
+      await bridge?.stop();
       await store.close();
       lock.release();
     },
   };
+}
+
+/**
+ * The Postgres store of a replica, with the credential key of the shared data dir (or
+ * GIMLET_ENCRYPTION_KEY). The first replica to start creates the key, under a database lock, so
+ * replicas starting together never make two.
+ */
+async function openSharedStore(dataDir: string, url: string): Promise<PostgresStore> {
+  const store = await PostgresStore.open(url);
+  try {
+    await store.exclusive("encryption-key", async () => {
+      await store.unlock(loadCipher(dataDir, { mayCreate: !(await store.secretsSealed()) }));
+    });
+    return store;
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
 }

@@ -35,6 +35,8 @@ export interface WorkerDeps {
   renderer?: Renderer | ManifestRenderer;
   /** Outbound HTTP (Flux's receiver); tests pass their own. */
   fetch?: typeof fetch;
+  /** Keeps other replicas' writes to a gitops repo out while this one checks and writes (see OpsDeps). */
+  exclusive?: <T>(key: string, fn: () => Promise<T>) => Promise<T>;
 }
 
 export class Worker {
