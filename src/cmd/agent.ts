@@ -5,6 +5,7 @@
  */
 import { defineCommand } from "citty";
 import { agentManifests } from "../core/agent/manifests.ts";
+import { defaultImage } from "../core/deploy/image.ts";
 import { UserError } from "../core/errors.ts";
 import { toMultiDocYaml } from "../core/yaml.ts";
 import { buildInfo } from "./build-info.ts";
@@ -103,7 +104,7 @@ export default defineCommand({
         env: envSpec.env,
         server,
         namespace: args.namespace,
-        image: args.image ?? `ghcr.io/gimlet-io/gimlet:${buildInfo.version}`,
+        image: args.image ?? defaultImage(buildInfo.version),
         watchNamespace: args["watch-namespace"] ?? envSpec.namespace,
         token: pick(args.token, "GIMLET_AGENT_TOKEN"),
       });
