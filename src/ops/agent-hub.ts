@@ -335,9 +335,18 @@ export class AgentHub {
     return e.writing;
   }
 
-  /** Writes what is not persisted yet, fails waiting commands, and ends log relays. */
+  /**
+   * Closes the downlinks (a graceful server stop waits for open streams), writes what is not
+   * persisted yet, fails waiting commands, and ends log relays.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const e of this.envs.values()) {
+      const link = e.link;
+      e.link = undefined;
+      e.live = false;
+      link?.close();
+    }
     for (const e of this.envs.values()) {
       clearTimeout(e.eventTimer);
       e.eventTimer = undefined;

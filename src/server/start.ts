@@ -125,10 +125,12 @@ export async function serve(
     metricsPort: metricsServer?.port,
     async stop() {
       await metricsServer?.stop();
-      await server.stop();
+      // Stop listening first, then end the agents' downlinks and log relays the stop waits for.
+      const stopping = server.stop();
+      await agents.stop();
+      await stopping;
       loopLag.stop();
       envWatch.stop();
-      await agents.stop();
       await worker.stop();
       await bridge?.stop();
       await store.close();
