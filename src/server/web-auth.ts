@@ -18,7 +18,9 @@ export const sessionCookie = "gimlet_session";
 export const loginCsrfCookie = "gimlet_login_csrf";
 
 /** What a page route knows: the signed-in user (as API routes do), the session's CSRF token, the parsed form. */
-export type PageEnv = { Variables: AppEnv["Variables"] & { csrf: string; sessionId: string; form?: FormData } };
+export type PageEnv = {
+  Variables: AppEnv["Variables"] & { csrf: string; sessionId: string; form?: FormData; since?: string };
+};
 
 /** Behind a TLS-terminating proxy the request arrives as http; the proxy says what the browser used. */
 export function isHttps(c: Context): boolean {

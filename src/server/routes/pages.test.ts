@@ -211,7 +211,8 @@ describe("pages", () => {
     expect(env).toContain("bbb2222");
     expect(env).toContain("change bbb2222");
     expect(env).toContain("Dev One");
-    expect(env).toContain('hx-sse:connect="/ui/events?topic=env&amp;env=staging"');
+    // The stream starts where the page's data was read: events during the page load still arrive.
+    expect(env).toMatch(/hx-sse:connect="\/ui\/events\?topic=env&amp;env=staging&amp;after=[a-z0-9]+\.\d+"/);
     expect(env).toContain("No agent has reported for this env yet");
     const search = await (await b.get("/envs/staging?q=nothing-like-this")).text();
     expect(search).toContain("No app matches these filters.");
@@ -327,6 +328,14 @@ describe("pages", () => {
     while (!t2.includes("apps-changed")) t2 += new TextDecoder().decode((await r2.read()).value);
     expect(t2).toContain(`id: ${s.events.epoch}.2`);
     await r2.cancel();
+    const fromPage = await s.app.request(`${origin}/ui/events?topic=env&env=staging&after=${s.events.epoch}.1`, {
+      headers: { Cookie: b.cookie },
+    });
+    const r3 = fromPage.body!.getReader();
+    let t3 = "";
+    while (!t3.includes("apps-changed")) t3 += new TextDecoder().decode((await r3.read()).value);
+    expect(t3).toContain(`id: ${s.events.epoch}.2`);
+    await r3.cancel();
     const anon = await s.app.request(`${origin}/ui/events?topic=env&env=staging`);
     expect(anon.status).toBe(401);
   });

@@ -6,7 +6,7 @@
  * (post/redirect/get) or, when something must be shown once (a new token), by the page itself.
  */
 import { randomBytes } from "node:crypto";
-import { Hono, type Context } from "hono";
+import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { may } from "../../core/access.ts";
 import type { EnvStateView } from "../../core/agent/view.ts";
@@ -134,8 +134,16 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
 
   // --- everything below needs a session; the policy must be asked (policyAsked)
   const session = webSession(o);
-  const guard = [session, requireCsrf, policyAsked as unknown as typeof requireCsrf] as const;
-  const viewer = (c: Context<PageEnv>): ui.Viewer => ({ login: c.get("user").login, role: c.get("user").role, csrf: c.get("csrf") });
+  const mark: MiddlewareHandler<PageEnv> = async (c, next) => {
+    c.set("since", d.events.wireId(d.events.stats().published));
+    await next();
+  };
+  const guard = [mark, session, requireCsrf, policyAsked as unknown as typeof requireCsrf] as const;
+  // The hub's position is read when the request starts, before the page's data: see Viewer.since.
+  const since = (c: Context<PageEnv>) => (c.get("since") as string | undefined) ?? d.events.wireId(d.events.stats().published);
+  const viewer = (c: Context<PageEnv>): ui.Viewer => ({
+    login: c.get("user").login, role: c.get("user").role, csrf: c.get("csrf"), since: since(c),
+  });
   const now = () => ops.nowOf(o);
   const envParam = (c: Context<PageEnv>) => safeName(c.req.param("env") ?? "", "env");
   const appParam = (c: Context<PageEnv>) => safeName(c.req.param("app") ?? "", "app");

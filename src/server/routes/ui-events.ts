@@ -1,5 +1,5 @@
 /**
- * GET /ui/events?topic=envs|env|app|activity[&env=E][&app=A]: the one event stream of a dashboard
+ * GET /ui/events?topic=envs|env|app|activity[&env=E][&app=A][&after=ID]: the one event stream of a dashboard
  * page. It reuses the hub (and its Last-Event-ID replay) and the access policy's view of events, and
  * sends only named events that tell the page which of its fragments to refetch (`apps-changed`,
  * `app-changed`, `envs-changed`, `activity-changed`): the data itself comes through the page's own
@@ -72,22 +72,28 @@ export function uiEventsHandler(d: { events: EventHub; requestTimeout?: (req: Re
     const user = c.get("user");
     if (d.requestTimeout) d.requestTimeout(c.req.raw, 0);
     else (c.env as { timeout?: (req: Request, s: number) => void } | undefined)?.timeout?.(c.req.raw, 0);
-    const after = c.req.header("last-event-id") || undefined;
+    // A reconnect resumes from what it saw; a new page from where its data was read (`after`).
+    const after = c.req.header("last-event-id") || c.req.query("after") || undefined;
     const sub = d.events.subscribe({ after, filter: (e) => eventFor(user, e) !== undefined && concerns(t, e) });
     c.req.raw.signal.addEventListener("abort", () => sub.close(), { once: true });
     const name = pageEvent[t.kind];
     const heartbeatMs = d.sseHeartbeatMs ?? 15_000;
     const enc = new TextEncoder();
+    // At most one page event per `gapMs`: what arrives meanwhile is coalesced into the next one.
+    const gapMs = 250;
+    let lastSent = 0;
     const body = new ReadableStream<Uint8Array>(
       {
         start(ctrl) {
           ctrl.enqueue(enc.encode(`retry: 2000\n${encodeSseComment("subscribed")}`));
         },
         async pull(ctrl) {
-          let items = sub.take(64);
+          const since = Date.now() - lastSent;
+          if (since < gapMs) await Bun.sleep(gapMs - since);
+          let items = sub.take(1024);
           if (!items.length && !sub.closed) {
             await sub.wait(heartbeatMs);
-            items = sub.take(64);
+            items = sub.take(1024);
           }
           if (sub.closed) {
             try {
@@ -99,6 +105,7 @@ export function uiEventsHandler(d: { events: EventHub; requestTimeout?: (req: Re
           // One page event per batch: the fragment refetches once however many events arrived.
           const last = items.findLast((i) => i.kind === "event");
           const id = last?.kind === "event" ? d.events.wireId(last.p.seq) : undefined;
+          lastSent = Date.now();
           ctrl.enqueue(enc.encode(encodeSse({ ...(id ? { id } : {}), event: name, data: String(items.length) })));
         },
         cancel() {

@@ -93,7 +93,7 @@ describe("env page", () => {
     expect(html).toContain('title="back-off restarting failed container">CrashLoopBackOff</span>');
     expect(html).toContain("2/2");
     expect(html).toContain("by ann");
-    expect(html).toContain('hx-trigger="apps-changed from:body throttle:500ms"');
+    expect(html).toContain('hx-trigger="apps-changed from:body delay:150ms"');
   });
 
   test("empty env: how to deploy; filtered to nothing: how to clear the filters", () => {

@@ -56,7 +56,7 @@ export function AppRowView(props: { env: string; row: AppRow; now: number }): VN
       </td>
       <td data-label="Deployed">
         <Sha sha={v?.sha ?? row.live?.sha} url={v?.url} />
-        {v?.message ? <div class="small clip">{v.message.split("\n")[0]}</div> : null}
+        {v?.message ? <div class="small line">{v.message.split("\n")[0]}</div> : null}
         {v?.authorName ? <div class="muted small">{v.authorName}</div> : null}
       </td>
       <td data-label="Health">

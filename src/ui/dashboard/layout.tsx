@@ -15,6 +15,11 @@ export interface Viewer {
   role: string;
   /** The session's CSRF token: every form that changes something carries it. */
   csrf: string;
+  /**
+   * The event stream's position when the page's data was read: the page's stream starts there, so
+   * an event that came while the page loaded still makes its fragment refetch.
+   */
+  since?: string;
 }
 
 export interface LayoutProps {
@@ -77,10 +82,14 @@ export function Layout(props: LayoutProps): VNode {
           ) : null}
           {props.children}
         </main>
-        {props.live ? <div id="live" hx-sse:connect={props.live} hx-swap="none" /> : null}
+        {props.live ? <div id="live" hx-sse:connect={liveUrl(props.live, props.viewer?.since)} hx-swap="none" /> : null}
       </body>
     </html>
   );
+}
+
+function liveUrl(url: string, since: string | undefined): string {
+  return since ? `${url}${url.includes("?") ? "&" : "?"}after=${encodeURIComponent(since)}` : url;
 }
 
 export function page(vnode: VNode): string {
@@ -95,7 +104,10 @@ export function fragment(vnode: VNode): string {
 /**
  * Props of an element that refetches itself when the page's stream names `event`: htmx GETs `url`
  * and replaces the element (the fragment carries the same attributes, so it keeps listening).
+ * `delay` (a debounce), not `throttle`: throttle drops the last event of a burst, and the last one
+ * (say "release processed" right after "queued") is the one whose state must show. The stream
+ * itself sends at most one event per quarter second, so a busy env cannot starve the debounce.
  */
 export function refetchOn(event: string, url: string): Record<string, string> {
-  return { "hx-get": url, "hx-trigger": `${event} from:body throttle:500ms`, "hx-swap": "outerHTML" };
+  return { "hx-get": url, "hx-trigger": `${event} from:body delay:150ms`, "hx-swap": "outerHTML" };
 }

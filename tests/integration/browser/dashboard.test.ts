@@ -1,0 +1,161 @@
+/**
+ * The dashboard in real Chromium (Debian's /usr/bin/chromium driven by playwright-core) against the
+ * compiled `dist/gimlet serve`: sign in with a password made by `gimlet user create --password-stdin`,
+ * the env page shows an app released through the CLI, a second push updates the row without a reload
+ * (the page's SSE stream makes the table refetch), roll back through the confirmation page, sign out.
+ * No console errors (a CSP violation is one). Screenshots of every page, light and dark, and at 360 px.
+ *   GIMLET_BIN=dist/gimlet (default) is the binary; GIMLET_SCREENSHOTS=DIR keeps the screenshots there.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { freePort, gimlet, gimletBin } from "../../support/bin.ts";
+
+const chromiumPath = "/usr/bin/chromium";
+const dataDir = mkdtempSync(join(tmpdir(), "gimlet-dash-"));
+const work = mkdtempSync(join(tmpdir(), "gimlet-dash-work-"));
+const shots = process.env.GIMLET_SCREENSHOTS ?? join(work, "screenshots");
+mkdirSync(shots, { recursive: true });
+
+let server: ReturnType<typeof Bun.spawn> | undefined;
+let url = "";
+let token = "";
+let browser: Browser;
+const consoleErrors: string[] = [];
+
+const cli = (args: string[], stdin?: string) =>
+  gimlet(args, { stdin, env: { GIMLET_SERVER: url, GIMLET_TOKEN: token, GIMLET_TRACK_INTERVAL_MS: "200" } });
+
+function artifactFile(sha: string): string {
+  const f = join(work, `${sha}.json`);
+  writeFileSync(
+    f,
+    JSON.stringify({
+      version: { repositoryName: "acme/web", sha, branch: "main", event: "push", message: `commit ${sha}`, authorName: "Dev One", url: "https://ci.example/1", created: 1700000000 },
+      environments: [{ app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values: { image: { repository: "nginx", tag: sha } } }],
+    }),
+  );
+  return f;
+}
+
+async function push(sha: string): Promise<void> {
+  const r = await cli(["artifact", "push", "-f", artifactFile(sha), "-o", "json"]);
+  expect(r.code, r.stderr).toBe(0);
+}
+
+beforeAll(async () => {
+  const port = freePort();
+  url = `http://127.0.0.1:${port}`;
+  server = Bun.spawn([gimletBin, "serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], { stdout: "pipe", stderr: "pipe" });
+  const reader = (server.stderr as ReadableStream<Uint8Array>).getReader();
+  let buf = "";
+  const deadline = Date.now() + 15_000;
+  while (!buf.includes("listening") && Date.now() < deadline) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buf += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  token = /Admin token: (\S+)/.exec(buf)?.[1] ?? "";
+  if (!token) throw new Error(`server did not start: ${buf}`);
+  const env = await cli(["env", "create", "staging", "--builtin"]);
+  expect(env.code, env.stderr).toBe(0);
+  const user = await cli(["user", "create", "ann", "--role", "admin", "--password-stdin"], "correct horse battery\n");
+  expect(user.code, user.stderr).toBe(0);
+  browser = await chromium.launch({ executablePath: chromiumPath });
+}, 30_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.kill();
+  await server?.exited;
+  rmSync(dataDir, { recursive: true, force: true });
+  if (!process.env.GIMLET_SCREENSHOTS) rmSync(work, { recursive: true, force: true });
+});
+
+function watch(page: Page): void {
+  page.on("console", (m) => {
+    if (m.type() === "error") consoleErrors.push(`${m.text()} on ${page.url()}`);
+  });
+  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.screenshot({ path: join(shots, `dashboard-${name}-${scheme}.png`), fullPage: true, animations: "allow" });
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+}
+
+test("sign in, see the app, a push updates the row live, roll back with confirmation, sign out", async () => {
+  await push("aaa1111");
+  const context = await browser.newContext({ viewport: { width: 1200, height: 850 } });
+  const page = await context.newPage();
+  watch(page);
+  if (process.env.DEBUG_DASH) {
+    page.on("response", (r) => console.log("res", r.status(), r.url()));
+    page.on("console", (m) => console.log("console", m.type(), m.text()));
+  }
+
+  await page.goto(`${url}/envs/staging`);
+  expect(page.url()).toBe(`${url}/login?next=%2Fenvs%2Fstaging`);
+  await shoot(page, "login");
+  await page.fill("#login", "ann");
+  await page.fill("#password", "wrong password");
+  await page.click("button:text-is('Sign in')");
+  await page.waitForSelector("text=Wrong user or password.");
+  await page.fill("#password", "correct horse battery");
+  const streaming = page.waitForResponse((r) => r.url().includes("/ui/events?topic=env&"));
+  await page.click("button:text-is('Sign in')");
+  await page.waitForURL(`${url}/envs/staging`);
+  const row = page.locator("#app-web");
+  await row.waitFor();
+  await expect(row.textContent()).resolves.toContain("aaa1111");
+  await shoot(page, "env");
+
+  // The page must not reload: a marker set on this document survives only an in-place update.
+  await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+  await streaming;
+  await push("bbb2222");
+  await page.waitForFunction(() => document.querySelector("#app-web")?.textContent?.includes("bbb2222"), undefined, { timeout: 15_000 });
+  expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+
+  // Roll back to the first release through the confirmation page.
+  await page.click("#app-web a");
+  await page.waitForURL(`${url}/envs/staging/apps/web`);
+  await page.waitForSelector("text=Release history");
+  await shoot(page, "app");
+  await page.click("button:text('Roll back to this')");
+  await page.waitForSelector("text=Roll back web in staging?");
+  await shoot(page, "rollback-confirm");
+  await page.click("#confirm-rollback");
+  await page.waitForSelector("text=Rollback queued");
+  await page.waitForFunction(() => document.querySelector("#history")?.textContent?.includes("rolled back"), undefined, { timeout: 15_000 });
+
+  await page.goto(`${url}/activity`);
+  await page.waitForSelector("#activity");
+  await shoot(page, "activity");
+  await page.goto(`${url}/settings`);
+  await shoot(page, "settings");
+  await page.goto(`${url}/repos`);
+  await shoot(page, "repos");
+  await page.goto(`${url}/`);
+  await shoot(page, "envs");
+
+  await page.setViewportSize({ width: 360, height: 800 });
+  await page.goto(`${url}/envs/staging`);
+  await page.screenshot({ path: join(shots, "dashboard-env-360.png"), fullPage: true });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+
+  await page.click("button:text('Sign out')");
+  await page.waitForSelector("text=You are signed out.");
+  await page.goto(`${url}/settings`);
+  expect(page.url()).toStartWith(`${url}/login`);
+  // A wrong password answers 401: Chromium logs the status as a console error; nothing else may.
+  expect(consoleErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+  await context.close();
+}, 90_000);
