@@ -154,6 +154,13 @@ async function deploy(d: ProcessDeps, e: EventRecord, artifact: Artifact, select
             const hash = (await g.head()) ?? "";
             return { app: m.app, env: m.env, hash, status: "success", statusDesc: "already written" };
           }
+          // Replicas run events side by side: a later event of this app may have been written first
+          // (or this one is retaken after it). The later one stands, as if processed in queue order.
+          const current = status[m.app]?.eventId;
+          const later = current ? await d.store.event(current) : undefined;
+          if (later && later.seq > e.seq) {
+            return { app: m.app, env: m.env, hash: "", status: "success", statusDesc: `superseded by the later event ${current}` };
+          }
           if (l.error !== undefined) throw new UserError(l.error);
           const release: Release = {
             app: m.app,

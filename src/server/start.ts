@@ -84,7 +84,10 @@ export async function serve(
   const renderTimeoutMs = o.renderTimeoutMs ?? (Number(process.env.GIMLET_RENDER_TIMEOUT_MS) || undefined);
   const exclusive = shared && (<T>(key: string, fn: () => Promise<T>) => shared!.exclusive(key, fn));
   const leaseNode = o.node ?? (shared ? `${hostname()}:${o.port || process.pid}` : undefined);
-  const worker = new Worker({ store, repos, log, notifier, renderTimeoutMs, exclusive, leaseNode, onProcessed: (e) => {
+  // Replicas: a 2 s lease (renewed every 0.7 s) and the 1 s idle poll put a dead replica's event
+  // in another's hands within 3 s.
+  const leaseMs = shared ? 2000 : undefined;
+  const worker = new Worker({ store, repos, log, notifier, renderTimeoutMs, exclusive, leaseNode, leaseMs, onProcessed: (e) => {
     log("event processed", { id: e.id, type: e.type, status: e.status, commits: e.gitopsHashes.length });
     events.publish(finished(e));
   } });

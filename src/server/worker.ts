@@ -81,7 +81,11 @@ export class Worker {
 
   private async loop(): Promise<void> {
     while (!this.stopped) {
-      const processed = await this.runOnce();
+      // A store that is down for a while (a Postgres restart) pauses the loop; it never ends it.
+      const processed = await this.runOnce().catch((e) => {
+        this.d.log?.("worker: queue unavailable, retrying", { error: (e as Error).message });
+        return false;
+      });
       if (!processed && !this.stopped) await new Promise<void>((r) => ((this.wake = r), setTimeout(r, 1000)));
     }
   }
