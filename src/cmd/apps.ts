@@ -21,7 +21,11 @@ const nsQuery = (ns: string | undefined) => (ns ? `namespace=${enc(ns)}` : "");
 /** Columns padded like `kubectl get`: three spaces between, no trailing blanks. */
 export function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + 3))).join("").trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + 3)))
+      .join("")
+      .trimEnd();
   return [line(head), ...rows.map(line)].join("\n") + "\n";
 }
 
@@ -40,7 +44,9 @@ const short = (sha: string | undefined) => (sha ? sha.slice(0, 8) : "-");
 
 function appRow(a: AppState): string[] {
   const w = a.workload;
-  const ready = w ? `${w.replicas.ready}/${w.replicas.desired}` : `${a.pods.filter((p) => p.status === "Running").length}/${a.pods.length}`;
+  const ready = w
+    ? `${w.replicas.ready}/${w.replicas.desired}`
+    : `${a.pods.filter((p) => p.status === "Running").length}/${a.pods.length}`;
   return [
     a.name,
     a.namespace,
@@ -57,17 +63,28 @@ export function statusText(v: EnvStateView, now = Date.now()): string {
   const who = a.connected
     ? `agent connected${a.namespace ? ` (namespace ${a.namespace})` : ""}`
     : `no agent connected${a.lastSeen ? `, last seen ${age(a.lastSeen, now)}` : ""}`;
-  const stale = v.stale && v.updated ? `; state as of ${age(v.updated, now)} (stale)` : v.stale ? "; no state reported yet" : "";
+  const stale =
+    v.stale && v.updated ? `; state as of ${age(v.updated, now)} (stale)` : v.stale ? "; no state reported yet" : "";
   const out = [`env ${v.env}: ${who}${stale}\n`];
   const s: EnvState = v.state;
   if (!s.apps.length) out.push("no apps\n");
   else {
     out.push("\n" + table(["APP", "NAMESPACE", "WORKLOAD", "READY", "SHA", "ROLLOUT", "URL"], s.apps.map(appRow)));
     const pods = s.apps.flatMap((app) =>
-      app.pods.map((p) => [p.name, app.name, p.status, p.ready, String(p.restarts), p.node ?? "-", shortAge(p.createdAt, now)]),
+      app.pods.map((p) => [
+        p.name,
+        app.name,
+        p.status,
+        p.ready,
+        String(p.restarts),
+        p.node ?? "-",
+        shortAge(p.createdAt, now),
+      ]),
     );
     if (pods.length) out.push("\n" + table(["POD", "APP", "STATUS", "READY", "RESTARTS", "NODE", "AGE"], pods));
-    const why = s.apps.flatMap((app) => app.pods.filter((p) => p.statusDescription).map((p) => `  ${p.name}: ${p.statusDescription}`));
+    const why = s.apps.flatMap((app) =>
+      app.pods.filter((p) => p.statusDescription).map((p) => `  ${p.name}: ${p.statusDescription}`),
+    );
     if (why.length) out.push(why.join("\n") + "\n");
   }
   if (s.flux.length) {
@@ -102,8 +119,15 @@ export const restart = defineCommand({
   async run({ args }) {
     const q = nsQuery(args.namespace);
     const path = `/api/envs/${enc(args.env)}/apps/${enc(args.app)}/restart${q ? `?${q}` : ""}`;
-    const r = await client(args).call<{ kind: string; namespace: string; name: string; restartedAt?: string }>("POST", path);
-    await printResult(r, args.output, (x) => `restarted ${x.kind} ${x.namespace}/${x.name}${x.restartedAt ? ` at ${x.restartedAt}` : ""}\n`);
+    const r = await client(args).call<{ kind: string; namespace: string; name: string; restartedAt?: string }>(
+      "POST",
+      path,
+    );
+    await printResult(
+      r,
+      args.output,
+      (x) => `restarted ${x.kind} ${x.namespace}/${x.name}${x.restartedAt ? ` at ${x.restartedAt}` : ""}\n`,
+    );
   },
 });
 
@@ -125,7 +149,9 @@ export const logs = defineCommand({
       nsQuery(args.namespace),
     ].filter(Boolean);
     const c = client(args);
-    const res = await c.stream!(`/api/envs/${enc(args.env)}/apps/${enc(args.app)}/logs${q.length ? `?${q.join("&")}` : ""}`);
+    const res = await c.stream!(
+      `/api/envs/${enc(args.env)}/apps/${enc(args.app)}/logs${q.length ? `?${q.join("&")}` : ""}`,
+    );
     if (!res.ok) {
       const text = await res.text();
       let msg = text;

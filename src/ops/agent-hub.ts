@@ -240,9 +240,11 @@ export class AgentHub {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         const s = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`;
-        reject(new TimeoutError(`the agent of env ${env} did not answer the ${cmd.action} command within ${s}`, {
-          hint: "the agent may be overloaded or its uplink to the server broken; see its log",
-        }));
+        reject(
+          new TimeoutError(`the agent of env ${env} did not answer the ${cmd.action} command within ${s}`, {
+            hint: "the agent may be overloaded or its uplink to the server broken; see its log",
+          }),
+        );
       }, timeoutMs);
       this.pending.set(id, {
         env,
@@ -285,7 +287,10 @@ export class AgentHub {
     const result = new Promise<CommandResult>((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        resolve({ ok: false, error: `the agent did not start the log stream within ${Math.round(timeoutMs / 1000)} s` });
+        resolve({
+          ok: false,
+          error: `the agent did not start the log stream within ${Math.round(timeoutMs / 1000)} s`,
+        });
       }, timeoutMs);
       this.pending.set(id, { env, action: "podLogs", resolve: (r) => (clearTimeout(timer), resolve(r)) });
     });
@@ -308,7 +313,11 @@ export class AgentHub {
     const byKey = new Map<string, AppState>((e.state?.apps ?? []).map((a) => [a.key, a]));
     for (const key of e.dirtyApps) {
       const state = byKey.get(key);
-      this.o.publish?.(state ? { type: "app.state", env: e.env, app: key, state } : { type: "app.state", env: e.env, app: key, removed: true });
+      this.o.publish?.(
+        state
+          ? { type: "app.state", env: e.env, app: key, state }
+          : { type: "app.state", env: e.env, app: key, removed: true },
+      );
     }
     e.dirtyApps.clear();
   }
@@ -366,6 +375,6 @@ export class AgentHub {
 
 export function notConnected(env: string): ConflictError {
   return new ConflictError(`no agent of env ${env} is connected`, {
-    hint: `start one: gimlet agent --env ${env} (gimlet agent manifests --env ${env} deploys it)`,
+    hint: `deploy one with gimlet agent manifests --env ${env}`,
   });
 }

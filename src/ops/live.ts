@@ -31,19 +31,27 @@ export function findApp(v: EnvStateView, name: string, namespace?: string): AppS
   );
   if (hits.length === 1) return hits[0]!;
   if (hits.length > 1) {
-    throw new UserError(`app ${name} exists in several namespaces of env ${v.env}: ${hits.map((a) => a.namespace).join(", ")}`, {
-      hint: "name one with ?namespace=",
-    });
+    throw new UserError(
+      `app ${name} exists in several namespaces of env ${v.env}: ${hits.map((a) => a.namespace).join(", ")}`,
+      {
+        hint: "name one with ?namespace=",
+      },
+    );
   }
   const known = v.state.apps.map((a) => a.name);
   const why = v.agent.connected ? "" : " (no agent connected: this is the last known state)";
-  throw new NotFoundError(`env ${v.env} has no app ${JSON.stringify(name)}${namespace ? ` in namespace ${namespace}` : ""}${why}`, {
-    hint: known.length ? `apps: ${[...new Set(known)].slice(0, 20).join(", ")}` : "the agent reports no apps yet",
-  });
+  throw new NotFoundError(
+    `env ${v.env} has no app ${JSON.stringify(name)}${namespace ? ` in namespace ${namespace}` : ""}${why}`,
+    {
+      hint: known.length ? `apps: ${[...new Set(known)].slice(0, 20).join(", ")}` : "the agent reports no apps yet",
+    },
+  );
 }
 
 function upstream(what: string, r: Extract<CommandResult, { ok: false }>): UpstreamError {
-  return new UpstreamError(`the agent could not ${what}: ${r.error}${r.status ? ` (API server status ${r.status})` : ""}`);
+  return new UpstreamError(
+    `the agent could not ${what}: ${r.error}${r.status ? ` (API server status ${r.status})` : ""}`,
+  );
 }
 
 function workloadOf(v: EnvStateView, a: AppState) {
@@ -61,10 +69,22 @@ export async function restartApp(d: LiveDeps, t: AppTarget) {
   const v = await envState(d, t.env);
   const a = findApp(v, t.app, t.namespace);
   const w = workloadOf(v, a);
-  const r = await d.agents.command(t.env, { action: "restartDeployment", namespace: a.namespace, name: w.name, kind: w.kind });
+  const r = await d.agents.command(t.env, {
+    action: "restartDeployment",
+    namespace: a.namespace,
+    name: w.name,
+    kind: w.kind,
+  });
   if (!r.ok) throw upstream(`restart ${w.kind} ${a.namespace}/${w.name}`, r);
   const at = (r.data as { restartedAt?: string } | undefined)?.restartedAt;
-  return { env: t.env, app: a.name, namespace: a.namespace, kind: w.kind, name: w.name, ...(at ? { restartedAt: at } : {}) };
+  return {
+    env: t.env,
+    app: a.name,
+    namespace: a.namespace,
+    kind: w.kind,
+    name: w.name,
+    ...(at ? { restartedAt: at } : {}),
+  };
 }
 
 /** Describe-like details of the app's workload, or of one of its pods. */

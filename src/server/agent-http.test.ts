@@ -22,7 +22,14 @@ afterAll(async () => {
 async function serve() {
   const dir = mkdtempSync(join(tmpdir(), "agent-http-"));
   const store = new SqliteStore(join(dir, "gimlet.db"));
-  await store.createEnv({ name: "staging", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" });
+  await store.createEnv({
+    name: "staging",
+    repoUrl: "",
+    repoToken: "",
+    builtin: true,
+    repoPerEnv: false,
+    branch: "main",
+  });
   await store.createUser("root", "admin");
   await store.createUser("agent-staging", "agent", "staging");
   const admin = await store.issueToken("root");
@@ -55,7 +62,10 @@ function sse(res: Response) {
     async next(ms = 5000): Promise<SseMessage> {
       const end = Date.now() + ms;
       while (!queue.length) {
-        const r = await Promise.race([reader.read(), Bun.sleep(Math.max(0, end - Date.now())).then(() => "timeout" as const)]);
+        const r = await Promise.race([
+          reader.read(),
+          Bun.sleep(Math.max(0, end - Date.now())).then(() => "timeout" as const),
+        ]);
         if (r === "timeout") throw new Error("no SSE message in time");
         if (r.done) throw new Error("stream ended");
         queue.push(...parser.push(new TextDecoder().decode(r.value)));
@@ -86,7 +96,14 @@ test("register, state, a restart answered, logs relayed and stopped when the vie
   const res = await restart;
   expect([res.status, await res.json()]).toEqual([
     200,
-    { env: "staging", app: "web", namespace: "default", kind: "Deployment", name: "web", restartedAt: "2024-05-01T10:00:00Z" },
+    {
+      env: "staging",
+      app: "web",
+      namespace: "default",
+      kind: "Deployment",
+      name: "web",
+      restartedAt: "2024-05-01T10:00:00Z",
+    },
   ]);
 
   // an error from the API server comes back as a 502 with its message
@@ -97,14 +114,20 @@ test("register, state, a restart answered, logs relayed and stopped when the vie
   const f = await failing;
   expect([f.status, await f.json()]).toEqual([
     502,
-    { error: 'the agent could not describe Pod default/web-7d9f-a1: pods "web-7d9f-a1" is forbidden (API server status 403)' },
+    {
+      error:
+        'the agent could not describe Pod default/web-7d9f-a1: pods "web-7d9f-a1" is forbidden (API server status 403)',
+    },
   ]);
 
   // logs: one podLogs command per pod; lines reach the viewer; leaving stops both streams at the agent
   const viewer = await s.api("/api/envs/staging/apps/web/logs?follow=1&tail=5&container=app");
   expect([viewer.status, viewer.headers.get("content-type")]).toEqual([200, "text/event-stream; charset=utf-8"]);
   const events = sse(viewer);
-  expect(await events.next()).toEqual({ event: "start", data: JSON.stringify({ pods: ["web-7d9f-a1", "web-7d9f-b2"] }) });
+  expect(await events.next()).toEqual({
+    event: "start",
+    data: JSON.stringify({ pods: ["web-7d9f-a1", "web-7d9f-b2"] }),
+  });
   const a = await s.agent.next("podLogs");
   const b = await s.agent.next("podLogs");
   expect([a, b].map((c) => [c.pod, c.follow, c.tailLines, c.container]).sort()).toEqual([
@@ -127,7 +150,9 @@ test("register, state, a restart answered, logs relayed and stopped when the vie
 test("a log stream that ends at the agent ends the viewer's stream", async () => {
   const s = await serve();
   await s.agent.register();
-  await s.agent.snapshot(envState("staging", [appState("api", { pods: [{ name: "api-1", status: "Running", ready: "1/1", restarts: 0 }] })]));
+  await s.agent.snapshot(
+    envState("staging", [appState("api", { pods: [{ name: "api-1", status: "Running", ready: "1/1", restarts: 0 }] })]),
+  );
   const viewer = await s.api("/api/envs/staging/apps/api/logs?tail=2");
   const events = sse(viewer);
   expect((await events.next()).event).toBe("start");
@@ -148,7 +173,8 @@ test("a killed agent is marked disconnected within the ping interval", async () 
   const s = await serve();
   await s.agent.register();
   await s.agent.snapshot(envState("staging", [appState("web")]));
-  const connected = async () => ((await (await s.api("/api/envs")).json()) as { agent: { connected: boolean } }[])[0]!.agent.connected;
+  const connected = async () =>
+    ((await (await s.api("/api/envs")).json()) as { agent: { connected: boolean } }[])[0]!.agent.connected;
   expect(await connected()).toBe(true);
   // Pings keep coming while it is up.
   await Bun.sleep(450);

@@ -13,7 +13,10 @@ export function agentStateTests(h: Harness): void {
       clock.ms += 5000;
       await store.putAgentState("staging", '{"env":"staging","apps":[],"flux":[]}');
       await store.putAgentState("prod", '{"env":"prod"}');
-      expect(await store.agentState("staging")).toEqual({ state: '{"env":"staging","apps":[],"flux":[]}', updated: clock.seconds });
+      expect(await store.agentState("staging")).toEqual({
+        state: '{"env":"staging","apps":[],"flux":[]}',
+        updated: clock.seconds,
+      });
       expect((await store.agentState("prod"))?.state).toBe('{"env":"prod"}');
     });
 

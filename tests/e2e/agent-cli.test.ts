@@ -24,7 +24,10 @@ async function serve(): Promise<{ url: string; token: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), "gimlet-e2e-agent-"));
   temps.push(dataDir);
   const port = freePort();
-  const p = Bun.spawn([gimletBin, "serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], { stdout: "pipe", stderr: "pipe" });
+  const p = Bun.spawn([gimletBin, "serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   procs.push(p);
   const reader = (p.stderr as ReadableStream<Uint8Array>).getReader();
   let buf = "";
@@ -41,7 +44,11 @@ async function serve(): Promise<{ url: string; token: string }> {
 }
 
 function spawnCli(args: string[], env: Record<string, string>) {
-  const p = Bun.spawn([gimletBin, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdout: "pipe", stderr: "pipe" });
+  const p = Bun.spawn([gimletBin, ...args], {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   procs.push(p);
   return p;
 }
@@ -55,7 +62,9 @@ test("env status, logs and restart through the server and a (fake) agent", async
   expect(unbound.code).toBe(1);
   expect(unbound.stderr).toContain("an agent user must be bound to the env its agent reports for");
   expect(unbound.stderr).toContain("gimlet user create agent-x --role agent --env ENV");
-  const made = await gimlet(["user", "create", "agent-staging", "--role", "agent", "--env", "staging", "-o", "json"], { env });
+  const made = await gimlet(["user", "create", "agent-staging", "--role", "agent", "--env", "staging", "-o", "json"], {
+    env,
+  });
   expect(made.code, made.stderr).toBe(0);
   const agentToken = (JSON.parse(made.stdout) as { token: string }).token;
 
@@ -68,7 +77,14 @@ test("env status, logs and restart through the server and a (fake) agent", async
   const web = app("web", {
     pods: [
       { name: "web-7d9f-a1", status: "Running", ready: "1/1", restarts: 0, node: "node-1" },
-      { name: "web-7d9f-b2", status: "CrashLoopBackOff", statusDescription: "back-off 5m0s restarting", ready: "0/1", restarts: 7, node: "node-2" },
+      {
+        name: "web-7d9f-b2",
+        status: "CrashLoopBackOff",
+        statusDescription: "back-off 5m0s restarting",
+        ready: "0/1",
+        restarts: 7,
+        node: "node-2",
+      },
     ],
   });
   expect((await agent.snapshot(envState("staging", [web]))).status).toBe(200);
@@ -93,7 +109,12 @@ test("env status, logs and restart through the server and a (fake) agent", async
     ].join("\n"),
   );
   const json = await gimlet(["env", "status", "staging", "-o", "json"], { env });
-  expect(JSON.parse(json.stdout)).toMatchObject({ env: "staging", stale: false, agent: { connected: true }, state: { apps: [{ name: "web" }] } });
+  expect(JSON.parse(json.stdout)).toMatchObject({
+    env: "staging",
+    stale: false,
+    agent: { connected: true },
+    state: { apps: [{ name: "web" }] },
+  });
 
   // restart: the CLI waits while the agent answers
   const restart = spawnCli(["restart", "staging", "web"], env);
@@ -145,5 +166,7 @@ test("env status, logs and restart through the server and a (fake) agent", async
   expect(refused.code).toBe(1);
   expect(refused.stderr).toContain("HTTP 409: no agent of env staging is connected");
   const stale = await gimlet(["env", "status", "staging"], { env });
-  expect(stale.stdout).toMatch(/^env staging: no agent connected, last seen \d+ seconds? ago; state as of \d+ seconds? ago \(stale\)\n/);
+  expect(stale.stdout).toMatch(
+    /^env staging: no agent connected, last seen \d+ seconds? ago; state as of \d+ seconds? ago \(stale\)\n/,
+  );
 });

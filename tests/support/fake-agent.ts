@@ -35,7 +35,11 @@ export function app(name: string, more: Partial<AppState> = {}): AppState {
 }
 
 export function envState(env: string, apps: AppState[]): EnvState {
-  return { env, apps, flux: [{ kind: "Kustomization", namespace: "flux-system", name: `gimlet-${env}`, ready: "True" }] };
+  return {
+    env,
+    apps,
+    flux: [{ kind: "Kustomization", namespace: "flux-system", name: `gimlet-${env}`, ready: "True" }],
+  };
 }
 
 export class FakeAgent {
@@ -105,11 +109,24 @@ export class FakeAgent {
   }
 
   snapshot(state: EnvState): Promise<Response> {
-    return this.post(`/agent/state?name=${this.env}`, { v: 1, env: this.env, epoch: this.epoch, seq: ++this.seq, state });
+    return this.post(`/agent/state?name=${this.env}`, {
+      v: 1,
+      env: this.env,
+      epoch: this.epoch,
+      seq: ++this.seq,
+      state,
+    });
   }
 
   update(upserts: AppState[], removed: string[] = [], seq = ++this.seq): Promise<Response> {
-    return this.post(`/agent/state/${this.env}/update`, { v: 1, env: this.env, epoch: this.epoch, seq, upserts, removed });
+    return this.post(`/agent/state/${this.env}/update`, {
+      v: 1,
+      env: this.env,
+      epoch: this.epoch,
+      seq,
+      upserts,
+      removed,
+    });
   }
 
   result(id: string, r: CommandResult): Promise<Response> {

@@ -56,7 +56,8 @@ function app(v: unknown, path: string): AppState {
   for (const k of ["repo", "branch", "sha"]) str(a, k, path, { optional: true, empty: true });
   if (a.workload !== undefined) {
     const w = obj(a.workload, `${path}.workload`);
-    if (w.kind !== "Deployment" && w.kind !== "StatefulSet") bad(`${path}.workload.kind`, "must be Deployment or StatefulSet");
+    if (w.kind !== "Deployment" && w.kind !== "StatefulSet")
+      bad(`${path}.workload.kind`, "must be Deployment or StatefulSet");
     str(w, "name", `${path}.workload`);
     const r = obj(w.replicas, `${path}.workload.replicas`);
     for (const k of ["desired", "updated", "ready", "available"]) int(r, k, `${path}.workload.replicas`);
@@ -111,7 +112,8 @@ export function decodeSnapshot(b: unknown, env: string): AgentSnapshot {
   const o = header(b, env);
   const s = obj(o.state, "body.state");
   str(s, "env", "body.state");
-  if (s.env !== env) bad("body.state.env", `is ${JSON.stringify(s.env)} but the request is for env ${JSON.stringify(env)}`);
+  if (s.env !== env)
+    bad("body.state.env", `is ${JSON.stringify(s.env)} but the request is for env ${JSON.stringify(env)}`);
   str(s, "namespace", "body.state", { optional: true, empty: true });
   const state: EnvState = {
     ...(s as unknown as EnvState),
@@ -127,7 +129,14 @@ export function decodeUpdate(b: unknown, env: string): AgentUpdate {
     if (typeof k !== "string" || !k) bad(`body.removed[${i}]`, "must be a non-empty string");
     return k;
   });
-  const u: AgentUpdate = { v: 1, env, epoch: o.epoch as string, seq: o.seq as number, upserts: apps(o.upserts, "body.upserts"), removed };
+  const u: AgentUpdate = {
+    v: 1,
+    env,
+    epoch: o.epoch as string,
+    seq: o.seq as number,
+    upserts: apps(o.upserts, "body.upserts"),
+    removed,
+  };
   if (o.flux !== undefined) u.flux = flux(o.flux, "body.flux");
   return u;
 }

@@ -34,7 +34,7 @@ async function collect(
   }
   const out = new Uint8Array(n);
   let at = 0;
-  for (const p of parts) (out.set(p, at), (at += p.byteLength));
+  for (const p of parts) out.set(p, at), (at += p.byteLength);
   return out;
 }
 
@@ -47,7 +47,8 @@ export async function agentBody(req: Request, lim: BodyLimits): Promise<unknown>
   let bytes: Uint8Array;
   if (encoding === "gzip" || encoding === "x-gzip") {
     const inflated = new Blob([raw]).stream().pipeThrough(new DecompressionStream("gzip"));
-    const bomb = () => new HTTPException(413, { message: `request body inflates to more than ${mib(lim.maxInflatedBytes)}` });
+    const bomb = () =>
+      new HTTPException(413, { message: `request body inflates to more than ${mib(lim.maxInflatedBytes)}` });
     try {
       bytes = await collect(inflated, lim.maxInflatedBytes, bomb);
     } catch (e) {
@@ -60,7 +61,9 @@ export async function agentBody(req: Request, lim: BodyLimits): Promise<unknown>
     if (raw.byteLength > lim.maxInflatedBytes) throw tooBig();
     bytes = raw;
   } else {
-    throw new UserError(`unsupported Content-Encoding ${JSON.stringify(encoding.slice(0, 40))}`, { hint: "use gzip or none" });
+    throw new UserError(`unsupported Content-Encoding ${JSON.stringify(encoding.slice(0, 40))}`, {
+      hint: "use gzip or none",
+    });
   }
   let text: string;
   try {

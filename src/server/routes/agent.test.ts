@@ -60,10 +60,16 @@ async function setup(o: { dir?: string; maxBytes?: number; maxInflatedBytes?: nu
   const post = (path: string, body: unknown, tok: string, gzip = true) =>
     app.request(path, {
       method: "POST",
-      headers: { Authorization: `Bearer ${tok}`, "Content-Type": "application/json", ...(gzip ? { "Content-Encoding": "gzip" } : {}) },
+      headers: {
+        Authorization: `Bearer ${tok}`,
+        "Content-Type": "application/json",
+        ...(gzip ? { "Content-Encoding": "gzip" } : {}),
+      },
       body: (typeof body === "string" || body instanceof Uint8Array
         ? body
-        : gzip ? Bun.gzipSync(new TextEncoder().encode(JSON.stringify(body))) : JSON.stringify(body)) as BodyInit,
+        : gzip
+          ? Bun.gzipSync(new TextEncoder().encode(JSON.stringify(body)))
+          : JSON.stringify(body)) as BodyInit,
     });
   const get = (path: string, tok = tokens.root!) => app.request(path, { headers: { Authorization: `Bearer ${tok}` } });
   const view = async (env = "staging") => (await (await get(`/api/envs/${env}/state`)).json()) as EnvStateView;
@@ -100,8 +106,13 @@ async function setup(o: { dir?: string; maxBytes?: number; maxInflatedBytes?: nu
       },
     };
   };
-  const snap = (seq: number, state = envState("staging", [appState("web")]), epoch = "e1") =>
-    ({ v: 1, env: state.env, epoch, seq, state });
+  const snap = (seq: number, state = envState("staging", [appState("web")]), epoch = "e1") => ({
+    v: 1,
+    env: state.env,
+    epoch,
+    seq,
+    state,
+  });
   return { dir, store, app, agents, tokens, post, get, view, register, snap, published, events };
 }
 
@@ -127,7 +138,11 @@ describe("who may speak for an env", () => {
     ];
     const got = [];
     for (const [env, tok, want] of cases) {
-      const r = await s.post(`/agent/state?name=${env}`, env === "staging" ? body : s.snap(1, envState("prod", [])), tok!);
+      const r = await s.post(
+        `/agent/state?name=${env}`,
+        env === "staging" ? body : s.snap(1, envState("prod", [])),
+        tok!,
+      );
       const text = await r.text();
       got.push([env, r.status, want === 200 ? "" : JSON.parse(text).error]);
     }
@@ -139,7 +154,11 @@ describe("who may speak for an env", () => {
       ["staging", 403, "the token of agent-unbound may agent.state only once bound to an env (user create --env)"],
       ["staging", 401, "invalid or revoked token"],
     ]);
-    const upd = await s.post("/agent/state/prod/update", { v: 1, env: "prod", epoch: "e", seq: 2, upserts: [], removed: [] }, s.tokens["agent-staging"]!);
+    const upd = await s.post(
+      "/agent/state/prod/update",
+      { v: 1, env: "prod", epoch: "e", seq: 2, upserts: [], removed: [] },
+      s.tokens["agent-staging"]!,
+    );
     expect(upd.status).toBe(403);
     const reg = await s.get("/agent/register?name=prod", s.tokens["agent-staging"]!);
     expect(reg.status).toBe(403);
@@ -194,7 +213,10 @@ describe("bodies", () => {
       400,
       'body.env: is "prod" but the request is for env "staging"',
     ]);
-    expect(await bad({ ...s.snap(1), v: 2 })).toEqual([400, "body.v: must be 1 (this server speaks wire version 1), got 2"]);
+    expect(await bad({ ...s.snap(1), v: 2 })).toEqual([
+      400,
+      "body.v: must be 1 (this server speaks wire version 1), got 2",
+    ]);
     const dup = s.snap(1, envState("staging", [appState("web"), appState("web")]));
     expect(await bad(dup)).toEqual([400, 'body.state.apps[1].key: "default/web" appears twice']);
     expect(await s.store.agentState("staging")).toBeUndefined();
@@ -234,7 +256,11 @@ describe("sequence", () => {
 
   test("an update before any snapshot (a restarted server) is a 409", async () => {
     const s = await setup();
-    const r = await s.post("/agent/state/staging/update", { v: 1, env: "staging", epoch: "e", seq: 9, upserts: [], removed: [] }, s.tokens["agent-staging"]!);
+    const r = await s.post(
+      "/agent/state/staging/update",
+      { v: 1, env: "staging", epoch: "e", seq: 9, upserts: [], removed: [] },
+      s.tokens["agent-staging"]!,
+    );
     expect([r.status, await r.json()]).toEqual([
       409,
       { error: "update refused: no snapshot from this agent yet; send a full snapshot (POST /agent/state)" },
@@ -243,25 +269,41 @@ describe("sequence", () => {
 });
 
 describe("connection and staleness", () => {
-  test("after a server restart the last state shows, stale, until the agent reconnects and sends a snapshot", async () => {
+  test("after a restart the last state shows, stale, until the agent reconnects and sends a snapshot", async () => {
     const s = await setup();
     const tok = s.tokens["agent-staging"]!;
     const link = await s.register();
     await s.post("/agent/state?name=staging", s.snap(1), tok);
-    await s.post("/agent/state/staging/update", { v: 1, env: "staging", epoch: "e1", seq: 2, upserts: [appState("api")], removed: [] }, tok);
+    await s.post(
+      "/agent/state/staging/update",
+      { v: 1, env: "staging", epoch: "e1", seq: 2, upserts: [appState("api")], removed: [] },
+      tok,
+    );
     const live = await s.view();
-    expect([live.stale, live.agent.connected, live.state.apps.map((a) => a.name)]).toEqual([false, true, ["api", "web"]]);
+    expect([live.stale, live.agent.connected, live.state.apps.map((a) => a.name)]).toEqual([
+      false,
+      true,
+      ["api", "web"],
+    ]);
     await link.drop();
     await s.agents.stop();
     s.store.close();
 
     const t = await setup({ dir: s.dir });
     const before = await t.view();
-    expect([before.stale, before.agent.connected, before.state.apps.map((a) => a.name)]).toEqual([true, false, ["api", "web"]]);
+    expect([before.stale, before.agent.connected, before.state.apps.map((a) => a.name)]).toEqual([
+      true,
+      false,
+      ["api", "web"],
+    ]);
     expect(before.updated).toBeGreaterThan(0);
     const back = await t.register(t.tokens["agent-staging"]);
     expect((await t.view()).stale).toBe(true);
-    await t.post("/agent/state?name=staging", t.snap(1, envState("staging", [appState("web")]), "e2"), t.tokens["agent-staging"]!);
+    await t.post(
+      "/agent/state?name=staging",
+      t.snap(1, envState("staging", [appState("web")]), "e2"),
+      t.tokens["agent-staging"]!,
+    );
     const after = await t.view();
     expect([after.stale, after.agent.connected, after.state.apps.map((a) => a.name)]).toEqual([false, true, ["web"]]);
     await back.drop();
@@ -271,15 +313,28 @@ describe("connection and staleness", () => {
   test("GET /api/envs shows each env's agent; a dropped downlink is noticed and announced", async () => {
     const s = await setup();
     const envs = async () =>
-      ((await (await s.get("/api/envs")).json()) as { name: string; agent: { connected: boolean; lastSeen?: number } }[])
-        .map((e) => [e.name, e.agent.connected, typeof e.agent.lastSeen]);
-    expect(await envs()).toEqual([["prod", false, "undefined"], ["staging", false, "undefined"]]);
+      (
+        (await (await s.get("/api/envs")).json()) as {
+          name: string;
+          agent: { connected: boolean; lastSeen?: number };
+        }[]
+      ).map((e) => [e.name, e.agent.connected, typeof e.agent.lastSeen]);
+    expect(await envs()).toEqual([
+      ["prod", false, "undefined"],
+      ["staging", false, "undefined"],
+    ]);
     const link = await s.register();
     expect(link.raw()).toStartWith(": ping\n\n");
-    expect(await envs()).toEqual([["prod", false, "undefined"], ["staging", true, "number"]]);
+    expect(await envs()).toEqual([
+      ["prod", false, "undefined"],
+      ["staging", true, "number"],
+    ]);
     await link.drop();
     await until(async () => (await envs())[1]![1] === false);
-    expect(await envs()).toEqual([["prod", false, "undefined"], ["staging", false, "number"]]);
+    expect(await envs()).toEqual([
+      ["prod", false, "undefined"],
+      ["staging", false, "number"],
+    ]);
     expect(s.published.filter((e) => e.type.startsWith("agent."))).toEqual([
       { type: "agent.connected", env: "staging" },
       { type: "agent.disconnected", env: "staging" },
@@ -306,14 +361,26 @@ describe("app state events", () => {
     s.published.length = 0;
     for (let seq = 2; seq <= 6; seq++) {
       const web = appState("web", { sha: `sha${seq}` });
-      const r = await s.post("/agent/state/staging/update", { v: 1, env: "staging", epoch: "e1", seq, upserts: [web], removed: [] }, tok);
+      const r = await s.post(
+        "/agent/state/staging/update",
+        { v: 1, env: "staging", epoch: "e1", seq, upserts: [web], removed: [] },
+        tok,
+      );
       expect(r.status).toBe(200);
     }
-    await s.post("/agent/state/staging/update", { v: 1, env: "staging", epoch: "e1", seq: 7, upserts: [], removed: ["default/api"] }, tok);
+    await s.post(
+      "/agent/state/staging/update",
+      { v: 1, env: "staging", epoch: "e1", seq: 7, upserts: [], removed: ["default/api"] },
+      tok,
+    );
     await Bun.sleep(100);
-    const got = s.published.filter((e) => e.type === "app.state").map((e) =>
-      e.type === "app.state" ? [e.app, e.removed ?? false, e.state?.sha ?? null] : []);
-    expect(got.sort()).toEqual([["default/api", true, null], ["default/web", false, "sha6"]]);
+    const got = s.published
+      .filter((e) => e.type === "app.state")
+      .map((e) => (e.type === "app.state" ? [e.app, e.removed ?? false, e.state?.sha ?? null] : []));
+    expect(got.sort()).toEqual([
+      ["default/api", true, null],
+      ["default/web", false, "sha6"],
+    ]);
   });
 });
 
@@ -322,24 +389,38 @@ describe("commands", () => {
     const s = await setup();
     const tok = s.tokens["agent-staging"]!;
     await s.post("/agent/state?name=staging", s.snap(1), tok);
-    const restart = () => s.app.request("/api/envs/staging/apps/web/restart", { method: "POST", headers: { Authorization: `Bearer ${s.tokens.root}` } });
+    const restart = () =>
+      s.app.request("/api/envs/staging/apps/web/restart", {
+        method: "POST",
+        headers: { Authorization: `Bearer ${s.tokens.root}` },
+      });
     const none = await restart();
     expect([none.status, ((await none.json()) as { error: string }).error]).toEqual([
       409,
-      "no agent of env staging is connected (start one: gimlet agent --env staging (gimlet agent manifests --env staging deploys it))",
+      "no agent of env staging is connected (deploy one with gimlet agent manifests --env staging)",
     ]);
     const link = await s.register();
     const silent = await restart();
     expect([silent.status, ((await silent.json()) as { error: string }).error]).toEqual([
       504,
-      expect.stringMatching(new RegExp("^" + RegExp.escape("the agent of env staging did not answer the restartDeployment command within 300 ms"))),
+      expect.stringMatching(
+        new RegExp(
+          "^" + RegExp.escape("the agent of env staging did not answer the restartDeployment command within 300 ms"),
+        ),
+      ),
     ]);
     const cmd = link.commands.find((c) => (c as { action: string }).action === "restartDeployment") as { id: string };
     expect(cmd).toMatchObject({ action: "restartDeployment", namespace: "default", name: "web", kind: "Deployment" });
     const late = await s.post(`/agent/commands/${cmd.id}/result?name=staging`, { ok: true }, tok);
     expect(late.status).toBe(404);
-    const missing = await s.app.request("/api/envs/staging/apps/nope/restart", { method: "POST", headers: { Authorization: `Bearer ${s.tokens.root}` } });
-    expect([missing.status, ((await missing.json()) as { error: string }).error]).toEqual([404, 'env staging has no app "nope" (apps: web)']);
+    const missing = await s.app.request("/api/envs/staging/apps/nope/restart", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${s.tokens.root}` },
+    });
+    expect([missing.status, ((await missing.json()) as { error: string }).error]).toEqual([
+      404,
+      'env staging has no app "nope" (apps: web)',
+    ]);
     await link.drop();
   });
 
@@ -347,7 +428,10 @@ describe("commands", () => {
     const s = await setup();
     await s.store.createUser("dev-prod", "user", "prod");
     const tok = await s.store.issueToken("dev-prod");
-    const r = await s.app.request("/api/envs/staging/apps/web/restart", { method: "POST", headers: { Authorization: `Bearer ${tok}` } });
+    const r = await s.app.request("/api/envs/staging/apps/web/restart", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${tok}` },
+    });
     expect(r.status).toBe(403);
     expect((await s.get("/api/envs/staging/state", s.tokens["agent-staging"]!)).status).toBe(403);
   });

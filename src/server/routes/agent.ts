@@ -38,7 +38,9 @@ export function agentRoutes(d: ServerDeps & { agents: AgentHub }): Hono<AppEnv> 
   const paramEnv = (c: Context<AppEnv>) => ({ env: safeName(c.req.param("env") ?? "", "env") });
   const existing = async (env: string) => {
     if (!(await d.store.env(env))) {
-      throw new NotFoundError(`environment ${JSON.stringify(env)} does not exist`, { hint: `gimlet env create ${env}` });
+      throw new NotFoundError(`environment ${JSON.stringify(env)} does not exist`, {
+        hint: `gimlet env create ${env}`,
+      });
     }
   };
 
@@ -93,7 +95,11 @@ export function agentRoutes(d: ServerDeps & { agents: AgentHub }): Hono<AppEnv> 
     });
     c.req.raw.signal.addEventListener("abort", end, { once: true });
     return new Response(stream, {
-      headers: { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache", "X-Accel-Buffering": "no" },
+      headers: {
+        "Content-Type": "text/event-stream; charset=utf-8",
+        "Cache-Control": "no-cache",
+        "X-Accel-Buffering": "no",
+      },
     });
   });
 
@@ -124,7 +130,10 @@ export function agentRoutes(d: ServerDeps & { agents: AgentHub }): Hono<AppEnv> 
     hub.seen(env);
     const r = decodeResult(await agentBody(c.req.raw, limits));
     if (!hub.result(env, c.req.param("id"), r)) {
-      return c.json({ error: `no command ${c.req.param("id")} of env ${env} is waiting for a result (timed out?)` }, 404);
+      return c.json(
+        { error: `no command ${c.req.param("id")} of env ${env} is waiting for a result (timed out?)` },
+        404,
+      );
     }
     return c.json({ accepted: "result" });
   });

@@ -142,7 +142,11 @@ export function liveRoutes(d: ServerDeps & { agents: AgentHub }): Hono<AppEnv> {
     });
     c.req.raw.signal.addEventListener("abort", finish, { once: true });
     return new Response(stream, {
-      headers: { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache", "X-Accel-Buffering": "no" },
+      headers: {
+        "Content-Type": "text/event-stream; charset=utf-8",
+        "Cache-Control": "no-cache",
+        "X-Accel-Buffering": "no",
+      },
     });
   });
   return app;

@@ -75,14 +75,23 @@ const until = async (ok: () => Promise<boolean>, ms = 5000) => {
 
 test("the agent's uplink and gimlet serve agree on the wire format, across a server restart", async () => {
   let s = await start();
-  await s.store.createEnv({ name: "staging", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" });
+  await s.store.createEnv({
+    name: "staging",
+    repoUrl: "",
+    repoToken: "",
+    builtin: true,
+    repoPerEnv: false,
+    branch: "main",
+  });
   await s.store.createUser("root", "admin");
   await s.store.createUser("agent-staging", "agent", "staging");
   const admin = await s.store.issueToken("root");
   const token = await s.store.issueToken("agent-staging");
   const base = `http://127.0.0.1:${s.port}`;
   const view = async () =>
-    (await (await fetch(`${base}/api/envs/staging/state`, { headers: { Authorization: `Bearer ${admin}` } })).json()) as EnvStateView;
+    (await (
+      await fetch(`${base}/api/envs/staging/state`, { headers: { Authorization: `Bearer ${admin}` } })
+    ).json()) as EnvStateView;
 
   const source = new MemorySource();
   source.set([appState("web")]);
@@ -94,7 +103,8 @@ test("the agent's uplink and gimlet serve agree on the wire format, across a ser
     coalesceMs: 20,
     backoff: new Backoff({ baseMs: 50, capMs: 200 }),
     onCommand: (cmd) => {
-      if (cmd.action === "restartDeployment") void uplink.sendResult(cmd.id, { ok: true, data: { restartedAt: "now" } });
+      if (cmd.action === "restartDeployment")
+        void uplink.sendResult(cmd.id, { ok: true, data: { restartedAt: "now" } });
       if (cmd.action === "podLogs") {
         void uplink.sendResult(cmd.id, { ok: true });
         void uplink.sendLogs(cmd.id, { lines: [`${cmd.pod} says hi`], done: true });
@@ -111,15 +121,22 @@ test("the agent's uplink and gimlet serve agree on the wire format, across a ser
     expect((await view()).state.apps.map((a) => `${a.name}@${a.sha}`)).toEqual(["api@abc1234", "web@new"]);
     expect(uplink.stats.updates).toBeGreaterThanOrEqual(1);
 
-    const r = await fetch(`${base}/api/envs/staging/apps/web/restart`, { method: "POST", headers: { Authorization: `Bearer ${admin}` } });
+    const r = await fetch(`${base}/api/envs/staging/apps/web/restart`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${admin}` },
+    });
     expect([r.status, ((await r.json()) as { restartedAt: string }).restartedAt]).toEqual([200, "now"]);
 
-    const logs = await fetch(`${base}/api/envs/staging/apps/api/logs`, { headers: { Authorization: `Bearer ${admin}` } });
+    const logs = await fetch(`${base}/api/envs/staging/apps/api/logs`, {
+      headers: { Authorization: `Bearer ${admin}` },
+    });
     const parser = new SseParser();
     const msgs = parser.push(await logs.text());
     // Two pods stream side by side: their events interleave; start comes first and end last.
     expect([msgs[0]!.event, msgs.at(-1)!.event, msgs.length]).toEqual(["start", "end", 6]);
-    const lines = msgs.filter((m) => m.event === "log").flatMap((m) => (JSON.parse(m.data) as { lines: string[] }).lines);
+    const lines = msgs
+      .filter((m) => m.event === "log")
+      .flatMap((m) => (JSON.parse(m.data) as { lines: string[] }).lines);
     expect(lines.sort()).toEqual(["api-7d9f-a1 says hi", "api-7d9f-b2 says hi"]);
 
     // Restart the server on the same port: the agent reconnects and sends a snapshot.

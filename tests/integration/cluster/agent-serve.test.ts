@@ -40,7 +40,9 @@ beforeAll(async () => {
   admin = /Admin token: (\S+)/.exec(buf)![1]!;
   const env = { GIMLET_SERVER: url, GIMLET_TOKEN: admin };
   expect((await gimlet(["env", "create", "staging", "--builtin"], { env })).code).toBe(0);
-  const u = await gimlet(["user", "create", "agent-staging", "--role", "agent", "--env", "staging", "-o", "json"], { env });
+  const u = await gimlet(["user", "create", "agent-staging", "--role", "agent", "--env", "staging", "-o", "json"], {
+    env,
+  });
   expect(u.code, u.stderr).toBe(0);
   const token = (JSON.parse(u.stdout) as { token: string }).token;
   await cluster.kubectl(["create", "namespace", "shop"]);
@@ -60,7 +62,9 @@ afterAll(async () => {
 });
 
 const view = async () =>
-  (await (await fetch(`${url}/api/envs/staging/state`, { headers: { Authorization: `Bearer ${admin}` } })).json()) as EnvStateView;
+  (await (
+    await fetch(`${url}/api/envs/staging/state`, { headers: { Authorization: `Bearer ${admin}` } })
+  ).json()) as EnvStateView;
 
 const webYaml = `apiVersion: apps/v1
 kind: Deployment
@@ -103,7 +107,13 @@ test("the app appears in the env's state with its pods Running; restart reaches 
   expect(restart.code, restart.stderr).toBe(0);
   expect(restart.stdout).toStartWith("restarted Deployment shop/web at ");
   const at = await cluster.kubectl([
-    "-n", "shop", "get", "deployment", "web", "-o", "jsonpath={.spec.template.metadata.annotations.kubectl\\.kubernetes\\.io/restartedAt}",
+    "-n",
+    "shop",
+    "get",
+    "deployment",
+    "web",
+    "-o",
+    "jsonpath={.spec.template.metadata.annotations.kubectl\\.kubernetes\\.io/restartedAt}",
   ]);
   expect(restart.stdout).toContain(at.trim());
 }, 120_000);
