@@ -126,7 +126,7 @@ const upgrade = defineCommand({
 });
 
 /** Files to write for `gitops write`: a Gimlet manifest is rendered, plain Kubernetes YAML kept. */
-async function filesFor(spec: string, env: string, app: string, vars: Vars): Promise<FileChange[]> {
+export async function filesFor(spec: string, env: string, app: string, vars: Vars): Promise<FileChange[]> {
   const inputs = await readInputs(spec);
   const docs = inputs.map((i) => ({ input: i, objects: parseYamlAll(i.text, i.name) }));
   const isKube = (d: unknown) => isPlainObject(d) && typeof d.apiVersion === "string" && typeof d.kind === "string";

@@ -116,6 +116,6 @@ const create = defineCommand({
 
 export default defineCommand({
   meta: { name: "manifest", description: "Render, lint and create Gimlet manifests (.gimlet/<env>.yaml)" },
-  subCommands: { template, lint, create },
+  subCommands: { template, lint, create, diff: () => import("./diff.ts").then((m) => m.manifestDiff) },
 });
 

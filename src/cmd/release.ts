@@ -2,16 +2,23 @@
 import { defineCommand } from "citty";
 import { UserError } from "../core/errors.ts";
 import type { Release } from "../core/gitops/index.ts";
+import type { Preview } from "../ops/index.ts";
 import { client, serverFlags } from "./client.ts";
+import { printPreview } from "./diff.ts";
 import { age, outputFlag, printResult } from "./output.ts";
 import { parseDuration, trackUntilDone } from "./track.ts";
 
 const envFlag = { env: { type: "string", required: true, description: "Environment" } } as const;
+const dryRunFlag = { "dry-run": { type: "boolean", default: false, description: "Print the diff of the gitops files it would change; queue nothing" } } as const;
 
 const make = defineCommand({
   meta: { name: "make", description: "Release an artifact to an env" },
-  args: { ...envFlag, artifact: { type: "string", alias: "a", required: true, description: "Artifact id" }, app: { type: "string", description: "Only this app of the artifact" }, ...serverFlags, ...outputFlag },
+  args: { ...envFlag, artifact: { type: "string", alias: "a", required: true, description: "Artifact id" }, app: { type: "string", description: "Only this app of the artifact" }, ...dryRunFlag, ...serverFlags, ...outputFlag },
   async run({ args }) {
+    if (args["dry-run"]) {
+      const body = { env: args.env, artifactId: args.artifact, ...(args.app ? { app: args.app } : {}) };
+      return printPreview(await client(args).call<Preview>("POST", "/api/releases?dryRun=true", body), args.output);
+    }
     const r = await client(args).call<{ id: string }>("POST", "/api/releases", { env: args.env, artifactId: args.artifact, ...(args.app ? { app: args.app } : {}) });
     await printResult(r, args.output, (x) => `Release is now added to the release queue with ID ${x.id}\nTrack it with: gimlet release track ${x.id}\n`);
   },
@@ -49,9 +56,11 @@ const status = defineCommand({
 
 const rollback = defineCommand({
   meta: { name: "rollback", description: "Roll an app back to a gitops commit" },
-  args: { ...envFlag, app: { type: "string", required: true, description: "Application" }, to: { type: "string", alias: "t", required: true, description: "Gitops commit sha", valueHint: "SHA" }, ...serverFlags, ...outputFlag },
+  args: { ...envFlag, app: { type: "string", required: true, description: "Application" }, to: { type: "string", alias: "t", required: true, description: "Gitops commit sha", valueHint: "SHA" }, ...dryRunFlag, ...serverFlags, ...outputFlag },
   async run({ args }) {
-    const r = await client(args).call<{ id: string }>("POST", `/api/rollback?${new URLSearchParams({ env: args.env, app: args.app, sha: args.to })}`);
+    const q = new URLSearchParams({ env: args.env, app: args.app, sha: args.to, ...(args["dry-run"] ? { dryRun: "true" } : {}) });
+    if (args["dry-run"]) return printPreview(await client(args).call<Preview>("POST", `/api/rollback?${q}`), args.output);
+    const r = await client(args).call<{ id: string }>("POST", `/api/rollback?${q}`);
     await printResult(r, args.output, (x) => `Rollback is now added to the release queue with ID ${x.id}\nTrack it with: gimlet release track ${x.id}\n`);
   },
 });

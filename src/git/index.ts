@@ -7,6 +7,7 @@ export { cloneBare, fetchBranch, pushBranch, type Remote } from "./remote.ts";
 export type { RemoteAuth } from "./remote-auth.ts";
 export type { RollbackRequest } from "./rollback.ts";
 export { readText } from "./tree.ts";
+export { filesAt, previewRollback, type RollbackPreview } from "./preview.ts";
 export { generateDeployKey } from "./deploy-key.ts";
 export { advertiseReceivePack, advertiseUploadPack, receivePack, replyStream, uploadPack } from "./serve/index.ts";
 export { defaultLimits, LimitError, quarantinePrefix, type GitLimits } from "./serve/index.ts";

@@ -46,3 +46,4 @@ export {
 export {
   eventTargets, latestReleases, recentActivity, recentRepos, type ActivityEntry, type ActivityQuery, type RepoCommit,
 } from "./activity.ts";
+export { applyToFiles, blobId, previewOf, previewRelease, previewRollbackRequest, type Preview, type PreviewFile } from "./preview.ts";

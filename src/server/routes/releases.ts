@@ -6,6 +6,7 @@ import * as ops from "../../ops/index.ts";
 import type { AppEnv } from "../auth.ts";
 import { opsOf, type ServerDeps } from "../deps.ts";
 import { allow, authorize, may } from "../policy.ts";
+import { Renderer } from "../renderer.ts";
 import { fields, intParam, jsonBody, need, safeName, timeParam } from "./util.ts";
 
 export function releaseRoutes(d: ServerDeps): Hono<AppEnv> {
@@ -21,6 +22,7 @@ export function releaseRoutes(d: ServerDeps): Hono<AppEnv> {
     const body = fields(await jsonBody(c), { env: "string", app: "string", artifactId: "string" });
     if (!body.env || !body.artifactId) throw new UserError("env and artifactId are required");
     const input = { env: env(body.env, c, "release.request"), app: body.app, artifactId: body.artifactId };
+    if (dryRun(c)) return c.json(await withRenderer(d, (renderer) => ops.previewRelease({ ...o, renderer }, input)));
     return c.json(await ops.requestRelease(o, { ...input, triggeredBy: c.get("user").login }), 201);
   });
 
@@ -44,6 +46,7 @@ export function releaseRoutes(d: ServerDeps): Hono<AppEnv> {
 
   app.post("/rollback", allow("rollback"), async (c) => {
     const input = { env: env(need(c, "env"), c, "rollback"), app: need(c, "app"), sha: need(c, "sha") };
+    if (dryRun(c)) return c.json(await ops.previewRollbackRequest(o, input));
     return c.json(await ops.requestRollback(o, { ...input, triggeredBy: c.get("user").login }), 201);
   });
 
@@ -79,6 +82,25 @@ export function releaseRoutes(d: ServerDeps): Hono<AppEnv> {
 
   app.get("/gitopsCommits", allow("release.read"), async (c) => c.json(await ops.recentGitopsCommits(o, visible(c))));
   return app;
+}
+
+/** `?dryRun=true`: answer with the diff the request would make, queue nothing. */
+function dryRun(c: Context<AppEnv>): boolean {
+  const v = c.req.query("dryRun");
+  if (v === undefined || v === "false") return false;
+  if (v === "true" || v === "") return true;
+  throw new UserError(`dryRun must be true or false, not ${JSON.stringify(v)}`);
+}
+
+/** The worker's render thread; a server without a worker renders a dry run on a thread of its own. */
+async function withRenderer<T>(d: ServerDeps, fn: (r: ops.ManifestRenderer) => Promise<T>): Promise<T> {
+  if (d.worker) return fn(d.worker.renderer);
+  const r = new Renderer();
+  try {
+    return await fn(r);
+  } finally {
+    r.close();
+  }
 }
 
 /** How long POST /api/delete waits for the worker; the original's request timeout was 60 s. */

@@ -1,0 +1,143 @@
+/**
+ * Dry runs on the compiled binary: `release make|rollback --dry-run` print the diff the worker
+ * would commit and change nothing; the hashes they report are the blobs the real write then
+ * commits; `manifest diff` gives the same diff against a local working copy.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, gimlet, gimletBin } from "../support/bin.ts";
+import { run } from "../support/git-server.ts";
+
+const dataDir = mkdtempSync(join(tmpdir(), "gimlet-diff-"));
+const work = mkdtempSync(join(tmpdir(), "gimlet-diff-work-"));
+const gitdir = join(dataDir, "repos", "staging-apps.git");
+let server: ReturnType<typeof Bun.spawn> | undefined;
+let url = "";
+let token = "";
+
+afterAll(() => {
+  server?.kill("SIGKILL");
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
+});
+
+beforeAll(async () => {
+  const port = freePort();
+  url = `http://127.0.0.1:${port}`;
+  server = Bun.spawn([gimletBin, "serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], { stdout: "pipe", stderr: "pipe" });
+  const reader = (server.stderr as ReadableStream<Uint8Array>).getReader();
+  let buf = "";
+  const deadline = Date.now() + 10_000;
+  while (!buf.includes("listening") && Date.now() < deadline) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buf += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  token = /Admin token: (\S+)/.exec(buf)?.[1] ?? "";
+  if (!buf.includes("listening")) throw new Error(`server did not start: ${buf}`);
+  const env = await gimlet(["env", "create", "staging", "--builtin", "--data-dir", dataDir]);
+  expect(env.code, env.stderr).toBe(0);
+});
+
+const cli = (args: string[]) => gimlet(args, { env: { GIMLET_SERVER: url, GIMLET_TOKEN: token, GIMLET_TRACK_INTERVAL_MS: "200" } });
+const head = () => run(["git", "--git-dir", gitdir, "rev-parse", "main"]).then((s) => s.trim());
+
+/** Pushes an artifact of acme/web at `sha`; only branch main deploys by policy. */
+async function push(sha: string, branch: string): Promise<string> {
+  const f = join(work, `${sha}.json`);
+  const values = { image: { repository: "nginx", tag: "{{ .SHA }}" } };
+  const manifest = { app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values };
+  writeFileSync(f, JSON.stringify({ version: { repositoryName: "acme/web", sha, branch, event: "push", message: sha, url: "https://x", created: 1700000000 }, environments: [manifest] }));
+  const r = await cli(["artifact", "push", "-f", f, "-o", "json"]);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout).id as string;
+}
+
+async function waitForImage(tag: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const d = await run(["git", "--git-dir", gitdir, "show", "main:staging/web/deployment.yaml"]).catch(() => "");
+    if (d.includes(`image: nginx:${tag}`)) return;
+    await Bun.sleep(100);
+  }
+  throw new Error(`nginx:${tag} never committed`);
+}
+
+interface PreviewJson {
+  apps: string[];
+  files: { path: string; change: string; oldHash?: string; newHash?: string; diff: string }[];
+  summary: { op: string; text: string }[];
+  diff: string;
+}
+
+describe("dry runs", () => {
+  let first = "";
+  let artifact = "";
+
+  test("release make --dry-run prints the object summary and the diff, commits and queues nothing", async () => {
+    await push("aaa111", "main");
+    await waitForImage("aaa111");
+    first = await head();
+    artifact = await push("bbb222", "dev");
+    const before = await cli(["release", "list", "--env", "staging", "-o", "json"]);
+    const r = await cli(["release", "make", "--env", "staging", "--artifact", artifact, "--dry-run"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split("\n")[0]).toBe("~ Deployment/web: spec.template.spec.containers[0].image nginx:aaa111 → nginx:bbb222");
+    expect(r.stdout).toContain("--- a/staging/web/deployment.yaml\n+++ b/staging/web/deployment.yaml\n");
+    expect(r.stdout).toContain("\n-        image: nginx:aaa111\n+        image: nginx:bbb222\n");
+    expect(await head()).toBe(first);
+    await Bun.sleep(300);
+    expect(await head()).toBe(first);
+    expect((await cli(["release", "list", "--env", "staging", "-o", "json"])).stdout).toBe(before.stdout);
+  }, 30_000);
+
+  test("-o json: the hashes are git's blob ids, before and after the real release", async () => {
+    const r = await cli(["release", "make", "--env", "staging", "--artifact", artifact, "--dry-run", "-o", "json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const p = JSON.parse(r.stdout) as PreviewJson;
+    expect(p.apps).toEqual(["web"]);
+    const dep = p.files.find((f) => f.path === "staging/web/deployment.yaml")!;
+    expect(dep.oldHash).toBe((await run(["git", "--git-dir", gitdir, "rev-parse", "main:staging/web/deployment.yaml"])).trim());
+    expect(p.files.map((f) => f.path)).toEqual(["staging/release.json", "staging/web/deployment.yaml", "staging/web/release.json"]);
+    const made = await cli(["release", "make", "--env", "staging", "--artifact", artifact]);
+    expect(made.code, made.stderr).toBe(0);
+    await waitForImage("bbb222");
+    expect((await run(["git", "--git-dir", gitdir, "rev-parse", "main:staging/web/deployment.yaml"])).trim()).toBe(dep.newHash!);
+  }, 30_000);
+
+  test("release rollback --dry-run shows the way back and leaves the branch alone", async () => {
+    const now = await head();
+    const r = await cli(["release", "rollback", "--env", "staging", "--app", "web", "--to", first, "--dry-run"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split("\n")[0]).toBe("~ Deployment/web: spec.template.spec.containers[0].image nginx:bbb222 → nginx:aaa111");
+    expect(r.stdout).toContain("-        image: nginx:bbb222\n+        image: nginx:aaa111\n");
+    expect(await head()).toBe(now);
+    const none = await cli(["release", "rollback", "--env", "staging", "--app", "web", "--to", now, "--dry-run"]);
+    expect(none.stdout).toBe("No changes.\n");
+  }, 30_000);
+
+  test("bad input: dryRun=maybe is a 400, an unknown commit a 404, and nothing is queued", async () => {
+    const res = await fetch(`${url}/api/rollback?env=staging&app=web&sha=${first}&dryRun=maybe`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("dryRun must be true or false");
+    const r = await cli(["release", "rollback", "--env", "staging", "--app", "web", "--to", "abcdef12", "--dry-run"]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("abcdef12");
+  });
+
+  test("manifest diff: the same diff against a local working copy", async () => {
+    const wc = join(work, "wc");
+    await run(["git", "clone", "-q", gitdir, wc]);
+    const m = join(work, "staging.yaml");
+    writeFileSync(m, "app: web\nenv: staging\nnamespace: default\nvalues:\n  image:\n    repository: nginx\n    tag: ccc333\n");
+    const r = await gimlet(["manifest", "diff", "-f", m, "--env", "staging", "--app", "web", "--gitops-repo-path", wc]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split("\n")[0]).toBe("~ Deployment/web: spec.template.spec.containers[0].image nginx:bbb222 → nginx:ccc333");
+    expect(r.stdout).not.toContain("release.json");
+    const bad = await gimlet(["manifest", "diff", "-f", m, "--env", "staging", "--app", "web", "--gitops-repo-path", join(work, "nope")]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("--gitops-repo-path");
+  });
+});
