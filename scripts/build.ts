@@ -62,7 +62,8 @@ const embeddedStacks: BunPlugin = {
   },
 };
 
-const commit = await gitCommit();
+// GIMLET_BUILD_COMMIT pins it (a reproducibility check must not see a commit made in between).
+const commit = process.env.GIMLET_BUILD_COMMIT ?? (await gitCommit());
 
 async function compile(outfile: string, target?: string, executablePath?: string): Promise<void> {
   const started = performance.now();
