@@ -2,6 +2,7 @@
 import { ProtocolError } from "../pktline.ts";
 import { parseCommit, treeChildren, type ObjectReader } from "../store/objects.ts";
 import { Budget } from "./limits.ts";
+import { addTree, addTreeSince } from "./tree-walk.ts";
 
 type Store = ObjectReader;
 
@@ -30,18 +31,6 @@ export function peel(repo: Store, oid: string): { tags: string[]; oid: string; t
     o = repo.read(oid);
   }
   return { tags, oid, type: o.type };
-}
-
-/** Every tree and blob under `tree` not in `skip`, added to `out`. Gitlinks are skipped. */
-export function addTree(repo: Store, tree: string, skip: Set<string>, out: Set<string>, budget?: Budget): void {
-  if (skip.has(tree) || out.has(tree)) return;
-  out.add(tree);
-  budget?.tick();
-  for (const e of treeChildren(repo.read(tree).data)) {
-    if (e.kind === "gitlink" || skip.has(e.oid) || out.has(e.oid)) continue;
-    if (e.kind === "tree") addTree(repo, e.oid, skip, out, budget);
-    else out.add(e.oid);
-  }
 }
 
 export async function exists(repo: Store, oid: string): Promise<boolean> {
@@ -128,7 +117,9 @@ export async function selectObjects(
     depth = Number.isFinite(d) ? d + depth : depth;
   }
   const commits: string[] = [];
-  const trees: string[] = [];
+  /** Root tree of each commit sent, and of its first parent (the older version to diff against). */
+  const trees: [string, string | undefined][] = [];
+  const rootOf = new Map<string, string>();
   const shallow: string[] = [];
   const unshallow: string[] = [];
   const best = new Map<string, number>();
@@ -144,9 +135,10 @@ export async function selectObjects(
     // to find the new boundary (what the client has is still not sent).
     if (haveCommits.has(c) && !o.clientShallow.has(c) && depth === undefined) continue;
     const commit = readCommit(repo, c);
+    rootOf.set(c, commit.tree);
     if (first && !haveCommits.has(c)) {
       commits.push(c);
-      trees.push(commit.tree);
+      trees.push([commit.tree, commit.parent[0]]);
     }
     const boundary = depth !== undefined && depth < 2_147_483_647 && n >= depth;
     if (boundary) {
@@ -167,7 +159,9 @@ export async function selectObjects(
   for (const c of commits) for (const p of readCommit(repo, c).parent) if (haveCommits.has(p)) edges.add(p);
   for (const c of edges) {
     try {
-      addTree(repo, readCommit(repo, c).tree, new Set(), skip, budget);
+      const tree = readCommit(repo, c).tree;
+      rootOf.set(c, tree);
+      addTree(repo, tree, { skip: new Set(), out: skip }, budget);
     } catch {
       // unknown have
     }
@@ -180,7 +174,10 @@ export async function selectObjects(
   }
   // Oldest trees first: a repository deltifies new versions against old ones, and a delta can only
   // be reused once its base has gone out.
-  for (const t of [...trees].reverse()) addTree(repo, t, skip, out, budget);
-  for (const t of extraTrees) addTree(repo, t, skip, out, budget);
+  // Each root tree is walked against its parent's (when that one is already covered): only the
+  // paths a commit changed are descended into.
+  const sets = { skip, out };
+  for (const [t, parent] of [...trees].reverse()) addTreeSince(repo, t, parent === undefined ? undefined : rootOf.get(parent), sets, budget);
+  for (const t of extraTrees) addTree(repo, t, sets, budget);
   return { oids: [...out], shallow: shallow.filter((c, i, a) => a.indexOf(c) === i), unshallow };
 }

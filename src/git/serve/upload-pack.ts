@@ -99,7 +99,7 @@ async function packFor(repo: GitRepo, a: FetchArgs, common: string[], budget: Bu
 /** A response: pkt-lines, then (maybe) a pack streamed on side-band channel 1, then more pkt-lines. */
 export interface Reply {
   before: Uint8Array[];
-  pack?: { oids: string[]; sideband: boolean };
+  pack?: { oids: string[]; sideband: boolean; ofsDelta: boolean };
   after: Uint8Array[];
 }
 const reply = (before: Uint8Array[], pack?: Reply["pack"], after: Uint8Array[] = []): Reply => ({ before, pack, after });
@@ -130,7 +130,7 @@ export function replyStream(repo: GitRepo, r: Reply, stallMs = 60_000): Readable
     if (r.pack) {
       const release = await acquire();
       try {
-        for await (const c of packChunks(storeOf(repo), r.pack.oids)) {
+        for await (const c of packChunks(storeOf(repo), r.pack.oids, { ofsDelta: r.pack.ofsDelta })) {
           if (!r.pack.sideband) yield c;
           // side-band-64k: at most 65515 data bytes per packet
           else for (let i = 0; i < c.length; i += 65515) yield pktLine(concatBytes([Uint8Array.of(1), c.subarray(i, i + 65515)]));
@@ -213,7 +213,7 @@ async function uploadPackV0(repo: GitRepo, pkts: Pkt[], limits: GitLimits, budge
   } else out.push(pktLine(common.length ? `ACK ${common[0]}\n` : "NAK\n"));
   sel ??= await packFor(repo, a, common, budget);
   const sb = a.caps.has("side-band-64k") || a.caps.has("side-band");
-  return reply(out, { oids: sel.pack, sideband: sb }, sb ? [flushPkt] : []);
+  return reply(out, { oids: sel.pack, sideband: sb, ofsDelta: a.caps.has("ofs-delta") }, sb ? [flushPkt] : []);
 }
 
 /** POST git-upload-pack, protocol v2: one command per request. */
@@ -269,7 +269,7 @@ async function uploadPackV2(repo: GitRepo, pkts: Pkt[], limits: GitLimits, budge
     out.push(delimPkt);
   }
   out.push(pktLine("packfile\n"));
-  return reply(out, { oids: pack, sideband: true }, [flushPkt]);
+  return reply(out, { oids: pack, sideband: true, ofsDelta: a.caps.has("ofs-delta") }, [flushPkt]);
 }
 
 /**

@@ -6,7 +6,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { inflateSync } from "node:zlib";
-import { hexToBytes } from "../../core/bytes.ts";
 
 export type ObjectType = "commit" | "tree" | "blob" | "tag";
 export interface RawObject {
@@ -15,6 +14,31 @@ export interface RawObject {
 }
 
 const oidRe = /^[0-9a-f]{40}$/;
+
+/** Native hex decoding: object lookups sit on every hot path of a clone. */
+const oidBytes = (oid: string): Uint8Array => Buffer.from(oid, "hex");
+
+/** Inflated objects kept per store, in bytes: big trees made an entry-count bound cost 100s of MB. */
+const cacheBudget = Number(process.env.GIMLET_OBJECT_CACHE_MB ?? 16) * 1024 * 1024;
+
+/**
+ * One zlib stream. The repository's own packs were checked when they arrived, so their entries are
+ * inflated in one native call; an untrusted pack (a push in quarantine) is capped at the size its
+ * header states, so a small entry cannot inflate into gigabytes.
+ */
+function inflate(z: Uint8Array, size: number, trusted: boolean): Uint8Array {
+  if (trusted) {
+    // The input is the rest of the pack: hand over only what a stream of `size` bytes can take
+    // (zlib's deflateBound, with room for other encoders), else the whole rest is copied per call.
+    const bound = Math.min(z.length, size + (size >>> 2) + 64);
+    try {
+      return Bun.inflateSync(z.subarray(0, bound) as Uint8Array<ArrayBuffer>, { windowBits: 15 } as Parameters<typeof Bun.inflateSync>[1]);
+    } catch {
+      return Bun.inflateSync(z as Uint8Array<ArrayBuffer>, { windowBits: 15 } as Parameters<typeof Bun.inflateSync>[1]);
+    }
+  }
+  return new Uint8Array(inflateSync(z, { maxOutputLength: Math.max(size, 1) }));
+}
 const typeNames: Record<number, ObjectType> = { 1: "commit", 2: "tree", 3: "blob", 4: "tag" };
 
 interface Pack {
@@ -124,10 +148,16 @@ export interface StoredEntry {
   type?: ObjectType;
   /** Uncompressed size from the entry header (the delta's size for deltas). */
   size: number;
-  /** For deltas: the base object's id. */
-  base?: string;
+  /** Where the entry is in this store (pack number × 2^40 + offset): a key for its deltas to name it. */
+  at: number;
+  /** For deltas: where the base is in this store, when it is packed here. */
+  baseAt?: number;
+  /** For deltas: the base object's id, 20 bytes. */
+  baseSha?: Uint8Array;
   compressed: Uint8Array;
 }
+
+const packKey = (n: number, offset: number) => n * 2 ** 40 + offset;
 
 function sortedOffsets(p: Pack): { offsets: number[]; index: Map<number, number> } {
   if (!p.sorted) {
@@ -179,8 +209,9 @@ export interface ObjectReader {
 export class ObjectStore implements ObjectReader {
   /** The entry of `oid` as stored in a pack, or undefined for loose objects. */
   stored(oid: string): StoredEntry | undefined {
-    const sha = hexToBytes(oid);
-    for (const p of this.packs) {
+    const sha = oidBytes(oid);
+    for (let n = 0; n < this.packs.length; n++) {
+      const p = this.packs[n]!;
       const off = findOffset(p, sha);
       if (off === undefined) continue;
       const s = sortedOffsets(p);
@@ -194,26 +225,75 @@ export class ObjectStore implements ObjectReader {
       const end = lo + 1 < s.offsets.length ? s.offsets[lo + 1]! : p.data.length - 20;
       const h = entryHeaderAt(p.data, off);
       const compressed = p.data.subarray(h.data, end);
+      const at = packKey(n, off);
       if (h.back !== undefined) {
         const baseIdx = s.index.get(off - h.back);
-        return baseIdx === undefined ? undefined : { kind: "delta", size: h.size, base: bytesToHex(p.shas, baseIdx * 20), compressed };
+        if (baseIdx === undefined) return undefined;
+        return { kind: "delta", size: h.size, at, baseAt: packKey(n, off - h.back), baseSha: p.shas.subarray(baseIdx * 20, baseIdx * 20 + 20), compressed };
       }
-      if (h.baseOid) return { kind: "delta", size: h.size, base: h.baseOid, compressed };
-      return { kind: "full", type: typeNames[h.type], size: h.size, compressed };
+      if (h.baseOid) return { kind: "delta", size: h.size, at, baseAt: this.position(h.baseOid), baseSha: oidBytes(h.baseOid), compressed };
+      return { kind: "full", type: typeNames[h.type], size: h.size, at, compressed };
+    }
+    return undefined;
+  }
+
+  /** Where `oid` is packed in this store (as StoredEntry.at), or undefined. */
+  position(oid: string): number | undefined {
+    const sha = oidBytes(oid);
+    for (let n = 0; n < this.packs.length; n++) {
+      const off = findOffset(this.packs[n]!, sha);
+      if (off !== undefined) return packKey(n, off);
     }
     return undefined;
   }
 
   private packs: Pack[] = [];
   private packNames = new Set<string>();
-  private readonly cache = new Map<string, RawObject>();
+  /**
+   * Recently inflated objects by position (pack number × 2^40 + offset; a loose object by id), least
+   * recently used first, within `cacheBudget` bytes: delta chains resolve from their cached base.
+   */
+  private readonly cache = new Map<number | string, RawObject>();
+  private cached = 0;
 
   private readonly objectsDir: string;
+  private readonly trusted: boolean;
+  private readonly budget: number;
 
-  /** `objectsDir` defaults to `<gitdir>/objects`; a push's quarantine directory is read the same way. */
-  constructor(gitdir: string, objectsDir?: string) {
+  /**
+   * `objectsDir` defaults to `<gitdir>/objects`; a push's quarantine directory is read the same way,
+   * as untrusted input.
+   */
+  constructor(gitdir: string, objectsDir?: string, opts: { cacheBytes?: number } = {}) {
     this.objectsDir = objectsDir ?? join(gitdir, "objects");
+    this.trusted = objectsDir === undefined;
+    this.budget = opts.cacheBytes ?? cacheBudget;
     this.refresh();
+  }
+
+  /** Bytes of inflated objects this store holds now. */
+  cachedBytes(): number {
+    return this.cached;
+  }
+
+  private remember(key: number | string, obj: RawObject): void {
+    this.cache.set(key, obj);
+    this.cached += obj.data.length;
+    for (const [k, v] of this.cache) {
+      if (this.cached <= this.budget || k === key) break;
+      this.cache.delete(k);
+      this.cached -= v.data.length;
+    }
+  }
+
+  private recall(key: number | string): RawObject | undefined {
+    const hit = this.cache.get(key);
+    if (hit) {
+      // most recently used last
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+    }
+    return hit;
   }
 
   /** The packs this store reads, oldest first: a quarantine holds the one pack of its push. */
@@ -240,28 +320,22 @@ export class ObjectStore implements ObjectReader {
   }
 
   has(oid: string): boolean {
-    if (this.cache.has(oid)) return true;
     if (!oidRe.test(oid)) return false;
-    const sha = hexToBytes(oid);
+    const sha = oidBytes(oid);
     if (this.packs.some((p) => findOffset(p, sha) !== undefined)) return true;
     return existsSync(join(this.objectsDir, oid.slice(0, 2), oid.slice(2)));
   }
 
   read(oid: string): RawObject {
-    const hit = this.cache.get(oid);
-    if (hit) return hit;
-    const sha = hexToBytes(oid);
-    let obj: RawObject | undefined;
-    for (const p of this.packs) {
-      const off = findOffset(p, sha);
-      if (off !== undefined) {
-        obj = this.readEntry(p, off);
-        break;
-      }
+    const sha = oidBytes(oid);
+    for (let n = 0; n < this.packs.length; n++) {
+      const off = findOffset(this.packs[n]!, sha);
+      if (off !== undefined) return this.readEntry(n, off);
     }
-    if (!obj) obj = this.readLoose(oid);
-    if (this.cache.size > 4096) this.cache.clear();
-    this.cache.set(oid, obj);
+    const hit = this.recall(oid);
+    if (hit) return hit;
+    const obj = this.readLoose(oid);
+    this.remember(oid, obj);
     return obj;
   }
 
@@ -274,28 +348,26 @@ export class ObjectStore implements ObjectReader {
     return { type: new TextDecoder().decode(raw.subarray(0, sp)) as ObjectType, data: raw.subarray(nul + 1) };
   }
 
-  private readonly entryCache = new Map<string, RawObject>();
-
-  private readEntry(p: Pack, offset: number): RawObject {
-    const key = `${p.name}:${offset}`;
-    const hit = this.entryCache.get(key);
+  private readEntry(n: number, offset: number): RawObject {
+    const key = packKey(n, offset);
+    const hit = this.recall(key);
     if (hit) return hit;
+    const p = this.packs[n]!;
     const d = p.data;
     const h = entryHeaderAt(d, offset);
     let obj: RawObject;
     if (h.back !== undefined || h.baseOid) {
-      const base = h.back !== undefined ? this.readEntry(p, offset - h.back) : this.read(h.baseOid!);
-      const delta = inflateSync(d.subarray(h.data), { maxOutputLength: Math.max(h.size, 1) }) as unknown as Uint8Array;
+      const base = h.back !== undefined ? this.readEntry(n, offset - h.back) : this.read(h.baseOid!);
+      const delta = inflate(d.subarray(h.data), h.size, this.trusted);
       if (delta.length !== h.size) throw new Error(`pack ${p.name}: delta at ${offset} is ${delta.length} bytes, header says ${h.size}`);
       obj = { type: base.type, data: applyDelta(base.data, delta) };
     } else {
       const type = typeNames[h.type];
       if (!type) throw new Error(`pack ${p.name}: entry at ${offset} has invalid type ${h.type}`);
-      obj = { type, data: new Uint8Array(inflateSync(d.subarray(h.data), { maxOutputLength: Math.max(h.size, 1) })) };
+      obj = { type, data: inflate(d.subarray(h.data), h.size, this.trusted) };
       if (obj.data.length !== h.size) throw new Error(`pack ${p.name}: object at ${offset} is ${obj.data.length} bytes, header says ${h.size}`);
     }
-    if (this.entryCache.size > 2048) this.entryCache.clear();
-    this.entryCache.set(key, obj);
+    this.remember(key, obj);
     return obj;
   }
 }
