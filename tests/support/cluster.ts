@@ -33,6 +33,30 @@ export function useCluster(opts: { nodes?: number } = {}): Cluster {
   return cluster;
 }
 
+/**
+ * Stops the cluster's kube-apiserver (SIGTERM, SIGKILL after the grace) and starts it again with
+ * the same command line (read from /proc: the state file has its pid, and `setsid` exec'd it in
+ * place), then waits for /readyz. The cluster's process list gets the new pid, so afterAll stops it.
+ * Returns the seconds the API server was unreachable.
+ */
+export async function restartApiserver(cluster: Cluster): Promise<number> {
+  const { readFileSync } = await import("node:fs");
+  const { start, waitFor } = await import("../../scripts/testenv/procs.ts");
+  const i = cluster.procs.findIndex((p) => p.name === "kube-apiserver");
+  const old = cluster.procs[i];
+  if (!old) throw new Error("restartApiserver: no kube-apiserver in the cluster's state");
+  const argv = readFileSync(`/proc/${old.pid}/cmdline`, "utf8").split("\0").filter(Boolean);
+  const t = performance.now();
+  await stop([old]);
+  const p = start(cluster.dir, old.name, old.bin, argv.slice(1), {}, old.port);
+  cluster.procs[i] = p;
+  const ca = readFileSync(join(cluster.dir, "ca.crt"), "utf8");
+  const auth = { Authorization: `Bearer ${cluster.adminToken}` };
+  const ready = async () => (await fetch(`${cluster.server}/readyz`, { headers: auth, tls: { ca } } as RequestInit)).ok;
+  await waitFor("kube-apiserver after a restart", ready, 60_000, p.log);
+  return (performance.now() - t) / 1000;
+}
+
 /** Polls until `check` is true; returns the seconds it took. */
 export async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<number> {
   const t = performance.now();
