@@ -13,7 +13,18 @@ import { parseYamlAll, toMultiDocYaml } from "../core/yaml.ts";
 import { isSealedFor, sealSecret, sealValue, sealingKey } from "../ops/seal.ts";
 import { readInputs, stderr, stdout, writeFileAtomic } from "./io.ts";
 
-const many = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+/** Every value of a repeatable flag: citty keeps only the last one. */
+function repeated(rawArgs: string[], names: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const a = rawArgs[i]!;
+    if (a === "--") break;
+    const eq = a.indexOf("=");
+    if (eq > 0 && names.includes(a.slice(0, eq))) out.push(a.slice(eq + 1));
+    else if (names.includes(a) && i + 1 < rawArgs.length) out.push(rawArgs[++i]!);
+  }
+  return out;
+}
 const stringMap = (v: unknown): Record<string, string> | undefined =>
   isPlainObject(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)])) : undefined;
 
@@ -29,13 +40,14 @@ export default defineCommand({
     scope: { type: "string", description: "strict (name and namespace), namespace-wide or cluster-wide; default strict, with -p cluster-wide as the original", valueHint: "SCOPE" },
     output: { type: "string", alias: "o", description: "Write here (with -p: - for stdout; default in place)", valueHint: "FILE|-" },
   },
-  async run({ args }) {
+  async run({ args, rawArgs }) {
+    const literals = repeated(rawArgs, ["--from-literal"]);
     if (!existsSync(args.cert)) throw new UserError(`no such file: ${args.cert}`, { path: "--cert", hint: "kubeseal --fetch-cert > cert.pem, or the controller's /v1/cert.pem" });
     const key = await sealingKey(readFileSync(args.cert, "utf8"), args.cert);
-    const paths = many(args.path).flatMap((p) => p.split(","));
+    const paths = repeated(rawArgs, ["-p", "--path"]).flatMap((p) => p.split(","));
     if (paths.length) {
       if (!args.file) throw new UserError("-p seals values inside a file: give it with -f", { path: "-f" });
-      if (many(args["from-literal"]).length) throw new UserError("--from-literal makes a SealedSecret; it does not go with -p", { path: "--from-literal" });
+      if (literals.length) throw new UserError("--from-literal makes a SealedSecret; it does not go with -p", { path: "--from-literal" });
       const scope = parseScope(args.scope, "cluster-wide");
       checkTarget(scope, args.namespace, args.name);
       const label = sealingLabel(scope, args.namespace ?? "", args.name ?? "");
@@ -70,7 +82,7 @@ export default defineCommand({
       }
       for (const [k, v] of Object.entries(isPlainObject(secret.stringData) ? secret.stringData : {})) data[k] = new TextEncoder().encode(String(v));
     }
-    for (const lit of many(args["from-literal"])) {
+    for (const lit of literals) {
       const eq = lit.indexOf("=");
       if (eq <= 0) throw new UserError(`--from-literal ${JSON.stringify(lit)} is not key=value`, { path: "--from-literal" });
       data[lit.slice(0, eq)] = new TextEncoder().encode(lit.slice(eq + 1));
