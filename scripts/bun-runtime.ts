@@ -59,7 +59,8 @@ export async function bunRuntime(target: ReleaseTarget): Promise<string> {
     if (out.exitCode !== 0) throw new Error(`npm pack ${pkg}@${version} failed:\n${out.stderr.toString()}`);
     const [info] = JSON.parse(out.stdout.toString()) as { filename: string; integrity: string }[];
     if (!info || info.integrity !== integrity) {
-      throw new Error(`${pkg}@${version}: integrity ${info?.integrity} does not match package-lock.json's ${integrity}`);
+      const got = info?.integrity;
+      throw new Error(`${pkg}@${version}: integrity ${got} does not match package-lock.json's ${integrity}`);
     }
     // Checked again on the file itself: npm reports what it computed, this is what we extract.
     const tgz = join(tmp, info.filename.replace(/^@/, "").replace("/", "-"));

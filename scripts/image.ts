@@ -21,7 +21,8 @@ import { imageRepository, imageUser } from "../src/core/deploy/image.ts";
 import { type ReleaseTarget, releaseTargets } from "./bun-runtime.ts";
 import { debDescription, debPins, extractDeb } from "./image/debs.ts";
 import { elfDeps } from "./image/elf.ts";
-import { addImage, addIndex, BlobStore, type Descriptor, dockerArchive, type Platform, writeLayout } from "./image/oci.ts";
+import { addImage, addIndex, BlobStore, type Descriptor, dockerArchive, type Platform } from "./image/oci.ts";
+import { writeLayout } from "./image/oci.ts";
 import { sortEntries, tar, type TarEntry } from "./image/tar.ts";
 
 const { values: opts } = parseArgs({
@@ -85,7 +86,9 @@ function sharedLibraries(binary: Uint8Array, arch: "amd64" | "arm64", libc: stri
         entries.set(rel, { type: "symlink", path: rel, target: readlinkSync(inDeb) });
       }
       const real = posix.resolve("/", posix.dirname(rel), readlinkSync(inDeb)).slice(1);
-      if (!entries.has(real)) throw new Error(`${what}: its loader ${deps.interpreter} → /${real} is not in the image`);
+      if (!entries.has(real)) {
+        throw new Error(`${what}: its loader ${deps.interpreter} → /${real} is not in the image`);
+      }
     }
   };
   visit(binary, `gimlet for ${arch}`);
@@ -109,7 +112,7 @@ function baseLayer(binary: Uint8Array, arch: "amd64" | "arm64", libc: string, bu
     ...[...dirs, "etc", "etc/ssl", "etc/ssl/certs", "home"].map((d) => dir(d)),
     dir("home/nonroot", 0o700, u),
     dir("tmp", 0o1777),
-    file("etc/passwd", `root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:${u}:${u}:nonroot:/home/nonroot:/sbin/nologin\n`),
+    file("etc/passwd", `root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:${u}:${u}::/home/nonroot:/sbin/nologin\n`),
     file("etc/group", `root:x:0:\nnonroot:x:${u}:\n`),
     // glibc's defaults would also try NIS; files and DNS are what a container has.
     file("etc/nsswitch.conf", "passwd: files\ngroup: files\nhosts: files dns\n"),

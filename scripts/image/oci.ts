@@ -59,7 +59,10 @@ export function gzip(bytes: Uint8Array): Uint8Array {
 }
 
 export function addImage(store: BlobStore, spec: ImageSpec): Descriptor {
-  const layers = spec.layers.map((l) => ({ diffId: `sha256:${sha256(l.tar)}`, desc: store.add(mediaTypes.layer, gzip(l.tar)) }));
+  const layers = spec.layers.map((l) => ({
+    diffId: `sha256:${sha256(l.tar)}`,
+    desc: store.add(mediaTypes.layer, gzip(l.tar)),
+  }));
   const config = {
     created: spec.created,
     architecture: spec.platform.architecture,
@@ -113,10 +116,15 @@ export function dockerArchive(store: BlobStore, image: Descriptor, repoTag: stri
   const own = new BlobStore();
   for (const d of [image, manifest.config, ...manifest.layers]) own.blobs.set(d.digest, store.blobs.get(d.digest)!);
   const blobPath = (d: Descriptor) => `blobs/sha256/${d.digest.slice(7)}`;
-  const dockerManifest = [{ Config: blobPath(manifest.config), RepoTags: [repoTag], Layers: manifest.layers.map(blobPath) }];
+  const dockerManifest = [
+    { Config: blobPath(manifest.config), RepoTags: [repoTag], Layers: manifest.layers.map(blobPath) },
+  ];
   const ref = {
     ...image,
-    annotations: { "io.containerd.image.name": repoTag, "org.opencontainers.image.ref.name": repoTag.split(":").pop()! },
+    annotations: {
+      "io.containerd.image.name": repoTag,
+      "org.opencontainers.image.ref.name": repoTag.split(":").pop()!,
+    },
   };
   const files = layoutFiles(own, [ref]);
   files.push(["manifest.json", JSON.stringify(dockerManifest)]);
