@@ -14,6 +14,8 @@ export interface AgentOptions {
   kube: KubeTarget;
   healthListen?: { hostname: string; port: number };
   coalesceMs?: number;
+  /** Seconds between the uplink's heartbeats (10); the server drops a downlink quiet for 3 of them. */
+  heartbeatSeconds?: number;
   fluxDiscoveryMs?: number;
   log?: (line: string) => void;
 }
@@ -41,6 +43,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     namespace: opts.namespace,
     source: keeper,
     coalesceMs: opts.coalesceMs,
+    ...(opts.heartbeatSeconds ? { heartbeatMs: opts.heartbeatSeconds * 1000 } : {}),
     onCommand: (c) => void commands?.handle(c),
     log: opts.log,
   });

@@ -135,7 +135,15 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function setup(opts: { port?: number; silenceMs?: number; postTimeoutMs?: number; commands?: AgentCommand[] } = {}) {
+interface SetupOptions {
+  port?: number;
+  silenceMs?: number;
+  postTimeoutMs?: number;
+  heartbeatMs?: number;
+  commands?: AgentCommand[];
+}
+
+function setup(opts: SetupOptions = {}) {
   const rx = receiver(opts.port);
   cleanups.push(() => rx.stop());
   const source = new MemorySource();
@@ -149,6 +157,7 @@ function setup(opts: { port?: number; silenceMs?: number; postTimeoutMs?: number
     backoff: new Backoff({ baseMs: 20, capMs: 100 }),
     silenceMs: opts.silenceMs,
     postTimeoutMs: opts.postTimeoutMs,
+    heartbeatMs: opts.heartbeatMs,
   });
   cleanups.push(() => uplink.stop());
   return { rx, source, uplink };
@@ -167,13 +176,40 @@ test("connects, then sends the full state as a gzip snapshot with the token", as
   source.set([app("web", "a"), app("api", "b")]);
   uplink.start();
   await until("snapshot accepted", () => rx.received.length === 1 && uplink.connected);
-  expect(rx.registers[0]!.search).toBe("?name=staging&namespace=apps");
+  expect(rx.registers[0]!.search).toBe("?name=staging&namespace=apps&heartbeat=10");
   const [s] = rx.received;
   expect(s!.kind).toBe("snapshot");
   expect(s!.encoding).toBe("gzip");
   expect(s!.auth).toBe("Bearer tok");
   expect((s!.body as AgentSnapshot).seq).toBe(1);
   expect(rx.state).toEqual(source.state);
+});
+
+test("a quiet agent posts an empty update every heartbeat, declared at register; a busy one needs none", async () => {
+  const { rx, source, uplink } = setup({ heartbeatMs: 150 });
+  source.set([app("web", "a")]);
+  uplink.start();
+  await until("snapshot accepted", () => rx.received.length === 1 && uplink.connected);
+  // 150 ms rounds up to the wire's 1 s minimum.
+  expect(rx.registers[0]!.searchParams.get("heartbeat")).toBe("1");
+  await Bun.sleep(500);
+  const beats = rx.received.filter((r) => r.kind === "update");
+  expect(beats.length).toBeGreaterThanOrEqual(2);
+  expect(beats.length).toBeLessThanOrEqual(4);
+  expect(beats.map((b) => (b.body as AgentUpdate).upserts.length + (b.body as AgentUpdate).removed.length)).toEqual(
+    beats.map(() => 0),
+  );
+  // In sequence, so the server accepts them as updates.
+  expect(rx.seq).toBe(1 + beats.length);
+  // While changes flow every 50 ms, they are the heartbeat: no empty update is added.
+  const before = rx.received.length;
+  for (let i = 0; i < 8; i++) {
+    source.set([app("web", `b${i}`)]);
+    await Bun.sleep(50);
+  }
+  await Bun.sleep(60);
+  const during = rx.received.slice(before).map((r) => (r.body as AgentUpdate).upserts.length);
+  expect(during.filter((n) => n === 0).length).toBeLessThanOrEqual(1);
 });
 
 test("many changes within the window become one update per app, newest state, next seq", async () => {

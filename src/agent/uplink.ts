@@ -31,6 +31,12 @@ export interface UplinkOptions {
   /** No byte on the downlink for this long = a dead connection (the server pings every 30 s). */
   silenceMs?: number;
   backoff?: Backoff;
+  /**
+   * An empty update is posted when nothing else was for this long (10 s), and the period is told
+   * to the server at register: a frozen agent or a cut network sends no FIN, so only the missing
+   * heartbeats tell the server that the agent is gone.
+   */
+  heartbeatMs?: number;
   maxPendingResults?: number;
   postTimeoutMs?: number;
   log?: (line: string) => void;
@@ -58,6 +64,9 @@ export class Uplink {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private sending: Promise<void> | undefined;
   private needSnapshot = true;
+  /** Post an update even when nothing changed (a heartbeat is due). */
+  private beat = false;
+  private lastPost = 0;
   /** The register stream answered; posts are pointless without it. */
   private downlink = false;
   private pendingResults: { id: string; result: CommandResult }[] = [];
@@ -69,6 +78,10 @@ export class Uplink {
   constructor(private readonly opts: UplinkOptions) {
     this.backoff = opts.backoff ?? new Backoff({ baseMs: 500, capMs: 30_000 });
     opts.source.onDirty(() => this.schedule());
+  }
+
+  private get heartbeatMs(): number {
+    return this.opts.heartbeatMs ?? 10_000;
   }
 
   private get base(): string {
@@ -99,7 +112,9 @@ export class Uplink {
     while (!this.stopped) {
       const abort = (this.abort = new AbortController());
       try {
-        const url = `${this.base}/agent/register?name=${this.q()}&namespace=${this.q(this.opts.namespace ?? "")}`;
+        const heartbeat = Math.max(1, Math.round(this.heartbeatMs / 1000));
+        const ns = this.q(this.opts.namespace ?? "");
+        const url = `${this.base}/agent/register?name=${this.q()}&namespace=${ns}&heartbeat=${heartbeat}`;
         // The silence guard covers the wait for the answer too: a server that never sends a
         // byte must not hold the agent forever.
         const silenceMs = this.opts.silenceMs ?? 75_000;
@@ -114,7 +129,12 @@ export class Uplink {
         if (!this.connected) throw new Error("snapshot not accepted");
         this.backoff.reset();
         this.opts.log?.(`connected to ${this.base} as env ${this.opts.env}`);
-        await this.read(res.body, abort);
+        const beats = setInterval(() => {
+          if (Date.now() - this.lastPost < this.heartbeatMs - 50) return;
+          this.beat = true;
+          this.schedule(0);
+        }, this.heartbeatMs);
+        await this.read(res.body, abort).finally(() => clearInterval(beats));
         if (!this.stopped) throw new Error("server closed the stream");
       } catch (e) {
         this.connected = this.downlink = false;
@@ -203,7 +223,8 @@ export class Uplink {
       }
       if (!this.connected) return;
       const c = this.opts.source.takeChanges();
-      if (isEmptyChange(c)) return;
+      if (isEmptyChange(c) && !this.beat) return;
+      this.beat = false;
       const { upserts, removed } = c;
       const body: AgentUpdate = { v: 1, env: this.opts.env, epoch: this.epoch, seq: ++this.seq, upserts, removed };
       if (c.flux) body.flux = c.flux;
@@ -240,6 +261,7 @@ export class Uplink {
       // A server that accepts the connection and then hangs must not stall the sender forever.
       signal: AbortSignal.timeout(this.opts.postTimeoutMs ?? 30_000),
     });
+    this.lastPost = Date.now();
     if (!res.ok && !accept.includes(res.status)) {
       throw new Error(`POST ${path}: ${res.status} ${(await res.text()).slice(0, 200)}`);
     }

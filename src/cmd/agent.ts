@@ -7,6 +7,7 @@ import { defineCommand } from "citty";
 import { agentManifests } from "../core/agent/manifests.ts";
 import { defaultImage } from "../core/deploy/image.ts";
 import { UserError } from "../core/errors.ts";
+import { parseWholeNumber } from "../core/params.ts";
 import { toMultiDocYaml } from "../core/yaml.ts";
 import { buildInfo } from "./build-info.ts";
 import { stderr, stdout } from "./io.ts";
@@ -73,6 +74,11 @@ export default defineCommand({
       description: "Kubeconfig file (default: KUBECONFIG, in-cluster, ~/.kube/config)",
       valueHint: "FILE",
     },
+    heartbeat: {
+      type: "string",
+      description: "Seconds between heartbeats to the server, 1 to 300 (env GIMLET_AGENT_HEARTBEAT; default 10)",
+      valueHint: "SECONDS",
+    },
     "health-listen": {
       type: "string",
       description: "Serve /healthz and /readyz here (env GIMLET_HEALTH_LISTEN)",
@@ -122,6 +128,9 @@ export default defineCommand({
     if (!/^https?:\/\//.test(server)) throw new UsageError(`--server ${JSON.stringify(server)} is not an http(s) URL`);
     const healthSpec = pick(args["health-listen"], "GIMLET_HEALTH_LISTEN");
     const healthListen = healthSpec ? parseListen(healthSpec, "--health-listen") : undefined;
+    const beat = pick(args.heartbeat, "GIMLET_AGENT_HEARTBEAT");
+    const heartbeatSeconds = beat === undefined ? undefined : parseWholeNumber(beat, "--heartbeat", 300);
+    if (heartbeatSeconds === 0) throw new UsageError("--heartbeat must be 1 to 300 seconds, got 0");
     const signalled = new Promise<void>((resolve) => {
       process.once("SIGTERM", () => resolve());
       process.once("SIGINT", () => resolve());
@@ -130,7 +139,7 @@ export default defineCommand({
     const { startAgent } = await import("../agent/index.ts");
     const log = (line: string) => void stderr(`${new Date().toISOString()} ${line}\n`);
     const kube = await loadKube({ kubeconfig: args.kubeconfig });
-    const agent = await startAgent({ server, token, ...envSpec, kube, healthListen, log });
+    const agent = await startAgent({ server, token, ...envSpec, kube, healthListen, heartbeatSeconds, log });
     await signalled;
     log("shutting down");
     await agent.stop();

@@ -141,6 +141,12 @@ export class AgentHub {
     this.live(env).lastSeen = this.clock();
   }
 
+  /** Milliseconds since the env's agent last made a request (or connected). */
+  quietMs(env: string): number {
+    const at = this.envs.get(env)?.lastSeen;
+    return at === undefined ? Infinity : this.clock() - at;
+  }
+
   async snapshot(s: AgentSnapshot): Promise<void> {
     const e = this.live(s.env);
     await this.load(e);

@@ -187,3 +187,39 @@ test("a killed agent is marked disconnected within the ping interval", async () 
   const view = (await (await s.api("/api/envs/staging/state")).json()) as EnvStateView;
   expect([view.stale, view.state.apps.length]).toEqual([true, 1]);
 });
+
+test("an agent that declared heartbeats and went quiet (frozen: no FIN) is dropped after three", async () => {
+  const s = await serve();
+  const auth = { Authorization: `Bearer ${s.agent.token}` };
+  const res = await fetch(`${s.url}/agent/register?name=staging&namespace=&heartbeat=1`, { headers: auth });
+  expect(res.status).toBe(200);
+  const reader = res.body!.getReader();
+  const ended = (async () => {
+    while (!(await reader.read()).done);
+    return performance.now();
+  })();
+  const t0 = performance.now();
+  const connected = async () =>
+    ((await (await s.api("/api/envs/staging/state")).json()) as EnvStateView).agent.connected;
+  expect(await connected()).toBe(true);
+  await Bun.sleep(2000);
+  // Quiet for two periods: not yet.
+  expect(await connected()).toBe(true);
+  while (await connected()) await Bun.sleep(50);
+  const s1 = (performance.now() - t0) / 1000;
+  expect(s1).toBeGreaterThan(3);
+  expect(s1).toBeLessThan(4.5);
+  // The server ended the stream, so a thawed agent reconnects.
+  expect(((await ended) - t0) / 1000).toBeLessThan(4.6);
+}, 10_000);
+
+test("a bad heartbeat at register is a 400 naming the field", async () => {
+  const s = await serve();
+  const auth = { Authorization: `Bearer ${s.agent.token}` };
+  for (const v of ["0", "abc", "3601"]) {
+    const res = await fetch(`${s.url}/agent/register?name=staging&heartbeat=${v}`, { headers: auth });
+    const text = await res.text();
+    expect([v, res.status]).toEqual([v, 400]);
+    expect(text).toContain("heartbeat");
+  }
+});

@@ -2,6 +2,7 @@
  * The agent's endpoints (wire format: core/agent/wire.ts), mounted at /agent. An agent token acts
  * only for the env it is bound to (the policy's `own` grant for agent.state / agent.commands):
  *   GET  /register?name=ENV&namespace=NS   SSE downlink: `: ping` now and every agentPingMs, commands
+ *        [&heartbeat=SECONDS]             the agent posts at least this often; quiet for 3 periods = gone
  *   POST /state?name=ENV                   full snapshot
  *   POST /state/ENV/update                 delta in sequence; 409 (+ `refetch`) on a gap
  *   POST /commands/ID/result?name=ENV      a command's result; 404 when nobody waits for it
@@ -11,7 +12,8 @@
 import { Hono, type Context } from "hono";
 import { decodeLogChunk, decodeResult, decodeSnapshot, decodeUpdate } from "../../core/agent/decode.ts";
 import type { AgentCommand } from "../../core/agent/wire.ts";
-import { NotFoundError } from "../../core/errors.ts";
+import { NotFoundError, UserError } from "../../core/errors.ts";
+import { parseWholeNumber } from "../../core/params.ts";
 import { encodeSse, encodeSseComment } from "../../core/sse.ts";
 import type { AgentHub } from "../../ops/index.ts";
 import type { AppEnv } from "../auth.ts";
@@ -48,6 +50,12 @@ export function agentRoutes(d: ServerDeps & { agents: AgentHub }): Hono<AppEnv> 
     const { env } = nameOf(c);
     await existing(env);
     const namespace = c.req.query("namespace") ?? "";
+    // An agent that declares heartbeats and goes quiet (frozen, its node gone: no FIN ever comes)
+    // is dropped after three missed ones; the original agent declares none and is never timed out.
+    const beat = c.req.query("heartbeat");
+    const heartbeatMs = beat ? parseWholeNumber(beat, "heartbeat", 3600) * 1000 : 0;
+    if (beat && !heartbeatMs) throw new UserError("must be 1 to 3600 seconds, got 0", { path: "heartbeat" });
+    let watchdog: ReturnType<typeof setInterval> | undefined;
     const server = c.env as { timeout?: (req: Request, seconds: number) => void } | undefined;
     if (d.requestTimeout) d.requestTimeout(c.req.raw, 0);
     else server?.timeout?.(c.req.raw, 0);
@@ -60,6 +68,7 @@ export function agentRoutes(d: ServerDeps & { agents: AgentHub }): Hono<AppEnv> 
       if (done) return;
       done = true;
       clearInterval(timer);
+      clearInterval(watchdog);
       disconnect?.();
     };
     const write = (text: string) => {
@@ -90,6 +99,13 @@ export function agentRoutes(d: ServerDeps & { agents: AgentHub }): Hono<AppEnv> 
           send: (cmd: AgentCommand) => write(encodeSse({ data: JSON.stringify(cmd) })),
           close,
         });
+        if (heartbeatMs) {
+          watchdog = setInterval(() => {
+            if (hub.quietMs(env) <= 3 * heartbeatMs) return;
+            d.log?.("agent missed three heartbeats; dropping its downlink", { env });
+            close();
+          }, Math.min(heartbeatMs, 5000));
+        }
       },
       cancel: end,
     });
