@@ -4,8 +4,8 @@
  * Fetched once with `apt-get download` into ~/.cache/gimlet/debs, extracted with `dpkg-deb -x`.
  */
 import { $ } from "bun";
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { basename, join } from "node:path";
 import { cacheRoot } from "../bun-runtime.ts";
 
 export interface DebPin {
@@ -45,6 +45,11 @@ export async function fetchDeb(p: DebPin): Promise<string> {
     mkdirSync(dir, { recursive: true });
     const spec = p.arch === "all" ? `${p.name}=${p.version}` : `${p.name}:${p.arch}=${p.version}`;
     const out = await $`apt-get download ${spec}`.cwd(dir).quiet().nothrow();
+    if ((out.exitCode !== 0 || !existsSync(file)) && process.env.GIMLET_IMAGE_ALLOW_UNPINNED === "1") {
+      // Debian's mirrors drop a version once it is superseded: a test of the image mechanics must
+      // not break on that day, so it may take the current version (a release build never does).
+      return fetchCurrentDeb(p, dir);
+    }
     if (out.exitCode !== 0 || !existsSync(file)) {
       const hint = p.arch === "arm64"
         ? "for arm64 packages run `dpkg --add-architecture arm64 && apt-get update` (as root) first; "
@@ -63,10 +68,26 @@ export async function fetchDeb(p: DebPin): Promise<string> {
   return file;
 }
 
-/** The package's files under a cache directory (extracted once per pinned version). */
+/** The version apt serves today, for GIMLET_IMAGE_ALLOW_UNPINNED=1 (tests only); said on stderr. */
+async function fetchCurrentDeb(p: DebPin, dir: string): Promise<string> {
+  const spec = p.arch === "all" ? p.name : `${p.name}:${p.arch}`;
+  const tmp = join(dir, `current-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  const out = await $`apt-get download ${spec}`.cwd(tmp).quiet().nothrow();
+  const got = out.exitCode === 0 ? readdirSync(tmp).find((f) => f.endsWith(".deb")) : undefined;
+  if (!got) throw new Error(`apt-get download ${spec} failed:\n${out.stderr.toString().trim()}`);
+  const file = join(dir, got);
+  renameSync(join(tmp, got), file);
+  rmSync(tmp, { recursive: true, force: true });
+  process.stderr.write(`image: ${debDescription(p)} is no longer served; using ${got} (unpinned, tests only)\n`);
+  return file;
+}
+
+/** The package's files under a cache directory (extracted once per fetched .deb). */
 export async function extractDeb(p: DebPin): Promise<string> {
   const deb = await fetchDeb(p);
-  const dir = join(cacheRoot(), "debs", debDescription(p));
+  const dir = join(cacheRoot(), "debs", basename(deb, ".deb"));
   if (existsSync(dir)) return dir;
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
