@@ -7,6 +7,8 @@ bun=./node_modules/.bin/bun
 
 step() { printf '\n== %s\n' "$*" >&2; }
 
+step "system packages (Chromium, PostgreSQL, openssl, arm64 apt architecture)"
+bash scripts/test-prereqs.sh
 step "typecheck"
 ./node_modules/.bin/tsc --noEmit -p .
 step "import direction"
