@@ -52,7 +52,8 @@ async function startServe(): Promise<string> {
 }
 
 function startAgent(): ReturnType<typeof Bun.spawn> {
-  const args = ["agent", "--server", url, "--token", agentToken, "--env", "staging"];
+  // Heartbeats every 2 s: a frozen agent is dropped after 6 s instead of the default 30.
+  const args = ["agent", "--server", url, "--token", agentToken, "--env", "staging", "--heartbeat", "2"];
   const p = Bun.spawn([gimletBin, ...args, "--kubeconfig", cluster.kubeconfig], {
     stdout: "ignore",
     stderr: "pipe",
@@ -281,8 +282,28 @@ describe("faults", () => {
     expect((await view()).state.apps).toEqual([]);
   }, 90_000);
 
+  test("a frozen agent (SIGSTOP: no FIN): disconnected after three missed heartbeats; thawed, it is back", async () => {
+    expect((await view()).agent.connected).toBe(true);
+    agent!.kill("SIGSTOP");
+    try {
+      const s = await eventually("frozen agent disconnected", async () => !(await view()).agent.connected, 15_000);
+      console.log(`agent frozen → env disconnected after ${s.toFixed(1)} s (heartbeat 2 s)`);
+      expect(s).toBeGreaterThan(3);
+    } finally {
+      agent!.kill("SIGCONT");
+    }
+    const s = await eventually("thawed agent live again", async () => {
+      const v = await view();
+      return v.agent.connected && !v.stale;
+    }, 15_000);
+    console.log(`agent thawed → live again after ${s.toFixed(1)} s`);
+  }, 60_000);
+
   test("the agent killed mid-stream: the env shows disconnected within the heartbeat window", async () => {
     expect((await view()).agent.connected).toBe(true);
+    // Mid-stream: a scale-up's pod events are flowing to the server when the agent dies.
+    await cluster.kubectl(["-n", "default", "create", "deployment", "busy", "--image=nginx", "--replicas=5"]);
+    await Bun.sleep(150);
     agent!.kill("SIGKILL");
     await agent!.exited;
     // The server pings every 30 s; a dead downlink must be noticed within one ping period.
