@@ -8,7 +8,8 @@ import { appendFile, mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isDeleteMessage, revertedSha } from "../core/gitops/index.ts";
 import type { GitRepo } from "./repo.ts";
-import { ObjectStore, parseCommit, parseTree } from "./store/objects.ts";
+import { ObjectStore, parseCommit } from "./store/objects.ts";
+import { diffTrees, entryName, entryOid, isTreeEntry } from "./store/tree-diff.ts";
 
 export interface IndexedCommit {
   sha: string;
@@ -31,6 +32,8 @@ export class HistoryIndex {
   private constructor(
     private readonly repo: GitRepo,
     readonly commits: Map<string, IndexedCommit>,
+    /** The file ends in half a line (a build was cut short): the next append starts a new line. */
+    private torn: boolean,
   ) {}
 
   /** Loads the persisted index (or starts empty). */
@@ -46,56 +49,66 @@ export class HistoryIndex {
         // A torn last line after a crash: the commit is simply indexed again.
       }
     }
-    return new HistoryIndex(repo, commits);
+    return new HistoryIndex(repo, commits, text.length > 0 && !text.endsWith("\n"));
   }
 
-  /** Indexes every commit reachable from `head` that is not indexed yet; returns how many. */
+  /**
+   * Indexes every commit reachable from `head` that is not indexed yet; returns how many. Commits
+   * are indexed and persisted parents first, in batches: an interrupted build keeps what it wrote,
+   * and since an indexed commit's ancestors are all indexed, the next update resumes from there.
+   */
   async update(head: string | undefined): Promise<number> {
-    if (!head) return 0;
-    this.store().refresh();
-    // Phase 1: read each new commit once. Phase 2: diff it against its first parent's tree.
-    const fresh: { c: IndexedCommit; tree: string; message: string }[] = [];
-    const trees = new Map<string, string>();
+    if (!head || this.commits.has(head)) return 0;
+    const store = this.store();
+    store.refresh();
+    // Parents before children (a post-order walk), each commit read once.
+    const order: { sha: string; raw: ReturnType<typeof parseCommit> }[] = [];
+    const read = new Map<string, ReturnType<typeof parseCommit>>();
     const stack = [head];
-    const queued = new Set(stack);
+    const done = new Set<string>();
     while (stack.length) {
-      const sha = stack.pop()!;
-      if (this.commits.has(sha)) continue;
-      const raw = parseCommit(this.store().read(sha).data);
-      const commit = { tree: raw.tree, parent: raw.parents, message: raw.message, committer: { timestamp: raw.time } };
-      trees.set(sha, commit.tree);
-      fresh.push({
-        c: { sha, parents: commit.parent, time: commit.committer.timestamp, subject: commit.message.split("\n")[0] ?? "", touched: [] },
-        tree: commit.tree,
-        message: commit.message,
-      });
-      for (const p of commit.parent) {
-        if (!this.commits.has(p) && !queued.has(p)) {
-          queued.add(p);
-          stack.push(p);
-        }
+      const sha = stack.at(-1)!;
+      let raw = read.get(sha);
+      if (!raw) {
+        raw = parseCommit(store.read(sha).data);
+        read.set(sha, raw);
+        for (const p of raw.parents) if (!this.commits.has(p) && !read.has(p)) stack.push(p);
+        continue;
+      }
+      stack.pop();
+      // A commit pushed by two children is on the stack twice: it goes in once.
+      if (!done.has(sha)) {
+        done.add(sha);
+        order.push({ sha, raw });
       }
     }
-    for (const { c, tree, message } of fresh) {
-      const parent = c.parents[0];
-      const parentTree = parent ? (trees.get(parent) ?? (await this.treeOfCommit(parent))) : undefined;
-      const { touched, at } = await this.diff(parentTree, tree);
-      c.touched = touched;
-      if (Object.keys(at).length) c.at = at;
-      const reverts = revertedSha(message);
-      if (reverts) c.reverts = reverts;
-      if (isDeleteMessage(message)) c.isDelete = true;
-      this.commits.set(c.sha, c);
-    }
-    this.treeCache.clear();
-    if (fresh.length) {
+    let batch: IndexedCommit[] = [];
+    const flush = async () => {
+      if (!batch.length) return;
       await mkdir(join(this.repo.gitdir, "gimlet"), { recursive: true });
-      await appendFile(indexFile(this.repo), fresh.map(({ c }) => JSON.stringify(c) + "\n").join(""));
+      const lines = batch.map((c) => JSON.stringify(c) + "\n").join("");
+      await appendFile(indexFile(this.repo), this.torn ? "\n" + lines : lines);
+      this.torn = false;
+      for (const c of batch) this.commits.set(c.sha, c);
+      batch = [];
+    };
+    for (const { sha, raw } of order) {
+      const parent = raw.parents[0];
+      const parentTree = parent ? (read.get(parent)?.tree ?? this.treeOfCommit(parent)) : undefined;
+      const { touched, at } = this.diff(parentTree, raw.tree);
+      const c: IndexedCommit = { sha, parents: raw.parents, time: raw.time, subject: raw.message.split("\n")[0] ?? "", touched };
+      if (Object.keys(at).length) c.at = at;
+      const reverts = revertedSha(raw.message);
+      if (reverts) c.reverts = reverts;
+      if (isDeleteMessage(raw.message)) c.isDelete = true;
+      batch.push(c);
+      if (batch.length >= 1000) await flush();
     }
-    return fresh.length;
+    await flush();
+    return order.length;
   }
 
-  private async treeOfCommit(sha: string): Promise<string> {
+  private treeOfCommit(sha: string): string {
     return parseCommit(this.store().read(sha).data).tree;
   }
 
@@ -132,38 +145,32 @@ export class HistoryIndex {
     }
   }
 
-  /** Parsed trees by oid: consecutive commits share most trees, so each is parsed about once. */
-  private readonly treeCache = new Map<string, Map<string, { oid: string; type: string }>>();
-
-  private async readEntries(oid: string | undefined): Promise<Map<string, { oid: string; type: string }>> {
-    if (!oid) return new Map();
-    const hit = this.treeCache.get(oid);
-    if (hit) return hit;
-    const m = new Map<string, { oid: string; type: string }>();
-    for (const e of parseTree(this.store().read(oid).data)) m.set(e.name, { oid: e.oid, type: e.mode === "40000" ? "tree" : e.mode === "160000" ? "commit" : "blob" });
-    if (this.treeCache.size >= 64) this.treeCache.delete(this.treeCache.keys().next().value!);
-    this.treeCache.set(oid, m);
-    return m;
+  private treeData(oid: string | undefined): Uint8Array | undefined {
+    return oid === undefined ? undefined : this.store().read(oid).data;
   }
 
-  /** Paths that differ between two root trees, to depth two, and the new oids of depth-two folders. */
-  private async diff(before: string | undefined, after: string): Promise<{ touched: string[]; at: Record<string, string> }> {
-    const [a, b] = await Promise.all([this.readEntries(before), this.readEntries(after)]);
+  /**
+   * Paths that differ between two root trees, to depth two, and the new oids of depth-two folders.
+   * Only changed entries are looked at (a byte diff of the raw trees): the env tree of a thousand
+   * apps is not decoded per commit.
+   */
+  private diff(before: string | undefined, after: string): { touched: string[]; at: Record<string, string> } {
     const touched: string[] = [];
     const at: Record<string, string> = {};
-    for (const name of new Set([...a.keys(), ...b.keys()])) {
-      const x = a.get(name);
-      const y = b.get(name);
-      if (x?.oid === y?.oid) continue;
+    if (before === after) return { touched, at };
+    const a = this.treeData(after)!;
+    const b = this.treeData(before);
+    diffTrees(a, b, (ai, anul, bj, bnul) => {
+      const name = ai >= 0 ? entryName(a, ai, anul) : entryName(b!, bj, bnul);
       touched.push(name);
-      const [xa, yb] = await Promise.all([this.readEntries(x?.type === "tree" ? x.oid : undefined), this.readEntries(y?.type === "tree" ? y.oid : undefined)]);
-      for (const child of new Set([...xa.keys(), ...yb.keys()])) {
-        const after = yb.get(child);
-        if (xa.get(child)?.oid === after?.oid) continue;
-        touched.push(`${name}/${child}`);
-        if (after?.type === "tree") at[`${name}/${child}`] = after.oid;
-      }
-    }
+      const xa = ai >= 0 && isTreeEntry(a, ai) ? this.treeData(entryOid(a, anul)) : undefined;
+      const xb = bj >= 0 && isTreeEntry(b!, bj) ? this.treeData(entryOid(b!, bnul)) : undefined;
+      diffTrees(xa, xb, (ci, cnul, dj, dnul) => {
+        const path = `${name}/${ci >= 0 ? entryName(xa!, ci, cnul) : entryName(xb!, dj, dnul)}`;
+        touched.push(path);
+        if (ci >= 0 && isTreeEntry(xa!, ci)) at[path] = entryOid(xa!, cnul);
+      });
+    });
     return { touched: touched.sort(), at };
   }
 }
