@@ -8,7 +8,9 @@
  *   GET /agent/register?name=ENV&namespace=NS          (namespace empty when cluster-wide)
  *   → 200 text/event-stream. The server writes `: ping` at once and every 30 s, and one
  *     `data: <AgentCommand JSON>` message per command. The agent treats 75 s without a byte as a
- *     dead connection and reconnects.
+ *     dead connection and reconnects. `&heartbeat=S` (this agent: 10): the agent posts something,
+ *     an empty update if nothing else, at least every S seconds, and the server drops a downlink
+ *     quiet for 3·S (a frozen agent or a lost node sends no FIN); without it, never.
  *
  * Uplink (agent → server):
  *   POST /agent/state?name=ENV           body AgentSnapshot  → 2xx
