@@ -47,3 +47,4 @@ export {
   eventTargets, latestReleases, recentActivity, recentRepos, type ActivityEntry, type ActivityQuery, type RepoCommit,
 } from "./activity.ts";
 export { applyToFiles, blobId, previewOf, previewRelease, previewRollbackRequest, type Preview, type PreviewFile } from "./preview.ts";
+export { currentReleases } from "./env-status.ts";

@@ -231,6 +231,11 @@ describe("pages", () => {
     const confirm = await (await b.get(`/envs/staging/apps/web/rollback?to=${to}`)).text();
     expect(confirm).toContain("Roll back web in staging?");
     expect(confirm).toContain("change bbb2222");
+    // The diff of the gitops files the rollback would write: the image goes back to the first tag.
+    expect(confirm).toContain("Gitops files that change:");
+    expect(confirm).toContain("<code>staging/web/deployment.yaml</code>");
+    expect(confirm).toMatch(/<span class="del">-\s+image: nginx:bbb2222/);
+    expect(confirm).toMatch(/<span class="add">\+\s+image: nginx:aaa1111/);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(confirm)![1]!;
     const r = await b.post("/envs/staging/apps/web/rollback", { _csrf: csrf, to });
     expect(r.status).toBe(303);

@@ -192,7 +192,7 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
       page: intQuery(c, "page", 1),
       size: pageSize,
     };
-    const [status, view] = await Promise.all([ops.releaseStatus(o, { env }), ops.envState(live, env)]);
+    const [status, view] = await Promise.all([ops.currentReleases(o, env), ops.envState(live, env)]);
     const all = ui.appRows(status, view);
     const rows = ui.filterApps(all, query);
     const latest = await ops.latestReleases(o, env, rows.items.filter((r) => r.release).map((r) => r.name));
@@ -278,9 +278,14 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
     const h = (await ops.releaseHistory(o, { env, app: name, limit: 200, offset: 0 })) as ui.ReleaseEntry[];
     const i = h.findIndex((r) => r.gitopsRef.startsWith(to));
     if (i < 0) throw new UserError(`no release of ${name} in ${env} has gitops commit ${to}`, { path: "to" });
+    // The same reverts the worker would build, in memory: a conflict shows here instead of failing later.
+    const preview = await ops.previewRollbackRequest(o, { env, app: name, sha: h[i]!.gitopsRef }).then(
+      (p) => ({ files: p.files }),
+      (e: Error) => ({ previewError: classify(e)?.message ?? `the rollback cannot be previewed: ${e.message}` }),
+    );
     const props = {
       viewer: viewer(c), env, app: name, now: now(), target: h[i]!, current: h.find((r) => !r.rolledBack),
-      reverted: h.slice(0, i).filter((r) => !r.rolledBack),
+      reverted: h.slice(0, i).filter((r) => !r.rolledBack), ...preview,
     };
     return c.html(ui.page(ui.RollbackConfirm(props)));
   });

@@ -6,7 +6,7 @@ import type { VNode } from "preact";
 import type { AppState } from "../../core/agent/state.ts";
 import type { EnvStateView } from "../../core/agent/view.ts";
 import type { Version } from "../../core/gitops/release.ts";
-import { Badge, Empty, HealthBadge, Sha, Time, query } from "./bits.tsx";
+import { Badge, Empty, ErrorBox, HealthBadge, Sha, Time, query } from "./bits.tsx";
 import { StaleBanner } from "./env.tsx";
 import { Csrf, Layout, refetchOn, type Viewer } from "./layout.tsx";
 import { appHealth, fluxLabel, podHealth, seconds } from "./model.ts";
@@ -239,6 +239,34 @@ export interface RollbackProps {
   current?: ReleaseEntry;
   /** Releases after the target that the rollback reverts. */
   reverted: ReleaseEntry[];
+  /** The gitops files the rollback would change, as unified diffs (secret values masked). */
+  files?: { path: string; change: string; diff: string }[];
+  /** Why the rollback cannot be previewed (it would fail the same way). */
+  previewError?: string;
+}
+
+function FileDiffs(props: { files: { path: string; change: string; diff: string }[] }): VNode {
+  if (!props.files.length) return <p class="muted">No gitops file would change.</p>;
+  return (
+    <div class="diffs">
+      <p>Gitops files that change:</p>
+      {props.files.map((f) => (
+        <details open={props.files.length <= 3}>
+          <summary>
+            <code>{f.path}</code> <span class="muted">{f.change}</span>
+          </summary>
+          <pre class="diff">
+            {f.diff.split("\n").map((line) => (
+              <span class={line.startsWith("+") && !line.startsWith("+++") ? "add" : line.startsWith("-") && !line.startsWith("---") ? "del" : ""}>
+                {line}
+                {"\n"}
+              </span>
+            ))}
+          </pre>
+        </details>
+      ))}
+    </div>
+  );
 }
 
 export function RollbackConfirm(p: RollbackProps): VNode {
@@ -277,10 +305,11 @@ export function RollbackConfirm(p: RollbackProps): VNode {
             </ul>
           </>
         ) : null}
+        {p.previewError ? <ErrorBox message={p.previewError} /> : p.files ? <FileDiffs files={p.files} /> : null}
         <form method="post" action={`${b}/rollback`} class="actions">
           <Csrf viewer={p.viewer} />
           <input type="hidden" name="to" value={p.target.gitopsRef} />
-          <button id="confirm-rollback">Roll back</button>
+          {p.previewError ? null : <button id="confirm-rollback">Roll back</button>}
           <a href={b}>Cancel</a>
         </form>
       </div>
