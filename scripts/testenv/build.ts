@@ -72,6 +72,11 @@ async function buildComponent(c: Component, work: string, bin: string): Promise<
       for (const f of readdirSync(crdDir).filter((n) => n.endsWith(".yaml"))) cpSync(join(crdDir, f), join(bin, "crds", f));
     }
   }
+  if (c.extraCrds && info.Dir) {
+    const from = join(info.Dir, c.extraCrds.from);
+    mkdirSync(join(bin, c.extraCrds.to), { recursive: true });
+    for (const f of readdirSync(from).filter((n) => n.endsWith(".yaml"))) cpSync(join(from, f), join(bin, c.extraCrds.to, f));
+  }
   return (performance.now() - started) / 1000;
 }
 
@@ -102,7 +107,7 @@ export async function build(opts: { only?: string[] } = {}): Promise<void> {
   const failures: string[] = [];
   for (const c of components) {
     if (opts.only && !opts.only.includes(c.name)) continue;
-    const done = c.packages.every((p) => existsSync(join(bin, p.bin))) && (!c.crds || existsSync(join(bin, "crds")));
+    const done = c.packages.every((p) => existsSync(join(bin, p.bin))) && (!c.crds || existsSync(join(bin, "crds"))) && (!c.extraCrds || existsSync(join(bin, c.extraCrds.to)));
     if (done) {
       console.error(`testenv build: ${c.name} ${c.version} cached`);
       continue;

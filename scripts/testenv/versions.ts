@@ -7,6 +7,8 @@ export const versions = {
   kustomizeController: "v1.9.4",
   helmController: "v1.6.1",
   notificationController: "v1.9.2",
+  /** Not in versionsKey: its binary carries the version in its name, so a bump adds a binary. */
+  sealedSecrets: "v0.27.1",
 };
 
 /** One directory per version set, so a bump builds afresh and old binaries stay usable. */
@@ -24,6 +26,8 @@ export interface Component {
   ldflags?: string;
   /** Module zips whose config/crd/bases hold CRDs to keep. */
   crds?: boolean;
+  /** CRDs kept apart from `crds/` (which `up` applies to every cluster): module dir → bin subdir. */
+  extraCrds?: { from: string; to: string };
 }
 
 const k = versions.kubernetes;
@@ -44,4 +48,13 @@ export const components: Component[] = [
   { name: "kustomize-controller", module: "github.com/fluxcd/kustomize-controller", version: versions.kustomizeController, packages: [{ pkg: "github.com/fluxcd/kustomize-controller", bin: "kustomize-controller" }], ldflags: "-s -w", crds: true },
   { name: "helm-controller", module: "github.com/fluxcd/helm-controller", version: versions.helmController, packages: [{ pkg: "github.com/fluxcd/helm-controller", bin: "helm-controller" }], ldflags: "-s -w", crds: true },
   { name: "notification-controller", module: "github.com/fluxcd/notification-controller", version: versions.notificationController, packages: [{ pkg: "github.com/fluxcd/notification-controller", bin: "notification-controller" }], ldflags: "-s -w", crds: true },
+  // v0.27.1: later tags declare the module path github.com/bitnami/sealed-secrets, which the proxy does not serve.
+  {
+    name: "sealed-secrets-controller",
+    module: "github.com/bitnami-labs/sealed-secrets",
+    version: versions.sealedSecrets,
+    packages: [{ pkg: "github.com/bitnami-labs/sealed-secrets/cmd/controller", bin: `sealed-secrets-controller-${versions.sealedSecrets}` }],
+    ldflags: "-s -w",
+    extraCrds: { from: "helm/sealed-secrets/crds", to: `crds-sealed-secrets-${versions.sealedSecrets}` },
+  },
 ];
