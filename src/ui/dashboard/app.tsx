@@ -255,7 +255,7 @@ function FileDiffs(props: { files: { path: string; change: string; diff: string 
           <summary>
             <code>{f.path}</code> <span class="muted">{f.change}</span>
           </summary>
-          <pre class="diff">
+          <pre class="diff" tabIndex={0}>
             {f.diff.split("\n").map((line) => (
               <span class={line.startsWith("+") && !line.startsWith("+++") ? "add" : line.startsWith("-") && !line.startsWith("---") ? "del" : ""}>
                 {line}

@@ -50,7 +50,8 @@ export function Empty(props: { title: string; children?: ComponentChildren }): V
 
 export function Command(props: { children: string }): VNode {
   return (
-    <pre class="cmd">
+    // Focusable: a keyboard user can scroll a long command sideways.
+    <pre class="cmd" tabIndex={0}>
       <code>{props.children}</code>
     </pre>
   );

@@ -3,11 +3,12 @@
  * compiled `dist/gimlet serve`: sign in with a password made by `gimlet user create --password-stdin`,
  * the env page shows an app released through the CLI, a second push updates the row without a reload
  * (the page's SSE stream makes the table refetch), roll back through the confirmation page, sign out.
- * No console errors (a CSP violation is one). Screenshots of every page, light and dark, and at 360 px.
+ * No console errors (a CSP violation is one); axe-core finds no serious or critical violation on any
+ * page, light or dark. Screenshots of every page, light and dark, and at 360 px.
  *   GIMLET_BIN=dist/gimlet (default) is the binary; GIMLET_SCREENSHOTS=DIR keeps the screenshots there.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -82,10 +83,25 @@ function watch(page: Page): void {
   page.on("pageerror", (e) => consoleErrors.push(String(e)));
 }
 
+const axeSource = readFileSync(join(import.meta.dir, "../../../node_modules/axe-core/axe.min.js"), "utf8");
+const axeProblems: string[] = [];
+
+/** axe-core in the page (through the debugger, so the page's CSP stays as it is): serious and critical violations. */
+async function axeCheck(page: Page, name: string): Promise<void> {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const r = await (window as unknown as { axe: { run: (o: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } })
+      .axe.run({ resultTypes: ["violations"] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+  });
+  for (const v of violations) if (v.impact === "serious" || v.impact === "critical") axeProblems.push(`${name}: ${v.id} (${v.impact}) at ${v.targets.join(", ")}`);
+}
+
 async function shoot(page: Page, name: string): Promise<void> {
   for (const scheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.screenshot({ path: join(shots, `dashboard-${name}-${scheme}.png`), fullPage: true, animations: "allow" });
+    await axeCheck(page, `${name} (${scheme})`);
   }
   await page.emulateMedia({ colorScheme: "light" });
 }
@@ -157,5 +173,6 @@ test("sign in, see the app, a push updates the row live, roll back with confirma
   expect(page.url()).toStartWith(`${url}/login`);
   // A wrong password answers 401: Chromium logs the status as a console error; nothing else may.
   expect(consoleErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+  expect(axeProblems).toEqual([]);
   await context.close();
 }, 90_000);
