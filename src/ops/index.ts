@@ -48,3 +48,4 @@ export {
 } from "./activity.ts";
 export { applyToFiles, blobId, previewOf, previewRelease, previewRollbackRequest, type Preview, type PreviewFile } from "./preview.ts";
 export { currentReleases } from "./env-status.ts";
+export { releaseTimeline, type Timeline, type TimelineStep } from "./timeline.ts";

@@ -75,6 +75,7 @@ interface PreviewJson {
 describe("dry runs", () => {
   let first = "";
   let artifact = "";
+  let releaseId = "";
 
   test("release make --dry-run prints the object summary and the diff, commits and queues nothing", async () => {
     await push("aaa111", "main");
@@ -101,10 +102,36 @@ describe("dry runs", () => {
     const dep = p.files.find((f) => f.path === "staging/web/deployment.yaml")!;
     expect(dep.oldHash).toBe((await run(["git", "--git-dir", gitdir, "rev-parse", "main:staging/web/deployment.yaml"])).trim());
     expect(p.files.map((f) => f.path)).toEqual(["staging/release.json", "staging/web/deployment.yaml", "staging/web/release.json"]);
-    const made = await cli(["release", "make", "--env", "staging", "--artifact", artifact]);
+    const made = await cli(["release", "make", "--env", "staging", "--artifact", artifact, "-o", "json"]);
     expect(made.code, made.stderr).toBe(0);
+    releaseId = JSON.parse(made.stdout).id;
     await waitForImage("bbb222");
     expect((await run(["git", "--git-dir", gitdir, "rev-parse", "main:staging/web/deployment.yaml"])).trim()).toBe(dep.newHash!);
+  }, 30_000);
+
+  test("GET /api/releases/ID/timeline: each recorded step with its time and the seconds it took", async () => {
+    const get = async () => {
+      const res = await fetch(`${url}/api/releases/${releaseId}/timeline`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+      return (await res.json()) as { results: { hash: string; steps: { step: string; at?: number; took?: number; recorded: boolean }[] }[] };
+    };
+    for (let i = 0; i < 50 && !(await get()).results[0]?.hash; i++) await Bun.sleep(100);
+    const t = await get();
+    const steps = t.results[0]!.steps;
+    expect(steps.map((s) => s.step)).toEqual(["artifact created", "artifact received", "release requested", "gitops commit made", "pushed", "Flux reported", "rollout complete"]);
+    expect(steps[0]!.at).toBe(1700000000);
+    const commitTime = Number((await run(["git", "--git-dir", gitdir, "log", "-1", "--format=%ct", t.results[0]!.hash])).trim());
+    expect(steps[3]).toMatchObject({ at: commitTime, recorded: true, took: commitTime - steps[2]!.at! });
+    expect(steps[1]!.took).toBe(steps[1]!.at! - 1700000000);
+    expect(steps[5]!.recorded).toBe(false);
+    const flux = await cli(["user", "create", "flux-timeline", "--role", "flux"]);
+    const ev = { reason: "ReconciliationSucceeded", message: "applied", metadata: { revision: `main@sha1:${t.results[0]!.hash}` } };
+    expect((await fetch(`${url}/api/flux-events?env=staging&access_token=${flux.stdout.trim()}`, { method: "POST", body: JSON.stringify(ev) })).status).toBe(200);
+    const after = (await get()).results[0]!.steps[5]!;
+    expect(after.recorded).toBe(true);
+    expect(after.at).toBeGreaterThanOrEqual(commitTime);
+    const missing = await fetch(`${url}/api/releases/nope/timeline`, { headers: { authorization: `Bearer ${token}` } });
+    expect(missing.status).toBe(404);
   }, 30_000);
 
   test("release rollback --dry-run shows the way back and leaves the branch alone", async () => {

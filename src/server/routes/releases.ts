@@ -64,6 +64,7 @@ export function releaseRoutes(d: ServerDeps): Hono<AppEnv> {
   const visible = (c: Context<AppEnv>) => (env: string) => may(c.get("user"), "release.read", { env });
   const scoped = (c: Context<AppEnv>) => (c.get("user").env !== "" ? visible(c) : undefined);
 
+  app.get("/releases/:id/timeline", allow("release.read"), async (c) => c.json(await ops.releaseTimeline(o, c.req.param("id"), scoped(c))));
   app.get("/event", allow("release.read"), async (c) => c.json(await ops.requestHashes(o, need(c, "id"), scoped(c))));
   app.get("/eventReleaseTrack", allow("release.read"), async (c) => c.json(await ops.trackRequest(o, need(c, "id"), visible(c))));
   // Every original client sends `artifactId`; `id` is what this CLI sent first.
