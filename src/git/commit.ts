@@ -1,10 +1,13 @@
 /** Commit objects: a new tree derived from the parent's, written as a commit; moving a ref is the caller's. */
 import git from "isomorphic-git";
 import type { Author, GitRepo } from "./repo.ts";
+import { objectsOf, parseCommit } from "./store/objects.ts";
 
 export async function treeOf(repo: GitRepo, commit: string | undefined): Promise<string | undefined> {
   if (!commit) return undefined;
-  return (await git.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid: commit, cache: repo.cache })).commit.tree;
+  const o = objectsOf(repo).read(commit);
+  if (o.type !== "commit") throw new Error(`${commit} is a ${o.type}, not a commit`);
+  return parseCommit(o.data).tree;
 }
 
 export interface CommitMeta {

@@ -8,7 +8,7 @@ import { appendFile, mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isDeleteMessage, revertedSha } from "../core/gitops/index.ts";
 import type { GitRepo } from "./repo.ts";
-import { ObjectStore, parseCommit } from "./store/objects.ts";
+import { objectsOf, parseCommit, type ObjectStore } from "./store/objects.ts";
 import { diffTrees, entryName, entryOid, isTreeEntry } from "./store/tree-diff.ts";
 
 export interface IndexedCommit {
@@ -112,11 +112,9 @@ export class HistoryIndex {
     return parseCommit(this.store().read(sha).data).tree;
   }
 
-  private objects?: ObjectStore;
   /** The fast object reader (isomorphic-git is about ten times slower for a cold index build). */
   private store(): ObjectStore {
-    this.objects ??= new ObjectStore(this.repo.gitdir);
-    return this.objects;
+    return objectsOf(this.repo);
   }
 
   /** Commits reachable from `head`, newest first (committer time, like `git log`). */

@@ -7,6 +7,8 @@
 import git, { type TreeEntry } from "isomorphic-git";
 import type { ChangeSet } from "../core/gitops/index.ts";
 import type { GitRepo } from "./repo.ts";
+import { objectsOf, parseTree } from "./store/objects.ts";
+import { entryOid, findEntry, isGitlinkEntry, isTreeEntry } from "./store/tree-diff.ts";
 
 const TREE = "040000";
 const FILE = "100644";
@@ -19,8 +21,10 @@ interface Node {
 async function load(repo: GitRepo, oid: string | undefined): Promise<Node> {
   const node: Node = { entries: new Map() };
   if (!oid) return node;
-  const { tree } = await git.readTree({ fs: repo.fs, gitdir: repo.gitdir, oid, cache: repo.cache });
-  for (const e of tree) node.entries.set(e.path, { mode: e.mode, oid: e.oid, type: e.type });
+  for (const e of parseTree(objectsOf(repo).read(oid).data)) {
+    const mode = e.mode.padStart(6, "0");
+    node.entries.set(e.name, { mode, oid: e.oid, type: mode === TREE ? "tree" : mode === "160000" ? "commit" : "blob" });
+  }
   return node;
 }
 
@@ -101,10 +105,12 @@ export async function oidAt(repo: GitRepo, tree: string, path: string): Promise<
   let type = "tree";
   for (const name of path.split("/").filter(Boolean)) {
     if (type !== "tree") return undefined;
-    const { tree: entries } = await git.readTree({ fs: repo.fs, gitdir: repo.gitdir, oid, cache: repo.cache });
-    const e = entries.find((x) => x.path === name);
+    // A byte search of the raw tree: an env folder of a thousand apps is not decoded per lookup.
+    const d = objectsOf(repo).read(oid).data;
+    const e = findEntry(d, name);
     if (!e) return undefined;
-    [oid, type] = [e.oid, e.type];
+    oid = entryOid(d, e.nul);
+    type = isTreeEntry(d, e.at) ? "tree" : isGitlinkEntry(d, e.at) ? "commit" : "blob";
   }
   return { oid, type };
 }

@@ -6,7 +6,7 @@
 import { concatBytes } from "../../core/bytes.ts";
 import { flushPkt, parseRequestPkts, pktLine, pktText, ProtocolError, type Pkt } from "../pktline.ts";
 import type { GitRepo } from "../repo.ts";
-import { ObjectStore } from "../store/objects.ts";
+import { objectsOf, type ObjectStore } from "../store/objects.ts";
 import { packChunks } from "../store/pack-writer.ts";
 import { Budget, defaultLimits, LimitError, type GitLimits } from "./limits.ts";
 import { selectObjects } from "./objects.ts";
@@ -84,7 +84,7 @@ async function checkWants(repo: GitRepo, a: FetchArgs, budget: Budget): Promise<
 
 /** One object store per repo handle, shared by its requests; refreshed when a push adds a pack. */
 export function storeOf(repo: GitRepo): ObjectStore {
-  return ((repo.owned ??= {}).objects ??= new ObjectStore(repo.gitdir));
+  return objectsOf(repo);
 }
 
 async function packFor(repo: GitRepo, a: FetchArgs, common: string[], budget: Budget) {

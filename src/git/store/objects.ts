@@ -341,7 +341,16 @@ export class ObjectStore implements ObjectReader {
 
   private readLoose(oid: string): RawObject {
     const file = join(this.objectsDir, oid.slice(0, 2), oid.slice(2));
-    if (!existsSync(file)) throw new Error(`object ${oid} not found`);
+    if (!existsSync(file)) {
+      // A fetch may have added a pack since this store looked.
+      const before = this.packs.length;
+      this.refresh();
+      for (let n = before; n < this.packs.length; n++) {
+        const off = findOffset(this.packs[n]!, oidBytes(oid));
+        if (off !== undefined) return this.readEntry(n, off);
+      }
+      throw new Error(`object ${oid} not found`);
+    }
     const raw = new Uint8Array(inflateSync(readFileSync(file)));
     const sp = raw.indexOf(0x20);
     const nul = raw.indexOf(0);
@@ -370,6 +379,14 @@ export class ObjectStore implements ObjectReader {
     this.remember(key, obj);
     return obj;
   }
+}
+
+/**
+ * The object store of a repo handle (GitRepo.owned), shared by everything that reads through it:
+ * one cache, one byte budget per repository.
+ */
+export function objectsOf(repo: { gitdir: string; owned?: { objects?: ObjectStore } }): ObjectStore {
+  return ((repo.owned ??= {}).objects ??= new ObjectStore(repo.gitdir));
 }
 
 /** tree / parents of a commit, from its raw text. */

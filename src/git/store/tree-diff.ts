@@ -100,3 +100,20 @@ export function diffTrees(
     j = bnul + 21;
   }
 }
+
+/** The entry named `name` in a raw tree: its start and where its name ends, or undefined. */
+export function findEntry(d: Uint8Array, name: string): { at: number; nul: number } | undefined {
+  const want = Buffer.from(name);
+  let i = 0;
+  while (i < d.length) {
+    const sp = d.indexOf(0x20, i);
+    const nul = d.indexOf(0, sp);
+    if (nul - sp - 1 === want.length) {
+      let k = 0;
+      while (k < want.length && d[sp + 1 + k] === want[k]) k++;
+      if (k === want.length) return { at: i, nul };
+    }
+    i = nul + 21;
+  }
+  return undefined;
+}
