@@ -6,7 +6,7 @@
  * writable, as the image's user 65532). Needs root for the namespaces; CI runs as root.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import pkg from "../../../package.json" with { type: "json" };
@@ -48,11 +48,15 @@ describe.skipIf(!isRoot)("release image (root)", () => {
     const tag = (m: any) => m.annotations["org.opencontainers.image.ref.name"];
     const amd64 = index.manifests.find((m: any) => tag(m) === `${pkg.version}-amd64`);
     const manifest = json(join(layout, "blobs/sha256", amd64.digest.slice(7)));
+    // The image's "/" is this directory: a runtime makes it 0755. Set the mode outright, since another
+    // test in this process may have narrowed the umask (a data dir does, for its own files).
     mkdirSync(rootfs);
+    chmodSync(rootfs, 0o755);
     for (const l of manifest.layers) {
       await run(["tar", "-xzf", join(layout, "blobs/sha256", l.digest.slice(7)), "-C", rootfs]);
     }
     mkdirSync(join(rootfs, "proc"));
+    chmodSync(join(rootfs, "proc"), 0o555);
   }, 180_000);
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
