@@ -15,10 +15,13 @@ step "import direction"
 "$bun" scripts/check-imports.ts
 "$bun" scripts/gen-schema-validators.ts --check
 step "unit and integration tests"
-"$bun" test --path-ignore-patterns='tests/e2e/**' --path-ignore-patterns='tests/integration/cluster/**' --path-ignore-patterns='node_modules/**'
+"$bun" test --path-ignore-patterns='tests/e2e/**' --path-ignore-patterns='tests/integration/cluster/**' \
+  --path-ignore-patterns='tests/integration/browser/**' --path-ignore-patterns='node_modules/**'
 step "build dist/gimlet"
 "$bun" scripts/build.ts
 step "end-to-end tests against dist/gimlet"
 GIMLET_BIN="$PWD/dist/gimlet" "$bun" test ./tests/e2e
+step "browser tests (Chromium) against dist/gimlet"
+GIMLET_BIN="$PWD/dist/gimlet" "$bun" test ./tests/integration/browser
 step "real cluster: build the control plane and Flux once (cached in ~/.cache/gimlet/testbin), then the cluster tests"
 bash scripts/test-cluster.sh
