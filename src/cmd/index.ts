@@ -20,6 +20,7 @@ export const root = defineCommand({
     agent: () => import("./agent.ts").then((m) => m.default),
     stack: () => import("./stack.ts").then((m) => m.default),
     seal: () => import("./seal.ts").then((m) => m.default),
+    stats: () => import("./stats.ts").then((m) => m.default),
     logs: () => import("./apps.ts").then((m) => m.logs),
     restart: () => import("./apps.ts").then((m) => m.restart),
   },

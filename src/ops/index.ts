@@ -49,3 +49,4 @@ export {
 export { applyToFiles, blobId, previewOf, previewRelease, previewRollbackRequest, type Preview, type PreviewFile } from "./preview.ts";
 export { currentReleases } from "./env-status.ts";
 export { releaseTimeline, type Timeline, type TimelineStep } from "./timeline.ts";
+export { deliveryStats, type StatsQuery } from "./stats.ts";

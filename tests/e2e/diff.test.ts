@@ -154,6 +154,30 @@ describe("dry runs", () => {
     expect(r.stderr).toContain("abcdef12");
   });
 
+  test("gimlet stats: two releases, the applied one measured, the rolled-back one failed and restored", async () => {
+    const rb = await cli(["release", "rollback", "--env", "staging", "--app", "web", "--to", first, "-o", "json"]);
+    expect(rb.code, rb.stderr).toBe(0);
+    await waitForImage("aaa111");
+    let rels: { gitopsCommitCreated?: number; rolledBack: boolean }[] = [];
+    for (let i = 0; i < 50 && !rels[0]?.rolledBack; i++) {
+      rels = JSON.parse((await cli(["release", "list", "--env", "staging", "--app", "web", "-o", "json"])).stdout);
+      if (!rels[0]?.rolledBack) await Bun.sleep(100);
+    }
+    const r = await cli(["stats", "--env", "staging", "-o", "json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s).toMatchObject({ envs: ["staging"], deployments: 2, failedDeployments: 1, changeFailureRate: 0.5 });
+    // Only bbb222 has Flux's success report: lead time = that report − the source commit (1700000000).
+    expect(s.leadTime).toEqual({ count: 1, p50: rels[0]!.gitopsCommitCreated! - 1700000000, p90: rels[0]!.gitopsCommitCreated! - 1700000000 });
+    expect(s.timeToRestore.count).toBe(1);
+    expect(s.timeToRestore.open).toBe(0);
+    const text = await cli(["stats", "--env", "staging", "--since", "2w"]);
+    expect(text.stdout).toContain("Change failure rate    50.0% (1 of 2)");
+    const bad = await cli(["stats", "--since", "yesterday"]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("--since");
+  }, 30_000);
+
   test("manifest diff: the same diff against a local working copy", async () => {
     const wc = join(work, "wc");
     await run(["git", "clone", "-q", gitdir, wc]);
@@ -161,7 +185,7 @@ describe("dry runs", () => {
     writeFileSync(m, "app: web\nenv: staging\nnamespace: default\nvalues:\n  image:\n    repository: nginx\n    tag: ccc333\n");
     const r = await gimlet(["manifest", "diff", "-f", m, "--env", "staging", "--app", "web", "--gitops-repo-path", wc]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.split("\n")[0]).toBe("~ Deployment/web: spec.template.spec.containers[0].image nginx:bbb222 → nginx:ccc333");
+    expect(r.stdout.split("\n")[0]).toBe("~ Deployment/web: spec.template.spec.containers[0].image nginx:aaa111 → nginx:ccc333");
     expect(r.stdout).not.toContain("release.json");
     const bad = await gimlet(["manifest", "diff", "-f", m, "--env", "staging", "--app", "web", "--gitops-repo-path", join(work, "nope")]);
     expect(bad.code).not.toBe(0);

@@ -39,6 +39,13 @@ export function releaseRoutes(d: ServerDeps): Hono<AppEnv> {
     return c.json(await ops.releaseHistory(o, query));
   });
 
+  // DORA figures (core/stats/dora.ts defines them); without ?env= over every env the caller may read.
+  app.get("/stats", allow("history.read"), async (c) => {
+    const name = c.req.query("env") || undefined;
+    const q = { env: name && env(name, c, "history.read"), app: c.req.query("app") || undefined, since: timeParam(c, "since"), until: timeParam(c, "until") };
+    return c.json(await ops.deliveryStats(o, q, (e) => may(c.get("user"), "history.read", { env: e })));
+  });
+
   app.get("/status", allow("status.read"), async (c) => {
     const e = env(need(c, "env"), c, "status.read");
     return c.json(await ops.releaseStatus(o, { env: e, app: c.req.query("app") || undefined }));

@@ -1,0 +1,48 @@
+/** DORA figures of one env or all the caller may see, from the release-history mirror (core/stats). */
+import { UserError } from "../core/errors.ts";
+import { doraStats, type DoraStats, type StatRelease } from "../core/stats/dora.ts";
+import { nowOf, type OpsDeps } from "./deps.ts";
+import { releaseHistory } from "./releases.ts";
+import type { Visible } from "./tracking.ts";
+
+export interface StatsQuery {
+  env?: string;
+  app?: string;
+  /** Unix seconds; default 30 days before `until`. */
+  since?: number;
+  until?: number;
+}
+
+const maxReleases = 10_000;
+
+export async function deliveryStats(d: OpsDeps, q: StatsQuery, visible?: Visible): Promise<DoraStats & { envs: string[] }> {
+  const until = q.until ?? nowOf(d);
+  const since = q.since ?? until - 30 * 86_400;
+  if (since >= until) throw new UserError("since must be before until", { path: "since" });
+  const envs = (await d.store.envs()).map((e) => e.name).filter((n) => (!q.env || n === q.env) && (!visible || visible(n)));
+  if (q.env && envs.length === 0) throw new UserError(`environment ${JSON.stringify(q.env)} does not exist or is not visible`, { path: "env" });
+  const history: StatRelease[] = [];
+  for (const name of envs) {
+    const env = (await d.store.env(name))!;
+    // Later releases count too: one may be what restored a failure inside the window.
+    const rows = await releaseHistory(d, { env: name, app: q.app, limit: maxReleases, offset: 0, since });
+    const g = await d.repos.get(env);
+    await g.index.update(await g.head());
+    const revertedAt = new Map<string, number>();
+    for (const c of g.index.commits.values()) if (c.reverts && !revertedAt.has(c.reverts)) revertedAt.set(c.reverts, c.time);
+    for (const r of rows) {
+      const version = r.version as { created?: number } | undefined;
+      const fluxFailed = r.gitopsCommitStatus.includes("Failed");
+      history.push({
+        env: name,
+        app: String(r.app ?? ""),
+        commitTime: r.created,
+        ...(version?.created ? { sourceTime: version.created } : {}),
+        ...(r.gitopsCommitCreated && r.gitopsCommitStatus.includes("Succeeded") ? { appliedTime: r.gitopsCommitCreated } : {}),
+        failed: r.rolledBack || fluxFailed,
+        ...(revertedAt.has(r.gitopsRef) ? { rolledBackAt: revertedAt.get(r.gitopsRef) } : {}),
+      });
+    }
+  }
+  return { ...doraStats(history, since, until), envs };
+}
