@@ -12,13 +12,13 @@ describe("gimlet binary", () => {
     const r = await gimlet(["--help"]);
     expect(r.code).toBe(0);
     const commands = r.stdout.split("COMMANDS")[1]!.split("Use ")[0]!.trim().split("\n").map((l) => l.trim().split(/\s+/)[0]);
-    expect(commands).toEqual(["manifest", "gitops", "serve", "env", "user", "artifact", "release", "agent", "stack"]);
+    expect(commands).toEqual(["manifest", "gitops", "serve", "env", "user", "artifact", "release", "agent", "stack", "seal", "stats", "logs", "restart"]);
     for (const c of commands) expect((await gimlet([c!, "--help"])).code).toBe(0);
   });
 
   test("every manifest subcommand has its own help", async () => {
     const r = await gimlet(["manifest", "--help"]);
-    for (const sub of ["template", "lint", "create"]) {
+    for (const sub of ["template", "lint", "create", "diff"]) {
       expect(r.stdout).toContain(sub);
       const h = await gimlet(["manifest", sub, "--help"]);
       expect(h.code).toBe(0);
