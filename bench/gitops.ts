@@ -4,9 +4,10 @@
  *   - write + commit + push one release (both push over smart HTTP to the same bare remote)
  *   - history of one app, last 10 (warm: index built; git: log -- path + show release.json)
  *   - rollback of one app by 3 releases (git: log -- path, then git revert each)
- *   - cold build of the history index
+ *   - cold build of the history index (git: log --name-only over the same history)
  *   bun bench/gitops.ts [--commits N] [--apps N] [--runs N]
- * Targets (issue 3): release write ≤ 2× git CLI; warm app history ≤ 50 ms; cold index reported.
+ * Targets (issues 3, 18): release write ≤ 2× git CLI; warm app history ≤ 50 ms; cold index ≤ 2 s
+ * on 10,000 commits; rollback ≤ 1× git revert.
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -80,7 +81,12 @@ try {
   const index = await HistoryIndex.open(repo);
   const head = (await run(["git", "rev-parse", "HEAD"], local)).trim();
   const cold = await time(() => index.update(head));
-  console.log(`history index cold build: ${fmt(cold)} for ${commits} commits (${((cold / commits) * 1000).toFixed(0)} µs/commit)`);
+  const gitLog = await time(() => run(["git", "log", "--name-only", "--format=%H"], local));
+  const coldTarget = (2000 * commits) / 10_000;
+  console.log(
+    `history index cold build: ${fmt(cold)} for ${commits} commits (${((cold / commits) * 1000).toFixed(0)} µs/commit), ` +
+      `git log --name-only ${fmt(gitLog)} → ${ratio(cold, gitLog)} (target ≤ ${fmt(coldTarget)}) ${cold <= coldTarget ? "OK" : "OVER"}`,
+  );
   const g = await GitopsRepo.open(openRepo(local));
   const app = "app-0007";
   await g.history({ env: "staging", app, limit: 10 });
@@ -108,7 +114,7 @@ try {
     for (const s of shas) await run(["git", "revert", "--no-edit", "-X", "ours", s], gitRb);
   });
   const oursRollback = await time(() => g.rollback({ env: "staging", app, to: target }));
-  console.log(`rollback (3 reverts): gimlet ${fmt(oursRollback)}, git CLI ${fmt(gitRollback)} → ${ratio(oursRollback, gitRollback)}`);
+  console.log(`rollback (3 reverts): gimlet ${fmt(oursRollback)}, git CLI ${fmt(gitRollback)} → ${ratio(oursRollback, gitRollback)} (target ≤ 1×) ${oursRollback <= gitRollback ? "OK" : "OVER"}`);
 } finally {
   server.stop();
   rmSync(work, { recursive: true, force: true });

@@ -377,9 +377,25 @@ export class ObjectStore implements ObjectReader {
       if (obj.data.length !== h.size) throw new Error(`pack ${p.name}: object at ${offset} is ${obj.data.length} bytes, header says ${h.size}`);
     }
     this.remember(key, obj);
+    this.churn(obj.data.length);
     return obj;
   }
+
+  private inflated = 0;
+  /**
+   * Counts bytes inflated and asks for a collection every `gcEvery`: a clone inflates every tree
+   * version (hundreds of MB, garbage at once), and left to its own pace the collector let the
+   * server's private memory reach several times what it holds live.
+   */
+  private churn(bytes: number): void {
+    this.inflated += bytes;
+    if (this.inflated < gcEvery) return;
+    this.inflated = 0;
+    Bun.gc(true);
+  }
 }
+
+const gcEvery = Number(process.env.GIMLET_GC_EVERY_MB ?? 64) * 1024 * 1024;
 
 /**
  * The object store of a repo handle (GitRepo.owned), shared by everything that reads through it:
