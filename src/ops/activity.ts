@@ -109,12 +109,13 @@ export async function recentActivity(d: OpsDeps, q: ActivityQuery, visible?: Vis
 /** Each named app's newest release in the env (apps without one are left out). */
 export async function latestReleases(d: OpsDeps, env: string, apps: string[]): Promise<Map<string, HistoryEntry>> {
   const out = new Map<string, HistoryEntry>();
-  await Promise.all(
-    apps.map(async (app) => {
-      const [h] = await releaseHistory(d, { env, app, limit: 1, offset: 0 });
-      if (h) out.set(app, h);
-    }),
-  );
+  const one = async (app: string) => {
+    const [h] = await releaseHistory(d, { env, app, limit: 1, offset: 0 });
+    if (h) out.set(app, h);
+  };
+  // The first alone: on an empty mirror it fills it from git, which the others would each do again.
+  if (apps.length) await one(apps[0]!);
+  await Promise.all(apps.slice(1).map(one));
   return out;
 }
 

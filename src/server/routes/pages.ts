@@ -25,6 +25,7 @@ import {
   LoginLimiter, can, checkOrigin, clearSessionCookie, loginCsrfCookie, pageHeaders, readForm, requireCsrf, safeNext, sameSecret,
   setLoginCsrfCookie, setSessionCookie, webSession, type PageEnv,
 } from "../web-auth.ts";
+import { logsForm, logsHandler, logsPanel } from "./page-logs.ts";
 import { uiEventsHandler } from "./ui-events.ts";
 import { safeName } from "./util.ts";
 
@@ -244,6 +245,7 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
         ui.AppPage({
           viewer: viewer(c), env, app: name, now: now(), history: a.history, more: a.more, offset: a.offset, live: a.view,
           state: a.state, canRollback: may(user, "rollback", { env }), canRestart: may(user, "app.restart", { env }),
+          canLogs: may(user, "app.logs", { env }),
           notice: noticeOf(c),
         }),
       ),
@@ -268,6 +270,11 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
     const canRollback = may(c.get("user"), "rollback", { env });
     return c.html(ui.fragment(ui.History({ env, app: name, history: a.history, now: now(), canRollback, more: a.more, offset: a.offset })));
   });
+
+  app.get("/envs/:env/apps/:app/logs.txt", ...guard, logsHandler({ ...live, ...d }, "text"));
+  app.get("/envs/:env/apps/:app/logs-stream", ...guard, logsHandler({ ...live, ...d }, "html"));
+  app.get("/envs/:env/apps/:app/logs-panel", ...guard, logsPanel);
+  app.get("/envs/:env/apps/:app/logs-form", ...guard, (c) => logsForm(live, c));
 
   app.get("/envs/:env/apps/:app/rollback", ...guard, async (c) => {
     const env = envParam(c);

@@ -9,6 +9,7 @@ import type { Version } from "../../core/gitops/release.ts";
 import { Badge, Empty, ErrorBox, HealthBadge, Sha, Time, query } from "./bits.tsx";
 import { StaleBanner } from "./env.tsx";
 import { Csrf, Layout, refetchOn, type Viewer } from "./layout.tsx";
+import { LogsForm } from "./logs.tsx";
 import { appHealth, fluxLabel, podHealth, seconds } from "./model.ts";
 
 /** A release as the history lists it (ops' HistoryEntry, the fields shown). */
@@ -35,6 +36,7 @@ export interface AppPageProps {
   state?: AppState;
   canRollback: boolean;
   canRestart: boolean;
+  canLogs?: boolean;
   notice?: string;
 }
 
@@ -226,6 +228,12 @@ export function AppPage(p: AppPageProps): VNode {
         <LiveCard env={p.env} app={p.app} state={p.state} live={p.live} now={p.now} viewer={p.viewer} canRestart={p.canRestart} />
         <History env={p.env} app={p.app} history={p.history} now={p.now} canRollback={p.canRollback} more={p.more} offset={p.offset} />
       </div>
+      {/* Outside the live card: the card refetches on every state change, the log stream must not. */}
+      {p.canLogs && p.live?.agent.connected && p.state?.pods.length ? (
+        <div class="card">
+          <LogsForm env={p.env} app={p.app} pods={p.state.pods.map((x) => x.name)} />
+        </div>
+      ) : null}
     </Layout>
   );
 }

@@ -9,3 +9,4 @@ export { ErrorPage, LoginPage } from "./login.tsx";
 export * from "./model.ts";
 export { SettingsPage, type SettingsUser } from "./settings.tsx";
 export { ReposPage, type RepoView } from "./repos.tsx";
+export { LogLines, LogsForm, LogsPanel, type LogOptionsView } from "./logs.tsx";
