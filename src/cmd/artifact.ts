@@ -6,11 +6,11 @@ import { parseDotenv } from "../core/manifest/index.ts";
 import type { Artifact } from "../core/release/index.ts";
 import { parseYamlAll } from "../core/yaml.ts";
 import { client, serverFlags } from "./client.ts";
+import { repeatedFlag } from "./flags.ts";
 import { stderr, stdout, writeFileAtomic } from "./io.ts";
 import { age, outputFlag, printResult } from "./output.ts";
 import { trackUntilDone } from "./track.ts";
 
-const many = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 
 function keyValue(s: string, flag: string): [string, string] {
   const i = s.indexOf("=");
@@ -76,17 +76,17 @@ const add = defineCommand({
     var: { type: "string", description: "key=value template variable (repeatable)" },
     varsFile: { type: "string", description: "dotenv file of template variables" },
   },
-  async run({ args }) {
+  async run({ args, rawArgs }) {
     let a: Record<string, any>;
     try {
       a = JSON.parse(readFileSync(args.file, "utf8"));
     } catch (e) {
       throw new UserError(`cannot read artifact ${args.file}: ${(e as Error).message}`, { pos: { file: args.file } });
     }
-    const fields = many(args.field);
+    const fields = repeatedFlag(rawArgs, ["--field"]);
     if (fields.length) (a.items ??= []).push(Object.fromEntries(fields.map((f) => keyValue(f, "--field"))));
-    for (const f of many(args.envFile)) for (const m of parseYamlAll(readFileSync(f, "utf8"), f)) (a.environments ??= []).push(m);
-    const vars = Object.fromEntries(many(args.var).map((v) => keyValue(v, "--var")));
+    for (const f of repeatedFlag(rawArgs, ["--envFile"])) for (const m of parseYamlAll(readFileSync(f, "utf8"), f)) (a.environments ??= []).push(m);
+    const vars = Object.fromEntries(repeatedFlag(rawArgs, ["--var"]).map((v) => keyValue(v, "--var")));
     if (args.varsFile) Object.assign(vars, parseDotenv(readFileSync(args.varsFile, "utf8"), args.varsFile));
     if (Object.keys(vars).length) a.vars = { ...(a.vars ?? {}), ...vars };
     await writeFileAtomic(args.file, JSON.stringify(a, null, 2) + "\n");
@@ -125,10 +125,10 @@ const list = defineCommand({
     ...serverFlags,
     ...outputFlag,
   },
-  async run({ args }) {
+  async run({ args, rawArgs }) {
     const q = new URLSearchParams();
     for (const k of ["repository", "branch", "event", "sourceBranch", "limit", "offset", "since", "until"] as const) if (args[k]) q.set(k, String(args[k]));
-    for (const s of many(args.sha)) q.append("sha", s);
+    for (const s of repeatedFlag(rawArgs, ["--sha"])) q.append("sha", s);
     const arts = await client(args).call<Artifact[]>("GET", `/api/artifacts?${q}`);
     const ordered = args.reverse ? arts : [...arts].reverse();
     await printResult(ordered, args.output, (xs) =>

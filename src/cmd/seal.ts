@@ -11,20 +11,9 @@ import { parseScope, sealingLabel, checkTarget } from "../core/seal/index.ts";
 import { sealValuesAt } from "../core/seal/values.ts";
 import { parseYamlAll, toMultiDocYaml } from "../core/yaml.ts";
 import { isSealedFor, sealSecret, sealValue, sealingKey } from "../ops/seal.ts";
+import { repeatedFlag } from "./flags.ts";
 import { readInputs, stderr, stdout, writeFileAtomic } from "./io.ts";
 
-/** Every value of a repeatable flag: citty keeps only the last one. */
-function repeated(rawArgs: string[], names: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < rawArgs.length; i++) {
-    const a = rawArgs[i]!;
-    if (a === "--") break;
-    const eq = a.indexOf("=");
-    if (eq > 0 && names.includes(a.slice(0, eq))) out.push(a.slice(eq + 1));
-    else if (names.includes(a) && i + 1 < rawArgs.length) out.push(rawArgs[++i]!);
-  }
-  return out;
-}
 const stringMap = (v: unknown): Record<string, string> | undefined =>
   isPlainObject(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)])) : undefined;
 
@@ -41,10 +30,10 @@ export default defineCommand({
     output: { type: "string", alias: "o", description: "Write here (with -p: - for stdout; default in place)", valueHint: "FILE|-" },
   },
   async run({ args, rawArgs }) {
-    const literals = repeated(rawArgs, ["--from-literal"]);
+    const literals = repeatedFlag(rawArgs, ["--from-literal"]);
     if (!existsSync(args.cert)) throw new UserError(`no such file: ${args.cert}`, { path: "--cert", hint: "kubeseal --fetch-cert > cert.pem, or the controller's /v1/cert.pem" });
     const key = await sealingKey(readFileSync(args.cert, "utf8"), args.cert);
-    const paths = repeated(rawArgs, ["-p", "--path"]).flatMap((p) => p.split(","));
+    const paths = repeatedFlag(rawArgs, ["-p", "--path"]).flatMap((p) => p.split(","));
     if (paths.length) {
       if (!args.file) throw new UserError("-p seals values inside a file: give it with -f", { path: "-f" });
       if (literals.length) throw new UserError("--from-literal makes a SealedSecret; it does not go with -p", { path: "--from-literal" });

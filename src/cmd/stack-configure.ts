@@ -13,21 +13,12 @@ import { startConfigureServer } from "../stack/configure-server.ts";
 import { applySets } from "../stack/configure-set.ts";
 import { readStackYaml } from "../stack/generate.ts";
 import { StackLoader } from "../stack/load.ts";
+import { repeatedFlag } from "./flags.ts";
 import { stderr, stdout, writeFileAtomic } from "./io.ts";
 
-/** citty keeps only the last of a repeated string flag; every `--set` counts. */
+/** Every `--set` counts (citty keeps only the last of a repeated flag). */
 export function setFlags(rawArgs: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < rawArgs.length; i++) {
-    const a = rawArgs[i]!;
-    if (a === "--") break;
-    if (a === "--set") {
-      const v = rawArgs[++i];
-      if (v === undefined) throw new UserError("--set needs a value", { hint: "e.g. --set nginx.enabled=true" });
-      out.push(v);
-    } else if (a.startsWith("--set=")) out.push(a.slice("--set=".length));
-  }
-  return out;
+  return repeatedFlag(rawArgs, ["--set"]);
 }
 
 async function loadDefinition(file: string, repository: string, definitionFile: string | undefined): Promise<StackDefinition> {
