@@ -19,7 +19,7 @@ const oidRe = /^[0-9a-f]{40}$/;
 const oidBytes = (oid: string): Uint8Array => Buffer.from(oid, "hex");
 
 /** Inflated objects kept per store, in bytes: big trees made an entry-count bound cost 100s of MB. */
-const cacheBudget = Number(process.env.GIMLET_OBJECT_CACHE_MB ?? 16) * 1024 * 1024;
+const cacheBudget = Number(process.env.GIMLET_OBJECT_CACHE_MB ?? 8) * 1024 * 1024;
 
 /**
  * One zlib stream. The repository's own packs were checked when they arrived, so their entries are
@@ -279,6 +279,7 @@ export class ObjectStore implements ObjectReader {
   private remember(key: number | string, obj: RawObject): void {
     this.cache.set(key, obj);
     this.cached += obj.data.length;
+    if (this.cached <= this.budget) return;
     for (const [k, v] of this.cache) {
       if (this.cached <= this.budget || k === key) break;
       this.cache.delete(k);
