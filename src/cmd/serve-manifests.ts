@@ -16,7 +16,10 @@ export interface ServeManifestArgs {
 
 export async function printServeManifests(args: ServeManifestArgs): Promise<void> {
   // A fresh key each run: applied over an existing one it would make stored credentials unreadable.
-  const key = args.secret ? Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64") : undefined;
+  const random = () => Buffer.from(crypto.getRandomValues(new Uint8Array(32)));
+  const key = args.secret ? random().toString("base64") : undefined;
+  // The first admin token, read back with kubectl instead of from the pod's log.
+  const adminToken = args.secret ? `glt_${random().toString("base64url")}` : undefined;
   const objects = serveManifests({
     image: args.image ?? defaultImage(buildInfo.version),
     host: args.host,
@@ -24,12 +27,14 @@ export async function printServeManifests(args: ServeManifestArgs): Promise<void
     storageClass: args["storage-class"],
     size: args.size,
     encryptionKey: key,
+    adminToken,
   });
   await stdout(toMultiDocYaml(objects));
   if (key) {
     await stderr(
-      "note: the Secret holds a new encryption key; apply it once. To upgrade, print with --no-secret " +
-        "so the key in the cluster stays.\n",
+      "note: the Secret holds a new encryption key and the first admin token; apply it once. To upgrade, " +
+        "print with --no-secret so the key in the cluster stays. The admin token:\n" +
+        `  kubectl -n ${args.namespace ?? "gimlet"} get secret gimlet -o jsonpath='{.data.GIMLET_ADMIN_TOKEN}' | base64 -d\n`,
     );
   }
 }

@@ -64,6 +64,7 @@ export default defineCommand({
       reindex: !!args.reindex,
       webhookSecret: process.env.GIMLET_WEBHOOK_SECRET,
       database,
+      adminToken: process.env.GIMLET_ADMIN_TOKEN || undefined,
       // Environment, like the original's NOTIFICATIONS_* settings.
       notifications: process.env.GIMLET_NOTIFICATIONS_PROVIDER
         ? {

@@ -4,7 +4,7 @@
  */
 import { hostname } from "node:os";
 import { ConflictError } from "../core/errors.ts";
-import { loadCipher, PostgresStore, type Store } from "../store/index.ts";
+import { checkGivenToken, loadCipher, PostgresStore, type Store } from "../store/index.ts";
 import { createApp } from "./app.ts";
 import { acquireServeLock, openDataStore, prepareDataDir } from "./data-dir.ts";
 import { watchEnvs } from "./env-watch.ts";
@@ -40,11 +40,18 @@ export interface ServeOptions {
   database?: string;
   /** This replica's name in queue leases (default: host name, plus the port with a database). */
   node?: string;
+  /**
+   * The first admin token, from an operator's Secret (GIMLET_ADMIN_TOKEN), used when the admin user
+   * is created; without it a new token is made and logged once.
+   */
+  adminToken?: string;
 }
 
 export async function serve(
   o: ServeOptions,
 ): Promise<{ stop: () => Promise<void>; port: number; metricsPort?: number }> {
+  // Refused before anything is locked or written: a bad token must not leave an admin without one.
+  if (o.adminToken) checkGivenToken(o.adminToken);
   const log = (msg: string, fields: Record<string, unknown> = {}) =>
     o.log(o.logFormat === "json" ? JSON.stringify({ time: new Date().toISOString(), msg, ...fields }) : `${msg}${Object.keys(fields).length ? " " + Object.entries(fields).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ") : ""}`);
   const warn = (msg: string) => log(`warning: ${msg}`);
@@ -63,7 +70,10 @@ export async function serve(
   if (!(await store.user("admin"))) {
     try {
       await store.createUser("admin", "admin");
-      o.log(`Admin token: ${await store.issueToken("admin")}`);
+      if (o.adminToken) {
+        await store.issueTokenWithId("admin", o.adminToken);
+        o.log("Admin token: the one given in GIMLET_ADMIN_TOKEN");
+      } else o.log(`Admin token: ${await store.issueToken("admin")}`);
     } catch (e) {
       // Another replica starting at the same time created it.
       if (!(e instanceof ConflictError)) throw e;

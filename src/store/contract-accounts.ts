@@ -72,6 +72,17 @@ export function accountTests(h: Harness): void {
       expect((await other.authenticate(b.token))?.login).toBe("ci");
     });
 
+    test("an operator-given token is stored hashed and authenticates; a short one is refused", async () => {
+      const { store } = await h.open();
+      await store.createUser("admin", "admin");
+      const given = randomBytes(32).toString("base64url");
+      const t = await store.issueTokenWithId("admin", given);
+      expect(t.token).toBe(given);
+      expect((await store.authenticate(given))?.login).toBe("admin");
+      expect(await store.issueTokenWithId("admin", "short").catch((e) => e)).toBeInstanceOf(UserError);
+      expect((await store.tokens("admin")).length).toBe(1);
+    });
+
     test("revoking one token by id leaves the user's others valid; a revoked or unknown id is a NotFoundError", async () => {
       const { store } = await h.open();
       await store.createUser("ci", "user");

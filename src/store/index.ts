@@ -3,7 +3,7 @@ export type { FinalStatus, Held, Lease, NewEvent, ReleaseFilter, ReleaseRow, Req
   from "./store.ts";
 export { openStore, type StoreConfig } from "./open.ts";
 export { defaultLeaseMs, LeaseKeeper, leaseOwner, nodePrefix } from "./lease.ts";
-export { SqliteStore, hashToken, newToken } from "./sqlite.ts";
+export { SqliteStore, checkGivenToken, hashToken, newToken } from "./sqlite.ts";
 export { PostgresStore, redact as redactDatabaseUrl } from "./postgres.ts";
 export { retention } from "./requests.ts";
 export type {

@@ -16,7 +16,7 @@ import { ConflictError, NotFoundError, UserError } from "../core/errors.ts";
 import { pgMigrations } from "./postgres-migrations.ts";
 import { PgRequestLog } from "./postgres-requests.ts";
 import { Cipher, KEY_ENV, KEY_FILE } from "./secrets.ts";
-import { hashToken, newToken } from "./sqlite.ts";
+import { checkGivenToken, hashToken, newToken } from "./sqlite.ts";
 import type { FinalStatus, Held, Lease, NewEvent, ReleaseFilter, ReleaseRow, Store, StoreTx } from "./store.ts";
 import type {
   ArtifactFilter, Environment, EventFilter, EventRecord, EventStatus, EventType, GitopsCommit, Role, Session, TokenInfo, User,
@@ -145,9 +145,9 @@ class PgQueries implements StoreTx {
     return (await this.issueTokenWithId(login)).token;
   }
 
-  async issueTokenWithId(login: string): Promise<{ id: number; token: string }> {
+  async issueTokenWithId(login: string, given?: string): Promise<{ id: number; token: string }> {
     const u = await this.mustUser(login);
-    const token = newToken();
+    const token = given === undefined ? newToken() : checkGivenToken(given);
     const [r] = await this.sql`INSERT INTO tokens (user_id, hash, created) VALUES (${u.id}, ${hashToken(token)}, ${this.ctx.now()})
       RETURNING id`;
     return { id: num(r.id), token };

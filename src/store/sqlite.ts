@@ -23,6 +23,16 @@ export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
+/** An operator-chosen token must be as hard to guess as ours: at least 32 characters, no spaces. */
+export function checkGivenToken(token: string): string {
+  if (token.length < 32 || /\s/.test(token)) {
+    throw new UserError("a given token must be at least 32 characters without spaces", {
+      hint: "generate one, e.g. openssl rand -base64 32",
+    });
+  }
+  return token;
+}
+
 /** 32 random bytes, url-safe; only its sha256 is stored. */
 export function newToken(): string {
   return `glt_${randomBytes(32).toString("base64url")}`;
@@ -217,10 +227,10 @@ export class SqliteStore implements Store {
     return (await this.issueTokenWithId(login)).token;
   }
 
-  issueTokenWithId(login: string): Promise<{ id: number; token: string }> {
+  issueTokenWithId(login: string, given?: string): Promise<{ id: number; token: string }> {
     return this.q(() => {
       const u = this.mustUser(login);
-      const token = newToken();
+      const token = given === undefined ? newToken() : checkGivenToken(given);
       const r = this.db.query("INSERT INTO tokens (user_id, hash, created) VALUES (?, ?, ?)").run(u.id, hashToken(token), this.now());
       return { id: Number(r.lastInsertRowid), token };
     });

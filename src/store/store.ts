@@ -103,7 +103,8 @@ export interface StoreTx {
   deleteUser(login: string): Promise<void>;
   /** A new token; the plain value is returned once, only its hash is kept. @throws NotFoundError */
   issueToken(login: string): Promise<string>;
-  issueTokenWithId(login: string): Promise<{ id: number; token: string }>;
+  /** A new token, or `token` itself when given (an operator-provided secret, e.g. GIMLET_ADMIN_TOKEN). */
+  issueTokenWithId(login: string, token?: string): Promise<{ id: number; token: string }>;
   /** The user's valid tokens, oldest first: ids and times, never a value or a hash. @throws NotFoundError */
   tokens(login: string): Promise<TokenInfo[]>;
   /** Revokes one token; returns whose it was. @throws NotFoundError when no valid token has this id. */

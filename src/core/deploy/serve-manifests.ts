@@ -22,6 +22,8 @@ export interface ServeManifestOptions {
    * where a new key would make the stored credentials unreadable.
    */
   encryptionKey?: string;
+  /** GIMLET_ADMIN_TOKEN in the same Secret: the first admin token, known before the pod starts. */
+  adminToken?: string;
   port?: number;
 }
 
@@ -87,6 +89,10 @@ export function serveManifests(o: ServeManifestOptions): KubeObject[] {
     name: "GIMLET_ENCRYPTION_KEY",
     valueFrom: { secretKeyRef: { name, key: "GIMLET_ENCRYPTION_KEY", optional: true } },
   });
+  env.push({
+    name: "GIMLET_ADMIN_TOKEN",
+    valueFrom: { secretKeyRef: { name, key: "GIMLET_ADMIN_TOKEN", optional: true } },
+  });
   const objects: KubeObject[] = [
     {
       apiVersion: "v1",
@@ -100,7 +106,10 @@ export function serveManifests(o: ServeManifestOptions): KubeObject[] {
       kind: "Secret",
       metadata: meta,
       type: "Opaque",
-      stringData: { GIMLET_ENCRYPTION_KEY: o.encryptionKey },
+      stringData: {
+        GIMLET_ENCRYPTION_KEY: o.encryptionKey,
+        ...(o.adminToken ? { GIMLET_ADMIN_TOKEN: o.adminToken } : {}),
+      },
     });
   }
   objects.push(
