@@ -77,14 +77,21 @@ export class DataDir {
     }
   }
 
-  /** Creates the bare repo of a builtin env with a first commit; refuses one that exists. */
-  async createHosted(env: Pick<Environment, "name" | "branch">): Promise<string> {
-    const path = this.hostedPath(env.name);
+  /**
+   * Creates a bare repo of a builtin env with a first commit; refuses one that exists. The first
+   * commit gives Flux a branch to follow at once and lets an admin clone, add and push (no force).
+   */
+  async createHosted(env: Pick<Environment, "name" | "branch">, kind: HostedKind = "apps"): Promise<string> {
+    const path = this.hostedPath(env.name, kind);
     if (existsSync(path)) throw new UserError(`${path} already exists`, { hint: "remove it, or pick another env name" });
     mkdirSync(this.reposDir, { recursive: true });
     const repo = await initRepo(path, { bare: true, branch: env.branch });
     const g = await GitopsRepo.open(repo, { branch: env.branch });
-    const readme = `# ${env.name}\n\nGitops repository of the ${env.name} environment, written by gimlet.\n`;
+    const readme =
+      kind === "apps"
+        ? `# ${env.name}\n\nGitops repository of the ${env.name} environment, written by gimlet.\n`
+        : `# ${env.name} infrastructure\n\nInfra gitops repository of the ${env.name} environment: ` +
+          "push the output of `gimlet stack bootstrap` and `gimlet stack generate` here.\n";
     await g.writeChangeSet({ replace: [], write: [{ path: "README.md", content: readme }] }, `[Gimlet] Initial commit of the ${env.name} environment`);
     return path;
   }
@@ -94,11 +101,13 @@ export class DataDir {
     await this.createHosted(env);
   }
 
-  /** Removes a hosted repo this process just made (an env whose creation failed half-way). */
-  removeHosted(env: string): void {
+  /** Removes the hosted repos this process just made (an env whose creation failed half-way). */
+  removeHosted(env: string, kinds: readonly HostedKind[] = ["apps", "infra"]): void {
     this.gitops.delete(env);
-    this.served.delete(this.hostedPath(env));
-    rmSync(this.hostedPath(env), { recursive: true, force: true });
+    for (const kind of kinds) {
+      this.served.delete(this.hostedPath(env, kind));
+      rmSync(this.hostedPath(env, kind), { recursive: true, force: true });
+    }
   }
 
   /** The env's gitops repo, opened once per process. */

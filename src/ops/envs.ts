@@ -1,4 +1,4 @@
-/** Environments: create (with its hosted repo), list, and bootstrap Flux for a builtin one. */
+/** Environments: create (with its hosted apps and infra repos), list, and bootstrap Flux for a builtin one. */
 import { randomBytes } from "node:crypto";
 import { ConflictError, UserError } from "../core/errors.ts";
 import { assertSafeName, commitMessages, hostedRepoUrl, planBootstrap } from "../core/gitops/index.ts";
@@ -70,8 +70,16 @@ export async function createEnv(d: OpsDeps, input: CreateEnvInput, names: EnvFie
     throw new UserError(`${JSON.stringify(branch)} is not a usable branch name`, { path: names.branch });
   }
   if (await d.store.env(name)) throw new ConflictError(`environment ${JSON.stringify(name)} already exists`);
-  // The repo first: an env row without its repo would fail every release.
-  if (input.builtin) await d.repos.createHosted({ name, branch });
+  // The repos first: an env row without its repo would fail every release.
+  if (input.builtin) {
+    await d.repos.createHosted({ name, branch });
+    // The infra repo comes with the env, not on a first push: Flux can follow it at once, and the git
+    // server never creates repos while answering a request.
+    await d.repos.createHosted({ name, branch }, "infra").catch((e: unknown) => {
+      d.repos.removeHosted(name, ["apps"]);
+      throw e;
+    });
+  }
   let env: Environment;
   try {
     env = await d.store.createEnv({ name, repoUrl, repoToken: input.repoToken ?? "", builtin: !!input.builtin, repoPerEnv: !!input.repoPerEnv, branch });

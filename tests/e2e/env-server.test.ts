@@ -1,6 +1,6 @@
 /**
  * `gimlet env create | list` and `gimlet user create | list | delete` through the compiled binary,
- * against a running `gimlet serve` (admin token, the server makes the hosted repo) and directly in a
+ * against a running `gimlet serve` (admin token, the server makes the hosted repos) and directly in a
  * data dir: both paths run the same use cases, so they answer alike.
  */
 import { afterAll, describe, expect, test } from "bun:test";
@@ -51,6 +51,7 @@ describe("gimlet env against a server", () => {
     expect(created.code, created.stderr).toBe(0);
     expect(created.stderr).toContain("environment staging created");
     expect(existsSync(join(dataDir, "repos", "staging-apps.git", "HEAD"))).toBe(true);
+    expect(existsSync(join(dataDir, "repos", "staging-infra.git", "HEAD"))).toBe(true);
     const remote = await gimlet(["env", "create", "prod", "--gitops-repo", "https://git.example/gitops.git", "--gitops-token", "ghp_secret", "-o", "json"], { env });
     expect(remote.code, remote.stderr).toBe(0);
     expect(JSON.parse(remote.stdout)).toMatchObject({ name: "prod", builtin: false, repoUrl: "https://git.example/gitops.git" });
@@ -68,6 +69,42 @@ describe("gimlet env against a server", () => {
     const url = `http://admin:${s.token}@${s.url.slice(7)}/git/staging-apps.git`;
     await run(["git", "clone", "-q", url, clone]);
     expect(existsSync(join(clone, "README.md"))).toBe(true);
+  });
+
+  test("a builtin env has an infra repo: admins push to it, the env's flux token reads it and no other", async () => {
+    const dataDir = temp();
+    const s = await serve(dataDir);
+    const env = { GIMLET_SERVER: s.url, GIMLET_TOKEN: s.token };
+    for (const name of ["staging", "prod"]) {
+      expect((await gimlet(["env", "create", name, "--builtin"], { env })).code).toBe(0);
+    }
+    const flux = async (e: string) =>
+      (await gimlet(["user", "create", `flux-${e}`, "--role", "flux", "--env", e], { env })).stdout.trim();
+    const bare = (kind: string) => ["git", "--git-dir", join(dataDir, "repos", `staging-${kind}.git`)];
+    const [stagingFlux, prodFlux] = [await flux("staging"), await flux("prod")];
+    const repo = (token: string) => `http://gimlet:${token}@${s.url.slice(7)}/git/staging-infra.git`;
+
+    const wc = join(temp(), "infra");
+    await run(["git", "clone", "-q", repo(s.token), wc]);
+    expect(await Bun.file(join(wc, "README.md")).text()).toContain("gimlet stack generate");
+    const ns = "apiVersion: v1\nkind: Namespace\nmetadata: {name: infrastructure}\n";
+    await Bun.write(join(wc, "staging", "dependencies", "ns.yaml"), ns);
+    await run(["git", "add", "-A"], wc);
+    await run(["git", "commit", "-q", "-m", "infra"], wc);
+    await run(["git", "push", "-q", "origin", "HEAD"], wc);
+    const pushed = (await run(["git", "rev-parse", "HEAD"], wc)).trim();
+    expect((await run([...bare("infra"), "rev-parse", "main"])).trim()).toBe(pushed);
+
+    const read = join(temp(), "read");
+    await run(["git", "clone", "-q", repo(stagingFlux), read]);
+    expect((await run(["git", "rev-parse", "HEAD"], read)).trim()).toBe(pushed);
+    await Bun.write(join(read, "x.yaml"), "x: 1\n");
+    await run(["git", "add", "-A"], read);
+    await run(["git", "commit", "-q", "-m", "x"], read);
+    await expect(run(["git", "push", "-q", "origin", "HEAD"], read)).rejects.toThrow(/403/);
+    await expect(run(["git", "clone", "-q", repo(prodFlux), join(temp(), "other")])).rejects.toThrow(/403/);
+    // The apps repo is untouched by infra pushes.
+    expect(await run([...bare("apps"), "ls-tree", "-r", "--name-only", "main"])).toBe("README.md\n");
   });
 
   test("bad input is refused by the server with the field named, and nothing is created", async () => {
@@ -101,6 +138,7 @@ describe("gimlet env against a server", () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain("403");
     expect(existsSync(join(dataDir, "repos", "staging-apps.git"))).toBe(false);
+    expect(existsSync(join(dataDir, "repos", "staging-infra.git"))).toBe(false);
   });
 });
 
