@@ -158,3 +158,38 @@ export async function recentRepos(d: OpsDeps, limit = 500): Promise<Map<string, 
   }
   return repos;
 }
+
+/** When each step of a release's delivery happened, unix seconds (absent: unknown). */
+export interface DeliveryTimes {
+  /** The artifact reached the server (CI pushed it). */
+  artifact?: number;
+  /** The request that wrote the release was queued (a person's release or rollback; for policy deploys the artifact). */
+  requested?: number;
+  /** The gitops commit's time. */
+  committed: number;
+  /** Flux's first event about the commit, and its word. */
+  flux?: { at: number; status: string };
+}
+
+/** Delivery steps of history entries, by gitops commit. */
+export async function deliveryTimes(d: OpsDeps, entries: HistoryEntry[]): Promise<Map<string, DeliveryTimes>> {
+  const out = new Map<string, DeliveryTimes>();
+  await Promise.all(
+    entries.map(async (h) => {
+      const artifactId = typeof h.artifactId === "string" ? h.artifactId : "";
+      const eventId = typeof h.eventId === "string" ? h.eventId : "";
+      const [artifact, request, commit] = await Promise.all([
+        artifactId ? d.store.artifactEvent(artifactId) : undefined,
+        eventId ? d.store.event(eventId) : undefined,
+        d.store.gitopsCommit(h.gitopsRef),
+      ]);
+      out.set(h.gitopsRef, {
+        ...(artifact ? { artifact: artifact.created } : {}),
+        ...(request ? { requested: request.created } : artifact ? { requested: artifact.created } : {}),
+        committed: h.created,
+        ...(commit?.status ? { flux: { at: commit.created, status: commit.status } } : {}),
+      });
+    }),
+  );
+  return out;
+}

@@ -44,7 +44,8 @@ export {
   type ReconcileTarget,
 } from "./live.ts";
 export {
-  eventTargets, latestReleases, recentActivity, recentRepos, type ActivityEntry, type ActivityQuery, type RepoCommit,
+  deliveryTimes, eventTargets, latestReleases, recentActivity, recentRepos, type ActivityEntry, type ActivityQuery,
+  type DeliveryTimes, type RepoCommit,
 } from "./activity.ts";
 export { applyToFiles, blobId, previewOf, previewRelease, previewRollbackRequest, type Preview, type PreviewFile } from "./preview.ts";
 export { currentReleases } from "./env-status.ts";

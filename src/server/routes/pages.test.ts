@@ -219,6 +219,10 @@ describe("pages", () => {
     const app = await (await b.get("/envs/staging/apps/web")).text();
     expect(app.indexOf("bbb2222")).toBeLessThan(app.indexOf("aaa1111"));
     expect(app).toContain("Roll back to this");
+    // The delivery timeline from the store: the artifact, its policy deploy, the commit; Flux has not spoken.
+    expect(app).toMatch(/artifact pushed <time[^>]*>just now<\/time>/);
+    expect(app).toContain("gitops commit <time");
+    expect(app).toContain('<li class="t-warn">Flux: no word yet</li>');
   });
 
   test("rollback: a confirmation page first, then the post queues it; the history marks the release rolled back", async () => {

@@ -231,7 +231,10 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
       ops.envState(live, env),
     ]);
     const state = view.state.apps.find((a) => a.name === app || a.service === app);
-    return { history: h.slice(0, historySize) as ui.ReleaseEntry[], more: h.length > historySize, offset, view, state };
+    const shown = h.slice(0, historySize);
+    const times = await ops.deliveryTimes(o, shown);
+    const history = shown.map((x) => ({ ...x, delivery: times.get(x.gitopsRef) })) as ui.ReleaseEntry[];
+    return { history, more: h.length > historySize, offset, view, state };
   }
 
   app.get("/envs/:env/apps/:app", ...guard, async (c) => {
@@ -268,7 +271,10 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
     can(c, "dashboard.view", { env });
     const a = await appData(c, env, name);
     const canRollback = may(c.get("user"), "rollback", { env });
-    return c.html(ui.fragment(ui.History({ env, app: name, history: a.history, now: now(), canRollback, more: a.more, offset: a.offset })));
+    const rollout = ui.rolloutOf(a.history, a.state);
+    return c.html(
+      ui.fragment(ui.History({ env, app: name, history: a.history, now: now(), canRollback, more: a.more, offset: a.offset, rollout })),
+    );
   });
 
   app.get("/envs/:env/apps/:app/logs.txt", ...guard, logsHandler({ ...live, ...d }, "text"));

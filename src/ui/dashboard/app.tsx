@@ -21,6 +21,52 @@ export interface ReleaseEntry {
   version?: Version;
   gitopsCommitStatus?: string;
   gitopsCommitStatusDesc?: string;
+  /** When each delivery step happened (ops' DeliveryTimes), unix seconds. */
+  delivery?: {
+    artifact?: number;
+    requested?: number;
+    committed: number;
+    flux?: { at: number; status: string };
+  };
+}
+
+/** "+3 s", "+2 min": how long a step took after the one before. */
+export function took(from: number | undefined, to: number | undefined): string {
+  if (from === undefined || to === undefined) return "";
+  const s = Math.max(0, to - from);
+  if (s < 120) return `+${s} s`;
+  if (s < 7200) return `+${Math.round(s / 60)} min`;
+  return `+${Math.round(s / 3600)} h`;
+}
+
+/** artifact → requested → gitops commit → Flux → rollout, each with its time and the step's duration. */
+export function Timeline(props: { d: NonNullable<ReleaseEntry["delivery"]>; now: number; rollout?: string }): VNode {
+  const { d } = props;
+  const flux = d.flux ? fluxLabel(d.flux.status) : "";
+  const steps: { label: string; at?: number; prev?: number; kind?: "ok" | "bad" | "warn" }[] = [
+    ...(d.artifact !== undefined ? [{ label: "artifact pushed", at: d.artifact }] : []),
+    ...(d.requested !== undefined ? [{ label: "release requested", at: d.requested, prev: d.artifact }] : []),
+    { label: "gitops commit", at: d.committed, prev: d.requested ?? d.artifact },
+    ...(d.flux
+      ? [{ label: `Flux ${flux}`, at: d.flux.at, prev: d.committed, kind: (flux === "applied" ? "ok" : flux === "failed" ? "bad" : "warn") as "ok" }]
+      : [{ label: "Flux: no word yet", kind: "warn" as const }]),
+    ...(props.rollout ? [{ label: `rollout ${props.rollout}`, kind: (props.rollout === "complete" ? "ok" : props.rollout === "failed" ? "bad" : "warn") as "ok" }] : []),
+  ];
+  return (
+    <ol class="timeline" aria-label="Delivery">
+      {steps.map((x) => (
+        <li class={x.kind ? `t-${x.kind}` : ""}>
+          {x.label}
+          {x.at !== undefined ? (
+            <>
+              {" "}
+              <Time t={x.at} now={props.now} /> <span class="muted">{took(x.prev, x.at)}</span>
+            </>
+          ) : null}
+        </li>
+      ))}
+    </ol>
+  );
 }
 
 export interface AppPageProps {
@@ -164,6 +210,8 @@ export function History(props: {
   canRollback: boolean;
   more: boolean;
   offset: number;
+  /** The current release's rollout as the agent sees it ("complete", "progressing", "failed"). */
+  rollout?: string;
 }): VNode {
   const b = base(props.env, props.app);
   const current = props.history.find((h) => !h.rolledBack && props.offset === 0);
@@ -192,6 +240,7 @@ export function History(props: {
                   {v?.branch ? ` @ ${v.branch}` : ""} {v?.authorName ? `· ${v.authorName}` : ""} · gitops{" "}
                   <code title={h.gitopsRef}>{h.gitopsRef.slice(0, 8)}</code>
                 </div>
+                {h.delivery ? <Timeline d={h.delivery} now={props.now} rollout={h === current ? props.rollout : undefined} /> : null}
                 {props.canRollback && h !== current && !h.rolledBack ? (
                   <form method="get" action={`${b}/rollback`} class="inline">
                     <input type="hidden" name="to" value={h.gitopsRef} />
@@ -215,6 +264,15 @@ export function History(props: {
   );
 }
 
+/** The workload's rollout, when it runs the current release's sha (else it says nothing about it). */
+export function rolloutOf(history: ReleaseEntry[], state: AppState | undefined): string | undefined {
+  const current = history.find((h) => !h.rolledBack);
+  const sha = current?.version?.sha;
+  const running = state?.workload?.sha ?? state?.sha;
+  if (!sha || !running || !state?.workload) return undefined;
+  return running.startsWith(sha) || sha.startsWith(running) ? state.workload.rollout.status : undefined;
+}
+
 export function AppPage(p: AppPageProps): VNode {
   const live = `/ui/events?topic=app&env=${encodeURIComponent(p.env)}&app=${encodeURIComponent(p.app)}`;
   return (
@@ -226,7 +284,10 @@ export function AppPage(p: AppPageProps): VNode {
       <StaleBanner live={p.live} now={p.now} />
       <div class="columns">
         <LiveCard env={p.env} app={p.app} state={p.state} live={p.live} now={p.now} viewer={p.viewer} canRestart={p.canRestart} />
-        <History env={p.env} app={p.app} history={p.history} now={p.now} canRollback={p.canRollback} more={p.more} offset={p.offset} />
+        <History
+          env={p.env} app={p.app} history={p.history} now={p.now} canRollback={p.canRollback} more={p.more} offset={p.offset}
+          rollout={rolloutOf(p.history, p.state)}
+        />
       </div>
       {/* Outside the live card: the card refetches on every state change, the log stream must not. */}
       {p.canLogs && p.live?.agent.connected && p.state?.pods.length ? (

@@ -3,7 +3,7 @@ import { describe, expect, test } from "bun:test";
 import type { AppState } from "../../core/agent/state.ts";
 import type { EnvStateView } from "../../core/agent/view.ts";
 import {
-  ActivityList, AppPage, AppsTable, EnvPage, EnvsPage, LoginPage, SettingsPage, appHealth, appRows, filterApps, fragment, page,
+  ActivityList, AppPage, AppsTable, EnvPage, EnvsPage, LoginPage, SettingsPage, Timeline, appHealth, appRows, filterApps, fragment, page, took,
   type Viewer,
 } from "./index.ts";
 
@@ -183,4 +183,24 @@ test("health: unknown without live state, progressing while rolling out or pendi
   expect(appHealth(app("a", [pod("p", "Running")], "progressing"))).toBe("progressing");
   expect(appHealth(app("a", [pod("p", "OOMKilled", "0/1")]))).toBe("failing");
   expect(appHealth(app("a", [pod("p", "Init:ImagePullBackOff", "0/1")]))).toBe("failing");
+});
+
+test("delivery timeline: each step with its time and duration; rollout only for the current release it runs", () => {
+  const d = { artifact: now - 100, requested: now - 99, committed: now - 97, flux: { at: now - 40, status: "ReconciliationSucceeded" } };
+  const entry = { created: now - 97, gitopsRef: "d".repeat(40), rolledBack: false, version: { repositoryName: "acme/web", sha: "abc1234" }, delivery: d };
+  const html = fragment(
+    AppPage({ viewer, env: "staging", app: "web", now, history: [entry], more: false, offset: 0, canRollback: false, canRestart: false,
+      state: app("web", [pod("web-1", "Running")]), live: view([]) }),
+  );
+  expect(html).toContain('aria-label="Delivery"');
+  expect(html).toMatch(/artifact pushed <time[^>]*>2 min ago<\/time>/);
+  expect(html).toContain('release requested <time datetime="2023-11-14T22:11:41Z"');
+  expect(html).toContain('<span class="muted">+1 s</span>');
+  expect(html).toContain('<span class="muted">+2 s</span>');
+  expect(html).toMatch(/<li class="t-ok">Flux applied <time[^>]*>just now<\/time> <span class="muted">\+57 s<\/span>/);
+  expect(html).toContain('<li class="t-ok">rollout complete</li>');
+  expect(took(0, 7300)).toBe("+2 h");
+  const noFlux = fragment(Timeline({ d: { committed: now }, now }));
+  expect(noFlux).toContain('<li class="t-warn">Flux: no word yet</li>');
+  expect(noFlux).not.toContain("artifact pushed");
 });

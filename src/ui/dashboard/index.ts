@@ -1,6 +1,6 @@
 /** @module The dashboard's pages and fragments: pure functions of props (routes/pages.ts renders them). */
 export { ActivityList, ActivityPage, type ActivityFilter, type ActivityItem } from "./activity.tsx";
-export { AppPage, History, LiveCard, RollbackConfirm, type ReleaseEntry } from "./app.tsx";
+export { AppPage, History, LiveCard, RollbackConfirm, Timeline, rolloutOf, took, type ReleaseEntry } from "./app.tsx";
 export { ErrorBox } from "./bits.tsx";
 export { AppsTable, EnvPage } from "./env.tsx";
 export { EnvCards, EnvsPage, type EnvSummary } from "./envs.tsx";
