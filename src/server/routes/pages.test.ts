@@ -347,5 +347,24 @@ describe("pages", () => {
     await r3.cancel();
     const anon = await s.app.request(`${origin}/ui/events?topic=env&env=staging`);
     expect(anon.status).toBe(401);
+    // A viewer that left holds nothing: its hub subscription is gone.
+    for (let i = 0; i < 50 && s.events.stats().subscribers > 0; i++) await Bun.sleep(20);
+    expect(s.events.stats().subscribers).toBe(0);
+  });
+
+  test("a user bound to one env sees only that env: other envs are 403, lists leave them out", async () => {
+    const s = await setup();
+    const prod = await s.store.createEnv({ name: "prod", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" });
+    void prod;
+    await createUser({ store: s.store, repos: undefined as never }, { login: "sam", role: "user", env: "staging", password: "long password" });
+    const b = await browser(s, "sam", "long password");
+    const home = await (await b.get("/")).text();
+    expect(home).toContain('id="env-staging"');
+    expect(home).not.toContain('id="env-prod"');
+    const other = await b.get("/envs/prod");
+    expect(other.status).toBe(403);
+    expect(await other.text()).toContain("scoped to env staging");
+    expect((await b.get("/ui/events?topic=env&env=prod")).status).toBe(403);
+    expect((await b.get("/envs/staging")).status).toBe(200);
   });
 });
