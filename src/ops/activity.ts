@@ -3,6 +3,7 @@
  * the gitops commits it made, each app's latest release, and the repositories artifacts came from.
  * `visible` says which envs the viewer may see (the transport asks its access policy).
  */
+import { NotFoundError } from "../core/errors.ts";
 import type { Artifact } from "../core/release/index.ts";
 import type { EventStatus, EventType } from "../store/index.ts";
 import type { OpsDeps } from "./deps.ts";
@@ -192,4 +193,12 @@ export async function deliveryTimes(d: OpsDeps, entries: HistoryEntry[]): Promis
     }),
   );
   return out;
+}
+
+/** One stored artifact as a deploy page shows it. @throws NotFoundError */
+export async function artifactSummary(d: OpsDeps, id: string) {
+  const ev = id ? await d.store.artifactEvent(id) : undefined;
+  if (!ev) throw new NotFoundError(`artifact ${JSON.stringify(id.slice(0, 100))} not found`, { hint: "the repositories page lists them" });
+  const v = ((JSON.parse(ev.blob) as Partial<Artifact>).version ?? {}) as Partial<Artifact["version"]>;
+  return { id, repo: ev.repository, sha: v.sha ?? ev.sha, message: v.message ?? "", author: v.authorName ?? "", url: v.url ?? "" };
 }

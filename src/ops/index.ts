@@ -44,7 +44,7 @@ export {
   type ReconcileTarget,
 } from "./live.ts";
 export {
-  deliveryTimes, eventTargets, latestReleases, recentActivity, recentRepos, type ActivityEntry, type ActivityQuery,
+  artifactSummary, deliveryTimes, eventTargets, latestReleases, recentActivity, recentRepos, type ActivityEntry, type ActivityQuery,
   type DeliveryTimes, type RepoCommit,
 } from "./activity.ts";
 export { applyToFiles, blobId, previewOf, previewRelease, previewRollbackRequest, type Preview, type PreviewFile } from "./preview.ts";

@@ -250,6 +250,34 @@ describe("pages", () => {
     expect(after).toContain("rolled back");
   });
 
+  test("deploy from the repositories page: a diff first, then the post queues the release for that app", async () => {
+    const s = await setup();
+    const res = await s.app.request("/api/artifact", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${s.admin.token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({
+        version: { repositoryName: "acme/api", sha: "fff9999", branch: "feature", event: "push", message: "try this" },
+        environments: [{ app: "api", env: "staging", namespace: "default", values: { image: { repository: "nginx", tag: "fff9999" } } }],
+      }),
+    });
+    const artifactId = ((await res.json()) as { id: string }).id;
+    await s.drain();
+    const b = await browser(s);
+    const repos = await (await b.get("/repos")).text();
+    expect(repos).toContain("Deploy to staging/api…");
+    const q = `artifact=${encodeURIComponent(artifactId)}&env=staging&app=api`;
+    const confirm = await (await b.get(`/repos/deploy?${q}`)).text();
+    expect(confirm).toContain("Deploy api to staging?");
+    expect(confirm).toContain("<code>staging/api/deployment.yaml</code>");
+    expect(confirm).toMatch(/<span class="add">\+\s+image: nginx:fff9999/);
+    const r = await b.post("/repos/deploy", { _csrf: /name="_csrf" value="([^"]+)"/.exec(confirm)![1]!, artifact: artifactId, env: "staging", app: "api" });
+    expect(r.status).toBe(303);
+    expect(r.headers.get("location")).toBe("/envs/staging/apps/api?done=deploy");
+    await s.drain();
+    expect(await (await b.get("/envs/staging/apps/api")).text()).toContain("fff9999");
+    expect((await b.get(`/repos/deploy?artifact=nope&env=staging&app=api`)).status).toBe(404);
+  });
+
   test("CSRF: a post without the token, with a stale one or from another origin is 403 and changes nothing", async () => {
     const s = await setup();
     const b = await browser(s);

@@ -26,6 +26,7 @@ import {
   setLoginCsrfCookie, setSessionCookie, webSession, type PageEnv,
 } from "../web-auth.ts";
 import { logsForm, logsHandler, logsPanel } from "./page-logs.ts";
+import { withRenderer } from "./releases.ts";
 import { uiEventsHandler } from "./ui-events.ts";
 import { safeName } from "./util.ts";
 
@@ -368,6 +369,19 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
     }));
     const canDeploy = may(user, "release.request", ownScope(user));
     return c.html(ui.page(ui.ReposPage({ viewer: viewer(c), now: now(), repos: visible, canDeploy })));
+  });
+
+  app.get("/repos/deploy", ...guard, async (c) => {
+    const env = safeName(c.req.query("env") ?? "", "env");
+    const name = safeName(c.req.query("app") ?? "", "app");
+    can(c, "release.request", { env });
+    const artifactId = c.req.query("artifact") ?? "";
+    const artifact = await ops.artifactSummary(o, artifactId);
+    const preview = await withRenderer(d, (renderer) => ops.previewRelease({ ...o, renderer }, { env, app: name, artifactId })).then(
+      (p) => ({ files: p.files }),
+      (e: Error) => ({ previewError: classify(e)?.message ?? `the release cannot be previewed: ${e.message}` }),
+    );
+    return c.html(ui.page(ui.DeployConfirm({ viewer: viewer(c), artifact, env, app: name, ...preview })));
   });
 
   app.post("/repos/deploy", ...guard, async (c) => {

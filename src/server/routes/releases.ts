@@ -101,7 +101,7 @@ function dryRun(c: Context<AppEnv>): boolean {
 }
 
 /** The worker's render thread; a server without a worker renders a dry run on a thread of its own. */
-async function withRenderer<T>(d: ServerDeps, fn: (r: ops.ManifestRenderer) => Promise<T>): Promise<T> {
+export async function withRenderer<T>(d: ServerDeps, fn: (r: ops.ManifestRenderer) => Promise<T>): Promise<T> {
   if (d.worker) return fn(d.worker.renderer);
   const r = new Renderer();
   try {

@@ -314,7 +314,7 @@ export interface RollbackProps {
   previewError?: string;
 }
 
-function FileDiffs(props: { files: { path: string; change: string; diff: string }[] }): VNode {
+export function FileDiffs(props: { files: { path: string; change: string; diff: string }[] }): VNode {
   if (!props.files.length) return <p class="muted">No gitops file would change.</p>;
   return (
     <div class="diffs">

@@ -8,5 +8,5 @@ export { assetPrefix, fragment, page, type Viewer } from "./layout.tsx";
 export { ErrorPage, LoginPage } from "./login.tsx";
 export * from "./model.ts";
 export { SettingsPage, type SettingsUser } from "./settings.tsx";
-export { ReposPage, type RepoView } from "./repos.tsx";
+export { DeployConfirm, ReposPage, type RepoView } from "./repos.tsx";
 export { LogLines, LogsForm, LogsPanel, type LogOptionsView } from "./logs.tsx";

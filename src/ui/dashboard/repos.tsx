@@ -1,6 +1,7 @@
 /** Repositories (`/repos`): commits known from artifacts, and per commit the env/app pairs it deploys to. */
 import type { VNode } from "preact";
-import { Empty, Command, Sha, Time } from "./bits.tsx";
+import { FileDiffs } from "./app.tsx";
+import { Empty, Command, ErrorBox, Sha, Time } from "./bits.tsx";
 import { Csrf, Layout, type Viewer } from "./layout.tsx";
 
 export interface RepoView {
@@ -38,13 +39,12 @@ export function ReposPage(p: { viewer: Viewer; now: number; repos: RepoView[]; c
                   {p.canDeploy && x.targets.length ? (
                     <div class="rel-head">
                       {x.targets.map((t) => (
-                        <form method="post" action="/repos/deploy" class="inline">
-                          <Csrf viewer={p.viewer} />
+                        <form method="get" action="/repos/deploy" class="inline">
                           <input type="hidden" name="artifact" value={x.artifactId} />
                           <input type="hidden" name="env" value={t.env} />
                           <input type="hidden" name="app" value={t.app} />
                           <button class="secondary small">
-                            Deploy to {t.env}/{t.app}
+                            Deploy to {t.env}/{t.app}…
                           </button>
                         </form>
                       ))}
@@ -61,6 +61,45 @@ export function ReposPage(p: { viewer: Viewer; now: number; repos: RepoView[]; c
           <Command>{"gimlet artifact push -f artifact.json"}</Command>
         </Empty>
       )}
+    </Layout>
+  );
+}
+
+export interface DeployProps {
+  viewer: Viewer;
+  artifact: { id: string; repo: string; sha: string; message: string; author: string; url: string };
+  env: string;
+  app: string;
+  files?: { path: string; change: string; diff: string }[];
+  previewError?: string;
+}
+
+/** Deploy a commit: first what the gitops repo would get, then the post that queues it. */
+export function DeployConfirm(p: DeployProps): VNode {
+  const a = p.artifact;
+  return (
+    <Layout title={`Deploy to ${p.env}`} viewer={p.viewer} section="repos">
+      <nav class="crumbs" aria-label="Breadcrumb">
+        <a href="/repos">Repositories</a> / {a.repo} / deploy
+      </nav>
+      <h1>
+        Deploy {p.app} to {p.env}?
+      </h1>
+      <div class="card">
+        <p>
+          {a.repo} <Sha sha={a.sha} url={a.url} /> <em>{a.message.split("\n")[0]}</em>
+          {a.author ? ` by ${a.author}` : ""}
+        </p>
+        {p.previewError ? <ErrorBox message={p.previewError} /> : p.files ? <FileDiffs files={p.files} /> : null}
+        <form method="post" action="/repos/deploy" class="actions">
+          <Csrf viewer={p.viewer} />
+          <input type="hidden" name="artifact" value={a.id} />
+          <input type="hidden" name="env" value={p.env} />
+          <input type="hidden" name="app" value={p.app} />
+          {p.previewError ? null : <button id="confirm-deploy">Deploy</button>}
+          <a href="/repos">Cancel</a>
+        </form>
+      </div>
     </Layout>
   );
 }
