@@ -223,6 +223,12 @@ describe("pages", () => {
     expect(app).toMatch(/artifact pushed <time[^>]*>just now<\/time>/);
     expect(app).toContain("gitops commit <time");
     expect(app).toContain('<li class="t-warn">Flux: no word yet</li>');
+    const activity = await (await b.get("/activity?env=staging&app=web")).text();
+    expect(activity.match(/<li id="event-/g)?.length).toBe(2);
+    expect(activity).toContain('href="/envs/staging/apps/web"');
+    expect(await (await b.get("/activity?status=error")).text()).toContain("No events match these filters.");
+    expect(await (await b.get("/activity?app=other")).text()).toContain("No events match these filters.");
+    expect((await b.get("/activity?status=bogus")).status).toBe(400);
   });
 
   test("rollback: a confirmation page first, then the post queues it; the history marks the release rolled back", async () => {
