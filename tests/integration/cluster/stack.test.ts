@@ -1,27 +1,48 @@
 /**
  * The reference stack on the real test cluster (Flux CRDs installed, nothing else): every object
  * `stack generate` writes passes server-side dry-run, for each embedded version; and Flux applies
- * a generated infra repo, bootstrapped with the dependencies lane, from a git repo over http.
+ * a generated infra repo, bootstrapped with the dependencies lane, pulled from the env's hosted
+ * `<env>-infra.git` of `gimlet serve` (dist/gimlet) with a flux token.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
-import { planStackBootstrap } from "../../../src/core/stack/index.ts";
+import { join } from "node:path";
 import { generateStack } from "../../../src/stack/generate.ts";
+import { freePort, gimlet, gimletBin } from "../../support/bin.ts";
 import { eventually, useCluster } from "../../support/cluster.ts";
-import { run, startGitServer, type GitServer } from "../../support/git-server.ts";
+import { run } from "../../support/git-server.ts";
 
 const cluster = useCluster({ nodes: 1 });
-let git: GitServer;
 const work = mkdtempSync(join(tmpdir(), "stack-cluster-"));
-beforeAll(async () => {
-  git = await startGitServer();
-});
-afterAll(() => {
-  git?.stop();
+const procs: ReturnType<typeof Bun.spawn>[] = [];
+afterAll(async () => {
+  for (const p of procs) {
+    p.kill("SIGKILL");
+    await p.exited;
+  }
   rmSync(work, { recursive: true, force: true });
 });
+
+/** `gimlet serve` on a free port, once it listens: its URL and the admin token it printed. */
+async function serve(dataDir: string): Promise<{ url: string; token: string }> {
+  const port = freePort();
+  const args = ["serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`];
+  const p = Bun.spawn([gimletBin, ...args], { stdout: "ignore", stderr: "pipe" });
+  procs.push(p);
+  const reader = (p.stderr as ReadableStream<Uint8Array>).getReader();
+  let buf = "";
+  while (!buf.includes("listening")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`gimlet serve exited: ${buf}`);
+    buf += new TextDecoder().decode(value);
+  }
+  // Keep draining stderr so the server never blocks on a full pipe.
+  void (async () => {
+    while (!(await reader.read()).done);
+  })();
+  return { url: `http://127.0.0.1:${port}`, token: /Admin token: (\S+)/.exec(buf)![1]! };
+}
 
 const config = (tag: string) => `stack:
   repository: embedded:reference?tag=${tag}
@@ -64,35 +85,54 @@ describe("reference stack on the cluster", () => {
     console.log(`${tag}: ${objects} objects in ${files.length} files pass server-side dry-run`);
   }, 120_000);
 
-  test("Flux applies the generated infra repo: dependencies first, then the HelmReleases", async () => {
-    await git.createRepo("infra.git");
+  test("Flux pulls the infra repo from gimlet serve's <env>-infra.git: dependencies, then HelmReleases", async () => {
+    const { url, token } = await serve(join(work, "data"));
+    const admin = { GIMLET_SERVER: url, GIMLET_TOKEN: token };
+    const created = await gimlet(["env", "create", "staging", "--builtin"], { env: admin });
+    expect(created.code, created.stderr).toBe(0);
+    const fluxArgs = ["user", "create", "flux-staging", "--role", "flux", "--env", "staging"];
+    const fluxUser = await gimlet(fluxArgs, { env: admin });
+    expect(fluxUser.code, fluxUser.stderr).toBe(0);
+    const repoUrl = `${url}/git/staging-infra.git`;
+
+    // As an admin would: clone, bootstrap + generate with the binary, push with the token as basic-auth password.
     const wc = join(work, "infra");
-    await run(["git", "clone", "-q", git.url("infra.git"), wc]);
-    const plan = planStackBootstrap({ env: "staging", repoUrl: git.url("infra.git"), branch: "main", interval: "10s", noController: true });
-    for (const f of plan.files) {
-      mkdirSync(join(wc, f.path, ".."), { recursive: true });
-      writeFileSync(join(wc, f.path), f.content);
-    }
-    await generated(join(wc, "staging"), "v2");
+    await run(["git", "clone", "-q", repoUrl.replace("://", `://gimlet:${token}@`), wc]);
+    const boot = await gimlet(["stack", "bootstrap", "--env", "staging", "--gitops-repo-url", repoUrl,
+      "--gitops-repo-path", wc, "--interval", "10s", "--no-controller"]);
+    expect(boot.code, boot.stderr).toBe(0);
+    writeFileSync(join(wc, "staging", "stack.yaml"), config("v2"));
+    const gen = await gimlet(["stack", "generate", "-c", join("staging", "stack.yaml")], { cwd: wc });
+    expect(gen.code, gen.stderr).toBe(0);
     await run(["git", "add", "-A"], wc);
     await run(["git", "commit", "-q", "-m", "infra"], wc);
-    await run(["git", "push", "-q", "origin", "main"], wc);
+    await run(["git", "push", "-q", "origin", "HEAD"], wc);
+    const pushed = (await run(["git", "rev-parse", "HEAD"], wc)).trim();
+    const hosted = join(work, "data", "repos", "staging-infra.git");
+    expect((await run(["git", "--git-dir", hosted, "rev-parse", "main"])).trim()).toBe(pushed);
 
-    await cluster.kubectl(["apply", "-f", join(wc, plan.secretFile)]);
-    await cluster.kubectl(["apply", "-f", join(wc, plan.repoFile)]);
-    const ready = async (name: string) => {
-      const ks = JSON.parse(await cluster.kubectl(["-n", "flux-system", "get", "kustomization", name, "-o", "json"]));
-      return (ks.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === "Ready" && c.status === "True");
-    };
-    const s = await eventually("dependencies lane Ready", () => ready("gitops-repo-staging-dependencies"), 120_000);
-    const m = await eventually("main lane Ready", () => ready("gitops-repo-staging"), 180_000);
-    console.log(`Flux: dependencies lane Ready in ${s.toFixed(1)} s, main lane in ${m.toFixed(1)} s`);
+    // The committed Secret holds a placeholder (Flux ignores that file): the cluster gets the flux token.
+    const secretFile = join(wc, "staging", "flux", "deploy-key-staging.yaml");
+    const secret = readFileSync(secretFile, "utf8");
+    expect(secret).toContain("REPLACE_WITH_A_READ_TOKEN");
+    await cluster.kubectl(["apply", "-f", "-"], secret.replace("REPLACE_WITH_A_READ_TOKEN", fluxUser.stdout.trim()));
+    await cluster.kubectl(["apply", "-f", join(wc, "staging", "flux", "gitops-repo-staging.yaml")]);
+    const get = (kind: string, name: string, path: string) =>
+      cluster.kubectl(["-n", "flux-system", "get", kind, name, "-o", `jsonpath={${path}}`]).catch(() => "");
+    const ready = async (kind: string, name: string) =>
+      (await get(kind, name, '.status.conditions[?(@.type=="Ready")].status')) === "True";
+    const g = await eventually("GitRepository Ready", () => ready("gitrepository", "gitops-repo-staging"), 90_000);
+    expect(await get("gitrepository", "gitops-repo-staging", ".status.artifact.revision")).toBe(`main@sha1:${pushed}`);
+    const deps = "gitops-repo-staging-dependencies";
+    const s = await eventually("dependencies lane Ready", () => ready("kustomization", deps), 120_000);
+    const m = await eventually("main lane Ready", () => ready("kustomization", "gitops-repo-staging"), 180_000);
+    const secs = (x: number) => `${x.toFixed(1)} s`;
+    console.log(`Flux from gimlet serve: source Ready in ${secs(g)}, dependencies lane in ${secs(s)}, main in ${secs(m)}`);
     const releases = JSON.parse(await cluster.kubectl(["-n", "infrastructure", "get", "helmreleases", "-o", "json"]));
     const names = releases.items.map((r: { metadata: { name: string } }) => r.metadata.name).sort();
-    // Created; not installed: the chart repositories are on the internet, which the test cluster cannot reach.
+    // Created, not installed: the chart repositories are on the internet, which the test cluster cannot reach.
     expect(names).toEqual(["cert-manager", "cert-manager-issuer", "ingress-nginx", "kube-prometheus-stack", "loki", "promtail", "sealed-secrets"]);
     const agent = JSON.parse(await cluster.kubectl(["-n", "infrastructure", "get", "deployment", "gimlet-agent-staging", "-o", "json"]));
     expect(agent.spec.template.spec.serviceAccountName).toBe("gimlet-agent-staging");
-    expect(relative(wc, join(wc, plan.repoFile))).toBe("staging/flux/gitops-repo-staging.yaml");
   }, 400_000);
 });
