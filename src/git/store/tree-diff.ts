@@ -51,6 +51,8 @@ export function diffTrees(
 ): void {
   const a = after ?? empty;
   const b = before ?? empty;
+  const A = Buffer.from(a.buffer, a.byteOffset, a.length);
+  const B = Buffer.from(b.buffer, b.byteOffset, b.length);
   let i = 0;
   let j = 0;
   while (i < a.length) {
@@ -59,6 +61,19 @@ export function diffTrees(
       changed(i, nul, -1, -1);
       i = nul + 21;
       continue;
+    }
+    // Long identical runs (most of a big tree) are found natively, then stepped over one NUL
+    // search per entry: from matching entry starts, equal bytes are equal entries.
+    if (a.length - i > 512 && b.length - j > 512) {
+      const stop = i + commonRun(A, i, B, j);
+      for (;;) {
+        const end = A.indexOf(0, i) + 21;
+        if (end <= i || end > stop) break;
+        j += end - i;
+        i = end;
+        if (i >= a.length) break;
+      }
+      if (i >= a.length || j >= b.length) continue;
     }
     // Fast path: the same mode and name at both cursors (the common case), compared in place.
     let p = i;
@@ -99,6 +114,21 @@ export function diffTrees(
     changed(-1, -1, j, bnul);
     j = bnul + 21;
   }
+}
+
+/** How many bytes from `i` in A equal those from `j` in B (native comparisons, binary search). */
+function commonRun(A: Buffer, i: number, B: Buffer, j: number): number {
+  let lo = 0;
+  let hi = Math.min(A.length - i, B.length - j);
+  if (B.compare(A, i, i + hi, j, j + hi) === 0) return hi;
+  // Invariant: the first `lo` bytes match, the first `hi` do not.
+  while (hi - lo > 64) {
+    const mid = (lo + hi) >>> 1;
+    if (B.compare(A, i, i + mid, j, j + mid) === 0) lo = mid;
+    else hi = mid;
+  }
+  while (lo < hi && A[i + lo] === B[j + lo]) lo++;
+  return lo;
 }
 
 /** The entry named `name` in a raw tree: its start and where its name ends, or undefined. */
