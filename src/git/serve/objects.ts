@@ -120,6 +120,8 @@ export async function selectObjects(
   /** Root tree of each commit sent, and of its first parent (the older version to diff against). */
   const trees: [string, string | undefined][] = [];
   const rootOf = new Map<string, string>();
+  /** Commits the client has that are parents of commits sent. */
+  const edges = new Set<string>();
   const shallow: string[] = [];
   const unshallow: string[] = [];
   const best = new Map<string, number>();
@@ -139,6 +141,7 @@ export async function selectObjects(
     if (first && !haveCommits.has(c)) {
       commits.push(c);
       trees.push([commit.tree, commit.parent[0]]);
+      for (const p of commit.parent) if (haveCommits.has(p)) edges.add(p);
     }
     const boundary = depth !== undefined && depth < 2_147_483_647 && n >= depth;
     if (boundary) {
@@ -155,8 +158,6 @@ export async function selectObjects(
   // the commits it has that border on what is sent. Walking the trees of all its history instead
   // made a one-commit fetch cost as much as a clone.
   const skip = new Set<string>();
-  const edges = new Set<string>();
-  for (const c of commits) for (const p of readCommit(repo, c).parent) if (haveCommits.has(p)) edges.add(p);
   for (const c of edges) {
     try {
       const tree = readCommit(repo, c).tree;
