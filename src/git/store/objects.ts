@@ -43,7 +43,7 @@ const typeNames: Record<number, ObjectType> = { 1: "commit", 2: "tree", 3: "blob
 
 interface Pack {
   /** Entry offsets in pack order, and the sha index of each, for entry ends and OFS_DELTA bases. */
-  sorted?: { offsets: number[]; index: Map<number, number> };
+  sorted?: Sorted;
   name: string;
   data: Uint8Array;
   fanout: Uint32Array;
@@ -159,17 +159,48 @@ export interface StoredEntry {
 
 const packKey = (n: number, offset: number) => n * 2 ** 40 + offset;
 
-function sortedOffsets(p: Pack): { offsets: number[]; index: Map<number, number> } {
-  if (!p.sorted) {
-    const pairs: [number, number][] = [];
-    for (let i = 0; i < p.count; i++) {
-      const off = p.offsets.getUint32(i * 4);
-      pairs.push([off & 0x80000000 ? Number(p.large!.getBigUint64((off & 0x7fffffff) * 8)) : off, i]);
-    }
-    pairs.sort((a, b) => a[0] - b[0]);
-    p.sorted = { offsets: pairs.map((x) => x[0]), index: new Map(pairs) };
+/** Entry offsets in pack order and the index (.idx position) of each: typed arrays, 12 bytes an object. */
+interface Sorted {
+  offsets: Float64Array;
+  index: Uint32Array;
+}
+
+function sortedOffsets(p: Pack): Sorted {
+  if (p.sorted) return p.sorted;
+  const offsets = new Float64Array(p.count);
+  const index = new Uint32Array(p.count);
+  for (let i = 0; i < p.count; i++) {
+    const off = p.offsets.getUint32(i * 4);
+    offsets[i] = off & 0x80000000 ? Number(p.large!.getBigUint64((off & 0x7fffffff) * 8)) : off;
+    index[i] = i;
   }
+  // Offset and index in one number, sorted natively, while both fit in 53 bits; else a comparator.
+  if (p.count < 2 ** 21 && offsets.every((o) => o < 2 ** 32)) {
+    const keys = offsets.map((o, i) => o * 2 ** 21 + i).sort();
+    for (let k = 0; k < keys.length; k++) {
+      index[k] = keys[k]! % 2 ** 21;
+      offsets[k] = Math.floor(keys[k]! / 2 ** 21);
+    }
+  } else {
+    const byOffset = Array.from(index).sort((a, b) => offsets[a]! - offsets[b]!);
+    const sortedOffs = Float64Array.from(byOffset, (i) => offsets[i]!);
+    offsets.set(sortedOffs);
+    index.set(byOffset);
+  }
+  p.sorted = { offsets, index };
   return p.sorted;
+}
+
+/** Position of `offset` in the sorted offsets (the last one at or before it). */
+function positionOf(s: Sorted, offset: number): number {
+  let lo = 0;
+  let hi = s.offsets.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (s.offsets[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /**
@@ -215,20 +246,15 @@ export class ObjectStore implements ObjectReader {
       const off = findOffset(p, sha);
       if (off === undefined) continue;
       const s = sortedOffsets(p);
-      let lo = 0;
-      let hi = s.offsets.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >>> 1;
-        if (s.offsets[mid]! <= off) lo = mid;
-        else hi = mid - 1;
-      }
+      const lo = positionOf(s, off);
       const end = lo + 1 < s.offsets.length ? s.offsets[lo + 1]! : p.data.length - 20;
       const h = entryHeaderAt(p.data, off);
       const compressed = p.data.subarray(h.data, end);
       const at = packKey(n, off);
       if (h.back !== undefined) {
-        const baseIdx = s.index.get(off - h.back);
-        if (baseIdx === undefined) return undefined;
+        const k = positionOf(s, off - h.back);
+        if (s.offsets[k] !== off - h.back) return undefined;
+        const baseIdx = s.index[k]!;
         return { kind: "delta", size: h.size, at, baseAt: packKey(n, off - h.back), baseSha: p.shas.subarray(baseIdx * 20, baseIdx * 20 + 20), compressed };
       }
       if (h.baseOid) return { kind: "delta", size: h.size, at, baseAt: this.position(h.baseOid), baseSha: oidBytes(h.baseOid), compressed };
