@@ -73,6 +73,9 @@ export function Layout(props: LayoutProps): VNode {
         <script src={`${assetPrefix}hx-sse.min.js`} defer />
       </head>
       <body class="dash">
+        <a class="skip" href="#main">
+          Skip to content
+        </a>
         {props.viewer ? <Nav viewer={props.viewer} section={props.section ?? ""} /> : null}
         <main class="wide" id="main">
           {props.notice ? (
