@@ -121,7 +121,12 @@ describe("reference stack on the cluster", () => {
       cluster.kubectl(["-n", "flux-system", "get", kind, name, "-o", `jsonpath={${path}}`]).catch(() => "");
     const ready = async (kind: string, name: string) =>
       (await get(kind, name, '.status.conditions[?(@.type=="Ready")].status')) === "True";
-    const g = await eventually("GitRepository Ready", () => ready("gitrepository", "gitops-repo-staging"), 90_000);
+    const g = await eventually("GitRepository Ready", () => ready("gitrepository", "gitops-repo-staging"), 90_000).catch(
+      async (e: Error) => {
+        // Say why Flux could not fetch (auth, protocol, missing branch): the timeout alone does not.
+        throw new Error(`${e.message}: ${await get("gitrepository", "gitops-repo-staging", ".status.conditions")}`);
+      },
+    );
     expect(await get("gitrepository", "gitops-repo-staging", ".status.artifact.revision")).toBe(`main@sha1:${pushed}`);
     const deps = "gitops-repo-staging-dependencies";
     const s = await eventually("dependencies lane Ready", () => ready("kustomization", deps), 120_000);
