@@ -43,11 +43,14 @@ export function eventTargets(blob: string, results: unknown[]): { env: string; a
     seen.add(`${env}/${a}`);
     out.push({ env, ...(a ? { app: a } : {}) });
   };
-  for (const r of results) if (r && typeof r === "object") add((r as { env?: unknown }).env, (r as { app?: unknown }).app);
+  for (const r of results) {
+    if (r && typeof r === "object") add((r as { env?: unknown }).env, (r as { app?: unknown }).app);
+  }
   try {
     const b = JSON.parse(blob) as Record<string, unknown>;
     add(b.env, b.app);
-    if (Array.isArray(b.environments)) for (const e of b.environments) if (e && typeof e === "object") add(e.env, e.app);
+    const envs = Array.isArray(b.environments) ? b.environments : [];
+    for (const e of envs) if (e && typeof e === "object") add(e.env, e.app);
   } catch {
     // An unreadable blob names no targets; the list still shows the event.
   }
@@ -67,7 +70,11 @@ const triggeredByOf = (blob: string): string | undefined => {
  * Newest first. Env and app filters look into each request, so the store is read in pages until
  * `limit + 1` entries match (the extra one says whether there are more) or 5,000 rows were read.
  */
-export async function recentActivity(d: OpsDeps, q: ActivityQuery, visible?: Visible): Promise<{ items: ActivityEntry[]; more: boolean }> {
+export async function recentActivity(
+  d: OpsDeps,
+  q: ActivityQuery,
+  visible?: Visible,
+): Promise<{ items: ActivityEntry[]; more: boolean }> {
   const matched: ActivityEntry[] = [];
   const want = q.offset + q.limit + 1;
   const chunk = 200;
@@ -164,7 +171,7 @@ export async function recentRepos(d: OpsDeps, limit = 500): Promise<Map<string, 
 export interface DeliveryTimes {
   /** The artifact reached the server (CI pushed it). */
   artifact?: number;
-  /** The request that wrote the release was queued (a person's release or rollback; for policy deploys the artifact). */
+  /** The request that wrote the release was queued (a release or rollback; for a policy deploy, its artifact). */
   requested?: number;
   /** The gitops commit's time. */
   committed: number;
@@ -198,7 +205,11 @@ export async function deliveryTimes(d: OpsDeps, entries: HistoryEntry[]): Promis
 /** One stored artifact as a deploy page shows it. @throws NotFoundError */
 export async function artifactSummary(d: OpsDeps, id: string) {
   const ev = id ? await d.store.artifactEvent(id) : undefined;
-  if (!ev) throw new NotFoundError(`artifact ${JSON.stringify(id.slice(0, 100))} not found`, { hint: "the repositories page lists them" });
+  if (!ev) {
+    const hint = "the repositories page lists them";
+    throw new NotFoundError(`artifact ${JSON.stringify(id.slice(0, 100))} not found`, { hint });
+  }
   const v = ((JSON.parse(ev.blob) as Partial<Artifact>).version ?? {}) as Partial<Artifact["version"]>;
-  return { id, repo: ev.repository, sha: v.sha ?? ev.sha, message: v.message ?? "", author: v.authorName ?? "", url: v.url ?? "" };
+  const sha = v.sha ?? ev.sha;
+  return { id, repo: ev.repository, sha, message: v.message ?? "", author: v.authorName ?? "", url: v.url ?? "" };
 }

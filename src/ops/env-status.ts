@@ -39,7 +39,8 @@ export async function currentReleases(d: OpsDeps, envName: string): Promise<Reco
           continue;
         }
         const text = await readText(g.repo, tree, "release.json");
-        status[app] = text ? { ...decodeRelease(text, join(env.name, app, "release.json")), gitopsRepo: gitopsRepoName(env) } : null;
+        const where = join(env.name, app, "release.json");
+        status[app] = text ? { ...decodeRelease(text, where), gitopsRepo: gitopsRepoName(env) } : null;
       }
       per.set(env.name, { head, status: sorted(status) });
       return per.get(env.name)!.status;
@@ -51,13 +52,19 @@ export async function currentReleases(d: OpsDeps, envName: string): Promise<Reco
   return status;
 }
 
-const sorted = (s: Record<string, Release | null>) => Object.fromEntries(Object.entries(s).sort(([a], [b]) => a.localeCompare(b)));
+const sorted = (s: Record<string, Release | null>) =>
+  Object.fromEntries(Object.entries(s).sort(([a], [b]) => a.localeCompare(b)));
 
 /**
  * The env's app folders changed between `from` and `to` (a first-parent line), each with its tree
  * id at `to` (undefined: deleted); undefined when the line does not lead back to `from`.
  */
-async function changedApps(g: GitopsRepo, from: string, to: string, env: string): Promise<Map<string, string | undefined> | undefined> {
+async function changedApps(
+  g: GitopsRepo,
+  from: string,
+  to: string,
+  env: string,
+): Promise<Map<string, string | undefined> | undefined> {
   await g.index.update(to);
   const out = new Map<string, string | undefined>();
   let sha: string | undefined = to;

@@ -23,7 +23,8 @@ export async function checkPassword(d: OpsDeps, login: string, password: string)
     return undefined;
   }
   const ok = await Bun.password.verify(password, found.hash).catch(() => false);
-  return ok && may(found.user, "dashboard.view", found.user.env ? { env: found.user.env } : {}) ? found.user : undefined;
+  const scope = found.user.env ? { env: found.user.env } : {};
+  return ok && may(found.user, "dashboard.view", scope) ? found.user : undefined;
 }
 
 /** The user of an API token, if it is valid and its role may use the dashboard. */

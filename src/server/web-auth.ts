@@ -30,7 +30,8 @@ export function isHttps(c: Context): boolean {
 }
 
 export function setSessionCookie(c: Context, id: string, maxAgeSeconds: number): void {
-  setCookie(c, sessionCookie, id, { httpOnly: true, sameSite: "Lax", secure: isHttps(c), path: "/", maxAge: maxAgeSeconds });
+  const secure = isHttps(c);
+  setCookie(c, sessionCookie, id, { httpOnly: true, sameSite: "Lax", secure, path: "/", maxAge: maxAgeSeconds });
 }
 
 export function clearSessionCookie(c: Context): void {
@@ -38,7 +39,8 @@ export function clearSessionCookie(c: Context): void {
 }
 
 export function setLoginCsrfCookie(c: Context, value: string): void {
-  setCookie(c, loginCsrfCookie, value, { httpOnly: true, sameSite: "Strict", secure: isHttps(c), path: "/login", maxAge: 3600 });
+  const secure = isHttps(c);
+  setCookie(c, loginCsrfCookie, value, { httpOnly: true, sameSite: "Strict", secure, path: "/login", maxAge: 3600 });
 }
 
 export function sameSecret(a: unknown, b: string): boolean {
@@ -65,9 +67,8 @@ export function webSession(d: OpsDeps): MiddlewareHandler<PageEnv> {
       const u = new URL(c.req.url);
       const login = `/login?next=${encodeURIComponent(safeNext(u.pathname + u.search))}`;
       if (htmx(c)) {
-        return c.html(`<p class="error-box" role="alert">Your session ended. <a href="${login}">Sign in again</a>.</p>`, 401, {
-          "HX-Redirect": login,
-        });
+        const html = `<p class="error-box" role="alert">Your session ended. <a href="${login}">Sign in again</a>.</p>`;
+        return c.html(html, 401, { "HX-Redirect": login });
       }
       if (c.req.method === "GET" && !u.pathname.startsWith("/ui/")) return c.redirect(login, 302);
       throw new AuthError(401, "not signed in: sign in at /login");

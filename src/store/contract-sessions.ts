@@ -22,7 +22,8 @@ export function sessionTests(h: Harness): void {
       const u = await store.createUser("ann", "admin");
       await store.createSession({ idHash: "h1", login: "ann", csrf: "c1", expires: clock.seconds + 60 });
       await store.createSession({ idHash: "h2", login: "ann", csrf: "c2", expires: clock.seconds + 600 });
-      expect(await store.session("h1")).toEqual({ user: u, csrf: "c1", created: clock.seconds, expires: clock.seconds + 60 });
+      const h1 = { user: u, csrf: "c1", created: clock.seconds, expires: clock.seconds + 60 };
+      expect(await store.session("h1")).toEqual(h1);
       expect(await store.session("nope")).toBeUndefined();
       clock.ms += 61_000;
       expect(await store.session("h1")).toBeUndefined();
@@ -53,7 +54,8 @@ export function sessionTests(h: Harness): void {
   describe("event list", () => {
     test("every type, newest first, filtered by type and status, paged", async () => {
       const { store } = await h.open();
-      for (const [id, type] of [["e1", "artifact"], ["e2", "release"], ["e3", "rollback"], ["e4", "artifact"]] as const) {
+      const kinds = [["e1", "artifact"], ["e2", "release"], ["e3", "rollback"], ["e4", "artifact"]] as const;
+      for (const [id, type] of kinds) {
         await store.insertEvent({ id, type, blob: "{}" });
       }
       expect((await store.events({ limit: 10 })).map((e) => e.id)).toEqual(["e4", "e3", "e2", "e1"]);

@@ -24,12 +24,18 @@ export function logOptions(c: Context<PageEnv>): ui.LogOptionsView {
   if (container !== undefined && !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(container)) {
     throw new UserError("container must be a container name (lowercase letters, digits, -)", { path: "container" });
   }
-  return { follow: c.req.query("follow") === "1", tail: Math.min(Number(tailRaw), 10_000), ...(container ? { container } : {}) };
+  const follow = c.req.query("follow") === "1";
+  return { follow, tail: Math.min(Number(tailRaw), 10_000), ...(container ? { container } : {}) };
 }
 
-const target = (c: Context<PageEnv>) => ({ env: safeName(c.req.param("env") ?? "", "env"), app: safeName(c.req.param("app") ?? "", "app") });
+const target = (c: Context<PageEnv>) => ({
+  env: safeName(c.req.param("env") ?? "", "env"),
+  app: safeName(c.req.param("app") ?? "", "app"),
+});
 
-export function logsHandler(d: LiveDeps & { requestTimeout?: (r: Request, s: number) => void; sseHeartbeatMs?: number }, format: "html" | "text") {
+type LogDeps = LiveDeps & { requestTimeout?: (r: Request, s: number) => void; sseHeartbeatMs?: number };
+
+export function logsHandler(d: LogDeps, format: "html" | "text") {
   return async (c: Context<PageEnv>) => {
     const t = target(c);
     can(c, "app.logs", { env: t.env });
@@ -58,8 +64,14 @@ export function logsHandler(d: LiveDeps & { requestTimeout?: (r: Request, s: num
     };
     const lines = (pod: string, ls: string[], lost = 0, note?: string) =>
       format === "text"
-        ? (lost ? `[${pod}] … ${lost} lines dropped …\n` : "") + ls.map((l) => `${pod} ${l}\n`).join("") + (note ? `[${pod}] ${note}\n` : "")
-        : encodeSse({ data: ui.fragment(ui.LogLines({ pod, lines: ls, ...(lost ? { dropped: lost } : {}), ...(note ? { note } : {}) })) });
+        ? (lost ? `[${pod}] … ${lost} lines dropped …\n` : "") +
+          ls.map((l) => `${pod} ${l}\n`).join("") +
+          (note ? `[${pod}] ${note}\n` : "")
+        : encodeSse({
+            data: ui.fragment(
+              ui.LogLines({ pod, lines: ls, ...(lost ? { dropped: lost } : {}), ...(note ? { note } : {}) }),
+            ),
+          });
     const sink: LogSink = {
       lines(pod, ls, lost = 0) {
         if (closed) return;
@@ -82,7 +94,8 @@ export function logsHandler(d: LiveDeps & { requestTimeout?: (r: Request, s: num
         }
       },
     };
-    const relay = await ops.streamAppLogs(d, t, { follow: o.follow, tailLines: o.tail, ...(o.container ? { container: o.container } : {}) }, sink);
+    const logOpts = { follow: o.follow, tailLines: o.tail, ...(o.container ? { container: o.container } : {}) };
+    const relay = await ops.streamAppLogs(d, t, logOpts, sink);
     pods = relay.pods;
     stop = relay.stop;
     if (d.requestTimeout) d.requestTimeout(c.req.raw, 0);
@@ -100,7 +113,8 @@ export function logsHandler(d: LiveDeps & { requestTimeout?: (r: Request, s: num
     });
     c.req.raw.signal.addEventListener("abort", finish, { once: true });
     const type = format === "text" ? "text/plain; charset=utf-8" : "text/event-stream; charset=utf-8";
-    return new Response(body, { headers: { "Content-Type": type, "Cache-Control": "no-cache", "X-Accel-Buffering": "no" } });
+    const headers = { "Content-Type": type, "Cache-Control": "no-cache", "X-Accel-Buffering": "no" };
+    return new Response(body, { headers });
   };
 }
 

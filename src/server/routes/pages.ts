@@ -22,8 +22,8 @@ import type { EventHub } from "../event-hub.ts";
 import { classify } from "../http-errors.ts";
 import { ownScope, policyAsked } from "../policy.ts";
 import {
-  LoginLimiter, can, checkOrigin, clearSessionCookie, loginCsrfCookie, pageHeaders, readForm, requireCsrf, safeNext, sameSecret,
-  setLoginCsrfCookie, setSessionCookie, webSession, type PageEnv,
+  LoginLimiter, can, checkOrigin, clearSessionCookie, loginCsrfCookie, pageHeaders, readForm, requireCsrf, safeNext,
+  sameSecret, setLoginCsrfCookie, setSessionCookie, webSession, type PageEnv,
 } from "../web-auth.ts";
 import { logsForm, logsHandler, logsPanel } from "./page-logs.ts";
 import { withRenderer } from "./releases.ts";
@@ -32,8 +32,8 @@ import { safeName } from "./util.ts";
 
 /** The paths app.ts hands to this router (everything else stays the API's). */
 export const pagePaths = [
-  "/", "/login", "/logout", "/assets/*", "/fragments/*", "/envs/*", "/activity", "/activity/*", "/settings", "/settings/*",
-  "/repos", "/repos/*", "/ui/*", "/favicon.ico",
+  "/", "/login", "/logout", "/assets/*", "/fragments/*", "/envs/*", "/activity", "/activity/*", "/settings",
+  "/settings/*",  "/repos", "/repos/*", "/ui/*", "/favicon.ico",
 ];
 
 export type PageDeps = ServerDeps & { events: EventHub; agents: AgentHub; loginLimiter?: LoginLimiter };
@@ -80,7 +80,10 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
   app.use(pageHeaders);
   app.onError((err, c) => {
     const e = classify(err);
-    if (!e) console.error(JSON.stringify({ level: "error", msg: "unhandled in a page", error: err.message, stack: err.stack }));
+    if (!e) {
+      const line = { level: "error", msg: "unhandled in a page", error: err.message, stack: err.stack };
+      console.error(JSON.stringify(line));
+    }
     const status = e?.status ?? 500;
     const message = e?.message ?? "internal error: the server log has the details";
     if (isHtmx(c)) return c.html(ui.fragment(ErrorBox({ message, status })), status);
@@ -90,17 +93,20 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
   app.get("/assets/:name", (c) => {
     const a = assets[c.req.param("name")];
     if (!a) return c.text("not found", 404);
-    return new Response(Bun.file(a.file), { headers: { "Content-Type": a.contentType, "Cache-Control": "max-age=3600" } });
+    const headers = { "Content-Type": a.contentType, "Cache-Control": "max-age=3600" };
+    return new Response(Bun.file(a.file), { headers });
   });
   app.get("/favicon.ico", (c) => c.body(null, 204));
 
   // --- signing in and out
 
-  const loginPage = (c: Context<PageEnv>, props: { error?: string; login?: string; next?: string }, status: 200 | 401 | 403 | 429) => {
+  type LoginProps = { error?: string; login?: string; next?: string };
+  const loginPage = (c: Context<PageEnv>, props: LoginProps, status: 200 | 401 | 403 | 429) => {
     const csrf = randomBytes(18).toString("base64url");
     setLoginCsrfCookie(c, csrf);
     const next = safeNext(props.next ?? c.req.query("next"));
-    return c.html(ui.page(ui.LoginPage({ csrf, next, error: props.error, login: props.login, notice: noticeOf(c) })), status);
+    const page = ui.LoginPage({ csrf, next, error: props.error, login: props.login, notice: noticeOf(c) });
+    return c.html(ui.page(page), status);
   };
 
   app.get("/login", (c) => loginPage(c, {}, 200));
@@ -115,17 +121,22 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
     }
     const login = String(form.get("login") ?? "").trim().toLowerCase();
     const token = String(form.get("token") ?? "");
-    const ip = (c.env as { requestIP?: (r: Request) => { address: string } | null } | undefined)?.requestIP?.(c.req.raw)?.address ?? "local";
+    const bun = c.env as { requestIP?: (r: Request) => { address: string } | null } | undefined;
+    const ip = bun?.requestIP?.(c.req.raw)?.address ?? "local";
     const keys = [`ip:${ip}`, ...(login ? [`login:${login}`] : [])];
     const wait = limiter.retryAfter(keys);
     if (wait > 0) {
       c.header("Retry-After", String(wait));
-      return loginPage(c, { error: `Too many failed attempts: try again in ${Math.ceil(wait / 60)} min.`, login, next }, 429);
+      const error = `Too many failed attempts: try again in ${Math.ceil(wait / 60)} min.`;
+      return loginPage(c, { error, login, next }, 429);
     }
-    const user = token ? await ops.checkToken(o, token) : await ops.checkPassword(o, login, String(form.get("password") ?? ""));
+    const password = String(form.get("password") ?? "");
+    const user = token ? await ops.checkToken(o, token) : await ops.checkPassword(o, login, password);
     if (!user) {
       limiter.fail(keys);
-      const error = token ? "That token is not valid, or its role cannot use the dashboard." : "Wrong user or password.";
+      const error = token
+        ? "That token is not valid, or its role cannot use the dashboard."
+        : "Wrong user or password.";
       return loginPage(c, { error, login, next }, 401);
     }
     limiter.succeed(keys);
@@ -142,7 +153,8 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
   };
   const guard = [mark, session, requireCsrf, policyAsked as unknown as typeof requireCsrf] as const;
   // The hub's position is read when the request starts, before the page's data: see Viewer.since.
-  const since = (c: Context<PageEnv>) => (c.get("since") as string | undefined) ?? d.events.wireId(d.events.stats().published);
+  const hubPosition = () => d.events.wireId(d.events.stats().published);
+  const since = (c: Context<PageEnv>) => (c.get("since") as string | undefined) ?? hubPosition();
   const viewer = (c: Context<PageEnv>): ui.Viewer => ({
     login: c.get("user").login, role: c.get("user").role, csrf: c.get("csrf"), since: since(c),
   });
@@ -213,7 +225,8 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
     const env = envParam(c);
     can(c, "dashboard.view", { env });
     const t = await envTable(c, env);
-    return c.html(ui.page(ui.EnvPage({ viewer: viewer(c), env, now: now(), live: t.view, rows: t.rows, query: t.query, repos: t.repos })));
+    const props = { viewer: viewer(c), env, now: now(), live: t.view, rows: t.rows, query: t.query, repos: t.repos };
+    return c.html(ui.page(ui.EnvPage(props)));
   });
 
   app.get("/envs/:env/apps-table", ...guard, async (c) => {
@@ -247,7 +260,8 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
     return c.html(
       ui.page(
         ui.AppPage({
-          viewer: viewer(c), env, app: name, now: now(), history: a.history, more: a.more, offset: a.offset, live: a.view,
+          viewer: viewer(c), env, app: name, now: now(), history: a.history, more: a.more, offset: a.offset,
+          live: a.view,
           state: a.state, canRollback: may(user, "rollback", { env }), canRestart: may(user, "app.restart", { env }),
           canLogs: may(user, "app.logs", { env }),
           notice: noticeOf(c),
@@ -263,7 +277,8 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
     const view: EnvStateView = await ops.envState(live, env);
     const state = view.state.apps.find((a) => a.name === name || a.service === name);
     const canRestart = may(c.get("user"), "app.restart", { env });
-    return c.html(ui.fragment(ui.LiveCard({ env, app: name, state, live: view, now: now(), viewer: viewer(c), canRestart })));
+    const props = { env, app: name, state, live: view, now: now(), viewer: viewer(c), canRestart };
+    return c.html(ui.fragment(ui.LiveCard(props)));
   });
 
   app.get("/envs/:env/apps/:app/history", ...guard, async (c) => {
@@ -273,9 +288,8 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
     const a = await appData(c, env, name);
     const canRollback = may(c.get("user"), "rollback", { env });
     const rollout = ui.rolloutOf(a.history, a.state);
-    return c.html(
-      ui.fragment(ui.History({ env, app: name, history: a.history, now: now(), canRollback, more: a.more, offset: a.offset, rollout })),
-    );
+    const props = { env, app: name, history: a.history, now: now(), canRollback, more: a.more, offset: a.offset };
+    return c.html(ui.fragment(ui.History({ ...props, rollout })));
   });
 
   app.get("/envs/:env/apps/:app/logs.txt", ...guard, logsHandler({ ...live, ...d }, "text"));
@@ -337,7 +351,10 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
     };
     const r = await ops.recentActivity(
       o,
-      { env: filter.env, app: filter.app, status: status as EventStatus | undefined, limit: pageSize, offset: filter.offset },
+      {
+        env: filter.env, app: filter.app, status: status as EventStatus | undefined, limit: pageSize,
+        offset: filter.offset,
+      },
       (env) => may(user, "dashboard.view", { env }),
     );
     return { filter, ...r };
@@ -346,7 +363,8 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
   app.get("/activity", ...guard, async (c) => {
     can(c, "dashboard.view", ownScope(c.get("user")));
     const a = await activity(c);
-    return c.html(ui.page(ui.ActivityPage({ viewer: viewer(c), now: now(), items: a.items, filter: a.filter, more: a.more })));
+    const props = { viewer: viewer(c), now: now(), items: a.items, filter: a.filter, more: a.more };
+    return c.html(ui.page(ui.ActivityPage(props)));
   });
 
   app.get("/activity/list", ...guard, async (c) => {
@@ -377,7 +395,9 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
     can(c, "release.request", { env });
     const artifactId = c.req.query("artifact") ?? "";
     const artifact = await ops.artifactSummary(o, artifactId);
-    const preview = await withRenderer(d, (renderer) => ops.previewRelease({ ...o, renderer }, { env, app: name, artifactId })).then(
+    const dryRun = (renderer: ops.ManifestRenderer) =>
+      ops.previewRelease({ ...o, renderer }, { env, app: name, artifactId });
+    const preview = await withRenderer(d, dryRun).then(
       (p) => ({ files: p.files }),
       (e: Error) => ({ previewError: classify(e)?.message ?? `the release cannot be previewed: ${e.message}` }),
     );
@@ -396,14 +416,18 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
 
   // --- settings
 
-  async function settings(c: Context<PageEnv>, extra: { notice?: string; newToken?: { login: string; token: string } } = {}) {
+  type SettingsExtra = { notice?: string; newToken?: { login: string; token: string } };
+  async function settings(c: Context<PageEnv>, extra: SettingsExtra = {}) {
     const user = c.get("user");
     const isAdmin = may(user, "user.manage");
     const users = isAdmin
-      ? await Promise.all((await ops.listUsers(o)).map(async (u) => ({ ...u, tokens: await ops.listTokens(o, u.login) })))
+      ? await Promise.all(
+          (await ops.listUsers(o)).map(async (u) => ({ ...u, tokens: await ops.listTokens(o, u.login) })),
+        )
       : [];
     const envs = (await ops.listEnvs(o)).filter((e) => may(user, "dashboard.view", { env: e.name }));
-    const props = { viewer: viewer(c), now: now(), users, envs, serverUrl: serverUrl(c), isAdmin, notice: extra.notice ?? noticeOf(c) };
+    const notice = extra.notice ?? noticeOf(c);
+    const props = { viewer: viewer(c), now: now(), users, envs, serverUrl: serverUrl(c), isAdmin, notice };
     return c.html(ui.page(ui.SettingsPage({ ...props, newToken: extra.newToken })));
   }
 
@@ -453,7 +477,9 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
     const remote = f.get("kind") === "remote";
     await ops.createEnv(o, {
       name: String(f.get("name") ?? "").trim(),
-      ...(remote ? { repoUrl: String(f.get("repoUrl") ?? "").trim(), repoToken: String(f.get("repoToken") ?? "") || undefined } : { builtin: true }),
+      ...(remote
+        ? { repoUrl: String(f.get("repoUrl") ?? "").trim(), repoToken: String(f.get("repoToken") ?? "") || undefined }
+        : { builtin: true }),
     });
     await d.envWatch?.check();
     return c.redirect("/?done=env", 303);

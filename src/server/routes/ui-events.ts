@@ -15,7 +15,11 @@ import type { PageEnv } from "../web-auth.ts";
 import { can } from "../web-auth.ts";
 import { safeName } from "./util.ts";
 
-export type Topic = { kind: "envs" } | { kind: "env"; env: string } | { kind: "app"; env: string; app: string } | { kind: "activity" };
+export type Topic =
+  | { kind: "envs" }
+  | { kind: "env"; env: string }
+  | { kind: "app"; env: string; app: string }
+  | { kind: "activity" };
 
 export function topicOf(c: Context<PageEnv>): Topic {
   const kind = c.req.query("topic");
@@ -58,14 +62,21 @@ export function concerns(t: Topic, e: HubEvent): boolean {
           return e.targets.some((x) => x.env === t.env && (!x.app || x.app === t.app));
         case "release.processed":
         case "release.failed":
-          return e.results.some((r) => r.app === t.app) || e.targets.some((x) => x.env === t.env && (!x.app || x.app === t.app));
+          return (
+            e.results.some((r) => r.app === t.app) ||
+            e.targets.some((x) => x.env === t.env && (!x.app || x.app === t.app))
+          );
         default:
           return true;
       }
   }
 }
 
-export function uiEventsHandler(d: { events: EventHub; requestTimeout?: (req: Request, s: number) => void; sseHeartbeatMs?: number }) {
+export function uiEventsHandler(d: {
+  events: EventHub;
+  requestTimeout?: (req: Request, s: number) => void;
+  sseHeartbeatMs?: number;
+}) {
   return (c: Context<PageEnv>) => {
     const t = topicOf(c);
     can(c, "dashboard.view", "env" in t ? { env: t.env } : {});
@@ -115,7 +126,11 @@ export function uiEventsHandler(d: { events: EventHub; requestTimeout?: (req: Re
       { highWaterMark: 0 },
     );
     return new Response(body, {
-      headers: { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache", "X-Accel-Buffering": "no" },
+      headers: {
+        "Content-Type": "text/event-stream; charset=utf-8",
+        "Cache-Control": "no-cache",
+        "X-Accel-Buffering": "no",
+      },
     });
   };
 }

@@ -38,7 +38,12 @@ function filterQuery(f: ActivityFilter, offset = f.offset) {
   return query({ env: f.env, app: f.app, status: f.status, offset: offset || undefined });
 }
 
-export function ActivityList(props: { items: ActivityItem[]; now: number; filter: ActivityFilter; more: boolean }): VNode {
+export function ActivityList(props: {
+  items: ActivityItem[];
+  now: number;
+  filter: ActivityFilter;
+  more: boolean;
+}): VNode {
   const f = props.filter;
   return (
     <div id="activity" {...refetchOn("activity-changed", `/activity/list${filterQuery(f)}`)}>
@@ -74,7 +79,8 @@ export function ActivityList(props: { items: ActivityItem[]; now: number; filter
                     const l = fluxLabel(c.status);
                     return (
                       <li>
-                        gitops <code title={c.sha}>{c.sha.slice(0, 8)}</code> {c.env ? <span class="muted">{c.env}</span> : null}{" "}
+                        gitops <code title={c.sha}>{c.sha.slice(0, 8)}</code>{" "}
+                        {c.env ? <span class="muted">{c.env}</span> : null}{" "}
                         {l ? (
                           <Badge kind={l === "applied" ? "ok" : l === "failed" ? "bad" : "warn"} title={c.desc}>
                             {l}

@@ -30,6 +30,8 @@ export interface ReleaseEntry {
   };
 }
 
+const tone = (good: boolean, bad: boolean): "ok" | "bad" | "warn" => (good ? "ok" : bad ? "bad" : "warn");
+
 /** "+3 s", "+2 min": how long a step took after the one before. */
 export function took(from: number | undefined, to: number | undefined): string {
   if (from === undefined || to === undefined) return "";
@@ -48,9 +50,11 @@ export function Timeline(props: { d: NonNullable<ReleaseEntry["delivery"]>; now:
     ...(d.requested !== undefined ? [{ label: "release requested", at: d.requested, prev: d.artifact }] : []),
     { label: "gitops commit", at: d.committed, prev: d.requested ?? d.artifact },
     ...(d.flux
-      ? [{ label: `Flux ${flux}`, at: d.flux.at, prev: d.committed, kind: (flux === "applied" ? "ok" : flux === "failed" ? "bad" : "warn") as "ok" }]
+      ? [{ label: `Flux ${flux}`, at: d.flux.at, prev: d.committed, kind: tone(flux === "applied", flux === "failed") }]
       : [{ label: "Flux: no word yet", kind: "warn" as const }]),
-    ...(props.rollout ? [{ label: `rollout ${props.rollout}`, kind: (props.rollout === "complete" ? "ok" : props.rollout === "failed" ? "bad" : "warn") as "ok" }] : []),
+    ...(props.rollout
+      ? [{ label: `rollout ${props.rollout}`, kind: tone(props.rollout === "complete", props.rollout === "failed") }]
+      : []),
   ];
   return (
     <ol class="timeline" aria-label="Delivery">
@@ -170,7 +174,7 @@ export function LiveCard(props: {
                   <code>{p.name}</code>
                 </td>
                 <td data-label="Status">
-                  <Badge kind={podHealth(p) === "healthy" ? "ok" : podHealth(p) === "failing" ? "bad" : "warn"}>{p.status}</Badge>
+                  <Badge kind={tone(podHealth(p) === "healthy", podHealth(p) === "failing")}>{p.status}</Badge>
                   {p.statusDescription ? <div class="small reason">{p.statusDescription}</div> : null}
                 </td>
                 <td data-label="Ready">{p.ready}</td>
@@ -192,7 +196,8 @@ export function LiveCard(props: {
           <ul class="warnings">
             {a.events.map((e) => (
               <li>
-                <strong>{e.reason}</strong> <code>{e.object}</code> {e.message} {e.count > 1 ? <span class="muted">×{e.count}</span> : null}
+                <strong>{e.reason}</strong> <code>{e.object}</code> {e.message}{" "}
+                {e.count > 1 ? <span class="muted">×{e.count}</span> : null}
               </li>
             ))}
           </ul>
@@ -215,8 +220,9 @@ export function History(props: {
 }): VNode {
   const b = base(props.env, props.app);
   const current = props.history.find((h) => !h.rolledBack && props.offset === 0);
+  const historyUrl = `${b}/history${query({ offset: props.offset || undefined })}`;
   return (
-    <section id="history" class="card" {...refetchOn("app-changed", `${b}/history${query({ offset: props.offset || undefined })}`)}>
+    <section id="history" class="card" {...refetchOn("app-changed", historyUrl)}>
       <h2>Release history</h2>
       {props.history.length ? (
         <ol class="releases">
@@ -230,7 +236,7 @@ export function History(props: {
                   {h === current ? <Badge kind="info">current</Badge> : null}
                   {h.rolledBack ? <Badge kind="warn">rolled back</Badge> : null}
                   {flux ? (
-                    <Badge kind={flux === "applied" ? "ok" : flux === "failed" ? "bad" : "warn"} title={h.gitopsCommitStatusDesc}>
+                    <Badge kind={tone(flux === "applied", flux === "failed")} title={h.gitopsCommitStatusDesc}>
                       {flux}
                     </Badge>
                   ) : null}
@@ -240,7 +246,9 @@ export function History(props: {
                   {v?.branch ? ` @ ${v.branch}` : ""} {v?.authorName ? `· ${v.authorName}` : ""} · gitops{" "}
                   <code title={h.gitopsRef}>{h.gitopsRef.slice(0, 8)}</code>
                 </div>
-                {h.delivery ? <Timeline d={h.delivery} now={props.now} rollout={h === current ? props.rollout : undefined} /> : null}
+                {h.delivery ? (
+                  <Timeline d={h.delivery} now={props.now} rollout={h === current ? props.rollout : undefined} />
+                ) : null}
                 {props.canRollback && h !== current && !h.rolledBack ? (
                   <form method="get" action={`${b}/rollback`} class="inline">
                     <input type="hidden" name="to" value={h.gitopsRef} />
@@ -257,7 +265,9 @@ export function History(props: {
         </Empty>
       )}
       <nav class="pager" aria-label="Releases">
-        {props.offset > 0 ? <a href={`${b}${query({ offset: Math.max(0, props.offset - 20) || undefined })}`}>← Newer</a> : null}
+        {props.offset > 0 ? (
+          <a href={`${b}${query({ offset: Math.max(0, props.offset - 20) || undefined })}`}>← Newer</a>
+        ) : null}
         {props.more ? <a href={`${b}${query({ offset: props.offset + 20 })}`}>Older →</a> : null}
       </nav>
     </section>
@@ -283,9 +293,12 @@ export function AppPage(p: AppPageProps): VNode {
       <h1>{p.app}</h1>
       <StaleBanner live={p.live} now={p.now} />
       <div class="columns">
-        <LiveCard env={p.env} app={p.app} state={p.state} live={p.live} now={p.now} viewer={p.viewer} canRestart={p.canRestart} />
+        <LiveCard
+          env={p.env} app={p.app} state={p.state} live={p.live} now={p.now} viewer={p.viewer} canRestart={p.canRestart}
+        />
         <History
-          env={p.env} app={p.app} history={p.history} now={p.now} canRollback={p.canRollback} more={p.more} offset={p.offset}
+          env={p.env} app={p.app} history={p.history} now={p.now} canRollback={p.canRollback}
+          more={p.more} offset={p.offset}
           rollout={rolloutOf(p.history, p.state)}
         />
       </div>
@@ -298,6 +311,8 @@ export function AppPage(p: AppPageProps): VNode {
     </Layout>
   );
 }
+
+const firstLine = (s: string | undefined) => s?.split("\n")[0] ?? "";
 
 export interface RollbackProps {
   viewer: Viewer;
@@ -314,6 +329,11 @@ export interface RollbackProps {
   previewError?: string;
 }
 
+const lineClass = (line: string) => {
+  if (line.startsWith("+") && !line.startsWith("+++")) return "add";
+  return line.startsWith("-") && !line.startsWith("---") ? "del" : "";
+};
+
 export function FileDiffs(props: { files: { path: string; change: string; diff: string }[] }): VNode {
   if (!props.files.length) return <p class="muted">No gitops file would change.</p>;
   return (
@@ -326,7 +346,7 @@ export function FileDiffs(props: { files: { path: string; change: string; diff: 
           </summary>
           <pre class="diff" tabIndex={0}>
             {f.diff.split("\n").map((line) => (
-              <span class={line.startsWith("+") && !line.startsWith("+++") ? "add" : line.startsWith("-") && !line.startsWith("---") ? "del" : ""}>
+              <span class={lineClass(line)}>
                 {line}
                 {"\n"}
               </span>
@@ -352,13 +372,13 @@ export function RollbackConfirm(p: RollbackProps): VNode {
       </h1>
       <div class="card">
         <p>
-          {p.app} goes back to <Sha sha={v?.sha} url={v?.url} /> <em>{v?.message?.split("\n")[0] ?? ""}</em>, released{" "}
+          {p.app} goes back to <Sha sha={v?.sha} url={v?.url} /> <em>{firstLine(v?.message)}</em>, released{" "}
           <Time t={p.target.created} now={p.now} /> by {p.target.triggeredBy || "policy"} (gitops commit{" "}
           <code>{p.target.gitopsRef.slice(0, 8)}</code>).
         </p>
         {p.current ? (
           <p>
-            It now runs <Sha sha={p.current.version?.sha} /> <em>{p.current.version?.message?.split("\n")[0] ?? ""}</em>.
+            It now runs <Sha sha={p.current.version?.sha} /> <em>{firstLine(p.current.version?.message)}</em>.
           </p>
         ) : null}
         {p.reverted.length ? (
@@ -367,7 +387,7 @@ export function RollbackConfirm(p: RollbackProps): VNode {
             <ul>
               {p.reverted.map((r) => (
                 <li>
-                  <code>{r.gitopsRef.slice(0, 8)}</code> <Sha sha={r.version?.sha} /> {r.version?.message?.split("\n")[0] ?? ""} (
+                  <code>{r.gitopsRef.slice(0, 8)}</code> <Sha sha={r.version?.sha} /> {firstLine(r.version?.message)} (
                   <Time t={r.created} now={p.now} />)
                 </li>
               ))}

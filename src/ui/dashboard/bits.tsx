@@ -16,7 +16,11 @@ export function HealthBadge(props: { health: Health }): VNode {
   return <span class={`badge h-${props.health}`}>{props.health === "unknown" ? "no live state" : props.health}</span>;
 }
 
-export function Badge(props: { kind: "ok" | "bad" | "warn" | "info"; children: ComponentChildren; title?: string }): VNode {
+export function Badge(props: {
+  kind: "ok" | "bad" | "warn" | "info";
+  children: ComponentChildren;
+  title?: string;
+}): VNode {
   return (
     <span class={`badge b-${props.kind}`} title={props.title}>
       {props.children}

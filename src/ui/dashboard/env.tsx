@@ -81,7 +81,9 @@ export function AppRowView(props: { env: string; row: AppRow; now: number }): VN
         {row.release?.triggeredBy ? <div class="muted small">by {row.release.triggeredBy}</div> : null}
       </td>
       <td data-label="Flux" class="flux">
-        {row.flux ? <Badge kind={row.flux === "applied" ? "ok" : row.flux === "failed" ? "bad" : "warn"}>{row.flux}</Badge> : null}
+        {row.flux ? (
+          <Badge kind={row.flux === "applied" ? "ok" : row.flux === "failed" ? "bad" : "warn"}>{row.flux}</Badge>
+        ) : null}
       </td>
     </tr>
   );
@@ -120,7 +122,9 @@ export function AppsTable(props: { env: string; rows: Paged<AppRow>; query: AppQ
       ) : (
         <Empty title={`Nothing is deployed to ${props.env} yet.`}>
           <p>Push an artifact whose manifest deploys here, or release one:</p>
-          <Command>{`gimlet artifact push -f artifact.json\ngimlet release make --env ${props.env} --artifact ARTIFACT_ID`}</Command>
+          <Command>
+            {`gimlet artifact push -f artifact.json\ngimlet release make --env ${props.env} --artifact ARTIFACT_ID`}
+          </Command>
         </Empty>
       )}
       <Pager paged={props.rows} href={(p) => `${base}${tableQuery(props.query, p)}`} />
@@ -146,8 +150,9 @@ export function StaleBanner(props: { live?: EnvStateView; now: number }): VNode 
 
 export function EnvPage(p: EnvPageProps): VNode {
   const base = `/envs/${encodeURIComponent(p.env)}`;
+  const live = `/ui/events?topic=env&env=${encodeURIComponent(p.env)}`;
   return (
-    <Layout title={p.env} viewer={p.viewer} section="envs" live={`/ui/events?topic=env&env=${encodeURIComponent(p.env)}`}>
+    <Layout title={p.env} viewer={p.viewer} section="envs" live={live}>
       <nav class="crumbs" aria-label="Breadcrumb">
         <a href="/">Environments</a> / {p.env}
       </nav>

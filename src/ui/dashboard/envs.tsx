@@ -73,7 +73,8 @@ export function EnvCard(props: { env: EnvSummary; now: number; serverUrl: string
       <dl class="facts">
         <dt>Gitops repo</dt>
         <dd>
-          {e.builtin ? <Badge kind="info">hosted</Badge> : <code>{e.repoUrl}</code>} <span class="muted">{e.branch}</span>
+          {e.builtin ? <Badge kind="info">hosted</Badge> : <code>{e.repoUrl}</code>}{" "}
+          <span class="muted">{e.branch}</span>
         </dd>
         <dt>Agent</dt>
         <dd>
@@ -87,7 +88,8 @@ export function EnvCard(props: { env: EnvSummary; now: number; serverUrl: string
         </dd>
         <dt>Apps</dt>
         <dd class="counts">
-          <Badge kind="ok">{counts.healthy} healthy</Badge> <Badge kind="warn">{counts.progressing} progressing</Badge>{" "}
+          <Badge kind="ok">{counts.healthy} healthy</Badge>{" "}
+          <Badge kind="warn">{counts.progressing} progressing</Badge>{" "}
           <Badge kind={counts.failing ? "bad" : "info"}>{counts.failing} failing</Badge>
         </dd>
         <dt>Flux</dt>

@@ -18,7 +18,10 @@ export function LogsForm(props: { env: string; app: string; pods: string[] }): V
   return (
     <section id="logs" class="logs">
       <h3>Logs</h3>
-      <form method="get" action={`${b}/logs.txt`} hx-get={`${b}/logs-panel`} hx-target="#logs" hx-swap="outerHTML" class="filters">
+      <form
+        method="get" action={`${b}/logs.txt`} hx-get={`${b}/logs-panel`} hx-target="#logs" hx-swap="outerHTML"
+        class="filters"
+      >
         <label for="log-container">Container</label>
         <input id="log-container" type="text" name="container" placeholder="default: the first" />
         <label for="log-tail">Last lines</label>
@@ -28,7 +31,9 @@ export function LogsForm(props: { env: string; app: string; pods: string[] }): V
         </label>
         <button class="secondary">Show logs</button>
       </form>
-      <p class="muted small">From {props.pods.length === 1 ? "pod" : `${props.pods.length} pods`}: {props.pods.join(", ")}</p>
+      <p class="muted small">
+        From {props.pods.length === 1 ? "pod" : `${props.pods.length} pods`}: {props.pods.join(", ")}
+      </p>
     </section>
   );
 }

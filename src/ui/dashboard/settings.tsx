@@ -1,4 +1,7 @@
-/** Settings (`/settings`): users and their tokens, envs, the agent install command. Admins change things; users read. */
+/**
+ * Settings (`/settings`): users and their tokens, envs, the agent install command. Admins change
+ * things; users read.
+ */
 import type { VNode } from "preact";
 import { Badge, Command, Time } from "./bits.tsx";
 import { CreateEnvForm } from "./envs.tsx";
@@ -24,6 +27,10 @@ export interface SettingsProps {
   /** A token just issued: shown this once, never again. */
   newToken?: { login: string; token: string };
 }
+
+const agentInstall = (env: string, server: string) =>
+  `gimlet user create agent-${env} --role agent --env ${env}\n` +
+  `gimlet agent manifests --env ${env} --server ${server} --token AGENT_TOKEN | kubectl apply -f -`;
 
 export function TokenOnce(props: { login: string; token: string }): VNode {
   return (
@@ -92,7 +99,10 @@ export function SettingsPage(p: SettingsProps): VNode {
           <button class="secondary">Sign out everywhere</button>
         </form>
         <p class="muted small">For the CLI:</p>
-        <Command>{`export GIMLET_SERVER=${p.serverUrl}\nexport GIMLET_TOKEN=...   # a token from gimlet user token ${p.viewer.login}`}</Command>
+        <Command>
+          {`export GIMLET_SERVER=${p.serverUrl}\n` +
+            `export GIMLET_TOKEN=...   # a token from gimlet user token ${p.viewer.login}`}
+        </Command>
       </section>
       {p.isAdmin ? (
         <section class="card">
@@ -132,7 +142,10 @@ export function SettingsPage(p: SettingsProps): VNode {
             <label for="new-password" class="sr-only">
               Password
             </label>
-            <input id="new-password" type="password" name="password" placeholder="password (optional)" autocomplete="new-password" />
+            <input
+              id="new-password" type="password" name="password" placeholder="password (optional)"
+              autocomplete="new-password"
+            />
             <button>Create user</button>
           </form>
         </section>
@@ -147,7 +160,7 @@ export function SettingsPage(p: SettingsProps): VNode {
                 {e.builtin ? <Badge kind="info">hosted</Badge> : <code>{e.repoUrl}</code>}
                 <details>
                   <summary>Install the agent</summary>
-                  <Command>{`gimlet user create agent-${e.name} --role agent --env ${e.name}\ngimlet agent manifests --env ${e.name} --server ${p.serverUrl} --token AGENT_TOKEN | kubectl apply -f -`}</Command>
+                  <Command>{agentInstall(e.name, p.serverUrl)}</Command>
                 </details>
               </li>
             ))}
@@ -159,7 +172,9 @@ export function SettingsPage(p: SettingsProps): VNode {
       </section>
       <section class="card">
         <h2>Notifications</h2>
-        <p class="muted">Configured with gimlet serve's flags and environment (Slack, Discord, webhooks); read-only here.</p>
+        <p class="muted">
+          Configured with gimlet serve's flags and environment (Slack, Discord, webhooks); read-only here.
+        </p>
       </section>
     </Layout>
   );
