@@ -122,9 +122,12 @@ describe("gimlet stack (binary)", () => {
     const r = await gimlet(["stack", "bootstrap", "--env", "staging", "--gitops-repo-url", "https://git.example.com/infra.git", "--gitops-repo-path", d]);
     expect(r.code).toBe(0);
     const repoFile = readFileSync(join(d, "staging/flux/gitops-repo-staging.yaml"), "utf8");
-    expect(repoFile).toContain("name: gitops-repo-staging-dependencies");
+    // Its own Flux object names: `gimlet env bootstrap` owns gitops-repo-staging in the same cluster.
+    expect(repoFile).toContain("  name: gitops-repo-staging-infra\n");
+    expect(repoFile).not.toContain("  name: gitops-repo-staging\n");
+    expect(repoFile).toContain("name: gitops-repo-staging-infra-dependencies");
     expect(repoFile).toContain("path: ./staging/dependencies");
-    expect(repoFile).toContain("dependsOn:\n  - name: gitops-repo-staging-dependencies");
+    expect(repoFile).toContain("dependsOn:\n  - name: gitops-repo-staging-infra-dependencies");
     expect(repoFile).toContain("/staging/stack.yaml\n");
     expect(r.stderr).toContain("gimlet stack generate -c staging/stack.yaml");
     expect((await run(["git", "log", "--format=%s", "-1"], d)).trim()).toBe("[Gimlet CLI] Bootstrapping staging");

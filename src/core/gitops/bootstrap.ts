@@ -5,7 +5,7 @@
 import { UserError } from "../errors.ts";
 import type { KubeObject } from "../k8s.ts";
 import { toMultiDocYaml, toYaml } from "../yaml.ts";
-import { assertSafeName, join, layoutDirs } from "./paths.ts";
+import { assertSafeName, isSafeName, join, layoutDirs } from "./paths.ts";
 import type { FileChange } from "./split.ts";
 
 /** The Flux release whose install manifest the bootstrap pins. */
@@ -22,6 +22,11 @@ export interface BootstrapOptions {
   server?: string;
   /** For ssh URLs. */
   deployKey?: { privateKeyPem: string; publicKey: string };
+  /**
+   * Names the Flux objects when another repo of the same env is synced into the same cluster (the
+   * stack's infra repo next to the apps repo); default `gitops-repo-<env>`.
+   */
+  fluxName?: string;
 }
 
 export interface BootstrapPlan {
@@ -70,7 +75,8 @@ export function planBootstrap(o: BootstrapOptions): BootstrapPlan {
   if (repo.isSsh && !o.deployKey) throw new UserError("an ssh gitops repo needs a deploy key");
   const envDir = o.env ?? "";
   const fluxDir = join(envDir, layoutDirs.flux);
-  const name = o.env ? `gitops-repo-${o.env}` : "gitops-repo";
+  const name = o.fluxName ?? (o.env ? `gitops-repo-${o.env}` : "gitops-repo");
+  if (!isSafeName(name)) throw new UserError(`invalid Flux object name ${JSON.stringify(name)}`);
   const suffix = o.env ? `-${o.env}` : "";
   const ns = "flux-system";
 

@@ -11,7 +11,9 @@ import { parseYamlAll, toMultiDocYaml } from "../yaml.ts";
 export const dependenciesDir = "dependencies";
 
 export function planStackBootstrap(o: BootstrapOptions): BootstrapPlan & { dependenciesName: string } {
-  const plan = planBootstrap(o);
+  // Its own Flux objects: the env's apps repo (`gimlet env bootstrap`) owns `gitops-repo-<env>` in the
+  // same cluster, and objects of one name would replace each other.
+  const plan = planBootstrap({ ...o, fluxName: o.fluxName ?? (o.env ? `gitops-repo-${o.env}-infra` : "gitops-repo-infra") });
   const file = plan.files.find((f) => f.path === plan.repoFile)!;
   const docs = parseYamlAll(file.content, plan.repoFile) as KubeObject[];
   const source = docs.find((d) => d.kind === "GitRepository")!;

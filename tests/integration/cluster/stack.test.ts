@@ -121,16 +121,16 @@ describe("reference stack on the cluster", () => {
       cluster.kubectl(["-n", "flux-system", "get", kind, name, "-o", `jsonpath={${path}}`]).catch(() => "");
     const ready = async (kind: string, name: string) =>
       (await get(kind, name, '.status.conditions[?(@.type=="Ready")].status')) === "True";
-    const g = await eventually("GitRepository Ready", () => ready("gitrepository", "gitops-repo-staging"), 90_000).catch(
+    const g = await eventually("GitRepository Ready", () => ready("gitrepository", "gitops-repo-staging-infra"), 90_000).catch(
       async (e: Error) => {
         // Say why Flux could not fetch (auth, protocol, missing branch): the timeout alone does not.
-        throw new Error(`${e.message}: ${await get("gitrepository", "gitops-repo-staging", ".status.conditions")}`);
+        throw new Error(`${e.message}: ${await get("gitrepository", "gitops-repo-staging-infra", ".status.conditions")}`);
       },
     );
-    expect(await get("gitrepository", "gitops-repo-staging", ".status.artifact.revision")).toBe(`main@sha1:${pushed}`);
-    const deps = "gitops-repo-staging-dependencies";
+    expect(await get("gitrepository", "gitops-repo-staging-infra", ".status.artifact.revision")).toBe(`main@sha1:${pushed}`);
+    const deps = "gitops-repo-staging-infra-dependencies";
     const s = await eventually("dependencies lane Ready", () => ready("kustomization", deps), 120_000);
-    const m = await eventually("main lane Ready", () => ready("kustomization", "gitops-repo-staging"), 180_000);
+    const m = await eventually("main lane Ready", () => ready("kustomization", "gitops-repo-staging-infra"), 180_000);
     const secs = (x: number) => `${x.toFixed(1)} s`;
     console.log(`Flux from gimlet serve: source Ready in ${secs(g)}, dependencies lane in ${secs(s)}, main in ${secs(m)}`);
     const releases = JSON.parse(await cluster.kubectl(["-n", "infrastructure", "get", "helmreleases", "-o", "json"]));
