@@ -14,18 +14,23 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 test("after each write the cached status is the status git has; only changed folders are read again", async () => {
   const store = new SqliteStore(join(dir, "gimlet.db"));
   const repos = new Repos(dir);
-  const env = await store.createEnv({ name: "staging", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" });
+  const env = await store.createEnv({
+    name: "staging", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main",
+  });
   await repos.createBuiltin(env);
   const d = { store, repos };
   const g = await repos.get(env);
   const release = (app: string, sha: string) => ({
     path: `staging/${app}/release.json`,
-    content: JSON.stringify({ app, env: "staging", gitopsRef: "", gitopsRepo: "", version: { repositoryName: "acme/x", sha } }) + "\n",
+    content: `${JSON.stringify({ app, env: "staging", gitopsRef: "", version: { repositoryName: "x", sha } })}\n`,
   });
-  const write = (files: { path: string; content: string }[], replace: string[] = []) => g.writeChangeSet({ replace, write: files }, "w");
-  const same = async () => expect(await currentReleases(d, "staging")).toEqual(await releaseStatus(d, { env: "staging" }));
+  const write = (files: { path: string; content: string }[], replace: string[] = []) =>
+    g.writeChangeSet({ replace, write: files }, "w");
+  const same = async () =>
+    expect(await currentReleases(d, "staging")).toEqual(await releaseStatus(d, { env: "staging" }));
 
-  await write([release("web", "a1"), release("api", "b1"), { path: "staging/worker/deployment.yaml", content: "kind: Deployment\n" }]);
+  const worker = { path: "staging/worker/deployment.yaml", content: "kind: Deployment\n" };
+  await write([release("web", "a1"), release("api", "b1"), worker]);
   await same();
   const first = await currentReleases(d, "staging");
   expect(await currentReleases(d, "staging")).toBe(first); // same head: no read at all

@@ -29,17 +29,19 @@ async function signIn(url: string, login: string, password: string): Promise<Res
 }
 
 test("passwords from stdin sign in over HTTP; changing one ends the sessions; bad input is refused", async () => {
-  const made = await gimlet(["user", "create", "ann", "--role", "admin", "--password-stdin", "--data-dir", dataDir], { stdin: "correct horse\n" });
+  const local = ["--password-stdin", "--data-dir", dataDir];
+  const made = await gimlet(["user", "create", "ann", "--role", "admin", ...local], { stdin: "correct horse\n" });
   expect(made.code, made.stderr).toBe(0);
   expect(made.stdout).toMatch(/^glt_/);
-  const short = await gimlet(["user", "create", "bob", "--password-stdin", "--data-dir", dataDir], { stdin: "short\n" });
+  const short = await gimlet(["user", "create", "bob", ...local], { stdin: "short\n" });
   expect(short.code).not.toBe(0);
   expect(short.stderr).toContain("at least 8 characters");
   expect((await gimlet(["user", "list", "--data-dir", dataDir])).stdout).not.toContain("bob");
 
   const port = freePort();
   const url = `http://127.0.0.1:${port}`;
-  server = Bun.spawn([gimletBin, "serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], { stdout: "pipe", stderr: "pipe" });
+  const args = ["serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`];
+  server = Bun.spawn([gimletBin, ...args], { stdout: "pipe", stderr: "pipe" });
   for (let i = 0; i < 100; i++) {
     if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
     await Bun.sleep(100);
@@ -52,13 +54,13 @@ test("passwords from stdin sign in over HTTP; changing one ends the sessions; ba
   expect(home.headers.get("content-security-policy")).toContain("default-src 'none'");
   expect(await home.text()).toContain("Environments");
 
-  const changed = await gimlet(["user", "password", "ann", "--password-stdin", "--data-dir", dataDir], { stdin: "battery staple\n" });
+  const changed = await gimlet(["user", "password", "ann", ...local], { stdin: "battery staple\n" });
   expect(changed.code, changed.stderr).toBe(0);
   expect((await fetch(`${url}/`, { headers: { Cookie: session }, redirect: "manual" })).status).toBe(302);
   expect((await signIn(url, "ann", "correct horse")).status).toBe(401);
   expect((await signIn(url, "ann", "battery staple")).status).toBe(303);
 
-  const agent = await gimlet(["user", "password", "nobody", "--password-stdin", "--data-dir", dataDir], { stdin: "long enough\n" });
+  const agent = await gimlet(["user", "password", "nobody", ...local], { stdin: "long enough\n" });
   expect(agent.code).not.toBe(0);
   expect(agent.stderr).toContain('no user "nobody"');
 }, 30_000);

@@ -18,13 +18,17 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 const origin = "http://gimlet.test";
+const builtinEnv = (name: string) => ({
+  name, repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main",
+});
+const formType = "application/x-www-form-urlencoded";
 
 async function setup() {
   const dir = mkdtempSync(join(tmpdir(), "pages-"));
   dirs.push(dir);
   const store = new SqliteStore(join(dir, "gimlet.db"));
   const repos = new Repos(dir);
-  const env = await store.createEnv({ name: "staging", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" });
+  const env = await store.createEnv(builtinEnv("staging"));
   await repos.createBuiltin(env);
   const worker = new Worker({ store, repos });
   const events = new EventHub();
@@ -60,7 +64,7 @@ async function signIn(s: Setup, login: string, password: string, headers: Record
   const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
   const res = await s.app.request(`${origin}/login`, {
     method: "POST",
-    headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded", Cookie: `gimlet_login_csrf=${csrfCookie}`, Origin: origin },
+    headers: { ...headers, "Content-Type": formType, Cookie: `gimlet_login_csrf=${csrfCookie}`, Origin: origin },
     body: form({ _csrf: csrf, login, password, next: "/activity" }),
   });
   return { res, session: cookiesOf(res).gimlet_session };
@@ -70,7 +74,8 @@ async function browser(s: Setup, login = "ann", password = "correct horse") {
   const { session } = await signIn(s, login, password);
   expect(session).toBeTruthy();
   const cookie = `gimlet_session=${session}`;
-  const get = (path: string, h: Record<string, string> = {}) => s.app.request(`${origin}${path}`, { headers: { Cookie: cookie, ...h } });
+  const get = (path: string, h: Record<string, string> = {}) =>
+    s.app.request(`${origin}${path}`, { headers: { Cookie: cookie, ...h } });
   const csrfOf = async (path = "/settings") => /name="_csrf" value="([^"]+)"/.exec(await (await get(path)).text())![1]!;
   const post = (path: string, fields: Record<string, string>, h: Record<string, string> = {}) =>
     s.app.request(`${origin}${path}`, {
@@ -86,8 +91,15 @@ async function release(s: Setup, sha: string) {
     method: "POST",
     headers: { Authorization: `Bearer ${s.admin.token}`, "Content-Type": "application/json" },
     body: JSON.stringify({
-      version: { repositoryName: "acme/web", sha, branch: "main", event: "push", message: `change ${sha}`, authorName: "Dev One" },
-      environments: [{ app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values: { image: { repository: "nginx", tag: sha } } }],
+      version: {
+        repositoryName: "acme/web", sha, branch: "main", event: "push", message: `change ${sha}`, authorName: "Dev One",
+      },
+      environments: [
+        {
+          app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" },
+          values: { image: { repository: "nginx", tag: sha } },
+        },
+      ],
     }),
   });
   expect(res.status).toBe(201);
@@ -110,7 +122,7 @@ describe("signing in", () => {
     expect(await api.json()).toHaveProperty("error");
   });
 
-  test("password sign-in sets an HttpOnly SameSite=Lax cookie (Secure behind https) and the session is stored hashed", async () => {
+  test("password sign-in: HttpOnly SameSite=Lax cookie (Secure behind https), the session stored hashed", async () => {
     const s = await setup();
     const { res, session } = await signIn(s, "ann", "correct horse");
     expect(res.status).toBe(303);
@@ -142,7 +154,7 @@ describe("signing in", () => {
     expect(await bad.text()).toContain("its role cannot use the dashboard");
   });
 
-  test("a wrong password is 401 with a readable page; after 10 failures even the right one is refused (429)", async () => {
+  test("a wrong password is 401 with a readable page; after 10 failures even the right one gets 429", async () => {
     const s = await setup();
     const wrong = await signIn(s, "ann", "wrong password");
     expect(wrong.res.status).toBe(401);
@@ -201,7 +213,7 @@ describe("pages", () => {
     expect(css.headers.get("content-type")).toContain("text/css");
   });
 
-  test("an env with a released app: the table shows sha, message, author and the release; the app page its history", async () => {
+  test("a released app: sha, message, author and release in the env table; the app page its history", async () => {
     const s = await setup();
     await release(s, "aaa1111");
     await release(s, "bbb2222");
@@ -231,7 +243,7 @@ describe("pages", () => {
     expect((await b.get("/activity?status=bogus")).status).toBe(400);
   });
 
-  test("rollback: a confirmation page first, then the post queues it; the history marks the release rolled back", async () => {
+  test("rollback: a confirmation page first, then the post queues it; the history marks it rolled back", async () => {
     const s = await setup();
     await release(s, "aaa1111");
     await release(s, "bbb2222");
@@ -263,7 +275,12 @@ describe("pages", () => {
       headers: { Authorization: `Bearer ${s.admin.token}`, "Content-Type": "application/json" },
       body: JSON.stringify({
         version: { repositoryName: "acme/api", sha: "fff9999", branch: "feature", event: "push", message: "try this" },
-        environments: [{ app: "api", env: "staging", namespace: "default", values: { image: { repository: "nginx", tag: "fff9999" } } }],
+        environments: [
+          {
+            app: "api", env: "staging", namespace: "default",
+            values: { image: { repository: "nginx", tag: "fff9999" } },
+          },
+        ],
       }),
     });
     const artifactId = ((await res.json()) as { id: string }).id;
@@ -276,7 +293,8 @@ describe("pages", () => {
     expect(confirm).toContain("Deploy api to staging?");
     expect(confirm).toContain("<code>staging/api/deployment.yaml</code>");
     expect(confirm).toMatch(/<span class="add">\+\s+image: nginx:fff9999/);
-    const r = await b.post("/repos/deploy", { _csrf: /name="_csrf" value="([^"]+)"/.exec(confirm)![1]!, artifact: artifactId, env: "staging", app: "api" });
+    const _csrf = /name="_csrf" value="([^"]+)"/.exec(confirm)![1]!;
+    const r = await b.post("/repos/deploy", { _csrf, artifact: artifactId, env: "staging", app: "api" });
     expect(r.status).toBe(303);
     expect(r.headers.get("location")).toBe("/envs/staging/apps/api?done=deploy");
     await s.drain();
@@ -284,7 +302,7 @@ describe("pages", () => {
     expect((await b.get(`/repos/deploy?artifact=nope&env=staging&app=api`)).status).toBe(404);
   });
 
-  test("CSRF: a post without the token, with a stale one or from another origin is 403 and changes nothing", async () => {
+  test("CSRF: a post without the token, with a stale one or from elsewhere is 403 and changes nothing", async () => {
     const s = await setup();
     const b = await browser(s);
     const before = (await s.store.users()).length;
@@ -293,7 +311,8 @@ describe("pages", () => {
     expect(await none.text()).toContain("missing or stale CSRF token");
     expect((await b.post("/settings/users", { login: "eve", role: "admin", _csrf: "stale" })).status).toBe(403);
     const csrf = await b.csrfOf();
-    expect((await b.post("/settings/users", { login: "eve", _csrf: csrf }, { Origin: "https://evil.example" })).status).toBe(403);
+    const evil = await b.post("/settings/users", { login: "eve", _csrf: csrf }, { Origin: "https://evil.example" });
+    expect(evil.status).toBe(403);
     const json = await s.app.request(`${origin}/settings/users`, {
       method: "POST",
       headers: { Cookie: b.cookie, "Content-Type": "application/json", Origin: origin },
@@ -307,7 +326,8 @@ describe("pages", () => {
   test("an admin creates a user and sees its token once; the settings page never shows it again", async () => {
     const s = await setup();
     const b = await browser(s);
-    const r = await b.post("/settings/users", { login: "carol", role: "user", password: "long password", _csrf: await b.csrfOf() });
+    const fields = { login: "carol", role: "user", password: "long password", _csrf: await b.csrfOf() };
+    const r = await b.post("/settings/users", fields);
     expect(r.status).toBe(200);
     const html = await r.text();
     const token = /glt_[A-Za-z0-9_-]{43}/.exec(html)![0];
@@ -354,7 +374,8 @@ describe("pages", () => {
     const s = await setup();
     const b = await browser(s);
     const ctl = new AbortController();
-    const res = await s.app.request(`${origin}/ui/events?topic=env&env=staging`, { headers: { Cookie: b.cookie }, signal: ctl.signal });
+    const init = { headers: { Cookie: b.cookie }, signal: ctl.signal };
+    const res = await s.app.request(`${origin}/ui/events?topic=env&env=staging`, init);
     expect(res.headers.get("content-type")).toContain("text/event-stream");
     const reader = res.body!.getReader();
     s.events.publish({ type: "agent.connected", env: "other" });
@@ -388,9 +409,9 @@ describe("pages", () => {
 
   test("a user bound to one env sees only that env: other envs are 403, lists leave them out", async () => {
     const s = await setup();
-    const prod = await s.store.createEnv({ name: "prod", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" });
-    void prod;
-    await createUser({ store: s.store, repos: undefined as never }, { login: "sam", role: "user", env: "staging", password: "long password" });
+    await s.store.createEnv(builtinEnv("prod"));
+    const sam = { login: "sam", role: "user", env: "staging", password: "long password" };
+    await createUser({ store: s.store, repos: undefined as never }, sam);
     const b = await browser(s, "sam", "long password");
     const home = await (await b.get("/")).text();
     expect(home).toContain('id="env-staging"');

@@ -1,9 +1,13 @@
-/** Dashboard pages and fragments as pure functions: empty, healthy, failing and stale-agent states, escaping, paging. */
+/**
+ * Dashboard pages and fragments as pure functions: empty, healthy, failing and stale-agent states,
+ * escaping, paging.
+ */
 import { describe, expect, test } from "bun:test";
 import type { AppState } from "../../core/agent/state.ts";
 import type { EnvStateView } from "../../core/agent/view.ts";
 import {
-  ActivityList, AppPage, AppsTable, EnvPage, EnvsPage, LoginPage, SettingsPage, Timeline, appHealth, appRows, filterApps, fragment, page, took,
+  ActivityList, AppPage, AppsTable, EnvPage, EnvsPage, LoginPage, SettingsPage, Timeline, appHealth, appRows,
+  filterApps, fragment, page, took,
   type Viewer,
 } from "./index.ts";
 
@@ -15,11 +19,17 @@ const pod = (name: string, status: string, ready = "1/1", statusDescription?: st
   ...(statusDescription ? { statusDescription } : {}),
 });
 
-const app = (name: string, pods: ReturnType<typeof pod>[], rollout: "complete" | "progressing" | "failed" = "complete"): AppState => ({
+type Rollout = "complete" | "progressing" | "failed";
+const app = (name: string, pods: ReturnType<typeof pod>[], rollout: Rollout = "complete"): AppState => ({
   key: `default/${name}`, name, namespace: "default", service: name, repo: "acme/web", sha: "abc1234",
   workload: {
     kind: "Deployment", name, image: `nginx:${name}`,
-    replicas: { desired: pods.length, updated: pods.length, ready: pods.filter((p) => p.status === "Running").length, available: 0 },
+    replicas: {
+      desired: pods.length,
+      updated: pods.length,
+      ready: pods.filter((p) => p.status === "Running").length,
+      available: 0,
+    },
     rollout: { status: rollout },
   },
   pods, ingresses: [{ name, url: `https://${name}.example.com` }], events: [],
@@ -29,12 +39,19 @@ const view = (apps: AppState[], o: Partial<EnvStateView> = {}): EnvStateView => 
   env: "staging", agent: { connected: true, lastSeen: now }, stale: false, updated: now - 30,
   state: {
     env: "staging", apps,
-    flux: [{ kind: "Kustomization", namespace: "flux-system", name: "gitops-staging", ready: "True", appliedRevision: "main@sha1:0123456789abcdef" }],
+    flux: [
+      {
+        kind: "Kustomization", namespace: "flux-system", name: "gitops-staging", ready: "True",
+        appliedRevision: "main@sha1:0123456789abcdef",
+      },
+    ],
   },
   ...o,
 });
 
-const envSummary = (live?: EnvStateView) => ({ name: "staging", repoUrl: "", builtin: true, branch: "main", created: now, ...(live ? { live } : {}) });
+const envSummary = (live?: EnvStateView) => ({
+  name: "staging", repoUrl: "", builtin: true, branch: "main", created: now, ...(live ? { live } : {}),
+});
 
 describe("environments page", () => {
   test("empty: says how to create an env, with the command and the form", () => {
@@ -74,7 +91,10 @@ describe("environments page", () => {
 describe("env page", () => {
   const status = {
     web: { app: "web", env: "staging", gitopsRef: "", gitopsRepo: "", triggeredBy: "ann", created: now - 120,
-      version: { repositoryName: "acme/web", sha: "abcdef1234567", message: "Fix <script>alert(1)</script>", authorName: "Dev", url: "https://ci/1" } },
+      version: {
+        repositoryName: "acme/web", sha: "abcdef1234567", message: "Fix <script>alert(1)</script>", authorName: "Dev",
+        url: "https://ci/1",
+      } },
     api: null,
   };
 
@@ -84,7 +104,8 @@ describe("env page", () => {
       app("api", [pod("api-1", "CrashLoopBackOff", "0/1", "back-off restarting failed container")], "failed"),
     ]);
     const rows = filterApps(appRows(status, live), { page: 1, size: 50 });
-    const html = page(EnvPage({ viewer, env: "staging", now, live, rows, query: { page: 1, size: 50 }, repos: ["acme/web"] }));
+    const query = { page: 1, size: 50 };
+    const html = page(EnvPage({ viewer, env: "staging", now, live, rows, query, repos: ["acme/web"] }));
     expect(html).toContain('<tr id="app-web" class="h-healthy">');
     expect(html).toContain('<tr id="app-api" class="h-failing">');
     expect(html).toContain("Fix &lt;script>alert(1)&lt;/script>");
@@ -97,15 +118,20 @@ describe("env page", () => {
   });
 
   test("empty env: how to deploy; filtered to nothing: how to clear the filters", () => {
-    const empty = fragment(AppsTable({ env: "staging", rows: filterApps([], { page: 1, size: 50 }), query: { page: 1, size: 50 }, now }));
+    const rows = filterApps([], { page: 1, size: 50 });
+    const empty = fragment(AppsTable({ env: "staging", rows, query: { page: 1, size: 50 }, now }));
     expect(empty).toContain("Nothing is deployed to staging yet.");
     expect(empty).toContain("gimlet release make --env staging");
-    const none = fragment(AppsTable({ env: "staging", rows: filterApps([], { page: 1, size: 50 }), query: { q: "x", page: 1, size: 50 }, now }));
+    const none = fragment(AppsTable({ env: "staging", rows, query: { q: "x", page: 1, size: 50 }, now }));
     expect(none).toContain("No app matches these filters.");
   });
 
   test("search, failing-only and repo filters; server-side paging keeps the query", () => {
-    const apps = Array.from({ length: 120 }, (_, i) => app(`app-${String(i).padStart(3, "0")}`, [pod(`p${i}`, i % 10 ? "Running" : "ImagePullBackOff", i % 10 ? "1/1" : "0/1")]));
+    const apps = Array.from({ length: 120 }, (_, i) =>
+      app(`app-${String(i).padStart(3, "0")}`, [
+        pod(`p${i}`, i % 10 ? "Running" : "ImagePullBackOff", i % 10 ? "1/1" : "0/1"),
+      ]),
+    );
     const rows = appRows({}, view(apps));
     expect(filterApps(rows, { failing: true, page: 1, size: 50 }).total).toBe(12);
     expect(filterApps(rows, { q: "APP-01", page: 1, size: 50 }).total).toBe(10);
@@ -121,9 +147,11 @@ describe("env page", () => {
 describe("app page", () => {
   const history = [
     { created: now - 60, gitopsRef: "b".repeat(40), rolledBack: false, triggeredBy: "ann",
-      version: { repositoryName: "acme/web", sha: "bbbbbbb1", message: "second" }, gitopsCommitStatus: "ReconciliationSucceeded" },
+      version: { repositoryName: "acme/web", sha: "bbbbbbb1", message: "second" },
+      gitopsCommitStatus: "ReconciliationSucceeded" },
     { created: now - 3600, gitopsRef: "a".repeat(40), rolledBack: true, triggeredBy: "policy",
-      version: { repositoryName: "acme/web", sha: "aaaaaaa1", message: "first" }, gitopsCommitStatus: "ReconciliationFailed" },
+      version: { repositoryName: "acme/web", sha: "aaaaaaa1", message: "first" },
+      gitopsCommitStatus: "ReconciliationFailed" },
   ];
 
   test("failing pod shows status, reason and restarts; history marks current, rolled back and Flux state", () => {
@@ -153,10 +181,12 @@ describe("app page", () => {
 
 test("activity: error message, targets linked, gitops commits with Flux status", () => {
   const html = fragment(ActivityList({ now, filter: { offset: 0 }, more: true, items: [
-    { id: "ev1", type: "release", status: "error", statusDesc: "render failed: bad values", created: now - 10, repository: "",
+    { id: "ev1", type: "release", status: "error", statusDesc: "render failed: bad values", created: now - 10,
+      repository: "",
       sha: "", triggeredBy: "ann", targets: [{ env: "staging", app: "web" }], commits: [] },
-    { id: "ev2", type: "artifact", status: "processed", statusDesc: "", created: now - 100, repository: "acme/web", sha: "abc12345",
-      targets: [{ env: "staging", app: "web" }], commits: [{ sha: "c".repeat(40), env: "staging", status: "ReconciliationSucceeded", desc: "" }] },
+    { id: "ev2", type: "artifact", status: "processed", statusDesc: "", created: now - 100, repository: "acme/web",
+      sha: "abc12345", targets: [{ env: "staging", app: "web" }],
+      commits: [{ sha: "c".repeat(40), env: "staging", status: "ReconciliationSucceeded", desc: "" }] },
   ] }));
   expect(html).toContain('<p class="reason">render failed: bad values</p>');
   expect(html).toContain('href="/envs/staging/apps/web"');
@@ -186,10 +216,13 @@ test("health: unknown without live state, progressing while rolling out or pendi
 });
 
 test("delivery timeline: each step with its time and duration; rollout only for the current release it runs", () => {
-  const d = { artifact: now - 100, requested: now - 99, committed: now - 97, flux: { at: now - 40, status: "ReconciliationSucceeded" } };
-  const entry = { created: now - 97, gitopsRef: "d".repeat(40), rolledBack: false, version: { repositoryName: "acme/web", sha: "abc1234" }, delivery: d };
+  const flux = { at: now - 40, status: "ReconciliationSucceeded" };
+  const d = { artifact: now - 100, requested: now - 99, committed: now - 97, flux };
+  const version = { repositoryName: "acme/web", sha: "abc1234" };
+  const entry = { created: now - 97, gitopsRef: "d".repeat(40), rolledBack: false, version, delivery: d };
   const html = fragment(
-    AppPage({ viewer, env: "staging", app: "web", now, history: [entry], more: false, offset: 0, canRollback: false, canRestart: false,
+    AppPage({ viewer, env: "staging", app: "web", now, history: [entry], more: false, offset: 0, canRollback: false,
+      canRestart: false,
       state: app("web", [pod("web-1", "Running")]), live: view([]) }),
   );
   expect(html).toContain('aria-label="Delivery"');

@@ -35,8 +35,16 @@ function artifactFile(sha: string): string {
   writeFileSync(
     f,
     JSON.stringify({
-      version: { repositoryName: "acme/web", sha, branch: "main", event: "push", message: `commit ${sha}`, authorName: "Dev One", url: "https://ci.example/1", created: 1700000000 },
-      environments: [{ app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values: { image: { repository: "nginx", tag: sha } } }],
+      version: {
+        repositoryName: "acme/web", sha, branch: "main", event: "push", message: `commit ${sha}`, authorName: "Dev One",
+        url: "https://ci.example/1", created: 1700000000,
+      },
+      environments: [
+        {
+          app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" },
+          values: { image: { repository: "nginx", tag: sha } },
+        },
+      ],
     }),
   );
   return f;
@@ -50,7 +58,8 @@ async function push(sha: string): Promise<void> {
 beforeAll(async () => {
   const port = freePort();
   url = `http://127.0.0.1:${port}`;
-  server = Bun.spawn([gimletBin, "serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], { stdout: "pipe", stderr: "pipe" });
+  const args = ["serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`];
+  server = Bun.spawn([gimletBin, ...args], { stdout: "pipe", stderr: "pipe" });
   const reader = (server.stderr as ReadableStream<Uint8Array>).getReader();
   let buf = "";
   const deadline = Date.now() + 15_000;
@@ -91,17 +100,26 @@ const axeProblems: string[] = [];
 async function axeCheck(page: Page, name: string): Promise<void> {
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run: (o: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } })
-      .axe.run({ resultTypes: ["violations"] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+    type Result = { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
+    const axe = (window as unknown as { axe: { run: (o: unknown) => Promise<Result> } }).axe;
+    const r = await axe.run({ resultTypes: ["violations"] });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+    }));
   });
-  for (const v of violations) if (v.impact === "serious" || v.impact === "critical") axeProblems.push(`${name}: ${v.id} (${v.impact}) at ${v.targets.join(", ")}`);
+  for (const v of violations) {
+    if (v.impact !== "serious" && v.impact !== "critical") continue;
+    axeProblems.push(`${name}: ${v.id} (${v.impact}) at ${v.targets.join(", ")}`);
+  }
 }
 
 async function shoot(page: Page, name: string): Promise<void> {
   for (const scheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: join(shots, `dashboard-${name}-${scheme}.png`), fullPage: true, animations: "allow" });
+    const path = join(shots, `dashboard-${name}-${scheme}.png`);
+    await page.screenshot({ path, fullPage: true, animations: "allow" });
     await axeCheck(page, `${name} (${scheme})`);
   }
   await page.emulateMedia({ colorScheme: "light" });
@@ -137,7 +155,8 @@ test("sign in, see the app, a push updates the row live, roll back with confirma
   await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
   await streaming;
   await push("bbb2222");
-  await page.waitForFunction(() => document.querySelector("#app-web")?.textContent?.includes("bbb2222"), undefined, { timeout: 15_000 });
+  const rowShows = () => document.querySelector("#app-web")?.textContent?.includes("bbb2222");
+  await page.waitForFunction(rowShows, undefined, { timeout: 15_000 });
   expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
 
   // Roll back to the first release through the confirmation page.
@@ -150,7 +169,8 @@ test("sign in, see the app, a push updates the row live, roll back with confirma
   await shoot(page, "rollback-confirm");
   await page.click("#confirm-rollback");
   await page.waitForSelector("text=Rollback queued");
-  await page.waitForFunction(() => document.querySelector("#history")?.textContent?.includes("rolled back"), undefined, { timeout: 15_000 });
+  const historyShows = () => document.querySelector("#history")?.textContent?.includes("rolled back");
+  await page.waitForFunction(historyShows, undefined, { timeout: 15_000 });
 
   await page.goto(`${url}/activity`);
   await page.waitForSelector("#activity");
@@ -165,7 +185,10 @@ test("sign in, see the app, a push updates the row live, roll back with confirma
   await page.setViewportSize({ width: 360, height: 800 });
   await page.goto(`${url}/envs/staging`);
   await page.screenshot({ path: join(shots, "dashboard-env-360.png"), fullPage: true });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(() => {
+    const el = document.documentElement;
+    return el.scrollWidth - el.clientWidth;
+  });
   expect(overflow).toBeLessThanOrEqual(0);
 
   await page.click("button:text('Sign out')");
@@ -201,7 +224,10 @@ test("with an agent: pods and a failing pod's reason live, restart, streamed log
   // The agent reports a crashing pod: its status and reason appear without a reload.
   const crashing = fakeApp("web", {
     pods: [
-      { name: "web-7d9f-a1", status: "CrashLoopBackOff", ready: "0/1", restarts: 5, node: "node-1", statusDescription: "back-off 5m0s restarting failed container" },
+      {
+        name: "web-7d9f-a1", status: "CrashLoopBackOff", ready: "0/1", restarts: 5, node: "node-1",
+        statusDescription: "back-off 5m0s restarting failed container",
+      },
       { name: "web-7d9f-b2", status: "Running", ready: "1/1", restarts: 0, node: "node-2" },
     ],
   });
