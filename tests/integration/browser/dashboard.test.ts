@@ -265,6 +265,20 @@ test("with an agent: pods and a failing pod's reason live, restart, streamed log
   const stops = [await agent.next("stopPodLogs", 10_000), await agent.next("stopPodLogs", 10_000)];
   expect(stops.map((x) => x.id).sort()).toEqual([logCmd.id, logCmd2.id].sort());
 
+  // Without JavaScript the same form opens the logs as plain text, streamed until every pod's log ends.
+  const text = page.request.get(`${url}/envs/staging/apps/web/logs.txt?tail=5`);
+  for (let i = 0; i < 2; i++) {
+    const c = await agent.next("podLogs");
+    expect(c).toMatchObject({ tailLines: 5 });
+    expect(c.follow).toBeUndefined();
+    await agent.result(c.id, { ok: true });
+    await agent.logs(c.id, { lines: [`line from ${c.pod}`], done: true });
+  }
+  const body = await (await text).text();
+  expect(body).toContain("web-7d9f-a1 line from web-7d9f-a1");
+  expect(body).toContain("web-7d9f-b2 line from web-7d9f-b2");
+  expect(body).toContain("[web-7d9f-b2] stream ended");
+
   expect(consoleErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
   expect(axeProblems).toEqual([]);
   agent.disconnect();
