@@ -365,6 +365,10 @@ describe("pages", () => {
     expect(frag.status).toBe(404);
     const f = await frag.text();
     expect(f).toStartWith('<div class="error-box" role="alert">');
+    const missing = await b.get("/envs/staging/apps/web/nothing-here");
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("content-type")).toContain("text/html");
+    expect(await missing.text()).toContain("no page at /envs/staging/apps/web/nothing-here");
     const bad = await b.get("/envs/staging?page=abc");
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain("page must be a whole number");

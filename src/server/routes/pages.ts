@@ -90,6 +90,12 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
     return c.html(ui.page(ui.ErrorPage({ status, message, signedIn: !!c.get("user") })), status);
   });
 
+  app.notFound((c) => {
+    const message = `no page at ${c.req.path.slice(0, 200)}`;
+    if (isHtmx(c)) return c.html(ui.fragment(ErrorBox({ message, status: 404 })), 404);
+    return c.html(ui.page(ui.ErrorPage({ status: 404, message, signedIn: false })), 404);
+  });
+
   app.get("/assets/:name", (c) => {
     const a = assets[c.req.param("name")];
     if (!a) return c.text("not found", 404);
