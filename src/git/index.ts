@@ -1,5 +1,6 @@
 /** @module Gitops repositories on isomorphic-git: atomic writes, history, rollback, remotes. */
 export { openRepo, initRepo, currentBranch, branchHead, type GitRepo, type Author } from "./repo.ts";
+export { gitFs, tmpObjectInfix } from "./atomic-fs.ts";
 export { GitopsRepo, type GitopsRepoOptions, type WriteResult } from "./gitops-repo.ts";
 export { HistoryIndex, type IndexedCommit } from "./history-index.ts";
 export type { HistoryQuery } from "./history.ts";

@@ -5,6 +5,7 @@
 import git from "isomorphic-git";
 import * as fs from "node:fs";
 import { existsSync, statSync } from "node:fs";
+import { gitFs } from "./atomic-fs.ts";
 import { join, resolve } from "node:path";
 import { UserError } from "../core/errors.ts";
 import { defaultAuthor } from "../core/gitops/index.ts";
@@ -41,16 +42,16 @@ export function openRepo(path: string, opts: OpenOptions = {}): GitRepo {
     if (!statSync(dotgit).isDirectory()) {
       throw new UserError(`${abs}/.git is a file (a worktree or submodule); open the main working copy instead`, { pos: { file: abs } });
     }
-    return { fs, dir: abs, gitdir: dotgit, cache: {}, author };
+    return { fs: gitFs, dir: abs, gitdir: dotgit, cache: {}, author };
   }
-  if (existsSync(join(abs, "HEAD")) && existsSync(join(abs, "objects"))) return { fs, gitdir: abs, cache: {}, author };
+  if (existsSync(join(abs, "HEAD")) && existsSync(join(abs, "objects"))) return { fs: gitFs, gitdir: abs, cache: {}, author };
   throw new UserError(`${abs} is not a git repository`, { pos: { file: abs }, hint: "run `git init` there, or pass --gitops-repo-path" });
 }
 
 /** Creates a repository with branch `main` (bare for hosted repos). */
 export async function initRepo(path: string, opts: OpenOptions & { bare?: boolean; branch?: string } = {}): Promise<GitRepo> {
   const abs = resolve(path);
-  await git.init({ fs, dir: opts.bare ? undefined : abs, gitdir: opts.bare ? abs : undefined, bare: opts.bare, defaultBranch: opts.branch ?? "main" });
+  await git.init({ fs: gitFs, dir: opts.bare ? undefined : abs, gitdir: opts.bare ? abs : undefined, bare: opts.bare, defaultBranch: opts.branch ?? "main" });
   return openRepo(abs, opts);
 }
 

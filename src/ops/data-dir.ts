@@ -11,7 +11,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statS
 import { join } from "node:path";
 import { UserError } from "../core/errors.ts";
 import { dataDirLayout, hostedRepoPath, remoteCachePath, type HostedKind } from "../core/gitops/index.ts";
-import { cloneBare, GitopsRepo, initRepo, openRepo, quarantinePrefix, type GitRepo } from "../git/index.ts";
+import { cloneBare, GitopsRepo, initRepo, openRepo, quarantinePrefix, tmpObjectInfix, type GitRepo } from "../git/index.ts";
 import { loadCipher, openStore, type Environment, type Store } from "../store/index.ts";
 
 /** Group and world bits. */
@@ -198,6 +198,16 @@ export class DataDir {
         }
         for (const o of objects) {
           if (o.isDirectory() && o.name.startsWith(quarantinePrefix)) remove(join(gitdir, "objects", o.name), true);
+          // A loose object a killed run was writing (git/atomic-fs.ts): never renamed into place.
+          else if (o.isDirectory() && /^[0-9a-f]{2}$/.test(o.name)) {
+            let files: Dirent[] = [];
+            try {
+              files = readdirSync(join(gitdir, "objects", o.name), { withFileTypes: true });
+            } catch {
+              continue;
+            }
+            for (const f of files) if (f.isFile() && f.name.includes(tmpObjectInfix)) remove(join(gitdir, "objects", o.name, f.name));
+          }
         }
       }
     }

@@ -126,9 +126,11 @@ describe("gimlet serve", () => {
     const track = async (id: string) => (await (await fetch(`${url}/api/eventReleaseTrack?id=${id}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { status: string; statusDesc: string };
     const statusOf = async (id: string) => (await track(id)).status;
     const deadline = Date.now() + 90_000;
-    while (Date.now() < deadline && !["processed", "error"].includes(await statusOf(ids.at(-1)!))) await Bun.sleep(200);
+    const settled = async () => (await Promise.all(ids.map(statusOf))).every((s) => ["processed", "error"].includes(s));
+    while (Date.now() < deadline && !(await settled())) await Bun.sleep(200);
     const statuses = await Promise.all(ids.map(statusOf));
-    if (!statuses.every((s) => s === "processed")) console.log(JSON.stringify(await Promise.all(ids.map(track))).slice(0, 2000));
+    const odd = (await Promise.all(ids.map(async (id, i) => ({ i, id, ...(await track(id)) })))).filter((t) => t.status !== "processed");
+    if (odd.length) console.log(JSON.stringify(odd).slice(0, 4000));
     expect(statuses.every((s) => s === "processed")).toBe(true);
     const subjects = (await run(["git", "--git-dir", gitdir, "log", "--format=%B"])).split("\n").filter((l) => l.startsWith("[Gimlet] staging/web automated deploy"));
     // 2 policy deploys + 50 releases (each a new event id, so a new release.json), none twice.
