@@ -16,7 +16,14 @@ const informers = [
   k8s.makeInformer(kc, "/api/v1/pods", () => core.listPodForAllNamespaces()),
   k8s.makeInformer(kc, "/api/v1/services", () => core.listServiceForAllNamespaces()),
   // makeInformer has no field selector in 1.4.0; ListWatch (what it wraps) does.
-  new k8s.ListWatch("/api/v1/events", new k8s.Watch(kc), () => core.listEventForAllNamespaces({ fieldSelector: "type=Warning" }), false, undefined, "type=Warning"),
+  new k8s.ListWatch(
+    "/api/v1/events",
+    new k8s.Watch(kc),
+    () => core.listEventForAllNamespaces({ fieldSelector: "type=Warning" }),
+    false,
+    undefined,
+    "type=Warning",
+  ),
   k8s.makeInformer(kc, "/apis/apps/v1/deployments", () => apps.listDeploymentForAllNamespaces()),
   k8s.makeInformer(kc, "/apis/apps/v1/replicasets", () => apps.listReplicaSetForAllNamespaces()),
   k8s.makeInformer(kc, "/apis/apps/v1/statefulsets", () => apps.listStatefulSetForAllNamespaces()),

@@ -35,11 +35,18 @@ const { values } = parseArgs({
     namespaces: { type: "string", default: "10" },
   },
 });
-const [nodes, deployments, replicas, rolloutN, nsCount] = ["nodes", "deployments", "replicas", "rollout", "namespaces"].map((k) => Number(values[k as keyof typeof values]));
+const [nodes, deployments, replicas, rolloutN, nsCount] = [
+  "nodes",
+  "deployments",
+  "replicas",
+  "rollout",
+  "namespaces",
+].map((k) => Number(values[k as keyof typeof values]));
 const totalPods = deployments! * replicas!;
 const log = (s: string) => console.error(`[bench] ${s}`);
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
 
 async function until(what: string, f: () => boolean | Promise<boolean>, ms: number, pollMs = 100): Promise<number> {
   const t = performance.now();
@@ -58,10 +65,20 @@ try {
   // Room for 5,000 pods on the kwok nodes, as in tech-notes W2.2.
   const names = (await k(["get", "nodes", "-o", "name"])).trim().split("\n");
   for (const n of names) {
-    await k(["patch", n, "--subresource=status", "--type=merge", "-p", '{"status":{"allocatable":{"pods":"1000"},"capacity":{"pods":"1000"}}}']);
+    await k([
+      "patch",
+      n,
+      "--subresource=status",
+      "--type=merge",
+      "-p",
+      '{"status":{"allocatable":{"pods":"1000"},"capacity":{"pods":"1000"}}}',
+    ]);
   }
   const ns = Array.from({ length: nsCount! }, (_, i) => `bench-${i}`);
-  await k(["apply", "-f", "-"], ns.map((n) => `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${n}}\n`).join("---\n"));
+  await k(
+    ["apply", "-f", "-"],
+    ns.map((n) => `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${n}}\n`).join("---\n"),
+  );
   const docs: string[] = [];
   for (let i = 0; i < deployments!; i++) {
     const name = `app-${i}`;
@@ -84,24 +101,40 @@ spec: {selector: {app: ${name}}, ports: [{port: 80}]}`);
   for (let i = 0; i < docs.length; i += 100) await k(["apply", "-f", "-"], docs.slice(i, i + 100).join("\n---\n"));
   // Summing the Deployments' ready replicas is far cheaper than listing 5,000 pods every poll.
   const readyPods = async () => {
-    const out = await k(["get", "deployments", "-A", "-o", "jsonpath={range .items[*]}{.status.readyReplicas}{\"\\n\"}{end}"]);
+    const out = await k([
+      "get",
+      "deployments",
+      "-A",
+      "-o",
+      'jsonpath={range .items[*]}{.status.readyReplicas}{"\\n"}{end}',
+    ]);
     return out.split("\n").reduce((n, l) => n + (Number(l) || 0), 0);
   };
   let lastReport = 0;
-  const settle = await until(`${totalPods} pods Running`, async () => {
-    const n = await readyPods();
-    if (performance.now() - lastReport > 30_000) {
-      lastReport = performance.now();
-      log(`${n}/${totalPods} pods ready`);
-    }
-    return n >= totalPods;
-  }, 60 * 60_000, 2000);
+  const settle = await until(
+    `${totalPods} pods Running`,
+    async () => {
+      const n = await readyPods();
+      if (performance.now() - lastReport > 30_000) {
+        lastReport = performance.now();
+        log(`${n}/${totalPods} pods ready`);
+      }
+      return n >= totalPods;
+    },
+    60 * 60_000,
+    2000,
+  );
   log(`${totalPods} pods Running after ${(settle / 1000).toFixed(0)} s`);
 
   // The agent, as its own process.
-  const cmd = process.env.GIMLET_BIN ? [resolve(process.env.GIMLET_BIN)] : [resolve("node_modules/.bin/bun"), resolve("src/main.ts")];
+  const cmd = process.env.GIMLET_BIN
+    ? [resolve(process.env.GIMLET_BIN)]
+    : [resolve("node_modules/.bin/bun"), resolve("src/main.ts")];
   const t0 = performance.now();
-  const agent = Bun.spawn([...cmd, "agent", "--server", rx.url, "--token", rx.token, "--env", "staging", "--kubeconfig", env.kubeconfig], { stdout: "inherit", stderr: "ignore", env: { PATH: process.env.PATH ?? "" } });
+  const agent = Bun.spawn(
+    [...cmd, "agent", "--server", rx.url, "--token", rx.token, "--env", "staging", "--kubeconfig", env.kubeconfig],
+    { stdout: "inherit", stderr: "ignore", env: { PATH: process.env.PATH ?? "" } },
+  );
   procs.push(agent);
   await until("first snapshot", () => rx.snapshots > 0, 120_000, 10);
   const firstSnapshot = rx.firstSnapshotAt! - t0;
@@ -130,7 +163,9 @@ spec: {selector: {app: ${name}}, ports: [{port: 80}]}`);
 
   // What the receiver learned, per pod status, and when.
   const arrivedAt = new Map<string, number>();
-  const known = new Map<string, Set<string>>(rx.state!.apps.map((a) => [a.key, new Set(a.pods.map((p) => `${a.namespace}/${p.name}`))]));
+  const known = new Map<string, Set<string>>(
+    rx.state!.apps.map((a) => [a.key, new Set(a.pods.map((p) => `${a.namespace}/${p.name}`))]),
+  );
   let bytes = 0;
   const firstUpdate = rx.updates.length;
   const scan = setInterval(() => {
@@ -144,7 +179,8 @@ spec: {selector: {app: ${name}}, ports: [{port: 80}]}`);
           const id = `${key}|${p.status}`;
           if (!arrivedAt.has(id)) arrivedAt.set(id, u.at);
         }
-        for (const gone of known.get(a.key) ?? []) if (!now.has(gone) && !arrivedAt.has(`${gone}|<gone>`)) arrivedAt.set(`${gone}|<gone>`, u.at);
+        for (const gone of known.get(a.key) ?? [])
+          if (!now.has(gone) && !arrivedAt.has(`${gone}|<gone>`)) arrivedAt.set(`${gone}|<gone>`, u.at);
         known.set(a.key, now);
       }
     }
@@ -154,12 +190,35 @@ spec: {selector: {app: ${name}}, ports: [{port: 80}]}`);
   const sampler = setInterval(() => rssSamples.push(rssMiB(agent.pid)), 1000);
   const tr = performance.now();
   for (let i = 0; i < rolloutN!; i++) {
-    await k(["-n", ns[i % ns.length]!, "patch", "deployment", `app-${i}`, "--type=merge", "-p", JSON.stringify({ metadata: { annotations: { "gimlet.io/git-sha": "sha1" } }, spec: { template: { metadata: { annotations: { rollout: "1" } } } } })]);
+    await k([
+      "-n",
+      ns[i % ns.length]!,
+      "patch",
+      "deployment",
+      `app-${i}`,
+      "--type=merge",
+      "-p",
+      JSON.stringify({
+        metadata: { annotations: { "gimlet.io/git-sha": "sha1" } },
+        spec: { template: { metadata: { annotations: { rollout: "1" } } } },
+      }),
+    ]);
   }
-  await until("rollout complete", async () => {
-    const apps = rx.state!.apps.filter((a) => Number(a.name.slice(4)) < rolloutN!);
-    return apps.every((a) => a.workload?.sha === "sha1" && a.workload.rollout.status === "complete" && a.pods.length === replicas && a.pods.every((p) => p.status === "Running"));
-  }, 20 * 60_000, 1000);
+  await until(
+    "rollout complete",
+    async () => {
+      const apps = rx.state!.apps.filter((a) => Number(a.name.slice(4)) < rolloutN!);
+      return apps.every(
+        (a) =>
+          a.workload?.sha === "sha1" &&
+          a.workload.rollout.status === "complete" &&
+          a.pods.length === replicas &&
+          a.pods.every((p) => p.status === "Running"),
+      );
+    },
+    20 * 60_000,
+    1000,
+  );
   const rolloutS = (performance.now() - tr) / 1000;
   await Bun.sleep(1000);
   clearInterval(scan);
@@ -176,17 +235,36 @@ spec: {selector: {app: ${name}}, ports: [{port: 80}]}`);
   await agent.exited;
 
   // The anchor: client-node informers over the same kinds, in their own process.
-  const anchor = Bun.spawn([resolve("node_modules/.bin/bun"), resolve("bench/agent-anchor.ts"), env.kubeconfig, String(totalPods)], { stdout: "pipe", stderr: "inherit" });
+  const anchor = Bun.spawn(
+    [resolve("node_modules/.bin/bun"), resolve("bench/agent-anchor.ts"), env.kubeconfig, String(totalPods)],
+    { stdout: "pipe", stderr: "inherit" },
+  );
   procs.push(anchor);
-  const anchorOut = JSON.parse(await new Response(anchor.stdout).text()) as { rss: number; pods: number; seconds: number };
+  const anchorOut = JSON.parse(await new Response(anchor.stdout).text()) as {
+    rss: number;
+    pods: number;
+    seconds: number;
+  };
 
-  console.log(`agent bench: ${nodes} nodes, ${deployments} Deployments × ${replicas} pods (${totalPods}), rollout of ${rolloutN}`);
-  console.log(`  agent RSS after first snapshot (idle): ${rssIdle.toFixed(1)} MiB; peak during rollout ${rssPeak.toFixed(1)} MiB (target ≤ 100)`);
-  console.log(`  anchor (client-node informers, same kinds): ${anchorOut.rss.toFixed(1)} MiB after ${anchorOut.seconds.toFixed(1)} s sync → ratio ${(rssIdle / anchorOut.rss).toFixed(2)}`);
+  console.log(
+    `agent bench: ${nodes} nodes, ${deployments} Deployments × ${replicas} pods (${totalPods}), rollout of ${rolloutN}`,
+  );
+  console.log(
+    `  agent RSS after first snapshot (idle): ${rssIdle.toFixed(1)} MiB; peak during rollout ${rssPeak.toFixed(1)} MiB (target ≤ 100)`,
+  );
+  console.log(
+    `  anchor (client-node informers, same kinds): ${anchorOut.rss.toFixed(1)} MiB after ${anchorOut.seconds.toFixed(1)} s sync → ratio ${(rssIdle / anchorOut.rss).toFixed(2)}`,
+  );
   console.log(`  first full snapshot: ${(firstSnapshot / 1000).toFixed(2)} s after start (${snapPods} pods)`);
-  console.log(`  rollout: ${rolloutS.toFixed(1)} s; pod changes seen ${podChanges}, matched at the receiver ${lat.length}`);
-  console.log(`  pod change → receiver latency: p50 ${pct(lat, 50).toFixed(0)} ms, p95 ${pct(lat, 95).toFixed(0)} ms, max ${Math.max(...lat).toFixed(0)} ms (target p95 ≤ 1000)`);
-  console.log(`  uplink: ${(bytes / 1024).toFixed(1)} KiB gzip in updates → ${(bytes / Math.max(1, podChanges)).toFixed(0)} bytes per pod change`);
+  console.log(
+    `  rollout: ${rolloutS.toFixed(1)} s; pod changes seen ${podChanges}, matched at the receiver ${lat.length}`,
+  );
+  console.log(
+    `  pod change → receiver latency: p50 ${pct(lat, 50).toFixed(0)} ms, p95 ${pct(lat, 95).toFixed(0)} ms, max ${Math.max(...lat).toFixed(0)} ms (target p95 ≤ 1000)`,
+  );
+  console.log(
+    `  uplink: ${(bytes / 1024).toFixed(1)} KiB gzip in updates → ${(bytes / Math.max(1, podChanges)).toFixed(0)} bytes per pod change`,
+  );
 } finally {
   for (const p of procs) p.kill("SIGKILL");
   rx.stop();

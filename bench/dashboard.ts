@@ -33,17 +33,27 @@ function liveApp(i: number): AppState {
     name: `${name}-7d9f-${k}`,
     status: failing && k === 0 ? "CrashLoopBackOff" : "Running",
     ready: failing && k === 0 ? "0/1" : "1/1",
-    restarts: failing ? 4 : 0, node: "node-1", createdAt: "2026-11-30T00:00:00Z",
+    restarts: failing ? 4 : 0,
+    node: "node-1",
+    createdAt: "2026-11-30T00:00:00Z",
   });
   return {
-    key: `default/${name}`, name, namespace: "default", service: name, repo: `acme/repo-${i % 20}`,
+    key: `default/${name}`,
+    name,
+    namespace: "default",
+    service: name,
+    repo: `acme/repo-${i % 20}`,
     sha: `${i}`.padStart(7, "a"),
     workload: {
-      kind: "Deployment", name, image: `registry.example/${name}:${i}`,
+      kind: "Deployment",
+      name,
+      image: `registry.example/${name}:${i}`,
       replicas: { desired: 2, updated: 2, ready: failing ? 1 : 2, available: failing ? 1 : 2 },
       rollout: { status: failing ? "failed" : "complete" },
     },
-    pods: [pod(0), pod(1)], ingresses: [{ name, url: `https://${name}.example.com` }], events: [],
+    pods: [pod(0), pod(1)],
+    ingresses: [{ name, url: `https://${name}.example.com` }],
+    events: [],
   };
 }
 
@@ -52,7 +62,12 @@ async function setup(n: number) {
   const store = await openStore({ kind: "sqlite", path: join(dir, "gimlet.db") });
   const repos = new Repos(dir);
   const env = await store.createEnv({
-    name: "bench", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main",
+    name: "bench",
+    repoUrl: "",
+    repoToken: "",
+    builtin: true,
+    repoPerEnv: false,
+    branch: "main",
   });
   await repos.createBuiltin(env);
   const g = await repos.get(env);
@@ -60,9 +75,17 @@ async function setup(n: number) {
   for (let i = 0; i < n; i++) {
     const app = `app-${String(i).padStart(5, "0")}`;
     const release = {
-      app, env: "bench", artifactId: `acme/repo-${i % 20}-${i}`, triggeredBy: "policy", gitopsRef: "", gitopsRepo: "",
+      app,
+      env: "bench",
+      artifactId: `acme/repo-${i % 20}-${i}`,
+      triggeredBy: "policy",
+      gitopsRef: "",
+      gitopsRepo: "",
       version: {
-        repositoryName: `acme/repo-${i % 20}`, sha: `${i}`.padStart(40, "c"), branch: "main", message: `change ${i}`,
+        repositoryName: `acme/repo-${i % 20}`,
+        sha: `${i}`.padStart(40, "c"),
+        branch: "main",
+        message: `change ${i}`,
         authorName: "Dev",
       },
     };

@@ -15,7 +15,15 @@ import { parseArgs } from "node:util";
 import { startGitServer } from "../tests/support/git-server.ts";
 import { makeSyntheticRepo } from "../tests/support/synthetic-repo.ts";
 
-const { values } = parseArgs({ args: Bun.argv.slice(2), options: { commits: { type: "string", default: "10000" }, apps: { type: "string", default: "1000" }, runs: { type: "string", default: "3" }, bin: { type: "string" } } });
+const { values } = parseArgs({
+  args: Bun.argv.slice(2),
+  options: {
+    commits: { type: "string", default: "10000" },
+    apps: { type: "string", default: "1000" },
+    runs: { type: "string", default: "3" },
+    bin: { type: "string" },
+  },
+});
 const runs = Number(values.runs);
 const work = mkdtempSync(join(tmpdir(), "bench-git-server-"));
 const backend = await startGitServer();
@@ -23,19 +31,28 @@ const bin = values.bin ?? join(import.meta.dir, "../dist/gimlet");
 let gimlet: ReturnType<typeof Bun.spawn> | undefined;
 try {
   let t = performance.now();
-  await makeSyntheticRepo(join(backend.root, "apps.git"), { commits: Number(values.commits), apps: Number(values.apps) });
+  await makeSyntheticRepo(join(backend.root, "apps.git"), {
+    commits: Number(values.commits),
+    apps: Number(values.apps),
+  });
   // The same repo for gimlet: a hosted repo in its data dir.
   const data = join(work, "data");
   await Bun.$`mkdir -p ${join(data, "repos")} && cp -r ${join(backend.root, "apps.git")} ${join(data, "repos", "staging-apps.git")}`.quiet();
-  console.log(`repo: ${values.commits} commits, ${values.apps} apps (${((performance.now() - t) / 1000).toFixed(1)} s to make)`);
+  console.log(
+    `repo: ${values.commits} commits, ${values.apps} apps (${((performance.now() - t) / 1000).toFixed(1)} s to make)`,
+  );
   const port = 20000 + Math.floor(Math.random() * 20000);
-  gimlet = Bun.spawn([bin, "serve", "--data-dir", data, "--listen", `127.0.0.1:${port}`], { stdout: "ignore", stderr: "pipe" });
+  gimlet = Bun.spawn([bin, "serve", "--data-dir", data, "--listen", `127.0.0.1:${port}`], {
+    stdout: "ignore",
+    stderr: "pipe",
+  });
   const reader = (gimlet.stderr as ReadableStream<Uint8Array>).getReader();
   let buf = "";
   while (!buf.includes("listening")) buf += new TextDecoder().decode((await reader.read()).value);
   const token = /Admin token: (\S+)/.exec(buf)![1]!;
   const peak = { rss: 0, anon: 0, file: 0, priv: 0, shared: 0, git: 0 };
-  const kb = (text: string, field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? 0) * 1024;
+  const kb = (text: string, field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? 0) * 1024;
   const sampler = setInterval(() => {
     try {
       const t = readFileSync(`/proc/${gimlet!.pid}/smaps_rollup`, "utf8");
@@ -63,7 +80,10 @@ try {
   const cloneOnce = async (url: string, args: string[]) => {
     const dest = join(work, `c-${Math.random()}`);
     const t0 = performance.now();
-    const p = Bun.spawn(["git", "clone", "-q", "--no-checkout", ...args, url, dest], { stderr: "pipe", env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } });
+    const p = Bun.spawn(["git", "clone", "-q", "--no-checkout", ...args, url, dest], {
+      stderr: "pipe",
+      env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
+    });
     if ((await p.exited) !== 0) throw new Error(`clone failed: ${await new Response(p.stderr).text()}`);
     const ms = performance.now() - t0;
     rmSync(dest, { recursive: true, force: true });
@@ -83,12 +103,18 @@ try {
     ["full clone", [], 1.5],
   ] as const) {
     const [a, b] = (await clonePair([ours, theirs], [...args])) as [number, number];
-    console.log(`${label}: gimlet ${a.toFixed(0)} ms, git http-backend ${b.toFixed(0)} ms → ${(a / b).toFixed(2)}× (target ≤ ${target}×) ${a / b <= target ? "OK" : "OVER"}`);
+    console.log(
+      `${label}: gimlet ${a.toFixed(0)} ms, git http-backend ${b.toFixed(0)} ms → ${(a / b).toFixed(2)}× (target ≤ ${target}×) ${a / b <= target ? "OK" : "OVER"}`,
+    );
   }
   clearInterval(sampler);
   const mb = (n: number) => `${(n / 1e6).toFixed(0)} MB`;
-  console.log(`gimlet serve peak RSS during the clones: ${mb(peak.rss)} (anonymous ${mb(peak.anon)}, file/mmapped ${mb(peak.file)}; private ${mb(peak.priv)}, shared ${mb(peak.shared)}); target: anonymous ≤ 200 MB ${peak.anon <= 200e6 ? "OK" : "OVER"}`);
-  console.log(`git http-backend + upload-pack + pack-objects peak RSS: ${mb(peak.git)} → gimlet ${(peak.rss / peak.git).toFixed(2)}× git`);
+  console.log(
+    `gimlet serve peak RSS during the clones: ${mb(peak.rss)} (anonymous ${mb(peak.anon)}, file/mmapped ${mb(peak.file)}; private ${mb(peak.priv)}, shared ${mb(peak.shared)}); target: anonymous ≤ 200 MB ${peak.anon <= 200e6 ? "OK" : "OVER"}`,
+  );
+  console.log(
+    `git http-backend + upload-pack + pack-objects peak RSS: ${mb(peak.git)} → gimlet ${(peak.rss / peak.git).toFixed(2)}× git`,
+  );
 } finally {
   gimlet?.kill();
   backend.stop();

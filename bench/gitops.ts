@@ -19,7 +19,11 @@ import { makeSyntheticRepo } from "../tests/support/synthetic-repo.ts";
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
-  options: { commits: { type: "string", default: "10000" }, apps: { type: "string", default: "1000" }, runs: { type: "string", default: "7" } },
+  options: {
+    commits: { type: "string", default: "10000" },
+    apps: { type: "string", default: "1000" },
+    runs: { type: "string", default: "7" },
+  },
 });
 const commits = Number(values.commits);
 const apps = Number(values.apps);
@@ -47,11 +51,21 @@ try {
 
   // --- write + commit + push one release
   const oursDir = join(work, "ours.git");
-  const ours = await GitopsRepo.open(await cloneBare({ url: server.url("apps.git") }, oursDir), { branch: "main", push: true });
+  const ours = await GitopsRepo.open(await cloneBare({ url: server.url("apps.git") }, oursDir), {
+    branch: "main",
+    push: true,
+  });
   const gitDir = join(work, "git-wc");
   await run(["git", "clone", "-q", server.url("apps.git"), gitDir]);
-  const release = (i: number) => ({ app: "bench-app", env: "staging", version: { repositoryName: "acme/bench", sha: String(i) }, gitopsRef: "", gitopsRepo: "" });
-  const manifest = (i: number) => `---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: bench-app\nspec:\n  replicas: ${i}\n`;
+  const release = (i: number) => ({
+    app: "bench-app",
+    env: "staging",
+    version: { repositoryName: "acme/bench", sha: String(i) },
+    gitopsRef: "",
+    gitopsRepo: "",
+  });
+  const manifest = (i: number) =>
+    `---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: bench-app\nspec:\n  replicas: ${i}\n`;
   const oursWrite: number[] = [];
   const gitWrite: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -69,10 +83,21 @@ try {
       }),
     );
     await ours.sync();
-    oursWrite.push(await time(() => ours.writeRelease({ env: "staging" }, "bench-app", [{ path: "deployment.yaml", content: manifest(i * 2 + 1) }], release(i * 2 + 1))));
+    oursWrite.push(
+      await time(() =>
+        ours.writeRelease(
+          { env: "staging" },
+          "bench-app",
+          [{ path: "deployment.yaml", content: manifest(i * 2 + 1) }],
+          release(i * 2 + 1),
+        ),
+      ),
+    );
   }
   const [ow, gw] = [median(oursWrite), median(gitWrite)];
-  console.log(`release write+commit+push: gimlet ${fmt(ow)}, git CLI ${fmt(gw)} → ${ratio(ow, gw)} (target ≤ 2×) ${ow <= 2 * gw ? "OK" : "OVER"}`);
+  console.log(
+    `release write+commit+push: gimlet ${fmt(ow)}, git CLI ${fmt(gw)} → ${ratio(ow, gw)} (target ≤ 2×) ${ow <= 2 * gw ? "OK" : "OVER"}`,
+  );
 
   // --- cold index build, then warm history of one app
   const local = join(work, "local");
@@ -96,25 +121,35 @@ try {
     oursHist.push(await time(() => g.history({ env: "staging", app, limit: 10 })));
     gitHist.push(
       await time(async () => {
-        const shas = (await run(["git", "log", "-n", "10", "--format=%H", "--", `staging/${app}`], local)).trim().split("\n");
+        const shas = (await run(["git", "log", "-n", "10", "--format=%H", "--", `staging/${app}`], local))
+          .trim()
+          .split("\n");
         await Promise.all(shas.map((s) => run(["git", "show", `${s}:staging/${app}/release.json`], local)));
       }),
     );
   }
   const [oh, gh] = [median(oursHist), median(gitHist)];
-  console.log(`app history (last 10), warm: gimlet ${fmt(oh)}, git CLI ${fmt(gh)} → ${ratio(oh, gh)} (target ≤ 50 ms) ${oh <= 50 ? "OK" : "OVER"}`);
+  console.log(
+    `app history (last 10), warm: gimlet ${fmt(oh)}, git CLI ${fmt(gh)} → ${ratio(oh, gh)} (target ≤ 50 ms) ${oh <= 50 ? "OK" : "OVER"}`,
+  );
 
   // --- rollback of one app by three releases
   const gitRb = join(work, "git-rb");
   await run(["git", "clone", "-q", bare, gitRb]);
-  const target = (await run(["git", "log", "-n", "4", "--format=%H", "--", `staging/${app}`], gitRb)).trim().split("\n")[3]!;
+  const target = (await run(["git", "log", "-n", "4", "--format=%H", "--", `staging/${app}`], gitRb))
+    .trim()
+    .split("\n")[3]!;
   const gitRollback = await time(async () => {
-    const shas = (await run(["git", "log", "--format=%H", `${target}..HEAD`, "--", `staging/${app}`], gitRb)).trim().split("\n");
+    const shas = (await run(["git", "log", "--format=%H", `${target}..HEAD`, "--", `staging/${app}`], gitRb))
+      .trim()
+      .split("\n");
     // -X ours: the env-level release.json changed since (other apps); keep it, as gimlet does.
     for (const s of shas) await run(["git", "revert", "--no-edit", "-X", "ours", s], gitRb);
   });
   const oursRollback = await time(() => g.rollback({ env: "staging", app, to: target }));
-  console.log(`rollback (3 reverts): gimlet ${fmt(oursRollback)}, git CLI ${fmt(gitRollback)} → ${ratio(oursRollback, gitRollback)} (target ≤ 1×) ${oursRollback <= gitRollback ? "OK" : "OVER"}`);
+  console.log(
+    `rollback (3 reverts): gimlet ${fmt(oursRollback)}, git CLI ${fmt(gitRollback)} → ${ratio(oursRollback, gitRollback)} (target ≤ 1×) ${oursRollback <= gitRollback ? "OK" : "OVER"}`,
+  );
 } finally {
   server.stop();
   rmSync(work, { recursive: true, force: true });

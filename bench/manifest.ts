@@ -17,7 +17,11 @@ import { toMultiDocYaml } from "../src/core/yaml.ts";
 
 const { values: opts } = parseArgs({
   args: Bun.argv.slice(2),
-  options: { iterations: { type: "string", default: "2000" }, runs: { type: "string", default: "21" }, bin: { type: "string", default: "dist/gimlet" } },
+  options: {
+    iterations: { type: "string", default: "2000" },
+    runs: { type: "string", default: "21" },
+    bin: { type: "string", default: "dist/gimlet" },
+  },
 });
 const iterations = Number(opts.iterations);
 const runs = Number(opts.runs);
@@ -51,7 +55,9 @@ for (let i = 0; i < 200; i++) renderOnce(); // warm up the JIT
 const t0 = performance.now();
 for (let i = 0; i < iterations; i++) renderOnce();
 const perRender = (performance.now() - t0) / iterations;
-console.log(`in-process: ${(1000 / perRender).toFixed(0)} renders/s (${(perRender * 1000).toFixed(0)} µs per render of examples/web.yaml)`);
+console.log(
+  `in-process: ${(1000 / perRender).toFixed(0)} renders/s (${(perRender * 1000).toFixed(0)} µs per render of examples/web.yaml)`,
+);
 
 const bin = resolve(opts.bin!);
 const cache = process.env.GIMLET_CACHE ?? join(homedir(), ".cache/gimlet");
@@ -71,7 +77,13 @@ writeFileSync(valuesFile, JSON.stringify(loaded.manifest.values));
 const commands: Record<string, { cmd: string[]; env?: Record<string, string> }> = {
   template: { cmd: [bin, "manifest", "template", "-f", manifestFile], env: vars },
   version: { cmd: [bin, "--version"] },
-  ...(haveHelm ? { helm: { cmd: [helm, "template", loaded.manifest.app, chartDir, "-n", loaded.manifest.namespace, "-f", valuesFile] } } : {}),
+  ...(haveHelm
+    ? {
+        helm: {
+          cmd: [helm, "template", loaded.manifest.app, chartDir, "-n", loaded.manifest.namespace, "-f", valuesFile],
+        },
+      }
+    : {}),
 };
 const samples: Record<string, number[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
 const cpu: Record<string, number[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
@@ -88,17 +100,27 @@ rmSync(tmp, { recursive: true, force: true });
 
 const gimletMs = median(samples.template!);
 const versionMs = median(samples.version!);
-const cpuLine = Object.keys(commands).map((k) => `${k} ${median(cpu[k]!).toFixed(1)} ms`).join(", ");
+const cpuLine = Object.keys(commands)
+  .map((k) => `${k} ${median(cpu[k]!).toFixed(1)} ms`)
+  .join(", ");
 const ok = (b: boolean) => (b ? "OK" : "OVER");
-console.log(`process: gimlet manifest template: ${gimletMs.toFixed(1)} ms median of ${runs} (target ≤ ${processTarget} ms) ${ok(gimletMs <= processTarget)}`);
-console.log(`process: gimlet --version (start-up floor): ${versionMs.toFixed(1)} ms; manifest template adds ${(gimletMs - versionMs).toFixed(1)} ms`);
+console.log(
+  `process: gimlet manifest template: ${gimletMs.toFixed(1)} ms median of ${runs} (target ≤ ${processTarget} ms) ${ok(gimletMs <= processTarget)}`,
+);
+console.log(
+  `process: gimlet --version (start-up floor): ${versionMs.toFixed(1)} ms; manifest template adds ${(gimletMs - versionMs).toFixed(1)} ms`,
+);
 console.log(`process CPU time (user + system), medians: ${cpuLine}`);
 if (haveHelm) {
   const helmMs = median(samples.helm!);
   const ratio = helmMs / gimletMs;
   console.log(`helm template: ${helmMs.toFixed(1)} ms median of ${runs}`);
-  console.log(`ratio: gimlet is ${ratio.toFixed(2)}× faster than helm template per process (target ≥ ${helmRatioTarget}×) ${ratio >= helmRatioTarget ? "OK" : "UNDER"}`);
+  console.log(
+    `ratio: gimlet is ${ratio.toFixed(2)}× faster than helm template per process (target ≥ ${helmRatioTarget}×) ${ratio >= helmRatioTarget ? "OK" : "UNDER"}`,
+  );
   console.log(`ratio: in-process render is ${(helmMs / perRender).toFixed(0)}× faster than a helm template process`);
 } else {
-  console.log(`helm: missing (${existsSync(helm) ? "" : `no ${helm}`}${existsSync(chartDir) ? "" : ` no chart at ${chartDir}`}); no ratio. See tests/oracles/helm/README.md`);
+  console.log(
+    `helm: missing (${existsSync(helm) ? "" : `no ${helm}`}${existsSync(chartDir) ? "" : ` no chart at ${chartDir}`}); no ratio. See tests/oracles/helm/README.md`,
+  );
 }

@@ -12,13 +12,27 @@ import { createApp, Repos, Worker } from "../src/server/index.ts";
 import { openStore } from "../src/store/index.ts";
 import { makeSyntheticRepo } from "../tests/support/synthetic-repo.ts";
 
-const { values } = parseArgs({ args: Bun.argv.slice(2), options: { releases: { type: "string", default: "200" }, apps: { type: "string", default: "1000" }, commits: { type: "string", default: "10000" } } });
+const { values } = parseArgs({
+  args: Bun.argv.slice(2),
+  options: {
+    releases: { type: "string", default: "200" },
+    apps: { type: "string", default: "1000" },
+    commits: { type: "string", default: "10000" },
+  },
+});
 const n = Number(values.releases);
 const dir = mkdtempSync(join(tmpdir(), "bench-release-"));
 try {
   const store = await openStore({ kind: "sqlite", path: join(dir, "gimlet.db") });
   const repos = new Repos(dir);
-  const env = await store.createEnv({ name: "staging", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" });
+  const env = await store.createEnv({
+    name: "staging",
+    repoUrl: "",
+    repoToken: "",
+    builtin: true,
+    repoPerEnv: false,
+    branch: "main",
+  });
   await makeSyntheticRepo(repos.builtinPath("staging"), { commits: Number(values.commits), apps: Number(values.apps) });
   const g = await repos.get(env);
   let t = performance.now();
@@ -30,9 +44,22 @@ try {
   const token = await store.issueToken("admin");
   const artifact = (i: number) => ({
     version: { repositoryName: "acme/bench", sha: `sha${i}`, branch: "main", event: "push", message: `change ${i}` },
-    environments: [{ app: `app-${String(i % Number(values.apps)).padStart(4, "0")}`, env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values: { image: { repository: "nginx", tag: "{{ .SHA }}" }, replicas: 2 } }],
+    environments: [
+      {
+        app: `app-${String(i % Number(values.apps)).padStart(4, "0")}`,
+        env: "staging",
+        namespace: "default",
+        deploy: { branch: "main", event: "push" },
+        values: { image: { repository: "nginx", tag: "{{ .SHA }}" }, replicas: 2 },
+      },
+    ],
   });
-  const push = (i: number) => app.request("/api/artifact", { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify(artifact(i)) });
+  const push = (i: number) =>
+    app.request("/api/artifact", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}` },
+      body: JSON.stringify(artifact(i)),
+    });
 
   // Latency: one release at a time, push → the worker's commit is on the branch.
   const lat: number[] = [];
@@ -44,7 +71,9 @@ try {
   }
   lat.sort((a, b) => a - b);
   const p = (q: number) => lat[Math.min(lat.length - 1, Math.floor(q * lat.length))]!;
-  console.log(`push → commit latency over ${n} releases: p50 ${p(0.5).toFixed(0)} ms, p95 ${p(0.95).toFixed(0)} ms (target p50 ≤ 150 ms) ${p(0.5) <= 150 ? "OK" : "OVER"}`);
+  console.log(
+    `push → commit latency over ${n} releases: p50 ${p(0.5).toFixed(0)} ms, p95 ${p(0.95).toFixed(0)} ms (target p50 ≤ 150 ms) ${p(0.5) <= 150 ? "OK" : "OVER"}`,
+  );
 
   // Throughput: queue n releases, then drain.
   for (let i = 0; i < n; i++) await push(n + i);

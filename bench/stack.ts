@@ -42,7 +42,11 @@ interface Sample {
 /** Async: the git server runs in this process and must keep serving while the child runs. */
 async function generate(dir: string): Promise<Sample> {
   const t0 = performance.now();
-  const p = Bun.spawn([bin, "stack", "generate", "-c", join(dir, "stack.yaml")], { env, stdout: "ignore", stderr: "pipe" });
+  const p = Bun.spawn([bin, "stack", "generate", "-c", join(dir, "stack.yaml")], {
+    env,
+    stdout: "ignore",
+    stderr: "pipe",
+  });
   const [err, code] = await Promise.all([new Response(p.stderr).text(), p.exited]);
   const wallMs = performance.now() - t0;
   if (code !== 0) throw new Error(`generate failed: ${err}`);
@@ -96,7 +100,9 @@ try {
   await generate(warm); // clones into the cache
   const git = await measure("git stack, cached clone", url);
   const ok = embedded <= target;
-  console.log(`target: one generate process ≤ ${target} ms — ${ok ? "met" : "NOT met"} (embedded ${embedded.toFixed(1)} ms, git ${git.toFixed(1)} ms)`);
+  console.log(
+    `target: one generate process ≤ ${target} ms — ${ok ? "met" : "NOT met"} (embedded ${embedded.toFixed(1)} ms, git ${git.toFixed(1)} ms)`,
+  );
 } finally {
   server.stop();
   rmSync(tmp, { recursive: true, force: true });

@@ -60,13 +60,19 @@ describe("checkImports()", () => {
   });
 
   test("finds a file-level cycle inside one module", () => {
-    const root = tree({ "core/a.ts": 'import { b } from "./b.ts";\nexport const a = 1;', "core/b.ts": 'import { a } from "./a.ts";\nexport const b = 2;' });
+    const root = tree({
+      "core/a.ts": 'import { b } from "./b.ts";\nexport const a = 1;',
+      "core/b.ts": 'import { a } from "./a.ts";\nexport const b = 2;',
+    });
     const msgs = checkImports(root).map((v) => v.message);
     expect(msgs.some((m) => m.startsWith("file import cycle:"))).toBe(true);
   });
 
   test("ignores type-only imports when looking for cycles", () => {
-    const root = tree({ "core/a.ts": 'import type { B } from "./b.ts";\nexport type A = 1;', "core/b.ts": 'import { a } from "./a.ts";' });
+    const root = tree({
+      "core/a.ts": 'import type { B } from "./b.ts";\nexport type A = 1;',
+      "core/b.ts": 'import { a } from "./a.ts";',
+    });
     expect(checkImports(root)).toEqual([]);
   });
 });

@@ -31,7 +31,8 @@ export interface Violation {
   message: string;
 }
 
-const importRe = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|\n)\s*import\s+["']([^"']+)["']/g;
+const importRe =
+  /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|\n)\s*import\s+["']([^"']+)["']/g;
 
 export function moduleOf(srcDir: string, file: string): string {
   const rel = relative(srcDir, file);
@@ -61,7 +62,8 @@ export function checkImports(srcDir: string): Violation[] {
       if (spec.startsWith(".")) {
         const target = resolve(dirname(file), spec);
         if (!target.startsWith(srcDir + "/")) {
-          if (!target.endsWith("package.json")) violations.push({ file: rel, line, message: `imports ${spec}, outside src/` });
+          if (!target.endsWith("package.json"))
+            violations.push({ file: rel, line, message: `imports ${spec}, outside src/` });
           continue;
         }
         const targetFile = /\.tsx?$/.test(target) ? target : `${target}.ts`;
@@ -72,15 +74,19 @@ export function checkImports(srcDir: string): Violation[] {
         if (to === from) continue;
         if (!edges.has(from)) edges.set(from, new Set());
         edges.get(from)!.add(to);
-        if (!(allowed[from] ?? []).includes(to)) violations.push({ file: rel, line, message: `${from} may not import ${to} (${spec})` });
+        if (!(allowed[from] ?? []).includes(to))
+          violations.push({ file: rel, line, message: `${from} may not import ${to} (${spec})` });
       } else if (from === "core") {
         const pkg = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]!;
-        if (!corePackages.has(pkg)) violations.push({ file: rel, line, message: `core must stay pure; it may not import ${spec}` });
+        if (!corePackages.has(pkg))
+          violations.push({ file: rel, line, message: `core must stay pure; it may not import ${spec}` });
       }
     }
   }
-  for (const cycle of findCycles(edges)) violations.push({ file: "(modules)", line: 0, message: `module import cycle: ${cycle.join(" → ")}` });
-  for (const cycle of findCycles(fileEdges)) violations.push({ file: cycle[0]!, line: 0, message: `file import cycle: ${cycle.join(" → ")}` });
+  for (const cycle of findCycles(edges))
+    violations.push({ file: "(modules)", line: 0, message: `module import cycle: ${cycle.join(" → ")}` });
+  for (const cycle of findCycles(fileEdges))
+    violations.push({ file: cycle[0]!, line: 0, message: `file import cycle: ${cycle.join(" → ")}` });
   return violations;
 }
 

@@ -98,7 +98,9 @@ function sharedLibraries(binary: Uint8Array, arch: "amd64" | "arm64", libc: stri
 /** update-ca-certificates' bundle: every certificate of the package, in file-name order. */
 function caBundle(caDir: string): string {
   const mozilla = join(caDir, "usr/share/ca-certificates/mozilla");
-  const names = readdirSync(mozilla).filter((n) => n.endsWith(".crt")).sort();
+  const names = readdirSync(mozilla)
+    .filter((n) => n.endsWith(".crt"))
+    .sort();
   if (names.length < 50) throw new Error(`${mozilla}: only ${names.length} certificates`);
   return names.map((n) => readFileSync(join(mozilla, n), "utf8").trimEnd() + "\n").join("");
 }
@@ -183,10 +185,7 @@ const ref = (d: Descriptor, name: string): Descriptor => ({
   annotations: { "org.opencontainers.image.ref.name": name },
 });
 const out = opts.out ?? join(dist, "image");
-writeLayout(out, store, [
-  ref(index, version),
-  ...images.map((d) => ref(d, `${version}-${d.platform!.architecture}`)),
-]);
+writeLayout(out, store, [ref(index, version), ...images.map((d) => ref(d, `${version}-${d.platform!.architecture}`))]);
 const archive = opts.archive ?? join(dist, "gimlet-image-amd64.tar");
 writeFileSync(archive, dockerArchive(store, images[0]!, `${opts.image}:${version}`, mtime));
 const seconds = ((performance.now() - started) / 1000).toFixed(1);

@@ -19,16 +19,22 @@ export interface DebPin {
 export const debPins = {
   libc6: {
     amd64: {
-      name: "libc6", version: "2.36-9+deb12u14", arch: "amd64",
+      name: "libc6",
+      version: "2.36-9+deb12u14",
+      arch: "amd64",
       sha256: "ba4f88f73dbc3ae9055f3c20f4523bfdbaf1ad13ff95e258924f77d20b4fbedf",
     },
     arm64: {
-      name: "libc6", version: "2.36-9+deb12u14", arch: "arm64",
+      name: "libc6",
+      version: "2.36-9+deb12u14",
+      arch: "arm64",
       sha256: "01f4330719fd4f65580e16ea5a0527f372fca750e8f588d26deaf09f2d3b1cf4",
     },
   },
   caCertificates: {
-    name: "ca-certificates", version: "20250419~deb12u2", arch: "all",
+    name: "ca-certificates",
+    version: "20250419~deb12u2",
+    arch: "all",
     sha256: "b9f76b5271a7ac373fd5e7e1b5b826a71ddd702b42a0d104955ecb1acfffc94b",
   },
 } satisfies { libc6: Record<string, DebPin>; caCertificates: DebPin };
@@ -51,9 +57,10 @@ export async function fetchDeb(p: DebPin): Promise<string> {
       return fetchCurrentDeb(p, dir);
     }
     if (out.exitCode !== 0 || !existsSync(file)) {
-      const hint = p.arch === "arm64"
-        ? "for arm64 packages run `dpkg --add-architecture arm64 && apt-get update` (as root) first; "
-        : "";
+      const hint =
+        p.arch === "arm64"
+          ? "for arm64 packages run `dpkg --add-architecture arm64 && apt-get update` (as root) first; "
+          : "";
       throw new Error(
         `apt-get download ${spec} failed:\n${out.stderr.toString().trim()}\n` +
           `${hint}if Debian no longer serves that version, move the pin in scripts/image/debs.ts`,

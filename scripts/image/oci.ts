@@ -134,12 +134,14 @@ export function dockerArchive(store: BlobStore, image: Descriptor, repoTag: stri
     { type: "dir", path: "blobs/sha256", mode: 0o755 },
     ...files
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([path, data]): TarEntry => ({
-        type: "file",
-        path,
-        mode: 0o644,
-        data: typeof data === "string" ? enc.encode(data) : data,
-      })),
+      .map(
+        ([path, data]): TarEntry => ({
+          type: "file",
+          path,
+          mode: 0o644,
+          data: typeof data === "string" ? enc.encode(data) : data,
+        }),
+      ),
   ];
   return tar(entries, mtime);
 }

@@ -62,20 +62,26 @@ async function buildComponent(c: Component, work: string, bin: string): Promise<
   const get = await $`go get -tool ${tools}`.cwd(dir).env(env).quiet().nothrow();
   if (get.exitCode !== 0) throw new Error(`go get for ${c.name} failed:\n${get.stderr.toString().slice(-3000)}`);
   for (const p of c.packages) {
-    const b = await $`go build -trimpath -ldflags ${c.ldflags ?? "-s -w"} -o ${join(bin, p.bin)} ${p.pkg}`.cwd(dir).env(env).quiet().nothrow();
+    const b = await $`go build -trimpath -ldflags ${c.ldflags ?? "-s -w"} -o ${join(bin, p.bin)} ${p.pkg}`
+      .cwd(dir)
+      .env(env)
+      .quiet()
+      .nothrow();
     if (b.exitCode !== 0) throw new Error(`go build ${p.pkg} failed:\n${b.stderr.toString().slice(-3000)}`);
   }
   if (c.crds && info.Dir) {
     const crdDir = join(info.Dir, "config", "crd", "bases");
     if (existsSync(crdDir)) {
       mkdirSync(join(bin, "crds"), { recursive: true });
-      for (const f of readdirSync(crdDir).filter((n) => n.endsWith(".yaml"))) cpSync(join(crdDir, f), join(bin, "crds", f));
+      for (const f of readdirSync(crdDir).filter((n) => n.endsWith(".yaml")))
+        cpSync(join(crdDir, f), join(bin, "crds", f));
     }
   }
   if (c.extraCrds && info.Dir) {
     const from = join(info.Dir, c.extraCrds.from);
     mkdirSync(join(bin, c.extraCrds.to), { recursive: true });
-    for (const f of readdirSync(from).filter((n) => n.endsWith(".yaml"))) cpSync(join(from, f), join(bin, c.extraCrds.to, f));
+    for (const f of readdirSync(from).filter((n) => n.endsWith(".yaml")))
+      cpSync(join(from, f), join(bin, c.extraCrds.to, f));
   }
   return (performance.now() - started) / 1000;
 }
@@ -93,7 +99,13 @@ async function ensureKwokStages(bin: string): Promise<void> {
   await $`go mod init gimlet.test/kwok-stages`.cwd(tmp).quiet().nothrow();
   const info = await download(kwok.module, kwok.version, tmp);
   const stage = join(info.Dir!, "kustomize", "stage");
-  const files = ["node/fast/node-initialize.yaml", "node/heartbeat/node-heartbeat.yaml", "pod/fast/pod-ready.yaml", "pod/fast/pod-complete.yaml", "pod/fast/pod-delete.yaml"];
+  const files = [
+    "node/fast/node-initialize.yaml",
+    "node/heartbeat/node-heartbeat.yaml",
+    "pod/fast/pod-ready.yaml",
+    "pod/fast/pod-complete.yaml",
+    "pod/fast/pod-delete.yaml",
+  ];
   writeFileSync(out, files.map((f) => readFileSync(join(stage, f), "utf8").replace(/^---\n/, "")).join("\n---\n"));
   rmSync(tmp, { recursive: true, force: true });
 }
@@ -102,12 +114,17 @@ export async function build(opts: { only?: string[] } = {}): Promise<void> {
   const bin = binDir();
   mkdirSync(bin, { recursive: true });
   const reportFile = join(bin, "build-report.json");
-  const report: Record<string, { seconds: number; bytes: number }> = existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, "utf8")) : {};
+  const report: Record<string, { seconds: number; bytes: number }> = existsSync(reportFile)
+    ? JSON.parse(readFileSync(reportFile, "utf8"))
+    : {};
   const work = join(cacheRoot(), "testbin", `work-${process.pid}`);
   const failures: string[] = [];
   for (const c of components) {
     if (opts.only && !opts.only.includes(c.name)) continue;
-    const done = c.packages.every((p) => existsSync(join(bin, p.bin))) && (!c.crds || existsSync(join(bin, "crds"))) && (!c.extraCrds || existsSync(join(bin, c.extraCrds.to)));
+    const done =
+      c.packages.every((p) => existsSync(join(bin, p.bin))) &&
+      (!c.crds || existsSync(join(bin, "crds"))) &&
+      (!c.extraCrds || existsSync(join(bin, c.extraCrds.to)));
     if (done) {
       console.error(`testenv build: ${c.name} ${c.version} cached`);
       continue;
@@ -128,6 +145,7 @@ export async function build(opts: { only?: string[] } = {}): Promise<void> {
   }
   await ensureKwokStages(bin);
   rmSync(work, { recursive: true, force: true });
-  if (failures.length) throw new Error(`testenv build: ${failures.length} component(s) failed:\n${failures.join("\n")}`);
+  if (failures.length)
+    throw new Error(`testenv build: ${failures.length} component(s) failed:\n${failures.join("\n")}`);
   console.error(`testenv build: binaries in ${bin}`);
 }

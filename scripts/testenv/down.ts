@@ -6,7 +6,9 @@ import { alive, loadState, stop } from "./procs.ts";
 
 function dirs(dir?: string): string[] {
   if (dir) return [dir];
-  return readdirSync(tmpdir()).filter((n) => n.startsWith("gimlet-testenv-")).map((n) => join(tmpdir(), n));
+  return readdirSync(tmpdir())
+    .filter((n) => n.startsWith("gimlet-testenv-"))
+    .map((n) => join(tmpdir(), n));
 }
 
 export async function down(dir?: string): Promise<void> {
@@ -24,6 +26,9 @@ export async function status(dir?: string): Promise<void> {
   for (const d of all) {
     const s = loadState(d);
     console.log(`${d}${s ? ` (${s.server})` : " (no state)"}`);
-    for (const p of s?.procs ?? []) console.log(`  ${p.name.padEnd(24)} pid ${String(p.pid).padEnd(8)} ${alive(p) ? "running" : "stopped"}${p.port ? ` port ${p.port}` : ""}`);
+    for (const p of s?.procs ?? [])
+      console.log(
+        `  ${p.name.padEnd(24)} pid ${String(p.pid).padEnd(8)} ${alive(p) ? "running" : "stopped"}${p.port ? ` port ${p.port}` : ""}`,
+      );
   }
 }

@@ -39,10 +39,23 @@ export function freePort(): number {
 }
 
 /** Starts a process in its own session so it outlives the command that started it. */
-export function start(dir: string, name: string, bin: string, args: string[], env: Record<string, string> = {}, port?: number): ProcInfo {
+export function start(
+  dir: string,
+  name: string,
+  bin: string,
+  args: string[],
+  env: Record<string, string> = {},
+  port?: number,
+): ProcInfo {
   const log = join(dir, `${name}.log`);
   const fd = openSync(log, "a");
-  const p = Bun.spawn(["setsid", bin, ...args], { cwd: dir, stdout: fd, stderr: fd, stdin: "ignore", env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, ...env } });
+  const p = Bun.spawn(["setsid", bin, ...args], {
+    cwd: dir,
+    stdout: fd,
+    stderr: fd,
+    stdin: "ignore",
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, ...env },
+  });
   p.unref();
   closeSync(fd);
   return { name, pid: p.pid, bin, log, ...(port ? { port } : {}) };
@@ -66,12 +79,20 @@ export async function stop(procs: ProcInfo[], graceMs = 5000): Promise<void> {
   for (const p of live.filter(alive)) process.kill(p.pid, "SIGKILL");
 }
 
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, logs?: string): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  logs?: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check().catch(() => false)) return;
     await Bun.sleep(200);
   }
-  const tail = logs && existsSync(logs) ? `\n--- ${logs} (tail)\n${readFileSync(logs, "utf8").split("\n").slice(-30).join("\n")}` : "";
+  const tail =
+    logs && existsSync(logs)
+      ? `\n--- ${logs} (tail)\n${readFileSync(logs, "utf8").split("\n").slice(-30).join("\n")}`
+      : "";
   throw new Error(`testenv: timed out after ${timeoutMs / 1000}s waiting for ${what}${tail}`);
 }

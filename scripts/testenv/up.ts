@@ -34,7 +34,10 @@ current-context: testenv
 }
 
 export async function kubectl(dir: string, args: string[], stdin?: string): Promise<string> {
-  const r = await $`${join(binDir(), "kubectl")} --kubeconfig ${join(dir, "kubeconfig")} ${args} < ${new Response(stdin ?? "")}`.quiet().nothrow();
+  const r =
+    await $`${join(binDir(), "kubectl")} --kubeconfig ${join(dir, "kubeconfig")} ${args} < ${new Response(stdin ?? "")}`
+      .quiet()
+      .nothrow();
   if (r.exitCode !== 0) throw new Error(`kubectl ${args.join(" ")} failed: ${r.stderr.toString()}`);
   return r.stdout.toString();
 }
@@ -63,12 +66,42 @@ export async function up(opts: { nodes?: number; dir?: string; flux?: boolean } 
   await makeCerts(dir);
   const adminToken = crypto.randomUUID();
   const restrictedToken = crypto.randomUUID();
-  writeFileSync(join(dir, "tokens.csv"), `${adminToken},token-admin,1001,"system:masters"\n${restrictedToken},restricted,1002,""\n`);
+  writeFileSync(
+    join(dir, "tokens.csv"),
+    `${adminToken},token-admin,1001,"system:masters"\n${restrictedToken},restricted,1002,""\n`,
+  );
   const ports: Record<string, number> = {};
-  for (const k of ["etcd", "etcdPeer", "apiserver", "controllerManager", "scheduler", "kwok", "sourceStorage", "sourceMetrics", "sourceHealth", "kustomizeMetrics", "kustomizeHealth", "helmMetrics", "helmHealth", "notificationMetrics", "notificationHealth", "notificationEvents", "notificationReceiver"]) ports[k] = freePort();
+  for (const k of [
+    "etcd",
+    "etcdPeer",
+    "apiserver",
+    "controllerManager",
+    "scheduler",
+    "kwok",
+    "sourceStorage",
+    "sourceMetrics",
+    "sourceHealth",
+    "kustomizeMetrics",
+    "kustomizeHealth",
+    "helmMetrics",
+    "helmHealth",
+    "notificationMetrics",
+    "notificationHealth",
+    "notificationEvents",
+    "notificationReceiver",
+  ])
+    ports[k] = freePort();
   const server = `https://127.0.0.1:${ports.apiserver}`;
   writeFileSync(join(dir, "kubeconfig"), kubeconfig(dir, server));
-  const state: State = { dir, kubeconfig: join(dir, "kubeconfig"), server, adminToken, restrictedToken, ports, procs: [] };
+  const state: State = {
+    dir,
+    kubeconfig: join(dir, "kubeconfig"),
+    server,
+    adminToken,
+    restrictedToken,
+    ports,
+    procs: [],
+  };
   const run = (p: ProcInfo) => {
     state.procs.push(p);
     saveState(state);
@@ -76,45 +109,65 @@ export async function up(opts: { nodes?: number; dir?: string; flux?: boolean } 
   };
   try {
     const etcd = run(
-      start(dir, "etcd", join(bin, "etcd"), [
-        `--data-dir=${join(dir, "etcd-data")}`,
-        `--listen-client-urls=http://127.0.0.1:${ports.etcd}`,
-        `--advertise-client-urls=http://127.0.0.1:${ports.etcd}`,
-        `--listen-peer-urls=http://127.0.0.1:${ports.etcdPeer}`,
-        `--initial-advertise-peer-urls=http://127.0.0.1:${ports.etcdPeer}`,
-        `--initial-cluster=default=http://127.0.0.1:${ports.etcdPeer}`,
-        "--unsafe-no-fsync",
-        "--log-level=warn",
-      ], {}, ports.etcd),
+      start(
+        dir,
+        "etcd",
+        join(bin, "etcd"),
+        [
+          `--data-dir=${join(dir, "etcd-data")}`,
+          `--listen-client-urls=http://127.0.0.1:${ports.etcd}`,
+          `--advertise-client-urls=http://127.0.0.1:${ports.etcd}`,
+          `--listen-peer-urls=http://127.0.0.1:${ports.etcdPeer}`,
+          `--initial-advertise-peer-urls=http://127.0.0.1:${ports.etcdPeer}`,
+          `--initial-cluster=default=http://127.0.0.1:${ports.etcdPeer}`,
+          "--unsafe-no-fsync",
+          "--log-level=warn",
+        ],
+        {},
+        ports.etcd,
+      ),
     );
     await waitFor("etcd", async () => (await fetch(`http://127.0.0.1:${ports.etcd}/health`)).ok, 30_000, etcd.log);
 
     const api = run(
-      start(dir, "kube-apiserver", join(bin, "kube-apiserver"), [
-        `--etcd-servers=http://127.0.0.1:${ports.etcd}`,
-        "--bind-address=127.0.0.1",
-        "--advertise-address=127.0.0.1",
-        `--secure-port=${ports.apiserver}`,
-        `--cert-dir=${join(dir, "apiserver-certs")}`,
-        `--tls-cert-file=${join(dir, "apiserver.crt")}`,
-        `--tls-private-key-file=${join(dir, "apiserver.key")}`,
-        `--client-ca-file=${join(dir, "ca.crt")}`,
-        `--token-auth-file=${join(dir, "tokens.csv")}`,
-        "--authorization-mode=RBAC",
-        "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-        `--service-account-key-file=${join(dir, "sa.pub")}`,
-        `--service-account-signing-key-file=${join(dir, "sa.key")}`,
-        "--service-cluster-ip-range=10.96.0.0/16",
-        "--allow-privileged=true",
-        "--enable-priority-and-fairness=false",
-        // kwok nodes are Ready from the start; the not-ready taint would only delay scheduling.
-        "--disable-admission-plugins=TaintNodesByCondition",
-      ], {}, ports.apiserver),
+      start(
+        dir,
+        "kube-apiserver",
+        join(bin, "kube-apiserver"),
+        [
+          `--etcd-servers=http://127.0.0.1:${ports.etcd}`,
+          "--bind-address=127.0.0.1",
+          "--advertise-address=127.0.0.1",
+          `--secure-port=${ports.apiserver}`,
+          `--cert-dir=${join(dir, "apiserver-certs")}`,
+          `--tls-cert-file=${join(dir, "apiserver.crt")}`,
+          `--tls-private-key-file=${join(dir, "apiserver.key")}`,
+          `--client-ca-file=${join(dir, "ca.crt")}`,
+          `--token-auth-file=${join(dir, "tokens.csv")}`,
+          "--authorization-mode=RBAC",
+          "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+          `--service-account-key-file=${join(dir, "sa.pub")}`,
+          `--service-account-signing-key-file=${join(dir, "sa.key")}`,
+          "--service-cluster-ip-range=10.96.0.0/16",
+          "--allow-privileged=true",
+          "--enable-priority-and-fairness=false",
+          // kwok nodes are Ready from the start; the not-ready taint would only delay scheduling.
+          "--disable-admission-plugins=TaintNodesByCondition",
+        ],
+        {},
+        ports.apiserver,
+      ),
     );
     const ca = readFileSync(join(dir, "ca.crt"), "utf8");
     await waitFor(
       "kube-apiserver",
-      async () => (await fetch(`${server}/readyz`, { headers: { Authorization: `Bearer ${adminToken}` }, tls: { ca } } as RequestInit)).ok,
+      async () =>
+        (
+          await fetch(`${server}/readyz`, {
+            headers: { Authorization: `Bearer ${adminToken}` },
+            tls: { ca },
+          } as RequestInit)
+        ).ok,
       60_000,
       api.log,
     );
@@ -133,7 +186,14 @@ export async function up(opts: { nodes?: number; dir?: string; flux?: boolean } 
         "--controllers=*,-nodeipam",
       ]),
     );
-    run(start(dir, "kube-scheduler", join(bin, "kube-scheduler"), [`--kubeconfig=${kc}`, "--bind-address=127.0.0.1", `--secure-port=${ports.scheduler}`, "--leader-elect=false"]));
+    run(
+      start(dir, "kube-scheduler", join(bin, "kube-scheduler"), [
+        `--kubeconfig=${kc}`,
+        "--bind-address=127.0.0.1",
+        `--secure-port=${ports.scheduler}`,
+        "--leader-elect=false",
+      ]),
+    );
     run(
       start(dir, "kwok", join(bin, "kwok"), [
         `--kubeconfig=${kc}`,
@@ -147,13 +207,24 @@ export async function up(opts: { nodes?: number; dir?: string; flux?: boolean } 
     );
     const nodes = opts.nodes ?? 2;
     await kubectl(dir, ["apply", "-f", "-"], Array.from({ length: nodes }, (_, i) => nodeYaml(i)).join("---\n"));
-    await waitFor(`${nodes} nodes Ready`, async () => {
-      const out = await kubectl(dir, ["get", "nodes", "-o", "jsonpath={range .items[*]}{.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}{end}"]);
-      return out.split("\n").filter((l) => l === "True").length >= nodes;
-    }, 60_000);
+    await waitFor(
+      `${nodes} nodes Ready`,
+      async () => {
+        const out = await kubectl(dir, [
+          "get",
+          "nodes",
+          "-o",
+          'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}',
+        ]);
+        return out.split("\n").filter((l) => l === "True").length >= nodes;
+      },
+      60_000,
+    );
 
     if (opts.flux === false) {
-      console.error(`testenv up: ready without Flux in ${((performance.now() - started) / 1000).toFixed(1)} s (${dir})`);
+      console.error(
+        `testenv up: ready without Flux in ${((performance.now() - started) / 1000).toFixed(1)} s (${dir})`,
+      );
       return state;
     }
     // Flux: CRDs first, then the controllers, talking to the API server through the kubeconfig.
@@ -165,26 +236,73 @@ export async function up(opts: { nodes?: number; dir?: string; flux?: boolean } 
     mkdirSync(join(dir, "flux-artifacts"), { recursive: true });
     const events = `--events-addr=http://127.0.0.1:${ports.notificationEvents}`;
     const flux = [
-      run(start(dir, "source-controller", join(bin, "source-controller"), [
-        `--storage-path=${join(dir, "flux-artifacts")}`,
-        `--storage-addr=127.0.0.1:${ports.sourceStorage}`,
-        `--storage-adv-addr=127.0.0.1:${ports.sourceStorage}`,
-        `--metrics-addr=127.0.0.1:${ports.sourceMetrics}`,
-        `--health-addr=127.0.0.1:${ports.sourceHealth}`,
-        "--watch-all-namespaces=true",
-        events,
-      ], fluxEnv, ports.sourceHealth)),
-      run(start(dir, "kustomize-controller", join(bin, "kustomize-controller"), [`--metrics-addr=127.0.0.1:${ports.kustomizeMetrics}`, `--health-addr=127.0.0.1:${ports.kustomizeHealth}`, "--watch-all-namespaces=true", events], fluxEnv, ports.kustomizeHealth)),
-      run(start(dir, "helm-controller", join(bin, "helm-controller"), [`--metrics-addr=127.0.0.1:${ports.helmMetrics}`, `--health-addr=127.0.0.1:${ports.helmHealth}`, "--watch-all-namespaces=true", events], fluxEnv, ports.helmHealth)),
-      run(start(dir, "notification-controller", join(bin, "notification-controller"), [
-        `--metrics-addr=127.0.0.1:${ports.notificationMetrics}`,
-        `--health-addr=127.0.0.1:${ports.notificationHealth}`,
-        `--events-addr=127.0.0.1:${ports.notificationEvents}`,
-        `--receiverAddr=127.0.0.1:${ports.notificationReceiver}`,
-        "--watch-all-namespaces=true",
-      ], fluxEnv, ports.notificationHealth)),
+      run(
+        start(
+          dir,
+          "source-controller",
+          join(bin, "source-controller"),
+          [
+            `--storage-path=${join(dir, "flux-artifacts")}`,
+            `--storage-addr=127.0.0.1:${ports.sourceStorage}`,
+            `--storage-adv-addr=127.0.0.1:${ports.sourceStorage}`,
+            `--metrics-addr=127.0.0.1:${ports.sourceMetrics}`,
+            `--health-addr=127.0.0.1:${ports.sourceHealth}`,
+            "--watch-all-namespaces=true",
+            events,
+          ],
+          fluxEnv,
+          ports.sourceHealth,
+        ),
+      ),
+      run(
+        start(
+          dir,
+          "kustomize-controller",
+          join(bin, "kustomize-controller"),
+          [
+            `--metrics-addr=127.0.0.1:${ports.kustomizeMetrics}`,
+            `--health-addr=127.0.0.1:${ports.kustomizeHealth}`,
+            "--watch-all-namespaces=true",
+            events,
+          ],
+          fluxEnv,
+          ports.kustomizeHealth,
+        ),
+      ),
+      run(
+        start(
+          dir,
+          "helm-controller",
+          join(bin, "helm-controller"),
+          [
+            `--metrics-addr=127.0.0.1:${ports.helmMetrics}`,
+            `--health-addr=127.0.0.1:${ports.helmHealth}`,
+            "--watch-all-namespaces=true",
+            events,
+          ],
+          fluxEnv,
+          ports.helmHealth,
+        ),
+      ),
+      run(
+        start(
+          dir,
+          "notification-controller",
+          join(bin, "notification-controller"),
+          [
+            `--metrics-addr=127.0.0.1:${ports.notificationMetrics}`,
+            `--health-addr=127.0.0.1:${ports.notificationHealth}`,
+            `--events-addr=127.0.0.1:${ports.notificationEvents}`,
+            `--receiverAddr=127.0.0.1:${ports.notificationReceiver}`,
+            "--watch-all-namespaces=true",
+          ],
+          fluxEnv,
+          ports.notificationHealth,
+        ),
+      ),
     ];
-    for (const f of flux) await waitFor(f.name, async () => (await fetch(`http://127.0.0.1:${f.port}/readyz`)).ok, 60_000, f.log);
+    for (const f of flux)
+      await waitFor(f.name, async () => (await fetch(`http://127.0.0.1:${f.port}/readyz`)).ok, 60_000, f.log);
     console.error(`testenv up: ready in ${((performance.now() - started) / 1000).toFixed(1)} s (${dir})`);
     return state;
   } catch (e) {

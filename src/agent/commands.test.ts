@@ -31,7 +31,10 @@ function apiServer(): { client: KubeClient; log: LogServer } {
     fetch(req) {
       const url = new URL(req.url);
       if (url.pathname.endsWith("/pods/missing/log")) {
-        return Response.json({ kind: "Status", code: 404, reason: "NotFound", message: 'pods "missing" not found' }, { status: 404 });
+        return Response.json(
+          { kind: "Status", code: 404, reason: "NotFound", message: 'pods "missing" not found' },
+          { status: 404 },
+        );
       }
       log.requests.push(url);
       const enc = new TextEncoder();
@@ -53,7 +56,12 @@ function apiServer(): { client: KubeClient; log: LogServer } {
     },
   });
   servers.push(server);
-  const client = new KubeClient({ server: `http://127.0.0.1:${server.port}`, source: "test", tls: {}, authHeaders: async () => ({}) });
+  const client = new KubeClient({
+    server: `http://127.0.0.1:${server.port}`,
+    source: "test",
+    tls: {},
+    authHeaders: async () => ({}),
+  });
   return { client, log };
 }
 
@@ -86,10 +94,22 @@ test("follow with tail and container: lines stream in batches until the containe
   const { client, log } = apiServer();
   const s = sink();
   const cmds = new Commands(client, s, { fluxResource: () => undefined, logBatchMs: 20 });
-  await cmds.handle({ action: "podLogs", id: "L", namespace: "shop", pod: "web-0", container: "main", tailLines: 50, follow: true });
+  await cmds.handle({
+    action: "podLogs",
+    id: "L",
+    namespace: "shop",
+    pod: "web-0",
+    container: "main",
+    tailLines: 50,
+    follow: true,
+  });
   expect(s.results.get("L")).toEqual({ ok: true });
   expect(log.requests[0]!.pathname).toBe("/api/v1/namespaces/shop/pods/web-0/log");
-  expect(Object.fromEntries(log.requests[0]!.searchParams)).toEqual({ follow: "true", tailLines: "50", container: "main" });
+  expect(Object.fromEntries(log.requests[0]!.searchParams)).toEqual({
+    follow: "true",
+    tailLines: "50",
+    container: "main",
+  });
   await until("old lines", () => lines(s.chunks).length === 2);
   for (let i = 0; i < 10; i++) log.push(`new ${i}`);
   await until("new lines", () => lines(s.chunks).length === 12);
@@ -136,6 +156,10 @@ test("reconcile of a kind the cluster does not serve is refused without a reques
   const s = sink();
   const cmds = new Commands(client, s, { fluxResource: () => undefined });
   await cmds.handle({ action: "reconcile", id: "R", kind: "HelmRelease", namespace: "flux-system", name: "x" });
-  expect(s.results.get("R")).toEqual({ ok: false, error: "this cluster does not serve Flux HelmRelease objects (CRD not installed)", status: 404 });
+  expect(s.results.get("R")).toEqual({
+    ok: false,
+    error: "this cluster does not serve Flux HelmRelease objects (CRD not installed)",
+    status: 404,
+  });
   expect(log.requests).toHaveLength(0);
 });

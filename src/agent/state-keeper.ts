@@ -134,7 +134,10 @@ export class StateKeeper implements StateSource {
   private async discoverFlux(): Promise<void> {
     if (this.stopped) return;
     try {
-      for (const r of await discover(this.client, fluxTypes.filter((t) => !this.flux.has(t.kind)))) {
+      for (const r of await discover(
+        this.client,
+        fluxTypes.filter((t) => !this.flux.has(t.kind)),
+      )) {
         const kind = r.kind as FluxObject["kind"];
         const reflector = new Reflector<FluxObject>(this.client, r, {
           namespace: this.opts.namespace,
@@ -220,8 +223,7 @@ export class StateKeeper implements StateSource {
     else if (e.kind === "Deployment") this.workloadChanged(this.deployments.store.get(`${ns}/${e.object}`), undefined);
     else if (e.kind === "StatefulSet") {
       this.workloadChanged(this.statefulsets.store.get(`${ns}/${e.object}`), undefined);
-    }
-    else if (e.kind === "ReplicaSet") {
+    } else if (e.kind === "ReplicaSet") {
       const owner = this.replicasets.store.get(`${ns}/${e.object}`)?.owner;
       if (owner) this.workloadChanged(this.deployments.store.get(`${ns}/${owner}`), undefined);
     } else if (e.kind === "Service") this.mark(`${ns}/${e.object}`);

@@ -16,7 +16,12 @@ const app = (name: string, sha: string, pods = 1): AppState => ({
   namespace: "default",
   service: name,
   sha,
-  pods: Array.from({ length: pods }, (_, i) => ({ name: `${name}-${i}`, status: "Running", ready: "1/1", restarts: 0 })),
+  pods: Array.from({ length: pods }, (_, i) => ({
+    name: `${name}-${i}`,
+    status: "Running",
+    ready: "1/1",
+    restarts: 0,
+  })),
   ingresses: [],
   events: [],
 });
@@ -99,7 +104,8 @@ function receiver(port = 0) {
       const raw = new Uint8Array(await req.arrayBuffer());
       const encoding = req.headers.get("content-encoding");
       const body = JSON.parse(new TextDecoder().decode(encoding === "gzip" ? Bun.gunzipSync(raw) : raw));
-      const rec = (kind: Received["kind"]) => r.received.push({ kind, encoding, auth: req.headers.get("authorization"), body, at: performance.now() });
+      const rec = (kind: Received["kind"]) =>
+        r.received.push({ kind, encoding, auth: req.headers.get("authorization"), body, at: performance.now() });
       if (url.pathname === "/agent/state" && url.searchParams.get("name") === "staging") {
         const s = body as AgentSnapshot;
         r.state = s.state;

@@ -11,7 +11,6 @@ import { stderr, stdout, writeFileAtomic } from "./io.ts";
 import { age, outputFlag, printResult } from "./output.ts";
 import { trackUntilDone } from "./track.ts";
 
-
 function keyValue(s: string, flag: string): [string, string] {
   const i = s.indexOf("=");
   if (i <= 0) throw new UserError(`${JSON.stringify(s)} is not key=value`, { path: flag });
@@ -39,7 +38,8 @@ const create = defineCommand({
   },
   async run({ args }) {
     const t = Date.parse(args.created);
-    if (Number.isNaN(t)) throw new UserError(`--created ${JSON.stringify(args.created)} is not an ISO-8601 time`, { path: "--created" });
+    if (Number.isNaN(t))
+      throw new UserError(`--created ${JSON.stringify(args.created)} is not an ISO-8601 time`, { path: "--created" });
     const a = {
       version: {
         repositoryName: args.repository,
@@ -85,7 +85,8 @@ const add = defineCommand({
     }
     const fields = repeatedFlag(rawArgs, ["--field"]);
     if (fields.length) (a.items ??= []).push(Object.fromEntries(fields.map((f) => keyValue(f, "--field"))));
-    for (const f of repeatedFlag(rawArgs, ["--envFile"])) for (const m of parseYamlAll(readFileSync(f, "utf8"), f)) (a.environments ??= []).push(m);
+    for (const f of repeatedFlag(rawArgs, ["--envFile"]))
+      for (const m of parseYamlAll(readFileSync(f, "utf8"), f)) (a.environments ??= []).push(m);
     const vars = Object.fromEntries(repeatedFlag(rawArgs, ["--var"]).map((v) => keyValue(v, "--var")));
     if (args.varsFile) Object.assign(vars, parseDotenv(readFileSync(args.varsFile, "utf8"), args.varsFile));
     if (Object.keys(vars).length) a.vars = { ...(a.vars ?? {}), ...vars };
@@ -95,7 +96,11 @@ const add = defineCommand({
 
 const push = defineCommand({
   meta: { name: "push", description: "Send an artifact to gimlet serve" },
-  args: { file: { type: "string", alias: "f", required: true, description: "Artifact file", valueHint: "FILE" }, ...serverFlags, ...outputFlag },
+  args: {
+    file: { type: "string", alias: "f", required: true, description: "Artifact file", valueHint: "FILE" },
+    ...serverFlags,
+    ...outputFlag,
+  },
   async run({ args }) {
     let body: unknown;
     try {
@@ -127,7 +132,8 @@ const list = defineCommand({
   },
   async run({ args, rawArgs }) {
     const q = new URLSearchParams();
-    for (const k of ["repository", "branch", "event", "sourceBranch", "limit", "offset", "since", "until"] as const) if (args[k]) q.set(k, String(args[k]));
+    for (const k of ["repository", "branch", "event", "sourceBranch", "limit", "offset", "since", "until"] as const)
+      if (args[k]) q.set(k, String(args[k]));
     for (const s of repeatedFlag(rawArgs, ["--sha"])) q.append("sha", s);
     const arts = await client(args).call<Artifact[]>("GET", `/api/artifacts?${q}`);
     const ordered = args.reverse ? arts : [...arts].reverse();
@@ -135,8 +141,19 @@ const list = defineCommand({
       xs
         .map((a) => {
           const v = a.version;
-          const lines = [a.id, `${v.sha.slice(0, 8)} - ${(v.message ?? "").split("\n")[0]!.slice(0, 80)} (${age(v.created)}) ${v.committerName ?? ""}`, `${v.repositoryName}@${v.branch ?? ""} ${v.url ?? ""}`];
-          for (const m of a.environments as { app?: string; env?: string; deploy?: { event?: string; branch?: string } }[]) lines.push(`  ${m.app} -> ${m.env}${m.deploy ? ` @ ${m.deploy.event ?? ""} on ${m.deploy.branch ?? ""}` : ""}`);
+          const lines = [
+            a.id,
+            `${v.sha.slice(0, 8)} - ${(v.message ?? "").split("\n")[0]!.slice(0, 80)} (${age(v.created)}) ${v.committerName ?? ""}`,
+            `${v.repositoryName}@${v.branch ?? ""} ${v.url ?? ""}`,
+          ];
+          for (const m of a.environments as {
+            app?: string;
+            env?: string;
+            deploy?: { event?: string; branch?: string };
+          }[])
+            lines.push(
+              `  ${m.app} -> ${m.env}${m.deploy ? ` @ ${m.deploy.event ?? ""} on ${m.deploy.branch ?? ""}` : ""}`,
+            );
           return lines.join("\n") + "\n";
         })
         .join("\n"),
@@ -146,10 +163,19 @@ const list = defineCommand({
 
 const track = defineCommand({
   meta: { name: "track", description: "Track the policy deploys of an artifact; exits 1 if processing or Flux failed" },
-  args: { id: { type: "positional", required: true, description: "Artifact id" }, wait: { type: "boolean", alias: "w", default: false, description: "Wait until applied by Flux" }, timeout: { type: "string", alias: "t", default: "10m", description: "How long to wait" }, ...serverFlags, ...outputFlag },
+  args: {
+    id: { type: "positional", required: true, description: "Artifact id" },
+    wait: { type: "boolean", alias: "w", default: false, description: "Wait until applied by Flux" },
+    timeout: { type: "string", alias: "t", default: "10m", description: "How long to wait" },
+    ...serverFlags,
+    ...outputFlag,
+  },
   async run({ args }) {
     await trackUntilDone(client(args), `/api/eventArtifactTrack?artifactId=${encodeURIComponent(args.id)}`, args);
   },
 });
 
-export default defineCommand({ meta: { name: "artifact", description: "Create, enrich, push, list and track release artifacts" }, subCommands: { create, add, push, list, track } });
+export default defineCommand({
+  meta: { name: "artifact", description: "Create, enrich, push, list and track release artifacts" },
+  subCommands: { create, add, push, list, track },
+});

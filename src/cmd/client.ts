@@ -23,11 +23,16 @@ export function client(args: { server?: string; token?: string }): Client {
       try {
         res = await fetch(`${server.replace(/\/+$/, "")}${path}`, {
           method,
-          headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { "Content-Type": "application/json" } : {}) },
+          headers: {
+            Authorization: `Bearer ${token}`,
+            ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
+          },
           body: body === undefined ? undefined : JSON.stringify(body),
         });
       } catch (e) {
-        throw new UserError(`cannot reach ${server}: ${(e as Error).message}`, { hint: "is gimlet serve running there?" });
+        throw new UserError(`cannot reach ${server}: ${(e as Error).message}`, {
+          hint: "is gimlet serve running there?",
+        });
       }
       const text = await res.text();
       let data: unknown;
@@ -36,7 +41,8 @@ export function client(args: { server?: string; token?: string }): Client {
       } catch {
         data = text;
       }
-      if (!res.ok) throw new UserError(`${method} ${path}: HTTP ${res.status}: ${(data as { error?: string })?.error ?? text}`);
+      if (!res.ok)
+        throw new UserError(`${method} ${path}: HTTP ${res.status}: ${(data as { error?: string })?.error ?? text}`);
       return data as T;
     },
     async stream(path, init = {}) {

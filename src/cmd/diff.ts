@@ -37,28 +37,55 @@ function filesOnDisk(root: string, prefix: string): Map<string, string> {
 }
 
 export const manifestDiff = defineCommand({
-  meta: { name: "diff", description: "Diff the rendered manifest against <env>/<app>/ in a local gitops working copy (release.json aside)" },
+  meta: {
+    name: "diff",
+    description: "Diff the rendered manifest against <env>/<app>/ in a local gitops working copy (release.json aside)",
+  },
   args: {
-    file: { type: "string", alias: "f", required: true, description: "Gimlet manifest or Kubernetes YAML: file, directory or -", valueHint: "FILE|DIR|-" },
+    file: {
+      type: "string",
+      alias: "f",
+      required: true,
+      description: "Gimlet manifest or Kubernetes YAML: file, directory or -",
+      valueHint: "FILE|DIR|-",
+    },
     env: { type: "string", required: true, description: "Environment" },
     app: { type: "string", required: true, description: "Application" },
-    vars: { type: "string", description: "dotenv file of template variables (wins over the environment)", valueHint: "FILE" },
-    "gitops-repo-path": { type: "string", default: ".", description: "Local working copy of the gitops repo", valueHint: "PATH" },
+    vars: {
+      type: "string",
+      description: "dotenv file of template variables (wins over the environment)",
+      valueHint: "FILE",
+    },
+    "gitops-repo-path": {
+      type: "string",
+      default: ".",
+      description: "Local working copy of the gitops repo",
+      valueHint: "PATH",
+    },
     "repo-per-env": { type: "boolean", default: false, description: "Apps sit at the repo root (one repo per env)" },
     ...outputFlag,
   },
   async run({ args }) {
-    const [{ filesFor }, { loadVars }, { previewOf }] = await Promise.all([import("./gitops.ts"), import("./vars.ts"), import("../ops/preview.ts")]);
+    const [{ filesFor }, { loadVars }, { previewOf }] = await Promise.all([
+      import("./gitops.ts"),
+      import("./vars.ts"),
+      import("../ops/preview.ts"),
+    ]);
     const root = args["gitops-repo-path"];
     if (!existsSync(root) || !statSync(root).isDirectory()) {
-      throw new UserError(`${root} is not a directory`, { path: "--gitops-repo-path", hint: "give the path of the gitops repo's working copy" });
+      throw new UserError(`${root} is not a directory`, {
+        path: "--gitops-repo-path",
+        hint: "give the path of the gitops repo's working copy",
+      });
     }
     const layout = { env: assertSafeName(args.env, "env"), repoPerEnv: args["repo-per-env"] };
     const dir = appDir(layout, assertSafeName(args.app, "app"));
     const rendered = await filesFor(args.file, args.env, args.app, await loadVars(args.vars));
     const isMeta = (p: string) => p === repoJoin(dir, "release.json");
     const before = new Map([...filesOnDisk(root, dir)].filter(([p]) => !isMeta(p)));
-    const after = new Map(rendered.map((f) => [repoJoin(dir, f.path), f.content.endsWith("\n") ? f.content : `${f.content}\n`]));
+    const after = new Map(
+      rendered.map((f) => [repoJoin(dir, f.path), f.content.endsWith("\n") ? f.content : `${f.content}\n`]),
+    );
     for (const p of [...after.keys()]) if (isMeta(p)) after.delete(p);
     await printResult(previewOf(args.env, [args.app], before, after), args.output, previewText);
   },

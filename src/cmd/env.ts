@@ -10,8 +10,18 @@ import { stderr, stdout } from "./io.ts";
 import { dataDirFlag, target, withLocalOps } from "./local.ts";
 import { noFlag, outputFlag, printResult } from "./output.ts";
 
-const flagNames: EnvFieldNames = { builtin: "--builtin", repoUrl: "--gitops-repo", repoToken: "--gitops-token", branch: "--branch" };
-const dataDirHelp = { "data-dir": { ...dataDirFlag["data-dir"], description: "Data directory (env GIMLET_DATA_DIR, default ./gimlet-data)" } };
+const flagNames: EnvFieldNames = {
+  builtin: "--builtin",
+  repoUrl: "--gitops-repo",
+  repoToken: "--gitops-token",
+  branch: "--branch",
+};
+const dataDirHelp = {
+  "data-dir": {
+    ...dataDirFlag["data-dir"],
+    description: "Data directory (env GIMLET_DATA_DIR, default ./gimlet-data)",
+  },
+};
 
 const create = defineCommand({
   meta: { name: "create", description: "Create an environment with a built-in or a remote gitops repo" },
@@ -57,21 +67,39 @@ const list = defineCommand({
   args: { ...dataDirHelp, ...serverFlags, ...outputFlag },
   async run({ args }) {
     const where = target(args);
-    const envs = "dataDir" in where ? await withLocalOps(where.dataDir, listEnvs, { key: true }) : await client(args).call<EnvView[]>("GET", "/api/envs");
+    const envs =
+      "dataDir" in where
+        ? await withLocalOps(where.dataDir, listEnvs, { key: true })
+        : await client(args).call<EnvView[]>("GET", "/api/envs");
     await printResult(envs, args.output, (es) =>
-      es.length ? es.map((e) => `${e.name}\t${e.builtin ? "builtin" : e.repoUrl}${e.repoPerEnv ? "\trepo-per-env" : ""}\n`).join("") : "no environments\n",
+      es.length
+        ? es
+            .map((e) => `${e.name}\t${e.builtin ? "builtin" : e.repoUrl}${e.repoPerEnv ? "\trepo-per-env" : ""}\n`)
+            .join("")
+        : "no environments\n",
     );
   },
 });
 
 const bootstrap = defineCommand({
-  meta: { name: "bootstrap", description: "Point Flux at a builtin env's hosted repo: commit the Flux objects there, print the kubectl steps" },
+  meta: {
+    name: "bootstrap",
+    description: "Point Flux at a builtin env's hosted repo: commit the Flux objects there, print the kubectl steps",
+  },
   args: {
     name: { type: "positional", required: true, description: "Environment name (a --builtin env)" },
-    host: { type: "string", description: "URL the cluster reaches gimlet serve at (env GIMLET_HOST)", valueHint: "URL" },
+    host: {
+      type: "string",
+      description: "URL the cluster reaches gimlet serve at (env GIMLET_HOST)",
+      valueHint: "URL",
+    },
     interval: { type: "string", default: "1m", description: "How often Flux polls the repo" },
     "no-controller": { type: "boolean", default: false, description: "Flux is already installed" },
-    "receiver-url": { type: "string", description: "Base URL of Flux's webhook receiver as gimlet reaches it: releases then wake Flux at once", valueHint: "URL" },
+    "receiver-url": {
+      type: "string",
+      description: "Base URL of Flux's webhook receiver as gimlet reaches it: releases then wake Flux at once",
+      valueHint: "URL",
+    },
     ...dataDirHelp,
   },
   async run({ args }) {
@@ -87,7 +115,9 @@ const bootstrap = defineCommand({
     const steps = [
       `✔️ Flux objects committed to ${r.repoUrl} (${r.fluxDir}/)`,
       "👉 Apply them on the cluster:",
-      ...(r.installFlux ? [`kubectl apply -f https://github.com/fluxcd/flux2/releases/download/${fluxVersion}/install.yaml`] : []),
+      ...(r.installFlux
+        ? [`kubectl apply -f https://github.com/fluxcd/flux2/releases/download/${fluxVersion}/install.yaml`]
+        : []),
       `kubectl -n flux-system create secret generic ${r.secretName} --from-literal=username=flux --from-literal=password=${r.fluxToken}`,
       `kubectl -n flux-system create secret generic gimlet-flux-events --from-literal=headers='Authorization: Bearer ${r.fluxToken}'`,
       `kubectl -n flux-system create secret generic gimlet-receiver --from-literal=token=${r.receiverToken}`,
@@ -99,4 +129,7 @@ const bootstrap = defineCommand({
   },
 });
 
-export default defineCommand({ meta: { name: "env", description: "Manage environments of gimlet serve" }, subCommands: { create, list, bootstrap, status: () => import("./apps.ts").then((m) => m.envStatus) } });
+export default defineCommand({
+  meta: { name: "env", description: "Manage environments of gimlet serve" },
+  subCommands: { create, list, bootstrap, status: () => import("./apps.ts").then((m) => m.envStatus) },
+});

@@ -24,19 +24,31 @@ import { age, noFlag, outputFlag, printResult } from "./output.ts";
 import { loadVars } from "./vars.ts";
 
 const repoFlags = {
-  "gitops-repo-path": { type: "string", default: ".", description: "Local working copy of the gitops repo", valueHint: "PATH" },
+  "gitops-repo-path": {
+    type: "string",
+    default: ".",
+    description: "Local working copy of the gitops repo",
+    valueHint: "PATH",
+  },
   "repo-per-env": { type: "boolean", default: false, description: "Apps sit at the repo root (one repo per env)" },
 } as const;
 
 const pushFlags = {
-  push: { type: "boolean", default: false, description: "Push to origin after committing (rebuilt on the new head if rejected)" },
+  push: {
+    type: "boolean",
+    default: false,
+    description: "Push to origin after committing (rebuilt on the new head if rejected)",
+  },
   token: { type: "string", description: "Token for pushing over https (env GIMLET_GITOPS_TOKEN)", valueHint: "TOKEN" },
 } as const;
 
 async function openGitops(args: { "gitops-repo-path": string; push?: boolean; token?: string }): Promise<GitopsRepo> {
   const repo = openRepo(args["gitops-repo-path"]);
   const token = args.token ?? process.env.GIMLET_GITOPS_TOKEN;
-  return GitopsRepo.open(repo, { push: args.push ?? false, ...(token ? { remote: await originWithToken(repo.gitdir, token) } : {}) });
+  return GitopsRepo.open(repo, {
+    push: args.push ?? false,
+    ...(token ? { remote: await originWithToken(repo.gitdir, token) } : {}),
+  });
 }
 
 async function originWithToken(gitdir: string, token: string) {
@@ -68,17 +80,31 @@ const commitFlags = {
 const bootstrapArgs = {
   env: { type: "string", description: "Environment to bootstrap (folder <env>/ in the repo)" },
   "single-env": { type: "boolean", default: false, description: "The repo holds one env at its root" },
-  "gitops-repo-url": { type: "string", required: true, description: "URL Flux pulls from: git@host:owner/repo.git, ssh://… or https://…", valueHint: "URL" },
+  "gitops-repo-url": {
+    type: "string",
+    required: true,
+    description: "URL Flux pulls from: git@host:owner/repo.git, ssh://… or https://…",
+    valueHint: "URL",
+  },
   "gitops-repo-path": repoFlags["gitops-repo-path"],
   branch: { type: "string", description: "Branch Flux follows (default: the working copy's branch)" },
   interval: { type: "string", default: "1m", description: "How often Flux polls the repo" },
-  "no-controller": { type: "boolean", default: false, description: "Flux is already installed: write no install manifest" },
-  server: { type: "string", description: "gimlet serve URL: adds a Flux Provider, Alert and Receiver", valueHint: "URL" },
+  "no-controller": {
+    type: "boolean",
+    default: false,
+    description: "Flux is already installed: write no install manifest",
+  },
+  server: {
+    type: "string",
+    description: "gimlet serve URL: adds a Flux Provider, Alert and Receiver",
+    valueHint: "URL",
+  },
 } as const;
 
 async function bootstrapPlanFor(args: Record<string, unknown>, keepKey: boolean) {
   const env = args.env as string | undefined;
-  if (!!env === !!args["single-env"]) throw new UserError("give exactly one of --env and --single-env", { path: "--env" });
+  if (!!env === !!args["single-env"])
+    throw new UserError("give exactly one of --env and --single-env", { path: "--env" });
   const path = resolve(args["gitops-repo-path"] as string);
   const repo = openRepo(path);
   const branch = (args.branch as string | undefined) ?? (await currentBranch(repo));
@@ -89,7 +115,15 @@ async function bootstrapPlanFor(args: Record<string, unknown>, keepKey: boolean)
     const existing = join(path, env ?? "", "flux", `deploy-key${env ? `-${env}` : ""}.yaml`);
     deployKey = keepKey && existsSync(existing) ? readKey(existing) : generateDeployKey(`gimlet-${env ?? "gitops"}`);
   }
-  const plan = planBootstrap({ env, repoUrl: url, branch, interval: args.interval as string, noController: noFlag(args, "controller"), server: args.server as string | undefined, deployKey });
+  const plan = planBootstrap({
+    env,
+    repoUrl: url,
+    branch,
+    interval: args.interval as string,
+    noController: noFlag(args, "controller"),
+    server: args.server as string | undefined,
+    deployKey,
+  });
   return { plan, path, repo };
 }
 
@@ -113,7 +147,10 @@ const bootstrap = defineCommand({
 });
 
 const upgrade = defineCommand({
-  meta: { name: "upgrade", description: "Regenerate the Flux objects in place (no commit); an existing deploy key is kept" },
+  meta: {
+    name: "upgrade",
+    description: "Regenerate the Flux objects in place (no commit); an existing deploy key is kept",
+  },
   args: bootstrapArgs,
   async run({ args }) {
     const { plan, path } = await bootstrapPlanFor(args, true);
@@ -121,7 +158,9 @@ const upgrade = defineCommand({
       if (f.path === plan.secretFile && existsSync(join(path, f.path))) continue; // credentials stay as the user filled them
       await writeFileAtomic(join(path, f.path), f.content);
     }
-    await stderr(`✔️ Flux configuration regenerated in ${join(path, plan.fluxDir)}\n👉 1) Check the git diff\n👉 2) Commit and push to git origin; Flux applies the changes, upgrading itself\n`);
+    await stderr(
+      `✔️ Flux configuration regenerated in ${join(path, plan.fluxDir)}\n👉 1) Check the git diff\n👉 2) Commit and push to git origin; Flux applies the changes, upgrading itself\n`,
+    );
   },
 });
 
@@ -141,7 +180,11 @@ export async function filesFor(spec: string, env: string, app: string, vars: Var
   });
   const match = rendered.filter((l) => l.manifest.env === env && l.manifest.app === app);
   const chosen = match.length ? match : rendered.length === 1 ? rendered : [];
-  if (chosen.length === 0) throw new UserError(`no manifest for ${env}/${app} in ${spec}`, { path: "-f", hint: "check --env and --app against the manifests' env and app" });
+  if (chosen.length === 0)
+    throw new UserError(`no manifest for ${env}/${app} in ${spec}`, {
+      path: "-f",
+      hint: "check --env and --app against the manifests' env and app",
+    });
   return splitObjects(chosen.flatMap(renderManifest));
 }
 
@@ -149,7 +192,12 @@ export async function filesFor(spec: string, env: string, app: string, vars: Var
  * The release.json a CLI write records, so `gitops history` lists it as the original's releases:
  * the version comes from the flags, else from the variables the manifest was rendered with.
  */
-function cliRelease(env: string, app: string, o: { sha?: string; repository?: string; message: string }, vars: Vars): Release {
+function cliRelease(
+  env: string,
+  app: string,
+  o: { sha?: string; repository?: string; message: string },
+  vars: Vars,
+): Release {
   const sha = o.sha ?? vars.SHA ?? "";
   const repositoryName = o.repository ?? vars.REPO ?? "";
   const version = {
@@ -165,10 +213,28 @@ function cliRelease(env: string, app: string, o: { sha?: string; repository?: st
 const write = defineCommand({
   meta: { name: "write", description: "Replace <env>/<app>/ with rendered or plain YAML and commit" },
   args: {
-    file: { type: "string", alias: "f", required: true, description: "Gimlet manifest or Kubernetes YAML: file, directory or -", valueHint: "FILE|DIR|-" },
-    vars: { type: "string", description: "dotenv file of template variables (wins over the environment)", valueHint: "FILE" },
-    sha: { type: "string", description: "Commit of the app's source this release is (default: $SHA)", valueHint: "SHA" },
-    repository: { type: "string", description: "The app's source repository, owner/name (default: $REPO)", valueHint: "OWNER/NAME" },
+    file: {
+      type: "string",
+      alias: "f",
+      required: true,
+      description: "Gimlet manifest or Kubernetes YAML: file, directory or -",
+      valueHint: "FILE|DIR|-",
+    },
+    vars: {
+      type: "string",
+      description: "dotenv file of template variables (wins over the environment)",
+      valueHint: "FILE",
+    },
+    sha: {
+      type: "string",
+      description: "Commit of the app's source this release is (default: $SHA)",
+      valueHint: "SHA",
+    },
+    repository: {
+      type: "string",
+      description: "The app's source repository, owner/name (default: $REPO)",
+      valueHint: "OWNER/NAME",
+    },
     ...commitFlags,
   },
   async run({ args }) {
@@ -177,7 +243,12 @@ const write = defineCommand({
     const vars = await loadVars(args.vars);
     const files = await filesFor(args.file, args.env, args.app, vars);
     const gitops = await openGitops(args);
-    const release = cliRelease(args.env, args.app, { sha: args.sha, repository: args.repository, message: args.message }, vars);
+    const release = cliRelease(
+      args.env,
+      args.app,
+      { sha: args.sha, repository: args.repository, message: args.message },
+      vars,
+    );
     const message = commitMessages.cliWrite(args.env, args.app, args.message);
     const r = await gitops.writeRelease(layout, args.app, files, release, message);
     await stderr(describeWrite(r, `${args.env}/${args.app}`));
@@ -193,7 +264,8 @@ const del = defineCommand({
     const layout = layoutOf(args);
     const gitops = await openGitops(args);
     const r = await gitops.deleteApp(layout, args.app, commitMessages.cliDelete(args.env, args.app, args.message));
-    if (r.commits.length === 0) throw new UserError(`${args.env}/${args.app} does not exist in the gitops repo`, { path: "--app" });
+    if (r.commits.length === 0)
+      throw new UserError(`${args.env}/${args.app} does not exist in the gitops repo`, { path: "--app" });
     await stderr(describeWrite(r, `${args.env}/${args.app} deleted`));
   },
 });
@@ -204,7 +276,9 @@ function releaseText(rs: Release[]): string {
     .map((r) => {
       const v = r.version;
       const head = `${r.app} -> ${r.env} ${r.gitopsRef.slice(0, 12)}${r.rolledBack ? " **ROLLED BACK**" : ""} (${age(r.created)})`;
-      const ver = v ? `  ${v.repositoryName}@${(v.sha ?? "").slice(0, 8)} ${(v.message ?? "").split("\n")[0]!.slice(0, 80)}` : "  (no version)";
+      const ver = v
+        ? `  ${v.repositoryName}@${(v.sha ?? "").slice(0, 8)} ${(v.message ?? "").split("\n")[0]!.slice(0, 80)}`
+        : "  (no version)";
       return `${head}\n${ver}\n`;
     })
     .join("");
@@ -243,14 +317,21 @@ const rollback = defineCommand({
   args: {
     env: { type: "string", required: true, description: "Environment" },
     app: { type: "string", required: true, description: "Application" },
-    to: { type: "string", alias: "t", required: true, description: "Gitops commit to return to (a release's gitopsRef)", valueHint: "SHA" },
+    to: {
+      type: "string",
+      alias: "t",
+      required: true,
+      description: "Gitops commit to return to (a release's gitopsRef)",
+      valueHint: "SHA",
+    },
     ...repoFlags,
     ...pushFlags,
   },
   async run({ args }) {
     const layout = layoutOf(args);
     assertSafeName(args.app, "app");
-    if (!/^[0-9a-f]{4,40}$/.test(args.to)) throw new UserError(`--to must be a commit sha, got ${JSON.stringify(args.to)}`, { path: "--to" });
+    if (!/^[0-9a-f]{4,40}$/.test(args.to))
+      throw new UserError(`--to must be a commit sha, got ${JSON.stringify(args.to)}`, { path: "--to" });
     const gitops = await openGitops(args);
     const r = await gitops.rollback({ ...layout, app: args.app, to: args.to });
     await stderr(r.commits.length ? `reverted ${r.reverted.map((s) => s.slice(0, 12)).join(", ")}\n` : "");
@@ -262,4 +343,3 @@ export default defineCommand({
   meta: { name: "gitops", description: "Bootstrap, write, delete, inspect and roll back a local gitops repo" },
   subCommands: { bootstrap, upgrade, write, delete: del, history, rollback },
 });
-

@@ -34,10 +34,13 @@ export async function readInputs(spec: string, what = "-f"): Promise<InputFile[]
 async function readInput(path: string): Promise<InputFile> {
   const f = Bun.file(path);
   if (f.size > maxInputBytes) {
-    throw new UserError(`file is ${(f.size / 1024 / 1024).toFixed(1)} MiB; the limit is ${maxInputBytes / 1024 / 1024} MiB`, {
-      pos: { file: path },
-      hint: "check that the right file was passed",
-    });
+    throw new UserError(
+      `file is ${(f.size / 1024 / 1024).toFixed(1)} MiB; the limit is ${maxInputBytes / 1024 / 1024} MiB`,
+      {
+        pos: { file: path },
+        hint: "check that the right file was passed",
+      },
+    );
   }
   return { name: path, text: await f.text() };
 }

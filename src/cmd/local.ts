@@ -9,7 +9,11 @@ import { stderr } from "./io.ts";
 const warn = (msg: string) => void stderr(`warning: ${msg}\n`);
 
 export const dataDirFlag = {
-  "data-dir": { type: "string", description: "Work directly in this data dir instead of through --server", valueHint: "DIR" },
+  "data-dir": {
+    type: "string",
+    description: "Work directly in this data dir instead of through --server",
+    valueHint: "DIR",
+  },
 } as const;
 
 /**
@@ -26,7 +30,11 @@ export function target(args: { "data-dir"?: string; server?: string }): { dataDi
  * Runs `fn` on the data dir's use cases and closes the store. `key`: open with the credential key
  * (commands that read envs); token commands need none, tokens being hashed, not encrypted.
  */
-export async function withLocalOps<T>(dir: string, fn: (d: OpsDeps) => T | Promise<T>, o: { key?: boolean } = {}): Promise<T> {
+export async function withLocalOps<T>(
+  dir: string,
+  fn: (d: OpsDeps) => T | Promise<T>,
+  o: { key?: boolean } = {},
+): Promise<T> {
   const dataDir = new DataDir(dir);
   let store: Store;
   if (o.key) store = await dataDir.openStore(warn);

@@ -19,10 +19,30 @@ import { loadVars } from "./vars.ts";
 const template = defineCommand({
   meta: { name: "template", description: "Render manifests to Kubernetes YAML" },
   args: {
-    file: { type: "string", alias: "f", required: true, description: "Manifest file, directory of manifests, or - for stdin", valueHint: "FILE|DIR|-" },
-    vars: { type: "string", alias: "v", description: "dotenv file of template variables (wins over the environment)", valueHint: "FILE" },
-    output: { type: "string", alias: "o", description: "Write the YAML to this file instead of stdout", valueHint: "FILE" },
-    "output-dir": { type: "string", description: "Write split files to DIR/<env>/<app>/ as the gitops repo holds them", valueHint: "DIR" },
+    file: {
+      type: "string",
+      alias: "f",
+      required: true,
+      description: "Manifest file, directory of manifests, or - for stdin",
+      valueHint: "FILE|DIR|-",
+    },
+    vars: {
+      type: "string",
+      alias: "v",
+      description: "dotenv file of template variables (wins over the environment)",
+      valueHint: "FILE",
+    },
+    output: {
+      type: "string",
+      alias: "o",
+      description: "Write the YAML to this file instead of stdout",
+      valueHint: "FILE",
+    },
+    "output-dir": {
+      type: "string",
+      description: "Write split files to DIR/<env>/<app>/ as the gitops repo holds them",
+      valueHint: "DIR",
+    },
   },
   async run({ args }) {
     const vars = await loadVars(args.vars);
@@ -38,7 +58,11 @@ const template = defineCommand({
       const seen = new Set<string>();
       for (const r of rendered) {
         const key = `${r.env}/${r.app}`;
-        if (seen.has(key)) throw new UserError(`two manifests render ${key}`, { path: "--output-dir", hint: "give each manifest its own app or env" });
+        if (seen.has(key))
+          throw new UserError(`two manifests render ${key}`, {
+            path: "--output-dir",
+            hint: "give each manifest its own app or env",
+          });
         seen.add(key);
       }
       for (const r of rendered) await replaceDir(join(args["output-dir"], r.env, r.app), splitObjects(r.objects));
@@ -53,7 +77,13 @@ const template = defineCommand({
 const lint = defineCommand({
   meta: { name: "lint", description: "Check manifests: structure, template variables, chart values, patches" },
   args: {
-    file: { type: "string", alias: "f", required: true, description: "Manifest file, directory, or - for stdin", valueHint: "FILE|DIR|-" },
+    file: {
+      type: "string",
+      alias: "f",
+      required: true,
+      description: "Manifest file, directory, or - for stdin",
+      valueHint: "FILE|DIR|-",
+    },
     vars: { type: "string", alias: "v", description: "dotenv file of template variables", valueHint: "FILE" },
   },
   async run({ args }) {
@@ -62,11 +92,15 @@ const lint = defineCommand({
     for (const input of await readInputs(args.file)) {
       const result = lintManifestText(input.text, input.name, vars, { limits: localLimits });
       if (result.missingVars.length) {
-        await stderr(`${input.name}: note: variables not set, linted with placeholders: ${result.missingVars.join(", ")}\n`);
+        await stderr(
+          `${input.name}: note: variables not set, linted with placeholders: ${result.missingVars.join(", ")}\n`,
+        );
       }
       for (const w of result.warnings) {
         const pos = w.pos ? formatPos({ file: w.pos.file, line: w.pos.line }) : input.name;
-        await stderr(`${pos}: ${w.options.path ?? "(manifest)"}: warning: ${w.message}${w.hint ? ` (${w.hint})` : ""}\n`);
+        await stderr(
+          `${pos}: ${w.options.path ?? "(manifest)"}: warning: ${w.message}${w.hint ? ` (${w.hint})` : ""}\n`,
+        );
       }
       for (const p of result.problems) {
         const pos = p.pos ? formatPos({ file: p.pos.file, line: p.pos.line }) : input.name;
@@ -87,7 +121,12 @@ const create = defineCommand({
     env: { type: "string", required: true, description: "Environment name" },
     app: { type: "string", required: true, description: "Application name" },
     namespace: { type: "string", alias: "n", required: true, description: "Kubernetes namespace" },
-    chart: { type: "string", alias: "c", default: "onechart", description: "onechart, cron-job, <repo-url>/<chart> or a git chart URL" },
+    chart: {
+      type: "string",
+      alias: "c",
+      default: "onechart",
+      description: "onechart, cron-job, <repo-url>/<chart> or a git chart URL",
+    },
     "chart-version": { type: "string", description: "Chart version (default: the built-in chart's version)" },
     file: { type: "string", alias: "f", description: "Values file, or - for stdin", valueHint: "FILE|-" },
     output: { type: "string", alias: "o", description: "Write to this file instead of stdout", valueHint: "FILE" },
@@ -118,4 +157,3 @@ export default defineCommand({
   meta: { name: "manifest", description: "Render, lint and create Gimlet manifests (.gimlet/<env>.yaml)" },
   subCommands: { template, lint, create, diff: () => import("./diff.ts").then((m) => m.manifestDiff) },
 });
-

@@ -4,7 +4,13 @@ import { UsageError } from "./run-main.ts";
 import { stdout } from "./io.ts";
 
 export const outputFlag = {
-  output: { type: "string", alias: "o", default: "text", description: "Output format: text, json or yaml", valueHint: "text|json|yaml" },
+  output: {
+    type: "string",
+    alias: "o",
+    default: "text",
+    description: "Output format: text, json or yaml",
+    valueHint: "text|json|yaml",
+  },
 } as const;
 
 export async function printResult<T>(data: T, format: string | undefined, text: (d: T) => string): Promise<void> {
@@ -16,7 +22,10 @@ export async function printResult<T>(data: T, format: string | undefined, text: 
     case "text":
       return stdout(text(data));
     default:
-      throw new UsageError(`unknown output format ${JSON.stringify(format)}`, { path: "-o", hint: "use text, json or yaml" });
+      throw new UsageError(`unknown output format ${JSON.stringify(format)}`, {
+        path: "-o",
+        hint: "use text, json or yaml",
+      });
   }
 }
 
@@ -29,7 +38,8 @@ export function age(unixSeconds: number | undefined, now = Date.now()): string {
     [3600, "hour"],
     [60, "minute"],
   ];
-  for (const [n, name] of units) if (s >= n) return `${Math.floor(s / n)} ${name}${Math.floor(s / n) === 1 ? "" : "s"} ago`;
+  for (const [n, name] of units)
+    if (s >= n) return `${Math.floor(s / n)} ${name}${Math.floor(s / n) === 1 ? "" : "s"} ago`;
   return `${s} second${s === 1 ? "" : "s"} ago`;
 }
 

@@ -20,7 +20,10 @@ async function resolve<T>(v: T | Promise<T> | (() => T | Promise<T>) | undefined
 }
 
 /** Follows subcommand names through argv; returns the leaf, its parent and its own argv. */
-async function findLeaf(root: Cmd, argv: string[]): Promise<{ cmd: Cmd; parent?: Cmd; args: string[]; path: string[] }> {
+async function findLeaf(
+  root: Cmd,
+  argv: string[],
+): Promise<{ cmd: Cmd; parent?: Cmd; args: string[]; path: string[] }> {
   let cmd = root;
   let parent: Cmd | undefined;
   let args = argv;
@@ -91,7 +94,8 @@ export async function runCli(root: Cmd, argv: string[]): Promise<never> {
 export function formatError(e: unknown): string {
   if (e instanceof UserError) return `error: ${e.describe()}`;
   // citty's own argument errors (missing required flag, bad enum) are usage errors too.
-  if (e instanceof Error && (e as { code?: string }).code?.startsWith("E")) return `error: ${e.message.replace(/\x1b\[[0-9;]*m/g, "")}`;
+  if (e instanceof Error && (e as { code?: string }).code?.startsWith("E"))
+    return `error: ${e.message.replace(/\x1b\[[0-9;]*m/g, "")}`;
   const err = e as Error;
   const detail = process.env.GIMLET_DEBUG ? `\n${err?.stack ?? ""}` : " (set GIMLET_DEBUG=1 for a stack trace)";
   return `error: internal: ${err?.message ?? String(e)}${detail}`;

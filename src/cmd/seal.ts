@@ -18,25 +18,60 @@ const stringMap = (v: unknown): Record<string, string> | undefined =>
   isPlainObject(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)])) : undefined;
 
 export default defineCommand({
-  meta: { name: "seal", description: "Seal secrets for the sealed-secrets controller: a SealedSecret, or the plain values at -p in a manifest, in place" },
+  meta: {
+    name: "seal",
+    description:
+      "Seal secrets for the sealed-secrets controller: a SealedSecret, or the plain values at -p in a manifest, in place",
+  },
   args: {
-    cert: { type: "string", alias: "k", required: true, description: "The controller's certificate (or RSA public key), PEM", valueHint: "CERT.pem" },
-    file: { type: "string", alias: "f", description: "A Secret to seal, or with -p a manifest: file, directory or -", valueHint: "FILE|DIR|-" },
-    path: { type: "string", alias: "p", description: "Map of plain values to seal in place, e.g. values.sealedSecrets (repeatable)", valueHint: "PATH" },
+    cert: {
+      type: "string",
+      alias: "k",
+      required: true,
+      description: "The controller's certificate (or RSA public key), PEM",
+      valueHint: "CERT.pem",
+    },
+    file: {
+      type: "string",
+      alias: "f",
+      description: "A Secret to seal, or with -p a manifest: file, directory or -",
+      valueHint: "FILE|DIR|-",
+    },
+    path: {
+      type: "string",
+      alias: "p",
+      description: "Map of plain values to seal in place, e.g. values.sealedSecrets (repeatable)",
+      valueHint: "PATH",
+    },
     "from-literal": { type: "string", description: "key=value to seal (repeatable)", valueHint: "KEY=VALUE" },
     name: { type: "string", description: "Name of the Secret the controller makes (default: the Secret's)" },
     namespace: { type: "string", description: "Its namespace (default: the Secret's)" },
-    scope: { type: "string", description: "strict (name and namespace), namespace-wide or cluster-wide; default strict, with -p cluster-wide as the original", valueHint: "SCOPE" },
-    output: { type: "string", alias: "o", description: "Write here (with -p: - for stdout; default in place)", valueHint: "FILE|-" },
+    scope: {
+      type: "string",
+      description:
+        "strict (name and namespace), namespace-wide or cluster-wide; default strict, with -p cluster-wide as the original",
+      valueHint: "SCOPE",
+    },
+    output: {
+      type: "string",
+      alias: "o",
+      description: "Write here (with -p: - for stdout; default in place)",
+      valueHint: "FILE|-",
+    },
   },
   async run({ args, rawArgs }) {
     const literals = repeatedFlag(rawArgs, ["--from-literal"]);
-    if (!existsSync(args.cert)) throw new UserError(`no such file: ${args.cert}`, { path: "--cert", hint: "kubeseal --fetch-cert > cert.pem, or the controller's /v1/cert.pem" });
+    if (!existsSync(args.cert))
+      throw new UserError(`no such file: ${args.cert}`, {
+        path: "--cert",
+        hint: "kubeseal --fetch-cert > cert.pem, or the controller's /v1/cert.pem",
+      });
     const key = await sealingKey(readFileSync(args.cert, "utf8"), args.cert);
     const paths = repeatedFlag(rawArgs, ["-p", "--path"]).flatMap((p) => p.split(","));
     if (paths.length) {
       if (!args.file) throw new UserError("-p seals values inside a file: give it with -f", { path: "-f" });
-      if (literals.length) throw new UserError("--from-literal makes a SealedSecret; it does not go with -p", { path: "--from-literal" });
+      if (literals.length)
+        throw new UserError("--from-literal makes a SealedSecret; it does not go with -p", { path: "--from-literal" });
       const scope = parseScope(args.scope, "cluster-wide");
       checkTarget(scope, args.namespace, args.name);
       const label = sealingLabel(scope, args.namespace ?? "", args.name ?? "");
@@ -44,14 +79,26 @@ export default defineCommand({
       // Every file is sealed before any is written: a bad one leaves all as they were.
       const done = [];
       for (const i of inputs) {
-        const r = await sealValuesAt(i.text, i.name, paths, (_k, v) => sealValue(key, new TextEncoder().encode(v), label), isSealedFor(key));
+        const r = await sealValuesAt(
+          i.text,
+          i.name,
+          paths,
+          (_k, v) => sealValue(key, new TextEncoder().encode(v), label),
+          isSealedFor(key),
+        );
         done.push({ input: i, r });
       }
       for (const { input, r } of done) {
         if (args.output === "-" || input.name === "<stdin>") await stdout(r.text);
-        else if (args.output) await writeFileAtomic(inputs.length > 1 ? `${args.output}/${input.name.split("/").at(-1)}` : args.output, r.text);
+        else if (args.output)
+          await writeFileAtomic(
+            inputs.length > 1 ? `${args.output}/${input.name.split("/").at(-1)}` : args.output,
+            r.text,
+          );
         else if (r.sealed.length) await writeFileAtomic(input.name, r.text);
-        await stderr(`${input.name}: sealed ${r.sealed.length} value${r.sealed.length === 1 ? "" : "s"}${r.kept.length ? `, ${r.kept.length} already sealed` : ""}\n`);
+        await stderr(
+          `${input.name}: sealed ${r.sealed.length} value${r.sealed.length === 1 ? "" : "s"}${r.kept.length ? `, ${r.kept.length} already sealed` : ""}\n`,
+        );
       }
       return;
     }
@@ -61,22 +108,35 @@ export default defineCommand({
       const [input, ...rest] = await readInputs(args.file);
       const docs = parseYamlAll(input!.text, input!.name).filter((d) => d != null);
       if (rest.length || docs.length !== 1 || !isPlainObject(docs[0]) || docs[0].kind !== "Secret") {
-        throw new UserError(`${args.file} must hold exactly one Secret`, { path: "-f", hint: "or seal values in place with -p PATH" });
+        throw new UserError(`${args.file} must hold exactly one Secret`, {
+          path: "-f",
+          hint: "or seal values in place with -p PATH",
+        });
       }
       secret = docs[0];
       for (const [k, v] of Object.entries(isPlainObject(secret.data) ? secret.data : {})) {
         const s = String(v);
-        if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4) throw new UserError(`${input!.name}: data.${k} is not base64`, { path: `data.${k}`, hint: "put plain values under stringData" });
+        if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4)
+          throw new UserError(`${input!.name}: data.${k} is not base64`, {
+            path: `data.${k}`,
+            hint: "put plain values under stringData",
+          });
         data[k] = Uint8Array.from(Buffer.from(s, "base64"));
       }
-      for (const [k, v] of Object.entries(isPlainObject(secret.stringData) ? secret.stringData : {})) data[k] = new TextEncoder().encode(String(v));
+      for (const [k, v] of Object.entries(isPlainObject(secret.stringData) ? secret.stringData : {}))
+        data[k] = new TextEncoder().encode(String(v));
     }
     for (const lit of literals) {
       const eq = lit.indexOf("=");
-      if (eq <= 0) throw new UserError(`--from-literal ${JSON.stringify(lit)} is not key=value`, { path: "--from-literal" });
+      if (eq <= 0)
+        throw new UserError(`--from-literal ${JSON.stringify(lit)} is not key=value`, { path: "--from-literal" });
       data[lit.slice(0, eq)] = new TextEncoder().encode(lit.slice(eq + 1));
     }
-    if (Object.keys(data).length === 0) throw new UserError("nothing to seal", { path: "-f", hint: "give a Secret with -f, values with --from-literal k=v, or -p PATH with -f" });
+    if (Object.keys(data).length === 0)
+      throw new UserError("nothing to seal", {
+        path: "-f",
+        hint: "give a Secret with -f, values with --from-literal k=v, or -p PATH with -f",
+      });
     const meta = secret && isPlainObject(secret.metadata) ? secret.metadata : {};
     const name = args.name ?? (typeof meta.name === "string" ? meta.name : undefined);
     const namespace = args.namespace ?? (typeof meta.namespace === "string" ? meta.namespace : undefined);

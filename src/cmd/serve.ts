@@ -11,9 +11,22 @@ export default defineCommand({
     description: "Run the release manager (API, worker, gitops writes); `serve manifests` prints its install YAML",
   },
   args: {
-    what: { type: "positional", required: false, description: "`manifests`: print the objects that run it", valueHint: "manifests" },
-    "data-dir": { type: "string", description: "Data directory (env GIMLET_DATA_DIR, default ./gimlet-data)", valueHint: "DIR" },
-    listen: { type: "string", description: "Address to listen on (env GIMLET_LISTEN, default 127.0.0.1:9000)", valueHint: "HOST:PORT" },
+    what: {
+      type: "positional",
+      required: false,
+      description: "`manifests`: print the objects that run it",
+      valueHint: "manifests",
+    },
+    "data-dir": {
+      type: "string",
+      description: "Data directory (env GIMLET_DATA_DIR, default ./gimlet-data)",
+      valueHint: "DIR",
+    },
+    listen: {
+      type: "string",
+      description: "Address to listen on (env GIMLET_LISTEN, default 127.0.0.1:9000)",
+      valueHint: "HOST:PORT",
+    },
     "metrics-listen": {
       type: "string",
       description: "Also serve /metrics here without a token; bind a private address (env GIMLET_METRICS_LISTEN)",
@@ -21,15 +34,24 @@ export default defineCommand({
     },
     host: { type: "string", description: "Public URL of this server (env GIMLET_HOST)", valueHint: "URL" },
     "log-format": { type: "enum", options: ["text", "json"], default: "text", description: "Log format" },
-    reindex: { type: "boolean", default: false, description: "Rebuild the release history index of every env from git first" },
+    reindex: {
+      type: "boolean",
+      default: false,
+      description: "Rebuild the release history index of every env from git first",
+    },
     image: { type: "string", description: "manifests: the gimlet image", valueHint: "IMAGE" },
     namespace: { type: "string", description: "manifests: namespace (default gimlet)", valueHint: "NS" },
-    "storage-class": { type: "string", description: "manifests: StorageClass of the data dir's PVC", valueHint: "CLASS" },
+    "storage-class": {
+      type: "string",
+      description: "manifests: StorageClass of the data dir's PVC",
+      valueHint: "CLASS",
+    },
     size: { type: "string", description: "manifests: size of the data dir's PVC (default 10Gi)", valueHint: "SIZE" },
     secret: { type: "boolean", default: true, description: "manifests: include the Secret with a new encryption key" },
     database: {
       type: "string",
-      description: "PostgreSQL URL instead of the data dir's SQLite: several replicas then serve one data dir (env GIMLET_DATABASE_URL)",
+      description:
+        "PostgreSQL URL instead of the data dir's SQLite: several replicas then serve one data dir (env GIMLET_DATABASE_URL)",
       valueHint: "postgres://USER:PASSWORD@HOST:PORT/DB",
     },
   },

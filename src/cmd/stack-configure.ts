@@ -21,15 +21,22 @@ export function setFlags(rawArgs: string[]): string[] {
   return repeatedFlag(rawArgs, ["--set"]);
 }
 
-async function loadDefinition(file: string, repository: string, definitionFile: string | undefined): Promise<StackDefinition> {
+async function loadDefinition(
+  file: string,
+  repository: string,
+  definitionFile: string | undefined,
+): Promise<StackDefinition> {
   if (definitionFile) {
     let text: string;
     try {
       text = readFileSync(definitionFile, "utf8");
     } catch (e) {
-      throw new UserError(`cannot read ${definitionFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
-        path: "--stack-definition",
-      });
+      throw new UserError(
+        `cannot read ${definitionFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        {
+          path: "--stack-definition",
+        },
+      );
     }
     return parseStackDefinition(text, definitionFile);
   }
@@ -47,10 +54,17 @@ async function openBrowser(url: string): Promise<void> {
 }
 
 export const configure = defineCommand({
-  meta: { name: "configure", description: "Configure stack components in a local web page, or with --set comp.key=value" },
+  meta: {
+    name: "configure",
+    description: "Configure stack components in a local web page, or with --set comp.key=value",
+  },
   args: {
     config: { type: "string", alias: "c", default: "stack.yaml", description: "The stack file", valueHint: "FILE" },
-    set: { type: "string", description: "Set a component value without the web page (repeatable)", valueHint: "COMP.KEY=VALUE" },
+    set: {
+      type: "string",
+      description: "Set a component value without the web page (repeatable)",
+      valueHint: "COMP.KEY=VALUE",
+    },
     "stack-definition": {
       type: "string",
       description: "Use this stack-definition.yaml instead of the one stack.repository names",

@@ -10,14 +10,18 @@ export function sinceTime(v: string, now = Date.now()): string {
   const m = /^(\d+)([hdw])$/.exec(v);
   if (m) return new Date(now - Number(m[1]) * { h: 3600, d: 86_400, w: 604_800 }[m[2] as "h"] * 1000).toISOString();
   if (!Number.isNaN(Date.parse(v))) return v;
-  throw new UserError(`--since ${JSON.stringify(v)} is neither a duration nor a time`, { path: "--since", hint: "e.g. 30d, 12h, 2w or 2026-01-31T00:00:00Z" });
+  throw new UserError(`--since ${JSON.stringify(v)} is neither a duration nor a time`, {
+    path: "--since",
+    hint: "e.g. 30d, 12h, 2w or 2026-01-31T00:00:00Z",
+  });
 }
 
 export function duration(s: number | undefined): string {
   if (s === undefined) return "–";
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${s % 60 ? `${s % 60}s` : ""}`;
-  if (s < 86_400) return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60) ? `${Math.floor((s % 3600) / 60)}m` : ""}`;
+  if (s < 86_400)
+    return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60) ? `${Math.floor((s % 3600) / 60)}m` : ""}`;
   return `${(s / 86_400).toFixed(1)}d`;
 }
 
@@ -37,11 +41,19 @@ export function statsText(s: DoraStats & { envs: string[] }, app?: string): stri
 }
 
 export default defineCommand({
-  meta: { name: "stats", description: "DORA figures: deployment frequency, lead time, change failure rate, time to restore" },
+  meta: {
+    name: "stats",
+    description: "DORA figures: deployment frequency, lead time, change failure rate, time to restore",
+  },
   args: {
     env: { type: "string", description: "Only this env (default: every env you may read)" },
     app: { type: "string", description: "Only this app" },
-    since: { type: "string", default: "30d", description: "Window start: a duration back from now (30d, 12h, 2w) or an RFC 3339 time", valueHint: "30d" },
+    since: {
+      type: "string",
+      default: "30d",
+      description: "Window start: a duration back from now (30d, 12h, 2w) or an RFC 3339 time",
+      valueHint: "30d",
+    },
     ...serverFlags,
     ...outputFlag,
   },

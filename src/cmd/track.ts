@@ -9,7 +9,15 @@ interface Tracked {
   type: string;
   status: string;
   statusDesc: string;
-  results: { app: string; env: string; hash: string; status: string; statusDesc: string; gitopsCommitStatus: string; gitopsCommitStatusDesc: string }[];
+  results: {
+    app: string;
+    env: string;
+    hash: string;
+    status: string;
+    statusDesc: string;
+    gitopsCommitStatus: string;
+    gitopsCommitStatusDesc: string;
+  }[];
 }
 
 export function parseDuration(s: string): number {
@@ -25,7 +33,9 @@ export function parseDuration(s: string): number {
  */
 export function fluxApplied(status: string, desc: string): boolean {
   if (status === "ReconciliationSucceeded") return true;
-  return status === "Progressing" && /(^|\n)\S+\/\S+ (created|configured|unchanged|deleted)|Health check passed/.test(desc);
+  return (
+    status === "Progressing" && /(^|\n)\S+\/\S+ (created|configured|unchanged|deleted)|Health check passed/.test(desc)
+  );
 }
 
 function verdict(t: Tracked): "done" | "failed" | "pending" {
@@ -38,12 +48,27 @@ function verdict(t: Tracked): "done" | "failed" | "pending" {
 }
 
 function failure(t: Tracked): string {
-  return t.statusDesc || t.results.map((r) => r.gitopsCommitStatusDesc || r.statusDesc).filter(Boolean).join("; ") || t.status;
+  return (
+    t.statusDesc ||
+    t.results
+      .map((r) => r.gitopsCommitStatusDesc || r.statusDesc)
+      .filter(Boolean)
+      .join("; ") ||
+    t.status
+  );
 }
 
 function describe(t: Tracked): string {
   const head = `Request is ${t.status}${t.statusDesc ? ` ${t.statusDesc}` : ""}\n`;
-  return head + t.results.map((r) => `  ${r.app} -> ${r.env} ${r.hash ? r.hash.slice(0, 12) : "(no commit)"} ${r.gitopsCommitStatus || "N/A"}${r.statusDesc ? ` ${r.statusDesc}` : ""}\n`).join("");
+  return (
+    head +
+    t.results
+      .map(
+        (r) =>
+          `  ${r.app} -> ${r.env} ${r.hash ? r.hash.slice(0, 12) : "(no commit)"} ${r.gitopsCommitStatus || "N/A"}${r.statusDesc ? ` ${r.statusDesc}` : ""}\n`,
+      )
+      .join("")
+  );
 }
 
 /**
@@ -51,7 +76,11 @@ function describe(t: Tracked): string {
  * Without --wait a request that already failed (processing error, or Flux failed a commit) exits 1
  * too, as the original client did, after printing its state.
  */
-export async function trackUntilDone(c: Client, path: string, args: { wait?: boolean; timeout?: string; output?: string }): Promise<void> {
+export async function trackUntilDone(
+  c: Client,
+  path: string,
+  args: { wait?: boolean; timeout?: string; output?: string },
+): Promise<void> {
   const deadline = Date.now() + parseDuration(args.timeout ?? "10m");
   const interval = Number(process.env.GIMLET_TRACK_INTERVAL_MS ?? 2000);
   // --wait follows the server's event stream; it polls every `interval` only a server without one.
@@ -70,6 +99,9 @@ export async function trackUntilDone(c: Client, path: string, args: { wait?: boo
     last = text;
     if (v === "done") return args.output === "json" ? printResult(t, "json", describe) : undefined;
     if (v === "failed") throw new UserError(`the release failed: ${failure(t)}`);
-    if (Date.now() > deadline) throw new UserError(`timed out after ${args.timeout}: the release is ${t.status}, Flux has not reported every commit applied`);
+    if (Date.now() > deadline)
+      throw new UserError(
+        `timed out after ${args.timeout}: the release is ${t.status}, Flux has not reported every commit applied`,
+      );
   }
 }

@@ -5,7 +5,15 @@
 import { defineCommand } from "citty";
 import { UserError } from "../core/errors.ts";
 import {
-  createUser, deleteUser, issueToken, listTokens, listUsers, revokeToken, setPassword, tokenId, type UserView,
+  createUser,
+  deleteUser,
+  issueToken,
+  listTokens,
+  listUsers,
+  revokeToken,
+  setPassword,
+  tokenId,
+  type UserView,
 } from "../ops/index.ts";
 import type { TokenInfo } from "../store/index.ts";
 import { client, serverFlags } from "./client.ts";
@@ -26,7 +34,12 @@ const create = defineCommand({
   },
   async run({ args }) {
     const password = args["password-stdin"] ? await passwordFromStdin() : undefined;
-    const input = { login: args.login, role: args.role, env: args.env, ...(password !== undefined ? { password } : {}) };
+    const input = {
+      login: args.login,
+      role: args.role,
+      env: args.env,
+      ...(password !== undefined ? { password } : {}),
+    };
     const u = args["data-dir"]
       ? await withLocalOps(args["data-dir"], (d) => createUser(d, input), { key: !!args.env })
       : await client(args).call<UserView & { token: string }>("POST", "/api/user", input);
@@ -47,7 +60,8 @@ const password = defineCommand({
     ...dataDirFlag,
   },
   async run({ args }) {
-    if (!args["data-dir"]) throw new UserError("user password works on a data dir only: pass --data-dir", { path: "--data-dir" });
+    if (!args["data-dir"])
+      throw new UserError("user password works on a data dir only: pass --data-dir", { path: "--data-dir" });
     const pw = await passwordFromStdin();
     await withLocalOps(args["data-dir"], (d) => setPassword(d, args.login, pw));
     await stderr(`password of ${args.login} set\n`);
@@ -58,8 +72,12 @@ const list = defineCommand({
   meta: { name: "list", description: "List users" },
   args: { ...dataDirFlag, ...serverFlags, ...outputFlag },
   async run({ args }) {
-    const us = args["data-dir"] ? await withLocalOps(args["data-dir"], listUsers) : await client(args).call<UserView[]>("GET", "/api/users");
-    await printResult(us, args.output, (xs) => xs.map((u) => `${u.login}\t${u.role}${u.env ? `\t${u.env}` : ""}\n`).join(""));
+    const us = args["data-dir"]
+      ? await withLocalOps(args["data-dir"], listUsers)
+      : await client(args).call<UserView[]>("GET", "/api/users");
+    await printResult(us, args.output, (xs) =>
+      xs.map((u) => `${u.login}\t${u.role}${u.env ? `\t${u.env}` : ""}\n`).join(""),
+    );
   },
 });
 
@@ -73,32 +91,55 @@ const del = defineCommand({
 });
 
 const token = defineCommand({
-  meta: { name: "token", description: "Issue a new token for a user: the token on stdout, its id on stderr (-o json: both)" },
-  args: { login: { type: "positional", required: true, description: "Login" }, ...dataDirFlag, ...serverFlags, ...outputFlag },
+  meta: {
+    name: "token",
+    description: "Issue a new token for a user: the token on stdout, its id on stderr (-o json: both)",
+  },
+  args: {
+    login: { type: "positional", required: true, description: "Login" },
+    ...dataDirFlag,
+    ...serverFlags,
+    ...outputFlag,
+  },
   async run({ args }) {
     const t = args["data-dir"]
       ? await withLocalOps(args["data-dir"], (d) => issueToken(d, args.login))
-      : await client(args).call<{ id: number; token: string }>("POST", `/api/user/${encodeURIComponent(args.login)}/token`);
-    if ((args.output ?? "text") === "text") await stderr(`token id ${t.id} (revoke it with: gimlet user revoke-token ${t.id})\n`);
+      : await client(args).call<{ id: number; token: string }>(
+          "POST",
+          `/api/user/${encodeURIComponent(args.login)}/token`,
+        );
+    if ((args.output ?? "text") === "text")
+      await stderr(`token id ${t.id} (revoke it with: gimlet user revoke-token ${t.id})\n`);
     await printResult(t, args.output, (x) => `${x.token}\n`);
   },
 });
 
 const tokens = defineCommand({
   meta: { name: "tokens", description: "List a user's valid tokens: id, created, last used (never the values)" },
-  args: { login: { type: "positional", required: true, description: "Login" }, ...dataDirFlag, ...serverFlags, ...outputFlag },
+  args: {
+    login: { type: "positional", required: true, description: "Login" },
+    ...dataDirFlag,
+    ...serverFlags,
+    ...outputFlag,
+  },
   async run({ args }) {
     const ts = args["data-dir"]
       ? await withLocalOps(args["data-dir"], (d) => listTokens(d, args.login))
       : await client(args).call<TokenInfo[]>("GET", `/api/user/${encodeURIComponent(args.login)}/tokens`);
     await printResult(ts, args.output, (xs) =>
-      ["ID\tCREATED\tLAST USED\n", ...xs.map((t) => `${t.id}\t${age(t.created)}\t${t.lastUsed ? age(t.lastUsed) : "never"}\n`)].join(""),
+      [
+        "ID\tCREATED\tLAST USED\n",
+        ...xs.map((t) => `${t.id}\t${age(t.created)}\t${t.lastUsed ? age(t.lastUsed) : "never"}\n`),
+      ].join(""),
     );
   },
 });
 
 const revokeToken_ = defineCommand({
-  meta: { name: "revoke-token", description: "Revoke one token by its id (see `gimlet user tokens LOGIN`); the user's other tokens stay valid" },
+  meta: {
+    name: "revoke-token",
+    description: "Revoke one token by its id (see `gimlet user tokens LOGIN`); the user's other tokens stay valid",
+  },
   args: { id: { type: "positional", required: true, description: "Token id" }, ...dataDirFlag, ...serverFlags },
   async run({ args }) {
     const id = tokenId(args.id, "ID");

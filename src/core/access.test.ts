@@ -7,9 +7,22 @@ import { ForbiddenError } from "./errors.ts";
  * in either shows up as a cell that disagrees.
  */
 const userMay: Action[] = [
-  "artifact.push", "artifact.read", "release.request", "release.read", "rollback", "delete", "status.read",
-  "history.read", "env.list", "events.subscribe", "metrics.read", "app.logs", "app.restart", "app.details",
-  "flux.reconcile", "dashboard.view",
+  "artifact.push",
+  "artifact.read",
+  "release.request",
+  "release.read",
+  "rollback",
+  "delete",
+  "status.read",
+  "history.read",
+  "env.list",
+  "events.subscribe",
+  "metrics.read",
+  "app.logs",
+  "app.restart",
+  "app.details",
+  "flux.reconcile",
+  "dashboard.view",
 ];
 const fluxMay: Action[] = ["flux.event", "git.read"];
 /** Only for the env the agent's token is bound to. */

@@ -45,7 +45,10 @@ export class UserError extends Error {
 /** Several problems found in one pass (lint, validation). */
 export class ValidationError extends UserError {
   override name = "ValidationError";
-  constructor(readonly problems: UserError[], summary?: string) {
+  constructor(
+    readonly problems: UserError[],
+    summary?: string,
+  ) {
     super(summary ?? `${problems.length} problem${problems.length === 1 ? "" : "s"} found`);
   }
   override describe(): string {

@@ -1,11 +1,22 @@
 import { describe, expect, test } from "bun:test";
-import { decodeArtifact, decodeRequest, decodeResults, encodeRequest, QueueDecodeError, requestTargets, type QueueRequest } from "./queue.ts";
+import {
+  decodeArtifact,
+  decodeRequest,
+  decodeResults,
+  encodeRequest,
+  QueueDecodeError,
+  requestTargets,
+  type QueueRequest,
+} from "./queue.ts";
 
 const artifact = {
   id: "acme/app-1",
   created: 1700000000,
   version: { repositoryName: "acme/app", sha: "abc", event: "push" as const },
-  environments: [{ env: "staging", app: "web" }, { env: "{{ .ENV }}", app: "x" }],
+  environments: [
+    { env: "staging", app: "web" },
+    { env: "{{ .ENV }}", app: "x" },
+  ],
 };
 
 describe("queue requests", () => {
@@ -26,7 +37,12 @@ describe("queue requests", () => {
   }
 
   test("rows written by earlier versions decode: a missing triggeredBy reads as api", () => {
-    expect(decodeRequest("delete", JSON.stringify({ env: "s", app: "a" }))).toEqual({ type: "delete", env: "s", app: "a", triggeredBy: "api" });
+    expect(decodeRequest("delete", JSON.stringify({ env: "s", app: "a" }))).toEqual({
+      type: "delete",
+      env: "s",
+      app: "a",
+      triggeredBy: "api",
+    });
     expect(decodeRequest("release", JSON.stringify({ env: "s", app: null, artifactId: "x" }))).toEqual({
       type: "release",
       env: "s",

@@ -18,7 +18,13 @@ export type QueueRequest =
   | { type: "branchDeleted"; repository: string; branch: string };
 
 export type QueueRequestType = QueueRequest["type"];
-export const queueRequestTypes: readonly QueueRequestType[] = ["artifact", "release", "rollback", "delete", "branchDeleted"];
+export const queueRequestTypes: readonly QueueRequestType[] = [
+  "artifact",
+  "release",
+  "rollback",
+  "delete",
+  "branchDeleted",
+];
 
 /** What processing did to one app in one env. */
 export interface QueueResult {
@@ -41,9 +47,15 @@ export function encodeRequest(r: QueueRequest): EncodedRequest {
     case "artifact":
       return { type: r.type, blob: JSON.stringify(r.artifact) };
     case "release":
-      return { type: r.type, blob: JSON.stringify({ env: r.env, app: r.app, artifactId: r.artifactId, triggeredBy: r.triggeredBy }) };
+      return {
+        type: r.type,
+        blob: JSON.stringify({ env: r.env, app: r.app, artifactId: r.artifactId, triggeredBy: r.triggeredBy }),
+      };
     case "rollback":
-      return { type: r.type, blob: JSON.stringify({ env: r.env, app: r.app, targetSHA: r.targetSHA, triggeredBy: r.triggeredBy }) };
+      return {
+        type: r.type,
+        blob: JSON.stringify({ env: r.env, app: r.app, targetSHA: r.targetSHA, triggeredBy: r.triggeredBy }),
+      };
     case "delete":
       return { type: r.type, blob: JSON.stringify({ env: r.env, app: r.app, triggeredBy: r.triggeredBy }) };
     case "branchDeleted":
@@ -79,10 +91,22 @@ export function decodeRequest(type: string, blob: string): QueueRequest {
       return { type, artifact: decodeArtifact(blob, body) };
     case "release": {
       const app = str("app", false);
-      return { type, env: str("env"), ...(app ? { app } : {}), artifactId: str("artifactId"), triggeredBy: str("triggeredBy", false) || "api" };
+      return {
+        type,
+        env: str("env"),
+        ...(app ? { app } : {}),
+        artifactId: str("artifactId"),
+        triggeredBy: str("triggeredBy", false) || "api",
+      };
     }
     case "rollback":
-      return { type, env: str("env"), app: str("app"), targetSHA: str("targetSHA"), triggeredBy: str("triggeredBy", false) || "api" };
+      return {
+        type,
+        env: str("env"),
+        app: str("app"),
+        targetSHA: str("targetSHA"),
+        triggeredBy: str("triggeredBy", false) || "api",
+      };
     case "delete":
       return { type, env: str("env"), app: str("app"), triggeredBy: str("triggeredBy", false) || "api" };
     case "branchDeleted":
@@ -138,7 +162,13 @@ export function decodeResults(json: string): QueueResult[] {
     const s = (k: string) => (typeof r[k] === "string" ? (r[k] as string) : "");
     const status = s("status");
     if (!resultStatuses.has(status)) continue;
-    out.push({ app: s("app"), env: s("env"), hash: s("hash"), status: status as QueueResult["status"], statusDesc: s("statusDesc") });
+    out.push({
+      app: s("app"),
+      env: s("env"),
+      hash: s("hash"),
+      status: status as QueueResult["status"],
+      statusDesc: s("statusDesc"),
+    });
   }
   return out;
 }

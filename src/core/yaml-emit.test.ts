@@ -12,10 +12,42 @@ const tricky = [
 ];
 /** Whole strings that YAML 1.1 or 1.2 readers take for something else, or that look like document markers. */
 const specialWords = [
-  "", "yes", "No", "on", "OFF", "y", "n", "~", "null", "True", "0644", "1_000", "0b101", "0x1F", "0o17", "1:20", ".inf",
+  "",
+  "yes",
+  "No",
+  "on",
+  "OFF",
+  "y",
+  "n",
+  "~",
+  "null",
+  "True",
+  "0644",
+  "1_000",
+  "0b101",
+  "0x1F",
+  "0o17",
+  "1:20",
+  ".inf",
   "-.Inf",
-  ".nan", "1e3", "1.5", "-0", "+1", "---", "...", "--- x", "%x", "- x", "? x", "a: b", "a #b", "#x", "x\n---\ny", "\n",
-  " \n ", "<<",
+  ".nan",
+  "1e3",
+  "1.5",
+  "-0",
+  "+1",
+  "---",
+  "...",
+  "--- x",
+  "%x",
+  "- x",
+  "? x",
+  "a: b",
+  "a #b",
+  "#x",
+  "x\n---\ny",
+  "\n",
+  " \n ",
+  "<<",
 ];
 
 const stringArb = fc.oneof(
@@ -38,7 +70,11 @@ const keyArb = stringArb.filter((k) => k !== "__proto__");
 const { json } = fc.letrec((tie) => ({
   json: fc.oneof({ depthSize: "small", withCrossShrink: true }, tie("scalar"), tie("array"), tie("object")),
   scalar: fc.oneof(
-    stringArb, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null),
+    stringArb,
+    fc.integer(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.boolean(),
+    fc.constant(null),
   ),
   array: fc.array(tie("json"), { maxLength: 4 }),
   object: fc.dictionary(keyArb, tie("json"), { maxKeys: 4 }),
@@ -82,7 +118,7 @@ describe("toYaml() direct writer", () => {
       { "---x": 1, a: { "---x": [1] } }, // document marker as a key at the top only
       { ["y".repeat(1030)]: [1, 2] }, // explicit key
       { a: [], b: {}, c: [[1, [2]], { x: 1 }], d: [{ a: { b: [1] } }] },
-      { n: -0, f: 1.5, e: 1e21, s: 'say "hi"', t: "it's", u: 'a\'b"c', v: 'say "hi"\n x' },
+      { n: -0, f: 1.5, e: 1e21, s: 'say "hi"', t: "it's", u: "a'b\"c", v: 'say "hi"\n x' },
       [undefined, { skipped: undefined, kept: 1 }],
       { "<<": 0, a: "<<" }, // the YAML 1.1 merge key, quoted so it stays a plain key
     ];

@@ -141,8 +141,14 @@ function singleQuoted(s: string, indent: string, implicitKey: boolean): string {
 }
 
 const shortEscapes: Record<string, string> = {
-  "0000": "\\0", "0007": "\\a", "000b": "\\v", "001b": "\\e",
-  "0085": "\\N", "00a0": "\\_", "2028": "\\L", "2029": "\\P",
+  "0000": "\\0",
+  "0007": "\\a",
+  "000b": "\\v",
+  "001b": "\\e",
+  "0085": "\\N",
+  "00a0": "\\_",
+  "2028": "\\L",
+  "2029": "\\P",
 };
 
 /** yaml's doubleQuotedString: JSON escapes, YAML short escapes, long multi-line strings broken at newlines. */

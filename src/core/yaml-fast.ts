@@ -38,8 +38,24 @@ const notPlainStart = /^(?:[,[\]{}#&*!|>'"%@`<]|[-?:](?:\s|$))/;
 /** Characters a reader refuses raw or reads as breaks, a BOM, CR; document-end markers and directives. */
 const unsupportedText = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\r]|^(?:\.\.\.|%)/m;
 const escapes: Record<string, string> = {
-  "\\": "\\", '"': '"', "/": "/", n: "\n", t: "\t", "\t": "\t", r: "\r", "0": "\0", a: "\x07", b: "\b", e: "\x1b",
-  f: "\f", v: "\v", N: "\u0085", _: "\u00a0", L: "\u2028", P: "\u2029", " ": " ",
+  "\\": "\\",
+  '"': '"',
+  "/": "/",
+  n: "\n",
+  t: "\t",
+  "\t": "\t",
+  r: "\r",
+  "0": "\0",
+  a: "\x07",
+  b: "\b",
+  e: "\x1b",
+  f: "\f",
+  v: "\v",
+  N: "\u0085",
+  _: "\u00a0",
+  L: "\u2028",
+  P: "\u2029",
+  " ": " ",
 };
 
 export interface FastParsed {

@@ -20,8 +20,10 @@ const stringifyOptions = { indentSeq: false, lineWidth: 0, minContentWidth: 0 } 
  * y/n/yes/no/on/off, ~, `<<` (the merge key), numbers in 1.1 forms (0o17 aside: 017, 1_000, 1:20, .inf). They are
  * double-quoted, as go-yaml does, so `value: "yes"` stays a string in the cluster.
  */
-const yaml11Word = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~|)$/;
-const yaml11Number = /^[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|(?:[0-9][0-9_]*)?\.?[0-9_]*(?:[eE][-+]?[0-9]+)?|\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const yaml11Word =
+  /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~|)$/;
+const yaml11Number =
+  /^[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|(?:[0-9][0-9_]*)?\.?[0-9_]*(?:[eE][-+]?[0-9]+)?|\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 export function isYaml11Special(s: string): boolean {
   if (s === "<<" || yaml11Word.test(s)) return true;
   if (yaml11Number.test(s) && /[0-9]|inf|nan/i.test(s)) return true;
@@ -33,11 +35,24 @@ export function isYaml11Special(s: string): boolean {
  * as something else (NEL, LS and PS are line breaks in YAML 1.1; a BOM marks encoding). The
  * `yaml` package writes them raw, and kubectl's decoder then rejects the whole object.
  */
-const needsEscape = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const needsEscape =
+  /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 const goEscapes: Record<number, string> = {
-  0x00: "\\0", 0x07: "\\a", 0x08: "\\b", 0x09: "\\t", 0x0a: "\\n", 0x0b: "\\v", 0x0c: "\\f", 0x0d: "\\r", 0x1b: "\\e",
-  0x22: '\\"', 0x5c: "\\\\", 0x85: "\\N", 0x2028: "\\L", 0x2029: "\\P",
+  0x00: "\\0",
+  0x07: "\\a",
+  0x08: "\\b",
+  0x09: "\\t",
+  0x0a: "\\n",
+  0x0b: "\\v",
+  0x0c: "\\f",
+  0x0d: "\\r",
+  0x1b: "\\e",
+  0x22: '\\"',
+  0x5c: "\\\\",
+  0x85: "\\N",
+  0x2028: "\\L",
+  0x2029: "\\P",
 };
 
 /** A double-quoted scalar escaped as go-yaml's emitter escapes one (`\x7F`, `\N`, `\L`, `\uFEFF`). */
@@ -45,7 +60,12 @@ export function goDoubleQuoted(s: string): string {
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
-    const printable = c === 0x0a || (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff) || c >= 0x10000;
+    const printable =
+      c === 0x0a ||
+      (c >= 0x20 && c <= 0x7e) ||
+      (c >= 0xa0 && c <= 0xd7ff) ||
+      (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff) ||
+      c >= 0x10000;
     if (goEscapes[c] !== undefined) out += goEscapes[c];
     else if (printable) out += ch;
     else if (c <= 0xff) out += `\\x${c.toString(16).toUpperCase().padStart(2, "0")}`;
@@ -73,7 +93,10 @@ export function toYaml(value: unknown): string {
 
 /** The `yaml` package's writer with gimlet's quoting: the reference the direct writer (yaml-emit.ts) matches. */
 export function toYamlByDocument(value: unknown): string {
-  const doc = new Document(value, { aliasDuplicateObjects: false, customTags: (tags: Tags) => [escapedString, ...tags] });
+  const doc = new Document(value, {
+    aliasDuplicateObjects: false,
+    customTags: (tags: Tags) => [escapedString, ...tags],
+  });
   visit(doc, {
     Scalar(_, node) {
       if (typeof node.value === "string" && isYaml11Special(node.value)) node.type = "QUOTE_DOUBLE";
@@ -103,16 +126,24 @@ export interface ParseOptions {
 /** Parses every document, turning the first syntax error into a UserError with file:line:col. */
 export function parseYamlDocs(text: string, file?: string, lineOffset = 0, opts: ParseOptions = {}): ParsedDocs {
   if (text.length > maxYamlBytes) {
-    throw new UserError(`file is ${(text.length / 1024 / 1024).toFixed(1)} MiB; the limit is ${maxYamlBytes / 1024 / 1024} MiB`, {
-      pos: { file },
-      hint: "split it, or check that the right file was passed",
-    });
+    throw new UserError(
+      `file is ${(text.length / 1024 / 1024).toFixed(1)} MiB; the limit is ${maxYamlBytes / 1024 / 1024} MiB`,
+      {
+        pos: { file },
+        hint: "split it, or check that the right file was passed",
+      },
+    );
   }
   // Plain manifests take the fast reader; everything else (and every error) the full parser.
   const fast = opts.yaml11 ? parseYaml11Fast(text) : undefined;
   if (fast) return fast;
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, ...(opts.yaml11 ? yaml11ParseOptions : {}) });
+  const docs = parseAllDocuments(text, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+    ...(opts.yaml11 ? yaml11ParseOptions : {}),
+  });
   if (!Array.isArray(docs)) throw new UserError("not a YAML stream", { pos: { file } });
   for (const doc of docs) {
     const err = doc.errors[0];

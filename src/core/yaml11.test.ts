@@ -29,8 +29,17 @@ describe("YAML 1.1 as sigs.k8s.io/yaml reads it", () => {
 
 describe("yaml11Differences()", () => {
   test("names each plain scalar YAML 1.2 reads otherwise, with its path; quoted ones are fine", () => {
-    const doc = parseDocument('values:\n  vars:\n    A: yes\n    B: "yes"\n    C: 0644\n    D: 1.5\n    N: x\n  list: [on, 2]\n', yaml11ParseOptions);
-    const d = yaml11Differences(doc).map((x) => ({ path: x.path.join("."), source: x.source, v11: x.yaml11, v12: x.yaml12, key: x.isKey }));
+    const doc = parseDocument(
+      'values:\n  vars:\n    A: yes\n    B: "yes"\n    C: 0644\n    D: 1.5\n    N: x\n  list: [on, 2]\n',
+      yaml11ParseOptions,
+    );
+    const d = yaml11Differences(doc).map((x) => ({
+      path: x.path.join("."),
+      source: x.source,
+      v11: x.yaml11,
+      v12: x.yaml12,
+      key: x.isKey,
+    }));
     expect(d).toEqual([
       { path: "values.vars.A", source: "yes", v11: true, v12: "yes", key: false },
       { path: "values.vars.C", source: "0644", v11: 420, v12: 644, key: false },

@@ -13,12 +13,14 @@ const yamlStyleFloat = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 /** strconv.ParseInt(s, 0, 64)'s syntax: base prefixes, a leading 0 for octal. */
 const goInt = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/;
 const infinities: Record<string, number> = {};
-for (const s of ["", "+", "-"]) for (const w of [".inf", ".Inf", ".INF"]) infinities[s + w] = s === "-" ? -Infinity : Infinity;
+for (const s of ["", "+", "-"])
+  for (const w of [".inf", ".Inf", ".INF"]) infinities[s + w] = s === "-" ? -Infinity : Infinity;
 for (const w of [".nan", ".NaN", ".NAN"]) infinities[w] = NaN;
 
 function parseGoInt(sign: string, body: string): number {
   const prefix = body.slice(0, 2).toLowerCase();
-  const base = prefix === "0x" ? 16 : prefix === "0o" ? 8 : prefix === "0b" ? 2 : body.length > 1 && body[0] === "0" ? 8 : 10;
+  const base =
+    prefix === "0x" ? 16 : prefix === "0o" ? 8 : prefix === "0b" ? 2 : body.length > 1 && body[0] === "0" ? 8 : 10;
   const digits = base === 10 || (base === 8 && prefix !== "0o") ? body : body.slice(2);
   const n = parseInt(digits, base);
   return sign === "-" && n !== 0 ? -n : n;
@@ -42,7 +44,8 @@ const goNumber: ScalarTag = {
   resolve(s: string, onError: (msg: string) => void) {
     const v = resolveGoNumber(s);
     // sigs.k8s.io/yaml converts to JSON, which has no infinities: the original refused these.
-    if (typeof v === "number" && !Number.isFinite(v)) onError(`${s} is not a number JSON can hold; quote it ("${s}") if it is text`);
+    if (typeof v === "number" && !Number.isFinite(v))
+      onError(`${s} is not a number JSON can hold; quote it ("${s}") if it is text`);
     return v;
   },
 };

@@ -24,7 +24,9 @@ describe("loose objects are written atomically", () => {
       expect(seen).toContain(final);
       expect(existsSync(final)).toBe(true);
       // Nothing but the object itself is left in its folder.
-      expect(readdirSync(join(repo.gitdir, "objects", oid.slice(0, 2))).some((f) => f.includes(tmpObjectInfix))).toBe(false);
+      expect(readdirSync(join(repo.gitdir, "objects", oid.slice(0, 2))).some((f) => f.includes(tmpObjectInfix))).toBe(
+        false,
+      );
       const { blob } = await git.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid });
       expect(new TextDecoder().decode(blob)).toBe("hello\n");
     } finally {

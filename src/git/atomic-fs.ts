@@ -25,4 +25,7 @@ async function writeFileAtomically(path: unknown, data: unknown, options?: unkno
   }
 }
 
-export const gitFs: typeof nodeFs = { ...nodeFs, promises: { ...nodeFs.promises, writeFile: writeFileAtomically } } as typeof nodeFs;
+export const gitFs: typeof nodeFs = {
+  ...nodeFs,
+  promises: { ...nodeFs.promises, writeFile: writeFileAtomically },
+} as typeof nodeFs;

@@ -33,6 +33,10 @@ export async function buildCommit(
   const when = meta.now?.() ?? new Date();
   const sig = { name: who.name, email: who.email, timestamp: Math.floor(when.getTime() / 1000), timezoneOffset: 0 };
   const message = meta.message.endsWith("\n") ? meta.message : meta.message + "\n";
-  const sha = await git.writeCommit({ fs: repo.fs, gitdir: repo.gitdir, commit: { tree, parent: parent ? [parent] : [], author: sig, committer: sig, message } });
+  const sha = await git.writeCommit({
+    fs: repo.fs,
+    gitdir: repo.gitdir,
+    commit: { tree, parent: parent ? [parent] : [], author: sig, committer: sig, message },
+  });
   return { sha, tree, baseTree };
 }

@@ -5,7 +5,18 @@
  * bounded backoff. Never a merge commit; never a lost foreign commit.
  */
 import { ConflictError, UserError } from "../core/errors.ts";
-import { appDir, commitMessages, deleteChangeSet, envDir, join, releaseChangeSet, type ChangeSet, type FileChange, type Layout, type Release } from "../core/gitops/index.ts";
+import {
+  appDir,
+  commitMessages,
+  deleteChangeSet,
+  envDir,
+  join,
+  releaseChangeSet,
+  type ChangeSet,
+  type FileChange,
+  type Layout,
+  type Release,
+} from "../core/gitops/index.ts";
 import { buildCommit, treeOf, type CommitMeta } from "./commit.ts";
 import { HistoryIndex } from "./history-index.ts";
 import { releaseHistory, releaseStatus, type HistoryQuery } from "./history.ts";
@@ -61,7 +72,13 @@ export class GitopsRepo {
   }
 
   /** Replaces `<env>/<app>/` with the rendered files and writes both release.json copies. */
-  async writeRelease(layout: Layout, app: string, files: readonly FileChange[], release: Release, message?: string): Promise<WriteResult> {
+  async writeRelease(
+    layout: Layout,
+    app: string,
+    files: readonly FileChange[],
+    release: Release,
+    message?: string,
+  ): Promise<WriteResult> {
     const cs = releaseChangeSet(layout, app, files, release);
     return this.writeChangeSet(cs, message ?? commitMessages.deploy(layout.env, app));
   }
@@ -72,7 +89,11 @@ export class GitopsRepo {
 
   writeChangeSet(cs: ChangeSet, message: string, meta: Omit<CommitMeta, "message"> = {}): Promise<WriteResult> {
     return this.transact(touchedPaths(cs), async (base) => {
-      const built = await buildCommit(this.repo, base, (tree) => applyChangeSet(this.repo, tree, cs), { message, now: this.opts.now, ...meta });
+      const built = await buildCommit(this.repo, base, (tree) => applyChangeSet(this.repo, tree, cs), {
+        message,
+        now: this.opts.now,
+        ...meta,
+      });
       return { tip: built.sha, commits: built.sha ? [built.sha] : [] };
     });
   }
@@ -97,7 +118,9 @@ export class GitopsRepo {
   /** Drops the persisted history index and builds it again from git; returns the commits indexed. */
   async reindex(): Promise<number> {
     return lockOf(this.repo).run(async () => {
-      await import("node:fs/promises").then((fs) => fs.rm(`${this.repo.gitdir}/gimlet/history-v1.jsonl`, { force: true }));
+      await import("node:fs/promises").then((fs) =>
+        fs.rm(`${this.repo.gitdir}/gimlet/history-v1.jsonl`, { force: true }),
+      );
       this.index.commits.clear();
       return this.index.update(await this.head());
     });
@@ -146,7 +169,8 @@ export class GitopsRepo {
         worktreeTree = tipTree;
         await this.index.update(tip);
         if (!this.opts.push) return { commits, head: tip, pushed: false, retries };
-        if ((await pushBranch(this.repo, this.branch, this.opts.remote)) === "pushed") return { commits, head: tip, pushed: true, retries };
+        if ((await pushBranch(this.repo, this.branch, this.opts.remote)) === "pushed")
+          return { commits, head: tip, pushed: true, retries };
         if (retries >= maxRetries) {
           throw new ConflictError(`push to ${this.opts.remote?.url ?? "origin"} was rejected ${retries + 1} times`, {
             hint: "another writer keeps pushing; try again, or check for a branch protection rule",

@@ -16,7 +16,13 @@ const file = join(wc, ".git/gimlet/history-v1.jsonl");
 function git(args: string[]): string {
   const p = Bun.spawnSync(["git", ...args], {
     cwd: wc,
-    env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@t", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@t" },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: "t",
+      GIT_AUTHOR_EMAIL: "t@t",
+      GIT_COMMITTER_NAME: "t",
+      GIT_COMMITTER_EMAIL: "t@t",
+    },
   });
   if (p.exitCode !== 0) throw new Error(`git ${args.join(" ")}: ${p.stderr.toString()}`);
   return p.stdout.toString();
@@ -54,7 +60,9 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 /** Depth one and two of what `git diff-tree` says a commit changed against its first parent. */
 function gitTouched(sha: string): string[] {
   const root = git(["rev-list", "--max-parents=0", "HEAD"]).trim() === sha;
-  const changed = root ? git(["ls-tree", "-r", "--name-only", sha]) : git(["diff-tree", "-r", "--name-only", `${sha}^1`, sha]);
+  const changed = root
+    ? git(["ls-tree", "-r", "--name-only", sha])
+    : git(["diff-tree", "-r", "--name-only", `${sha}^1`, sha]);
   const files = changed.trim().split("\n").filter(Boolean);
   const out = new Set<string>();
   for (const f of files) {
@@ -65,7 +73,11 @@ function gitTouched(sha: string): string[] {
   return [...out].sort();
 }
 
-const lines = () => readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as IndexedCommit);
+const lines = () =>
+  readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as IndexedCommit);
 
 test("every commit's touched paths match git diff-tree, and the file lists parents before children", async () => {
   rmSync(join(wc, ".git/gimlet"), { recursive: true, force: true });

@@ -96,7 +96,13 @@ export class HistoryIndex {
       const parent = raw.parents[0];
       const parentTree = parent ? (read.get(parent)?.tree ?? this.treeOfCommit(parent)) : undefined;
       const { touched, at } = this.diff(parentTree, raw.tree);
-      const c: IndexedCommit = { sha, parents: raw.parents, time: raw.time, subject: raw.message.split("\n")[0] ?? "", touched };
+      const c: IndexedCommit = {
+        sha,
+        parents: raw.parents,
+        time: raw.time,
+        subject: raw.message.split("\n")[0] ?? "",
+        touched,
+      };
       if (Object.keys(at).length) c.at = at;
       const reverts = revertedSha(raw.message);
       if (reverts) c.reverts = reverts;

@@ -34,7 +34,12 @@ function touchedApps(c: IndexedCommit, layout: Layout): string[] {
 }
 
 /** Releases newest first; revert and delete commits hidden; `rolledBack` from later reverts. */
-export async function releaseHistory(repo: GitRepo, index: HistoryIndex, head: string | undefined, q: HistoryQuery): Promise<Release[]> {
+export async function releaseHistory(
+  repo: GitRepo,
+  index: HistoryIndex,
+  head: string | undefined,
+  q: HistoryQuery,
+): Promise<Release[]> {
   const prefix = q.app ? appDir(q, q.app) : envDir(q);
   const limit = q.limit ?? 10;
   let skip = q.offset ?? 0;
@@ -52,7 +57,9 @@ export async function releaseHistory(repo: GitRepo, index: HistoryIndex, head: s
     const app = q.app ?? touchedApps(c, q)[0];
     if (!app) continue;
     const folder = appDir(q, app);
-    const text = c.at?.[folder] ? await readText(repo, c.at[folder], "release.json") : await readText(repo, (await treeOf(repo, c.sha))!, join(folder, "release.json"));
+    const text = c.at?.[folder]
+      ? await readText(repo, c.at[folder], "release.json")
+      : await readText(repo, (await treeOf(repo, c.sha))!, join(folder, "release.json"));
     if (!text) continue;
     let release: Release;
     try {
@@ -65,14 +72,24 @@ export async function releaseHistory(repo: GitRepo, index: HistoryIndex, head: s
       skip--;
       continue;
     }
-    out.push({ ...release, created: c.time, gitopsRef: c.sha, gitopsRepo: q.gitopsRepo ?? release.gitopsRepo ?? "", rolledBack: reverted.has(c.sha) });
+    out.push({
+      ...release,
+      created: c.time,
+      gitopsRef: c.sha,
+      gitopsRepo: q.gitopsRepo ?? release.gitopsRepo ?? "",
+      rolledBack: reverted.has(c.sha),
+    });
     if (out.length >= limit) break;
   }
   return out;
 }
 
 /** The release each app folder holds at `head`; folders without release.json map to null. */
-export async function releaseStatus(repo: GitRepo, head: string | undefined, q: Layout & { app?: string; gitopsRepo?: string }): Promise<Record<string, Release | null>> {
+export async function releaseStatus(
+  repo: GitRepo,
+  head: string | undefined,
+  q: Layout & { app?: string; gitopsRepo?: string },
+): Promise<Record<string, Release | null>> {
   const status: Record<string, Release | null> = {};
   const tree = await treeOf(repo, head);
   if (!tree) return status;
@@ -83,7 +100,9 @@ export async function releaseStatus(repo: GitRepo, head: string | undefined, q: 
   for (const e of entries.filter((x) => x.type === "tree").sort((a, b) => a.path.localeCompare(b.path))) {
     if (q.app && e.path !== q.app) continue;
     const text = await readText(repo, tree, join(base, e.path, "release.json"));
-    status[e.path] = text ? { ...decodeRelease(text, join(base, e.path, "release.json")), gitopsRepo: q.gitopsRepo ?? "" } : null;
+    status[e.path] = text
+      ? { ...decodeRelease(text, join(base, e.path, "release.json")), gitopsRepo: q.gitopsRepo ?? "" }
+      : null;
   }
   return status;
 }

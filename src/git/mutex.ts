@@ -24,5 +24,5 @@ export class Mutex {
 
 /** The write lock of a repo handle. */
 export function lockOf(repo: GitRepo): Mutex {
-  return (repo.owned ??= {}).lock ??= new Mutex();
+  return ((repo.owned ??= {}).lock ??= new Mutex());
 }

@@ -40,7 +40,10 @@ export function pktLengthAt(buf: Uint8Array, i: number): number {
   let len = 0;
   for (let k = 0; k < 4; k++) {
     const d = hexDigit(buf[i + k]!);
-    if (d < 0) throw new ProtocolError(`malformed pkt-line length ${JSON.stringify(dec.decode(buf.subarray(i, i + 4)))} at byte ${i}`);
+    if (d < 0)
+      throw new ProtocolError(
+        `malformed pkt-line length ${JSON.stringify(dec.decode(buf.subarray(i, i + 4)))} at byte ${i}`,
+      );
     len = len * 16 + d;
   }
   if (len === 3 || len > maxPktLen) throw new ProtocolError(`invalid pkt-line length ${len} at byte ${i}`);
@@ -68,7 +71,8 @@ export function parsePktLines(buf: Uint8Array): { pkts: Pkt[]; rest: Uint8Array 
 /** Like parsePktLines, but a request must be whole: a truncated last line is a ProtocolError. */
 export function parseRequestPkts(buf: Uint8Array): Pkt[] {
   const { pkts, rest } = parsePktLines(buf);
-  if (rest.length) throw new ProtocolError(`truncated pkt-line at byte ${buf.length - rest.length} (${rest.length} bytes left over)`);
+  if (rest.length)
+    throw new ProtocolError(`truncated pkt-line at byte ${buf.length - rest.length} (${rest.length} bytes left over)`);
   return pkts;
 }
 
@@ -76,4 +80,3 @@ export function pktText(p: Uint8Array): string {
   const s = dec.decode(p);
   return s.endsWith("\n") ? s.slice(0, -1) : s;
 }
-

@@ -13,11 +13,16 @@ import { buildRollback, type RollbackRequest } from "./rollback.ts";
 import { oidAt } from "./tree.ts";
 
 /** Every file under each of `paths` (a file or a folder) in `commit`'s tree: repo path → text. */
-export async function filesAt(repo: GitRepo, commit: string | undefined, paths: readonly string[]): Promise<Map<string, string>> {
+export async function filesAt(
+  repo: GitRepo,
+  commit: string | undefined,
+  paths: readonly string[],
+): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const tree = await treeOf(repo, commit);
   if (!tree) return out;
-  const read = async (oid: string) => new TextDecoder().decode((await git.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid, cache: repo.cache })).blob);
+  const read = async (oid: string) =>
+    new TextDecoder().decode((await git.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid, cache: repo.cache })).blob);
   const walk = async (oid: string, base: string): Promise<void> => {
     const { tree: entries } = await git.readTree({ fs: repo.fs, gitdir: repo.gitdir, oid, cache: repo.cache });
     for (const e of entries) {

@@ -22,7 +22,8 @@ function headers(auth: RemoteAuth | undefined, extra: Record<string, string> = {
 /** The refs a receive-pack endpoint advertises. */
 export async function advertisedRefs(url: string, auth?: RemoteAuth): Promise<Map<string, string>> {
   const res = await fetch(`${url.replace(/\/$/, "")}/info/refs?service=git-receive-pack`, { headers: headers(auth) });
-  if (res.status === 401 || res.status === 403) throw new UserError(`the gitops remote refused access (HTTP ${res.status})`, { hint: "check the token" });
+  if (res.status === 401 || res.status === 403)
+    throw new UserError(`the gitops remote refused access (HTTP ${res.status})`, { hint: "check the token" });
   if (!res.ok) throw new UserError(`the gitops remote answered HTTP ${res.status} to ${url}/info/refs`);
   const { pkts } = parsePktLines(new Uint8Array(await res.arrayBuffer()));
   const refs = new Map<string, string>();
@@ -36,7 +37,10 @@ export async function advertisedRefs(url: string, auth?: RemoteAuth): Promise<Ma
   return refs;
 }
 
-async function readTreeMap(repo: GitRepo, oid: string | undefined): Promise<Map<string, { oid: string; type: string }>> {
+async function readTreeMap(
+  repo: GitRepo,
+  oid: string | undefined,
+): Promise<Map<string, { oid: string; type: string }>> {
   const m = new Map<string, { oid: string; type: string }>();
   if (!oid) return m;
   const { tree } = await git.readTree({ fs: repo.fs, gitdir: repo.gitdir, oid, cache: repo.cache });
@@ -58,15 +62,27 @@ async function newObjects(repo: GitRepo, tree: string, base: string | undefined,
 }
 
 /** Commits from `tip` back to (excluding) `remoteHead`; undefined if `remoteHead` is not an ancestor. */
-async function commitsSince(repo: GitRepo, tip: string, remoteHead: string | undefined, limit = 500): Promise<{ sha: string; tree: string; parentTree?: string }[] | undefined> {
+async function commitsSince(
+  repo: GitRepo,
+  tip: string,
+  remoteHead: string | undefined,
+  limit = 500,
+): Promise<{ sha: string; tree: string; parentTree?: string }[] | undefined> {
   const out: { sha: string; tree: string; parentTree?: string }[] = [];
   let sha: string | undefined = tip;
   while (sha && sha !== remoteHead) {
     if (out.length >= limit) return undefined;
-    const { commit }: { commit: { tree: string; parent: string[] } } = await git.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid: sha, cache: repo.cache });
+    const { commit }: { commit: { tree: string; parent: string[] } } = await git.readCommit({
+      fs: repo.fs,
+      gitdir: repo.gitdir,
+      oid: sha,
+      cache: repo.cache,
+    });
     if (commit.parent.length > 1) return undefined; // merges: leave to the general path
     const parent: string | undefined = commit.parent[0];
-    const parentTree = parent ? (await git.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid: parent, cache: repo.cache })).commit.tree : undefined;
+    const parentTree = parent
+      ? (await git.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid: parent, cache: repo.cache })).commit.tree
+      : undefined;
     out.push({ sha, tree: commit.tree, parentTree });
     sha = parent;
   }
@@ -77,12 +93,21 @@ async function commitsSince(repo: GitRepo, tip: string, remoteHead: string | und
 export type LeanPushOutcome = "pushed" | "rejected" | "unsupported";
 
 /** Pushes `tip` to `refs/heads/<branch>` at `url`. "unsupported": history shape we leave to isomorphic-git. */
-export async function leanPush(repo: GitRepo, url: string, branch: string, tip: string, auth?: RemoteAuth): Promise<LeanPushOutcome> {
+export async function leanPush(
+  repo: GitRepo,
+  url: string,
+  branch: string,
+  tip: string,
+  auth?: RemoteAuth,
+): Promise<LeanPushOutcome> {
   const ref = `refs/heads/${branch}`;
   const remoteHead = (await advertisedRefs(url, auth)).get(ref);
   if (remoteHead === tip) return "pushed";
   if (remoteHead) {
-    const known = await git.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid: remoteHead, cache: repo.cache }).then(() => true, () => false);
+    const known = await git.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid: remoteHead, cache: repo.cache }).then(
+      () => true,
+      () => false,
+    );
     if (!known) return "rejected"; // someone pushed what we have not fetched
   }
   const commits = await commitsSince(repo, tip, remoteHead);
@@ -93,21 +118,33 @@ export async function leanPush(repo: GitRepo, url: string, branch: string, tip: 
     await newObjects(repo, c.tree, c.parentTree, oids);
   }
   const { packfile } = await git.packObjects({ fs: repo.fs, gitdir: repo.gitdir, oids: [...oids], cache: repo.cache });
-  const body = concatBytes([pktLine(`${remoteHead ?? zero} ${tip} ${ref}\0report-status agent=gimlet\n`), flushPkt, packfile!]);
+  const body = concatBytes([
+    pktLine(`${remoteHead ?? zero} ${tip} ${ref}\0report-status agent=gimlet\n`),
+    flushPkt,
+    packfile!,
+  ]);
   const res = await fetch(`${url.replace(/\/$/, "")}/git-receive-pack`, {
     method: "POST",
-    headers: headers(auth, { "Content-Type": "application/x-git-receive-pack-request", Accept: "application/x-git-receive-pack-result" }),
+    headers: headers(auth, {
+      "Content-Type": "application/x-git-receive-pack-request",
+      Accept: "application/x-git-receive-pack-result",
+    }),
     body: body as unknown as BodyInit,
   });
-  if (res.status === 401 || res.status === 403) throw new UserError(`push to the gitops remote was refused (HTTP ${res.status})`, { hint: "check the token's write access" });
+  if (res.status === 401 || res.status === 403)
+    throw new UserError(`push to the gitops remote was refused (HTTP ${res.status})`, {
+      hint: "check the token's write access",
+    });
   if (!res.ok) throw new UserError(`push failed: HTTP ${res.status} from ${url}`);
   const { pkts } = parsePktLines(new Uint8Array(await res.arrayBuffer()));
   const lines = pkts.filter((p): p is Uint8Array => p !== null).map(pktText);
   const unpack = lines.find((l) => l.startsWith("unpack "));
-  if (unpack !== "unpack ok") throw new UserError(`the gitops remote could not unpack our push: ${unpack ?? "(no status)"}`);
+  if (unpack !== "unpack ok")
+    throw new UserError(`the gitops remote could not unpack our push: ${unpack ?? "(no status)"}`);
   const status = lines.find((l) => l.endsWith(` ${ref}`) || l.includes(` ${ref} `));
   if (status?.startsWith("ok ")) return "pushed";
   // "failed to lock" / "failed to update ref": another push moved the ref after our advertisement.
-  if (status && /non-fast-forward|fetch first|stale|failed to lock|failed to update ref/.test(status)) return "rejected";
+  if (status && /non-fast-forward|fetch first|stale|failed to lock|failed to update ref/.test(status))
+    return "rejected";
   throw new UserError(`push of ${branch} failed: ${status ?? lines.join("; ")}`);
 }

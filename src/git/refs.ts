@@ -40,7 +40,8 @@ export async function updateRef(repo: GitRepo, ref: string, expected: string | u
   const branch = ref;
   // A name git refuses (`main.lock/x`) would leave a directory where git expects a lock file.
   const problem = refFormatProblem(ref);
-  if (problem) throw new UserError(`invalid ref name ${JSON.stringify(ref)}: ${problem}`, { hint: "see git check-ref-format" });
+  if (problem)
+    throw new UserError(`invalid ref name ${JSON.stringify(ref)}: ${problem}`, { hint: "see git check-ref-format" });
   const refPath = join(repo.gitdir, ...ref.split("/"));
   const lockPath = `${refPath}.lock`;
   await mkdir(dirname(refPath), { recursive: true });
@@ -49,7 +50,9 @@ export async function updateRef(repo: GitRepo, ref: string, expected: string | u
     fh = await takeLock(lockPath);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "EEXIST") {
-      throw new RefLockedError(`branch ${branch} is locked by another writer`, { hint: `if no git process is running, remove ${lockPath}` });
+      throw new RefLockedError(`branch ${branch} is locked by another writer`, {
+        hint: `if no git process is running, remove ${lockPath}`,
+      });
     }
     throw e;
   }

@@ -23,15 +23,31 @@ function onAuth(auth?: RemoteAuth) {
 
 function checkUrl(url: string): void {
   if (!/^https?:\/\//.test(url)) {
-    throw new UserError(`unsupported gitops repo URL ${JSON.stringify(url)}`, { hint: "use an http(s):// URL; ssh remotes are not supported yet" });
+    throw new UserError(`unsupported gitops repo URL ${JSON.stringify(url)}`, {
+      hint: "use an http(s):// URL; ssh remotes are not supported yet",
+    });
   }
 }
 
 /** Clones `remote` into `dir` as a bare repository (no working tree: the server never needs one). */
-export async function cloneBare(remote: Remote, dir: string, opts: OpenOptions & { branch?: string } = {}): Promise<GitRepo> {
+export async function cloneBare(
+  remote: Remote,
+  dir: string,
+  opts: OpenOptions & { branch?: string } = {},
+): Promise<GitRepo> {
   checkUrl(remote.url);
   await mkdir(dir, { recursive: true });
-  await git.clone({ fs: await import("node:fs"), http, dir, gitdir: dir, url: remote.url, ref: opts.branch, singleBranch: true, noCheckout: true, onAuth: onAuth(remote.auth) });
+  await git.clone({
+    fs: await import("node:fs"),
+    http,
+    dir,
+    gitdir: dir,
+    url: remote.url,
+    ref: opts.branch,
+    singleBranch: true,
+    noCheckout: true,
+    onAuth: onAuth(remote.auth),
+  });
   const repo = openRepo(dir, opts);
   await git.setConfig({ fs: repo.fs, gitdir: repo.gitdir, path: "core.bare", value: true });
   return repo;
@@ -72,7 +88,13 @@ export async function pushBranch(repo: GitRepo, branch: string, remote?: Remote)
   if (lean === "unsupported") return isoPush(repo, branch, remote);
   if (lean === "pushed") {
     // What a fetch would record, so the next rebase starts from the right remote head.
-    await git.writeRef({ fs: repo.fs, gitdir: repo.gitdir, ref: `refs/remotes/origin/${branch}`, value: tip, force: true });
+    await git.writeRef({
+      fs: repo.fs,
+      gitdir: repo.gitdir,
+      ref: `refs/remotes/origin/${branch}`,
+      value: tip,
+      force: true,
+    });
   }
   return lean;
 }
@@ -88,9 +110,13 @@ async function isoPush(repo: GitRepo, branch: string, remote?: Remote): Promise<
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === "PushRejectedError") return "rejected";
-    if (code === "GitPushError" && /non-fast-forward|fetch first|failed to update/.test((e as Error).message)) return "rejected";
+    if (code === "GitPushError" && /non-fast-forward|fetch first|failed to update/.test((e as Error).message))
+      return "rejected";
     if (code === "HttpError" && /401|403/.test((e as Error).message)) {
-      throw new UserError(`push to the gitops repo was refused: ${(e as Error).message}`, { hint: "check the token's write access", cause: e });
+      throw new UserError(`push to the gitops repo was refused: ${(e as Error).message}`, {
+        hint: "check the token's write access",
+        cause: e,
+      });
     }
     throw e;
   }

@@ -40,25 +40,44 @@ export function openRepo(path: string, opts: OpenOptions = {}): GitRepo {
   if (existsSync(join(abs, ".git"))) {
     const dotgit = join(abs, ".git");
     if (!statSync(dotgit).isDirectory()) {
-      throw new UserError(`${abs}/.git is a file (a worktree or submodule); open the main working copy instead`, { pos: { file: abs } });
+      throw new UserError(`${abs}/.git is a file (a worktree or submodule); open the main working copy instead`, {
+        pos: { file: abs },
+      });
     }
     return { fs: gitFs, dir: abs, gitdir: dotgit, cache: {}, author };
   }
-  if (existsSync(join(abs, "HEAD")) && existsSync(join(abs, "objects"))) return { fs: gitFs, gitdir: abs, cache: {}, author };
-  throw new UserError(`${abs} is not a git repository`, { pos: { file: abs }, hint: "run `git init` there, or pass --gitops-repo-path" });
+  if (existsSync(join(abs, "HEAD")) && existsSync(join(abs, "objects")))
+    return { fs: gitFs, gitdir: abs, cache: {}, author };
+  throw new UserError(`${abs} is not a git repository`, {
+    pos: { file: abs },
+    hint: "run `git init` there, or pass --gitops-repo-path",
+  });
 }
 
 /** Creates a repository with branch `main` (bare for hosted repos). */
-export async function initRepo(path: string, opts: OpenOptions & { bare?: boolean; branch?: string } = {}): Promise<GitRepo> {
+export async function initRepo(
+  path: string,
+  opts: OpenOptions & { bare?: boolean; branch?: string } = {},
+): Promise<GitRepo> {
   const abs = resolve(path);
-  await git.init({ fs: gitFs, dir: opts.bare ? undefined : abs, gitdir: opts.bare ? abs : undefined, bare: opts.bare, defaultBranch: opts.branch ?? "main" });
+  await git.init({
+    fs: gitFs,
+    dir: opts.bare ? undefined : abs,
+    gitdir: opts.bare ? abs : undefined,
+    bare: opts.bare,
+    defaultBranch: opts.branch ?? "main",
+  });
   return openRepo(abs, opts);
 }
 
 /** The branch HEAD points at; a detached HEAD is an error (we never commit to one). */
 export async function currentBranch(repo: GitRepo): Promise<string> {
   const b = await git.currentBranch({ fs: repo.fs, gitdir: repo.gitdir, fullname: false });
-  if (!b) throw new UserError("HEAD is detached", { pos: { file: repo.dir ?? repo.gitdir }, hint: "check out a branch first" });
+  if (!b)
+    throw new UserError("HEAD is detached", {
+      pos: { file: repo.dir ?? repo.gitdir },
+      hint: "check out a branch first",
+    });
   return b;
 }
 

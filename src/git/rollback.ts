@@ -27,7 +27,12 @@ export interface RollbackPlan {
 }
 
 /** Builds the revert commits on `base`; the caller moves the branch (see GitopsRepo.rollback). */
-export async function buildRollback(repo: GitRepo, index: HistoryIndex, base: string | undefined, req: RollbackRequest): Promise<RollbackPlan> {
+export async function buildRollback(
+  repo: GitRepo,
+  index: HistoryIndex,
+  base: string | undefined,
+  req: RollbackRequest,
+): Promise<RollbackPlan> {
   const prefix = appDir(req, req.app);
   await index.update(base);
   const to = await expand(repo, req.to);
@@ -43,7 +48,10 @@ export async function buildRollback(repo: GitRepo, index: HistoryIndex, base: st
     if (c.reverts) alreadyReverted.add(c.reverts);
     else later.push(c);
   }
-  if (!found) throw new NotFoundError(`commit ${req.to} is not in the history of the gitops branch`, { hint: "use a gitopsRef from `gimlet gitops history`" });
+  if (!found)
+    throw new NotFoundError(`commit ${req.to} is not in the history of the gitops branch`, {
+      hint: "use a gitopsRef from `gimlet gitops history`",
+    });
   const toRevert = later.filter((c) => !alreadyReverted.has(c.sha));
   const paths = [prefix, join(envDir(req), "release.json")];
   let tip = base!;
@@ -65,7 +73,9 @@ async function expand(repo: GitRepo, sha: string): Promise<string> {
   try {
     return await git.expandOid({ fs: repo.fs, gitdir: repo.gitdir, oid: sha, cache: repo.cache });
   } catch {
-    throw new NotFoundError(`no commit ${sha} in the gitops repo`, { hint: "use a gitopsRef from `gimlet gitops history`" });
+    throw new NotFoundError(`no commit ${sha} in the gitops repo`, {
+      hint: "use a gitopsRef from `gimlet gitops history`",
+    });
   }
 }
 
@@ -79,7 +89,11 @@ async function revertTree(repo: GitRepo, c: IndexedCommit, current: string, path
   const before = await treeOf(repo, c.parents[0]);
   const edits: TreeEdit[] = [];
   for (const path of paths) {
-    const [a, b, h] = await Promise.all([oidAt(repo, after, path), before ? oidAt(repo, before, path) : undefined, oidAt(repo, current, path)]);
+    const [a, b, h] = await Promise.all([
+      oidAt(repo, after, path),
+      before ? oidAt(repo, before, path) : undefined,
+      oidAt(repo, current, path),
+    ]);
     if (a?.oid === b?.oid || h?.oid === b?.oid) continue; // untouched by c, or already back
     if (h?.oid === a?.oid) {
       edits.push(b ? { path, oid: b.oid, type: b.type as "blob" | "tree" } : { path });
@@ -106,7 +120,14 @@ async function filesUnder(repo: GitRepo, tree: string | undefined): Promise<Map<
   return out;
 }
 
-async function mergeFiles(repo: GitRepo, dir: string, after?: string, before?: string, current?: string, sha?: string): Promise<TreeEdit[]> {
+async function mergeFiles(
+  repo: GitRepo,
+  dir: string,
+  after?: string,
+  before?: string,
+  current?: string,
+  sha?: string,
+): Promise<TreeEdit[]> {
   const [a, b, h] = await Promise.all([filesUnder(repo, after), filesUnder(repo, before), filesUnder(repo, current)]);
   const edits: TreeEdit[] = [];
   for (const file of new Set([...a.keys(), ...b.keys()])) {

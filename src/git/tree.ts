@@ -23,7 +23,11 @@ async function load(repo: GitRepo, oid: string | undefined): Promise<Node> {
   if (!oid) return node;
   for (const e of parseTree(objectsOf(repo).read(oid).data)) {
     const mode = e.mode.padStart(6, "0");
-    node.entries.set(e.name, { mode, oid: e.oid, type: mode === TREE ? "tree" : mode === "160000" ? "commit" : "blob" });
+    node.entries.set(e.name, {
+      mode,
+      oid: e.oid,
+      type: mode === TREE ? "tree" : mode === "160000" ? "commit" : "blob",
+    });
   }
   return node;
 }
@@ -57,7 +61,11 @@ export interface TreeEdit {
 }
 
 /** Applies edits in order on top of `baseTree` and returns the new root tree's oid. */
-export async function editTree(repo: GitRepo, baseTree: string | undefined, edits: readonly TreeEdit[]): Promise<string> {
+export async function editTree(
+  repo: GitRepo,
+  baseTree: string | undefined,
+  edits: readonly TreeEdit[],
+): Promise<string> {
   const root = await load(repo, baseTree);
   for (const edit of edits) {
     const parts = edit.path.split("/").filter(Boolean);
@@ -68,15 +76,25 @@ export async function editTree(repo: GitRepo, baseTree: string | undefined, edit
     }
     const parent = await descend(repo, root, parts.slice(0, -1), edit.oid !== undefined);
     if (!edit.oid) parent?.entries.delete(parts.at(-1)!);
-    else parent!.entries.set(parts.at(-1)!, { mode: edit.type === "tree" ? TREE : FILE, type: edit.type ?? "blob", oid: edit.oid });
+    else
+      parent!.entries.set(parts.at(-1)!, {
+        mode: edit.type === "tree" ? TREE : FILE,
+        type: edit.type ?? "blob",
+        oid: edit.oid,
+      });
   }
   return store(repo, root);
 }
 
 /** Writes the change set on top of `baseTree` and returns the new root tree's oid. */
 export async function applyChangeSet(repo: GitRepo, baseTree: string | undefined, cs: ChangeSet): Promise<string> {
-  const blobs = await Promise.all(cs.write.map((f) => git.writeBlob({ fs: repo.fs, gitdir: repo.gitdir, blob: new TextEncoder().encode(f.content) })));
-  const edits: TreeEdit[] = [...cs.replace.map((path) => ({ path })), ...cs.write.map((f, i) => ({ path: f.path, oid: blobs[i]!, type: "blob" as const }))];
+  const blobs = await Promise.all(
+    cs.write.map((f) => git.writeBlob({ fs: repo.fs, gitdir: repo.gitdir, blob: new TextEncoder().encode(f.content) })),
+  );
+  const edits: TreeEdit[] = [
+    ...cs.replace.map((path) => ({ path })),
+    ...cs.write.map((f, i) => ({ path: f.path, oid: blobs[i]!, type: "blob" as const })),
+  ];
   return editTree(repo, baseTree, edits);
 }
 
@@ -100,7 +118,11 @@ function isEmptyTree(oid: string): boolean {
 }
 
 /** The oid of the tree or blob at `path` inside `tree`, or undefined. */
-export async function oidAt(repo: GitRepo, tree: string, path: string): Promise<{ oid: string; type: string } | undefined> {
+export async function oidAt(
+  repo: GitRepo,
+  tree: string,
+  path: string,
+): Promise<{ oid: string; type: string } | undefined> {
   let oid = tree;
   let type = "tree";
   for (const name of path.split("/").filter(Boolean)) {

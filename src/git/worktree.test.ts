@@ -15,7 +15,13 @@ const wc = join(root, "wc");
 function git(args: string[]): string {
   const p = Bun.spawnSync(["git", ...args], {
     cwd: wc,
-    env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@t", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@t" },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: "t",
+      GIT_AUTHOR_EMAIL: "t@t",
+      GIT_COMMITTER_NAME: "t",
+      GIT_COMMITTER_EMAIL: "t@t",
+    },
   });
   if (p.exitCode !== 0) throw new Error(`git ${args.join(" ")}: ${p.stderr.toString()}`);
   return p.stdout.toString();
@@ -44,11 +50,27 @@ test("a clean folder and file pass, whatever changed elsewhere", async () => {
 });
 
 const cases: [string, () => void, string][] = [
-  ["a modified file", () => writeFileSync(join(wc, "staging/web/deployment.yaml"), "kind: Changed\n"), "staging/web/deployment.yaml"],
+  [
+    "a modified file",
+    () => writeFileSync(join(wc, "staging/web/deployment.yaml"), "kind: Changed\n"),
+    "staging/web/deployment.yaml",
+  ],
   ["an untracked file", () => writeFileSync(join(wc, "staging/web/new.yaml"), "new\n"), "staging/web/new.yaml"],
   ["a deleted file", () => rmSync(join(wc, "staging/web/nested/x.yaml")), "staging/web/nested/x.yaml"],
-  ["a change staged, not committed", () => (writeFileSync(join(wc, "staging/release.json"), "[]\n"), git(["add", "staging/release.json"])), "staging/release.json"],
-  ["a staged revert to HEAD's content kept in the file", () => (writeFileSync(join(wc, "staging/release.json"), "[]\n"), git(["add", "staging/release.json"]), writeFileSync(join(wc, "staging/release.json"), "{}\n")), "staging/release.json"],
+  [
+    "a change staged, not committed",
+    () => (writeFileSync(join(wc, "staging/release.json"), "[]\n"), git(["add", "staging/release.json"])),
+    "staging/release.json",
+  ],
+  [
+    "a staged revert to HEAD's content kept in the file",
+    () => (
+      writeFileSync(join(wc, "staging/release.json"), "[]\n"),
+      git(["add", "staging/release.json"]),
+      writeFileSync(join(wc, "staging/release.json"), "{}\n")
+    ),
+    "staging/release.json",
+  ],
 ];
 for (const [what, change, file] of cases) {
   test(`${what} stops the write, named`, async () => {

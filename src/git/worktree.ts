@@ -28,18 +28,31 @@ export async function assertClean(repo: GitRepo, paths: string[]): Promise<void>
   for (const p of paths) await assertNoSymlink(repo.dir, p);
   if (await provenClean(repo, repo.dir, paths)) return;
   // Something differs, or is out of the fast check's reach: isomorphic-git decides, and names it.
-  const rows = await git.statusMatrix({ fs: repo.fs, dir: repo.dir, gitdir: repo.gitdir, filepaths: paths, cache: repo.cache });
+  const rows = await git.statusMatrix({
+    fs: repo.fs,
+    dir: repo.dir,
+    gitdir: repo.gitdir,
+    filepaths: paths,
+    cache: repo.cache,
+  });
   const dirty = rows.filter(([, head, work, stage]) => !(head === 1 && work === 1 && stage === 1)).map(([f]) => f);
   if (dirty.length) {
-    throw new UserError(`the working copy has uncommitted changes in ${dirty.slice(0, 5).join(", ")}${dirty.length > 5 ? ` and ${dirty.length - 5} more` : ""}`, {
-      pos: { file: repo.dir },
-      hint: "commit or stash them first (git stash -u), then run again",
-    });
+    throw new UserError(
+      `the working copy has uncommitted changes in ${dirty.slice(0, 5).join(", ")}${dirty.length > 5 ? ` and ${dirty.length - 5} more` : ""}`,
+      {
+        pos: { file: repo.dir },
+        hint: "commit or stash them first (git stash -u), then run again",
+      },
+    );
   }
 }
 
 /** Files (path → mode and blob id) under `prefix` in the tree `tree`; undefined on a symlink or submodule. */
-function headFiles(repo: GitRepo, tree: string, prefix: string): Map<string, { mode: number; oid: string }> | undefined {
+function headFiles(
+  repo: GitRepo,
+  tree: string,
+  prefix: string,
+): Map<string, { mode: number; oid: string }> | undefined {
   const store = objectsOf(repo);
   const out = new Map<string, { mode: number; oid: string }>();
   let at = { oid: tree, mode: "40000" };
@@ -105,7 +118,11 @@ async function provenClean(repo: GitRepo, dir: string, paths: string[]): Promise
   return seen === want.size;
 }
 
-async function listFiles(repo: GitRepo, tree: string | undefined, prefix: string): Promise<Map<string, { oid: string; mode: string }>> {
+async function listFiles(
+  repo: GitRepo,
+  tree: string | undefined,
+  prefix: string,
+): Promise<Map<string, { oid: string; mode: string }>> {
   const out = new Map<string, { oid: string; mode: string }>();
   if (!tree) return out;
   const start = prefix ? await oidAt(repo, tree, prefix) : { oid: tree, type: "tree" };
@@ -134,16 +151,24 @@ async function assertNoSymlink(dir: string, file: string): Promise<void> {
     const st = await lstat(p).catch(() => undefined);
     if (!st) return;
     if (st.isSymbolicLink()) {
-      throw new UserError(`${parts.slice(0, i).join("/")} is a symlink in the working copy; gimlet never writes through symlinks`, {
-        pos: { file: dir },
-        hint: "replace the symlink with a real folder or file",
-      });
+      throw new UserError(
+        `${parts.slice(0, i).join("/")} is a symlink in the working copy; gimlet never writes through symlinks`,
+        {
+          pos: { file: dir },
+          hint: "replace the symlink with a real folder or file",
+        },
+      );
     }
   }
 }
 
 /** Makes the working files and index under `paths` equal the new tree. */
-export async function syncWorktree(repo: GitRepo, oldTree: string | undefined, newTree: string, paths: string[]): Promise<void> {
+export async function syncWorktree(
+  repo: GitRepo,
+  oldTree: string | undefined,
+  newTree: string,
+  paths: string[],
+): Promise<void> {
   const dir = repo.dir;
   if (!dir) return;
   for (const prefix of paths) {
@@ -152,7 +177,15 @@ export async function syncWorktree(repo: GitRepo, oldTree: string | undefined, n
       if (after.has(file)) continue;
       await assertNoSymlink(dir, file);
       await rm(join(dir, file), { force: true });
-      await git.updateIndex({ fs: repo.fs, dir, gitdir: repo.gitdir, filepath: file, remove: true, force: true, cache: repo.cache });
+      await git.updateIndex({
+        fs: repo.fs,
+        dir,
+        gitdir: repo.gitdir,
+        filepath: file,
+        remove: true,
+        force: true,
+        cache: repo.cache,
+      });
     }
     for (const [file, { oid }] of after) {
       if (before.get(file)?.oid === oid) continue;
@@ -160,7 +193,15 @@ export async function syncWorktree(repo: GitRepo, oldTree: string | undefined, n
       await assertNoSymlink(dir, file);
       await mkdir(dirname(join(dir, file)), { recursive: true });
       await writeFile(join(dir, file), blob);
-      await git.updateIndex({ fs: repo.fs, dir, gitdir: repo.gitdir, filepath: file, oid, add: true, cache: repo.cache });
+      await git.updateIndex({
+        fs: repo.fs,
+        dir,
+        gitdir: repo.gitdir,
+        filepath: file,
+        oid,
+        add: true,
+        cache: repo.cache,
+      });
     }
   }
 }

@@ -52,7 +52,9 @@ test("in-cluster: service host and port, the token file re-read, CA and namespac
   writeFileSync(join(sa, "token"), "sa-token");
   writeFileSync(join(sa, "ca.crt"), ca);
   writeFileSync(join(sa, "namespace"), "gimlet\n");
-  const t = await loadKube({ env: { KUBERNETES_SERVICE_HOST: "10.96.0.1", KUBERNETES_SERVICE_PORT: "443", GIMLET_SERVICEACCOUNT_DIR: sa } });
+  const t = await loadKube({
+    env: { KUBERNETES_SERVICE_HOST: "10.96.0.1", KUBERNETES_SERVICE_PORT: "443", GIMLET_SERVICEACCOUNT_DIR: sa },
+  });
   expect(t.server).toBe("https://10.96.0.1:443");
   expect(t.namespace).toBe("gimlet");
   expect(t.tls.ca).toBe(ca);
@@ -86,26 +88,35 @@ test("client certificate and CA files are read relative to the kubeconfig", asyn
   writeFileSync(join(sub, "c.pem"), "CERT");
   writeFileSync(join(sub, "k.pem"), "KEY");
   const p = join(sub, "config");
-  writeFileSync(p, `clusters: [{name: c, cluster: {server: "https://h:1", certificate-authority: ca.pem, tls-server-name: kubernetes}}]
+  writeFileSync(
+    p,
+    `clusters: [{name: c, cluster: {server: "https://h:1", certificate-authority: ca.pem, tls-server-name: kubernetes}}]
 users: [{name: u, user: {client-certificate: c.pem, client-key: k.pem}}]
 contexts: [{name: x, context: {cluster: c, user: u}}]
 current-context: x
-`);
+`,
+  );
   const t = await loadKube({ kubeconfig: p, env: {} });
   expect(t.tls).toEqual({ ca, cert: "CERT", key: "KEY", serverName: "kubernetes" });
   expect(await t.authHeaders()).toEqual({});
 });
 
 test("an exec credential plugin goes through client-node and its token is used", async () => {
-  const plugin = file("plugin.sh", `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"from-exec"}}'\n`);
+  const plugin = file(
+    "plugin.sh",
+    `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"from-exec"}}'\n`,
+  );
   (await import("node:fs")).chmodSync(plugin, 0o755);
-  const p = file("exec", `apiVersion: v1
+  const p = file(
+    "exec",
+    `apiVersion: v1
 kind: Config
 clusters: [{name: c, cluster: {server: "https://h:1"}}]
 users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: ${plugin}, interactiveMode: Never}}}]
 contexts: [{name: x, context: {cluster: c, user: u}}]
 current-context: x
-`);
+`,
+  );
   const t = await loadKube({ kubeconfig: p, env: {} });
   expect(await t.authHeaders()).toEqual({ Authorization: "Bearer from-exec" });
 });

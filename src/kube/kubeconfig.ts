@@ -65,8 +65,7 @@ export function readSimpleKubeconfig(file: string, origin: string): KubeTarget |
   if (user.token) headers = () => ({ Authorization: `Bearer ${user.token}` });
   else if (user.tokenFile) {
     headers = tokenFileHeaders(isAbsolute(user.tokenFile) ? user.tokenFile : join(dir, user.tokenFile));
-  }
-  else if (user.username) {
+  } else if (user.username) {
     const basic = Buffer.from(`${user.username}:${user.password ?? ""}`).toString("base64");
     headers = () => ({ Authorization: `Basic ${basic}` });
   }

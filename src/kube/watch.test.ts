@@ -40,8 +40,14 @@ function mock(): Mock {
         const start = Number(url.searchParams.get("continue") || 0);
         const page = all.slice(start, start + limit);
         const next = start + limit < all.length ? String(start + limit) : undefined;
-        const items = page.map((o) => ({ metadata: { name: o.name, namespace: "ns", resourceVersion: o.rv }, data: o.v }));
-        return Response.json({ metadata: { resourceVersion: String(m.rv), ...(next ? { continue: next } : {}) }, items });
+        const items = page.map((o) => ({
+          metadata: { name: o.name, namespace: "ns", resourceVersion: o.rv },
+          data: o.v,
+        }));
+        return Response.json({
+          metadata: { resourceVersion: String(m.rv), ...(next ? { continue: next } : {}) },
+          items,
+        });
       }
       const w = m.watchers.length > 1 ? m.watchers.shift()! : m.watchers[0]!;
       if (typeof w === "number") {
@@ -66,7 +72,10 @@ const target = (m: Mock): KubeTarget => ({
 });
 
 const resource = { kind: "ConfigMap", group: "", version: "v1", plural: "configmaps", namespaced: true };
-const obj = (name: string, rv: number, v = "x") => ({ metadata: { name, namespace: "ns", resourceVersion: String(rv) }, data: v });
+const obj = (name: string, rv: number, v = "x") => ({
+  metadata: { name, namespace: "ns", resourceVersion: String(rv) },
+  data: v,
+});
 
 async function until(what: string, f: () => boolean, ms = 5000): Promise<void> {
   const t = Date.now();
@@ -138,7 +147,10 @@ test("410 Gone inside the stream relists; what vanished meanwhile is deleted, wh
       m.objects.delete("b");
       m.objects.set("c", { name: "c", rv: "20", v: "x" });
       m.rv = 20;
-      send({ type: "ERROR", object: { kind: "Status", code: 410, reason: "Expired", message: "too old resource version" } });
+      send({
+        type: "ERROR",
+        object: { kind: "Status", code: 410, reason: "Expired", message: "too old resource version" },
+      });
     },
     () => {},
   ];

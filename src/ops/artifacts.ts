@@ -66,10 +66,15 @@ export async function pushArtifact(d: OpsDeps, input: PushArtifactInput): Promis
     const earlier = await tx.requests.recentArtifact(digest);
     const stored = earlier ? await tx.artifactEvent(earlier) : undefined;
     if (stored) {
-      if (key) await tx.requests.recordResponse(userId, route, key, { requestHash: digest, status: 200, body: stored.blob });
+      if (key)
+        await tx.requests.recordResponse(userId, route, key, { requestHash: digest, status: 200, body: stored.blob });
       return { replayed: true, status: 200, body: stored.blob };
     }
-    const artifact: Artifact = { ...parsed, id: `${parsed.version.repositoryName}-${crypto.randomUUID()}`, created: nowOf(d) };
+    const artifact: Artifact = {
+      ...parsed,
+      id: `${parsed.version.repositoryName}-${crypto.randomUUID()}`,
+      created: nowOf(d),
+    };
     const r = row(eventId, { type: "artifact", artifact });
     await tx.insertEvent(r);
     await tx.requests.recordArtifact(digest, artifact.id);

@@ -11,7 +11,15 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statS
 import { join } from "node:path";
 import { UserError } from "../core/errors.ts";
 import { dataDirLayout, hostedRepoPath, remoteCachePath, type HostedKind } from "../core/gitops/index.ts";
-import { cloneBare, GitopsRepo, initRepo, openRepo, quarantinePrefix, tmpObjectInfix, type GitRepo } from "../git/index.ts";
+import {
+  cloneBare,
+  GitopsRepo,
+  initRepo,
+  openRepo,
+  quarantinePrefix,
+  tmpObjectInfix,
+  type GitRepo,
+} from "../git/index.ts";
 import { loadCipher, openStore, type Environment, type Store } from "../store/index.ts";
 
 /** Group and world bits. */
@@ -83,7 +91,8 @@ export class DataDir {
    */
   async createHosted(env: Pick<Environment, "name" | "branch">, kind: HostedKind = "apps"): Promise<string> {
     const path = this.hostedPath(env.name, kind);
-    if (existsSync(path)) throw new UserError(`${path} already exists`, { hint: "remove it, or pick another env name" });
+    if (existsSync(path))
+      throw new UserError(`${path} already exists`, { hint: "remove it, or pick another env name" });
     mkdirSync(this.reposDir, { recursive: true });
     const repo = await initRepo(path, { bare: true, branch: env.branch });
     const g = await GitopsRepo.open(repo, { branch: env.branch });
@@ -92,7 +101,10 @@ export class DataDir {
         ? `# ${env.name}\n\nGitops repository of the ${env.name} environment, written by gimlet.\n`
         : `# ${env.name} infrastructure\n\nInfra gitops repository of the ${env.name} environment: ` +
           "push the output of `gimlet stack bootstrap` and `gimlet stack generate` here.\n";
-    await g.writeChangeSet({ replace: [], write: [{ path: "README.md", content: readme }] }, `[Gimlet] Initial commit of the ${env.name} environment`);
+    await g.writeChangeSet(
+      { replace: [], write: [{ path: "README.md", content: readme }] },
+      `[Gimlet] Initial commit of the ${env.name} environment`,
+    );
     return path;
   }
 
@@ -206,7 +218,8 @@ export class DataDir {
             } catch {
               continue;
             }
-            for (const f of files) if (f.isFile() && f.name.includes(tmpObjectInfix)) remove(join(gitdir, "objects", o.name, f.name));
+            for (const f of files)
+              if (f.isFile() && f.name.includes(tmpObjectInfix)) remove(join(gitdir, "objects", o.name, f.name));
           }
         }
       }
@@ -248,6 +261,10 @@ function fixMode(path: string, mode: number, warn: Warn, chmod: Chmod): void {
 }
 
 /** Opens the data dir's store with its credential key (see DataDir.openStore). */
-export function openDataStore(dir: string, warn: Warn, env: Record<string, string | undefined> = process.env): Promise<Store> {
+export function openDataStore(
+  dir: string,
+  warn: Warn,
+  env: Record<string, string | undefined> = process.env,
+): Promise<Store> {
   return new DataDir(dir).openStore(warn, env);
 }

@@ -15,7 +15,12 @@ test("after each write the cached status is the status git has; only changed fol
   const store = new SqliteStore(join(dir, "gimlet.db"));
   const repos = new Repos(dir);
   const env = await store.createEnv({
-    name: "staging", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main",
+    name: "staging",
+    repoUrl: "",
+    repoToken: "",
+    builtin: true,
+    repoPerEnv: false,
+    branch: "main",
   });
   await repos.createBuiltin(env);
   const d = { store, repos };

@@ -52,21 +52,41 @@ export interface EnvFieldNames {
   repoToken: string;
   branch: string;
 }
-export const apiEnvFields: EnvFieldNames = { builtin: "builtin", repoUrl: "gitopsRepo", repoToken: "gitopsToken", branch: "branch" };
+export const apiEnvFields: EnvFieldNames = {
+  builtin: "builtin",
+  repoUrl: "gitopsRepo",
+  repoToken: "gitopsToken",
+  branch: "branch",
+};
 
 /** Checks the input (every problem says which field), then stores the env and makes its hosted repo. */
-export async function createEnv(d: OpsDeps, input: CreateEnvInput, names: EnvFieldNames = apiEnvFields): Promise<EnvView> {
+export async function createEnv(
+  d: OpsDeps,
+  input: CreateEnvInput,
+  names: EnvFieldNames = apiEnvFields,
+): Promise<EnvView> {
   const name = assertSafeName(input.name, "env");
   const repoUrl = input.repoUrl ?? "";
-  if (!!input.builtin === !!repoUrl) throw new UserError(`give exactly one of ${names.builtin} and ${names.repoUrl}`, { path: names.repoUrl });
-  if (repoUrl && !/^https?:\/\/\S+$/.test(repoUrl)) throw new UserError(`${names.repoUrl} must be an http(s) URL`, { path: names.repoUrl });
+  if (!!input.builtin === !!repoUrl)
+    throw new UserError(`give exactly one of ${names.builtin} and ${names.repoUrl}`, { path: names.repoUrl });
+  if (repoUrl && !/^https?:\/\/\S+$/.test(repoUrl))
+    throw new UserError(`${names.repoUrl} must be an http(s) URL`, { path: names.repoUrl });
   // The URL is stored and listed in the clear; only the token is encrypted at rest.
   if (/^https?:\/\/[^/]*@/.test(repoUrl)) {
-    throw new UserError(`${names.repoUrl} must not hold credentials`, { path: names.repoUrl, hint: `give the token with ${names.repoToken}` });
+    throw new UserError(`${names.repoUrl} must not hold credentials`, {
+      path: names.repoUrl,
+      hint: `give the token with ${names.repoToken}`,
+    });
   }
-  if (input.repoToken && !repoUrl) throw new UserError(`${names.repoToken} goes with ${names.repoUrl} only`, { path: names.repoToken });
+  if (input.repoToken && !repoUrl)
+    throw new UserError(`${names.repoToken} goes with ${names.repoUrl} only`, { path: names.repoToken });
   const branch = input.branch || "main";
-  if (!/^[A-Za-z0-9._/-]{1,200}$/.test(branch) || branch.includes("..") || branch.startsWith("/") || branch.endsWith("/")) {
+  if (
+    !/^[A-Za-z0-9._/-]{1,200}$/.test(branch) ||
+    branch.includes("..") ||
+    branch.startsWith("/") ||
+    branch.endsWith("/")
+  ) {
     throw new UserError(`${JSON.stringify(branch)} is not a usable branch name`, { path: names.branch });
   }
   if (await d.store.env(name)) throw new ConflictError(`environment ${JSON.stringify(name)} already exists`);
@@ -82,7 +102,14 @@ export async function createEnv(d: OpsDeps, input: CreateEnvInput, names: EnvFie
   }
   let env: Environment;
   try {
-    env = await d.store.createEnv({ name, repoUrl, repoToken: input.repoToken ?? "", builtin: !!input.builtin, repoPerEnv: !!input.repoPerEnv, branch });
+    env = await d.store.createEnv({
+      name,
+      repoUrl,
+      repoToken: input.repoToken ?? "",
+      builtin: !!input.builtin,
+      repoPerEnv: !!input.repoPerEnv,
+      branch,
+    });
   } catch (e) {
     if (input.builtin) d.repos.removeHosted(name);
     throw e;
@@ -125,7 +152,8 @@ export interface BootstrapResult {
  */
 export async function bootstrapEnv(d: OpsDeps, input: BootstrapInput): Promise<BootstrapResult> {
   const host = input.host.replace(/\/+$/, "");
-  if (!/^https?:\/\//.test(host)) throw new UserError("--host is required: the URL the cluster reaches gimlet serve at", { path: "--host" });
+  if (!/^https?:\/\//.test(host))
+    throw new UserError("--host is required: the URL the cluster reaches gimlet serve at", { path: "--host" });
   const env = await envOf(d, input.env);
   if (!env.builtin) throw new UserError(`environment ${env.name} has a remote repo; use gimlet gitops bootstrap there`);
   const fluxUser = `flux-${env.name}`;
@@ -134,7 +162,14 @@ export async function bootstrapEnv(d: OpsDeps, input: BootstrapInput): Promise<B
   const receiverToken = randomBytes(24).toString("base64url");
   if (input.receiverUrl) await d.store.setReceiver(env.name, input.receiverUrl, receiverToken);
   const repoUrl = hostedRepoUrl(host, env.name);
-  const plan = planBootstrap({ env: env.name, repoUrl, branch: env.branch, interval: input.interval, noController: input.noController, server: host });
+  const plan = planBootstrap({
+    env: env.name,
+    repoUrl,
+    branch: env.branch,
+    interval: input.interval,
+    noController: input.noController,
+    server: host,
+  });
   const files = plan.files.filter((f) => f.path !== plan.secretFile);
   const g = await d.repos.get(env);
   await g.writeChangeSet({ replace: [], write: files }, commitMessages.bootstrap(env.name));

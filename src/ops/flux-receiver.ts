@@ -13,7 +13,12 @@ export async function wakeFlux(d: OpsDeps & { fetch?: typeof fetch }, envs: Iter
     const receiver = `gitops-repo-${env.name}`;
     const path = createHash("sha256").update(`${env.fluxReceiverToken}${receiver}flux-system`).digest("hex");
     const url = `${env.fluxReceiverUrl.replace(/\/+$/, "")}/hook/${path}`;
-    const init = { method: "POST", body: "{}", headers: { "Content-Type": "application/json" }, signal: AbortSignal.timeout(5000) };
+    const init = {
+      method: "POST",
+      body: "{}",
+      headers: { "Content-Type": "application/json" },
+      signal: AbortSignal.timeout(5000),
+    };
     void f(url, init)
       .then((r) => (r.ok ? undefined : d.log?.("flux receiver refused the wake-up", { env: name, status: r.status })))
       .catch((err) => d.log?.("flux receiver unreachable", { env: name, error: (err as Error).message }));

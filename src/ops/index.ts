@@ -17,20 +17,59 @@ export {
   type HistoryQuery,
 } from "./releases.ts";
 export { mirrorReleases, reindexAll } from "./history.ts";
-export { commitEnv, gitopsRepoOf, recentGitopsCommits, recordCommitStatus, requestHashes, trackArtifact, trackRequest } from "./tracking.ts";
-export { apiEnvFields, bootstrapEnv, createEnv, listEnvs, type BootstrapResult, type EnvFieldNames, type EnvView } from "./envs.ts";
 export {
-  createUser, deleteUser, getUser, hashPassword, issueToken, listTokens, listUsers, revokeToken, roles, setPassword, tokenId,
+  commitEnv,
+  gitopsRepoOf,
+  recentGitopsCommits,
+  recordCommitStatus,
+  requestHashes,
+  trackArtifact,
+  trackRequest,
+} from "./tracking.ts";
+export {
+  apiEnvFields,
+  bootstrapEnv,
+  createEnv,
+  listEnvs,
+  type BootstrapResult,
+  type EnvFieldNames,
+  type EnvView,
+} from "./envs.ts";
+export {
+  createUser,
+  deleteUser,
+  getUser,
+  hashPassword,
+  issueToken,
+  listTokens,
+  listUsers,
+  revokeToken,
+  roles,
+  setPassword,
+  tokenId,
   type UserView,
 } from "./users.ts";
 export {
-  checkPassword, checkToken, endAllSessions, endSession, sessionOf, sessionTtlSeconds, startSession, type NewSession,
+  checkPassword,
+  checkToken,
+  endAllSessions,
+  endSession,
+  sessionOf,
+  sessionTtlSeconds,
+  startSession,
+  type NewSession,
 } from "./sessions.ts";
 export { enqueue, queuedRequest } from "./queue.ts";
 export { manifestName, maxAttempts, processEvent, type ProcessDeps } from "./process-event.ts";
 export { wakeFlux } from "./flux-receiver.ts";
 export { receiveBranchDeletion, type BranchDeletionResult } from "./webhooks.ts";
-export { RenderAbortedError, RenderTimeoutError, type ManifestRenderer, type RenderedManifest, type RenderJob } from "./render.ts";
+export {
+  RenderAbortedError,
+  RenderTimeoutError,
+  type ManifestRenderer,
+  type RenderedManifest,
+  type RenderJob,
+} from "./render.ts";
 export { AgentHub, type AgentHubOptions, type CommandBody, type Downlink, type LogSink } from "./agent-hub.ts";
 export {
   appDetails,
@@ -44,10 +83,26 @@ export {
   type ReconcileTarget,
 } from "./live.ts";
 export {
-  artifactSummary, deliveryTimes, eventTargets, latestReleases, recentActivity, recentRepos, type ActivityEntry, type ActivityQuery,
-  type DeliveryTimes, type RepoCommit,
+  artifactSummary,
+  deliveryTimes,
+  eventTargets,
+  latestReleases,
+  recentActivity,
+  recentRepos,
+  type ActivityEntry,
+  type ActivityQuery,
+  type DeliveryTimes,
+  type RepoCommit,
 } from "./activity.ts";
-export { applyToFiles, blobId, previewOf, previewRelease, previewRollbackRequest, type Preview, type PreviewFile } from "./preview.ts";
+export {
+  applyToFiles,
+  blobId,
+  previewOf,
+  previewRelease,
+  previewRollbackRequest,
+  type Preview,
+  type PreviewFile,
+} from "./preview.ts";
 export { currentReleases } from "./env-status.ts";
 export { releaseTimeline, type Timeline, type TimelineStep } from "./timeline.ts";
 export { deliveryStats, type StatsQuery } from "./stats.ts";

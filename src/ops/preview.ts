@@ -7,7 +7,15 @@
 import { createHash } from "node:crypto";
 import { diffFiles, type FileDiff, type ObjectChange } from "../core/diff/index.ts";
 import { NotFoundError, UserError } from "../core/errors.ts";
-import { appDir, assertSafeName, envDir, join, releaseChangeSet, type ChangeSet, type Release } from "../core/gitops/index.ts";
+import {
+  appDir,
+  assertSafeName,
+  envDir,
+  join,
+  releaseChangeSet,
+  type ChangeSet,
+  type Release,
+} from "../core/gitops/index.ts";
 import { decodeArtifact } from "../core/queue.ts";
 import { artifactVars } from "../core/release/index.ts";
 import { filesAt, previewRollback } from "../git/index.ts";
@@ -39,7 +47,12 @@ export function blobId(text: string): string {
 }
 
 /** The preview of going from `before` to `after`. */
-export function previewOf(env: string, apps: string[], before: Map<string, string>, after: Map<string, string>): Preview {
+export function previewOf(
+  env: string,
+  apps: string[],
+  before: Map<string, string>,
+  after: Map<string, string>,
+): Preview {
   const d = diffFiles(before, after);
   const files = d.files.map((f) => ({
     ...f,
@@ -52,13 +65,17 @@ export function previewOf(env: string, apps: string[], before: Map<string, strin
 /** A change set applied to files in memory, as git/tree.ts applies it to a tree. */
 export function applyToFiles(files: Map<string, string>, cs: ChangeSet): Map<string, string> {
   const out = new Map(files);
-  for (const dir of cs.replace) for (const p of [...out.keys()]) if (dir === "" || p === dir || p.startsWith(`${dir}/`)) out.delete(p);
+  for (const dir of cs.replace)
+    for (const p of [...out.keys()]) if (dir === "" || p === dir || p.startsWith(`${dir}/`)) out.delete(p);
   for (const f of cs.write) out.set(f.path, f.content);
   return out;
 }
 
 /** What `requestRelease` would write, rendered as the worker renders it. */
-export async function previewRelease(d: OpsDeps & { renderer: ManifestRenderer }, input: Omit<ReleaseInput, "triggeredBy"> & { triggeredBy?: string }): Promise<Preview> {
+export async function previewRelease(
+  d: OpsDeps & { renderer: ManifestRenderer },
+  input: Omit<ReleaseInput, "triggeredBy"> & { triggeredBy?: string },
+): Promise<Preview> {
   const env = await envOf(d, input.env);
   const app = input.app ? assertSafeName(input.app, "app") : undefined;
   const stored = await d.store.artifactEvent(input.artifactId);
@@ -74,7 +91,15 @@ export async function previewRelease(d: OpsDeps & { renderer: ManifestRenderer }
       const m = l.manifest;
       if (m.env !== env.name || (app && m.app !== app)) continue;
       if (l.error !== undefined) throw new UserError(`${manifestName(artifact.id, raw)}: ${l.error}`);
-      const release: Release = { app: m.app, env: m.env, artifactId: artifact.id, triggeredBy: input.triggeredBy ?? "", version: artifact.version, gitopsRef: "", gitopsRepo: "" };
+      const release: Release = {
+        app: m.app,
+        env: m.env,
+        artifactId: artifact.id,
+        triggeredBy: input.triggeredBy ?? "",
+        version: artifact.version,
+        gitopsRef: "",
+        gitopsRepo: "",
+      };
       changes.push({ app: m.app, cs: releaseChangeSet(layout, m.app, l.files!, release) });
     }
   }
@@ -82,7 +107,12 @@ export async function previewRelease(d: OpsDeps & { renderer: ManifestRenderer }
   const paths = [...new Set([...changes.map((c) => appDir(layout, c.app)), join(envDir(layout), "release.json")])];
   const before = await filesAt(g.repo, await g.head(), paths);
   const after = changes.reduce((files, c) => applyToFiles(files, c.cs), before);
-  return previewOf(env.name, changes.map((c) => c.app), before, after);
+  return previewOf(
+    env.name,
+    changes.map((c) => c.app),
+    before,
+    after,
+  );
 }
 
 /** What `requestRollback` would write: the reverts built on the current head, no ref moved. */

@@ -44,7 +44,11 @@ export class LeaseLostError extends Error {
  * cut it short (it stays `processing` and is taken again at the next start) or the lease was lost
  * (another worker has the event now; nothing of this run's result is written).
  */
-export async function processEvent(d: ProcessDeps, e: EventRecord, o: ProcessOptions = {}): Promise<EventRecord | undefined> {
+export async function processEvent(
+  d: ProcessDeps,
+  e: EventRecord,
+  o: ProcessOptions = {},
+): Promise<EventRecord | undefined> {
   const finish = async (...a: [status: "processed" | "error", desc: string, hashes: string[], results: unknown[]]) => {
     if (await d.store.finishEvent(e, ...a)) return true;
     d.log?.("queue lease lost: result not written", { id: e.id, type: e.type, owner: e.leaseOwner });
@@ -52,7 +56,10 @@ export async function processEvent(d: ProcessDeps, e: EventRecord, o: ProcessOpt
   };
   if (e.attempts > maxAttempts) {
     const why = `given up after ${maxAttempts} attempts: the server stopped or crashed while processing this event each time`;
-    if (!(await finish("error", e.statusDesc ? `${why} (last error: ${e.statusDesc})` : why, e.gitopsHashes, e.results))) return undefined;
+    if (
+      !(await finish("error", e.statusDesc ? `${why} (last error: ${e.statusDesc})` : why, e.gitopsHashes, e.results))
+    )
+      return undefined;
     d.log?.("event given up", { id: e.id, type: e.type, attempts: e.attempts - 1 });
     return d.store.event(e.id);
   }
@@ -121,16 +128,27 @@ async function rollback(d: OpsDeps, r: Extract<QueueRequest, { type: "rollback" 
 async function remove(d: OpsDeps, r: Extract<QueueRequest, { type: "delete" }>): Promise<QueueResult[]> {
   return serialized(d, r.env, async () => {
     const { g, repoPerEnv } = await repoOf(d, r.env);
-    const w = await g.deleteApp({ env: r.env, repoPerEnv }, r.app, commitMessages.serverDelete(r.env, r.app, r.triggeredBy));
+    const w = await g.deleteApp(
+      { env: r.env, repoPerEnv },
+      r.app,
+      commitMessages.serverDelete(r.env, r.app, r.triggeredBy),
+    );
     const hash = w.commits[0] ?? "";
     return [{ app: r.app, env: r.env, hash, status: "success", statusDesc: w.commits.length ? "" : "already deleted" }];
   });
 }
 
-const describe = (err: unknown) => (err instanceof UserError ? err.describe() : err instanceof Error ? err.message : String(err));
+const describe = (err: unknown) =>
+  err instanceof UserError ? err.describe() : err instanceof Error ? err.message : String(err);
 
 /** Renders and writes every manifest of the artifact that `select` picks. */
-async function deploy(d: ProcessDeps, e: EventRecord, artifact: Artifact, select: (m: Manifest) => boolean, triggeredBy: string) {
+async function deploy(
+  d: ProcessDeps,
+  e: EventRecord,
+  artifact: Artifact,
+  select: (m: Manifest) => boolean,
+  triggeredBy: string,
+) {
   const vars = artifactVars(artifact);
   const results: QueueResult[] = [];
   for (const raw of artifact.environments) {
@@ -139,7 +157,13 @@ async function deploy(d: ProcessDeps, e: EventRecord, artifact: Artifact, select
       loaded = await d.renderer.load({ objects: [raw], file: manifestName(artifact.id, raw), vars, render: true });
     } catch (err) {
       if (err instanceof RenderAbortedError) throw err;
-      results.push({ app: String(raw.app ?? ""), env: String(raw.env ?? ""), hash: "", status: "failure", statusDesc: describe(err) });
+      results.push({
+        app: String(raw.app ?? ""),
+        env: String(raw.env ?? ""),
+        hash: "",
+        status: "failure",
+        statusDesc: describe(err),
+      });
       continue;
     }
     for (const l of loaded) {
@@ -159,7 +183,13 @@ async function deploy(d: ProcessDeps, e: EventRecord, artifact: Artifact, select
           const current = status[m.app]?.eventId;
           const later = current ? await d.store.event(current) : undefined;
           if (later && later.seq > e.seq) {
-            return { app: m.app, env: m.env, hash: "", status: "success", statusDesc: `superseded by the later event ${current}` };
+            return {
+              app: m.app,
+              env: m.env,
+              hash: "",
+              status: "success",
+              statusDesc: `superseded by the later event ${current}`,
+            };
           }
           if (l.error !== undefined) throw new UserError(l.error);
           const release: Release = {
@@ -181,7 +211,14 @@ async function deploy(d: ProcessDeps, e: EventRecord, artifact: Artifact, select
         results.push({ app: m.app, env: m.env, hash: "", status: "failure", statusDesc: describe(err) });
       }
       // A lost lease stops the run here: the event's new owner redoes it (idempotently).
-      if (!(await d.store.recordProgress(e, results.filter((r) => r.hash).map((r) => r.hash), results))) throw new LeaseLostError(e.id);
+      if (
+        !(await d.store.recordProgress(
+          e,
+          results.filter((r) => r.hash).map((r) => r.hash),
+          results,
+        ))
+      )
+        throw new LeaseLostError(e.id);
     }
   }
   return results;
@@ -194,7 +231,13 @@ async function cleanup(d: ProcessDeps, repository: string, branch: string): Prom
     const artifact = decodeArtifact(a.blob);
     const vars = { ...artifactVars(artifact), BRANCH: branch };
     for (const raw of artifact.environments) {
-      const loaded = await d.renderer.load({ objects: [raw], file: manifestName(artifact.id, raw), vars, missingKey: "zero", render: false });
+      const loaded = await d.renderer.load({
+        objects: [raw],
+        file: manifestName(artifact.id, raw),
+        vars,
+        missingKey: "zero",
+        render: false,
+      });
       for (const l of loaded) {
         const c = l.manifest.cleanup;
         if (!cleanupTrigger(branch, c)) continue;
@@ -203,7 +246,13 @@ async function cleanup(d: ProcessDeps, repository: string, branch: string): Prom
           const { g, repoPerEnv } = await repoOf(d, env);
           return g.deleteApp({ env, repoPerEnv }, c!.app, commitMessages.serverDelete(env, c!.app, "policy"));
         });
-        results.push({ app: c!.app, env, hash: w.commits[0] ?? "", status: "success", statusDesc: w.commits.length ? "" : "already deleted" });
+        results.push({
+          app: c!.app,
+          env,
+          hash: w.commits[0] ?? "",
+          status: "success",
+          statusDesc: w.commits.length ? "" : "already deleted",
+        });
       }
     }
   }

@@ -30,7 +30,8 @@ export function row(id: string, request: QueueRequest): NewEvent {
       artifactId: request.artifact.id,
     };
   }
-  if (request.type === "branchDeleted") return { id, type, blob, repository: request.repository, branch: request.branch };
+  if (request.type === "branchDeleted")
+    return { id, type, blob, repository: request.repository, branch: request.branch };
   return { id, type, blob };
 }
 

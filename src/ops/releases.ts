@@ -13,7 +13,8 @@ export async function envOf(d: OpsDeps, name: string): Promise<Environment> {
   return e;
 }
 
-const optionalApp = (app: string | undefined | null) => (app === undefined || app === null || app === "" ? undefined : assertSafeName(app, "app"));
+const optionalApp = (app: string | undefined | null) =>
+  app === undefined || app === null || app === "" ? undefined : assertSafeName(app, "app");
 
 export interface ReleaseInput {
   env: string;
@@ -26,8 +27,15 @@ export interface ReleaseInput {
 export async function requestRelease(d: OpsDeps, input: ReleaseInput): Promise<{ id: string }> {
   const env = await envOf(d, input.env);
   const app = optionalApp(input.app);
-  if (!(await d.store.artifactEvent(input.artifactId))) throw new NotFoundError(`artifact ${input.artifactId} not found`);
-  const id = await enqueue(d, { type: "release", env: env.name, ...(app ? { app } : {}), artifactId: input.artifactId, triggeredBy: input.triggeredBy });
+  if (!(await d.store.artifactEvent(input.artifactId)))
+    throw new NotFoundError(`artifact ${input.artifactId} not found`);
+  const id = await enqueue(d, {
+    type: "release",
+    env: env.name,
+    ...(app ? { app } : {}),
+    artifactId: input.artifactId,
+    triggeredBy: input.triggeredBy,
+  });
   return { id };
 }
 
@@ -43,7 +51,15 @@ export async function requestRollback(d: OpsDeps, input: RollbackInput): Promise
   const env = await envOf(d, input.env);
   const app = assertSafeName(input.app, "app");
   if (!/^[0-9a-f]{4,40}$/.test(input.sha)) throw new UserError("sha must be a gitops commit sha");
-  return { id: await enqueue(d, { type: "rollback", env: env.name, app, targetSHA: input.sha, triggeredBy: input.triggeredBy }) };
+  return {
+    id: await enqueue(d, {
+      type: "rollback",
+      env: env.name,
+      app,
+      targetSHA: input.sha,
+      triggeredBy: input.triggeredBy,
+    }),
+  };
 }
 
 export interface DeleteInput {
@@ -74,7 +90,10 @@ export async function deleteApp(d: OpsDeps, input: DeleteInput): Promise<DeleteR
 }
 
 /** Each app's current release in the env (or only `app`), as the gitops repo has it. */
-export async function releaseStatus(d: OpsDeps, input: { env: string; app?: string }): Promise<Record<string, Release | null>> {
+export async function releaseStatus(
+  d: OpsDeps,
+  input: { env: string; app?: string },
+): Promise<Record<string, Release | null>> {
   const env = await envOf(d, input.env);
   const app = optionalApp(input.app);
   const g = await d.repos.get(env);
@@ -109,7 +128,15 @@ export async function releaseHistory(d: OpsDeps, q: HistoryQuery): Promise<Histo
   const env = await envOf(d, q.env);
   const app = optionalApp(q.app);
   if ((await d.store.countReleases(env.name)) === 0) await mirrorReleases(d, env, await d.repos.get(env));
-  const rows = await d.store.releases({ env: env.name, app, limit: q.limit, offset: q.offset, since: q.since, until: q.until, repository: q.repository });
+  const rows = await d.store.releases({
+    env: env.name,
+    app,
+    limit: q.limit,
+    offset: q.offset,
+    since: q.since,
+    until: q.until,
+    repository: q.repository,
+  });
   const commits = await Promise.all(rows.map((r) => d.store.gitopsCommit(r.gitopsRef)));
   return rows.map((r, i) => {
     const fc = commits[i];

@@ -11,7 +11,10 @@ const pem = pair.publicKey.export({ type: "spki", format: "pem" }) as string;
 function unseal(priv: KeyObject, b64: string, label: string): string {
   const bytes = Buffer.from(b64, "base64");
   const n = bytes.readUInt16BE(0);
-  const sessionKey = privateDecrypt({ key: priv, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256", oaepLabel: Buffer.from(label) }, bytes.subarray(2, 2 + n));
+  const sessionKey = privateDecrypt(
+    { key: priv, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256", oaepLabel: Buffer.from(label) },
+    bytes.subarray(2, 2 + n),
+  );
   const aes = bytes.subarray(2 + n);
   const d = createDecipheriv("aes-256-gcm", sessionKey, Buffer.alloc(12));
   d.setAuthTag(aes.subarray(aes.length - 16));
@@ -22,7 +25,11 @@ describe("sealValue()", () => {
   test("the controller's algorithm unseals it with the same label, for each scope", async () => {
     const k = await sealingKey(pem, "key.pem");
     expect(k.modulusBytes).toBe(256);
-    for (const [scope, label] of [["strict", "team-a/db"], ["namespace-wide", "team-a"], ["cluster-wide", ""]] as const) {
+    for (const [scope, label] of [
+      ["strict", "team-a/db"],
+      ["namespace-wide", "team-a"],
+      ["cluster-wide", ""],
+    ] as const) {
       expect(sealingLabel(scope, "team-a", "db")).toBe(label);
       const v = await sealValue(k, new TextEncoder().encode(`pw-${scope} ü`), label);
       expect(unseal(pair.privateKey, v, label)).toBe(`pw-${scope} ü`);
@@ -51,8 +58,13 @@ describe("sealValue()", () => {
   });
 
   test("a file that holds no RSA key is a clear error naming it", async () => {
-    await expect(sealingKey("not a pem", "cert.pem")).rejects.toThrow(/cert\.pem holds no RSA certificate or public key/);
-    const ec = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ type: "spki", format: "pem" }) as string;
+    await expect(sealingKey("not a pem", "cert.pem")).rejects.toThrow(
+      /cert\.pem holds no RSA certificate or public key/,
+    );
+    const ec = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({
+      type: "spki",
+      format: "pem",
+    }) as string;
     await expect(sealingKey(ec, "ec.pem")).rejects.toThrow(/not RSA/);
   });
 });
@@ -60,10 +72,28 @@ describe("sealValue()", () => {
 describe("sealSecret()", () => {
   test("a SealedSecret as kubeseal writes it: scope annotations, template metadata, type", async () => {
     const k = await sealingKey(pem, "key.pem");
-    const s = (await sealSecret(k, { name: "db", namespace: "team-a", scope: "namespace-wide", data: { password: new TextEncoder().encode("hunter2") }, type: "Opaque", annotations: { "kubectl.kubernetes.io/last-applied-configuration": "{leak}", team: "a" } })) as any;
+    const s = (await sealSecret(k, {
+      name: "db",
+      namespace: "team-a",
+      scope: "namespace-wide",
+      data: { password: new TextEncoder().encode("hunter2") },
+      type: "Opaque",
+      annotations: { "kubectl.kubernetes.io/last-applied-configuration": "{leak}", team: "a" },
+    })) as any;
     expect(s.apiVersion).toBe("bitnami.com/v1alpha1");
-    expect(s.metadata).toEqual({ name: "db", namespace: "team-a", annotations: { "sealedsecrets.bitnami.com/namespace-wide": "true" } });
-    expect(s.spec.template).toEqual({ metadata: { name: "db", namespace: "team-a", annotations: { team: "a", "sealedsecrets.bitnami.com/namespace-wide": "true" } }, type: "Opaque" });
+    expect(s.metadata).toEqual({
+      name: "db",
+      namespace: "team-a",
+      annotations: { "sealedsecrets.bitnami.com/namespace-wide": "true" },
+    });
+    expect(s.spec.template).toEqual({
+      metadata: {
+        name: "db",
+        namespace: "team-a",
+        annotations: { team: "a", "sealedsecrets.bitnami.com/namespace-wide": "true" },
+      },
+      type: "Opaque",
+    });
     expect(unseal(pair.privateKey, s.spec.encryptedData.password, "team-a")).toBe("hunter2");
     expect(JSON.stringify(s)).not.toContain("leak");
   });
@@ -96,7 +126,11 @@ describe("sealValuesAt()", () => {
   test("a missing path or a non-map is an error naming the file and the path", async () => {
     const k = await sealingKey(pem, "key.pem");
     const seal = (_: string, v: string) => sealValue(k, new TextEncoder().encode(v), "");
-    await expect(sealValuesAt(manifest, "staging.yaml", ["values.nope"], seal, isSealedFor(k))).rejects.toThrow(/staging.yaml has nothing at values.nope/);
-    await expect(sealValuesAt(manifest, "staging.yaml", ["values.replicas"], seal, isSealedFor(k))).rejects.toThrow(/must be a map of strings/);
+    await expect(sealValuesAt(manifest, "staging.yaml", ["values.nope"], seal, isSealedFor(k))).rejects.toThrow(
+      /staging.yaml has nothing at values.nope/,
+    );
+    await expect(sealValuesAt(manifest, "staging.yaml", ["values.replicas"], seal, isSealedFor(k))).rejects.toThrow(
+      /must be a map of strings/,
+    );
   });
 });

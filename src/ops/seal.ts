@@ -27,7 +27,13 @@ export async function sealingKey(pem: string, where: string): Promise<SealingKey
       hint: "use the controller's certificate: kubectl -n kube-system get secret -l sealedsecrets.bitnami.com/sealed-secrets-key, or /v1/cert.pem",
     });
   }
-  const key = await crypto.subtle.importKey("spki", new Uint8Array(spki), { name: "RSA-OAEP", hash: "SHA-256" }, false, ["encrypt"]);
+  const key = await crypto.subtle.importKey(
+    "spki",
+    new Uint8Array(spki),
+    { name: "RSA-OAEP", hash: "SHA-256" },
+    false,
+    ["encrypt"],
+  );
   return { key, modulusBytes: (key.algorithm as RsaHashedKeyAlgorithm).modulusLength / 8 };
 }
 
@@ -35,7 +41,11 @@ export async function sealingKey(pem: string, where: string): Promise<SealingKey
 export async function sealValue(k: SealingKey, plaintext: Uint8Array, label: string): Promise<string> {
   const raw = crypto.getRandomValues(new Uint8Array(32));
   const session = await crypto.subtle.importKey("raw", raw, { name: "AES-GCM" }, false, ["encrypt"]);
-  const aes = await crypto.subtle.encrypt({ name: "AES-GCM", iv: new Uint8Array(12) }, session, new Uint8Array(plaintext));
+  const aes = await crypto.subtle.encrypt(
+    { name: "AES-GCM", iv: new Uint8Array(12) },
+    session,
+    new Uint8Array(plaintext),
+  );
   const rsa = await crypto.subtle.encrypt({ name: "RSA-OAEP", label: new TextEncoder().encode(label) }, k.key, raw);
   raw.fill(0);
   return Buffer.from(packSealed(new Uint8Array(rsa), new Uint8Array(aes))).toString("base64");

@@ -15,12 +15,19 @@ export interface StatsQuery {
 
 const maxReleases = 10_000;
 
-export async function deliveryStats(d: OpsDeps, q: StatsQuery, visible?: Visible): Promise<DoraStats & { envs: string[] }> {
+export async function deliveryStats(
+  d: OpsDeps,
+  q: StatsQuery,
+  visible?: Visible,
+): Promise<DoraStats & { envs: string[] }> {
   const until = q.until ?? nowOf(d);
   const since = q.since ?? until - 30 * 86_400;
   if (since >= until) throw new UserError("since must be before until", { path: "since" });
-  const envs = (await d.store.envs()).map((e) => e.name).filter((n) => (!q.env || n === q.env) && (!visible || visible(n)));
-  if (q.env && envs.length === 0) throw new UserError(`environment ${JSON.stringify(q.env)} does not exist or is not visible`, { path: "env" });
+  const envs = (await d.store.envs())
+    .map((e) => e.name)
+    .filter((n) => (!q.env || n === q.env) && (!visible || visible(n)));
+  if (q.env && envs.length === 0)
+    throw new UserError(`environment ${JSON.stringify(q.env)} does not exist or is not visible`, { path: "env" });
   const history: StatRelease[] = [];
   for (const name of envs) {
     const env = (await d.store.env(name))!;
@@ -29,7 +36,8 @@ export async function deliveryStats(d: OpsDeps, q: StatsQuery, visible?: Visible
     const g = await d.repos.get(env);
     await g.index.update(await g.head());
     const revertedAt = new Map<string, number>();
-    for (const c of g.index.commits.values()) if (c.reverts && !revertedAt.has(c.reverts)) revertedAt.set(c.reverts, c.time);
+    for (const c of g.index.commits.values())
+      if (c.reverts && !revertedAt.has(c.reverts)) revertedAt.set(c.reverts, c.time);
     for (const r of rows) {
       const version = r.version as { created?: number } | undefined;
       const fluxFailed = r.gitopsCommitStatus.includes("Failed");
@@ -38,7 +46,9 @@ export async function deliveryStats(d: OpsDeps, q: StatsQuery, visible?: Visible
         app: String(r.app ?? ""),
         commitTime: r.created,
         ...(version?.created ? { sourceTime: version.created } : {}),
-        ...(r.gitopsCommitCreated && r.gitopsCommitStatus.includes("Succeeded") ? { appliedTime: r.gitopsCommitCreated } : {}),
+        ...(r.gitopsCommitCreated && r.gitopsCommitStatus.includes("Succeeded")
+          ? { appliedTime: r.gitopsCommitCreated }
+          : {}),
         failed: r.rolledBack || fluxFailed,
         ...(revertedAt.has(r.gitopsRef) ? { rolledBackAt: revertedAt.get(r.gitopsRef) } : {}),
       });

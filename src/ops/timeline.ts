@@ -26,7 +26,12 @@ export interface Timeline {
   results: { env: string; app: string; hash: string; steps: TimelineStep[] }[];
 }
 
-const step = (name: string, at: number | undefined, note?: string): TimelineStep => ({ step: name, ...(at ? { at } : {}), recorded: !!at, ...(note ? { note } : {}) });
+const step = (name: string, at: number | undefined, note?: string): TimelineStep => ({
+  step: name,
+  ...(at ? { at } : {}),
+  recorded: !!at,
+  ...(note ? { note } : {}),
+});
 
 /** `took` of each recorded step: the seconds since the one before it that has a time. */
 function withDurations(steps: TimelineStep[]): TimelineStep[] {
@@ -42,13 +47,27 @@ function withDurations(steps: TimelineStep[]): TimelineStep[] {
 export async function releaseTimeline(d: OpsDeps, id: string, visible?: Visible): Promise<Timeline> {
   const ev = await queuedRequest(d, id);
   const common: TimelineStep[] = [];
-  const artifactId = ev.type === "artifact" ? ev.id : ev.type === "release" ? (decodeRequest(ev.type, ev.blob) as { artifactId: string }).artifactId : "";
+  const artifactId =
+    ev.type === "artifact"
+      ? ev.id
+      : ev.type === "release"
+        ? (decodeRequest(ev.type, ev.blob) as { artifactId: string }).artifactId
+        : "";
   const art = artifactId ? (ev.type === "artifact" ? ev : await d.store.artifactEvent(artifactId)) : undefined;
   if (art) {
     const created = decodeArtifact(art.blob).version.created;
     common.push(step("artifact created", created, "the CI commit's time"), step("artifact received", art.created));
   }
-  common.push(step(ev.type === "rollback" ? "rollback requested" : ev.type === "artifact" ? "deploy policy matched" : "release requested", ev.created));
+  common.push(
+    step(
+      ev.type === "rollback"
+        ? "rollback requested"
+        : ev.type === "artifact"
+          ? "deploy policy matched"
+          : "release requested",
+      ev.created,
+    ),
+  );
   const results: Timeline["results"] = [];
   for (const r of ev.results as QueueResult[]) {
     if (visible && !visible(r.env)) continue;
@@ -61,7 +80,11 @@ export async function releaseTimeline(d: OpsDeps, id: string, visible?: Visible)
       commitTime = g.index.commits.get(r.hash)?.time;
     }
     steps.push(step("gitops commit made", commitTime, r.hash ? undefined : r.statusDesc || r.status));
-    steps.push(env?.builtin ? step("pushed", commitTime, "hosted by gimlet: the commit is served as made") : step("pushed", undefined, "push times are not recorded"));
+    steps.push(
+      env?.builtin
+        ? step("pushed", commitTime, "hosted by gimlet: the commit is served as made")
+        : step("pushed", undefined, "push times are not recorded"),
+    );
     const fc = r.hash ? await d.store.gitopsCommit(r.hash) : undefined;
     steps.push(step("Flux reported", fc?.created, fc ? `first report; now ${fc.status}` : "no Flux event yet"));
     steps.push(step("rollout complete", undefined, "needs the agent's rollout state, not recorded yet"));

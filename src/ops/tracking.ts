@@ -77,7 +77,13 @@ export async function recentGitopsCommits(d: OpsDeps, visible?: Visible): Promis
     .filter((g) => inScope(visible, g))
     .map((g) => {
       const out: Record<string, string | number> = {};
-      for (const [k, v] of Object.entries({ sha: g.sha, status: g.status, statusDesc: g.statusDesc, created: g.created, env: g.env })) {
+      for (const [k, v] of Object.entries({
+        sha: g.sha,
+        status: g.status,
+        statusDesc: g.statusDesc,
+        created: g.created,
+        env: g.env,
+      })) {
         if (v) out[k] = v;
       }
       return out;
@@ -85,7 +91,10 @@ export async function recentGitopsCommits(d: OpsDeps, visible?: Visible): Promis
 }
 
 /** Records Flux's word on a gitops commit. */
-export async function recordCommitStatus(d: OpsDeps, c: { sha: string; env: string; status: string; statusDesc: string }): Promise<void> {
+export async function recordCommitStatus(
+  d: OpsDeps,
+  c: { sha: string; env: string; status: string; statusDesc: string },
+): Promise<void> {
   await d.store.upsertGitopsCommit(c);
 }
 

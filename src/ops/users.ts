@@ -38,9 +38,13 @@ export async function createUser(d: OpsDeps, input: CreateUserInput): Promise<Us
     });
   }
   if (env) {
-    if (role === "admin") throw new UserError("an admin acts on every env and cannot be scoped to one", { path: "env" });
+    if (role === "admin")
+      throw new UserError("an admin acts on every env and cannot be scoped to one", { path: "env" });
     if (!(await d.store.env(assertSafeName(env, "env")))) {
-      throw new NotFoundError(`environment ${JSON.stringify(env)} does not exist`, { path: "env", hint: "gimlet env create" });
+      throw new NotFoundError(`environment ${JSON.stringify(env)} does not exist`, {
+        path: "env",
+        hint: "gimlet env create",
+      });
     }
   }
   // Checked and hashed before the user exists: a refused password leaves nothing half-made.
@@ -76,7 +80,10 @@ export function listTokens(d: OpsDeps, login: string): Promise<TokenInfo[]> {
 /** Parses a token id as users type it. */
 export function tokenId(raw: string, path?: string): number {
   if (!/^\d{1,15}$/.test(raw)) {
-    throw new UserError(`token id must be a number, got ${JSON.stringify(raw.slice(0, 40))}`, { path, hint: "gimlet user tokens LOGIN lists them" });
+    throw new UserError(`token id must be a number, got ${JSON.stringify(raw.slice(0, 40))}`, {
+      path,
+      hint: "gimlet user tokens LOGIN lists them",
+    });
   }
   return Number(raw);
 }
@@ -95,7 +102,8 @@ export async function hashPassword(password: string, role: Role): Promise<string
     throw new UserError(`a ${role} user signs in with tokens only, not with a password`, { path: "password" });
   }
   if (password.length < 8) throw new UserError("the password must have at least 8 characters", { path: "password" });
-  if (password.length > 1024) throw new UserError("the password must have at most 1024 characters", { path: "password" });
+  if (password.length > 1024)
+    throw new UserError("the password must have at most 1024 characters", { path: "password" });
   return Bun.password.hash(password, { algorithm: "argon2id" });
 }
 

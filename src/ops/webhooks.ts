@@ -5,10 +5,7 @@
 import type { OpsDeps } from "./deps.ts";
 import { row } from "./queue.ts";
 
-export type BranchDeletionResult =
-  | { duplicate: true; id?: string }
-  | { ignored: true }
-  | { queued: true; id: string };
+export type BranchDeletionResult = { duplicate: true; id?: string } | { ignored: true } | { queued: true; id: string };
 
 /**
  * Records a delivery. With `branch` (a branch deletion was recognized) the cleanup is queued in the

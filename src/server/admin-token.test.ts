@@ -13,7 +13,14 @@ afterEach(async () => {
 
 async function start(dataDir: string, adminToken?: string) {
   const logs: string[] = [];
-  const s = await serve({ dataDir, hostname: "127.0.0.1", port: 0, logFormat: "text", log: (l) => logs.push(l), adminToken });
+  const s = await serve({
+    dataDir,
+    hostname: "127.0.0.1",
+    port: 0,
+    logFormat: "text",
+    log: (l) => logs.push(l),
+    adminToken,
+  });
   stops.push(s.stop);
   return { url: `http://127.0.0.1:${s.port}`, logs: logs.join("\n"), stop: s.stop };
 }

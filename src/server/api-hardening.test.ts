@@ -26,15 +26,31 @@ async function setup() {
   const clock = { now: 1_800_000_000 };
   const store = new SqliteStore(join(dir, "gimlet.db"), { now: () => clock.now });
   const repos = new Repos(dir);
-  for (const name of ["staging", "prod"]) await repos.createBuiltin(await store.createEnv({ name, repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" }));
+  for (const name of ["staging", "prod"])
+    await repos.createBuiltin(
+      await store.createEnv({ name, repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" }),
+    );
   const worker = new Worker({ store, repos });
   const app = createApp({ store, repos, worker, webhookSecret: secret, now: () => clock.now });
   await store.createUser("admin", "admin");
   const token = await store.issueToken("admin");
-  const req = (method: string, path: string, opts: { body?: unknown; token?: string | null; headers?: Record<string, string> } = {}) => {
+  const req = (
+    method: string,
+    path: string,
+    opts: { body?: unknown; token?: string | null; headers?: Record<string, string> } = {},
+  ) => {
     const tok = opts.token === undefined ? token : opts.token;
-    const body = opts.body === undefined ? undefined : typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
-    return app.request(path, { method, body, headers: { ...(tok ? { Authorization: `Bearer ${tok}` } : {}), "Content-Type": "application/json", ...opts.headers } });
+    const body =
+      opts.body === undefined ? undefined : typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
+    return app.request(path, {
+      method,
+      body,
+      headers: {
+        ...(tok ? { Authorization: `Bearer ${tok}` } : {}),
+        "Content-Type": "application/json",
+        ...opts.headers,
+      },
+    });
   };
   const drain = async () => {
     while (await worker.runOnce());
@@ -60,7 +76,10 @@ const artifact = (over: Record<string, unknown> = {}) => ({
 /** Writes Flux's own sync file the way bootstrap does, so a test can see it survive. */
 async function bootstrapFlux(s: Awaited<ReturnType<typeof setup>>) {
   const g = await s.repos.get((await s.store.env("staging"))!);
-  await g.writeChangeSet({ replace: [], write: [{ path: "staging/flux/gitops-repo-staging.yaml", content: "kind: GitRepository\n" }] }, "bootstrap");
+  await g.writeChangeSet(
+    { replace: [], write: [{ path: "staging/flux/gitops-repo-staging.yaml", content: "kind: GitRepository\n" }] },
+    "bootstrap",
+  );
   return () => s.git("staging", "show", "main:staging/flux/gitops-repo-staging.yaml");
 }
 
@@ -72,7 +91,10 @@ describe("reserved names (issue 9 #2)", () => {
     expect(r.status).toBe(201);
     const { id } = (await r.json()) as { id: string };
     await s.drain();
-    const track = (await (await s.req("GET", `/api/eventArtifactTrack?id=${encodeURIComponent(id)}`)).json()) as { status: string; results: { statusDesc: string; status: string }[] };
+    const track = (await (await s.req("GET", `/api/eventArtifactTrack?id=${encodeURIComponent(id)}`)).json()) as {
+      status: string;
+      results: { statusDesc: string; status: string }[];
+    };
     expect(track.status).toBe("error");
     expect(track.results[0]).toMatchObject({ status: "failure" });
     expect(track.results[0]!.statusDesc).toContain('"flux" is reserved');
@@ -104,11 +126,24 @@ describe("reserved names (issue 9 #2)", () => {
   test("a cleanup policy naming flux deletes nothing", async () => {
     const s = await setup();
     const fluxFile = await bootstrapFlux(s);
-    const preview = manifest({ app: "web-x", deploy: { branch: "feature/*", event: "push" }, cleanup: { app: "flux", event: "branchDeleted", branch: "feature/*" } });
-    await s.req("POST", "/api/artifact", { body: artifact({ version: { repositoryName: "acme/web", sha: "s", branch: "feature/a", event: "push" }, environments: [preview] }) });
+    const preview = manifest({
+      app: "web-x",
+      deploy: { branch: "feature/*", event: "push" },
+      cleanup: { app: "flux", event: "branchDeleted", branch: "feature/*" },
+    });
+    await s.req("POST", "/api/artifact", {
+      body: artifact({
+        version: { repositoryName: "acme/web", sha: "s", branch: "feature/a", event: "push" },
+        environments: [preview],
+      }),
+    });
     await s.drain();
     const body = JSON.stringify({ ref: "feature/a", ref_type: "branch", repository: { full_name: "acme/web" } });
-    const r = await s.app.request("/api/webhooks/git", { method: "POST", headers: { "X-GitHub-Event": "delete", "X-Hub-Signature-256": sign(body) }, body });
+    const r = await s.app.request("/api/webhooks/git", {
+      method: "POST",
+      headers: { "X-GitHub-Event": "delete", "X-Hub-Signature-256": sign(body) },
+      body,
+    });
     const { id } = (await r.json()) as { id: string };
     await s.drain();
     expect(await s.store.event(id)).toMatchObject({ status: "error" });
@@ -125,13 +160,26 @@ describe("bad input is a 4xx with a message (issue 9 #11)", () => {
       expect(r.status).toBe(401);
       expect(((await r.json()) as { error: string }).error).toMatch(/malformed Authorization header|missing token/);
     }
-    const ok = await s.req("GET", "/api/artifacts", { token: null, headers: { Authorization: `Basic ${btoa(`x:${s.token}`)}` } });
+    const ok = await s.req("GET", "/api/artifacts", {
+      token: null,
+      headers: { Authorization: `Basic ${btoa(`x:${s.token}`)}` },
+    });
     expect(ok.status).toBe(200);
   });
 
   test("out-of-range, fractional, negative and non-numeric limits and offsets are a 400", async () => {
     const s = await setup();
-    for (const q of ["limit=1e21", "offset=1e21", "limit=-1", "offset=-5", "offset=NaN", "limit=1.5", "limit=99999999999", "offset=0x10", "limit=%201"]) {
+    for (const q of [
+      "limit=1e21",
+      "offset=1e21",
+      "limit=-1",
+      "offset=-5",
+      "offset=NaN",
+      "limit=1.5",
+      "limit=99999999999",
+      "offset=0x10",
+      "limit=%201",
+    ]) {
       for (const path of [`/api/artifacts?${q}`, `/api/releases?env=staging&${q}`]) {
         const r = await s.req("GET", path);
         expect({ path, status: r.status }).toEqual({ path, status: 400 });
@@ -147,7 +195,12 @@ describe("bad input is a 4xx with a message (issue 9 #11)", () => {
     const deepArr = "[".repeat(200_000) + "]".repeat(200_000);
     await s.store.createUser("fx", "flux");
     const flux = await s.store.issueToken("fx");
-    for (const [path, tok] of [["/api/artifact", s.token], ["/api/releases", s.token], ["/api/user", s.token], ["/api/flux-events?env=staging", flux]] as const) {
+    for (const [path, tok] of [
+      ["/api/artifact", s.token],
+      ["/api/releases", s.token],
+      ["/api/user", s.token],
+      ["/api/flux-events?env=staging", flux],
+    ] as const) {
       for (const body of [deep, deepArr]) {
         const r = await s.app.request(path, { method: "POST", body, headers: { Authorization: `Bearer ${tok}` } });
         expect({ path, status: r.status }).toEqual({ path, status: 400 });
@@ -155,14 +208,22 @@ describe("bad input is a 4xx with a message (issue 9 #11)", () => {
       }
     }
     const ok = '{"x":'.repeat(50) + "1" + "}".repeat(50);
-    const r = await s.app.request("/api/artifact", { method: "POST", body: JSON.stringify({ ...artifact(), items: [JSON.parse(ok)] }), headers: { Authorization: `Bearer ${s.token}` } });
+    const r = await s.app.request("/api/artifact", {
+      method: "POST",
+      body: JSON.stringify({ ...artifact(), items: [JSON.parse(ok)] }),
+      headers: { Authorization: `Bearer ${s.token}` },
+    });
     expect(r.status).toBe(201);
   });
 
   test("a signed webhook with non-string or missing fields is ignored or a 400, never a 500", async () => {
     const s = await setup();
     const post = (payload: string, event = "delete") =>
-      s.app.request("/api/webhooks/git", { method: "POST", headers: { "X-GitHub-Event": event, "X-Hub-Signature-256": sign(payload) }, body: payload });
+      s.app.request("/api/webhooks/git", {
+        method: "POST",
+        headers: { "X-GitHub-Event": event, "X-Hub-Signature-256": sign(payload) },
+        body: payload,
+      });
     for (const p of [
       { ref: {}, ref_type: "branch", repository: { full_name: "a/b" } },
       { ref: ["x"], ref_type: "branch", repository: { full_name: "a/b" } },
@@ -193,7 +254,9 @@ describe("bad input is a 4xx with a message (issue 9 #11)", () => {
       expect(r.status).toBe(200);
       expect(await r.json()).toEqual({ ignored: "no commit revision in the event" });
     }
-    expect((await post({ reason: "X", message: { valueOf: 1 }, metadata: { revision: "a".repeat(40) } })).status).toBe(400);
+    expect((await post({ reason: "X", message: { valueOf: 1 }, metadata: { revision: "a".repeat(40) } })).status).toBe(
+      400,
+    );
     expect((await post({ reason: 12 })).status).toBe(400);
   });
 
@@ -219,7 +282,11 @@ describe("webhook replays (issue 9 #12)", () => {
     const s = await setup();
     const body = JSON.stringify({ ref: "feature/a", ref_type: "branch", repository: { full_name: "acme/web" } });
     const post = (app = s.app, delivery = "72d3162e-cc78-11e3-81ab-4c9367dc0958") =>
-      app.request("/api/webhooks/git", { method: "POST", headers: { "X-GitHub-Event": "delete", "X-GitHub-Delivery": delivery, "X-Hub-Signature-256": sign(body) }, body });
+      app.request("/api/webhooks/git", {
+        method: "POST",
+        headers: { "X-GitHub-Event": "delete", "X-GitHub-Delivery": delivery, "X-Hub-Signature-256": sign(body) },
+        body,
+      });
     const first = await post();
     expect(first.status).toBe(201);
     const { id } = (await first.json()) as { id: string };
@@ -254,7 +321,14 @@ describe("env scoping (issue 9 #13)", () => {
     // A commit prod's Flux reported cannot be overwritten from staging.
     const prodSha = "c".repeat(40);
     await s.store.upsertGitopsCommit({ sha: prodSha, env: "prod", status: "ReconciliationSucceeded", statusDesc: "" });
-    expect((await s.req("POST", "/api/flux-events?env=staging", { body: { ...ev, reason: "ReconciliationFailed", metadata: { revision: prodSha } }, token: flux })).status).toBe(403);
+    expect(
+      (
+        await s.req("POST", "/api/flux-events?env=staging", {
+          body: { ...ev, reason: "ReconciliationFailed", metadata: { revision: prodSha } },
+          token: flux,
+        })
+      ).status,
+    ).toBe(403);
     expect((await s.store.gitopsCommit(prodSha))?.status).toBe("ReconciliationSucceeded");
   });
 
@@ -277,7 +351,9 @@ describe("env scoping (issue 9 #13)", () => {
     ] as const) {
       expect({ path, status: (await s.req(method, path, { body, token: ci })).status }).toEqual({ path, status: 403 });
     }
-    expect((await s.req("POST", "/api/releases", { body: { env: "staging", artifactId: id }, token: ci })).status).toBe(201);
+    expect((await s.req("POST", "/api/releases", { body: { env: "staging", artifactId: id }, token: ci })).status).toBe(
+      201,
+    );
     expect((await s.req("POST", "/api/delete?env=staging&app=web&wait=false", { token: ci })).status).toBe(201);
     expect((await s.store.eventCounts()).reduce((n, r) => n + r.n, 0)).toBe(3);
   });
@@ -286,18 +362,36 @@ describe("env scoping (issue 9 #13)", () => {
     const s = await setup();
     await s.store.createUser("ci-staging", "user", "staging");
     const ci = await s.store.issueToken("ci-staging");
-    const { id } = (await (await s.req("POST", "/api/artifact", { body: artifact({ environments: [manifest(), manifest({ env: "prod" })] }) })).json()) as { id: string };
+    const { id } = (await (
+      await s.req("POST", "/api/artifact", {
+        body: artifact({ environments: [manifest(), manifest({ env: "prod" })] }),
+      })
+    ).json()) as { id: string };
     await s.drain();
     const envsOf = async (path: string, tok?: string) =>
-      ((await (await s.req("GET", path, { token: tok })).json()) as { results: { env: string }[] }).results.map((r) => r.env).sort();
+      ((await (await s.req("GET", path, { token: tok })).json()) as { results: { env: string }[] }).results
+        .map((r) => r.env)
+        .sort();
     const path = `/api/eventArtifactTrack?artifactId=${encodeURIComponent(id)}`;
     expect(await envsOf(path)).toEqual(["prod", "staging"]);
     expect(await envsOf(path, ci)).toEqual(["staging"]);
     const eventId = (await s.store.artifactEvent(id))!.id;
-    const hashes = async (tok?: string) => ((await (await s.req("GET", `/api/event?id=${eventId}`, { token: tok })).json()) as { gitopsHashes: unknown[] }).gitopsHashes.length;
+    const hashes = async (tok?: string) =>
+      ((await (await s.req("GET", `/api/event?id=${eventId}`, { token: tok })).json()) as { gitopsHashes: unknown[] })
+        .gitopsHashes.length;
     expect([await hashes(), await hashes(ci)]).toEqual([2, 1]);
-    await s.store.upsertGitopsCommit({ sha: "e".repeat(40), env: "prod", status: "ReconciliationSucceeded", statusDesc: "" });
-    await s.store.upsertGitopsCommit({ sha: "f".repeat(40), env: "staging", status: "ReconciliationSucceeded", statusDesc: "" });
+    await s.store.upsertGitopsCommit({
+      sha: "e".repeat(40),
+      env: "prod",
+      status: "ReconciliationSucceeded",
+      statusDesc: "",
+    });
+    await s.store.upsertGitopsCommit({
+      sha: "f".repeat(40),
+      env: "staging",
+      status: "ReconciliationSucceeded",
+      statusDesc: "",
+    });
     const commits = (await (await s.req("GET", "/api/gitopsCommits", { token: ci })).json()) as { env: string }[];
     expect(commits.map((x) => x.env)).toEqual(["staging"]);
   });
@@ -358,9 +452,19 @@ describe("idempotent artifacts (issue 9 #16)", () => {
     expect(retry.headers.get("Idempotent-Replayed")).toBe("true");
     expect(await retry.text()).toBe(stored);
     expect(await s.store.queueDepth()).toBe(1);
-    const other = await s.req("POST", "/api/artifact", { body: artifact({ version: { repositoryName: "acme/web", sha: "other" } }), headers });
+    const other = await s.req("POST", "/api/artifact", {
+      body: artifact({ version: { repositoryName: "acme/web", sha: "other" } }),
+      headers,
+    });
     expect(other.status).toBe(409);
-    expect((await s.req("POST", "/api/artifact", { body: artifact(), headers: { "Idempotency-Key": "bad key with spaces" } })).status).toBe(400);
+    expect(
+      (
+        await s.req("POST", "/api/artifact", {
+          body: artifact(),
+          headers: { "Idempotency-Key": "bad key with spaces" },
+        })
+      ).status,
+    ).toBe(400);
     expect(await s.store.queueDepth()).toBe(1);
   });
 
@@ -368,13 +472,19 @@ describe("idempotent artifacts (issue 9 #16)", () => {
     const s = await setup();
     const first = (await (await s.req("POST", "/api/artifact", { body: artifact() })).json()) as { id: string };
     // Same content, keys in another order.
-    const reordered = { environments: artifact().environments, version: { event: "push", message: "change", branch: "main", sha: "abc123", repositoryName: "acme/web" } };
+    const reordered = {
+      environments: artifact().environments,
+      version: { event: "push", message: "change", branch: "main", sha: "abc123", repositoryName: "acme/web" },
+    };
     const dup = await s.req("POST", "/api/artifact", { body: reordered });
     expect(dup.status).toBe(200);
     expect(((await dup.json()) as { id: string }).id).toBe(first.id);
     expect(await s.store.queueDepth()).toBe(1);
     // Another sha is another artifact; after the window the same one is new again.
-    expect((await s.req("POST", "/api/artifact", { body: artifact({ version: { ...artifact().version, sha: "def" } }) })).status).toBe(201);
+    expect(
+      (await s.req("POST", "/api/artifact", { body: artifact({ version: { ...artifact().version, sha: "def" } }) }))
+        .status,
+    ).toBe(201);
     s.clock.now += retention.artifactDigests + 1;
     expect((await s.req("POST", "/api/artifact", { body: artifact() })).status).toBe(201);
     expect(await s.store.queueDepth()).toBe(3);
@@ -384,7 +494,12 @@ describe("idempotent artifacts (issue 9 #16)", () => {
 describe("?access_token= only where Flux needs it (issue 9 #17)", () => {
   test("is refused with a 401 naming the header on every route but /api/flux-events", async () => {
     const s = await setup();
-    for (const path of ["/api/artifacts?access_token=T", "/api/users?access_token=T", "/metrics?access_token=T", "/api/status?env=staging&access_token=T"]) {
+    for (const path of [
+      "/api/artifacts?access_token=T",
+      "/api/users?access_token=T",
+      "/metrics?access_token=T",
+      "/api/status?env=staging&access_token=T",
+    ]) {
       const r = await s.req("GET", path.replace("T", s.token), { token: null });
       expect({ path, status: r.status }).toEqual({ path, status: 401 });
       expect(((await r.json()) as { error: string }).error).toContain("send Authorization: Bearer <token>");
@@ -392,7 +507,9 @@ describe("?access_token= only where Flux needs it (issue 9 #17)", () => {
     await s.store.createUser("fx", "flux");
     const flux = await s.store.issueToken("fx");
     const ev = { reason: "ReconciliationSucceeded", metadata: { revision: `main@sha1:${"d".repeat(40)}` } };
-    expect((await s.req("POST", `/api/flux-events?env=staging&access_token=${flux}`, { body: ev, token: null })).status).toBe(200);
+    expect(
+      (await s.req("POST", `/api/flux-events?env=staging&access_token=${flux}`, { body: ev, token: null })).status,
+    ).toBe(200);
   });
 
   test("is not a credential for hosted git repos either", async () => {

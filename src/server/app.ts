@@ -56,7 +56,12 @@ export function createApp(d: ServerDeps): Hono<AppEnv> {
   app.route("/api/webhooks", hooks);
 
   const api = new Hono<AppEnv>();
-  api.use(bodyLimit({ maxSize: d.maxBodyBytes ?? 5 * 1024 * 1024, onError: (c) => c.json({ error: "request body too large" }, 413) }));
+  api.use(
+    bodyLimit({
+      maxSize: d.maxBodyBytes ?? 5 * 1024 * 1024,
+      onError: (c) => c.json({ error: "request body too large" }, 413),
+    }),
+  );
   api.use(authenticate(d.store));
   // Each route names its action (policy.ts allow); one that does not is refused here, not served.
   api.use(policyAsked);

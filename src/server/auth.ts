@@ -48,10 +48,14 @@ export function credentialOf(req: Request): { token?: string; problem?: string }
 export function authenticate(store: Pick<Store, "authenticate">): MiddlewareHandler<AppEnv> {
   return async function authenticate(c, next) {
     const { token, problem } = credentialOf(c.req.raw);
-    if (problem) throw new AuthError(401, `malformed Authorization header: ${problem}; send Authorization: Bearer <token>`);
+    if (problem)
+      throw new AuthError(401, `malformed Authorization header: ${problem}; send Authorization: Bearer <token>`);
     const queryToken = new URL(c.req.url).searchParams.get("access_token");
     if (queryToken !== null && !queryTokenPaths.has(c.req.path)) {
-      throw new AuthError(401, `access_token in the query string is accepted only on ${[...queryTokenPaths].join(", ")}: send Authorization: Bearer <token>`);
+      throw new AuthError(
+        401,
+        `access_token in the query string is accepted only on ${[...queryTokenPaths].join(", ")}: send Authorization: Bearer <token>`,
+      );
     }
     const t = token ?? queryToken;
     if (!t) throw new AuthError(401, "missing token: send Authorization: Bearer <token>");

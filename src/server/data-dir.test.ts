@@ -1,7 +1,17 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KEY_FILE, SqliteStore } from "../store/index.ts";
@@ -20,17 +30,29 @@ const noWarn = (m: string) => {
 };
 /** Every byte SQLite keeps for this db: the file, its WAL and shared memory. */
 const dbBytes = (dir: string) =>
-  Buffer.concat(readdirSync(dir).filter((f) => f.startsWith("gimlet.db")).map((f) => readFileSync(join(dir, f))));
+  Buffer.concat(
+    readdirSync(dir)
+      .filter((f) => f.startsWith("gimlet.db"))
+      .map((f) => readFileSync(join(dir, f))),
+  );
 
 describe("data dir permissions", () => {
   test("a new data dir is 0700 and the files made in it 0600", async () => {
     const d = tmp();
     const s = await openDataStore(d, noWarn);
-    await s.createEnv({ name: "prod", repoUrl: "https://git.example/x.git", repoToken: "t", builtin: false, repoPerEnv: false, branch: "main" });
+    await s.createEnv({
+      name: "prod",
+      repoUrl: "https://git.example/x.git",
+      repoToken: "t",
+      builtin: false,
+      repoPerEnv: false,
+      branch: "main",
+    });
     mkdirSync(join(d, "repos", "prod-apps.git", "objects"), { recursive: true });
     writeFileSync(join(d, "repos", "prod-apps.git", "HEAD"), "ref: refs/heads/main\n");
     expect(mode(d)).toBe(0o700);
-    for (const f of ["gimlet.db", "gimlet.db-wal", "gimlet.db-shm", KEY_FILE, "repos/prod-apps.git/HEAD"]) expect([f, mode(join(d, f))]).toEqual([f, 0o600]);
+    for (const f of ["gimlet.db", "gimlet.db-wal", "gimlet.db-shm", KEY_FILE, "repos/prod-apps.git/HEAD"])
+      expect([f, mode(join(d, f))]).toEqual([f, 0o600]);
     expect(mode(join(d, "repos", "prod-apps.git", "objects"))).toBe(0o700);
     await s.close();
   });
@@ -43,7 +65,14 @@ describe("data dir permissions", () => {
     writeFileSync(join(d, "gimlet.db"), "");
     const script = join(d, "repos", "a.git", "hook");
     writeFileSync(script, "#!/bin/sh\n");
-    for (const p of [d, join(d, "repos"), join(d, "repos", "a.git"), join(d, "repos", "a.git", "objects"), join(d, "repos", "a.git", "objects", "ab")]) chmodSync(p, 0o755);
+    for (const p of [
+      d,
+      join(d, "repos"),
+      join(d, "repos", "a.git"),
+      join(d, "repos", "a.git", "objects"),
+      join(d, "repos", "a.git", "objects", "ab"),
+    ])
+      chmodSync(p, 0o755);
     chmodSync(deep, 0o644);
     chmodSync(join(d, "gimlet.db"), 0o644);
     chmodSync(script, 0o755);
@@ -78,17 +107,30 @@ describe("data dir permissions", () => {
     writeFileSync(join(d, "gimlet.db"), "");
     chmodSync(join(d, "gimlet.db"), 0o644);
     const warnings: string[] = [];
-    prepareDataDir(d, (m) => warnings.push(m), (p) => {
-      if (p.endsWith("gimlet.db")) throw new Error("EPERM: operation not permitted");
-      chmodSync(p, 0o700);
-    });
+    prepareDataDir(
+      d,
+      (m) => warnings.push(m),
+      (p) => {
+        if (p.endsWith("gimlet.db")) throw new Error("EPERM: operation not permitted");
+        chmodSync(p, 0o700);
+      },
+    );
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain(`${join(d, "gimlet.db")} is readable by others (mode 0644) and could not be made private: EPERM`);
+    expect(warnings[0]).toContain(
+      `${join(d, "gimlet.db")} is readable by others (mode 0644) and could not be made private: EPERM`,
+    );
   });
 });
 
 describe("stored credentials", () => {
-  const env = { name: "prod", repoUrl: "https://git.example/x.git", repoToken: "ghp_RemoteGitopsToken123", builtin: false, repoPerEnv: false, branch: "main" };
+  const env = {
+    name: "prod",
+    repoUrl: "https://git.example/x.git",
+    repoToken: "ghp_RemoteGitopsToken123",
+    builtin: false,
+    repoPerEnv: false,
+    branch: "main",
+  };
 
   test("round trip; the db files alone hold neither the gitops token nor the Flux receiver token", async () => {
     const d = tmp();
@@ -100,7 +142,9 @@ describe("stored credentials", () => {
     expect(bytes.length).toBeGreaterThan(0);
     expect(bytes.includes("ghp_RemoteGitopsToken123")).toBe(false);
     expect(bytes.includes("FluxReceiverSecret456")).toBe(false);
-    const raw = new Database(join(d, "gimlet.db")).query("SELECT repo_token, flux_receiver_token FROM environments").get() as Record<string, string>;
+    const raw = new Database(join(d, "gimlet.db"))
+      .query("SELECT repo_token, flux_receiver_token FROM environments")
+      .get() as Record<string, string>;
     expect(raw.repo_token).toMatch(/^v1:/);
     expect(raw.flux_receiver_token).toMatch(/^v1:/);
     await s.close();
@@ -113,7 +157,11 @@ describe("stored credentials", () => {
     const d = tmp();
     mkdirSync(d, { recursive: true });
     const old = new SqliteStore(join(d, "gimlet.db"));
-    old.db.query("INSERT INTO environments (name, repo_url, repo_token, flux_receiver_token, created) VALUES ('prod', 'u', 'PlainOldToken', 'PlainReceiver', 0)").run();
+    old.db
+      .query(
+        "INSERT INTO environments (name, repo_url, repo_token, flux_receiver_token, created) VALUES ('prod', 'u', 'PlainOldToken', 'PlainReceiver', 0)",
+      )
+      .run();
     await old.close();
     const s = await openDataStore(d, noWarn);
     expect(await s.env("prod")).toMatchObject({ repoToken: "PlainOldToken", fluxReceiverToken: "PlainReceiver" });
@@ -133,7 +181,9 @@ describe("stored credentials", () => {
     const again = await openDataStore(d, noWarn, { GIMLET_ENCRYPTION_KEY: key });
     expect((await again.env("prod"))!.repoToken).toBe(env.repoToken);
     await again.close();
-    await expect(openDataStore(d, noWarn, {})).rejects.toThrow(/encrypted, but the key is missing: .*encryption\.key does not exist/);
+    await expect(openDataStore(d, noWarn, {})).rejects.toThrow(
+      /encrypted, but the key is missing: .*encryption\.key does not exist/,
+    );
   });
 
   test("a wrong key is refused at open, naming the key's source and what to do", async () => {
@@ -146,7 +196,9 @@ describe("stored credentials", () => {
     } catch (e) {
       err = e as typeof err;
     }
-    expect(err?.message).toMatch(/^GIMLET_ENCRYPTION_KEY is not the key the credentials in .*gimlet\.db were encrypted with$/);
+    expect(err?.message).toMatch(
+      /^GIMLET_ENCRYPTION_KEY is not the key the credentials in .*gimlet\.db were encrypted with$/,
+    );
     expect(err?.hint).toContain("encryption.key");
     writeFileSync(join(d, KEY_FILE), randomBytes(32).toString("base64"));
     await expect(openDataStore(d, noWarn, {})).rejects.toThrow(/the key file .*encryption\.key is not the key/);
@@ -156,7 +208,9 @@ describe("stored credentials", () => {
     const d = tmp();
     mkdirSync(d, { recursive: true });
     const s = new SqliteStore(join(d, "gimlet.db"));
-    await expect(s.createEnv(env)).rejects.toThrow(/refusing to store environments\.repo_token:prod without an encryption key/);
+    await expect(s.createEnv(env)).rejects.toThrow(
+      /refusing to store environments\.repo_token:prod without an encryption key/,
+    );
     expect(await s.envs()).toEqual([]);
     await s.close();
   });
@@ -167,7 +221,9 @@ describe("serve lock", () => {
     const d = tmp();
     prepareDataDir(d, noWarn);
     const a = acquireServeLock(d);
-    expect(() => acquireServeLock(d)).toThrow(`another gimlet serve (pid ${process.pid}) is already serving the data dir ${d}`);
+    expect(() => acquireServeLock(d)).toThrow(
+      `another gimlet serve (pid ${process.pid}) is already serving the data dir ${d}`,
+    );
     a.release();
     acquireServeLock(d).release();
   });

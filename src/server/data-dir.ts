@@ -27,17 +27,23 @@ export function acquireServeLock(dir: string): ServeLock {
   try {
     // busy_timeout 0: a held lock is an answer, not something to wait for.
     db.exec("PRAGMA busy_timeout = 0; PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = DELETE;");
-    db.exec("CREATE TABLE IF NOT EXISTS holder (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, started INTEGER NOT NULL)");
+    db.exec(
+      "CREATE TABLE IF NOT EXISTS holder (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, started INTEGER NOT NULL)",
+    );
     // The first write in EXCLUSIVE locking mode takes the exclusive lock, kept until close.
     db.query("INSERT OR REPLACE INTO holder (id, pid, started) VALUES (1, ?, ?)").run(process.pid, Date.now());
   } catch (e) {
     db.close();
     if (!/locked|busy/i.test(String(e))) throw e;
     const pid = holderPid(dir);
-    throw new UserError(`another gimlet serve${pid ? ` (pid ${pid})` : ""} is already serving the data dir ${resolve(dir)}`, {
-      hint: "stop it first, or give this server its own --data-dir; one server per data dir " +
-        "(CLI commands with --data-dir work next to it)",
-    });
+    throw new UserError(
+      `another gimlet serve${pid ? ` (pid ${pid})` : ""} is already serving the data dir ${resolve(dir)}`,
+      {
+        hint:
+          "stop it first, or give this server its own --data-dir; one server per data dir " +
+          "(CLI commands with --data-dir work next to it)",
+      },
+    );
   }
   const pidFile = join(dir, PID_FILE);
   writeFileSync(pidFile, `${process.pid}\n`, { mode: 0o600 });

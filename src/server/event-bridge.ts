@@ -19,7 +19,11 @@ export const CHANNEL = "gimlet_events";
 /** What the bridge needs of the store (PostgresStore has it). */
 export interface Bus {
   notify(channel: string, payload: string): Promise<void>;
-  listen(channel: string, onPayload: (payload: string) => void, onListen?: () => void): Promise<{ unlisten(): Promise<void> }>;
+  listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onListen?: () => void,
+  ): Promise<{ unlisten(): Promise<void> }>;
 }
 
 export interface BridgeOptions {
@@ -80,7 +84,9 @@ export async function bridgeEvents(hub: EventHub, bus: Bus, o: BridgeOptions = {
       return;
     }
     chain = chain.then(() =>
-      bus.notify(CHANNEL, payload).catch((err) => o.log?.("event bridge: notify failed", { type: e.type, error: (err as Error).message })),
+      bus
+        .notify(CHANNEL, payload)
+        .catch((err) => o.log?.("event bridge: notify failed", { type: e.type, error: (err as Error).message })),
     );
   };
   return {
@@ -103,7 +109,9 @@ export function encode(env: Envelope, maxBytes: number): string | undefined {
 }
 
 export function decode(payload: string): Envelope {
-  const json = payload.startsWith("z:") ? gunzipSync(Buffer.from(payload.slice(2), "base64")).toString("utf8") : payload;
+  const json = payload.startsWith("z:")
+    ? gunzipSync(Buffer.from(payload.slice(2), "base64")).toString("utf8")
+    : payload;
   const env = JSON.parse(json) as Envelope;
   if (typeof env?.o !== "string" || typeof env.e?.type !== "string") throw new Error("not an event envelope");
   return env;

@@ -26,32 +26,35 @@ function parsePrometheus(text: string): { samples: Sample[]; types: Map<string, 
   const label = `([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\\\\n]|\\\\[\\\\"n])*)"`;
   const sampleRe = new RegExp(`^(${name})(?:\\{((?:${label},?)*)\\})? (\\S+)(?: -?\\d+)?$`);
   const suffixes: Record<string, string[]> = { histogram: ["_bucket", "_sum", "_count"], summary: ["_sum", "_count"] };
-  text.slice(0, -1).split("\n").forEach((line, i) => {
-    const where = `line ${i + 1}: ${JSON.stringify(line)}`;
-    if (line === "") return;
-    const meta = new RegExp(`^# (HELP|TYPE) (${name}) (.*)$`).exec(line);
-    if (meta) {
-      if (meta[1] === "TYPE") {
-        if (types.has(meta[2]!)) throw new Error(`${where}: second TYPE for ${meta[2]}`);
-        const known = ["counter", "gauge", "histogram", "summary", "untyped"];
-        if (!known.includes(meta[3]!)) throw new Error(`${where}: type`);
-        types.set(meta[2]!, meta[3]!);
+  text
+    .slice(0, -1)
+    .split("\n")
+    .forEach((line, i) => {
+      const where = `line ${i + 1}: ${JSON.stringify(line)}`;
+      if (line === "") return;
+      const meta = new RegExp(`^# (HELP|TYPE) (${name}) (.*)$`).exec(line);
+      if (meta) {
+        if (meta[1] === "TYPE") {
+          if (types.has(meta[2]!)) throw new Error(`${where}: second TYPE for ${meta[2]}`);
+          const known = ["counter", "gauge", "histogram", "summary", "untyped"];
+          if (!known.includes(meta[3]!)) throw new Error(`${where}: type`);
+          types.set(meta[2]!, meta[3]!);
+        }
+        return;
       }
-      return;
-    }
-    if (line.startsWith("#")) return;
-    const m = sampleRe.exec(line);
-    if (!m) throw new Error(`${where}: not a sample`);
-    const raw = m[m.length - 1]!;
-    const value = raw === "+Inf" ? Infinity : raw === "-Inf" ? -Infinity : Number(raw);
-    if (Number.isNaN(value) && raw !== "NaN") throw new Error(`${where}: value is not a float`);
-    const ofFamily = (f: string) => f === m[1] || (suffixes[types.get(f)!] ?? []).some((s) => f + s === m[1]);
-    const family = [...types.keys()].find(ofFamily);
-    if (!family) throw new Error(`${where}: sample before its TYPE`);
-    const labels: Record<string, string> = {};
-    for (const l of (m[2] ?? "").matchAll(new RegExp(label, "g"))) labels[l[1]!] = l[2]!;
-    samples.push({ name: m[1]!, labels, value });
-  });
+      if (line.startsWith("#")) return;
+      const m = sampleRe.exec(line);
+      if (!m) throw new Error(`${where}: not a sample`);
+      const raw = m[m.length - 1]!;
+      const value = raw === "+Inf" ? Infinity : raw === "-Inf" ? -Infinity : Number(raw);
+      if (Number.isNaN(value) && raw !== "NaN") throw new Error(`${where}: value is not a float`);
+      const ofFamily = (f: string) => f === m[1] || (suffixes[types.get(f)!] ?? []).some((s) => f + s === m[1]);
+      const family = [...types.keys()].find(ofFamily);
+      if (!family) throw new Error(`${where}: sample before its TYPE`);
+      const labels: Record<string, string> = {};
+      for (const l of (m[2] ?? "").matchAll(new RegExp(label, "g"))) labels[l[1]!] = l[2]!;
+      samples.push({ name: m[1]!, labels, value });
+    });
   return { samples, types };
 }
 
@@ -130,7 +133,9 @@ describe("--metrics-listen", () => {
     expect(() => parsePrometheus("# TYPE x gauge\n# TYPE x gauge\n")).toThrow("second TYPE");
     expect(() => parsePrometheus("# TYPE x gauge\nx 1")).toThrow("newline");
     expect(parsePrometheus('# TYPE x gauge\nx{a="b\\"c",d="e"} +Inf\n').samples[0]).toEqual({
-      name: "x", labels: { a: 'b\\"c', d: "e" }, value: Infinity,
+      name: "x",
+      labels: { a: 'b\\"c', d: "e" },
+      value: Infinity,
     });
   });
 });

@@ -41,16 +41,44 @@ export function request(cfg: NotifierConfig, m: Message): { url: string; init: R
         init: {
           method: "POST",
           headers: { Authorization: `Bearer ${cfg.token}`, "Content-Type": "application/json; charset=utf-8" },
-          body: JSON.stringify({ channel, text: m.text, blocks: [{ type: "section", text: { type: "mrkdwn", text: m.text } }, ...(context.length ? [{ type: "context", elements: context.map((t) => ({ type: "mrkdwn", text: t })) }] : [])] }),
+          body: JSON.stringify({
+            channel,
+            text: m.text,
+            blocks: [
+              { type: "section", text: { type: "mrkdwn", text: m.text } },
+              ...(context.length
+                ? [{ type: "context", elements: context.map((t) => ({ type: "mrkdwn", text: t })) }]
+                : []),
+            ],
+          }),
         },
       };
     case "discord":
       return {
         url: `${cfg.url ?? "https://discord.com"}/api/channels/${channel}/messages`,
-        init: { method: "POST", headers: { Authorization: `Bot ${cfg.token}`, "Content-Type": "application/json" }, body: JSON.stringify({ embeds: [{ description: m.text, color: ok ? 3066993 : 15158332, fields: Object.entries(m.fields ?? {}).map(([name, value]) => ({ name, value })) }] }) },
+        init: {
+          method: "POST",
+          headers: { Authorization: `Bot ${cfg.token}`, "Content-Type": "application/json" },
+          body: JSON.stringify({
+            embeds: [
+              {
+                description: m.text,
+                color: ok ? 3066993 : 15158332,
+                fields: Object.entries(m.fields ?? {}).map(([name, value]) => ({ name, value })),
+              },
+            ],
+          }),
+        },
       };
     case "webhook":
-      return { url: cfg.url!, init: { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ ...m, channel, ok }) } };
+      return {
+        url: cfg.url!,
+        init: {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ ...m, channel, ok }),
+        },
+      };
   }
 }
 
@@ -72,7 +100,12 @@ export class Notifier {
         throw new Error(`HTTP ${res.status}`);
       } catch (e) {
         if (n >= this.retries) {
-          this.log("notification failed", { provider: this.cfg!.provider, kind: m.kind, env: m.env, error: (e as Error).message });
+          this.log("notification failed", {
+            provider: this.cfg!.provider,
+            kind: m.kind,
+            env: m.env,
+            error: (e as Error).message,
+          });
           return;
         }
         await Bun.sleep(200 * 2 ** n);

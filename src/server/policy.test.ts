@@ -221,7 +221,10 @@ describe("GET /api/events and env-bound tokens", () => {
     const reader = res.body!.getReader();
     const parser = new SseParser();
     const got: SseMessage[] = [];
-    const both = [{ env: "staging", app: "web" }, { env: "prod", app: "web" }];
+    const both = [
+      { env: "staging", app: "web" },
+      { env: "prod", app: "web" },
+    ];
     const result = (env: string, hash: string) => ({ app: "web", env, hash, status: "success", statusDesc: "" });
     const published: HubEvent[] = [
       { type: "env.created", env: "prod", builtin: true },

@@ -70,10 +70,17 @@ export function processMetrics(lag?: LoopLagSampler): string[] {
     ...metric("process_resident_memory_bytes", "Resident memory size in bytes.", mem.rss),
     ...metric("process_cpu_user_seconds_total", "User CPU time spent in seconds.", cpu.user / 1e6, "counter"),
     ...metric("process_cpu_system_seconds_total", "System CPU time spent in seconds.", cpu.system / 1e6, "counter"),
-    ...metric("process_cpu_seconds_total", "User and system CPU time spent in seconds.", (cpu.user + cpu.system) / 1e6,
-      "counter"),
-    ...metric("process_start_time_seconds", "Start time of the process since the Unix epoch in seconds.",
-      Math.round((Date.now() / 1000 - process.uptime()) * 1000) / 1000),
+    ...metric(
+      "process_cpu_seconds_total",
+      "User and system CPU time spent in seconds.",
+      (cpu.user + cpu.system) / 1e6,
+      "counter",
+    ),
+    ...metric(
+      "process_start_time_seconds",
+      "Start time of the process since the Unix epoch in seconds.",
+      Math.round((Date.now() / 1000 - process.uptime()) * 1000) / 1000,
+    ),
     ...metric("nodejs_heap_size_used_bytes", "JavaScript heap in use, bytes.", mem.heapUsed),
     ...metric("nodejs_heap_size_total_bytes", "JavaScript heap reserved, bytes.", mem.heapTotal),
   ];

@@ -18,13 +18,21 @@ export interface RenderRequest extends RenderJob {
   limits?: Partial<TemplateLimits>;
 }
 
-export type RenderReply = { id: number; ok: true; manifests: RenderedManifest[] } | { id: number; ok: false; error: string; user: boolean };
+export type RenderReply =
+  | { id: number; ok: true; manifests: RenderedManifest[] }
+  | { id: number; ok: false; error: string; user: boolean };
 
-const describe = (e: unknown): string => (e instanceof UserError ? e.describe() : e instanceof Error ? e.message : String(e));
+const describe = (e: unknown): string =>
+  e instanceof UserError ? e.describe() : e instanceof Error ? e.message : String(e);
 
 export function handle(req: RenderRequest): RenderReply {
   try {
-    const loaded = loadManifestObjects(req.objects, { file: req.file, vars: req.vars, missingKey: req.missingKey, limits: req.limits });
+    const loaded = loadManifestObjects(req.objects, {
+      file: req.file,
+      vars: req.vars,
+      missingKey: req.missingKey,
+      limits: req.limits,
+    });
     const manifests = loaded.map((l): RenderedManifest => {
       if (!req.render) return { manifest: l.manifest };
       try {

@@ -6,7 +6,13 @@
  */
 import { UserError } from "../core/errors.ts";
 import { untrustedLimits } from "../core/template/index.ts";
-import { RenderAbortedError, RenderTimeoutError, type ManifestRenderer, type RenderedManifest, type RenderJob } from "../ops/render.ts";
+import {
+  RenderAbortedError,
+  RenderTimeoutError,
+  type ManifestRenderer,
+  type RenderedManifest,
+  type RenderJob,
+} from "../ops/render.ts";
 import type { RenderReply, RenderRequest } from "./render-thread.ts";
 
 export { RenderAbortedError, RenderTimeoutError, type RenderedManifest };

@@ -53,7 +53,18 @@ export async function serve(
   // Refused before anything is locked or written: a bad token must not leave an admin without one.
   if (o.adminToken) checkGivenToken(o.adminToken);
   const log = (msg: string, fields: Record<string, unknown> = {}) =>
-    o.log(o.logFormat === "json" ? JSON.stringify({ time: new Date().toISOString(), msg, ...fields }) : `${msg}${Object.keys(fields).length ? " " + Object.entries(fields).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ") : ""}`);
+    o.log(
+      o.logFormat === "json"
+        ? JSON.stringify({ time: new Date().toISOString(), msg, ...fields })
+        : `${msg}${
+            Object.keys(fields).length
+              ? " " +
+                Object.entries(fields)
+                  .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+                  .join(" ")
+              : ""
+          }`,
+    );
   const warn = (msg: string) => log(`warning: ${msg}`);
   // The lock comes before anything touches the repos (the stale ref lock cleanup below included).
   prepareDataDir(o.dataDir, warn);
@@ -97,22 +108,44 @@ export async function serve(
   // Replicas: a 2 s lease (renewed every 0.7 s) and the 1 s idle poll put a dead replica's event
   // in another's hands within 3 s.
   const leaseMs = shared ? 2000 : undefined;
-  const worker = new Worker({ store, repos, log, notifier, renderTimeoutMs, exclusive, leaseNode, leaseMs, onProcessed: (e) => {
-    log("event processed", { id: e.id, type: e.type, status: e.status, commits: e.gitopsHashes.length });
-    events.publish(finished(e));
-  } });
+  const worker = new Worker({
+    store,
+    repos,
+    log,
+    notifier,
+    renderTimeoutMs,
+    exclusive,
+    leaseNode,
+    leaseMs,
+    onProcessed: (e) => {
+      log("event processed", { id: e.id, type: e.type, status: e.status, commits: e.gitopsHashes.length });
+      events.publish(finished(e));
+    },
+  });
   // The closure reads `server` only when an SSE request arrives, after Bun.serve below returned.
   const requestTimeout = (req: Request, seconds: number) => server.timeout(req, seconds);
   const loopLag = new LoopLagSampler().start();
   // The envs' agents: live state in memory, the last of it persisted so a restart shows it (stale).
   const agents = new AgentHub({ store, publish: (e) => events.publish(e), log });
   const deps = {
-    store, repos, worker, notifier, webhookSecret: o.webhookSecret, dataDir: o.dataDir, log, events, loopLag, envWatch,
+    store,
+    repos,
+    worker,
+    notifier,
+    webhookSecret: o.webhookSecret,
+    dataDir: o.dataDir,
+    log,
+    events,
+    loopLag,
+    envWatch,
     agents,
   };
   if (shared) {
     // A request queued on another replica wakes this worker too: whichever claims it first runs it.
-    bridge = await bridgeEvents(events, shared, { log, onRemote: (e) => e.type === "release.queued" && worker.notify() });
+    bridge = await bridgeEvents(events, shared, {
+      log,
+      onRemote: (e) => e.type === "release.queued" && worker.notify(),
+    });
   }
   const app = createApp({ ...deps, requestTimeout });
   const server = Bun.serve({ hostname: o.hostname, port: o.port, fetch: app.fetch, idleTimeout: 60 });

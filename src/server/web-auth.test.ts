@@ -22,7 +22,14 @@ test("ten failures within the window block the key until the oldest ages out; su
 test("next is a path of this site only", () => {
   expect(safeNext("/envs/staging?q=web")).toBe("/envs/staging?q=web");
   const bads = [
-    "//evil.example/", "https://evil.example/", "/\\evil.example", "javascript:alert(1)", "envs", "/a b", 42, undefined,
+    "//evil.example/",
+    "https://evil.example/",
+    "/\\evil.example",
+    "javascript:alert(1)",
+    "envs",
+    "/a b",
+    42,
+    undefined,
   ];
   for (const bad of bads) {
     expect(safeNext(bad)).toBe("/");

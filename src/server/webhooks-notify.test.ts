@@ -33,7 +33,14 @@ async function setup(notifier?: Notifier) {
   dirs.push(dir);
   const store = new SqliteStore(join(dir, "db"));
   const repos = new Repos(dir);
-  const env = await store.createEnv({ name: "staging", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" });
+  const env = await store.createEnv({
+    name: "staging",
+    repoUrl: "",
+    repoToken: "",
+    builtin: true,
+    repoPerEnv: false,
+    branch: "main",
+  });
   await repos.createBuiltin(env);
   const worker = new Worker({ store, repos, notifier });
   const app = createApp({ store, repos, worker, notifier, webhookSecret: "s3cret" });
@@ -54,13 +61,24 @@ describe("POST /api/webhooks/git", () => {
       cleanup: { app: "web-{{ .BRANCH | sanitizeDNSName }}", event: "branchDeleted", branch: "feature/*" },
       values: { image: { repository: "nginx", tag: "x" } },
     };
-    const art = { version: { repositoryName: "acme/web", sha: "abc", branch: "feature/login", event: "push" }, environments: [preview] };
-    await s.app.request("/api/artifact", { method: "POST", headers: { Authorization: `Bearer ${s.token}` }, body: JSON.stringify(art) });
+    const art = {
+      version: { repositoryName: "acme/web", sha: "abc", branch: "feature/login", event: "push" },
+      environments: [preview],
+    };
+    await s.app.request("/api/artifact", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${s.token}` },
+      body: JSON.stringify(art),
+    });
     while (await s.worker.runOnce());
     const g = await s.repos.get((await s.store.env("staging"))!);
     expect(Object.keys(await g.status({ env: "staging" }))).toContain("web-feature-login");
     const body = JSON.stringify({ ref: "feature/login", ref_type: "branch", repository: { full_name: "acme/web" } });
-    const r = await s.app.request("/api/webhooks/git", { method: "POST", headers: { "X-GitHub-Event": "delete", "X-Hub-Signature-256": sign(body) }, body });
+    const r = await s.app.request("/api/webhooks/git", {
+      method: "POST",
+      headers: { "X-GitHub-Event": "delete", "X-Hub-Signature-256": sign(body) },
+      body,
+    });
     expect(r.status).toBe(201);
     while (await s.worker.runOnce());
     expect(Object.keys(await g.status({ env: "staging" }))).not.toContain("web-feature-login");
@@ -69,17 +87,41 @@ describe("POST /api/webhooks/git", () => {
   test("refuses a bad signature and an oversized body", async () => {
     const s = await setup();
     const body = JSON.stringify({ ref: "x", ref_type: "branch", repository: { full_name: "a/b" } });
-    expect((await s.app.request("/api/webhooks/git", { method: "POST", headers: { "X-GitHub-Event": "delete", "X-Hub-Signature-256": "sha256=00" }, body })).status).toBe(401);
-    expect((await s.app.request("/api/webhooks/git", { method: "POST", headers: { "X-GitHub-Event": "delete" }, body })).status).toBe(401);
+    expect(
+      (
+        await s.app.request("/api/webhooks/git", {
+          method: "POST",
+          headers: { "X-GitHub-Event": "delete", "X-Hub-Signature-256": "sha256=00" },
+          body,
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (await s.app.request("/api/webhooks/git", { method: "POST", headers: { "X-GitHub-Event": "delete" }, body }))
+        .status,
+    ).toBe(401);
     const big = "x".repeat(2 * 1024 * 1024);
-    expect((await s.app.request("/api/webhooks/git", { method: "POST", headers: { "X-Hub-Signature-256": sign(big) }, body: big })).status).toBe(413);
+    expect(
+      (
+        await s.app.request("/api/webhooks/git", {
+          method: "POST",
+          headers: { "X-Hub-Signature-256": sign(big) },
+          body: big,
+        })
+      ).status,
+    ).toBe(413);
     expect(await s.store.queueDepth()).toBe(0);
   });
 });
 
 describe("notifications", () => {
   test("maps envs to channels", () => {
-    expect(channelFor({ provider: "slack", channelMapping: "staging=stg, production=prod", defaultChannel: "all" }, "production")).toBe("prod");
+    expect(
+      channelFor(
+        { provider: "slack", channelMapping: "staging=stg, production=prod", defaultChannel: "all" },
+        "production",
+      ),
+    ).toBe("prod");
     expect(channelFor({ provider: "slack", channelMapping: "staging=stg", defaultChannel: "all" }, "dev")).toBe("all");
   });
 
@@ -87,19 +129,41 @@ describe("notifications", () => {
     const rx = receiver(1);
     const n = new Notifier({ provider: "slack", token: "xoxb-1", url: rx.url, channelMapping: "staging=deploys" });
     const s = await setup(n);
-    const art = { version: { repositoryName: "acme/web", sha: "abc", branch: "main", event: "push" }, environments: [{ app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values: {} }] };
-    await s.app.request("/api/artifact", { method: "POST", headers: { Authorization: `Bearer ${s.token}` }, body: JSON.stringify(art) });
+    const art = {
+      version: { repositoryName: "acme/web", sha: "abc", branch: "main", event: "push" },
+      environments: [
+        { app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values: {} },
+      ],
+    };
+    await s.app.request("/api/artifact", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${s.token}` },
+      body: JSON.stringify(art),
+    });
     while (await s.worker.runOnce());
     for (let i = 0; i < 50 && rx.got.length === 0; i++) await Bun.sleep(50);
     rx.stop();
-    expect(rx.got[0]).toMatchObject({ path: "/api/chat.postMessage", auth: "Bearer xoxb-1", body: { channel: "deploys", text: "Policy based rollout of web on staging" } });
+    expect(rx.got[0]).toMatchObject({
+      path: "/api/chat.postMessage",
+      auth: "Bearer xoxb-1",
+      body: { channel: "deploys", text: "Policy based rollout of web on staging" },
+    });
   });
 
   test("a receiver that never answers does not block or fail the release", async () => {
     const n = new Notifier({ provider: "webhook", url: "http://127.0.0.1:1/nothing" }, () => {}, 0);
     const s = await setup(n);
-    const art = { version: { repositoryName: "acme/web", sha: "abc", branch: "main", event: "push" }, environments: [{ app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values: {} }] };
-    await s.app.request("/api/artifact", { method: "POST", headers: { Authorization: `Bearer ${s.token}` }, body: JSON.stringify(art) });
+    const art = {
+      version: { repositoryName: "acme/web", sha: "abc", branch: "main", event: "push" },
+      environments: [
+        { app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values: {} },
+      ],
+    };
+    await s.app.request("/api/artifact", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${s.token}` },
+      body: JSON.stringify(art),
+    });
     while (await s.worker.runOnce());
     expect(await s.store.eventCounts()).toEqual([{ type: "artifact", status: "processed", n: 1 }]);
   });

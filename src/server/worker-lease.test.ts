@@ -23,9 +23,23 @@ async function setup() {
   const a = await openStore({ kind: "sqlite", path });
   const b = await openStore({ kind: "sqlite", path });
   const repos = new DataDir(dir);
-  await repos.createHosted(await a.createEnv({ name: "staging", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" }));
+  await repos.createHosted(
+    await a.createEnv({
+      name: "staging",
+      repoUrl: "",
+      repoToken: "",
+      builtin: true,
+      repoPerEnv: false,
+      branch: "main",
+    }),
+  );
   const renderer = new Renderer({ timeoutMs: 10_000 });
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }), () => a.close(), () => b.close(), () => renderer.close());
+  cleanup.push(
+    () => rmSync(dir, { recursive: true, force: true }),
+    () => a.close(),
+    () => b.close(),
+    () => renderer.close(),
+  );
   return { a, b, repos, renderer };
 }
 
@@ -33,16 +47,29 @@ async function setup() {
 function held(real: ManifestRenderer) {
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
-  const s = { started: false, release, renderer: { load: async (job: RenderJob) => ((s.started = true), await gate, real.load(job)) } };
+  const s = {
+    started: false,
+    release,
+    renderer: { load: async (job: RenderJob) => ((s.started = true), await gate, real.load(job)) },
+  };
   return s;
 }
 
-const artifact = (tag: string): Artifact => ({
-  id: `acme/web-${tag}`,
-  created: Math.floor(Date.now() / 1000),
-  version: { repositoryName: "acme/web", sha: `sha-${tag}`, branch: "main", event: "push", message: "change" },
-  environments: [{ app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values: { image: { repository: "nginx", tag } } }],
-} as Artifact);
+const artifact = (tag: string): Artifact =>
+  ({
+    id: `acme/web-${tag}`,
+    created: Math.floor(Date.now() / 1000),
+    version: { repositoryName: "acme/web", sha: `sha-${tag}`, branch: "main", event: "push", message: "change" },
+    environments: [
+      {
+        app: "web",
+        env: "staging",
+        namespace: "default",
+        deploy: { branch: "main", event: "push" },
+        values: { image: { repository: "nginx", tag } },
+      },
+    ],
+  }) as Artifact;
 
 async function until(what: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
@@ -83,8 +110,13 @@ test("a worker that lost its lease writes nothing and logs it; the new owner's r
   const slow = held(renderer);
   const processedByA: string[] = [];
   const wa = new Worker({
-    store: partitioned, repos, renderer: slow.renderer, leaseNode: "node-a", leaseMs: 200,
-    log: (m) => logs.push(m), onProcessed: (e) => processedByA.push(e.id),
+    store: partitioned,
+    repos,
+    renderer: slow.renderer,
+    leaseNode: "node-a",
+    leaseMs: 200,
+    log: (m) => logs.push(m),
+    onProcessed: (e) => processedByA.push(e.id),
   });
   const wb = new Worker({ store: b, repos, renderer, leaseNode: "node-b", leaseMs: 200 });
   const id = await enqueue({ store: a, repos }, { type: "artifact", artifact: artifact("2") });
@@ -99,7 +131,12 @@ test("a worker that lost its lease writes nothing and logs it; the new owner's r
   expect(await running).toBe(true);
   expect(logs).toContain("queue lease lost: result not written");
   expect(processedByA).toEqual([]);
-  expect(await a.event(id)).toMatchObject({ status: "processed", attempts: 2, leaseOwner: wb.lease.owner, statusDesc: "" });
+  expect(await a.event(id)).toMatchObject({
+    status: "processed",
+    attempts: 2,
+    leaseOwner: wb.lease.owner,
+    statusDesc: "",
+  });
   const g = await repos.get((await a.env("staging"))!);
   expect((await g.history({ env: "staging", app: "web" })).length).toBe(1); // one commit, written once
 });

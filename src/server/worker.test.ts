@@ -14,7 +14,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 test("malformed and unknown queued rows end as error with a message; the rows after them are processed", async () => {
   const store = new SqliteStore(join(dir, "gimlet.db"));
   const repos = new DataDir(dir);
-  const env = await store.createEnv({ name: "staging", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" });
+  const env = await store.createEnv({
+    name: "staging",
+    repoUrl: "",
+    repoToken: "",
+    builtin: true,
+    repoPerEnv: false,
+    branch: "main",
+  });
   await repos.createHosted(env);
   const processed: string[] = [];
   const worker = new Worker({ store, repos, onProcessed: (e) => processed.push(e.id) });
@@ -44,7 +51,9 @@ test("malformed and unknown queued rows end as error with a message; the rows af
   expect(await desc("unknown-type")).toContain('unknown queued request type "teleport"');
   expect(await desc("bad-artifact")).toContain("stored artifact a-1 is malformed");
   expect(await store.event("good")).toMatchObject({ status: "processed", statusDesc: "" });
-  expect((await store.event("good"))!.results).toEqual([{ app: "web", env: "staging", hash: "", status: "success", statusDesc: "already deleted" }]);
+  expect((await store.event("good"))!.results).toEqual([
+    { app: "web", env: "staging", hash: "", status: "success", statusDesc: "already deleted" },
+  ]);
   expect(processed).toEqual([...bad.map((b) => b[0]), "good"]);
   await worker.stop();
   await store.close();

@@ -8,7 +8,15 @@ import { maxAttempts, processEvent, type ManifestRenderer } from "../ops/index.t
 import type { QueueResult } from "../core/queue.ts";
 import type { DataDir } from "../ops/index.ts";
 import { hostname } from "node:os";
-import { defaultLeaseMs, LeaseKeeper, leaseOwner, nodePrefix, type EventRecord, type Lease, type Store } from "../store/index.ts";
+import {
+  defaultLeaseMs,
+  LeaseKeeper,
+  leaseOwner,
+  nodePrefix,
+  type EventRecord,
+  type Lease,
+  type Store,
+} from "../store/index.ts";
 import { Histogram } from "./metrics.ts";
 import type { Notifier } from "./notify.ts";
 import { Renderer } from "./renderer.ts";
@@ -124,16 +132,28 @@ export class Worker {
       if (r.status === "skipped" || (!r.hash && r.status === "success")) continue;
       const by = e.type === "artifact" ? "Policy based" : "Requested";
       const kind =
-        r.status === "failure" ? "deployFailed"
-        : e.type === "rollback" ? "rollback"
-        : e.type === "delete" || e.type === "branchDeleted" ? "delete"
-        : "deploy";
+        r.status === "failure"
+          ? "deployFailed"
+          : e.type === "rollback"
+            ? "rollback"
+            : e.type === "delete" || e.type === "branchDeleted"
+              ? "delete"
+              : "deploy";
       const text =
-        kind === "deployFailed" ? `Failed to roll out ${r.app} on ${r.env}: ${r.statusDesc}`
-        : kind === "rollback" ? `🔙 Rolling back ${r.app} on ${r.env}`
-        : kind === "delete" ? `${by} deletion of ${r.app} on ${r.env}`
-        : `${by} rollout of ${r.app} on ${r.env}`;
-      void n.send({ kind, env: r.env, app: r.app, text, fields: r.hash ? { "📎 gitops commit": r.hash.slice(0, 12) } : {} });
+        kind === "deployFailed"
+          ? `Failed to roll out ${r.app} on ${r.env}: ${r.statusDesc}`
+          : kind === "rollback"
+            ? `🔙 Rolling back ${r.app} on ${r.env}`
+            : kind === "delete"
+              ? `${by} deletion of ${r.app} on ${r.env}`
+              : `${by} rollout of ${r.app} on ${r.env}`;
+      void n.send({
+        kind,
+        env: r.env,
+        app: r.app,
+        text,
+        fields: r.hash ? { "📎 gitops commit": r.hash.slice(0, 12) } : {},
+      });
     }
   }
 }

@@ -17,7 +17,9 @@ config:
 test("changes only what differs; comments, order and other components stay", () => {
   const out = setComponentConfig(text, "stack.yaml", "nginx", { enabled: true, host: "example.com" });
   // yaml re-prints flow maps with inner spaces; that is the one cosmetic change.
-  expect(out).toBe(text.replace("enabled: false # off", "enabled: true # off").replace("{enabled: true}", "{ enabled: true }"));
+  expect(out).toBe(
+    text.replace("enabled: false # off", "enabled: true # off").replace("{enabled: true}", "{ enabled: true }"),
+  );
 });
 
 test("adds a new component, removes keys, and removes a component", () => {

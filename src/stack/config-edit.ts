@@ -43,7 +43,8 @@ function setDeep(doc: Document, path: string[], value: unknown): void {
 /** stack.yaml text with `config.<variable>` set to `value` (undefined removes it). */
 export function setComponentConfig(text: string, file: string, variable: string, value: unknown): string {
   const doc = parse(text, file);
-  if (!isMap(doc.contents)) throw new UserError("stack.yaml must be a YAML map with `stack` and `config`", { pos: { file, line: 1 } });
+  if (!isMap(doc.contents))
+    throw new UserError("stack.yaml must be a YAML map with `stack` and `config`", { pos: { file, line: 1 } });
   if (!isMap(doc.getIn(["config"], true))) doc.setIn(["config"], doc.createNode({}));
   setDeep(doc, ["config", variable], value);
   const out = doc.toString({ lineWidth: 0 });

@@ -16,7 +16,15 @@ import { UserError } from "../core/errors.ts";
 import { parseStackConfig, type StackComponent, type StackDefinition } from "../core/stack/index.ts";
 import { assets, contentSecurityPolicy } from "../ui/assets.ts";
 import { decodeForm, mergeErrors, normalizeUiSchema, validateValue, type JsonSchema } from "../ui/schema-form/index.ts";
-import { ComponentForm, ComponentPage, DonePage, Overview, assetPrefix, fragment, page } from "../ui/stack-configure/pages.tsx";
+import {
+  ComponentForm,
+  ComponentPage,
+  DonePage,
+  Overview,
+  assetPrefix,
+  fragment,
+  page,
+} from "../ui/stack-configure/pages.tsx";
 import { setComponentConfig } from "./config-edit.ts";
 
 export interface ConfigureServerOptions {
@@ -79,14 +87,19 @@ export function createConfigureApp(
   app.get(`${assetPrefix}:name`, (c) => {
     const a = assets[c.req.param("name")];
     if (!a) return c.text("not found", 404);
-    return new Response(Bun.file(a.file), { headers: { "Content-Type": a.contentType, "Cache-Control": "max-age=300" } });
+    return new Response(Bun.file(a.file), {
+      headers: { "Content-Type": a.contentType, "Cache-Control": "max-age=300" },
+    });
   });
 
   app.get("/favicon.ico", (c) => c.body(null, 204));
 
-  app.get("/", async (c) => c.html(page(Overview({ definition: def, config: await readConfig(), file: opts.file, csrf }))));
+  app.get("/", async (c) =>
+    c.html(page(Overview({ definition: def, config: await readConfig(), file: opts.file, csrf }))),
+  );
 
-  const componentOf = (c: Context): StackComponent | undefined => def.components.find((x) => x.variable === c.req.param("v"));
+  const componentOf = (c: Context): StackComponent | undefined =>
+    def.components.find((x) => x.variable === c.req.param("v"));
 
   const notFound = (c: Context) => c.text(`no component ${JSON.stringify(c.req.param("v"))} in this stack`, 404);
 
@@ -102,7 +115,10 @@ export function createConfigureApp(
     const form = await c.req.raw.formData().catch(() => undefined);
     if (!form) return c.text("expected a form (application/x-www-form-urlencoded or multipart)", 400);
     const token = form.get("_csrf");
-    const ok = typeof token === "string" && token.length === csrf.length && timingSafeEqual(Buffer.from(token), Buffer.from(csrf));
+    const ok =
+      typeof token === "string" &&
+      token.length === csrf.length &&
+      timingSafeEqual(Buffer.from(token), Buffer.from(csrf));
     if (!ok) return c.text("missing or stale CSRF token: reload the page and try again", 403);
     return form;
   }
@@ -120,8 +136,18 @@ export function createConfigureApp(
     const form = await formOf(c);
     if (form instanceof Response) return form;
     const base = (await readConfig())[component.variable];
-    const d = decodeForm(component.schema as JsonSchema, normalizeUiSchema(component.uiSchema), form, [component.variable], base);
-    return respond(c, { component, value: d.value as Record<string, unknown>, raw: d.raw, errors: d.errors, csrf }, 200);
+    const d = decodeForm(
+      component.schema as JsonSchema,
+      normalizeUiSchema(component.uiSchema),
+      form,
+      [component.variable],
+      base,
+    );
+    return respond(
+      c,
+      { component, value: d.value as Record<string, unknown>, raw: d.raw, errors: d.errors, csrf },
+      200,
+    );
   });
 
   app.post("/components/:v", async (c) => {

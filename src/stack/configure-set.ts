@@ -40,7 +40,8 @@ function allProperties(s: JsonSchema): Record<string, JsonSchema> {
   for (const dep of Object.values(s.dependencies ?? {})) {
     if (Array.isArray(dep)) continue;
     for (const b of dep.oneOf ?? dep.anyOf ?? [dep]) {
-      for (const [k, p] of Object.entries(b.properties ?? {})) if (!(k in out) || !("const" in p)) out[k] = { ...out[k], ...p };
+      for (const [k, p] of Object.entries(b.properties ?? {}))
+        if (!(k in out) || !("const" in p)) out[k] = { ...out[k], ...p };
     }
   }
   return out;
@@ -66,7 +67,9 @@ function coerce(s: JsonSchema, text: string, where: string): unknown {
       return text;
     case "stringList":
       if (text.trim().startsWith("[")) break;
-      return text === "" ? [] : text.split(",").map((t, i) => coerce(s.items as JsonSchema, t.trim(), `${where}[${i}]`));
+      return text === ""
+        ? []
+        : text.split(",").map((t, i) => coerce(s.items as JsonSchema, t.trim(), `${where}[${i}]`));
   }
   try {
     return JSON.parse(text);
@@ -100,17 +103,25 @@ export function applySets(
     const [variable, ...path] = keys as [string, ...string[]];
     const component = definition.components.find((c) => c.variable === variable);
     if (!component) {
-      throw new UserError(`unknown component ${variable}`, { path: `--set ${set}`, hint: didYouMean(variable, variables, "components of this stack") });
+      throw new UserError(`unknown component ${variable}`, {
+        path: `--set ${set}`,
+        hint: didYouMean(variable, variables, "components of this stack"),
+      });
     }
-    if (path.length === 0) throw new UserError(`--set ${set} names no key of ${variable}`, { hint: `e.g. --set ${variable}.enabled=true` });
+    if (path.length === 0)
+      throw new UserError(`--set ${set} names no key of ${variable}`, { hint: `e.g. --set ${variable}.enabled=true` });
     let s = component.schema as JsonSchema;
     for (let i = 0; i < path.length; i++) {
       const props = allProperties(s);
       const key = path[i]!;
       const where = [variable, ...path.slice(0, i + 1)].join(".");
       if (!props[key]) {
-        if (kindOf(s) !== "object") throw new UserError(`${[variable, ...path.slice(0, i)].join(".")} has no keys`, { path: where, hint });
-        throw new UserError(`unknown key ${where}`, { path: `--set ${set}`, hint: didYouMean(key, Object.keys(props), `keys of ${[variable, ...path.slice(0, i)].join(".")}`) });
+        if (kindOf(s) !== "object")
+          throw new UserError(`${[variable, ...path.slice(0, i)].join(".")} has no keys`, { path: where, hint });
+        throw new UserError(`unknown key ${where}`, {
+          path: `--set ${set}`,
+          hint: didYouMean(key, Object.keys(props), `keys of ${[variable, ...path.slice(0, i)].join(".")}`),
+        });
       }
       s = props[key]!;
     }

@@ -3,7 +3,16 @@
  * upgrade through the 3-way merge, conflicts, removals, idempotence and bad input.
  */
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { ConflictError, UserError, ValidationError } from "../core/errors.ts";
@@ -102,7 +111,7 @@ describe("stack generate", () => {
     const { dir, config } = infra(full("v1"));
     await generateStack({ config });
     const nginx = join(dir, "helm-releases/ingress-nginx.yaml");
-    writeFileSync(nginx, readFileSync(nginx, "utf8") + "    # ours\n    tcp:\n      \"2222\": git/ssh:22\n");
+    writeFileSync(nginx, readFileSync(nginx, "utf8") + '    # ours\n    tcp:\n      "2222": git/ssh:22\n');
     const loki = join(dir, "helm-releases/loki.yaml");
     writeFileSync(loki, readFileSync(loki, "utf8").replace("        size: 10Gi", "        size: 50Gi"));
 
@@ -119,7 +128,10 @@ describe("stack generate", () => {
     const l = readFileSync(loki, "utf8");
     expect(l).toContain("size: 50Gi");
     expect(l).toContain("retention_period: 14d");
-    expect(r.plan.files.find((f) => f.path === "helm-releases/ingress-nginx.yaml")).toMatchObject({ action: "write", reason: "merged" });
+    expect(r.plan.files.find((f) => f.path === "helm-releases/ingress-nginx.yaml")).toMatchObject({
+      action: "write",
+      reason: "merged",
+    });
     expect(readFileSync(join(dir, ".stack/old"), "utf8")).toContain("embedded:reference?tag=v2");
   });
 
@@ -140,7 +152,9 @@ describe("stack generate", () => {
 
     const r = await generateStack({ config, allowConflicts: true });
     expect(r.plan.conflicts.map((c) => c.path)).toEqual(["helm-releases/ingress-nginx.yaml"]);
-    expect(readFileSync(nginx, "utf8")).toContain('<<<<<<< Your custom settings\n      version: "4.11.9"\n=======\n      version: "4.12.1"\n>>>>>>> From stack generate\n');
+    expect(readFileSync(nginx, "utf8")).toContain(
+      '<<<<<<< Your custom settings\n      version: "4.11.9"\n=======\n      version: "4.12.1"\n>>>>>>> From stack generate\n',
+    );
     expect(readFileSync(nginx, "utf8")).toContain("replicaCount: 2");
   });
 
@@ -161,7 +175,9 @@ describe("stack generate", () => {
     const { config } = infra("# my infra\nstack:\n  repository: embedded:reference # pinned by generate\nconfig: {}\n");
     const r = await generateStack({ config });
     expect(r.lockedTo).toBe("v2");
-    expect(readFileSync(config, "utf8")).toBe("# my infra\nstack:\n  repository: embedded:reference?tag=v2 # pinned by generate\nconfig: {}\n");
+    expect(readFileSync(config, "utf8")).toBe(
+      "# my infra\nstack:\n  repository: embedded:reference?tag=v2 # pinned by generate\nconfig: {}\n",
+    );
   });
 });
 
@@ -175,10 +191,14 @@ describe("stack generate refuses bad input and writes nothing", () => {
     }
     return dir;
   }
-  const def = "components:\n  - {name: A, variable: a, schema: '{\"type\": \"object\"}'}\n";
+  const def = 'components:\n  - {name: A, variable: a, schema: \'{"type": "object"}\'}\n';
 
   test("a template error names the stack file, line and column", async () => {
-    const src = localStack({ "stack-definition.yaml": def, "ok.yaml": "x: 1\n", "sub/bad.yaml": "a: 1\nb: {{ .a.b | nosuchfunc }}\n" });
+    const src = localStack({
+      "stack-definition.yaml": def,
+      "ok.yaml": "x: 1\n",
+      "sub/bad.yaml": "a: 1\nb: {{ .a.b | nosuchfunc }}\n",
+    });
     const { dir, config } = infra(`stack:\n  repository: ${src}\nconfig:\n  a: {b: 1}\n`);
     const err = await generateStack({ config }).catch((e) => e);
     expect(err).toBeInstanceOf(UserError);
@@ -206,7 +226,9 @@ describe("stack generate refuses bad input and writes nothing", () => {
     expect(generateStack({ config: a.config })).rejects.toThrow(/stack directory .*no-such-stack does not exist/);
     const b = infra("stack:\n  repository: embedded:reference?tag=v99\n");
     const err = await generateStack({ config: b.config }).catch((e) => e);
-    expect((err as UserError).describe()).toBe("stack.repository: embedded stack reference has no version v99 (versions: v1, v2)");
+    expect((err as UserError).describe()).toBe(
+      "stack.repository: embedded stack reference has no version v99 (versions: v1, v2)",
+    );
   });
 
   test(".stackignore (gitignore syntax) and stack-definition.yaml are not rendered; deeper than 4 directories is skipped", async () => {

@@ -65,7 +65,11 @@ function render(stack: LoadedStack, config: StackConfig): StackFiles {
 }
 
 /** The previous generation, or undefined (with a warning when there was one but it cannot be rebuilt). */
-async function previousGeneration(configPath: string, loader: StackLoader, warnings: string[]): Promise<StackFiles | undefined> {
+async function previousGeneration(
+  configPath: string,
+  loader: StackLoader,
+  warnings: string[],
+): Promise<StackFiles | undefined> {
   const oldPath = baselinePath(configPath);
   if (!existsSync(oldPath)) return undefined;
   try {
@@ -90,7 +94,8 @@ function readCurrent(outputDir: string, paths: Iterable<string>): Record<string,
 
 function safeJoin(root: string, path: string): string {
   const full = resolve(root, path);
-  if (!full.startsWith(resolve(root) + sep)) throw new UserError(`the stack renders a file outside the output directory: ${path}`);
+  if (!full.startsWith(resolve(root) + sep))
+    throw new UserError(`the stack renders a file outside the output directory: ${path}`);
   return full;
 }
 
@@ -113,11 +118,20 @@ async function pruneEmptyDirs(root: string, dir: string): Promise<void> {
 /** Every conflict, file by file, with both sides: what a user needs to resolve it by hand. */
 export function describeConflicts(plan: RegeneratePlan, outputDir: string): string {
   const indent = (s: string) =>
-    s === "" ? "    (nothing)\n" : s.replace(/\n$/, "").split("\n").map((l) => `    | ${l}\n`).join("");
+    s === ""
+      ? "    (nothing)\n"
+      : s
+          .replace(/\n$/, "")
+          .split("\n")
+          .map((l) => `    | ${l}\n`)
+          .join("");
   return plan.conflicts
     .map((c) =>
       c.hunks
-        .map((h) => `${join(outputDir, c.path)}:${h.line}: conflict\n  ${oursLabel}:\n${indent(h.ours)}  ${theirsLabel}:\n${indent(h.theirs)}`)
+        .map(
+          (h) =>
+            `${join(outputDir, c.path)}:${h.line}: conflict\n  ${oursLabel}:\n${indent(h.ours)}  ${theirsLabel}:\n${indent(h.theirs)}`,
+        )
         .join(""),
     )
     .join("");
@@ -144,7 +158,8 @@ export async function generateStack(o: GenerateOptions): Promise<GenerateResult>
   const stack = await loader.load(ref);
   // A config the schemas refuse would render broken objects: refuse it before anything is written.
   const problems = lintStackConfig(stack.definition, { ...loaded, config });
-  if (problems.length) throw new ValidationError(problems, `${problems.length} problem(s) in ${configPath}; run gimlet stack lint`);
+  if (problems.length)
+    throw new ValidationError(problems, `${problems.length} problem(s) in ${configPath}; run gimlet stack lint`);
   const next = render(stack, config);
   const tag = currentTag(ref);
   const newerVersions = tag ? (versionsSince((await loader.knownVersions(ref)) ?? [], tag) ?? []) : [];
@@ -172,10 +187,20 @@ export async function generateStack(o: GenerateOptions): Promise<GenerateResult>
     await pruneEmptyDirs(outputDir, dirname(full));
   }
   if (lockedTo) {
-    await writeAtomic(resolve(configPath), setRepository(readFileSync(configPath, "utf8"), config.stack.repository, configPath));
+    await writeAtomic(
+      resolve(configPath),
+      setRepository(readFileSync(configPath, "utf8"), config.stack.repository, configPath),
+    );
   }
   const old = stringifyStackConfig(config);
   const oldPath = baselinePath(configPath);
   if (!existsSync(oldPath) || readFileSync(oldPath, "utf8") !== old) await writeAtomic(oldPath, old);
-  return { ...(lockedTo ? { lockedTo } : {}), newerVersions, plan, warnings, message: stack.definition.message, outputDir };
+  return {
+    ...(lockedTo ? { lockedTo } : {}),
+    newerVersions,
+    plan,
+    warnings,
+    message: stack.definition.message,
+    outputDir,
+  };
 }

@@ -71,7 +71,8 @@ export async function openRemoteStack(url: string): Promise<GitStackRepo> {
 export function openLocalStack(path: string, url: string): GitStackRepo {
   const dotgit = join(path, ".git");
   if (existsSync(dotgit)) return { gitdir: dotgit, url, remote: false, cache: {}, fetched: true };
-  if (existsSync(join(path, "HEAD")) && existsSync(join(path, "objects"))) return { gitdir: path, url, remote: false, cache: {}, fetched: true };
+  if (existsSync(join(path, "HEAD")) && existsSync(join(path, "objects")))
+    return { gitdir: path, url, remote: false, cache: {}, fetched: true };
   throw new UserError(`${path} is not a git repository`, {
     path: "stack.repository",
     hint: "a file:// URL names a git repository; for a plain directory write its path without file://",
@@ -82,7 +83,17 @@ export function openLocalStack(path: string, url: string): GitStackRepo {
 export async function fetchStack(repo: GitStackRepo): Promise<void> {
   if (!repo.remote || repo.fetched) return;
   try {
-    await git.fetch({ fs, http, gitdir: repo.gitdir, remote: "origin", tags: true, prune: true, pruneTags: true, onAuth: onAuth(), cache: repo.cache });
+    await git.fetch({
+      fs,
+      http,
+      gitdir: repo.gitdir,
+      remote: "origin",
+      tags: true,
+      prune: true,
+      pruneTags: true,
+      onAuth: onAuth(),
+      cache: repo.cache,
+    });
   } catch (e) {
     throw networkError(repo.url, e);
   }
@@ -111,7 +122,10 @@ async function resolveOnce(repo: GitStackRepo, ref: StackVersionRef | undefined)
   if (!ref) return (await tryResolve(repo, "HEAD")) ?? undefined;
   if ("tag" in ref) return tryResolve(repo, `refs/tags/${ref.tag}`);
   if ("branch" in ref) {
-    return (await tryResolve(repo, `refs/remotes/origin/${ref.branch}`)) ?? (await tryResolve(repo, `refs/heads/${ref.branch}`));
+    return (
+      (await tryResolve(repo, `refs/remotes/origin/${ref.branch}`)) ??
+      (await tryResolve(repo, `refs/heads/${ref.branch}`))
+    );
   }
   try {
     return await git.expandOid({ fs, gitdir: repo.gitdir, oid: ref.sha, cache: repo.cache });

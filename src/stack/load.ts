@@ -78,7 +78,10 @@ export class StackLoader {
     const versions = this.embeddedStacks().get(name);
     if (!versions) {
       const known = [...this.embeddedStacks().keys()].join(", ") || "none";
-      throw new UserError(`no embedded stack named ${name}`, { path: "stack.repository", hint: `embedded stacks: ${known}` });
+      throw new UserError(`no embedded stack named ${name}`, {
+        path: "stack.repository",
+        hint: `embedded stacks: ${known}`,
+      });
     }
     return versions;
   }
@@ -106,7 +109,9 @@ export class StackLoader {
       if (!files) {
         throw new UserError(`embedded stack ${ref.name} has no version ${tag}`, {
           path: "stack.repository",
-          hint: `versions: ${sortedVersions([...versions.keys()]).map((v) => v.tag).join(", ")}`,
+          hint: `versions: ${sortedVersions([...versions.keys()])
+            .map((v) => v.tag)
+            .join(", ")}`,
         });
       }
       return files;
@@ -125,6 +130,12 @@ export class StackLoader {
         hint: "point stack.repository at a stack (a repo with stack-definition.yaml), e.g. embedded:reference",
       });
     }
-    return { ref, files, definition: parseStackDefinition(text, `${label}:${definitionFile}`), ignored: ignoreMatcher(files), label };
+    return {
+      ref,
+      files,
+      definition: parseStackDefinition(text, `${label}:${definitionFile}`),
+      ignored: ignoreMatcher(files),
+      label,
+    };
   }
 }

@@ -28,7 +28,10 @@ export async function checkUpdate(configPath: string, loader = new StackLoader()
   const current = currentTag(ref);
   const newerTags = current === undefined ? versions : (versionsSince(versions, current) ?? []);
   if (current !== undefined && !versions.includes(current) && versionsSince(versions, current) === undefined) {
-    throw new UserError(`the pinned tag ${current} is not a version`, { path: "stack.repository", hint: "pin a semver tag like v1.2.0" });
+    throw new UserError(`the pinned tag ${current} is not a version`, {
+      path: "stack.repository",
+      hint: "pin a semver tag like v1.2.0",
+    });
   }
   const newer = [];
   for (const version of newerTags) {

@@ -5,7 +5,14 @@ import { ConflictError, NotFoundError, UserError } from "../core/errors.ts";
 import type { Harness } from "./contract.ts";
 import { Cipher } from "./secrets.ts";
 
-const env = (name: string, repoToken = "") => ({ name, repoUrl: `https://git.example/${name}.git`, repoToken, builtin: false, repoPerEnv: false, branch: "main" });
+const env = (name: string, repoToken = "") => ({
+  name,
+  repoUrl: `https://git.example/${name}.git`,
+  repoToken,
+  builtin: false,
+  repoPerEnv: false,
+  branch: "main",
+});
 
 export function accountTests(h: Harness): void {
   describe("users", () => {
@@ -49,7 +56,8 @@ export function accountTests(h: Harness): void {
       const token = await store.issueToken("agent-staging");
       expect(token).toMatch(/^glt_[A-Za-z0-9_-]{43}$/);
       expect(await store.authenticate(token)).toEqual(u);
-      for (const bad of [token + "x", token.slice(0, -1), "", "glt_"]) expect(await store.authenticate(bad)).toBeUndefined();
+      for (const bad of [token + "x", token.slice(0, -1), "", "glt_"])
+        expect(await store.authenticate(bad)).toBeUndefined();
       expect(await store.issueToken("nobody").catch((e) => e)).toBeInstanceOf(NotFoundError);
     });
 
@@ -120,8 +128,15 @@ export function accountTests(h: Harness): void {
       const { store, clock } = await h.open();
       const s = await store.createEnv({ ...env("staging"), builtin: true, repoPerEnv: true, branch: "trunk" });
       expect(s).toEqual({
-        name: "staging", repoUrl: "https://git.example/staging.git", repoToken: "", builtin: true, repoPerEnv: true,
-        branch: "trunk", created: clock.seconds, fluxReceiverUrl: "", fluxReceiverToken: "",
+        name: "staging",
+        repoUrl: "https://git.example/staging.git",
+        repoToken: "",
+        builtin: true,
+        repoPerEnv: true,
+        branch: "trunk",
+        created: clock.seconds,
+        fluxReceiverUrl: "",
+        fluxReceiverToken: "",
       });
       await store.createEnv(env("prod"));
       expect((await store.envs()).map((e) => [e.name, e.builtin, e.repoPerEnv])).toEqual([

@@ -5,7 +5,12 @@ import type { Harness } from "./contract.ts";
 import type { Lease, NewEvent, Store } from "./store.ts";
 
 const lease = (owner: string, ms = 5000): Lease => ({ owner, ms });
-const ev = (id: string, more: Partial<NewEvent> = {}): NewEvent => ({ id, type: "release", blob: `{"n":"${id}"}`, ...more });
+const ev = (id: string, more: Partial<NewEvent> = {}): NewEvent => ({
+  id,
+  type: "release",
+  blob: `{"n":"${id}"}`,
+  ...more,
+});
 
 async function fill(store: Store, n: number, prefix = "e"): Promise<string[]> {
   const ids: string[] = [];
@@ -18,13 +23,36 @@ export function queueTests(h: Harness): void {
     test("an inserted event is new, unclaimed and found by id; its artifact by artifact id; a taken id is a ConflictError", async () => {
       const { store, clock } = await h.open();
       const e = await store.insertEvent({
-        id: "a1", type: "artifact", blob: "{}", repository: "acme/web", branch: "main", event: "push",
-        sourceBranch: "", targetBranch: "", tag: "v1", sha: "abc", artifactId: "acme/web-1",
+        id: "a1",
+        type: "artifact",
+        blob: "{}",
+        repository: "acme/web",
+        branch: "main",
+        event: "push",
+        sourceBranch: "",
+        targetBranch: "",
+        tag: "v1",
+        sha: "abc",
+        artifactId: "acme/web-1",
       });
       expect(e).toMatchObject({
-        id: "a1", created: clock.seconds, type: "artifact", blob: "{}", status: "new", statusDesc: "", repository: "acme/web",
-        branch: "main", event: "push", tag: "v1", sha: "abc", artifactId: "acme/web-1", gitopsHashes: [], results: [],
-        attempts: 0, leaseOwner: "", leaseExpires: 0,
+        id: "a1",
+        created: clock.seconds,
+        type: "artifact",
+        blob: "{}",
+        status: "new",
+        statusDesc: "",
+        repository: "acme/web",
+        branch: "main",
+        event: "push",
+        tag: "v1",
+        sha: "abc",
+        artifactId: "acme/web-1",
+        gitopsHashes: [],
+        results: [],
+        attempts: 0,
+        leaseOwner: "",
+        leaseExpires: 0,
       });
       expect(await store.event("a1")).toEqual(e);
       expect(await store.event("zz")).toBeUndefined();
@@ -39,7 +67,13 @@ export function queueTests(h: Harness): void {
       const { store, clock } = await h.open();
       await fill(store, 3);
       const c = (await store.claimNext(lease("n1/a", 4000)))!;
-      expect(c).toMatchObject({ id: "e0", status: "processing", attempts: 1, leaseOwner: "n1/a", leaseExpires: clock.ms + 4000 });
+      expect(c).toMatchObject({
+        id: "e0",
+        status: "processing",
+        attempts: 1,
+        leaseOwner: "n1/a",
+        leaseExpires: clock.ms + 4000,
+      });
       expect(await store.event("e0")).toEqual(c);
       // The same owner claims again: the next event, not the one it holds.
       expect((await store.claimNext(lease("n1/a")))?.id).toBe("e1");
@@ -88,7 +122,12 @@ export function queueTests(h: Harness): void {
       expect(await store.recordProgress(mine, ["h1"], [{ app: "web" }])).toBe(false);
       expect(await store.renewLease("e0", lease("n1/a", 1000))).toBe(false);
       expect(await store.finishEvent(mine, "processed", "", ["h1"], [])).toBe(false);
-      expect(await store.event("e0")).toMatchObject({ status: "processing", leaseOwner: "n2/b", gitopsHashes: [], results: [] });
+      expect(await store.event("e0")).toMatchObject({
+        status: "processing",
+        leaseOwner: "n2/b",
+        gitopsHashes: [],
+        results: [],
+      });
       expect(await other.finishEvent(theirs, "processed", "", ["h2"], [])).toBe(true);
       expect(await store.event("e0")).toMatchObject({ status: "processed", gitopsHashes: ["h2"] });
     });
@@ -105,7 +144,12 @@ export function queueTests(h: Harness): void {
       clock.ms += 5000;
       expect(await store.recordProgress(mine, ["h1"], [])).toBe(true);
       expect(await store.finishEvent(mine, "error", "boom", ["h1"], [{ app: "web", status: "failure" }])).toBe(true);
-      expect(await store.event("e0")).toMatchObject({ status: "error", statusDesc: "boom", gitopsHashes: ["h1"], results: [{ app: "web", status: "failure" }] });
+      expect(await store.event("e0")).toMatchObject({
+        status: "error",
+        statusDesc: "boom",
+        gitopsHashes: ["h1"],
+        results: [{ app: "web", status: "failure" }],
+      });
       expect(await store.claimNext(lease("n2/b"))).toBeUndefined();
       expect(await store.renewLease("e0", lease("n1/a"))).toBe(false);
       expect(await store.finishEvent(mine, "processed", "", [], [])).toBe(false);
@@ -117,7 +161,11 @@ export function queueTests(h: Harness): void {
       await fill(store, 2);
       const e = (await store.claimNext(lease("w/1")))!;
       expect(await store.recordProgress(e, ["h1"], [{ app: "a", hash: "h1" }])).toBe(true);
-      expect(await store.event("e0")).toMatchObject({ status: "processing", gitopsHashes: ["h1"], results: [{ app: "a", hash: "h1" }] });
+      expect(await store.event("e0")).toMatchObject({
+        status: "processing",
+        gitopsHashes: ["h1"],
+        results: [{ app: "a", hash: "h1" }],
+      });
       expect(await store.finishEvent(e, "processed", "", ["h1", "h2"], [{ app: "a" }, { app: "b" }])).toBe(true);
       expect((await store.claimNext(lease("w/1")))?.id).toBe("e1");
       expect(await store.claimNext(lease("w/2"))).toBeUndefined();
@@ -180,8 +228,15 @@ export function queueTests(h: Harness): void {
     async function artifacts(store: Store, clock: { ms: number }) {
       for (let i = 0; i < 5; i++) {
         await store.insertEvent({
-          id: `a${i}`, type: "artifact", blob: `{"i":${i}}`, repository: i < 4 ? "acme/web" : "acme/api", branch: i % 2 ? "main" : "dev",
-          event: i === 3 ? "tag" : "push", sourceBranch: i % 2 ? "" : "feature", artifactId: `acme/web-${i}`, sha: `s${i}`,
+          id: `a${i}`,
+          type: "artifact",
+          blob: `{"i":${i}}`,
+          repository: i < 4 ? "acme/web" : "acme/api",
+          branch: i % 2 ? "main" : "dev",
+          event: i === 3 ? "tag" : "push",
+          sourceBranch: i % 2 ? "" : "feature",
+          artifactId: `acme/web-${i}`,
+          sha: `s${i}`,
         });
         clock.ms += 10_000;
       }
@@ -212,7 +267,7 @@ export function queueTests(h: Harness): void {
       for (let i = 0; i < 12; i++) await store.insertEvent({ id: `b${i}`, type: "artifact", blob: "{}" });
       expect(await ids({})).toHaveLength(10);
       // Same second: the later insert comes first.
-      expect((await ids({ limit: 2 }))).toEqual(["b11", "b10"]);
+      expect(await ids({ limit: 2 })).toEqual(["b11", "b10"]);
       expect(await ids({ offset: 2 })).toHaveLength(15);
     });
   });

@@ -5,7 +5,13 @@ import { retention } from "./requests.ts";
 import type { ReleaseRow } from "./store.ts";
 
 const rel = (app: string, gitopsRef: string, created: number, more: Partial<ReleaseRow> = {}): ReleaseRow => ({
-  app, gitopsRef, created, rolledBack: false, repository: "acme/web", blob: `{"app":"${app}","ref":"${gitopsRef}"}`, ...more,
+  app,
+  gitopsRef,
+  created,
+  rolledBack: false,
+  repository: "acme/web",
+  blob: `{"app":"${app}","ref":"${gitopsRef}"}`,
+  ...more,
 });
 
 export function recordTests(h: Harness): void {
@@ -18,7 +24,13 @@ export function recordTests(h: Harness): void {
       await store.upsertGitopsCommit({ sha: "c2", env: "prod", status: "ReconciliationSucceeded", statusDesc: "ok" });
       await store.upsertGitopsCommit({ sha: "c3", env: "prod", status: "Progressing", statusDesc: "" });
       await store.upsertGitopsCommit({ sha: "c1", env: "", status: "ReconciliationFailed", statusDesc: "bad yaml" });
-      expect(await store.gitopsCommit("c1")).toEqual({ sha: "c1", env: "staging", status: "ReconciliationFailed", statusDesc: "bad yaml", created: t1 });
+      expect(await store.gitopsCommit("c1")).toEqual({
+        sha: "c1",
+        env: "staging",
+        status: "ReconciliationFailed",
+        statusDesc: "bad yaml",
+        created: t1,
+      });
       expect(await store.gitopsCommit("nope")).toBeUndefined();
       expect((await store.gitopsCommits(10)).map((c) => c.sha)).toEqual(["c3", "c2", "c1"]);
       expect((await store.gitopsCommits(1)).map((c) => c.sha)).toEqual(["c3"]);
@@ -30,7 +42,11 @@ export function recordTests(h: Harness): void {
   describe("release-history mirror", () => {
     test("puts, updates by (env, ref, app), counts, filters, pages and clears per env", async () => {
       const { store } = await h.open();
-      await store.putReleases("staging", [rel("web", "r1", 100), rel("api", "r2", 200, { repository: "acme/api" }), rel("web", "r3", 300)]);
+      await store.putReleases("staging", [
+        rel("web", "r1", 100),
+        rel("api", "r2", 200, { repository: "acme/api" }),
+        rel("web", "r3", 300),
+      ]);
       await store.putReleases("prod", [rel("web", "p1", 150)]);
       await store.putReleases("staging", [rel("web", "r1", 100, { rolledBack: true, blob: "{}" })]);
       expect(await store.countReleases("staging")).toBe(3);
@@ -54,7 +70,11 @@ export function recordTests(h: Harness): void {
       const { store } = await h.open();
       await store.putReleases("staging", [rel("a", "r1", 100), rel("b", "r2", 100)]);
       await store.putReleases("staging", [rel("c", "r3", 100)]);
-      expect((await store.releases({ env: "staging", limit: 10, offset: 0 })).map((r) => r.gitopsRef)).toEqual(["r3", "r2", "r1"]);
+      expect((await store.releases({ env: "staging", limit: 10, offset: 0 })).map((r) => r.gitopsRef)).toEqual([
+        "r3",
+        "r2",
+        "r1",
+      ]);
     });
   });
 
@@ -158,10 +178,19 @@ export function recordTests(h: Harness): void {
           if (await tx.requests.response(u.id, "POST /api/artifact", "k")) return false;
           await Bun.sleep(5); // widen the window between the check and the write
           await tx.insertEvent({ id, type: "artifact", blob: "{}" });
-          await tx.requests.recordResponse(u.id, "POST /api/artifact", "k", { requestHash: "h", status: 201, body: id });
+          await tx.requests.recordResponse(u.id, "POST /api/artifact", "k", {
+            requestHash: "h",
+            status: 201,
+            body: id,
+          });
           return true;
         });
-      const won = await Promise.all([attempt(store, "x1"), attempt(other, "x2"), attempt(store, "x3"), attempt(other, "x4")]);
+      const won = await Promise.all([
+        attempt(store, "x1"),
+        attempt(other, "x2"),
+        attempt(store, "x3"),
+        attempt(other, "x4"),
+      ]);
       expect(won.filter(Boolean)).toHaveLength(1);
       expect(await store.queueDepth()).toBe(1);
     });

@@ -34,15 +34,20 @@ export function sessionTests(h: Harness): void {
       await store.createSession({ idHash: "h3", login: "ann", csrf: "c3", expires: clock.seconds + 600 });
       await store.deleteUser("ann");
       expect(await store.session("h3")).toBeUndefined();
-      expect(await store.createSession({ idHash: "h4", login: "ann", csrf: "c", expires: 1 }).catch((e) => e))
-        .toBeInstanceOf(NotFoundError);
+      expect(
+        await store.createSession({ idHash: "h4", login: "ann", csrf: "c", expires: 1 }).catch((e) => e),
+      ).toBeInstanceOf(NotFoundError);
     });
 
     test("deleteSessions ends every session of one user and no other's", async () => {
       const { store, clock } = await h.open();
       await store.createUser("ann", "user");
       await store.createUser("bob", "user");
-      for (const [id, login] of [["a1", "ann"], ["a2", "ann"], ["b1", "bob"]] as const) {
+      for (const [id, login] of [
+        ["a1", "ann"],
+        ["a2", "ann"],
+        ["b1", "bob"],
+      ] as const) {
         await store.createSession({ idHash: id, login, csrf: "c", expires: clock.seconds + 600 });
       }
       expect(await store.deleteSessions("ann")).toBe(2);
@@ -54,7 +59,12 @@ export function sessionTests(h: Harness): void {
   describe("event list", () => {
     test("every type, newest first, filtered by type and status, paged", async () => {
       const { store } = await h.open();
-      const kinds = [["e1", "artifact"], ["e2", "release"], ["e3", "rollback"], ["e4", "artifact"]] as const;
+      const kinds = [
+        ["e1", "artifact"],
+        ["e2", "release"],
+        ["e3", "rollback"],
+        ["e4", "artifact"],
+      ] as const;
       for (const [id, type] of kinds) {
         await store.insertEvent({ id, type, blob: "{}" });
       }

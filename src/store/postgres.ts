@@ -19,7 +19,17 @@ import { Cipher, KEY_ENV, KEY_FILE } from "./secrets.ts";
 import { checkGivenToken, hashToken, newToken } from "./sqlite.ts";
 import type { FinalStatus, Held, Lease, NewEvent, ReleaseFilter, ReleaseRow, Store, StoreTx } from "./store.ts";
 import type {
-  ArtifactFilter, Environment, EventFilter, EventRecord, EventStatus, EventType, GitopsCommit, Role, Session, TokenInfo, User,
+  ArtifactFilter,
+  Environment,
+  EventFilter,
+  EventRecord,
+  EventStatus,
+  EventType,
+  GitopsCommit,
+  Role,
+  Session,
+  TokenInfo,
+  User,
 } from "./types.ts";
 
 type Row = Record<string, unknown>;
@@ -36,7 +46,13 @@ export const NOTIFY_MAX_BYTES = 7900;
 const num = (v: unknown): number => Number(v);
 
 function toUser(r: Row): User {
-  return { id: num(r.id), login: r.login as string, role: r.role as Role, env: r.env as string, created: num(r.created) };
+  return {
+    id: num(r.id),
+    login: r.login as string,
+    role: r.role as Role,
+    env: r.env as string,
+    created: num(r.created),
+  };
 }
 
 function toEvent(r: Row): EventRecord {
@@ -65,7 +81,13 @@ function toEvent(r: Row): EventRecord {
 }
 
 function toCommit(r: Row): GitopsCommit {
-  return { sha: r.sha as string, env: r.env as string, status: r.status as string, statusDesc: r.status_desc as string, created: num(r.created) };
+  return {
+    sha: r.sha as string,
+    env: r.env as string,
+    status: r.status as string,
+    statusDesc: r.status_desc as string,
+    created: num(r.created),
+  };
 }
 
 /** A unique or primary key violation, told by its SQLSTATE. */
@@ -112,7 +134,8 @@ class PgQueries implements StoreTx {
 
   async createUser(login: string, role: Role, env = ""): Promise<User> {
     try {
-      const [r] = await this.sql`INSERT INTO users (login, role, env, created) VALUES (${login}, ${role}, ${env}, ${this.ctx.now()})
+      const [r] = await this
+        .sql`INSERT INTO users (login, role, env, created) VALUES (${login}, ${role}, ${env}, ${this.ctx.now()})
         RETURNING id, login, role, env, created`;
       return toUser(r);
     } catch (e) {
@@ -148,14 +171,16 @@ class PgQueries implements StoreTx {
   async issueTokenWithId(login: string, given?: string): Promise<{ id: number; token: string }> {
     const u = await this.mustUser(login);
     const token = given === undefined ? newToken() : checkGivenToken(given);
-    const [r] = await this.sql`INSERT INTO tokens (user_id, hash, created) VALUES (${u.id}, ${hashToken(token)}, ${this.ctx.now()})
+    const [r] = await this
+      .sql`INSERT INTO tokens (user_id, hash, created) VALUES (${u.id}, ${hashToken(token)}, ${this.ctx.now()})
       RETURNING id`;
     return { id: num(r.id), token };
   }
 
   async tokens(login: string): Promise<TokenInfo[]> {
     const u = await this.mustUser(login);
-    const rows = await this.sql`SELECT id, created, last_used FROM tokens WHERE user_id = ${u.id} AND NOT revoked ORDER BY id`;
+    const rows = await this
+      .sql`SELECT id, created, last_used FROM tokens WHERE user_id = ${u.id} AND NOT revoked ORDER BY id`;
     return rows.map((r: Row) => ({ id: num(r.id), created: num(r.created), lastUsed: num(r.last_used) }));
   }
 
@@ -199,7 +224,9 @@ class PgQueries implements StoreTx {
   async session(idHash: string): Promise<Session | undefined> {
     const [r] = await this.sql`SELECT u.id, u.login, u.role, u.env, u.created, s.csrf, s.created AS s_created, s.expires
       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ${idHash} AND s.expires > ${this.ctx.now()}`;
-    return r ? { user: toUser(r), csrf: r.csrf as string, created: num(r.s_created), expires: num(r.expires) } : undefined;
+    return r
+      ? { user: toUser(r), csrf: r.csrf as string, created: num(r.s_created), expires: num(r.expires) }
+      : undefined;
   }
 
   async deleteSession(idHash: string): Promise<boolean> {
@@ -215,7 +242,8 @@ class PgQueries implements StoreTx {
 
   protected seal(value: string, context: string): string {
     if (!value) return "";
-    if (!this.ctx.cipher) throw new Error(`refusing to store ${context} without an encryption key (open the store with a cipher)`);
+    if (!this.ctx.cipher)
+      throw new Error(`refusing to store ${context} without an encryption key (open the store with a cipher)`);
     return this.ctx.cipher.seal(value, context);
   }
 
@@ -243,7 +271,8 @@ class PgQueries implements StoreTx {
   async createEnv(e: Omit<Environment, "created" | "fluxReceiverUrl" | "fluxReceiverToken">): Promise<Environment> {
     const token = this.seal(e.repoToken, `environments.repo_token:${e.name}`);
     try {
-      const [r] = await this.sql`INSERT INTO environments (name, repo_url, repo_token, builtin, repo_per_env, branch, created)
+      const [r] = await this
+        .sql`INSERT INTO environments (name, repo_url, repo_token, builtin, repo_per_env, branch, created)
         VALUES (${e.name}, ${e.repoUrl}, ${token}, ${e.builtin}, ${e.repoPerEnv}, ${e.branch}, ${this.ctx.now()}) RETURNING *`;
       return this.toEnv(r);
     } catch (err) {
@@ -263,7 +292,8 @@ class PgQueries implements StoreTx {
 
   async setReceiver(name: string, url: string, token: string): Promise<void> {
     const sealed = this.seal(token, `environments.flux_receiver_token:${name}`);
-    await this.sql`UPDATE environments SET flux_receiver_url = ${url}, flux_receiver_token = ${sealed} WHERE name = ${name}`;
+    await this
+      .sql`UPDATE environments SET flux_receiver_url = ${url}, flux_receiver_token = ${sealed} WHERE name = ${name}`;
   }
 
   // --- the durable event queue
@@ -288,7 +318,8 @@ class PgQueries implements StoreTx {
   }
 
   async artifactEvent(artifactId: string): Promise<EventRecord | undefined> {
-    const [r] = await this.sql`SELECT * FROM events WHERE type = 'artifact' AND artifact_id = ${artifactId} ORDER BY seq LIMIT 1`;
+    const [r] = await this
+      .sql`SELECT * FROM events WHERE type = 'artifact' AND artifact_id = ${artifactId} ORDER BY seq LIMIT 1`;
     return r ? toEvent(r) : undefined;
   }
 
@@ -325,12 +356,19 @@ class PgQueries implements StoreTx {
   }
 
   async recordProgress(held: Held, gitopsHashes: string[], results: unknown[]): Promise<boolean> {
-    const r = await this.sql`UPDATE events SET gitops_hashes = ${JSON.stringify(gitopsHashes)}, results = ${JSON.stringify(results)}
+    const r = await this
+      .sql`UPDATE events SET gitops_hashes = ${JSON.stringify(gitopsHashes)}, results = ${JSON.stringify(results)}
       WHERE id = ${held.id} AND status = 'processing' AND lease_owner = ${held.leaseOwner}`;
     return r.count === 1;
   }
 
-  async finishEvent(held: Held, status: FinalStatus, desc: string, gitopsHashes: string[], results: unknown[]): Promise<boolean> {
+  async finishEvent(
+    held: Held,
+    status: FinalStatus,
+    desc: string,
+    gitopsHashes: string[],
+    results: unknown[],
+  ): Promise<boolean> {
     const r = await this.sql`UPDATE events SET status = ${status}, status_desc = ${desc},
         gitops_hashes = ${JSON.stringify(gitopsHashes)}, results = ${JSON.stringify(results)}, lease_expires = 0
       WHERE id = ${held.id} AND status = 'processing' AND lease_owner = ${held.leaseOwner}`;
@@ -343,7 +381,8 @@ class PgQueries implements StoreTx {
   }
 
   async eventCounts(): Promise<{ type: string; status: string; n: number }[]> {
-    const rows = await this.sql`SELECT type, status, count(*) AS n FROM events GROUP BY type, status ORDER BY type, status`;
+    const rows = await this
+      .sql`SELECT type, status, count(*) AS n FROM events GROUP BY type, status ORDER BY type, status`;
     return rows.map((r: Row) => ({ type: r.type as string, status: r.status as string, n: num(r.n) }));
   }
 
@@ -355,7 +394,10 @@ class PgQueries implements StoreTx {
     if (f.status) add("status = ?", f.status);
     const cond = where.length ? `WHERE ${where.join(" AND ")}` : "";
     args.push(f.limit, f.offset ?? 0);
-    const rows = await this.sql.unsafe(`SELECT * FROM events ${cond} ORDER BY seq DESC LIMIT $${args.length - 1} OFFSET $${args.length}`, args);
+    const rows = await this.sql.unsafe(
+      `SELECT * FROM events ${cond} ORDER BY seq DESC LIMIT $${args.length - 1} OFFSET $${args.length}`,
+      args,
+    );
     return rows.map(toEvent);
   }
 
@@ -363,7 +405,12 @@ class PgQueries implements StoreTx {
     const where = ["type = 'artifact'"];
     const args: unknown[] = [];
     const p = (v: unknown) => (args.push(v), `$${args.length}`);
-    for (const [col, v] of [["repository", f.repository], ["branch", f.branch], ["event", f.event], ["source_branch", f.sourceBranch]]) {
+    for (const [col, v] of [
+      ["repository", f.repository],
+      ["branch", f.branch],
+      ["event", f.event],
+      ["source_branch", f.sourceBranch],
+    ]) {
       if (v) where.push(`${col} = ${p(v)}`);
     }
     if (f.sha?.length) where.push(`sha IN (${f.sha.map(p).join(", ")})`);
@@ -419,7 +466,9 @@ class PgQueries implements StoreTx {
     return num(r.n);
   }
 
-  async releases(f: ReleaseFilter): Promise<{ blob: string; created: number; rolledBack: boolean; gitopsRef: string }[]> {
+  async releases(
+    f: ReleaseFilter,
+  ): Promise<{ blob: string; created: number; rolledBack: boolean; gitopsRef: string }[]> {
     const args: unknown[] = [f.env];
     const where = ["env = $1"];
     const p = (v: unknown) => (args.push(v), `$${args.length}`);
@@ -430,7 +479,12 @@ class PgQueries implements StoreTx {
     const sql = `SELECT blob, created, rolled_back, gitops_ref FROM releases WHERE ${where.join(" AND ")}
                  ORDER BY created DESC, seq DESC LIMIT ${p(f.limit)} OFFSET ${p(f.offset)}`;
     const rows = await this.sql.unsafe(sql, args);
-    return rows.map((r: Row) => ({ blob: r.blob as string, created: num(r.created), rolledBack: !!r.rolled_back, gitopsRef: r.gitops_ref as string }));
+    return rows.map((r: Row) => ({
+      blob: r.blob as string,
+      created: num(r.created),
+      rolledBack: !!r.rolled_back,
+      gitopsRef: r.gitops_ref as string,
+    }));
   }
 
   // --- the agents' last known live state
@@ -500,9 +554,12 @@ export class PostgresStore extends PgQueries implements Store {
       const [check] = await tx`SELECT value FROM key_values WHERE key = ${KEY_CHECK}`;
       if (check) {
         if (cipher.tryOpen(check.value as string, KEY_CHECK) !== KEY_CHECK_VALUE) {
-          throw new UserError(`${cipher.source} is not the key the credentials in ${this.ctx.where} were encrypted with`, {
-            hint: `use the original key: every replica needs the same one (set ${KEY_ENV}, or share the data dir's ${KEY_FILE})`,
-          });
+          throw new UserError(
+            `${cipher.source} is not the key the credentials in ${this.ctx.where} were encrypted with`,
+            {
+              hint: `use the original key: every replica needs the same one (set ${KEY_ENV}, or share the data dir's ${KEY_FILE})`,
+            },
+          );
         }
         return;
       }
@@ -552,7 +609,11 @@ export class PostgresStore extends PgQueries implements Store {
    * LISTEN on a channel. The client re-subscribes after a lost connection and runs `onListen` again:
    * notifications sent while it was away are gone, which `onListen` is the place to make up for.
    */
-  listen(channel: string, onPayload: (payload: string) => void, onListen?: () => void): Promise<{ unlisten(): Promise<void> }> {
+  listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onListen?: () => void,
+  ): Promise<{ unlisten(): Promise<void> }> {
     return this.sql.listen(channel, onPayload, onListen);
   }
 

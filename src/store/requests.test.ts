@@ -16,7 +16,8 @@ function store() {
   return { s: new SqliteStore(join(d, "gimlet.db"), { now: () => clock.now }), clock };
 }
 
-const count = (s: SqliteStore, table: string) => (s.db.query(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = (s: SqliteStore, table: string) =>
+  (s.db.query(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 describe("RequestLog (SQLite)", () => {
   test("a delivery past its retention is pruned by the next write", async () => {

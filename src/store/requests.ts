@@ -40,9 +40,9 @@ export class RequestLog implements RequestStore {
   /** The event a delivery id already queued ("" if it queued none), or undefined if it is new. */
   delivery(id: string): Promise<string | undefined> {
     return this.q(() => {
-      const r = this.db.query("SELECT event_id FROM webhook_deliveries WHERE id = ? AND received >= ?").get(id, this.now() - retention.deliveries) as
-        | { event_id: string }
-        | null;
+      const r = this.db
+        .query("SELECT event_id FROM webhook_deliveries WHERE id = ? AND received >= ?")
+        .get(id, this.now() - retention.deliveries) as { event_id: string } | null;
       return r?.event_id;
     });
   }
@@ -52,7 +52,9 @@ export class RequestLog implements RequestStore {
       const now = this.now();
       this.db.query("DELETE FROM webhook_deliveries WHERE received < ?").run(now - retention.deliveries);
       this.db
-        .query("INSERT INTO webhook_deliveries (id, received, event_id) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET received = excluded.received, event_id = excluded.event_id")
+        .query(
+          "INSERT INTO webhook_deliveries (id, received, event_id) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET received = excluded.received, event_id = excluded.event_id",
+        )
         .run(id, now, eventId);
     });
   }
@@ -61,8 +63,14 @@ export class RequestLog implements RequestStore {
   response(userId: number, route: string, key: string): Promise<StoredResponse | undefined> {
     return this.q(() => {
       const r = this.db
-        .query("SELECT request_hash, status, response FROM idempotency_keys WHERE user_id = ? AND route = ? AND key = ? AND created >= ?")
-        .get(userId, route, key, this.now() - retention.idempotencyKeys) as { request_hash: string; status: number; response: string } | null;
+        .query(
+          "SELECT request_hash, status, response FROM idempotency_keys WHERE user_id = ? AND route = ? AND key = ? AND created >= ?",
+        )
+        .get(userId, route, key, this.now() - retention.idempotencyKeys) as {
+        request_hash: string;
+        status: number;
+        response: string;
+      } | null;
       return r ? { requestHash: r.request_hash, status: r.status, body: r.response } : undefined;
     });
   }
@@ -84,9 +92,9 @@ export class RequestLog implements RequestStore {
   /** The artifact stored with this content digest within the de-duplication window. */
   recentArtifact(digest: string): Promise<string | undefined> {
     return this.q(() => {
-      const r = this.db.query("SELECT artifact_id FROM artifact_digests WHERE digest = ? AND created >= ?").get(digest, this.now() - retention.artifactDigests) as
-        | { artifact_id: string }
-        | null;
+      const r = this.db
+        .query("SELECT artifact_id FROM artifact_digests WHERE digest = ? AND created >= ?")
+        .get(digest, this.now() - retention.artifactDigests) as { artifact_id: string } | null;
       return r?.artifact_id;
     });
   }
@@ -96,7 +104,9 @@ export class RequestLog implements RequestStore {
       const now = this.now();
       this.db.query("DELETE FROM artifact_digests WHERE created < ?").run(now - retention.artifactDigests);
       this.db
-        .query("INSERT INTO artifact_digests (digest, artifact_id, created) VALUES (?, ?, ?) ON CONFLICT(digest) DO UPDATE SET artifact_id = excluded.artifact_id, created = excluded.created")
+        .query(
+          "INSERT INTO artifact_digests (digest, artifact_id, created) VALUES (?, ?, ?) ON CONFLICT(digest) DO UPDATE SET artifact_id = excluded.artifact_id, created = excluded.created",
+        )
         .run(digest, artifactId, now);
     });
   }

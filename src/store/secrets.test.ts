@@ -32,9 +32,13 @@ describe("Cipher (AES-256-GCM, v1 format)", () => {
     expect(c.tryOpen(s, "environments.repo_token:staging")).toBeUndefined();
     const body = Buffer.from(s.split(":")[2]!, "base64url");
     body[0]! ^= 1;
-    expect(c.tryOpen(`${s.split(":").slice(0, 2).join(":")}:${body.toString("base64url")}`, "environments.repo_token:prod")).toBeUndefined();
+    expect(
+      c.tryOpen(`${s.split(":").slice(0, 2).join(":")}:${body.toString("base64url")}`, "environments.repo_token:prod"),
+    ).toBeUndefined();
     for (const bad of ["tok", "v1:", "v1:abc", "v1::", `v2:${s.slice(3)}`]) expect(c.tryOpen(bad, "x")).toBeUndefined();
-    expect(() => c.open("v1:abc:def", "environments.repo_token:prod")).toThrow(/environments\.repo_token:prod cannot be decrypted/);
+    expect(() => c.open("v1:abc:def", "environments.repo_token:prod")).toThrow(
+      /environments\.repo_token:prod cannot be decrypted/,
+    );
   });
 });
 
@@ -45,7 +49,9 @@ describe("parseKey", () => {
     expect(Buffer.from(parseKey(` ${k.toString("base64url")}\n`, "K"))).toEqual(k);
   });
   test("names the source and the length when it is not a 32-byte key", () => {
-    expect(() => parseKey(randomBytes(16).toString("base64"), "GIMLET_ENCRYPTION_KEY")).toThrow(/GIMLET_ENCRYPTION_KEY must hold 32 bytes in base64, got 16 bytes/);
+    expect(() => parseKey(randomBytes(16).toString("base64"), "GIMLET_ENCRYPTION_KEY")).toThrow(
+      /GIMLET_ENCRYPTION_KEY must hold 32 bytes in base64, got 16 bytes/,
+    );
     expect(() => parseKey("not base64!", "GIMLET_ENCRYPTION_KEY")).toThrow(/got no valid base64/);
   });
 });
@@ -62,7 +68,9 @@ describe("loadCipher", () => {
 
   test("a missing key for sealed credentials is an error naming the file and the env var", () => {
     const d = tmp();
-    expect(() => loadCipher(d, { mayCreate: false, env: {} })).toThrow(/key is missing: .*encryption\.key does not exist/);
+    expect(() => loadCipher(d, { mayCreate: false, env: {} })).toThrow(
+      /key is missing: .*encryption\.key does not exist/,
+    );
     try {
       loadCipher(d, { mayCreate: false, env: {} });
     } catch (e) {

@@ -78,9 +78,12 @@ export function parseKey(text: string, source: string): Uint8Array {
   const t = text.trim();
   const bytes = /^[A-Za-z0-9+/_-]+={0,2}$/.test(t) ? Buffer.from(t, "base64") : Buffer.alloc(0);
   if (bytes.length !== KEY_BYTES) {
-    throw new UserError(`${source} must hold ${KEY_BYTES} bytes in base64, got ${bytes.length ? `${bytes.length} bytes` : "no valid base64"}`, {
-      hint: generateHint,
-    });
+    throw new UserError(
+      `${source} must hold ${KEY_BYTES} bytes in base64, got ${bytes.length ? `${bytes.length} bytes` : "no valid base64"}`,
+      {
+        hint: generateHint,
+      },
+    );
   }
   return new Uint8Array(bytes);
 }
@@ -90,15 +93,21 @@ export function parseKey(text: string, source: string): Uint8Array {
  * only when nothing was encrypted yet (`mayCreate`): a missing key for sealed credentials is an error,
  * never a new key that would silently fail to open them.
  */
-export function loadCipher(dataDir: string, opts: { mayCreate: boolean; env?: Record<string, string | undefined> }): Cipher {
+export function loadCipher(
+  dataDir: string,
+  opts: { mayCreate: boolean; env?: Record<string, string | undefined> },
+): Cipher {
   const fromEnv = (opts.env ?? process.env)[KEY_ENV];
   if (fromEnv !== undefined && fromEnv !== "") return new Cipher(parseKey(fromEnv, KEY_ENV), KEY_ENV);
   const file = join(dataDir, KEY_FILE);
   if (!existsSync(file)) {
     if (!opts.mayCreate) {
-      throw new UserError(`the credentials in ${join(dataDir, "gimlet.db")} are encrypted, but the key is missing: ${file} does not exist`, {
-        hint: `restore ${file} from a backup, or set ${KEY_ENV} to the key they were encrypted with`,
-      });
+      throw new UserError(
+        `the credentials in ${join(dataDir, "gimlet.db")} are encrypted, but the key is missing: ${file} does not exist`,
+        {
+          hint: `restore ${file} from a backup, or set ${KEY_ENV} to the key they were encrypted with`,
+        },
+      );
     }
     createKeyFile(file);
   }

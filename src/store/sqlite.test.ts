@@ -41,7 +41,9 @@ describe("SqliteStore", () => {
     migrations.reverse(); // a later version listed before an earlier one (branches merged in any order)
     try {
       const s = new SqliteStore(dbPath());
-      const versions = (s.db.query("SELECT version FROM schema_migrations ORDER BY rowid").all() as { version: number }[]).map((r) => r.version);
+      const versions = (
+        s.db.query("SELECT version FROM schema_migrations ORDER BY rowid").all() as { version: number }[]
+      ).map((r) => r.version);
       expect(versions).toEqual(shipped.map((m) => m.version).sort((a, b) => a - b));
       await s.close();
     } finally {
@@ -52,15 +54,23 @@ describe("SqliteStore", () => {
   test("an event an older version left processing (no lease) is claimed at once and counted", async () => {
     const path = dbPath();
     const db = new Database(path);
-    db.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied INTEGER NOT NULL)");
+    db.exec(
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied INTEGER NOT NULL)",
+    );
     for (const m of migrations.filter((m) => m.version < 6).sort((a, b) => a.version - b.version)) {
       db.exec(m.sql);
       db.query("INSERT INTO schema_migrations VALUES (?, ?, 0)").run(m.version, m.name);
     }
-    db.exec("INSERT INTO events (id, created, type, blob, status, attempts) VALUES ('old', 1, 'release', '{}', 'processing', 1)");
+    db.exec(
+      "INSERT INTO events (id, created, type, blob, status, attempts) VALUES ('old', 1, 'release', '{}', 'processing', 1)",
+    );
     db.close();
     const s = new SqliteStore(path);
-    expect(await s.claimNext({ owner: "host/1", ms: 5000 })).toMatchObject({ id: "old", attempts: 2, leaseOwner: "host/1" });
+    expect(await s.claimNext({ owner: "host/1", ms: 5000 })).toMatchObject({
+      id: "old",
+      attempts: 2,
+      leaseOwner: "host/1",
+    });
     await s.close();
   });
 
@@ -86,13 +96,18 @@ describe("SqliteStore", () => {
     for (let i = 0; i < 300; i++) ids.push((await s.insertEvent({ id: `e${i}`, type: "release", blob: "{}" })).id);
     const at = String(Date.now() + 1000);
     const procs = ["a", "b", "c"].map((w) =>
-      Bun.spawn([process.execPath, join(import.meta.dir, "claimer.fixture.ts"), path, `proc-${w}/1`, at], { stdout: "pipe", stderr: "inherit" }),
+      Bun.spawn([process.execPath, join(import.meta.dir, "claimer.fixture.ts"), path, `proc-${w}/1`, at], {
+        stdout: "pipe",
+        stderr: "inherit",
+      }),
     );
-    const took = await Promise.all(procs.map(async (p) => {
-      const out = await new Response(p.stdout).text();
-      expect(await p.exited).toBe(0);
-      return JSON.parse(out) as string[];
-    }));
+    const took = await Promise.all(
+      procs.map(async (p) => {
+        const out = await new Response(p.stdout).text();
+        expect(await p.exited).toBe(0);
+        return JSON.parse(out) as string[];
+      }),
+    );
     expect(took.flat().sort()).toEqual(ids.sort());
     expect(took.filter((t) => t.length > 0).length).toBeGreaterThan(1); // they did compete
     for (const [i, mine] of took.entries()) {
@@ -106,7 +121,9 @@ describe("SqliteStore", () => {
     const err = await s.transaction(async () => s.users()).catch((e) => e);
     expect(err.message).toContain("use the tx handle");
     await s.transaction(async (tx) => {
-      await tx.putReleases("staging", [{ app: "a", gitopsRef: "r", created: 1, rolledBack: false, repository: "", blob: "{}" }]);
+      await tx.putReleases("staging", [
+        { app: "a", gitopsRef: "r", created: 1, rolledBack: false, repository: "", blob: "{}" },
+      ]);
       await tx.createUser("u", "user");
     });
     expect(await s.countReleases("staging")).toBe(1);

@@ -14,7 +14,17 @@ import { Cipher, KEY_ENV, KEY_FILE } from "./secrets.ts";
 import { gateFor, type Gate } from "./sqlite-gate.ts";
 import type { FinalStatus, Held, Lease, NewEvent, ReleaseFilter, ReleaseRow, Store, StoreTx } from "./store.ts";
 import type {
-  ArtifactFilter, Environment, EventFilter, EventRecord, EventStatus, EventType, GitopsCommit, Role, Session, TokenInfo, User,
+  ArtifactFilter,
+  Environment,
+  EventFilter,
+  EventRecord,
+  EventStatus,
+  EventType,
+  GitopsCommit,
+  Role,
+  Session,
+  TokenInfo,
+  User,
 } from "./types.ts";
 
 export type { NewEvent } from "./store.ts";
@@ -117,7 +127,9 @@ export class SqliteStore implements Store {
 
   constructor(path: string, opts: SqliteOptions = {}) {
     this.db = new Database(path, { strict: true, create: true });
-    this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;");
+    this.db.exec(
+      "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+    );
     const { now, clock } = opts;
     this.clock = clock ?? (now ? () => now() * 1000 : Date.now);
     this.now = now ?? (() => Math.floor(this.clock() / 1000));
@@ -137,15 +149,23 @@ export class SqliteStore implements Store {
   }
 
   private migrate(): void {
-    this.db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied INTEGER NOT NULL)");
-    const done = new Set((this.db.query("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version));
+    this.db.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied INTEGER NOT NULL)",
+    );
+    const done = new Set(
+      (this.db.query("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version),
+    );
     // By version, not by position: migrations added on different branches may land in any order.
     for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
       if (done.has(m.version)) continue;
-      this.db.transaction(() => {
-        this.db.exec(m.sql);
-        this.db.query("INSERT INTO schema_migrations (version, name, applied) VALUES (?, ?, ?)").run(m.version, m.name, this.now());
-      }).immediate();
+      this.db
+        .transaction(() => {
+          this.db.exec(m.sql);
+          this.db
+            .query("INSERT INTO schema_migrations (version, name, applied) VALUES (?, ?, ?)")
+            .run(m.version, m.name, this.now());
+        })
+        .immediate();
     }
   }
 
@@ -188,7 +208,9 @@ export class SqliteStore implements Store {
   createUser(login: string, role: Role, env = ""): Promise<User> {
     return this.q(() => {
       try {
-        this.db.query("INSERT INTO users (login, role, env, created) VALUES (?, ?, ?, ?)").run(login, role, env, this.now());
+        this.db
+          .query("INSERT INTO users (login, role, env, created) VALUES (?, ?, ?, ?)")
+          .run(login, role, env, this.now());
       } catch (e) {
         if (isUniqueViolation(e)) throw new ConflictError(`user ${JSON.stringify(login)} already exists`);
         throw e;
@@ -198,7 +220,10 @@ export class SqliteStore implements Store {
   }
 
   private userNow(login: string): User | undefined {
-    return (this.db.query("SELECT id, login, role, env, created FROM users WHERE login = ?").get(login) as User | null) ?? undefined;
+    return (
+      (this.db.query("SELECT id, login, role, env, created FROM users WHERE login = ?").get(login) as User | null) ??
+      undefined
+    );
   }
 
   private mustUser(login: string): User {
@@ -212,7 +237,9 @@ export class SqliteStore implements Store {
   }
 
   users(): Promise<User[]> {
-    return this.q(() => this.db.query("SELECT id, login, role, env, created FROM users ORDER BY login").all() as User[]);
+    return this.q(
+      () => this.db.query("SELECT id, login, role, env, created FROM users ORDER BY login").all() as User[],
+    );
   }
 
   deleteUser(login: string): Promise<void> {
@@ -231,7 +258,9 @@ export class SqliteStore implements Store {
     return this.q(() => {
       const u = this.mustUser(login);
       const token = given === undefined ? newToken() : checkGivenToken(given);
-      const r = this.db.query("INSERT INTO tokens (user_id, hash, created) VALUES (?, ?, ?)").run(u.id, hashToken(token), this.now());
+      const r = this.db
+        .query("INSERT INTO tokens (user_id, hash, created) VALUES (?, ?, ?)")
+        .run(u.id, hashToken(token), this.now());
       return { id: Number(r.lastInsertRowid), token };
     });
   }
@@ -285,30 +314,35 @@ export class SqliteStore implements Store {
 
   private unlockNow(cipher: Cipher): { sealed: number; scrubbed: boolean } {
     let sealed = 0;
-    this.db.transaction(() => {
-      const check = this.getValue(KEY_CHECK);
-      if (check !== undefined) {
-        if (cipher.tryOpen(check, KEY_CHECK) !== KEY_CHECK_VALUE) {
-          throw new UserError(`${cipher.source} is not the key the credentials in ${this.db.filename} were encrypted with`, {
-            hint: `use the original key: restore the data dir's ${KEY_FILE} or set ${KEY_ENV} to it`,
-          });
+    this.db
+      .transaction(() => {
+        const check = this.getValue(KEY_CHECK);
+        if (check !== undefined) {
+          if (cipher.tryOpen(check, KEY_CHECK) !== KEY_CHECK_VALUE) {
+            throw new UserError(
+              `${cipher.source} is not the key the credentials in ${this.db.filename} were encrypted with`,
+              {
+                hint: `use the original key: restore the data dir's ${KEY_FILE} or set ${KEY_ENV} to it`,
+              },
+            );
+          }
+          return;
         }
-        return;
-      }
-      const rows = this.db.query("SELECT name, repo_token, flux_receiver_token FROM environments").all() as Row[];
-      const q = this.db.query("UPDATE environments SET repo_token = ?, flux_receiver_token = ? WHERE name = ?");
-      for (const r of rows) {
-        const name = r.name as string;
-        const seal = (col: string) => {
-          const v = r[col] as string;
-          if (!v || Cipher.isSealed(v)) return v;
-          sealed++;
-          return cipher.seal(v, `environments.${col}:${name}`);
-        };
-        q.run(seal("repo_token"), seal("flux_receiver_token"), name);
-      }
-      this.setValue(KEY_CHECK, cipher.seal(KEY_CHECK_VALUE, KEY_CHECK));
-    }).immediate();
+        const rows = this.db.query("SELECT name, repo_token, flux_receiver_token FROM environments").all() as Row[];
+        const q = this.db.query("UPDATE environments SET repo_token = ?, flux_receiver_token = ? WHERE name = ?");
+        for (const r of rows) {
+          const name = r.name as string;
+          const seal = (col: string) => {
+            const v = r[col] as string;
+            if (!v || Cipher.isSealed(v)) return v;
+            sealed++;
+            return cipher.seal(v, `environments.${col}:${name}`);
+          };
+          q.run(seal("repo_token"), seal("flux_receiver_token"), name);
+        }
+        this.setValue(KEY_CHECK, cipher.seal(KEY_CHECK_VALUE, KEY_CHECK));
+      })
+      .immediate();
     this.cipher = cipher;
     if (!sealed) return { sealed, scrubbed: true };
     try {
@@ -322,7 +356,8 @@ export class SqliteStore implements Store {
 
   private seal(value: string, context: string): string {
     if (!value) return "";
-    if (!this.cipher) throw new Error(`refusing to store ${context} without an encryption key (open the store with a cipher)`);
+    if (!this.cipher)
+      throw new Error(`refusing to store ${context} without an encryption key (open the store with a cipher)`);
     return this.cipher.seal(value, context);
   }
 
@@ -379,7 +414,9 @@ export class SqliteStore implements Store {
   }
 
   envs(): Promise<Environment[]> {
-    return this.q(() => (this.db.query("SELECT * FROM environments ORDER BY name").all() as Row[]).map((r) => this.toEnvOpen(r)));
+    return this.q(() =>
+      (this.db.query("SELECT * FROM environments ORDER BY name").all() as Row[]).map((r) => this.toEnvOpen(r)),
+    );
   }
 
   // --- events (the durable queue)
@@ -392,8 +429,20 @@ export class SqliteStore implements Store {
             `INSERT INTO events (id, created, type, blob, repository, branch, event, source_branch, target_branch, tag, sha,
                artifact_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(e.id, this.now(), e.type, e.blob, e.repository ?? "", e.branch ?? "", e.event ?? "", e.sourceBranch ?? "",
-            e.targetBranch ?? "", e.tag ?? "", e.sha ?? "", e.artifactId ?? "");
+          .run(
+            e.id,
+            this.now(),
+            e.type,
+            e.blob,
+            e.repository ?? "",
+            e.branch ?? "",
+            e.event ?? "",
+            e.sourceBranch ?? "",
+            e.targetBranch ?? "",
+            e.tag ?? "",
+            e.sha ?? "",
+            e.artifactId ?? "",
+          );
       } catch (err) {
         if (isUniqueViolation(err)) throw new ConflictError(`event ${JSON.stringify(e.id)} already exists`);
         throw err;
@@ -413,7 +462,9 @@ export class SqliteStore implements Store {
 
   artifactEvent(artifactId: string): Promise<EventRecord | undefined> {
     return this.q(() => {
-      const r = this.db.query("SELECT * FROM events WHERE type = 'artifact' AND artifact_id = ?").get(artifactId) as Row | null;
+      const r = this.db
+        .query("SELECT * FROM events WHERE type = 'artifact' AND artifact_id = ?")
+        .get(artifactId) as Row | null;
       return r ? toEvent(r) : undefined;
     });
   }
@@ -439,17 +490,21 @@ export class SqliteStore implements Store {
   renewLease(id: string, lease: Lease): Promise<boolean> {
     return this.q(() => {
       checkLease(lease);
-      return this.db
-        .query("UPDATE events SET lease_expires = ? WHERE id = ? AND status = 'processing' AND lease_owner = ?")
-        .run(this.clock() + lease.ms, id, lease.owner).changes === 1;
+      return (
+        this.db
+          .query("UPDATE events SET lease_expires = ? WHERE id = ? AND status = 'processing' AND lease_owner = ?")
+          .run(this.clock() + lease.ms, id, lease.owner).changes === 1
+      );
     });
   }
 
   releaseLease(held: Held): Promise<boolean> {
     return this.q(() => {
-      return this.db
-        .query("UPDATE events SET lease_expires = 0 WHERE id = ? AND status = 'processing' AND lease_owner = ?")
-        .run(held.id, held.leaseOwner).changes === 1;
+      return (
+        this.db
+          .query("UPDATE events SET lease_expires = 0 WHERE id = ? AND status = 'processing' AND lease_owner = ?")
+          .run(held.id, held.leaseOwner).changes === 1
+      );
     });
   }
 
@@ -466,31 +521,50 @@ export class SqliteStore implements Store {
 
   recordProgress(held: Held, gitopsHashes: string[], results: unknown[]): Promise<boolean> {
     return this.q(() => {
-      return this.db
-        .query("UPDATE events SET gitops_hashes = ?, results = ? WHERE id = ? AND status = 'processing' AND lease_owner = ?")
-        .run(JSON.stringify(gitopsHashes), JSON.stringify(results), held.id, held.leaseOwner).changes === 1;
+      return (
+        this.db
+          .query(
+            "UPDATE events SET gitops_hashes = ?, results = ? WHERE id = ? AND status = 'processing' AND lease_owner = ?",
+          )
+          .run(JSON.stringify(gitopsHashes), JSON.stringify(results), held.id, held.leaseOwner).changes === 1
+      );
     });
   }
 
-  finishEvent(held: Held, status: FinalStatus, desc: string, gitopsHashes: string[], results: unknown[]): Promise<boolean> {
+  finishEvent(
+    held: Held,
+    status: FinalStatus,
+    desc: string,
+    gitopsHashes: string[],
+    results: unknown[],
+  ): Promise<boolean> {
     return this.q(() => {
-      return this.db
-        .query(
-          `UPDATE events SET status = ?, status_desc = ?, gitops_hashes = ?, results = ?, lease_expires = 0
+      return (
+        this.db
+          .query(
+            `UPDATE events SET status = ?, status_desc = ?, gitops_hashes = ?, results = ?, lease_expires = 0
            WHERE id = ? AND status = 'processing' AND lease_owner = ?`,
-        )
-        .run(status, desc, JSON.stringify(gitopsHashes), JSON.stringify(results), held.id, held.leaseOwner).changes === 1;
+          )
+          .run(status, desc, JSON.stringify(gitopsHashes), JSON.stringify(results), held.id, held.leaseOwner)
+          .changes === 1
+      );
     });
   }
 
   queueDepth(): Promise<number> {
-    return this.q(() => (this.db.query("SELECT count(*) AS n FROM events WHERE status IN ('new', 'processing')").get() as { n: number }).n);
+    return this.q(
+      () =>
+        (this.db.query("SELECT count(*) AS n FROM events WHERE status IN ('new', 'processing')").get() as { n: number })
+          .n,
+    );
   }
 
   eventCounts(): Promise<{ type: string; status: string; n: number }[]> {
     return this.q(
       () =>
-        this.db.query("SELECT type, status, count(*) AS n FROM events GROUP BY type, status ORDER BY type, status").all() as {
+        this.db
+          .query("SELECT type, status, count(*) AS n FROM events GROUP BY type, status ORDER BY type, status")
+          .all() as {
           type: string;
           status: string;
           n: number;
@@ -575,9 +649,11 @@ export class SqliteStore implements Store {
          ON CONFLICT(env, gitops_ref, app) DO UPDATE SET rolled_back = excluded.rolled_back, blob = excluded.blob`,
       );
       // Inside an open transaction bun:sqlite makes this a savepoint.
-      this.db.transaction(() => {
-        for (const r of rows) q.run(env, r.app, r.gitopsRef, r.created, r.rolledBack ? 1 : 0, r.repository, r.blob);
-      }).immediate();
+      this.db
+        .transaction(() => {
+          for (const r of rows) q.run(env, r.app, r.gitopsRef, r.created, r.rolledBack ? 1 : 0, r.repository, r.blob);
+        })
+        .immediate();
     });
   }
 
@@ -588,22 +664,33 @@ export class SqliteStore implements Store {
   }
 
   countReleases(env: string): Promise<number> {
-    return this.q(() => (this.db.query("SELECT count(*) AS n FROM releases WHERE env = ?").get(env) as { n: number }).n);
+    return this.q(
+      () => (this.db.query("SELECT count(*) AS n FROM releases WHERE env = ?").get(env) as { n: number }).n,
+    );
   }
 
   releases(f: ReleaseFilter): Promise<{ blob: string; created: number; rolledBack: boolean; gitopsRef: string }[]> {
     return this.q(() => {
       const where = ["env = ?"];
       const args: (string | number)[] = [f.env];
-      if (f.app) (where.push("app = ?"), args.push(f.app));
-      if (f.since !== undefined) (where.push("created >= ?"), args.push(f.since));
-      if (f.until !== undefined) (where.push("created <= ?"), args.push(f.until));
-      if (f.repository) (where.push("repository = ?"), args.push(f.repository));
+      if (f.app) where.push("app = ?"), args.push(f.app);
+      if (f.since !== undefined) where.push("created >= ?"), args.push(f.since);
+      if (f.until !== undefined) where.push("created <= ?"), args.push(f.until);
+      if (f.repository) where.push("repository = ?"), args.push(f.repository);
       const sql = `SELECT blob, created, rolled_back, gitops_ref FROM releases WHERE ${where.join(" AND ")}
                    ORDER BY created DESC, rowid DESC LIMIT ? OFFSET ?`;
-      const rows = this.db.query(sql).all(...args, f.limit, f.offset) as
-        { blob: string; created: number; rolled_back: number; gitops_ref: string }[];
-      return rows.map((r) => ({ blob: r.blob, created: r.created, rolledBack: !!r.rolled_back, gitopsRef: r.gitops_ref }));
+      const rows = this.db.query(sql).all(...args, f.limit, f.offset) as {
+        blob: string;
+        created: number;
+        rolled_back: number;
+        gitops_ref: string;
+      }[];
+      return rows.map((r) => ({
+        blob: r.blob,
+        created: r.created,
+        rolledBack: !!r.rolled_back,
+        gitopsRef: r.gitops_ref,
+      }));
     });
   }
 
@@ -709,6 +796,8 @@ export class SqliteStore implements Store {
   }
 
   private setValue(key: string, value: string): void {
-    this.db.query("INSERT INTO key_values (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(key, value);
+    this.db
+      .query("INSERT INTO key_values (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+      .run(key, value);
   }
 }

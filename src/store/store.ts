@@ -13,7 +13,17 @@
  */
 import type { Cipher } from "./secrets.ts";
 import type {
-  ArtifactFilter, Environment, EventFilter, EventRecord, EventStatus, EventType, GitopsCommit, Role, Session, TokenInfo, User,
+  ArtifactFilter,
+  Environment,
+  EventFilter,
+  EventRecord,
+  EventStatus,
+  EventType,
+  GitopsCommit,
+  Role,
+  Session,
+  TokenInfo,
+  User,
 } from "./types.ts";
 
 export interface NewEvent {
@@ -157,7 +167,13 @@ export interface StoreTx {
   /** Records progress of a held event (a crash keeps what was done); false when the lease was lost. */
   recordProgress(held: Held, gitopsHashes: string[], results: unknown[]): Promise<boolean>;
   /** Ends a held event; false (and nothing written) when the lease was lost. */
-  finishEvent(held: Held, status: FinalStatus, desc: string, gitopsHashes: string[], results: unknown[]): Promise<boolean>;
+  finishEvent(
+    held: Held,
+    status: FinalStatus,
+    desc: string,
+    gitopsHashes: string[],
+    results: unknown[],
+  ): Promise<boolean>;
   /** Events new or in progress. */
   queueDepth(): Promise<number>;
   eventCounts(): Promise<{ type: string; status: string; n: number }[]>;

@@ -5,9 +5,11 @@
  */
 import type { ComponentChildren, VNode } from "preact";
 
-const safeHref = (href: string): string | undefined => (/^(https?:|mailto:|#)/i.test(href.trim()) ? href.trim() : undefined);
+const safeHref = (href: string): string | undefined =>
+  /^(https?:|mailto:|#)/i.test(href.trim()) ? href.trim() : undefined;
 
-const inlineRe = /`([^`]+)`|\*\*(.+?)\*\*|__(.+?)__|\*([^*\s][^*]*?)\*|\b_([^_\s][^_]*?)_\b|\[([^\]]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)|<(https?:\/\/[^>\s]+)>/g;
+const inlineRe =
+  /`([^`]+)`|\*\*(.+?)\*\*|__(.+?)__|\*([^*\s][^*]*?)\*|\b_([^_\s][^_]*?)_\b|\[([^\]]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)|<(https?:\/\/[^>\s]+)>/g;
 
 export function inline(text: string): ComponentChildren[] {
   const out: ComponentChildren[] = [];
@@ -21,8 +23,21 @@ export function inline(text: string): ComponentChildren[] {
     else if (em1 ?? em2) out.push(<em>{inline((em1 ?? em2)!)}</em>);
     else if (label !== undefined) {
       const safe = safeHref(href!);
-      out.push(safe ? <a href={safe} rel="noopener noreferrer" target="_blank">{inline(label)}</a> : label);
-    } else if (auto) out.push(<a href={auto} rel="noopener noreferrer" target="_blank">{auto}</a>);
+      out.push(
+        safe ? (
+          <a href={safe} rel="noopener noreferrer" target="_blank">
+            {inline(label)}
+          </a>
+        ) : (
+          label
+        ),
+      );
+    } else if (auto)
+      out.push(
+        <a href={auto} rel="noopener noreferrer" target="_blank">
+          {auto}
+        </a>,
+      );
   }
   if (last < text.length) out.push(text.slice(last));
   return out;
@@ -41,7 +56,11 @@ export function Markdown(props: { source: string; class?: string }): VNode {
       const body: string[] = [];
       for (i++; i < lines.length && !lines[i]!.trimStart().startsWith(fence[1]!); i++) body.push(lines[i]!);
       i++;
-      blocks.push(<pre><code>{body.join("\n")}</code></pre>);
+      blocks.push(
+        <pre>
+          <code>{body.join("\n")}</code>
+        </pre>,
+      );
       continue;
     }
     const heading = /^\s*(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);

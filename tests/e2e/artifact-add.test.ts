@@ -11,10 +11,30 @@ describe("gimlet artifact add", () => {
   test("every repeated --var, --field and --envFile counts, as with the original CLI", async () => {
     const file = join(dir, "artifact.json");
     const create = await gimlet([
-      "artifact", "create", "--repository", "acme/web", "--sha", "abc123", "--branch", "main", "--event", "push",
-      "--authorName", "a", "--authorEmail", "a@example.com", "--committerName", "a",
-      "--committerEmail", "a@example.com", "--message", "m", "--url", "https://example.com/c",
-      "--created", "2026-01-01T00:00:00Z",
+      "artifact",
+      "create",
+      "--repository",
+      "acme/web",
+      "--sha",
+      "abc123",
+      "--branch",
+      "main",
+      "--event",
+      "push",
+      "--authorName",
+      "a",
+      "--authorEmail",
+      "a@example.com",
+      "--committerName",
+      "a",
+      "--committerEmail",
+      "a@example.com",
+      "--message",
+      "m",
+      "--url",
+      "https://example.com/c",
+      "--created",
+      "2026-01-01T00:00:00Z",
     ]);
     expect(create.code, create.stderr).toBe(0);
     writeFileSync(file, create.stdout);
@@ -23,8 +43,21 @@ describe("gimlet artifact add", () => {
     writeFileSync(staging, "app: web\nenv: staging\nnamespace: default\n");
     writeFileSync(prod, "app: web\nenv: production\nnamespace: default\n");
     const add = await gimlet([
-      "artifact", "add", "-f", file, "--var", "A=1", "--var=B=2", "--field", "name=CI", "--field", "url=https://ci/1",
-      "--envFile", staging, "--envFile", prod,
+      "artifact",
+      "add",
+      "-f",
+      file,
+      "--var",
+      "A=1",
+      "--var=B=2",
+      "--field",
+      "name=CI",
+      "--field",
+      "url=https://ci/1",
+      "--envFile",
+      staging,
+      "--envFile",
+      prod,
     ]);
     expect(add.code, add.stderr).toBe(0);
     const a = JSON.parse(readFileSync(file, "utf8"));

@@ -11,8 +11,27 @@ describe("gimlet binary", () => {
   test("--help lists only commands that exist", async () => {
     const r = await gimlet(["--help"]);
     expect(r.code).toBe(0);
-    const commands = r.stdout.split("COMMANDS")[1]!.split("Use ")[0]!.trim().split("\n").map((l) => l.trim().split(/\s+/)[0]);
-    expect(commands).toEqual(["manifest", "gitops", "serve", "env", "user", "artifact", "release", "agent", "stack", "seal", "stats", "logs", "restart"]);
+    const commands = r.stdout
+      .split("COMMANDS")[1]!
+      .split("Use ")[0]!
+      .trim()
+      .split("\n")
+      .map((l) => l.trim().split(/\s+/)[0]);
+    expect(commands).toEqual([
+      "manifest",
+      "gitops",
+      "serve",
+      "env",
+      "user",
+      "artifact",
+      "release",
+      "agent",
+      "stack",
+      "seal",
+      "stats",
+      "logs",
+      "restart",
+    ]);
     for (const c of commands) expect((await gimlet([c!, "--help"])).code).toBe(0);
   });
 

@@ -18,7 +18,10 @@ afterAll(() => {
 
 async function signIn(url: string, login: string, password: string): Promise<Response> {
   const page = await fetch(`${url}/login`);
-  const cookie = page.headers.getSetCookie().find((c) => c.startsWith("gimlet_login_csrf="))!.split(";")[0]!;
+  const cookie = page.headers
+    .getSetCookie()
+    .find((c) => c.startsWith("gimlet_login_csrf="))!
+    .split(";")[0]!;
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
   return fetch(`${url}/login`, {
     method: "POST",
@@ -43,12 +46,21 @@ test("passwords from stdin sign in over HTTP; changing one ends the sessions; ba
   const args = ["serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`];
   server = Bun.spawn([gimletBin, ...args], { stdout: "pipe", stderr: "pipe" });
   for (let i = 0; i < 100; i++) {
-    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     await Bun.sleep(100);
   }
   const ok = await signIn(url, "ann", "correct horse");
   expect(ok.status).toBe(303);
-  const session = ok.headers.getSetCookie().find((c) => c.startsWith("gimlet_session="))!.split(";")[0]!;
+  const session = ok.headers
+    .getSetCookie()
+    .find((c) => c.startsWith("gimlet_session="))!
+    .split(";")[0]!;
   const home = await fetch(`${url}/`, { headers: { Cookie: session }, redirect: "manual" });
   expect(home.status).toBe(200);
   expect(home.headers.get("content-security-policy")).toContain("default-src 'none'");

@@ -26,7 +26,10 @@ afterAll(() => {
 beforeAll(async () => {
   const port = freePort();
   url = `http://127.0.0.1:${port}`;
-  server = Bun.spawn([gimletBin, "serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], { stdout: "pipe", stderr: "pipe" });
+  server = Bun.spawn([gimletBin, "serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const reader = (server.stderr as ReadableStream<Uint8Array>).getReader();
   let buf = "";
   const deadline = Date.now() + 10_000;
@@ -42,15 +45,36 @@ beforeAll(async () => {
   expect(env.code, env.stderr).toBe(0);
 });
 
-const cli = (args: string[]) => gimlet(args, { env: { GIMLET_SERVER: url, GIMLET_TOKEN: token, GIMLET_TRACK_INTERVAL_MS: "200" } });
+const cli = (args: string[]) =>
+  gimlet(args, { env: { GIMLET_SERVER: url, GIMLET_TOKEN: token, GIMLET_TRACK_INTERVAL_MS: "200" } });
 const head = () => run(["git", "--git-dir", gitdir, "rev-parse", "main"]).then((s) => s.trim());
 
 /** Pushes an artifact of acme/web at `sha`; only branch main deploys by policy. */
 async function push(sha: string, branch: string): Promise<string> {
   const f = join(work, `${sha}.json`);
   const values = { image: { repository: "nginx", tag: "{{ .SHA }}" } };
-  const manifest = { app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values };
-  writeFileSync(f, JSON.stringify({ version: { repositoryName: "acme/web", sha, branch, event: "push", message: sha, url: "https://x", created: 1700000000 }, environments: [manifest] }));
+  const manifest = {
+    app: "web",
+    env: "staging",
+    namespace: "default",
+    deploy: { branch: "main", event: "push" },
+    values,
+  };
+  writeFileSync(
+    f,
+    JSON.stringify({
+      version: {
+        repositoryName: "acme/web",
+        sha,
+        branch,
+        event: "push",
+        message: sha,
+        url: "https://x",
+        created: 1700000000,
+      },
+      environments: [manifest],
+    }),
+  );
   const r = await cli(["artifact", "push", "-f", f, "-o", "json"]);
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout).id as string;
@@ -85,7 +109,9 @@ describe("dry runs", () => {
     const before = await cli(["release", "list", "--env", "staging", "-o", "json"]);
     const r = await cli(["release", "make", "--env", "staging", "--artifact", artifact, "--dry-run"]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.split("\n")[0]).toBe("~ Deployment/web: spec.template.spec.containers[0].image nginx:aaa111 → nginx:bbb222");
+    expect(r.stdout.split("\n")[0]).toBe(
+      "~ Deployment/web: spec.template.spec.containers[0].image nginx:aaa111 → nginx:bbb222",
+    );
     expect(r.stdout).toContain("--- a/staging/web/deployment.yaml\n+++ b/staging/web/deployment.yaml\n");
     expect(r.stdout).toContain("\n-        image: nginx:aaa111\n+        image: nginx:bbb222\n");
     expect(await head()).toBe(first);
@@ -100,33 +126,66 @@ describe("dry runs", () => {
     const p = JSON.parse(r.stdout) as PreviewJson;
     expect(p.apps).toEqual(["web"]);
     const dep = p.files.find((f) => f.path === "staging/web/deployment.yaml")!;
-    expect(dep.oldHash).toBe((await run(["git", "--git-dir", gitdir, "rev-parse", "main:staging/web/deployment.yaml"])).trim());
-    expect(p.files.map((f) => f.path)).toEqual(["staging/release.json", "staging/web/deployment.yaml", "staging/web/release.json"]);
+    expect(dep.oldHash).toBe(
+      (await run(["git", "--git-dir", gitdir, "rev-parse", "main:staging/web/deployment.yaml"])).trim(),
+    );
+    expect(p.files.map((f) => f.path)).toEqual([
+      "staging/release.json",
+      "staging/web/deployment.yaml",
+      "staging/web/release.json",
+    ]);
     const made = await cli(["release", "make", "--env", "staging", "--artifact", artifact, "-o", "json"]);
     expect(made.code, made.stderr).toBe(0);
     releaseId = JSON.parse(made.stdout).id;
     await waitForImage("bbb222");
-    expect((await run(["git", "--git-dir", gitdir, "rev-parse", "main:staging/web/deployment.yaml"])).trim()).toBe(dep.newHash!);
+    expect((await run(["git", "--git-dir", gitdir, "rev-parse", "main:staging/web/deployment.yaml"])).trim()).toBe(
+      dep.newHash!,
+    );
   }, 30_000);
 
   test("GET /api/releases/ID/timeline: each recorded step with its time and the seconds it took", async () => {
     const get = async () => {
-      const res = await fetch(`${url}/api/releases/${releaseId}/timeline`, { headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(`${url}/api/releases/${releaseId}/timeline`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(res.status).toBe(200);
-      return (await res.json()) as { results: { hash: string; steps: { step: string; at?: number; took?: number; recorded: boolean }[] }[] };
+      return (await res.json()) as {
+        results: { hash: string; steps: { step: string; at?: number; took?: number; recorded: boolean }[] }[];
+      };
     };
     for (let i = 0; i < 50 && !(await get()).results[0]?.hash; i++) await Bun.sleep(100);
     const t = await get();
     const steps = t.results[0]!.steps;
-    expect(steps.map((s) => s.step)).toEqual(["artifact created", "artifact received", "release requested", "gitops commit made", "pushed", "Flux reported", "rollout complete"]);
+    expect(steps.map((s) => s.step)).toEqual([
+      "artifact created",
+      "artifact received",
+      "release requested",
+      "gitops commit made",
+      "pushed",
+      "Flux reported",
+      "rollout complete",
+    ]);
     expect(steps[0]!.at).toBe(1700000000);
-    const commitTime = Number((await run(["git", "--git-dir", gitdir, "log", "-1", "--format=%ct", t.results[0]!.hash])).trim());
+    const commitTime = Number(
+      (await run(["git", "--git-dir", gitdir, "log", "-1", "--format=%ct", t.results[0]!.hash])).trim(),
+    );
     expect(steps[3]).toMatchObject({ at: commitTime, recorded: true, took: commitTime - steps[2]!.at! });
     expect(steps[1]!.took).toBe(steps[1]!.at! - 1700000000);
     expect(steps[5]!.recorded).toBe(false);
     const flux = await cli(["user", "create", "flux-timeline", "--role", "flux"]);
-    const ev = { reason: "ReconciliationSucceeded", message: "applied", metadata: { revision: `main@sha1:${t.results[0]!.hash}` } };
-    expect((await fetch(`${url}/api/flux-events?env=staging&access_token=${flux.stdout.trim()}`, { method: "POST", body: JSON.stringify(ev) })).status).toBe(200);
+    const ev = {
+      reason: "ReconciliationSucceeded",
+      message: "applied",
+      metadata: { revision: `main@sha1:${t.results[0]!.hash}` },
+    };
+    expect(
+      (
+        await fetch(`${url}/api/flux-events?env=staging&access_token=${flux.stdout.trim()}`, {
+          method: "POST",
+          body: JSON.stringify(ev),
+        })
+      ).status,
+    ).toBe(200);
     const after = (await get()).results[0]!.steps[5]!;
     expect(after.recorded).toBe(true);
     expect(after.at).toBeGreaterThanOrEqual(commitTime);
@@ -138,7 +197,9 @@ describe("dry runs", () => {
     const now = await head();
     const r = await cli(["release", "rollback", "--env", "staging", "--app", "web", "--to", first, "--dry-run"]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.split("\n")[0]).toBe("~ Deployment/web: spec.template.spec.containers[0].image nginx:bbb222 → nginx:aaa111");
+    expect(r.stdout.split("\n")[0]).toBe(
+      "~ Deployment/web: spec.template.spec.containers[0].image nginx:bbb222 → nginx:aaa111",
+    );
     expect(r.stdout).toContain("-        image: nginx:bbb222\n+        image: nginx:aaa111\n");
     expect(await head()).toBe(now);
     const none = await cli(["release", "rollback", "--env", "staging", "--app", "web", "--to", now, "--dry-run"]);
@@ -146,7 +207,10 @@ describe("dry runs", () => {
   }, 30_000);
 
   test("bad input: dryRun=maybe is a 400, an unknown commit a 404, and nothing is queued", async () => {
-    const res = await fetch(`${url}/api/rollback?env=staging&app=web&sha=${first}&dryRun=maybe`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${url}/api/rollback?env=staging&app=web&sha=${first}&dryRun=maybe`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("dryRun must be true or false");
     const r = await cli(["release", "rollback", "--env", "staging", "--app", "web", "--to", "abcdef12", "--dry-run"]);
@@ -168,7 +232,11 @@ describe("dry runs", () => {
     const s = JSON.parse(r.stdout);
     expect(s).toMatchObject({ envs: ["staging"], deployments: 2, failedDeployments: 1, changeFailureRate: 0.5 });
     // Only bbb222 has Flux's success report: lead time = that report − the source commit (1700000000).
-    expect(s.leadTime).toEqual({ count: 1, p50: rels[0]!.gitopsCommitCreated! - 1700000000, p90: rels[0]!.gitopsCommitCreated! - 1700000000 });
+    expect(s.leadTime).toEqual({
+      count: 1,
+      p50: rels[0]!.gitopsCommitCreated! - 1700000000,
+      p90: rels[0]!.gitopsCommitCreated! - 1700000000,
+    });
     expect(s.timeToRestore.count).toBe(1);
     expect(s.timeToRestore.open).toBe(0);
     const text = await cli(["stats", "--env", "staging", "--since", "2w"]);
@@ -182,12 +250,28 @@ describe("dry runs", () => {
     const wc = join(work, "wc");
     await run(["git", "clone", "-q", gitdir, wc]);
     const m = join(work, "staging.yaml");
-    writeFileSync(m, "app: web\nenv: staging\nnamespace: default\nvalues:\n  image:\n    repository: nginx\n    tag: ccc333\n");
+    writeFileSync(
+      m,
+      "app: web\nenv: staging\nnamespace: default\nvalues:\n  image:\n    repository: nginx\n    tag: ccc333\n",
+    );
     const r = await gimlet(["manifest", "diff", "-f", m, "--env", "staging", "--app", "web", "--gitops-repo-path", wc]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.split("\n")[0]).toBe("~ Deployment/web: spec.template.spec.containers[0].image nginx:aaa111 → nginx:ccc333");
+    expect(r.stdout.split("\n")[0]).toBe(
+      "~ Deployment/web: spec.template.spec.containers[0].image nginx:aaa111 → nginx:ccc333",
+    );
     expect(r.stdout).not.toContain("release.json");
-    const bad = await gimlet(["manifest", "diff", "-f", m, "--env", "staging", "--app", "web", "--gitops-repo-path", join(work, "nope")]);
+    const bad = await gimlet([
+      "manifest",
+      "diff",
+      "-f",
+      m,
+      "--env",
+      "staging",
+      "--app",
+      "web",
+      "--gitops-repo-path",
+      join(work, "nope"),
+    ]);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain("--gitops-repo-path");
   });

@@ -27,7 +27,10 @@ afterAll(async () => {
 
 async function serve(dataDir: string): Promise<{ url: string; token: string }> {
   const port = freePort();
-  const p = Bun.spawn([gimletBin, "serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], { stdout: "pipe", stderr: "pipe" });
+  const p = Bun.spawn([gimletBin, "serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   procs.push(p);
   const reader = (p.stderr as ReadableStream<Uint8Array>).getReader();
   let buf = "";
@@ -52,15 +55,34 @@ describe("gimlet env against a server", () => {
     expect(created.stderr).toContain("environment staging created");
     expect(existsSync(join(dataDir, "repos", "staging-apps.git", "HEAD"))).toBe(true);
     expect(existsSync(join(dataDir, "repos", "staging-infra.git", "HEAD"))).toBe(true);
-    const remote = await gimlet(["env", "create", "prod", "--gitops-repo", "https://git.example/gitops.git", "--gitops-token", "ghp_secret", "-o", "json"], { env });
+    const remote = await gimlet(
+      [
+        "env",
+        "create",
+        "prod",
+        "--gitops-repo",
+        "https://git.example/gitops.git",
+        "--gitops-token",
+        "ghp_secret",
+        "-o",
+        "json",
+      ],
+      { env },
+    );
     expect(remote.code, remote.stderr).toBe(0);
-    expect(JSON.parse(remote.stdout)).toMatchObject({ name: "prod", builtin: false, repoUrl: "https://git.example/gitops.git" });
+    expect(JSON.parse(remote.stdout)).toMatchObject({
+      name: "prod",
+      builtin: false,
+      repoUrl: "https://git.example/gitops.git",
+    });
     expect(remote.stdout).not.toContain("ghp_secret");
 
     const list = await gimlet(["env", "list"], { env });
     expect(list.code, list.stderr).toBe(0);
     expect(list.stdout).toBe("prod\thttps://git.example/gitops.git\nstaging\tbuiltin\n");
-    const json = JSON.parse((await gimlet(["env", "list", "-o", "json", "--server", s.url, "--token", s.token])).stdout) as object[];
+    const json = JSON.parse(
+      (await gimlet(["env", "list", "-o", "json", "--server", s.url, "--token", s.token])).stdout,
+    ) as object[];
     expect(json.map((e) => (e as { name: string }).name)).toEqual(["prod", "staging"]);
     expect(JSON.stringify(json)).not.toContain("ghp_secret");
 
@@ -111,7 +133,9 @@ describe("gimlet env against a server", () => {
     const dataDir = temp();
     const s = await serve(dataDir);
     const env = { GIMLET_SERVER: s.url, GIMLET_TOKEN: s.token };
-    const both = await gimlet(["env", "create", "qa", "--builtin", "--gitops-repo", "https://git.example/g.git"], { env });
+    const both = await gimlet(["env", "create", "qa", "--builtin", "--gitops-repo", "https://git.example/g.git"], {
+      env,
+    });
     expect(both.code).toBe(1);
     expect(both.stderr).toContain("give exactly one of builtin and gitopsRepo");
     const creds = await gimlet(["env", "create", "qa", "--gitops-repo", "https://x:y@git.example/g.git"], { env });

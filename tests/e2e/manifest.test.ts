@@ -44,7 +44,9 @@ describe("gimlet manifest template", () => {
 
   test("lets --vars win over the environment", async () => {
     const vars = file("ci.env", "SHA=fromfile\n");
-    const r = await gimlet(["manifest", "template", "-f", join(work, "web.yaml"), "--vars", vars], { env: { SHA: "fromenv" } });
+    const r = await gimlet(["manifest", "template", "-f", join(work, "web.yaml"), "--vars", vars], {
+      env: { SHA: "fromenv" },
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("ghcr.io/acme/web:fromfile");
   });
@@ -58,12 +60,16 @@ describe("gimlet manifest template", () => {
   test("writes -o atomically and --output-dir as split files per env/app", async () => {
     const out = join(work, "out.yaml");
     const dir = join(work, "gitops");
-    const r = await gimlet(["manifest", "template", "-f", join(work, "web.yaml"), "-o", out, "--output-dir", dir], { env: { SHA: "s" } });
+    const r = await gimlet(["manifest", "template", "-f", join(work, "web.yaml"), "-o", out, "--output-dir", dir], {
+      env: { SHA: "s" },
+    });
     expect(r.code).toBe(0);
     expect(kinds(readFileSync(out, "utf8"))).toContain("Service/web");
     const files = readdirSync(join(dir, "staging", "web")).sort();
     expect(files).toEqual(["configmap.yaml", "deployment.yaml", "service.yaml"]);
-    expect(readFileSync(join(dir, "staging", "web", "service.yaml"), "utf8")).toStartWith("---\napiVersion: v1\nkind: Service\n");
+    expect(readFileSync(join(dir, "staging", "web", "service.yaml"), "utf8")).toStartWith(
+      "---\napiVersion: v1\nkind: Service\n",
+    );
   });
 
   test("a missing variable fails with file:line, exit 1, and writes nothing", async () => {
@@ -84,7 +90,7 @@ describe("gimlet manifest template", () => {
 
   test("a 50 MB file is refused with a clear error", async () => {
     const big = join(work, "big.yaml");
-    writeFileSync(big, "# x\n".repeat(50 * 1024 * 1024 / 4));
+    writeFileSync(big, "# x\n".repeat((50 * 1024 * 1024) / 4));
     const r = await gimlet(["manifest", "template", "-f", big]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("the limit is 4 MiB");
@@ -134,16 +140,38 @@ describe("gimlet manifest create", () => {
   });
 
   test("takes values from stdin and refuses values the schema rejects", async () => {
-    const ok = await gimlet(["manifest", "create", "--env", "e", "--app", "a", "-n", "n", "-f", "-"], { stdin: "replicas: 3\n" });
+    const ok = await gimlet(["manifest", "create", "--env", "e", "--app", "a", "-n", "n", "-f", "-"], {
+      stdin: "replicas: 3\n",
+    });
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain("replicas: 3");
-    const bad = await gimlet(["manifest", "create", "--env", "e", "--app", "a", "-n", "n", "-f", "-"], { stdin: "replicas: lots\n" });
+    const bad = await gimlet(["manifest", "create", "--env", "e", "--app", "a", "-n", "n", "-f", "-"], {
+      stdin: "replicas: lots\n",
+    });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("replicas");
   });
 
   test("emits a Flux HelmRelease manifest for a chart from another repository", async () => {
-    const c = await gimlet(["manifest", "create", "--env", "e", "--app", "redis", "-n", "data", "--chart", "https://charts.bitnami.com/bitnami/redis", "--chart-version", "19.0.1", "-f", "-"], { stdin: "architecture: standalone\n" });
+    const c = await gimlet(
+      [
+        "manifest",
+        "create",
+        "--env",
+        "e",
+        "--app",
+        "redis",
+        "-n",
+        "data",
+        "--chart",
+        "https://charts.bitnami.com/bitnami/redis",
+        "--chart-version",
+        "19.0.1",
+        "-f",
+        "-",
+      ],
+      { stdin: "architecture: standalone\n" },
+    );
     expect(c.code).toBe(0);
     const t = await gimlet(["manifest", "template", "-f", "-"], { stdin: c.stdout });
     expect(t.code).toBe(0);

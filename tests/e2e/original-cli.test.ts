@@ -21,7 +21,10 @@ let token = "";
 beforeAll(async () => {
   const port = freePort();
   url = `http://127.0.0.1:${port}`;
-  server = Bun.spawn([gimletBin, "serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], { stdout: "pipe", stderr: "pipe" });
+  server = Bun.spawn([gimletBin, "serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const reader = (server.stderr as ReadableStream<Uint8Array>).getReader();
   let buf = "";
   const deadline = Date.now() + 10_000;
@@ -43,16 +46,36 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-const cli = (args: string[]) => gimlet(args, { env: { GIMLET_SERVER: url, GIMLET_TOKEN: token, GIMLET_TRACK_INTERVAL_MS: "100" } });
+const cli = (args: string[]) =>
+  gimlet(args, { env: { GIMLET_SERVER: url, GIMLET_TOKEN: token, GIMLET_TRACK_INTERVAL_MS: "100" } });
 const api = async (path: string, init: RequestInit = {}) => {
   const res = await fetch(`${url}${path}`, { ...init, headers: { Authorization: `Bearer ${token}`, ...init.headers } });
   return { status: res.status, json: (await res.json()) as any };
 };
 
-function artifactFile(sha: string, values: Record<string, unknown> = { image: { repository: "nginx", tag: "{{ .SHA }}" } }): string {
+function artifactFile(
+  sha: string,
+  values: Record<string, unknown> = { image: { repository: "nginx", tag: "{{ .SHA }}" } },
+): string {
   const f = join(work, `${sha}.json`);
-  const version = { repositoryName: "acme/web", sha, branch: "main", event: "push", message: `commit ${sha}`, url: "https://x", created: 1700000000 };
-  writeFileSync(f, JSON.stringify({ version, environments: [{ app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values }] }));
+  const version = {
+    repositoryName: "acme/web",
+    sha,
+    branch: "main",
+    event: "push",
+    message: `commit ${sha}`,
+    url: "https://x",
+    created: 1700000000,
+  };
+  writeFileSync(
+    f,
+    JSON.stringify({
+      version,
+      environments: [
+        { app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values },
+      ],
+    }),
+  );
   return f;
 }
 
@@ -67,7 +90,10 @@ async function processed(artifactId: string): Promise<any> {
 
 async function fluxSays(hash: string, reason: string): Promise<void> {
   const flux = await cli(["user", "create", `flux-${hash.slice(0, 8)}-${reason.length}`, "--role", "flux"]);
-  const res = await fetch(`${url}/api/flux-events?env=staging&access_token=${flux.stdout.trim()}`, { method: "POST", body: JSON.stringify({ reason, message: reason, metadata: { revision: `main@sha1:${hash}` } }) });
+  const res = await fetch(`${url}/api/flux-events?env=staging&access_token=${flux.stdout.trim()}`, {
+    method: "POST",
+    body: JSON.stringify({ reason, message: reason, metadata: { revision: `main@sha1:${hash}` } }),
+  });
   expect(res.status).toBe(200);
 }
 
@@ -85,7 +111,17 @@ async function push(sha: string, values?: Record<string, unknown>): Promise<{ id
  * pkg/gimletd/server/router.go (GitopsRepoResult).
  */
 const recorded = {
-  release: ["app", "env", "artifactId", "triggeredBy", "version", "gitopsRef", "gitopsRepo", "gitopsCommitStatus", "gitopsCommitStatusDesc"],
+  release: [
+    "app",
+    "env",
+    "artifactId",
+    "triggeredBy",
+    "version",
+    "gitopsRef",
+    "gitopsRepo",
+    "gitopsCommitStatus",
+    "gitopsCommitStatusDesc",
+  ],
   releaseStatus: ["status", "statusDesc", "results"],
   user: ["login", "admin"],
   gitopsRepo: ["gitopsRepo"],
@@ -97,7 +133,11 @@ describe("the API against the original's recorded JSON shapes", () => {
     await fluxSays(hash, "ReconciliationSucceeded");
     const releases = (await api("/api/releases?env=staging")).json as Record<string, unknown>[];
     for (const k of recorded.release) expect(releases[0]).toHaveProperty(k);
-    expect(releases[0]).toMatchObject({ gitopsRef: hash, gitopsRepo: "builtin/staging-apps", gitopsCommitStatus: "ReconciliationSucceeded" });
+    expect(releases[0]).toMatchObject({
+      gitopsRef: hash,
+      gitopsRepo: "builtin/staging-apps",
+      gitopsCommitStatus: "ReconciliationSucceeded",
+    });
     expect(typeof releases[0]!.gitopsCommitCreated).toBe("number");
     const status = (await api("/api/status?env=staging")).json;
     for (const k of recorded.release.filter((k) => !k.startsWith("gitopsCommit"))) expect(status.web).toHaveProperty(k);
@@ -112,7 +152,11 @@ describe("the API against the original's recorded JSON shapes", () => {
     expect(admin.json).toMatchObject({ login: "admin", admin: true });
     expect((await api("/api/gitopsRepo")).json).toEqual({ gitopsRepo: "builtin/staging-apps" });
     const commits = (await api("/api/gitopsCommits")).json as Record<string, unknown>[];
-    expect(commits.find((c) => c.sha === hash)).toMatchObject({ sha: hash, status: "ReconciliationSucceeded", env: "staging" });
+    expect(commits.find((c) => c.sha === hash)).toMatchObject({
+      sha: hash,
+      status: "ReconciliationSucceeded",
+      env: "staging",
+    });
   }, 30_000);
 });
 
@@ -133,14 +177,29 @@ describe("this CLI: tracking exits non-zero on failure, delete waits for its com
     await fluxSays(hash, "ReconciliationFailed");
     const t = await cli(["artifact", "track", id, "-o", "json"]);
     expect(t.code).toBe(1);
-    expect(JSON.parse(t.stdout)).toMatchObject({ status: "processed", results: [{ hash, gitopsCommitStatus: "ReconciliationFailed" }] });
+    expect(JSON.parse(t.stdout)).toMatchObject({
+      status: "processed",
+      results: [{ hash, gitopsCommitStatus: "ReconciliationFailed" }],
+    });
   }, 30_000);
 
   test("release track without --wait exits 1 when processing failed (status error)", async () => {
-    const rb = await cli(["release", "rollback", "--env", "staging", "--app", "web", "--to", "0123456789abcdef0123456789abcdef01234567", "-o", "json"]);
+    const rb = await cli([
+      "release",
+      "rollback",
+      "--env",
+      "staging",
+      "--app",
+      "web",
+      "--to",
+      "0123456789abcdef0123456789abcdef01234567",
+      "-o",
+      "json",
+    ]);
     expect(rb.code, rb.stderr).toBe(0);
     const id = JSON.parse(rb.stdout).id as string;
-    for (let i = 0; i < 100 && (await api(`/api/eventReleaseTrack?id=${id}`)).json.status !== "error"; i++) await Bun.sleep(50);
+    for (let i = 0; i < 100 && (await api(`/api/eventReleaseTrack?id=${id}`)).json.status !== "error"; i++)
+      await Bun.sleep(50);
     const t = await cli(["release", "track", id]);
     expect(t.code).toBe(1);
     expect(t.stdout).toContain("Request is error");
@@ -179,7 +238,11 @@ for (const o of originals) {
       // By environment: urfave/cli stops reading flags at the first positional argument.
       const env = { PATH: process.env.PATH ?? "", HOME: work, GIMLET_SERVER: url, GIMLET_TOKEN: token };
       const p = Bun.spawn([o.path, ...args], { stdout: "pipe", stderr: "pipe", env });
-      const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+      const [stdout, stderr, code] = await Promise.all([
+        new Response(p.stdout).text(),
+        new Response(p.stderr).text(),
+        p.exited,
+      ]);
       return { code, stdout, stderr };
     };
     // Full-length: the original slices sha[:8] when it prints a version.
@@ -220,7 +283,8 @@ for (const o of originals) {
         expect(rb.code, rb.stderr).toBe(0);
         const rid = /ID (\S+)/.exec(rb.stdout + rb.stderr)?.[1];
         expect(rid).toBeDefined();
-        for (let i = 0; i < 100 && (await api(`/api/eventReleaseTrack?id=${rid}`)).json.status !== "processed"; i++) await Bun.sleep(50);
+        for (let i = 0; i < 100 && (await api(`/api/eventReleaseTrack?id=${rid}`)).json.status !== "processed"; i++)
+          await Bun.sleep(50);
         const tr = await orig(["release", "track", rid!]);
         expect(tr.code, tr.stderr).toBe(0);
         expect(tr.stdout).toContain(`Request (${rid}) is processed`);

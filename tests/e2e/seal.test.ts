@@ -15,14 +15,31 @@ const dir = mkdtempSync(join(tmpdir(), "gimlet-seal-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const cert = join(dir, "cert.pem");
 const keyFile = join(dir, "key.pem");
-const made = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:4096", "-nodes", "-keyout", keyFile, "-out", cert, "-subj", "/O=sealed-secret", "-days", "1"]);
+const made = spawnSync("openssl", [
+  "req",
+  "-x509",
+  "-newkey",
+  "rsa:4096",
+  "-nodes",
+  "-keyout",
+  keyFile,
+  "-out",
+  cert,
+  "-subj",
+  "/O=sealed-secret",
+  "-days",
+  "1",
+]);
 if (made.status !== 0) throw new Error(`openssl: ${made.stderr}`);
 const priv = createPrivateKey(readFileSync(keyFile));
 
 function unseal(b64: string, label: string): string {
   const bytes = Buffer.from(b64, "base64");
   const n = bytes.readUInt16BE(0);
-  const session = privateDecrypt({ key: priv, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256", oaepLabel: Buffer.from(label) }, bytes.subarray(2, 2 + n));
+  const session = privateDecrypt(
+    { key: priv, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256", oaepLabel: Buffer.from(label) },
+    bytes.subarray(2, 2 + n),
+  );
   const aes = bytes.subarray(2 + n);
   const d = createDecipheriv("aes-256-gcm", session, Buffer.alloc(12));
   d.setAuthTag(aes.subarray(-16));
@@ -31,7 +48,19 @@ function unseal(b64: string, label: string): string {
 
 describe("gimlet seal", () => {
   test("--from-literal → a strict SealedSecret only its namespace/name opens", async () => {
-    const r = await gimlet(["seal", "--cert", cert, "--name", "db", "--namespace", "team-a", "--from-literal", "password=hunter2", "--from-literal", "user=app"]);
+    const r = await gimlet([
+      "seal",
+      "--cert",
+      cert,
+      "--name",
+      "db",
+      "--namespace",
+      "team-a",
+      "--from-literal",
+      "password=hunter2",
+      "--from-literal",
+      "user=app",
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const s = parse(r.stdout);
     expect(s.kind).toBe("SealedSecret");
@@ -44,7 +73,10 @@ describe("gimlet seal", () => {
 
   test("-f secret.yaml with --scope cluster-wide: data and stringData, the type kept", async () => {
     const f = join(dir, "secret.yaml");
-    writeFileSync(f, "apiVersion: v1\nkind: Secret\nmetadata:\n  name: api\n  namespace: ns1\ntype: Opaque\ndata:\n  token: aGVsbG8=\nstringData:\n  url: https://x\n");
+    writeFileSync(
+      f,
+      "apiVersion: v1\nkind: Secret\nmetadata:\n  name: api\n  namespace: ns1\ntype: Opaque\ndata:\n  token: aGVsbG8=\nstringData:\n  url: https://x\n",
+    );
     const r = await gimlet(["seal", "--cert", cert, "-f", f, "--scope", "cluster-wide"]);
     expect(r.code, r.stderr).toBe(0);
     const s = parse(r.stdout);
@@ -75,7 +107,10 @@ describe("gimlet seal", () => {
     const cases: [string[], string][] = [
       [["seal", "--cert", join(dir, "nope.pem"), "--from-literal", "a=b", "--name", "x", "--namespace", "y"], "--cert"],
       [["seal", "--cert", f, "--from-literal", "a=b", "--name", "x", "--namespace", "y"], "holds no RSA certificate"],
-      [["seal", "--cert", cert, "--from-literal", "a=b", "--name", "x", "--namespace", "y", "--scope", "galaxy"], "--scope"],
+      [
+        ["seal", "--cert", cert, "--from-literal", "a=b", "--name", "x", "--namespace", "y", "--scope", "galaxy"],
+        "--scope",
+      ],
       [["seal", "--cert", cert, "--from-literal", "a=b", "--name", "x"], "--namespace"],
       [["seal", "--cert", cert, "--from-literal", "novalue", "--name", "x", "--namespace", "y"], "key=value"],
       [["seal", "--cert", cert, "-f", f, "-p", "values.sealedSecrets"], "must be a map of strings"],

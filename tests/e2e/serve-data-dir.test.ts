@@ -54,7 +54,9 @@ describe("gimlet serve and its data dir", () => {
     const second = await startServer(dir);
     expect(second.listening).toBe(false);
     expect(await second.proc.exited).not.toBe(0);
-    expect(second.output).toContain(`another gimlet serve (pid ${first.proc.pid}) is already serving the data dir ${dir}`);
+    expect(second.output).toContain(
+      `another gimlet serve (pid ${first.proc.pid}) is already serving the data dir ${dir}`,
+    );
     expect(second.output).not.toContain("internal");
     // The first one is untouched by the attempt.
     expect(first.proc.exitCode).toBeNull();
@@ -89,17 +91,42 @@ describe("gimlet serve and its data dir", () => {
   test("the data dir is 0700, its files 0600, and the db file holds no gitops token in plain text", async () => {
     const dir = join(root, "private");
     const secret = `ghp_${randomBytes(12).toString("hex")}`;
-    const env = await gimlet(["env", "create", "prod", "--gitops-repo", "https://git.example/gitops.git", "--gitops-token", secret, "--data-dir", dir]);
+    const env = await gimlet([
+      "env",
+      "create",
+      "prod",
+      "--gitops-repo",
+      "https://git.example/gitops.git",
+      "--gitops-token",
+      secret,
+      "--data-dir",
+      dir,
+    ]);
     expect(env.code, env.stderr).toBe(0);
-    const inUrl = await gimlet(["env", "create", "qa", "--gitops-repo", `https://x:${secret}@git.example/g.git`, "--data-dir", dir]);
+    const inUrl = await gimlet([
+      "env",
+      "create",
+      "qa",
+      "--gitops-repo",
+      `https://x:${secret}@git.example/g.git`,
+      "--data-dir",
+      dir,
+    ]);
     expect(inUrl.code).toBe(1);
-    expect(inUrl.stderr).toContain("--gitops-repo: --gitops-repo must not hold credentials (give the token with --gitops-token)");
+    expect(inUrl.stderr).toContain(
+      "--gitops-repo: --gitops-repo must not hold credentials (give the token with --gitops-token)",
+    );
     const s = await startServer(dir);
     expect(s.listening, s.output).toBe(true);
     expect(mode(dir)).toBe(0o700);
-    for (const f of readdirSync(dir)) if (!statSync(join(dir, f)).isDirectory()) expect([f, mode(join(dir, f))]).toEqual([f, 0o600]);
+    for (const f of readdirSync(dir))
+      if (!statSync(join(dir, f)).isDirectory()) expect([f, mode(join(dir, f))]).toEqual([f, 0o600]);
     expect(readdirSync(dir)).toContain("encryption.key");
-    const bytes = Buffer.concat(readdirSync(dir).filter((f) => f.startsWith("gimlet.db")).map((f) => readFileSync(join(dir, f))));
+    const bytes = Buffer.concat(
+      readdirSync(dir)
+        .filter((f) => f.startsWith("gimlet.db"))
+        .map((f) => readFileSync(join(dir, f))),
+    );
     expect(bytes.includes(secret)).toBe(false);
     s.proc.kill("SIGKILL");
     await s.proc.exited;

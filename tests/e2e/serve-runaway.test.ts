@@ -48,16 +48,39 @@ async function startServer(): Promise<number> {
 
 async function postArtifact(sha: string, tag: string): Promise<string> {
   const body = {
-    version: { repositoryName: "acme/web", sha, branch: "main", event: "push", message: sha, url: "https://x", created: 1700000000 },
-    environments: [{ app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values: { image: { repository: "nginx", tag } } }],
+    version: {
+      repositoryName: "acme/web",
+      sha,
+      branch: "main",
+      event: "push",
+      message: sha,
+      url: "https://x",
+      created: 1700000000,
+    },
+    environments: [
+      {
+        app: "web",
+        env: "staging",
+        namespace: "default",
+        deploy: { branch: "main", event: "push" },
+        values: { image: { repository: "nginx", tag } },
+      },
+    ],
   };
-  const r = await fetch(`${url}/api/artifact`, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify(body), signal: AbortSignal.timeout(2000) });
+  const r = await fetch(`${url}/api/artifact`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(2000),
+  });
   expect(r.status).toBe(201);
   return ((await r.json()) as { id: string }).id;
 }
 
 async function track(id: string): Promise<{ status: string; statusDesc: string }> {
-  const r = await fetch(`${url}/api/eventArtifactTrack?id=${encodeURIComponent(id)}`, { headers: { Authorization: `Bearer ${token}` } });
+  const r = await fetch(`${url}/api/eventArtifactTrack?id=${encodeURIComponent(id)}`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
   return (await r.json()) as { status: string; statusDesc: string };
 }
 
@@ -91,7 +114,9 @@ describe("gimlet serve (binary) under runaway templates", () => {
   test("setup: env and a user-role token", async () => {
     await startServer();
     expect((await gimlet(["env", "create", "staging", "--builtin", "--data-dir", dataDir])).code).toBe(0);
-    const u = await gimlet(["user", "create", "ci", "--role", "user"], { env: { GIMLET_SERVER: url, GIMLET_TOKEN: admin } });
+    const u = await gimlet(["user", "create", "ci", "--role", "user"], {
+      env: { GIMLET_SERVER: url, GIMLET_TOKEN: admin },
+    });
     expect(u.code, u.stderr).toBe(0);
     token = u.stdout.trim();
     expect(token).toMatch(/^glt_/);
@@ -105,7 +130,9 @@ describe("gimlet serve (binary) under runaway templates", () => {
     expect(t.statusDesc).toContain("took longer than 4 s (the render timeout)");
     const good = await postArtifact("g1", "{{ .SHA }}");
     expect((await settled(good)).status).toBe("processed");
-    expect(await run(["git", "--git-dir", gitdir, "show", "main:staging/web/deployment.yaml"])).toContain("image: nginx:g1");
+    expect(await run(["git", "--git-dir", gitdir, "show", "main:staging/web/deployment.yaml"])).toContain(
+      "image: nginx:g1",
+    );
   }, 30_000);
 
   test("an event in progress through 3 kill -9s ends as error on the 4th start, which listens at once; the next artifact deploys", async () => {
@@ -123,7 +150,9 @@ describe("gimlet serve (binary) under runaway templates", () => {
     expect(t.statusDesc).toContain("given up after 3 attempts");
     const good = await postArtifact("g2", "{{ .SHA }}");
     expect((await settled(good)).status).toBe("processed");
-    expect(await run(["git", "--git-dir", gitdir, "show", "main:staging/web/deployment.yaml"])).toContain("image: nginx:g2");
+    expect(await run(["git", "--git-dir", gitdir, "show", "main:staging/web/deployment.yaml"])).toContain(
+      "image: nginx:g2",
+    );
   }, 60_000);
 
   test("SIGTERM during a stuck render stops the server promptly", async () => {

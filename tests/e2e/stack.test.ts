@@ -30,7 +30,10 @@ function tree(root: string): Record<string, string> {
 
 const golden = join(import.meta.dir, "../../src/stack/testdata/golden/full");
 const fullYaml = (tag: string) =>
-  readFileSync(join(golden, ".stack/old"), "utf8").replace("embedded:reference?tag=v2", `embedded:reference?tag=${tag}`);
+  readFileSync(join(golden, ".stack/old"), "utf8").replace(
+    "embedded:reference?tag=v2",
+    `embedded:reference?tag=${tag}`,
+  );
 
 describe("gimlet stack (binary)", () => {
   test("generate renders the embedded reference stack as the golden, then changes nothing", async () => {
@@ -76,17 +79,25 @@ describe("gimlet stack (binary)", () => {
 
   test("lint prints stack.yaml:line: config.path: message and exits 1", async () => {
     const d = dir();
-    writeFileSync(join(d, "stack.yaml"), "stack:\n  repository: embedded:reference?tag=v2\nconfig:\n  ngnix:\n    enabled: true\n  loki:\n    enabled: true\n    retentionDays: 0\n");
+    writeFileSync(
+      join(d, "stack.yaml"),
+      "stack:\n  repository: embedded:reference?tag=v2\nconfig:\n  ngnix:\n    enabled: true\n  loki:\n    enabled: true\n    retentionDays: 0\n",
+    );
     const r = await gimlet(["stack", "lint"], { cwd: d });
     expect(r.code).toBe(1);
-    expect(r.stdout).toBe("stack.yaml:4: config.ngnix: unknown component (did you mean nginx?)\nstack.yaml:8: config.loki.retentionDays: must be >= 1\n");
+    expect(r.stdout).toBe(
+      "stack.yaml:4: config.ngnix: unknown component (did you mean nginx?)\nstack.yaml:8: config.loki.retentionDays: must be >= 1\n",
+    );
     expect(r.stderr).toStartWith("error: 2 problems in stack.yaml");
   });
 
   test("bad input exits 1 and writes nothing", async () => {
     for (const [yaml, msg] of [
       ["stack: [\n", /stack\.yaml:\d+:\d+: YAML syntax error/],
-      ["stack:\n  repository: embedded:reference?tag=v2\nconfig:\n  nginx: {enabled: true}\n", /stack\.yaml:4: config\.nginx\.host: is required/],
+      [
+        "stack:\n  repository: embedded:reference?tag=v2\nconfig:\n  nginx: {enabled: true}\n",
+        /stack\.yaml:4: config\.nginx\.host: is required/,
+      ],
       ["stack:\n  repository: http://127.0.0.1:1/x.git?tag=v1\n", /cannot fetch stack http:\/\/127\.0\.0\.1:1\/x\.git/],
     ] as const) {
       const d = dir();
@@ -108,18 +119,31 @@ describe("gimlet stack (binary)", () => {
     const before = tree(d);
     const r = await gimlet(["stack", "generate"], { cwd: d });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${file}:28: conflict\n  Your custom settings:\n    |       replicaCount: 5\n  From stack generate:\n    |       replicaCount: 2\n`);
+    expect(r.stderr).toContain(
+      `${file}:28: conflict\n  Your custom settings:\n    |       replicaCount: 5\n  From stack generate:\n    |       replicaCount: 2\n`,
+    );
     expect(tree(d)).toEqual(before);
     const forced = await gimlet(["stack", "generate", "--allow-conflicts"], { cwd: d });
     expect(forced.code).toBe(0);
-    expect(readFileSync(file, "utf8")).toContain("<<<<<<< Your custom settings\n      replicaCount: 5\n=======\n      replicaCount: 2\n>>>>>>> From stack generate\n");
+    expect(readFileSync(file, "utf8")).toContain(
+      "<<<<<<< Your custom settings\n      replicaCount: 5\n=======\n      replicaCount: 2\n>>>>>>> From stack generate\n",
+    );
   });
 
   test("bootstrap writes the Flux objects with the dependencies lane and commits them", async () => {
     const d = dir();
     await run(["git", "init", "-q", "-b", "main", d]);
     await run(["git", "commit", "-q", "--allow-empty", "-m", "init"], d);
-    const r = await gimlet(["stack", "bootstrap", "--env", "staging", "--gitops-repo-url", "https://git.example.com/infra.git", "--gitops-repo-path", d]);
+    const r = await gimlet([
+      "stack",
+      "bootstrap",
+      "--env",
+      "staging",
+      "--gitops-repo-url",
+      "https://git.example.com/infra.git",
+      "--gitops-repo-path",
+      d,
+    ]);
     expect(r.code).toBe(0);
     const repoFile = readFileSync(join(d, "staging/flux/gitops-repo-staging.yaml"), "utf8");
     // Its own Flux object names: `gimlet env bootstrap` owns gitops-repo-staging in the same cluster.

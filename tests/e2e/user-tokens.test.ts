@@ -27,7 +27,10 @@ afterAll(async () => {
 
 async function serve(dataDir: string): Promise<{ url: string; token: string }> {
   const port = freePort();
-  const p = Bun.spawn([gimletBin, "serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], { stdout: "pipe", stderr: "pipe" });
+  const p = Bun.spawn([gimletBin, "serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   procs.push(p);
   const reader = (p.stderr as ReadableStream<Uint8Array>).getReader();
   let buf = "";
@@ -43,7 +46,8 @@ async function serve(dataDir: string): Promise<{ url: string; token: string }> {
   return { url: `http://127.0.0.1:${port}`, token: /Admin token: (\S+)/.exec(buf)?.[1] ?? "" };
 }
 
-const api = (url: string, token: string) => fetch(`${url}/api/artifacts`, { headers: { Authorization: `Bearer ${token}` } });
+const api = (url: string, token: string) =>
+  fetch(`${url}/api/artifacts`, { headers: { Authorization: `Bearer ${token}` } });
 
 describe("gimlet user tokens", () => {
   test("against the server: issue two, list them without values, revoke one, the other keeps working", async () => {

@@ -10,7 +10,10 @@ import { compareCasesLive, compareFixture, fixtures } from "../oracles/helm/comp
 import { chartsDir, helmAvailable, helmBin } from "../oracles/helm/lib.ts";
 
 const available = helmAvailable() && Bun.which("go") !== null;
-if (!available) console.warn(`onechart-helm: skipped: ${helmBin}, ${chartsDir}/onechart or go missing (see tests/oracles/helm/README.md)`);
+if (!available)
+  console.warn(
+    `onechart-helm: skipped: ${helmBin}, ${chartsDir}/onechart or go missing (see tests/oracles/helm/README.md)`,
+  );
 
 describe.skipIf(!available)("built-in charts vs helm template", () => {
   for (const f of fixtures()) {

@@ -33,7 +33,14 @@ async function start(): Promise<void> {
 
 beforeAll(async () => {
   const store = await openDataStore(dataDir, () => {});
-  const env = await store.createEnv({ name: "staging", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" });
+  const env = await store.createEnv({
+    name: "staging",
+    repoUrl: "",
+    repoToken: "",
+    builtin: true,
+    repoPerEnv: false,
+    branch: "main",
+  });
   await new Repos(dataDir).createBuiltin(env);
   await store.createUser("admin", "admin");
   await store.createUser("ci", "user");
@@ -50,8 +57,24 @@ const auth = () => ({ Authorization: `Bearer ${token}`, "Content-Type": "applica
 
 async function postArtifact(sha: string, tag: string): Promise<string> {
   const body = {
-    version: { repositoryName: "acme/web", sha, branch: "main", event: "push", message: sha, url: "https://x", created: 1700000000 },
-    environments: [{ app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values: { image: { repository: "nginx", tag } } }],
+    version: {
+      repositoryName: "acme/web",
+      sha,
+      branch: "main",
+      event: "push",
+      message: sha,
+      url: "https://x",
+      created: 1700000000,
+    },
+    environments: [
+      {
+        app: "web",
+        env: "staging",
+        namespace: "default",
+        deploy: { branch: "main", event: "push" },
+        values: { image: { repository: "nginx", tag } },
+      },
+    ],
   };
   const r = await fetch(`${url}/api/artifact`, { method: "POST", headers: auth(), body: JSON.stringify(body) });
   expect(r.status).toBe(201);
@@ -87,7 +110,9 @@ async function slowestHealthz(ms: number): Promise<number> {
 }
 
 async function headOf(): Promise<string> {
-  const p = Bun.spawn(["git", "--git-dir", join(dataDir, "repos", "staging-apps.git"), "log", "-1", "--format=%H %s"], { stdout: "pipe" });
+  const p = Bun.spawn(["git", "--git-dir", join(dataDir, "repos", "staging-apps.git"), "log", "-1", "--format=%H %s"], {
+    stdout: "pipe",
+  });
   return (await new Response(p.stdout).text()).trim();
 }
 

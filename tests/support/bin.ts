@@ -14,7 +14,10 @@ export interface RunResult {
   stderr: string;
 }
 
-export async function gimlet(args: string[], opts: { stdin?: string; cwd?: string; env?: Record<string, string> } = {}): Promise<RunResult> {
+export async function gimlet(
+  args: string[],
+  opts: { stdin?: string; cwd?: string; env?: Record<string, string> } = {},
+): Promise<RunResult> {
   const proc = Bun.spawn([gimletBin, ...args], {
     cwd: opts.cwd,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...opts.env },
@@ -22,7 +25,11 @@ export async function gimlet(args: string[], opts: { stdin?: string; cwd?: strin
     stdout: "pipe",
     stderr: "pipe",
   });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   return { code, stdout, stderr };
 }
 

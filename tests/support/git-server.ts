@@ -15,7 +15,18 @@ export interface GitServer {
 }
 
 async function sh(cmd: string[], cwd?: string): Promise<string> {
-  const p = Bun.spawn(cmd, { cwd, stdout: "pipe", stderr: "pipe", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@t", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@t" } });
+  const p = Bun.spawn(cmd, {
+    cwd,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: "t",
+      GIT_AUTHOR_EMAIL: "t@t",
+      GIT_COMMITTER_NAME: "t",
+      GIT_COMMITTER_EMAIL: "t@t",
+    },
+  });
   const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
   if (code !== 0) throw new Error(`${cmd.join(" ")} failed (${code}): ${err}`);
   return out;
@@ -38,12 +49,21 @@ export async function startGitServer(): Promise<GitServer> {
         QUERY_STRING: u.search.slice(1),
         CONTENT_TYPE: req.headers.get("content-type") ?? "",
       };
-      for (const [h, e] of [["content-encoding", "HTTP_CONTENT_ENCODING"], ["git-protocol", "GIT_PROTOCOL"], ["content-length", "CONTENT_LENGTH"]] as const) {
+      for (const [h, e] of [
+        ["content-encoding", "HTTP_CONTENT_ENCODING"],
+        ["git-protocol", "GIT_PROTOCOL"],
+        ["content-length", "CONTENT_LENGTH"],
+      ] as const) {
         const v = req.headers.get(h);
         if (v) env[e] = v;
       }
       const body = req.method === "POST" ? new Uint8Array(await req.arrayBuffer()) : undefined;
-      const p = Bun.spawn(["git", "-c", "http.receivepack=true", "http-backend"], { env, stdin: body ?? "ignore", stdout: "pipe", stderr: "pipe" });
+      const p = Bun.spawn(["git", "-c", "http.receivepack=true", "http-backend"], {
+        env,
+        stdin: body ?? "ignore",
+        stdout: "pipe",
+        stderr: "pipe",
+      });
       const out = new Uint8Array(await new Response(p.stdout).arrayBuffer());
       await p.exited;
       // CGI output: headers, a blank line, the body.

@@ -28,19 +28,25 @@ const INSTALL_HINT = "install them: apt-get install -y postgresql (Debian/Ubuntu
 export function postgresBinDir(): string {
   const base = "/usr/lib/postgresql";
   if (existsSync(base)) {
-    const versions = readdirSync(base).filter((v) => existsSync(join(base, v, "bin", "pg_ctl"))).sort((a, b) => Number(b) - Number(a));
+    const versions = readdirSync(base)
+      .filter((v) => existsSync(join(base, v, "bin", "pg_ctl")))
+      .sort((a, b) => Number(b) - Number(a));
     if (versions.length) return join(base, versions[0]!, "bin");
   }
   const onPath = Bun.which("pg_ctl");
   if (onPath && Bun.which("initdb")) return onPath.slice(0, onPath.lastIndexOf("/"));
-  throw new Error(`the PostgreSQL server binaries (initdb, pg_ctl) were not found in ${base}/*/bin or on PATH: ${INSTALL_HINT}`);
+  throw new Error(
+    `the PostgreSQL server binaries (initdb, pg_ctl) were not found in ${base}/*/bin or on PATH: ${INSTALL_HINT}`,
+  );
 }
 
 /** Who runs the server: the current user, unless that is root (Postgres refuses root). */
 function serverUser(): { name: string; uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   for (const name of ["postgres", "nobody"]) {
-    const line = readFileSync("/etc/passwd", "utf8").split("\n").find((l) => l.startsWith(`${name}:`));
+    const line = readFileSync("/etc/passwd", "utf8")
+      .split("\n")
+      .find((l) => l.startsWith(`${name}:`));
     if (line) {
       const [, , uid, gid] = line.split(":");
       return { name, uid: Number(uid), gid: Number(gid) };
@@ -58,7 +64,11 @@ function freePort(): number {
 
 async function run(cmd: string[], user: ReturnType<typeof serverUser>, what: string): Promise<void> {
   const argv = user ? ["setpriv", `--reuid=${user.uid}`, `--regid=${user.gid}`, "--clear-groups", "--", ...cmd] : cmd;
-  const p = Bun.spawn(argv, { stdout: "pipe", stderr: "pipe", env: { PATH: process.env.PATH ?? "", LC_ALL: "C", TZ: "UTC" } });
+  const p = Bun.spawn(argv, {
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { PATH: process.env.PATH ?? "", LC_ALL: "C", TZ: "UTC" },
+  });
   const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
   if (code !== 0) throw new Error(`${what} failed (exit ${code}): ${err || out}`);
 }
@@ -79,7 +89,8 @@ export async function startPostgres(): Promise<TestPostgres> {
   );
   // fsync off: a test cluster is thrown away, and the suite waits on commits a lot.
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=300`;
-  const start = () => run([join(bin, "pg_ctl"), "-D", data, "-l", log, "-o", opts, "-w", "-t", "30", "start"], user, "pg_ctl start");
+  const start = () =>
+    run([join(bin, "pg_ctl"), "-D", data, "-l", log, "-o", opts, "-w", "-t", "30", "start"], user, "pg_ctl start");
   const stopServer = () => run([join(bin, "pg_ctl"), "-D", data, "-m", "fast", "-w", "stop"], user, "pg_ctl stop");
   try {
     await start();
@@ -117,4 +128,3 @@ export async function startPostgres(): Promise<TestPostgres> {
     },
   };
 }
-

@@ -18,7 +18,13 @@ function release(env: string, app: string, i: number): string {
       env,
       artifactId: `acme/${app}-${i}`,
       triggeredBy: "policy",
-      version: { repositoryName: `acme/${app}`, sha: i.toString(16).padStart(40, "0"), branch: "main", event: "push", message: `change ${i}` },
+      version: {
+        repositoryName: `acme/${app}`,
+        sha: i.toString(16).padStart(40, "0"),
+        branch: "main",
+        event: "push",
+        message: `change ${i}`,
+      },
       gitopsRef: "",
       gitopsRepo: "",
     }) + "\n"
@@ -52,10 +58,17 @@ export function fastImportStream(opts: { commits: number; apps: number; env?: st
 }
 
 /** Creates a bare repo at `dir` from the stream (about 4 s for 10,000 commits). */
-export async function makeSyntheticRepo(dir: string, opts: { commits: number; apps: number; env?: string }): Promise<void> {
+export async function makeSyntheticRepo(
+  dir: string,
+  opts: { commits: number; apps: number; env?: string },
+): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const init = Bun.spawnSync(["git", "init", "-q", "--bare", "-b", "main", dir]);
   if (init.exitCode !== 0) throw new Error(init.stderr.toString());
-  const p = Bun.spawn(["git", "fast-import", "--quiet"], { cwd: dir, stdin: new TextEncoder().encode(fastImportStream(opts)), stderr: "pipe" });
+  const p = Bun.spawn(["git", "fast-import", "--quiet"], {
+    cwd: dir,
+    stdin: new TextEncoder().encode(fastImportStream(opts)),
+    stderr: "pipe",
+  });
   if ((await p.exited) !== 0) throw new Error(`git fast-import failed: ${await new Response(p.stderr).text()}`);
 }

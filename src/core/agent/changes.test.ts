@@ -14,12 +14,42 @@ const app = (key: string, sha: string, pods: string[] = []): AppState => ({
 });
 const env = (apps: AppState[], flux: EnvState["flux"] = []): EnvState => ({ env: "staging", apps, flux });
 
-const cases: { name: string; prev: EnvState; next: EnvState; want: { upserts: string[]; removed: string[]; flux: boolean } }[] = [
-  { name: "nothing changed: no changes", prev: env([app("d/a", "1")]), next: env([app("d/a", "1")]), want: { upserts: [], removed: [], flux: false } },
-  { name: "a new app is an upsert", prev: env([]), next: env([app("d/a", "1")]), want: { upserts: ["d/a"], removed: [], flux: false } },
-  { name: "a changed sha is an upsert of that app only", prev: env([app("d/a", "1"), app("d/b", "1")]), next: env([app("d/a", "2"), app("d/b", "1")]), want: { upserts: ["d/a"], removed: [], flux: false } },
-  { name: "a pod more is an upsert", prev: env([app("d/a", "1", ["p1"])]), next: env([app("d/a", "1", ["p1", "p2"])]), want: { upserts: ["d/a"], removed: [], flux: false } },
-  { name: "a gone app is a removal", prev: env([app("d/a", "1"), app("d/b", "1")]), next: env([app("d/b", "1")]), want: { upserts: [], removed: ["d/a"], flux: false } },
+const cases: {
+  name: string;
+  prev: EnvState;
+  next: EnvState;
+  want: { upserts: string[]; removed: string[]; flux: boolean };
+}[] = [
+  {
+    name: "nothing changed: no changes",
+    prev: env([app("d/a", "1")]),
+    next: env([app("d/a", "1")]),
+    want: { upserts: [], removed: [], flux: false },
+  },
+  {
+    name: "a new app is an upsert",
+    prev: env([]),
+    next: env([app("d/a", "1")]),
+    want: { upserts: ["d/a"], removed: [], flux: false },
+  },
+  {
+    name: "a changed sha is an upsert of that app only",
+    prev: env([app("d/a", "1"), app("d/b", "1")]),
+    next: env([app("d/a", "2"), app("d/b", "1")]),
+    want: { upserts: ["d/a"], removed: [], flux: false },
+  },
+  {
+    name: "a pod more is an upsert",
+    prev: env([app("d/a", "1", ["p1"])]),
+    next: env([app("d/a", "1", ["p1", "p2"])]),
+    want: { upserts: ["d/a"], removed: [], flux: false },
+  },
+  {
+    name: "a gone app is a removal",
+    prev: env([app("d/a", "1"), app("d/b", "1")]),
+    next: env([app("d/b", "1")]),
+    want: { upserts: [], removed: ["d/a"], flux: false },
+  },
   {
     name: "a Flux change sends the whole Flux list",
     prev: env([], [{ kind: "GitRepository", namespace: "f", name: "r", ready: "Unknown" }]),

@@ -2,7 +2,12 @@ import { expect, test } from "bun:test";
 import { UserError } from "../errors.ts";
 import { agentManifests } from "./manifests.ts";
 
-const base = { env: "staging", server: "https://gimlet.example.com", image: "ghcr.io/gimlet-io/gimlet:1.0.0", token: "t0k" };
+const base = {
+  env: "staging",
+  server: "https://gimlet.example.com",
+  image: "ghcr.io/gimlet-io/gimlet:1.0.0",
+  token: "t0k",
+};
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 test("cluster-wide: Namespace, ServiceAccount, ClusterRole + binding, token Secret, Deployment", () => {
@@ -15,13 +20,21 @@ test("cluster-wide: Namespace, ServiceAccount, ClusterRole + binding, token Secr
     "Secret/gimlet/gimlet-agent-staging",
     "Deployment/gimlet/gimlet-agent-staging",
   ]);
-  expect((objs[3] as Any).subjects).toEqual([{ kind: "ServiceAccount", name: "gimlet-agent-staging", namespace: "gimlet" }]);
+  expect((objs[3] as Any).subjects).toEqual([
+    { kind: "ServiceAccount", name: "gimlet-agent-staging", namespace: "gimlet" },
+  ]);
   expect((objs[4] as Any).stringData).toEqual({ GIMLET_AGENT_TOKEN: "t0k" });
 });
 
 test("least privilege: no secrets, no wildcards, no create/delete; patch only where restart and reconcile need it", () => {
-  const rules = (agentManifests(base)[2] as Any).rules as { apiGroups: string[]; resources: string[]; verbs: string[] }[];
-  const grants = rules.flatMap((r) => r.resources.flatMap((res) => r.verbs.map((v) => `${r.apiGroups[0]}/${res}:${v}`)));
+  const rules = (agentManifests(base)[2] as Any).rules as {
+    apiGroups: string[];
+    resources: string[];
+    verbs: string[];
+  }[];
+  const grants = rules.flatMap((r) =>
+    r.resources.flatMap((res) => r.verbs.map((v) => `${r.apiGroups[0]}/${res}:${v}`)),
+  );
   expect(grants.filter((g) => /secrets|\*|:(create|delete|update|deletecollection)$/.test(g))).toEqual([]);
   expect(grants.filter((g) => g.endsWith(":patch")).sort()).toEqual([
     "apps/deployments:patch",
@@ -48,13 +61,19 @@ test("the Deployment: non-root, read-only root fs, no privilege escalation, prob
   const pod = d.spec.template.spec;
   const c = pod.containers[0];
   expect(pod.securityContext.runAsNonRoot).toBe(true);
-  expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+  expect(c.securityContext).toEqual({
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ["ALL"] },
+  });
   expect(c.args).toEqual(["agent", "--health-listen", "0.0.0.0:9091"]);
   expect(c.livenessProbe.httpGet).toEqual({ path: "/healthz", port: "health" });
   expect(c.readinessProbe.httpGet).toEqual({ path: "/readyz", port: "health" });
   expect(c.ports).toEqual([{ name: "health", containerPort: 9091 }]);
   expect(c.resources.limits.memory).toBe("256Mi");
-  expect(c.env.find((e: Any) => e.name === "GIMLET_AGENT_TOKEN").valueFrom.secretKeyRef.name).toBe("gimlet-agent-staging");
+  expect(c.env.find((e: Any) => e.name === "GIMLET_AGENT_TOKEN").valueFrom.secretKeyRef.name).toBe(
+    "gimlet-agent-staging",
+  );
   expect(d.spec.strategy.type).toBe("Recreate");
 });
 

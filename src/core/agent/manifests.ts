@@ -39,7 +39,11 @@ export function agentRules(): Record<string, unknown>[] {
 
 export function agentManifests(o: AgentManifestOptions): KubeObject[] {
   const ns = o.namespace ?? "gimlet";
-  for (const [flag, v] of [["--namespace", ns], ["--watch-namespace", o.watchNamespace], ["--env", o.env]] as const) {
+  for (const [flag, v] of [
+    ["--namespace", ns],
+    ["--watch-namespace", o.watchNamespace],
+    ["--env", o.env],
+  ] as const) {
     if (v !== undefined && !isDnsLabel(v)) {
       const hint = "lowercase letters, digits and '-', at most 63";
       throw new UserError(`${JSON.stringify(v)} is not a valid Kubernetes name`, { path: flag, hint });

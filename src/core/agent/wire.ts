@@ -67,9 +67,7 @@ export type AgentCommand =
   | { action: "reconcile"; id: string; kind: FluxKind; namespace: string; name: string };
 
 /** ok with optional data, or the API server's message (and HTTP status when there was one). */
-export type CommandResult =
-  | { ok: true; data?: unknown }
-  | { ok: false; error: string; status?: number };
+export type CommandResult = { ok: true; data?: unknown } | { ok: false; error: string; status?: number };
 
 export interface LogChunk {
   lines: string[];

@@ -16,19 +16,33 @@ describe("robustName()", () => {
 
 describe("coalesce() and mergeOverwrite()", () => {
   test("user values merge into defaults deeply, lists replace, null deletes", () => {
-    expect(coalesce({ a: { b: 1, c: 2 }, l: [1], d: 1 }, { a: { c: 3 }, l: [2], d: null })).toEqual({ a: { b: 1, c: 3 }, l: [2] });
+    expect(coalesce({ a: { b: 1, c: 2 }, l: [1], d: 1 }, { a: { c: 3 }, l: [2], d: null })).toEqual({
+      a: { b: 1, c: 3 },
+      l: [2],
+    });
   });
 
   test("coalesce: zero and empty user values win; null deletes only what has a default (helm 3.22)", () => {
-    expect(coalesce({ p: { fsGroup: 999 }, l: [1], s: "x" }, { p: { fsGroup: 0 }, l: [], s: "" })).toEqual({ p: { fsGroup: 0 }, l: [], s: "" });
+    expect(coalesce({ p: { fsGroup: 999 }, l: [1], s: "x" }, { p: { fsGroup: 0 }, l: [], s: "" })).toEqual({
+      p: { fsGroup: 0 },
+      l: [],
+      s: "",
+    });
     // A null without a default stays: helm keeps it, the templates treat it as empty.
     expect(coalesce({ v: {} }, { v: { X: null }, u: null })).toEqual({ v: { X: null }, u: null });
-    expect(coalesce({ r: { limits: { cpu: "1" }, requests: {} } }, { r: { limits: null } })).toEqual({ r: { requests: {} } });
+    expect(coalesce({ r: { limits: { cpu: "1" }, requests: {} } }, { r: { limits: null } })).toEqual({
+      r: { requests: {} },
+    });
   });
 
   test("mergeOverwrite: every source value replaces, zero, empty and null ones too (mergo WithOverride)", () => {
-    expect(mergeOverwrite({ a: { b: 1 }, f: true }, { a: { c: 2 }, f: false })).toEqual({ a: { b: 1, c: 2 }, f: false });
-    expect(mergeOverwrite({ ports: [{ n: 1 }], sc: { fsGroup: 999 }, s: "x" }, { ports: [], sc: { fsGroup: 0 }, s: "" })).toEqual({
+    expect(mergeOverwrite({ a: { b: 1 }, f: true }, { a: { c: 2 }, f: false })).toEqual({
+      a: { b: 1, c: 2 },
+      f: false,
+    });
+    expect(
+      mergeOverwrite({ ports: [{ n: 1 }], sc: { fsGroup: 999 }, s: "x" }, { ports: [], sc: { fsGroup: 0 }, s: "" }),
+    ).toEqual({
       ports: [],
       sc: { fsGroup: 0 },
       s: "",
@@ -40,7 +54,11 @@ describe("coalesce() and mergeOverwrite()", () => {
 describe("renderBuiltinChart()", () => {
   test("names every object after the robust release name and labels them like onechart", () => {
     const objs = renderBuiltinChart({ vars: { A: "1" } }, release);
-    expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(["ConfigMap/my-app-v2", "Service/my-app-v2", "Deployment/my-app-v2"]);
+    expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      "ConfigMap/my-app-v2",
+      "Service/my-app-v2",
+      "Deployment/my-app-v2",
+    ]);
     expect(objs[0]!.metadata.labels).toEqual({
       "helm.sh/chart": "onechart-0.74.0",
       "app.kubernetes.io/name": "onechart",
@@ -59,8 +77,14 @@ describe("renderBuiltinChart()", () => {
   });
 
   test("puts the gimlet.io annotations the agent keys on onto the Service", () => {
-    const svc = renderBuiltinChart({ gitRepository: "acme/web", gitSha: "abc", gitBranch: "main" }, release).find((o) => o.kind === "Service")!;
-    expect(svc.metadata.annotations).toMatchObject({ "gimlet.io/git-repository": "acme/web", "gimlet.io/git-sha": "abc", "gimlet.io/git-branch": "main" });
+    const svc = renderBuiltinChart({ gitRepository: "acme/web", gitSha: "abc", gitBranch: "main" }, release).find(
+      (o) => o.kind === "Service",
+    )!;
+    expect(svc.metadata.annotations).toMatchObject({
+      "gimlet.io/git-repository": "acme/web",
+      "gimlet.io/git-sha": "abc",
+      "gimlet.io/git-branch": "main",
+    });
   });
 
   test("renders the same basic-auth Secret every time", () => {
@@ -98,13 +122,25 @@ describe("validateValues()", () => {
   test("validates after the chart defaults are merged, as helm does", () => {
     expect(validateValues("onechart", { resources: { requests: { memory: "1Gi" } } })).toEqual([]);
     // cron-job has no default requests, so a partial one is incomplete there, as in helm.
-    expect(validateValues("cron-job", { resources: { requests: { memory: "1Gi" } } })).toEqual([{ path: "/resources/requests/cpu", message: "is required" }]);
-    expect(validateValues("onechart", { resources: { limits: null }, podSecurityContext: null, vars: { X: null } })).toEqual([]);
-    expect(validateValues("onechart", { monitor: null })[0]).toMatchObject({ path: "/monitor", message: "is required" });
+    expect(validateValues("cron-job", { resources: { requests: { memory: "1Gi" } } })).toEqual([
+      { path: "/resources/requests/cpu", message: "is required" },
+    ]);
+    expect(
+      validateValues("onechart", { resources: { limits: null }, podSecurityContext: null, vars: { X: null } }),
+    ).toEqual([]);
+    expect(validateValues("onechart", { monitor: null })[0]).toMatchObject({
+      path: "/monitor",
+      message: "is required",
+    });
   });
 
   test("accepts the keys onechart accepts that its templates ignore", () => {
-    const ok = { secret: { enabled: true }, name: "n", description: "d", livenessProbe: { settings: { terminationGracePeriodSeconds: 5 } } };
+    const ok = {
+      secret: { enabled: true },
+      name: "n",
+      description: "d",
+      livenessProbe: { settings: { terminationGracePeriodSeconds: 5 } },
+    };
     expect(validateValues("onechart", ok)).toEqual([]);
     expect(validateValues("onechart", { ports: [{ name: "http", containerPort: "8080" }] })).toEqual([]);
     expect(validateValues("onechart", { ports: [{ name: "http", containerPort: "http" }] })).not.toEqual([]);
@@ -126,7 +162,10 @@ describe("validateValues()", () => {
         containerPort: fc.integer({ min: 1, max: 65535 }),
         vars: fc.dictionary(fc.stringMatching(/^[A-Z_]{1,8}$/), fc.string()),
         command: fc.string(),
-        ingress: fc.record({ host: name, tlsEnabled: fc.boolean(), path: fc.constant("/") }, { requiredKeys: ["host"] }),
+        ingress: fc.record(
+          { host: name, tlsEnabled: fc.boolean(), path: fc.constant("/") },
+          { requiredKeys: ["host"] },
+        ),
         ingresses: fc.array(fc.record({ host: name }), { maxLength: 2 }),
         volumes: fc.array(fc.record({ name, path: fc.constant("/data"), size: fc.constant("1Gi") }), { maxLength: 2 }),
         probe: fc.record({ enabled: fc.boolean(), path: fc.constant("/") }),
@@ -143,7 +182,11 @@ describe("validateValues()", () => {
     fc.assert(
       fc.property(values, name, (v, app) => {
         if (validateValues("onechart", v).length) return true;
-        const objs = renderBuiltinChart(v as Record<string, unknown>, { name: app, namespace: "ns", chartName: "onechart" });
+        const objs = renderBuiltinChart(v as Record<string, unknown>, {
+          name: app,
+          namespace: "ns",
+          chartName: "onechart",
+        });
         return objs.some((o) => o.kind === "Deployment");
       }),
       { numRuns: 300 },

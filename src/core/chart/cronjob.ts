@@ -7,7 +7,10 @@ import { envFrom, volumeMounts, volumes } from "./pod.ts";
 
 function cronJob(ctx: ChartContext): KubeObject {
   const v = ctx.values;
-  const container: Values = { name: ctx.release, image: `${str(v.image?.repository)}:${str(truthy(v.image?.tag) ? v.image.tag : "")}` };
+  const container: Values = {
+    name: ctx.release,
+    image: `${str(v.image?.repository)}:${str(truthy(v.image?.tag) ? v.image.tag : "")}`,
+  };
   if (truthy(v.vars)) container.imagePullPolicy = scalar(v.image?.pullPolicy);
   if (truthy(v.overrideCommand)) container.command = [scalar(v.shell), "-c", str(v.command)];
   const e = envFrom(ctx);
@@ -16,7 +19,8 @@ function cronJob(ctx: ChartContext): KubeObject {
   if (m) container.volumeMounts = m;
   container.resources = clone(v.resources ?? null);
   const spec: Values = {};
-  if (truthy(v.imagePullSecrets)) spec.imagePullSecrets = (v.imagePullSecrets as unknown[]).map((n) => ({ name: scalar(n) }));
+  if (truthy(v.imagePullSecrets))
+    spec.imagePullSecrets = (v.imagePullSecrets as unknown[]).map((n) => ({ name: scalar(n) }));
   spec.restartPolicy = "Never";
   spec.containers = [container];
   const vols = volumes(ctx);
@@ -39,8 +43,14 @@ function cronJob(ctx: ChartContext): KubeObject {
 
 export function renderCronJob(ctx: ChartContext): KubeObject[] {
   return helmOrder(
-    [configMap(ctx), cronJob(ctx), ...fileConfigMaps(ctx), ...fileSecrets(ctx), ...pvcs(ctx), ...sealedFileSecrets(ctx), sealedSecret(ctx)].filter(
-      (o): o is KubeObject => o !== undefined,
-    ),
+    [
+      configMap(ctx),
+      cronJob(ctx),
+      ...fileConfigMaps(ctx),
+      ...fileSecrets(ctx),
+      ...pvcs(ctx),
+      ...sealedFileSecrets(ctx),
+      sealedSecret(ctx),
+    ].filter((o): o is KubeObject => o !== undefined),
   );
 }

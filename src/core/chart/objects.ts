@@ -3,11 +3,28 @@ import { sha1Hex, sha256Hex as sha256Bytes } from "../template/hash.ts";
 import { quote as goQuote } from "../template/quote.ts";
 import type { KubeObject } from "../k8s.ts";
 import { parseYamlAll } from "../yaml.ts";
-import { clone, int64, labels, name, quoted, robustName, scalar, selectorLabels, str, truthy, type ChartContext, type Values } from "./names.ts";
+import {
+  clone,
+  int64,
+  labels,
+  name,
+  quoted,
+  robustName,
+  scalar,
+  selectorLabels,
+  str,
+  truthy,
+  type ChartContext,
+  type Values,
+} from "./names.ts";
 
 const sha256Hex = (s: string) => sha256Bytes(new TextEncoder().encode(s));
 
-const meta = (ctx: ChartContext, n: string, extra: Record<string, unknown> = {}) => ({ name: n, namespace: ctx.namespace, ...extra });
+const meta = (ctx: ChartContext, n: string, extra: Record<string, unknown> = {}) => ({
+  name: n,
+  namespace: ctx.namespace,
+  ...extra,
+});
 
 /** The exact text helm renders for the vars ConfigMap: its sha256 is the pod's checksum/config. */
 function configMapText(ctx: ChartContext): string {
@@ -42,20 +59,44 @@ export function configChecksum(ctx: ChartContext): string {
 export function configMap(ctx: ChartContext): KubeObject | undefined {
   const v = ctx.values;
   if (!truthy(v.vars)) return undefined;
-  const data = Object.fromEntries(Object.keys(v.vars as Values).sort().map((k) => [k, quoted((v.vars as Values)[k])]));
+  const data = Object.fromEntries(
+    Object.keys(v.vars as Values)
+      .sort()
+      .map((k) => [k, quoted((v.vars as Values)[k])]),
+  );
   return { apiVersion: "v1", kind: "ConfigMap", metadata: meta(ctx, name(ctx), { labels: labels(ctx) }), data };
 }
 
 export function service(ctx: ChartContext): KubeObject {
   const v = ctx.values;
   const ann: Record<string, unknown> = {};
-  if (truthy(v.gitRepository) || truthy(v.gitSha) || truthy(v.serviceName) || truthy(v.serviceDescription) || truthy(v.ownerName) || truthy(v.ownerIm) || truthy(v.serviceAnnotations)) {
+  if (
+    truthy(v.gitRepository) ||
+    truthy(v.gitSha) ||
+    truthy(v.serviceName) ||
+    truthy(v.serviceDescription) ||
+    truthy(v.ownerName) ||
+    truthy(v.ownerIm) ||
+    truthy(v.serviceAnnotations)
+  ) {
     if (truthy(v.gitRepository)) {
       const parts = str(v.gitRepository).split("/");
-      Object.assign(ann, { "gimlet.io/git-repository": scalar(v.gitRepository), "v1alpha1.opensca.dev/vcs.owner": scalar(parts[0] ?? ""), "v1alpha1.opensca.dev/vcs.name": scalar(parts[1] ?? "") });
+      Object.assign(ann, {
+        "gimlet.io/git-repository": scalar(v.gitRepository),
+        "v1alpha1.opensca.dev/vcs.owner": scalar(parts[0] ?? ""),
+        "v1alpha1.opensca.dev/vcs.name": scalar(parts[1] ?? ""),
+      });
     }
-    if (truthy(v.gitSha)) Object.assign(ann, { "gimlet.io/git-sha": scalar(v.gitSha), "v1alpha1.opensca.dev/version.sha": scalar(v.gitSha) });
-    if (truthy(v.gitBranch)) Object.assign(ann, { "gimlet.io/git-branch": scalar(v.gitBranch), "v1alpha1.opensca.dev/version.branch": scalar(v.gitBranch) });
+    if (truthy(v.gitSha))
+      Object.assign(ann, {
+        "gimlet.io/git-sha": scalar(v.gitSha),
+        "v1alpha1.opensca.dev/version.sha": scalar(v.gitSha),
+      });
+    if (truthy(v.gitBranch))
+      Object.assign(ann, {
+        "gimlet.io/git-branch": scalar(v.gitBranch),
+        "v1alpha1.opensca.dev/version.branch": scalar(v.gitBranch),
+      });
     const quoted: [string, string][] = [
       ["serviceName", "name"],
       ["serviceDescription", "description"],
@@ -70,7 +111,9 @@ export function service(ctx: ChartContext): KubeObject {
     for (const [field, key] of quoted) if (truthy(v[field])) ann[`v1alpha1.opensca.dev/${key}`] = str(v[field]);
     if (truthy(v.serviceAnnotations)) Object.assign(ann, clone(v.serviceAnnotations));
   }
-  const spec: Values = { type: truthy(v.nodePortEnabled) ? "NodePort" : truthy(v.loadbalancerEnabled) ? "LoadBalancer" : "ClusterIP" };
+  const spec: Values = {
+    type: truthy(v.nodePortEnabled) ? "NodePort" : truthy(v.loadbalancerEnabled) ? "LoadBalancer" : "ClusterIP",
+  };
   if (truthy(v.stickySessions)) {
     // onechart sets the timeout without sessionAffinity, which the API server rejects; ClientIP is what it meant.
     spec.sessionAffinity = "ClientIP";
@@ -85,9 +128,22 @@ export function service(ctx: ChartContext): KubeObject {
         targetPort: scalar(p.name),
         protocol: truthy(p.protocol) ? scalar(p.protocol) : "TCP",
       }))
-    : [{ port: scalar(truthy(v.svcPort) ? v.svcPort : v.containerPort), targetPort: "http", protocol: "TCP", name: "http", ...(truthy(v.nodePort) ? { nodePort: scalar(v.nodePort) } : {}) }];
+    : [
+        {
+          port: scalar(truthy(v.svcPort) ? v.svcPort : v.containerPort),
+          targetPort: "http",
+          protocol: "TCP",
+          name: "http",
+          ...(truthy(v.nodePort) ? { nodePort: scalar(v.nodePort) } : {}),
+        },
+      ];
   spec.selector = selectorLabels(ctx);
-  return { apiVersion: "v1", kind: "Service", metadata: meta(ctx, name(ctx), { labels: labels(ctx), ...(Object.keys(ann).length ? { annotations: ann } : {}) }), spec };
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: meta(ctx, name(ctx), { labels: labels(ctx), ...(Object.keys(ann).length ? { annotations: ann } : {}) }),
+    spec,
+  };
 }
 
 function ingress(ctx: ChartContext, ing: Values, longName: boolean): KubeObject {
@@ -110,16 +166,32 @@ function ingress(ctx: ChartContext, ing: Values, longName: boolean): KubeObject 
   const port = { number: scalar(truthy(v.svcPort) ? v.svcPort : v.containerPort) };
   const backend = { service: { name: robust, port } };
   const paths = truthy(ing.paths)
-    ? (ing.paths as Values[]).map((p) => ({ path: str(p.path), pathType: truthy(p.pathType) ? str(p.pathType) : "Prefix", backend: clone(backend) }))
-    : [{ path: truthy(ing.path) ? str(ing.path) : "/", pathType: truthy(ing.pathType) ? str(ing.pathType) : "Prefix", backend }];
+    ? (ing.paths as Values[]).map((p) => ({
+        path: str(p.path),
+        pathType: truthy(p.pathType) ? str(p.pathType) : "Prefix",
+        backend: clone(backend),
+      }))
+    : [
+        {
+          path: truthy(ing.path) ? str(ing.path) : "/",
+          pathType: truthy(ing.pathType) ? str(ing.pathType) : "Prefix",
+          backend,
+        },
+      ];
   const spec: Values = {};
   if (truthy(ing.ingressClassName)) spec.ingressClassName = scalar(ing.ingressClassName);
-  if (truthy(ing.tlsEnabled)) spec.tls = [{ hosts: [str(ing.host)], secretName: truthy(ing.secretName) ? scalar(ing.secretName) : `tls-${resourceName}` }];
+  if (truthy(ing.tlsEnabled))
+    spec.tls = [
+      { hosts: [str(ing.host)], secretName: truthy(ing.secretName) ? scalar(ing.secretName) : `tls-${resourceName}` },
+    ];
   spec.rules = [{ host: str(ing.host), http: { paths } }];
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "Ingress",
-    metadata: meta(ctx, resourceName, { labels: labels(ctx), ...(Object.keys(ann).length ? { annotations: ann } : {}) }),
+    metadata: meta(ctx, resourceName, {
+      labels: labels(ctx),
+      ...(Object.keys(ann).length ? { annotations: ann } : {}),
+    }),
     spec,
   };
 }
@@ -142,16 +214,30 @@ export function basicAuthSecret(ctx: ChartContext): KubeObject | undefined {
   if (!truthy(ctx.values.ingress) || !truthy(auth)) return undefined;
   const user = str(auth!.user);
   const pw = new TextEncoder().encode(str(auth!.password));
-  const salt = new Uint8Array((sha256Hex(`${ctx.namespace}/${name(ctx)}/${user}/${str(auth!.password)}`).match(/../g) ?? []).slice(0, 8).map((h) => parseInt(h, 16)));
+  const salt = new Uint8Array(
+    (sha256Hex(`${ctx.namespace}/${name(ctx)}/${user}/${str(auth!.password)}`).match(/../g) ?? [])
+      .slice(0, 8)
+      .map((h) => parseInt(h, 16)),
+  );
   const digest = (sha1Hex(new Uint8Array([...pw, ...salt])).match(/../g) ?? []).map((h) => parseInt(h, 16));
   const line = `${user}:{SSHA}${btoa(String.fromCharCode(...digest, ...salt))}`;
-  return { apiVersion: "v1", kind: "Secret", metadata: meta(ctx, `${name(ctx)}-basic-auth`), data: { auth: btoa(line) } };
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: meta(ctx, `${name(ctx)}-basic-auth`),
+    data: { auth: btoa(line) },
+  };
 }
 
 export function pdb(ctx: ChartContext): KubeObject | undefined {
   const v = ctx.values;
   if (!truthy(v.podDisruptionBudgetEnabled) || !(int64(v.replicas) > 1)) return undefined;
-  return { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: meta(ctx, name(ctx)), spec: { minAvailable: 1, selector: { matchLabels: selectorLabels(ctx) } } };
+  return {
+    apiVersion: "policy/v1",
+    kind: "PodDisruptionBudget",
+    metadata: meta(ctx, name(ctx)),
+    spec: { minAvailable: 1, selector: { matchLabels: selectorLabels(ctx) } },
+  };
 }
 
 export function serviceMonitor(ctx: ChartContext): KubeObject | undefined {
@@ -161,7 +247,11 @@ export function serviceMonitor(ctx: ChartContext): KubeObject | undefined {
   const ann: Record<string, unknown> = {};
   if (truthy(v.gitRepository)) ann["gimlet.io/git-repository"] = scalar(v.gitRepository);
   if (truthy(v.gitSha)) ann["gimlet.io/git-sha"] = scalar(v.gitSha);
-  const port = truthy(m.portName) ? scalar(m.portName) : !truthy(v.ports) ? "http" : scalar((v.ports as Values[])[0]!.name);
+  const port = truthy(m.portName)
+    ? scalar(m.portName)
+    : !truthy(v.ports)
+      ? "http"
+      : scalar((v.ports as Values[])[0]!.name);
   const endpoint: Values = {
     interval: "60s",
     params: { format: ["prometheus"] },
@@ -174,7 +264,11 @@ export function serviceMonitor(ctx: ChartContext): KubeObject | undefined {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "ServiceMonitor",
     metadata: meta(ctx, name(ctx), { labels: labels(ctx), ...(Object.keys(ann).length ? { annotations: ann } : {}) }),
-    spec: { endpoints: [endpoint], namespaceSelector: { matchNames: [ctx.namespace] }, selector: { matchLabels: selectorLabels(ctx) } },
+    spec: {
+      endpoints: [endpoint],
+      namespaceSelector: { matchNames: [ctx.namespace] },
+      selector: { matchLabels: selectorLabels(ctx) },
+    },
   };
 }
 
@@ -208,9 +302,16 @@ export function sealedSecret(ctx: ChartContext): KubeObject | undefined {
   return {
     apiVersion: "bitnami.com/v1alpha1",
     kind: "SealedSecret",
-    metadata: meta(ctx, name(ctx), { labels: labels(ctx), annotations: { "sealedsecrets.bitnami.com/cluster-wide": "true" } }),
+    metadata: meta(ctx, name(ctx), {
+      labels: labels(ctx),
+      annotations: { "sealedsecrets.bitnami.com/cluster-wide": "true" },
+    }),
     spec: {
-      encryptedData: Object.fromEntries(Object.keys(s!).sort().map((k) => [k, quoted(s![k])])),
+      encryptedData: Object.fromEntries(
+        Object.keys(s!)
+          .sort()
+          .map((k) => [k, quoted(s![k])]),
+      ),
       template: { metadata: { name: name(ctx), namespace: ctx.namespace } },
     },
   };
@@ -222,7 +323,11 @@ export function fileSecrets(ctx: ChartContext): KubeObject[] {
     apiVersion: "v1",
     type: "Opaque",
     metadata: meta(ctx, `${ctx.release}-${str(fs.name)}`),
-    data: Object.fromEntries(Object.keys((fs.secrets as Values | undefined) ?? {}).sort().map((k) => [k, btoa(String.fromCharCode(...new TextEncoder().encode(str((fs.secrets as Values)[k]))))])),
+    data: Object.fromEntries(
+      Object.keys((fs.secrets as Values | undefined) ?? {})
+        .sort()
+        .map((k) => [k, btoa(String.fromCharCode(...new TextEncoder().encode(str((fs.secrets as Values)[k]))))]),
+    ),
   }));
 }
 
@@ -230,9 +335,13 @@ export function sealedFileSecrets(ctx: ChartContext): KubeObject[] {
   return ((ctx.values.sealedFileSecrets as Values[] | undefined) ?? []).map((fs) => ({
     apiVersion: "bitnami.com/v1alpha1",
     kind: "SealedSecret",
-    metadata: meta(ctx, `${name(ctx)}-${str(fs.name)}`, { annotations: { "sealedsecrets.bitnami.com/cluster-wide": "true" } }),
+    metadata: meta(ctx, `${name(ctx)}-${str(fs.name)}`, {
+      annotations: { "sealedsecrets.bitnami.com/cluster-wide": "true" },
+    }),
     spec: {
-      encryptedData: Object.fromEntries(((fs.filesToMount as Values[] | undefined) ?? []).map((f) => [str(f.name), str(f.source).replace(/\n+$/, "")])),
+      encryptedData: Object.fromEntries(
+        ((fs.filesToMount as Values[] | undefined) ?? []).map((f) => [str(f.name), str(f.source).replace(/\n+$/, "")]),
+      ),
       template: { metadata: { name: `${ctx.release}-${str(fs.name)}`, namespace: ctx.namespace } },
     },
   }));
@@ -240,11 +349,24 @@ export function sealedFileSecrets(ctx: ChartContext): KubeObject[] {
 
 export function pvcs(ctx: ChartContext): KubeObject[] {
   return ((ctx.values.volumes as Values[] | undefined) ?? [])
-    .filter((vol) => !(truthy(vol.existingClaim) || truthy(vol.hostPath) || truthy(vol.fileName) || truthy(vol.emptyDir) || truthy(vol.existingConfigMap)))
+    .filter(
+      (vol) =>
+        !(
+          truthy(vol.existingClaim) ||
+          truthy(vol.hostPath) ||
+          truthy(vol.fileName) ||
+          truthy(vol.emptyDir) ||
+          truthy(vol.existingConfigMap)
+        ),
+    )
     .map((vol) => ({
       apiVersion: "v1",
       kind: "PersistentVolumeClaim",
-      metadata: meta(ctx, `${name(ctx)}-${str(vol.name)}`, truthy(vol.pvcAnnotations) ? { annotations: clone(vol.pvcAnnotations) } : {}),
+      metadata: meta(
+        ctx,
+        `${name(ctx)}-${str(vol.name)}`,
+        truthy(vol.pvcAnnotations) ? { annotations: clone(vol.pvcAnnotations) } : {},
+      ),
       spec: {
         accessModes: [truthy(vol.accessMode) ? scalar(vol.accessMode) : "ReadWriteOnce"],
         ...(truthy(vol.storageClass) ? { storageClassName: scalar(vol.storageClass) } : {}),
@@ -268,5 +390,7 @@ export function extraDeploy(ctx: ChartContext, file?: string): KubeObject[] {
   const x = ctx.values.extraDeploy;
   if (!truthy(x)) return [];
   // helm reads its rendered output with sigs.k8s.io/yaml: YAML 1.1.
-  return parseYamlAll(str(x), file ? `${file} (values.extraDeploy)` : "values.extraDeploy", 0, { yaml11: true }) as KubeObject[];
+  return parseYamlAll(str(x), file ? `${file} (values.extraDeploy)` : "values.extraDeploy", 0, {
+    yaml11: true,
+  }) as KubeObject[];
 }

@@ -22,19 +22,43 @@ import { podSpec } from "./pod.ts";
 function deployment(ctx: ChartContext): KubeObject {
   const v = ctx.values;
   const ann: Record<string, unknown> = { "kubectl.kubernetes.io/default-container": name(ctx) };
-  if (truthy(v.gitSha)) Object.assign(ann, { "gimlet.io/git-sha": scalar(v.gitSha), "v1alpha1.opensca.dev/version.sha": scalar(v.gitSha) });
-  if (truthy(v.gitBranch)) Object.assign(ann, { "gimlet.io/git-branch": scalar(v.gitBranch), "v1alpha1.opensca.dev/version.branch": scalar(v.gitBranch) });
+  if (truthy(v.gitSha))
+    Object.assign(ann, { "gimlet.io/git-sha": scalar(v.gitSha), "v1alpha1.opensca.dev/version.sha": scalar(v.gitSha) });
+  if (truthy(v.gitBranch))
+    Object.assign(ann, {
+      "gimlet.io/git-branch": scalar(v.gitBranch),
+      "v1alpha1.opensca.dev/version.branch": scalar(v.gitBranch),
+    });
   const spec: Values = { replicas: scalar(v.replicas), selector: { matchLabels: selectorLabels(ctx) } };
   if (truthy(v.volumes) && int64(v.replicas) === 1 && !truthy(v.strategy)) spec.strategy = { type: "Recreate" };
   if (truthy(v.strategy)) spec.strategy = { type: scalar(v.strategy) };
-  const podAnn: Record<string, unknown> = { "checksum/config": configChecksum(ctx), ...(truthy(v.podAnnotations) ? clone(v.podAnnotations) : {}) };
+  const podAnn: Record<string, unknown> = {
+    "checksum/config": configChecksum(ctx),
+    ...(truthy(v.podAnnotations) ? clone(v.podAnnotations) : {}),
+  };
   if (truthy(v.gitSha)) podAnn["gimlet.io/git-sha"] = scalar(v.gitSha);
   if (truthy(v.gitRepository)) podAnn["gimlet.io/git-repository"] = scalar(v.gitRepository);
   spec.template = {
-    metadata: { annotations: podAnn, labels: { ...((truthy(v.podLabels) ? clone(v.podLabels) : {}) as Record<string, string>), ...selectorLabels(ctx) } },
+    metadata: {
+      annotations: podAnn,
+      labels: {
+        ...((truthy(v.podLabels) ? clone(v.podLabels) : {}) as Record<string, string>),
+        ...selectorLabels(ctx),
+      },
+    },
     spec: podSpec(ctx),
   };
-  return { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: name(ctx), namespace: ctx.namespace, labels: labels(ctx), annotations: ann as Record<string, string> }, spec };
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: {
+      name: name(ctx),
+      namespace: ctx.namespace,
+      labels: labels(ctx),
+      annotations: ann as Record<string, string>,
+    },
+    spec,
+  };
 }
 
 /** helm's InstallOrder for the kinds a built-in chart emits; anything else follows, in render order. */
@@ -81,7 +105,10 @@ export function helmOrder(objects: KubeObject[]): KubeObject[] {
     const i = installOrder.indexOf(k);
     return i < 0 ? installOrder.length : i;
   };
-  return objects.map((o, i) => ({ o, i })).sort((a, b) => rank(a.o.kind) - rank(b.o.kind) || a.i - b.i).map((x) => x.o);
+  return objects
+    .map((o, i) => ({ o, i }))
+    .sort((a, b) => rank(a.o.kind) - rank(b.o.kind) || a.i - b.i)
+    .map((x) => x.o);
 }
 
 /** Objects in template-file order (basic-auth, configmap, custom-file-configmap, deployment, …), then helm's sort. */

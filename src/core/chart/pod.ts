@@ -8,11 +8,23 @@ const prefixed = (n: unknown, ...ps: string[]) => typeof n === "string" && ps.so
 
 export function envFrom(ctx: ChartContext): Obj[] | undefined {
   const v = ctx.values;
-  if (!(truthy(v.vars) || truthy(v.secretEnabled) || truthy(v.sealedSecrets) || truthy(v.secretName) || truthy(v.existingConfigMaps) || truthy(v.existingSecrets))) return undefined;
+  if (
+    !(
+      truthy(v.vars) ||
+      truthy(v.secretEnabled) ||
+      truthy(v.sealedSecrets) ||
+      truthy(v.secretName) ||
+      truthy(v.existingConfigMaps) ||
+      truthy(v.existingSecrets)
+    )
+  )
+    return undefined;
   const out: Obj[] = [];
   if (truthy(v.vars)) out.push({ configMapRef: { name: name(ctx) } });
-  for (const s of (v.existingSecrets as Values[] | undefined) ?? []) out.push({ secretRef: { name: scalar(s.name), optional: truthy(s.optional) ? s.optional : false } });
-  for (const c of (v.existingConfigMaps as Values[] | undefined) ?? []) out.push({ configMapRef: { name: scalar(c.name), optional: truthy(c.optional) ? c.optional : false } });
+  for (const s of (v.existingSecrets as Values[] | undefined) ?? [])
+    out.push({ secretRef: { name: scalar(s.name), optional: truthy(s.optional) ? s.optional : false } });
+  for (const c of (v.existingConfigMaps as Values[] | undefined) ?? [])
+    out.push({ configMapRef: { name: scalar(c.name), optional: truthy(c.optional) ? c.optional : false } });
   if (truthy(v.secretEnabled)) out.push({ secretRef: { name: name(ctx) } });
   if (truthy(v.secretName)) out.push({ secretRef: { name: scalar(v.secretName) } });
   if (truthy(v.sealedSecrets)) out.push({ secretRef: { name: name(ctx) } });
@@ -20,14 +32,22 @@ export function envFrom(ctx: ChartContext): Obj[] | undefined {
 }
 
 function mount(m: Values, readOnly: boolean): Obj {
-  return { name: scalar(m.name), mountPath: scalar(m.path), ...(truthy(m.subPath) ? { subPath: scalar(m.subPath) } : {}), ...(readOnly ? { readOnly: true } : {}) };
+  return {
+    name: scalar(m.name),
+    mountPath: scalar(m.path),
+    ...(truthy(m.subPath) ? { subPath: scalar(m.subPath) } : {}),
+    ...(readOnly ? { readOnly: true } : {}),
+  };
 }
 
 export function volumeMounts(ctx: ChartContext): Obj[] | undefined {
   const v = ctx.values;
-  if (!(truthy(v.volumes) || truthy(v.sealedFileSecrets) || truthy(v.fileSecrets) || truthy(v.existingFileSecrets))) return undefined;
+  if (!(truthy(v.volumes) || truthy(v.sealedFileSecrets) || truthy(v.fileSecrets) || truthy(v.existingFileSecrets)))
+    return undefined;
   return [
-    ...((v.volumes as Values[] | undefined) ?? []).filter((x) => !prefixed(x.name, "init-")).map((x) => mount(x, false)),
+    ...((v.volumes as Values[] | undefined) ?? [])
+      .filter((x) => !prefixed(x.name, "init-"))
+      .map((x) => mount(x, false)),
     ...((v.sealedFileSecrets as Values[] | undefined) ?? []).map((x) => mount(x, true)),
     ...((v.fileSecrets as Values[] | undefined) ?? []).map((x) => mount(x, true)),
     ...((v.existingFileSecrets as Values[] | undefined) ?? []).map((x) => mount(x, true)),
@@ -36,7 +56,8 @@ export function volumeMounts(ctx: ChartContext): Obj[] | undefined {
 
 export function volumes(ctx: ChartContext): Obj[] | undefined {
   const v = ctx.values;
-  if (!(truthy(v.volumes) || truthy(v.sealedFileSecrets) || truthy(v.fileSecrets) || truthy(v.existingFileSecrets))) return undefined;
+  if (!(truthy(v.volumes) || truthy(v.sealedFileSecrets) || truthy(v.fileSecrets) || truthy(v.existingFileSecrets)))
+    return undefined;
   const rel = ctx.release;
   const out: Obj[] = [];
   for (const vol of (v.volumes as Values[] | undefined) ?? []) {
@@ -45,23 +66,41 @@ export function volumes(ctx: ChartContext): Obj[] | undefined {
     else if (truthy(vol.existingConfigMap)) out.push({ ...base, configMap: { name: scalar(vol.existingConfigMap) } });
     else if (truthy(vol.existingSecret)) out.push({ ...base, secret: { secretName: scalar(vol.existingSecret) } });
     else if (truthy(vol.fileName)) out.push({ ...base, configMap: { name: robust(`${rel}-${str(vol.name)}`) } });
-    else if (truthy(vol.hostPath)) out.push({ ...base, hostPath: { path: scalar(vol.hostPath.path), ...(truthy(vol.hostPath.type) ? { type: scalar(vol.hostPath.type) } : {}) } });
+    else if (truthy(vol.hostPath))
+      out.push({
+        ...base,
+        hostPath: {
+          path: scalar(vol.hostPath.path),
+          ...(truthy(vol.hostPath.type) ? { type: scalar(vol.hostPath.type) } : {}),
+        },
+      });
     // The claim of a chart-made PVC is named from the raw release name (the PVC from its robust name), as onechart does.
-    else out.push({ ...base, persistentVolumeClaim: { claimName: truthy(vol.existingClaim) ? scalar(vol.existingClaim) : scalar(`${rel}-${str(vol.name)}`) } });
+    else
+      out.push({
+        ...base,
+        persistentVolumeClaim: {
+          claimName: truthy(vol.existingClaim) ? scalar(vol.existingClaim) : scalar(`${rel}-${str(vol.name)}`),
+        },
+      });
   }
-  for (const s of (v.sealedFileSecrets as Values[] | undefined) ?? []) out.push({ name: scalar(s.name), secret: { secretName: scalar(`${rel}-${str(s.name)}`) } });
-  for (const s of (v.fileSecrets as Values[] | undefined) ?? []) out.push({ name: scalar(s.name), secret: { secretName: scalar(`${rel}-${str(s.name)}`) } });
-  for (const s of (v.existingFileSecrets as Values[] | undefined) ?? []) out.push({ name: scalar(s.name), secret: { secretName: scalar(s.name) } });
+  for (const s of (v.sealedFileSecrets as Values[] | undefined) ?? [])
+    out.push({ name: scalar(s.name), secret: { secretName: scalar(`${rel}-${str(s.name)}`) } });
+  for (const s of (v.fileSecrets as Values[] | undefined) ?? [])
+    out.push({ name: scalar(s.name), secret: { secretName: scalar(`${rel}-${str(s.name)}`) } });
+  for (const s of (v.existingFileSecrets as Values[] | undefined) ?? [])
+    out.push({ name: scalar(s.name), secret: { secretName: scalar(s.name) } });
   return out;
 }
-
 
 function command(shell: unknown, cmd: unknown): unknown[] {
   return [scalar(shell), "-c", str(cmd)];
 }
 
 function probe(p: Values, port: unknown): Obj {
-  return { httpGet: { path: scalar(p.path), port: scalar(port), scheme: "HTTP" }, ...clone((p.settings as Obj | undefined) ?? {}) };
+  return {
+    httpGet: { path: scalar(p.path), port: scalar(port), scheme: "HTTP" },
+    ...clone((p.settings as Obj | undefined) ?? {}),
+  };
 }
 
 /** The app container before `container:` values are merged over it. */
@@ -75,11 +114,18 @@ function mainContainer(ctx: ChartContext): Values {
   };
   if (truthy(v.command)) c.command = command(v.shell, v.command);
   c.ports = truthy(v.ports)
-    ? (v.ports as Values[]).map((p) => ({ name: scalar(p.name), containerPort: scalar(p.containerPort), protocol: "TCP" }))
+    ? (v.ports as Values[]).map((p) => ({
+        name: scalar(p.name),
+        containerPort: scalar(p.containerPort),
+        protocol: "TCP",
+      }))
     : [{ name: "http", containerPort: scalar(v.containerPort), protocol: "TCP" }];
   if (truthy(v.probe?.enabled)) c.readinessProbe = probe(v.probe, v.containerPort);
   if (truthy(v.livenessProbe?.enabled)) c.livenessProbe = probe(v.livenessProbe, v.containerPort);
-  if (!truthy(v.resources?.ignore)) c.resources = truthy(v.resources?.ignoreLimits) ? { requests: clone(v.resources.requests ?? null) } : clone(v.resources ?? null);
+  if (!truthy(v.resources?.ignore))
+    c.resources = truthy(v.resources?.ignoreLimits)
+      ? { requests: clone(v.resources.requests ?? null) }
+      : clone(v.resources ?? null);
   return c;
 }
 
@@ -93,7 +139,9 @@ function initContainers(ctx: ChartContext): Obj[] {
   const v = ctx.values;
   return ((v.initContainers as Values[] | undefined) ?? []).map((ic) => {
     const e = envFrom(ctx);
-    const mounts = ((v.volumes as Values[] | undefined) ?? []).filter((x) => prefixed(x.name, "shared-", "init-")).map((x) => ({ mountPath: scalar(x.path), name: scalar(x.name) }));
+    const mounts = ((v.volumes as Values[] | undefined) ?? [])
+      .filter((x) => prefixed(x.name, "shared-", "init-"))
+      .map((x) => ({ mountPath: scalar(x.path), name: scalar(x.name) }));
     return {
       name: scalar(ic.name),
       image: `${str(ic.image)}:${str(ic.tag)}`,
@@ -110,7 +158,8 @@ function initContainers(ctx: ChartContext): Obj[] {
 export function podSpec(ctx: ChartContext): Values {
   const v = ctx.values;
   const spec: Values = {};
-  if (truthy(v.imagePullSecrets)) spec.imagePullSecrets = (v.imagePullSecrets as unknown[]).map((n) => ({ name: scalar(n) }));
+  if (truthy(v.imagePullSecrets))
+    spec.imagePullSecrets = (v.imagePullSecrets as unknown[]).map((n) => ({ name: scalar(n) }));
   spec.securityContext = clone(v.podSecurityContext ?? null);
   if (truthy(v.serviceAccount)) spec.serviceAccountName = scalar(v.serviceAccount);
   const inits = initContainers(ctx);
@@ -139,7 +188,12 @@ export function podSpec(ctx: ChartContext): Values {
     if (truthy(v.spreadAcrossNodes)) {
       aff.podAntiAffinity = {
         requiredDuringSchedulingIgnoredDuringExecution: [
-          { labelSelector: { matchExpressions: [{ key: "app.kubernetes.io/instance", operator: "In", values: [name(ctx)] }] }, topologyKey: "kubernetes.io/hostname" },
+          {
+            labelSelector: {
+              matchExpressions: [{ key: "app.kubernetes.io/instance", operator: "In", values: [name(ctx)] }],
+            },
+            topologyKey: "kubernetes.io/hostname",
+          },
         ],
       };
     }

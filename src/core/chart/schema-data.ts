@@ -25,7 +25,12 @@ const bool = { type: "boolean" } as const;
 const int = { type: "integer" } as const;
 const anyMap = { type: "object" } as const;
 const list = (items: object) => ({ type: "array", items });
-const obj = (properties: Record<string, object>, required: string[] = []) => ({ type: "object", properties, required, additionalProperties: false });
+const obj = (properties: Record<string, object>, required: string[] = []) => ({
+  type: "object",
+  properties,
+  required,
+  additionalProperties: false,
+});
 const range = (minimum: number, maximum: number) => ({ type: "integer", minimum, maximum });
 
 /** A key onechart's schema does not type: null (helm keeps it, templates skip it) is fine too. */
@@ -51,11 +56,17 @@ const probeSettings = obj({
   failureThreshold: range(1, 15),
   terminationGracePeriodSeconds: nint,
 });
-const probe = obj({ enabled: bool, path: str, settings: nullable(probeSettings as Record<string, unknown>) }, ["enabled", "path"]);
+const probe = obj({ enabled: bool, path: str, settings: nullable(probeSettings as Record<string, unknown>) }, [
+  "enabled",
+  "path",
+]);
 
 /** Extra fields (e.g. `ephemeral-storage`) pass through to the container, as in onechart. */
 const quantities = { type: "object", properties: { cpu: str, memory: str }, required: ["cpu", "memory"] };
-const onechartResources = { type: "object", properties: { requests: quantities, limits: quantities, ignore: bool, ignoreLimits: bool } };
+const onechartResources = {
+  type: "object",
+  properties: { requests: quantities, limits: quantities, ignore: bool, ignoreLimits: bool },
+};
 const cronResources = { type: "object", properties: { requests: quantities, limits: quantities } };
 
 const pathType = oneOf("Prefix", "Exact", "ImplementationSpecific");
@@ -84,7 +95,13 @@ const volumeFields = {
   pvcAnnotations: scalarMap,
   existingClaim: str,
   hostPath: obj(
-    { path: str, type: { type: "string", enum: ["DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice"] } },
+    {
+      path: str,
+      type: {
+        type: "string",
+        enum: ["DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice"],
+      },
+    },
     ["path"],
   ),
   fileName: str,
@@ -96,9 +113,15 @@ const volumeFields = {
 /** onechart's anyOf: a volume says where its storage comes from, or how big a claim to make. */
 const volume = {
   ...obj(volumeFields, ["name", "path"]),
-  anyOf: [["size"], ["existingClaim"], ["hostPath"], ["emptyDir"], ["existingConfigMap"], ["fileName", "fileContent"], ["existingSecret"]].map(
-    (required) => ({ required }),
-  ),
+  anyOf: [
+    ["size"],
+    ["existingClaim"],
+    ["hostPath"],
+    ["emptyDir"],
+    ["existingConfigMap"],
+    ["fileName", "fileContent"],
+    ["existingSecret"],
+  ].map((required) => ({ required })),
 };
 /** cron-job's schema types volume fields but requires none of them: a claim of 1Gi is the default. */
 const cronVolume = obj(volumeFields, ["name", "path"]);
@@ -120,8 +143,18 @@ const common = {
   secretName: str,
   sealedSecrets: scalarMap,
   // helm's b64enc takes strings only: `on` or 5 there fails the render.
-  fileSecrets: nullable(list(obj({ ...fileMount, secrets: { type: "object", additionalProperties: str } }, ["name", "path", "secrets"]))),
-  sealedFileSecrets: nullable(list(obj({ ...fileMount, filesToMount: list(obj({ name: str, source: str }, ["name", "source"])) }, ["name", "path", "filesToMount"]))),
+  fileSecrets: nullable(
+    list(obj({ ...fileMount, secrets: { type: "object", additionalProperties: str } }, ["name", "path", "secrets"])),
+  ),
+  sealedFileSecrets: nullable(
+    list(
+      obj({ ...fileMount, filesToMount: list(obj({ name: str, source: str }, ["name", "source"])) }, [
+        "name",
+        "path",
+        "filesToMount",
+      ]),
+    ),
+  ),
   existingFileSecrets: list(obj(fileMount, ["name", "path"])),
   podAnnotations: scalarMap,
   podSecurityContext: anyMap,
@@ -159,7 +192,14 @@ const onechart = obj(
     nodePort: port,
     loadbalancerEnabled: nbool,
     stickySessions: nbool,
-    ports: nullable(list(obj({ name: str, containerPort: port, svcPort: port, nodePort: port, protocol: oneOf("TCP", "UDP", "SCTP") }, ["name", "containerPort"]))),
+    ports: nullable(
+      list(
+        obj({ name: str, containerPort: port, svcPort: port, nodePort: port, protocol: oneOf("TCP", "UDP", "SCTP") }, [
+          "name",
+          "containerPort",
+        ]),
+      ),
+    ),
     resources: onechartResources,
     probe,
     livenessProbe: probe,
@@ -169,15 +209,26 @@ const onechart = obj(
     podLabels: scalarMap,
     serviceAccount: nstr,
     initContainers: list(
-      obj({ name: str, image: str, tag: str, imagePullPolicy: str, command: str, securityContext: nanyMap }, ["name", "image", "tag"]),
+      obj({ name: str, image: str, tag: str, imagePullPolicy: str, command: str, securityContext: nanyMap }, [
+        "name",
+        "image",
+        "tag",
+      ]),
     ),
-    sidecar: nullable(obj({ repository: str, tag: str, shell: nstr, command: nstr }, ["repository", "tag"]) as Record<string, unknown>),
+    sidecar: nullable(
+      obj({ repository: str, tag: str, shell: nstr, command: nstr }, ["repository", "tag"]) as Record<string, unknown>,
+    ),
     container: anyMap,
     podSpec: anyMap,
     extraDeploy: nstr,
     monitor: obj({ enabled: nbool, path: nstr, portName: nstr, scheme: oneOf("http", "https"), scrapeTimeout: nstr }),
     prometheusRules: nullable(
-      list(obj({ name: str, message: nstr, runBookURL: nstr, expression: str, for: nstr, labels: nullable(scalarMap) }, ["name", "expression"])),
+      list(
+        obj({ name: str, message: nstr, runBookURL: nstr, expression: str, for: nstr, labels: nullable(scalarMap) }, [
+          "name",
+          "expression",
+        ]),
+      ),
     ),
     serviceName: nstr,
     serviceDescription: nstr,
@@ -189,7 +240,10 @@ const onechart = obj(
 const cronJob = obj(
   {
     ...common,
-    image: obj({ repository: str, tag: str, pullPolicy: oneOf("Always", "IfNotPresent", "Never") }, ["repository", "tag"]),
+    image: obj({ repository: str, tag: str, pullPolicy: oneOf("Always", "IfNotPresent", "Never") }, [
+      "repository",
+      "tag",
+    ]),
     imagePullSecrets: nullable(list(str)),
     existingFileSecrets: nullable(list(obj(fileMount, ["name", "path"])) as Record<string, unknown>),
     secretName: nstr,

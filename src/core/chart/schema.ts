@@ -20,7 +20,11 @@ export interface ValuesProblem {
 
 function valueAt(root: unknown, pointer: string): unknown {
   let v = root;
-  for (const seg of pointer.split("/").slice(1)) v = v && typeof v === "object" ? (v as Record<string, unknown>)[seg.replace(/~1/g, "/").replace(/~0/g, "~")] : undefined;
+  for (const seg of pointer.split("/").slice(1))
+    v =
+      v && typeof v === "object"
+        ? (v as Record<string, unknown>)[seg.replace(/~1/g, "/").replace(/~0/g, "~")]
+        : undefined;
   return v;
 }
 
@@ -28,14 +32,24 @@ function describe(e: ErrorObject, values: unknown): ValuesProblem {
   const base = e.instancePath;
   switch (e.keyword) {
     case "additionalProperties":
-      return { path: `${base}/${(e.params as { additionalProperty: string }).additionalProperty}`, message: "unknown field" };
+      return {
+        path: `${base}/${(e.params as { additionalProperty: string }).additionalProperty}`,
+        message: "unknown field",
+      };
     case "required": {
       const path = `${base}/${(e.params as { missingProperty: string }).missingProperty}`;
       const removed = valueAt(values, base) !== undefined && base === "";
-      return { path, message: "is required", ...(removed ? { hint: "the chart reads fields inside it; null cannot remove it" } : {}) };
+      return {
+        path,
+        message: "is required",
+        ...(removed ? { hint: "the chart reads fields inside it; null cannot remove it" } : {}),
+      };
     }
     case "enum":
-      return { path: base, message: `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.filter((x) => x !== null && x !== "").join(", ")}` };
+      return {
+        path: base,
+        message: `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.filter((x) => x !== null && x !== "").join(", ")}`,
+      };
     case "type": {
       const want = String((e.params as { type: string | string[] }).type).replace(/,null$/, "");
       const got = valueAt(values, base);
@@ -56,7 +70,8 @@ function describe(e: ErrorObject, values: unknown): ValuesProblem {
     case "anyOf":
       return {
         path: base,
-        message: "needs a source: size, existingClaim, hostPath, emptyDir, existingConfigMap, fileName with fileContent, or existingSecret",
+        message:
+          "needs a source: size, existingClaim, hostPath, emptyDir, existingConfigMap, fileName with fileContent, or existingSecret",
       };
     default:
       return { path: base, message: e.message ?? "is invalid" };

@@ -49,7 +49,12 @@ export const cronJobDefaults: Values = {
   tolerations: [],
   affinity: {},
   secret: { enabled: false },
-  constraints: { successfulJobsHistoryLimit: 1, failedJobsHistoryLimit: 1, concurrencyPolicy: "Forbid", startingDeadlineSeconds: 120 },
+  constraints: {
+    successfulJobsHistoryLimit: 1,
+    failedJobsHistoryLimit: 1,
+    concurrencyPolicy: "Forbid",
+    startingDeadlineSeconds: 120,
+  },
 };
 
 /**

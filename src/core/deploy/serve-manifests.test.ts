@@ -13,7 +13,7 @@ import { serveManifests, type ServeManifestOptions } from "./serve-manifests.ts"
 const image = "ghcr.io/gimlet-io/gimlet:1.2.3";
 const key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 const cases: Record<string, ServeManifestOptions> = {
-  "default": { image, encryptionKey: key, adminToken: `glt_${"a".repeat(43)}` },
+  default: { image, encryptionKey: key, adminToken: `glt_${"a".repeat(43)}` },
   "https-ingress": {
     image,
     encryptionKey: key,

@@ -32,13 +32,20 @@ const secret = (password: string, user = "app") =>
 
 describe("diffFiles()", () => {
   test("an image bump is one field of the Deployment, and its text diff", () => {
-    const d = diffFiles(rendered(`  image:\n    repository: nginx\n    tag: "1.26"\n`), rendered(`  image:\n    repository: nginx\n    tag: "1.27"\n`));
-    expect(d.summary.map((s) => s.text)).toEqual(["~ Deployment/web: spec.template.spec.containers[0].image nginx:1.26 → nginx:1.27"]);
+    const d = diffFiles(
+      rendered(`  image:\n    repository: nginx\n    tag: "1.26"\n`),
+      rendered(`  image:\n    repository: nginx\n    tag: "1.27"\n`),
+    );
+    expect(d.summary.map((s) => s.text)).toEqual([
+      "~ Deployment/web: spec.template.spec.containers[0].image nginx:1.26 → nginx:1.27",
+    ]);
     golden("image-bump.txt", renderChangeDiff(d));
   });
 
   test("added and removed objects are + and - lines; a Secret's values never appear", () => {
-    const before = rendered(`  image:\n    repository: nginx\n    tag: "1.27"\n  ingress:\n    host: web.example.com\n`);
+    const before = rendered(
+      `  image:\n    repository: nginx\n    tag: "1.27"\n  ingress:\n    host: web.example.com\n`,
+    );
     before.set("staging/web/secret-db.yaml", secret("hunter2"));
     const after = rendered(`  image:\n    repository: nginx\n    tag: "1.27"\n  replicas: 2\n  containerPort: 8080\n`);
     after.set("staging/web/secret-db.yaml", secret("correct-horse"));
@@ -80,7 +87,9 @@ describe("unifiedDiff()", () => {
 
   test("`git apply` turns the old text into the new one, for any pair of line lists", () => {
     const line = fc.constantFrom("a", "b", "c", "d", "", "  x: 1");
-    const text = fc.tuple(fc.array(line, { maxLength: 30 }), fc.boolean()).map(([ls, eol]) => (ls.length ? ls.join("\n") + (eol ? "\n" : "") : ""));
+    const text = fc
+      .tuple(fc.array(line, { maxLength: 30 }), fc.boolean())
+      .map(([ls, eol]) => (ls.length ? ls.join("\n") + (eol ? "\n" : "") : ""));
     const dir = mkdtempSync(join(tmpdir(), "udiff-"));
     spawnSync("git", ["init", "-q"], { cwd: dir });
     fc.assert(

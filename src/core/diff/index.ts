@@ -64,7 +64,10 @@ function parseSide(files: Files): Side {
   for (const [path, text] of files) {
     if (!isYamlPath(path)) continue;
     try {
-      out.set(path, parseYamlAll(text, path).filter((d) => d !== null && d !== undefined));
+      out.set(
+        path,
+        parseYamlAll(text, path).filter((d) => d !== null && d !== undefined),
+      );
     } catch {
       out.set(path, "unparsable");
     }
@@ -81,28 +84,50 @@ function secretsOf(side: Side): Map<string, Record<string, unknown>> {
   const out = new Map<string, Record<string, unknown>>();
   for (const docs of side.values()) {
     if (docs === "unparsable") continue;
-    for (const d of docs) if (isSecret(d)) out.set(secretKey(d as Record<string, unknown>), d as Record<string, unknown>);
+    for (const d of docs)
+      if (isSecret(d)) out.set(secretKey(d as Record<string, unknown>), d as Record<string, unknown>);
   }
   return out;
 }
 
 /** The text with every Secret value replaced; whether a value changed stays visible. */
-function masked(text: string, docs: unknown[] | "unparsable" | undefined, other: Map<string, Record<string, unknown>>, side: Label): string {
-  if (docs === "unparsable") return /\bkind:\s*["']?Secret\b/.test(text) ? "# (not valid YAML and may hold a Secret: hidden)\n" : text;
+function masked(
+  text: string,
+  docs: unknown[] | "unparsable" | undefined,
+  other: Map<string, Record<string, unknown>>,
+  side: Label,
+): string {
+  if (docs === "unparsable")
+    return /\bkind:\s*["']?Secret\b/.test(text) ? "# (not valid YAML and may hold a Secret: hidden)\n" : text;
   if (!docs || !docs.some(isSecret)) return text;
-  return toMultiDocYaml(docs.map((d) => (isSecret(d) ? maskSecret(d as Record<string, unknown>, other.get(secretKey(d as Record<string, unknown>)), side) : d)));
+  return toMultiDocYaml(
+    docs.map((d) =>
+      isSecret(d)
+        ? maskSecret(d as Record<string, unknown>, other.get(secretKey(d as Record<string, unknown>)), side)
+        : d,
+    ),
+  );
 }
 
 type Label = "old" | "new";
 
 /** Equal values on both sides mask alike; a changed one reads `<masked: old value>` → `<masked: new value>`. */
-function maskSecret(s: Record<string, unknown>, other: Record<string, unknown> | undefined, side: Label): Record<string, unknown> {
+function maskSecret(
+  s: Record<string, unknown>,
+  other: Record<string, unknown> | undefined,
+  side: Label,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...s };
   for (const field of ["data", "stringData"]) {
     const values = s[field];
     if (!isPlainObject(values)) continue;
     const theirs = other && isPlainObject(other[field]) ? (other[field] as Record<string, unknown>) : {};
-    out[field] = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, k in theirs && theirs[k] === v ? "<masked>" : `<masked: ${side} value>`]));
+    out[field] = Object.fromEntries(
+      Object.entries(values).map(([k, v]) => [
+        k,
+        k in theirs && theirs[k] === v ? "<masked>" : `<masked: ${side} value>`,
+      ]),
+    );
   }
   return out;
 }

@@ -77,14 +77,16 @@ export function objectChanges(before: Map<string, ObjectRef>, after: Map<string,
 }
 
 function describe(c: FieldChange): string {
-  if (c.hidden) return `${c.path} (${c.old === undefined ? "added" : c.new === undefined ? "removed" : "changed"}, value hidden)`;
+  if (c.hidden)
+    return `${c.path} (${c.old === undefined ? "added" : c.new === undefined ? "removed" : "changed"}, value hidden)`;
   if (c.old === undefined) return `${c.path} (added: ${c.new})`;
   if (c.new === undefined) return `${c.path} (removed, was ${c.old})`;
   return `${c.path} ${c.old} → ${c.new}`;
 }
 
 const ident = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
-const child = (path: string, key: string) => (ident.test(key) ? (path ? `${path}.${key}` : key) : `${path}[${JSON.stringify(key)}]`);
+const child = (path: string, key: string) =>
+  ident.test(key) ? (path ? `${path}.${key}` : key) : `${path}[${JSON.stringify(key)}]`;
 
 function short(v: unknown): string {
   const s = typeof v === "string" ? v : JSON.stringify(v);
@@ -105,7 +107,8 @@ function fieldChanges(a: unknown, b: unknown, path: string, secret: boolean, out
     return;
   }
   if (isPlainObject(a) && isPlainObject(b)) {
-    for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])]) fieldChanges(a[k], b[k], child(path, k), secret, out);
+    for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])])
+      fieldChanges(a[k], b[k], child(path, k), secret, out);
     return;
   }
   if (Array.isArray(a) && Array.isArray(b)) {

@@ -18,7 +18,6 @@ interface Change {
   b: [number, number];
 }
 
-
 /**
  * The unified diff of `path` from `before` to `after` (undefined: the file does not exist on that
  * side); "" when equal. `context` lines surround each change, as `diff -U`.

@@ -23,19 +23,26 @@ function crdProblems(o: KubeObject): string[] {
   const validate = validators[o.kind]!;
   if (!validate(spec)) problems.push(...(validate.errors ?? []).map((e) => `spec${e.instancePath} ${e.message}`));
   // The one CEL rule on these specs: HelmRelease needs exactly one of chart and chartRef.
-  if (o.kind === "HelmRelease" && ("chart" in spec) === ("chartRef" in spec)) problems.push("HelmRelease needs exactly one of chart and chartRef");
+  if (o.kind === "HelmRelease" && "chart" in spec === "chartRef" in spec)
+    problems.push("HelmRelease needs exactly one of chart and chartRef");
   return problems;
 }
 
 function sourceOf(objects: KubeObject[]) {
   const [source, release] = objects;
-  const ref = (release!.spec as { chart: { spec: { sourceRef: { kind: string; name: string } } } }).chart.spec.sourceRef;
+  const ref = (release!.spec as { chart: { spec: { sourceRef: { kind: string; name: string } } } }).chart.spec
+    .sourceRef;
   return { source: source!, release: release!, ref };
 }
 
 describe("renderFluxHelmRelease()", () => {
   test("delivers a Helm repository chart as HelmRepository + HelmRelease with inline values", () => {
-    const out = renderFluxHelmRelease({ app: "redis", namespace: "data", chart: { repository: "https://charts.bitnami.com/bitnami", name: "redis", version: "19.0.1" }, values: { auth: { enabled: false } } });
+    const out = renderFluxHelmRelease({
+      app: "redis",
+      namespace: "data",
+      chart: { repository: "https://charts.bitnami.com/bitnami", name: "redis", version: "19.0.1" },
+      values: { auth: { enabled: false } },
+    });
     expect(out).toEqual([
       {
         apiVersion: "source.toolkit.fluxcd.io/v1",
@@ -49,7 +56,13 @@ describe("renderFluxHelmRelease()", () => {
         metadata: { name: "redis", namespace: "data" },
         spec: {
           interval: "10m",
-          chart: { spec: { chart: "redis", version: "19.0.1", sourceRef: { kind: "HelmRepository", name: "redis-charts-bitnami-com-bitnami" } } },
+          chart: {
+            spec: {
+              chart: "redis",
+              version: "19.0.1",
+              sourceRef: { kind: "HelmRepository", name: "redis-charts-bitnami-com-bitnami" },
+            },
+          },
           values: { auth: { enabled: false } },
         },
       },
@@ -58,15 +71,28 @@ describe("renderFluxHelmRelease()", () => {
   });
 
   test("marks OCI repositories and leaves out version and empty values", () => {
-    const out = renderFluxHelmRelease({ app: "x", namespace: "n", chart: { repository: "oci://ghcr.io/acme/charts", name: "x" }, values: {} });
+    const out = renderFluxHelmRelease({
+      app: "x",
+      namespace: "n",
+      chart: { repository: "oci://ghcr.io/acme/charts", name: "x" },
+      values: {},
+    });
     expect(out[0]!.spec).toEqual({ interval: "1h", url: "oci://ghcr.io/acme/charts", type: "oci" });
-    expect(out[1]!.spec).toEqual({ interval: "10m", chart: { spec: { chart: "x", sourceRef: { kind: "HelmRepository", name: "x-ghcr-io-acme-charts" } } } });
+    expect(out[1]!.spec).toEqual({
+      interval: "10m",
+      chart: { spec: { chart: "x", sourceRef: { kind: "HelmRepository", name: "x-ghcr-io-acme-charts" } } },
+    });
     expect(out.flatMap(crdProblems)).toEqual([]);
   });
 
   test("delivers a git chart as GitRepository + HelmRelease with the chart path, rebuilt on each commit", () => {
     const sha = "0123456789abcdef0123456789abcdef01234567";
-    const out = renderFluxHelmRelease({ app: "api", namespace: "apps", chart: { name: `https://github.com/acme/charts.git?sha=${sha}&path=/charts/api/` }, values: { replicas: 2 } });
+    const out = renderFluxHelmRelease({
+      app: "api",
+      namespace: "apps",
+      chart: { name: `https://github.com/acme/charts.git?sha=${sha}&path=/charts/api/` },
+      values: { replicas: 2 },
+    });
     expect(out[0]).toEqual({
       apiVersion: "source.toolkit.fluxcd.io/v1",
       kind: "GitRepository",
@@ -74,13 +100,23 @@ describe("renderFluxHelmRelease()", () => {
       spec: { interval: "1h", url: "https://github.com/acme/charts.git", ref: { commit: sha } },
     });
     expect((out[1]!.spec as { chart: unknown }).chart).toEqual({
-      spec: { chart: "./charts/api", reconcileStrategy: "Revision", sourceRef: { kind: "GitRepository", name: "api-github-com-acme-charts" } },
+      spec: {
+        chart: "./charts/api",
+        reconcileStrategy: "Revision",
+        sourceRef: { kind: "GitRepository", name: "api-github-com-acme-charts" },
+      },
     });
     expect(out.flatMap(crdProblems)).toEqual([]);
   });
 
   test("two apps sharing a repository get sources of their own", () => {
-    const render = (app: string) => renderFluxHelmRelease({ app, namespace: "n", chart: { repository: "https://charts.example.com", name: "c" }, values: {} });
+    const render = (app: string) =>
+      renderFluxHelmRelease({
+        app,
+        namespace: "n",
+        chart: { repository: "https://charts.example.com", name: "c" },
+        values: {},
+      });
     expect(render("a")[0]!.metadata.name).not.toBe(render("b")[0]!.metadata.name);
   });
 
@@ -89,12 +125,28 @@ describe("renderFluxHelmRelease()", () => {
     const host = fc.stringMatching(/^[a-z0-9]{1,20}(\.[a-z0-9]{1,12}){0,2}\.[a-z]{2,6}$/);
     const segs = fc.array(fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,29}$/), { maxLength: 4 });
     const chart = fc.oneof(
-      fc.record({ scheme: fc.constantFrom("https", "http", "oci"), host, segs, version: fc.option(fc.constantFrom("1.2.3", "^1.0", "*"), { nil: undefined }) }).map(
-        ({ scheme, host, segs, version }) => ({ repository: `${scheme}://${host}/${segs.join("/")}`, name: "chart", ...(version ? { version } : {}) }),
-      ),
-      fc.record({ host, segs, ref: fc.constantFrom("tag=v1.0.0", "branch=dev", "", "sha=" + "a".repeat(40)), path: segs }).map(({ host, segs, ref, path }) => ({
-        name: `https://${host}/${segs.join("/")}/repo.git?${ref}&path=/${path.join("/")}`,
-      })),
+      fc
+        .record({
+          scheme: fc.constantFrom("https", "http", "oci"),
+          host,
+          segs,
+          version: fc.option(fc.constantFrom("1.2.3", "^1.0", "*"), { nil: undefined }),
+        })
+        .map(({ scheme, host, segs, version }) => ({
+          repository: `${scheme}://${host}/${segs.join("/")}`,
+          name: "chart",
+          ...(version ? { version } : {}),
+        })),
+      fc
+        .record({
+          host,
+          segs,
+          ref: fc.constantFrom("tag=v1.0.0", "branch=dev", "", "sha=" + "a".repeat(40)),
+          path: segs,
+        })
+        .map(({ host, segs, ref, path }) => ({
+          name: `https://${host}/${segs.join("/")}/repo.git?${ref}&path=/${path.join("/")}`,
+        })),
     );
     fc.assert(
       fc.property(app, chart, (app, chart) => {
@@ -118,9 +170,20 @@ describe("git chart URLs", () => {
   });
 
   test("read tag, branch and path; without a ref the branch is main; credentials never reach the cluster", () => {
-    expect(parseGitChart("https://github.com/acme/charts.git?tag=v1.2.0&path=/charts/x/")).toEqual({ url: "https://github.com/acme/charts.git", ref: { tag: "v1.2.0" }, path: "./charts/x" });
-    expect(parseGitChart("https://user:token@git.example.com/charts.git")).toEqual({ url: "https://git.example.com/charts.git", ref: { branch: "main" }, path: "." });
-    expect(parseGitChart("https://github.com/acme/charts.git?branch=dev&path=charts//y")).toMatchObject({ ref: { branch: "dev" }, path: "./charts/y" });
+    expect(parseGitChart("https://github.com/acme/charts.git?tag=v1.2.0&path=/charts/x/")).toEqual({
+      url: "https://github.com/acme/charts.git",
+      ref: { tag: "v1.2.0" },
+      path: "./charts/x",
+    });
+    expect(parseGitChart("https://user:token@git.example.com/charts.git")).toEqual({
+      url: "https://git.example.com/charts.git",
+      ref: { branch: "main" },
+      path: ".",
+    });
+    expect(parseGitChart("https://github.com/acme/charts.git?branch=dev&path=charts//y")).toMatchObject({
+      ref: { branch: "dev" },
+      path: "./charts/y",
+    });
   });
 });
 
@@ -130,10 +193,25 @@ describe("bad chart input is a UserError naming the field, with a hint", () => {
     ["unparsable git URL", { name: "https://exa mple.com/charts.git" }, "chart.name", "cannot read the git chart URL"],
     ["ssh git URL", { name: "git@github.com:acme/charts.git" }, "chart.name", "uses SSH"],
     ["short sha", { name: "https://github.com/acme/charts.git?sha=abc123" }, "chart.name", "is not a full commit id"],
-    ["misspelt query key", { name: "https://github.com/acme/charts.git?ref=v1" }, "chart.name", 'unknown query key "ref"'],
-    ["path leaving the repository", { name: "https://github.com/acme/charts.git?path=/../x" }, "chart.name", "leaves the repository"],
+    [
+      "misspelt query key",
+      { name: "https://github.com/acme/charts.git?ref=v1" },
+      "chart.name",
+      'unknown query key "ref"',
+    ],
+    [
+      "path leaving the repository",
+      { name: "https://github.com/acme/charts.git?path=/../x" },
+      "chart.name",
+      "leaves the repository",
+    ],
     ["no repository", { name: "redis" }, "chart.repository", "needs a repository"],
-    ["repository of another scheme", { name: "redis", repository: "s3://bucket/charts" }, "chart.repository", "must be an http(s):// or oci:// URL"],
+    [
+      "repository of another scheme",
+      { name: "redis", repository: "s3://bucket/charts" },
+      "chart.repository",
+      "must be an http(s):// or oci:// URL",
+    ],
   ];
   for (const [what, chart, path, message] of cases) {
     test(what, () => {

@@ -26,7 +26,8 @@ export interface GitChart {
 }
 
 const sourceApi = "source.toolkit.fluxcd.io/v1";
-const gitHint = "e.g. https://github.com/org/charts.git?tag=v1.2.0&path=/charts/myapp/ (query keys: sha, tag, branch, path)";
+const gitHint =
+  "e.g. https://github.com/org/charts.git?tag=v1.2.0&path=/charts/myapp/ (query keys: sha, tag, branch, path)";
 
 /** A DNS-1123 label (what Kubernetes accepts as a name anywhere): [a-z0-9-], ≤ 63, alphanumeric ends. */
 function dnsLabel(s: string): string {
@@ -54,7 +55,10 @@ function chartError(message: string, hint: string, field = "chart.name"): UserEr
 /** Reads `https://host/org/repo.git?sha=…&tag=…&branch=…&path=/charts/x/`. */
 export function parseGitChart(name: string): GitChart {
   if (name.startsWith("git@") || name.startsWith("ssh://")) {
-    throw chartError(`git chart ${JSON.stringify(name)} uses SSH, which needs the CLI's SSH agent`, `use the https URL of the repository; ${gitHint}`);
+    throw chartError(
+      `git chart ${JSON.stringify(name)} uses SSH, which needs the CLI's SSH agent`,
+      `use the https URL of the repository; ${gitHint}`,
+    );
   }
   let u: URL;
   try {
@@ -62,16 +66,26 @@ export function parseGitChart(name: string): GitChart {
   } catch {
     throw chartError(`cannot read the git chart URL ${JSON.stringify(name)}`, gitHint);
   }
-  if (u.protocol !== "https:" && u.protocol !== "http:") throw chartError(`git chart URL ${JSON.stringify(name)} must use https`, gitHint);
-  if (!u.hostname || u.pathname.length < 2) throw chartError(`git chart URL ${JSON.stringify(name)} names no repository`, gitHint);
+  if (u.protocol !== "https:" && u.protocol !== "http:")
+    throw chartError(`git chart URL ${JSON.stringify(name)} must use https`, gitHint);
+  if (!u.hostname || u.pathname.length < 2)
+    throw chartError(`git chart URL ${JSON.stringify(name)} names no repository`, gitHint);
   const q = u.searchParams;
   const unknown = [...q.keys()].filter((k) => !["sha", "tag", "branch", "path"].includes(k));
-  if (unknown.length) throw chartError(`git chart URL has unknown query key ${unknown.map((k) => JSON.stringify(k)).join(", ")}`, gitHint);
+  if (unknown.length)
+    throw chartError(
+      `git chart URL has unknown query key ${unknown.map((k) => JSON.stringify(k)).join(", ")}`,
+      gitHint,
+    );
   const ref: GitChart["ref"] = {};
   const sha = q.get("sha");
   if (sha !== null) {
     // Flux (go-git) checks out a full commit id; a short one fails in the cluster, not here.
-    if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i.test(sha)) throw chartError(`git chart sha ${JSON.stringify(sha)} is not a full commit id`, "give all 40 hex digits of the commit");
+    if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i.test(sha))
+      throw chartError(
+        `git chart sha ${JSON.stringify(sha)} is not a full commit id`,
+        "give all 40 hex digits of the commit",
+      );
     ref.commit = sha.toLowerCase();
   }
   if (q.get("tag")) ref.tag = q.get("tag")!;
@@ -79,7 +93,8 @@ export function parseGitChart(name: string): GitChart {
   // Without a ref the original cloned the default branch; Flux would take `master`, so say `main`.
   if (!ref.commit && !ref.tag && !ref.branch) ref.branch = "main";
   const dir = (q.get("path") ?? "").split("/").filter((s) => s && s !== ".");
-  if (dir.includes("..")) throw chartError(`git chart path ${JSON.stringify(q.get("path"))} leaves the repository`, gitHint);
+  if (dir.includes(".."))
+    throw chartError(`git chart path ${JSON.stringify(q.get("path"))} leaves the repository`, gitHint);
   return { url: `${u.protocol}//${u.host}${u.pathname}`, ref, path: dir.length ? `./${dir.join("/")}` : "." };
 }
 
@@ -88,20 +103,37 @@ function helmRepository(app: string, namespace: string, repository: string): Kub
   try {
     u = new URL(repository);
   } catch {
-    throw chartError(`cannot read the chart repository URL ${JSON.stringify(repository)}`, "e.g. https://charts.bitnami.com/bitnami or oci://ghcr.io/org/charts", "chart.repository");
+    throw chartError(
+      `cannot read the chart repository URL ${JSON.stringify(repository)}`,
+      "e.g. https://charts.bitnami.com/bitnami or oci://ghcr.io/org/charts",
+      "chart.repository",
+    );
   }
   if (!["http:", "https:", "oci:"].includes(u.protocol)) {
-    throw chartError(`chart repository ${JSON.stringify(repository)} must be an http(s):// or oci:// URL`, "Flux's HelmRepository accepts http, https and oci", "chart.repository");
+    throw chartError(
+      `chart repository ${JSON.stringify(repository)} must be an http(s):// or oci:// URL`,
+      "Flux's HelmRepository accepts http, https and oci",
+      "chart.repository",
+    );
   }
   const spec: Record<string, unknown> = { interval: "1h", url: repository };
   if (u.protocol === "oci:") spec.type = "oci";
   return { apiVersion: sourceApi, kind: "HelmRepository", metadata: { name: sourceName(app, u), namespace }, spec };
 }
 
-export function renderFluxHelmRelease(opts: { app: string; namespace: string; chart: ChartRef; values: Record<string, unknown> }): KubeObject[] {
+export function renderFluxHelmRelease(opts: {
+  app: string;
+  namespace: string;
+  chart: ChartRef;
+  values: Record<string, unknown>;
+}): KubeObject[] {
   const { app, namespace, chart } = opts;
   const name = typeof chart?.name === "string" ? chart.name.trim() : "";
-  if (!name) throw chartError("chart.name is required", "the chart's name in its repository (with chart.repository), or a git URL ending in .git");
+  if (!name)
+    throw chartError(
+      "chart.name is required",
+      "the chart's name in its repository (with chart.repository), or a git URL ending in .git",
+    );
   let source: KubeObject;
   let chartSpec: Record<string, unknown>;
   if (isGitChart(name)) {
@@ -113,16 +145,33 @@ export function renderFluxHelmRelease(opts: { app: string; namespace: string; ch
       spec: { interval: "1h", url: git.url, ref: git.ref },
     };
     // A chart from git changes without a version bump; Revision rebuilds it on every new commit.
-    chartSpec = { chart: git.path, reconcileStrategy: "Revision", sourceRef: { kind: "GitRepository", name: source.metadata.name } };
+    chartSpec = {
+      chart: git.path,
+      reconcileStrategy: "Revision",
+      sourceRef: { kind: "GitRepository", name: source.metadata.name },
+    };
   } else {
     if (!chart.repository?.trim()) {
-      throw chartError(`chart ${JSON.stringify(name)} needs a repository`, "e.g. repository: https://charts.bitnami.com/bitnami, or a git chart URL in chart.name", "chart.repository");
+      throw chartError(
+        `chart ${JSON.stringify(name)} needs a repository`,
+        "e.g. repository: https://charts.bitnami.com/bitnami, or a git chart URL in chart.name",
+        "chart.repository",
+      );
     }
     source = helmRepository(app, namespace, chart.repository.trim());
-    chartSpec = { chart: name, ...(chart.version ? { version: String(chart.version) } : {}), sourceRef: { kind: "HelmRepository", name: source.metadata.name } };
+    chartSpec = {
+      chart: name,
+      ...(chart.version ? { version: String(chart.version) } : {}),
+      sourceRef: { kind: "HelmRepository", name: source.metadata.name },
+    };
   }
   const spec: Record<string, unknown> = { interval: "10m", chart: { spec: chartSpec } };
   if (opts.values && Object.keys(opts.values).length) spec.values = opts.values;
-  const release: KubeObject = { apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", metadata: { name: app, namespace }, spec };
+  const release: KubeObject = {
+    apiVersion: "helm.toolkit.fluxcd.io/v2",
+    kind: "HelmRelease",
+    metadata: { name: app, namespace },
+    spec,
+  };
   return [source, release];
 }

@@ -56,7 +56,11 @@ export function parseRepoUrl(url: string): ParsedRepoUrl {
     const u = new URL(url);
     if (u.protocol === "ssh:") return { fluxUrl: url, host: u.hostname, isSsh: true };
     if (u.protocol === "https:" || u.protocol === "http:") {
-      if (u.username || u.password) throw new UserError("the gitops repo URL must not contain credentials", { path: "--gitops-repo-url", hint: "the token goes into the Secret, not the URL" });
+      if (u.username || u.password)
+        throw new UserError("the gitops repo URL must not contain credentials", {
+          path: "--gitops-repo-url",
+          hint: "the token goes into the Secret, not the URL",
+        });
       return { fluxUrl: url, host: u.hostname, isSsh: false };
     }
   } catch (e) {
@@ -70,7 +74,11 @@ export function parseRepoUrl(url: string): ParsedRepoUrl {
 
 export function planBootstrap(o: BootstrapOptions): BootstrapPlan {
   if (o.env !== undefined) assertSafeName(o.env, "env");
-  if (!/^\d+(ms|s|m|h)$/.test(o.interval)) throw new UserError(`invalid interval ${JSON.stringify(o.interval)}`, { path: "--interval", hint: "a Go duration such as 30s, 1m or 1h" });
+  if (!/^\d+(ms|s|m|h)$/.test(o.interval))
+    throw new UserError(`invalid interval ${JSON.stringify(o.interval)}`, {
+      path: "--interval",
+      hint: "a Go duration such as 30s, 1m or 1h",
+    });
   const repo = parseRepoUrl(o.repoUrl);
   if (repo.isSsh && !o.deployKey) throw new UserError("an ssh gitops repo needs a deploy key");
   const envDir = o.env ?? "";
@@ -130,7 +138,10 @@ export function planBootstrap(o: BootstrapOptions): BootstrapPlan {
   }
   const repoFile = join(fluxDir, `gitops-repo${suffix}.yaml`);
   const secretFile = join(fluxDir, `deploy-key${suffix}.yaml`);
-  files.push({ path: repoFile, content: toMultiDocYaml([gitRepository, kustomization]) }, { path: secretFile, content: toMultiDocYaml([secret]) });
+  files.push(
+    { path: repoFile, content: toMultiDocYaml([gitRepository, kustomization]) },
+    { path: secretFile, content: toMultiDocYaml([secret]) },
+  );
   let notificationsFile: string | undefined;
   if (o.server) {
     notificationsFile = join(fluxDir, `notifications${suffix}.yaml`);
@@ -171,16 +182,29 @@ function notificationObjects(server: string, env: string | undefined, name: stri
       apiVersion: "notification.toolkit.fluxcd.io/v1",
       kind: "Receiver",
       metadata: { name, namespace: ns },
-      spec: { type: "generic", secretRef: { name: "gimlet-receiver" }, resources: [{ apiVersion: "source.toolkit.fluxcd.io/v1", kind: "GitRepository", name }] },
+      spec: {
+        type: "generic",
+        secretRef: { name: "gimlet-receiver" },
+        resources: [{ apiVersion: "source.toolkit.fluxcd.io/v1", kind: "GitRepository", name }],
+      },
     },
   ];
 }
 
 /** The numbered next steps, with kubectl commands in the order that works. */
-export function bootstrapSteps(plan: BootstrapPlan, repoPath: string, committed: boolean, server?: string): { stdout: string; stderr: string } {
+export function bootstrapSteps(
+  plan: BootstrapPlan,
+  repoPath: string,
+  committed: boolean,
+  server?: string,
+): { stdout: string; stderr: string } {
   const p = (f: string) => join(repoPath, f);
   const lines: string[] = [`✔️ GitOps configuration written to ${p(plan.fluxDir)}`];
-  lines.push(committed ? "👉 1) Push the configuration to git" : "👉 1) Inspect the configuration files, then commit and push them to git");
+  lines.push(
+    committed
+      ? "👉 1) Push the configuration to git"
+      : "👉 1) Inspect the configuration files, then commit and push them to git",
+  );
   let stdout = "";
   if (plan.isSsh) {
     lines.push("👉 2) Add the following deploy key to your Git provider (read access is enough):");
@@ -195,7 +219,9 @@ export function bootstrapSteps(plan: BootstrapPlan, repoPath: string, committed:
   lines.push("kubectl wait --for condition=established --timeout=60s crd/gitrepositories.source.toolkit.fluxcd.io");
   lines.push("kubectl wait --for condition=established --timeout=60s crd/kustomizations.kustomize.toolkit.fluxcd.io");
   if (plan.notificationsFile) {
-    lines.push(`kubectl -n flux-system create secret generic gimlet-flux-events --from-literal=headers='Authorization: Bearer <flux-role token from ${server}>'`);
+    lines.push(
+      `kubectl -n flux-system create secret generic gimlet-flux-events --from-literal=headers='Authorization: Bearer <flux-role token from ${server}>'`,
+    );
     lines.push("kubectl -n flux-system create secret generic gimlet-receiver --from-literal=token=<random token>");
   }
   lines.push(`kubectl apply -f ${p(plan.repoFile)}`);

@@ -17,12 +17,24 @@ export interface ChangeSet {
  * A release of one app: `<env>/<app>/` holds exactly the rendered files and `release.json`, and
  * `<env>/release.json` records the env's most recent release (any app).
  */
-export function releaseChangeSet(layout: Layout, app: string, files: readonly FileChange[], release: Release): ChangeSet {
+export function releaseChangeSet(
+  layout: Layout,
+  app: string,
+  files: readonly FileChange[],
+  release: Release,
+): ChangeSet {
   const dir = appDir(layout, app);
   const meta = encodeRelease(release);
   const write = files.map((f) => ({ path: join(dir, assertRelativePath(f.path)), content: ensureNewline(f.content) }));
-  if (write.some((f) => f.path === join(dir, "release.json"))) write.splice(write.findIndex((f) => f.path === join(dir, "release.json")), 1);
-  write.push({ path: join(dir, "release.json"), content: meta }, { path: join(envDir(layout), "release.json"), content: meta });
+  if (write.some((f) => f.path === join(dir, "release.json")))
+    write.splice(
+      write.findIndex((f) => f.path === join(dir, "release.json")),
+      1,
+    );
+  write.push(
+    { path: join(dir, "release.json"), content: meta },
+    { path: join(envDir(layout), "release.json"), content: meta },
+  );
   return { replace: [dir], write };
 }
 
@@ -34,7 +46,10 @@ export function deleteChangeSet(layout: Layout, app: string): ChangeSet {
 /** Plain files written as they are, under the app's folder (`gitops write` of raw YAML). */
 export function filesChangeSet(layout: Layout, app: string, files: readonly FileChange[]): ChangeSet {
   const dir = appDir(layout, app);
-  return { replace: [dir], write: files.map((f) => ({ path: join(dir, assertRelativePath(f.path)), content: ensureNewline(f.content) })) };
+  return {
+    replace: [dir],
+    write: files.map((f) => ({ path: join(dir, assertRelativePath(f.path)), content: ensureNewline(f.content) })),
+  };
 }
 
 function ensureNewline(s: string): string {

@@ -22,7 +22,11 @@ export function revertedSha(message: string): string | undefined {
 
 /** Delete commits (server, CLI, and HEAD's `[Gimlet] … deleted by …`) are not releases. */
 export function isDeleteMessage(message: string): boolean {
-  return message.startsWith("[GimletD delete]") || message.startsWith("[Gimlet CLI delete]") || /^\[Gimlet\] \S+ deleted by /.test(message);
+  return (
+    message.startsWith("[GimletD delete]") ||
+    message.startsWith("[Gimlet CLI delete]") ||
+    /^\[Gimlet\] \S+ deleted by /.test(message)
+  );
 }
 
 export const defaultAuthor = { name: "Gimlet", email: "gimlet@gimlet.io" };

@@ -4,12 +4,31 @@ import { deleteChangeSet, filesChangeSet, releaseChangeSet } from "./changeset.t
 import { appDir, assertSafeName, envDir, isReservedName, layoutDirs } from "./paths.ts";
 import type { Release } from "./release.ts";
 
-const release: Release = { app: "flux", env: "staging", artifactId: "a", triggeredBy: "t", version: { sha: "s" } as never, gitopsRef: "", gitopsRepo: "" };
+const release: Release = {
+  app: "flux",
+  env: "staging",
+  artifactId: "a",
+  triggeredBy: "t",
+  version: { sha: "s" } as never,
+  gitopsRef: "",
+  gitopsRepo: "",
+};
 
 describe("reserved names", () => {
   test("every folder bootstrap writes beside the apps is reserved", () => {
-    const plan = planBootstrap({ env: "staging", repoUrl: "https://example.com/g.git", branch: "main", interval: "1m", noController: false });
-    const single = planBootstrap({ repoUrl: "https://example.com/g.git", branch: "main", interval: "1m", noController: false });
+    const plan = planBootstrap({
+      env: "staging",
+      repoUrl: "https://example.com/g.git",
+      branch: "main",
+      interval: "1m",
+      noController: false,
+    });
+    const single = planBootstrap({
+      repoUrl: "https://example.com/g.git",
+      branch: "main",
+      interval: "1m",
+      noController: false,
+    });
     for (const f of [...plan.files, ...single.files]) {
       const top = f.path.replace(/^staging\//, "").split("/")[0]!;
       expect(isReservedName(top)).toBe(true);
@@ -32,7 +51,15 @@ describe("reserved names", () => {
     test(`an env named ${name} is refused`, () => {
       expect(() => envDir({ env: name })).toThrow(/reserved/);
       expect(() => assertSafeName(name, "env")).toThrow(/cannot be an env name/);
-      expect(() => planBootstrap({ env: name, repoUrl: "https://example.com/g.git", branch: "main", interval: "1m", noController: true })).toThrow(/reserved/);
+      expect(() =>
+        planBootstrap({
+          env: name,
+          repoUrl: "https://example.com/g.git",
+          branch: "main",
+          interval: "1m",
+          noController: true,
+        }),
+      ).toThrow(/reserved/);
     });
   }
 

@@ -76,7 +76,9 @@ export function join(...parts: string[]): string {
 export function assertRelativePath(p: string): string {
   const parts = p.split("/");
   if (p.startsWith("/") || p.includes("\\") || parts.some((s) => s === "" || s === "." || s === "..")) {
-    throw new UserError(`unsafe path in change set: ${JSON.stringify(p)}`, { hint: "paths are relative and may not contain .. or empty segments" });
+    throw new UserError(`unsafe path in change set: ${JSON.stringify(p)}`, {
+      hint: "paths are relative and may not contain .. or empty segments",
+    });
   }
   return p;
 }

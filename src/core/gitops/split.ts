@@ -30,5 +30,7 @@ export function splitObjects(objects: readonly KubeObject[]): FileChange[] {
     if (!files.has(name)) files.set(name, []);
     files.get(name)!.push(o);
   }
-  return [...files.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([path, objs]) => ({ path, content: toMultiDocYaml(objs) }));
+  return [...files.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([path, objs]) => ({ path, content: toMultiDocYaml(objs) }));
 }

@@ -43,7 +43,9 @@ export function createManifest(o: CreateOptions): string {
   }
   const values = (o.values as Record<string, unknown> | undefined) ?? { image: { repository: "nginx", tag: "latest" } };
   if (isBuiltinChart(o.chart.name)) {
-    const problems = validateValues(o.chart.name, values).map((p) => new UserError(p.message, { path: `values${p.path.replace(/\//g, ".")}` }));
+    const problems = validateValues(o.chart.name, values).map(
+      (p) => new UserError(p.message, { path: `values${p.path.replace(/\//g, ".")}` }),
+    );
     if (problems.length) throw new ValidationError(problems);
   }
   const manifest: Manifest = { app: o.app, env: o.env, namespace: o.namespace, chart: o.chart, values };

@@ -13,7 +13,9 @@ function refusal(text: string, limits?: { maxSteps?: number; maxOutputBytes?: nu
 }
 
 test("a runaway template in a manifest is refused with the manifest, line and limit named", () => {
-  const e = refusal('app: web\nenv: staging\nvalues:\n  x: "{{ range until 1000000 }}{{ range until 1000000 }}{{ end }}{{ end }}"\n');
+  const e = refusal(
+    'app: web\nenv: staging\nvalues:\n  x: "{{ range until 1000000 }}{{ range until 1000000 }}{{ end }}{{ end }}"\n',
+  );
   expect(e.describe()).toMatch(/^artifact 42:4:\d+: at <.*>: template exceeded its step limit of 1,000,000/);
   expect(e.limit?.limit).toBe("maxSteps");
 });

@@ -77,11 +77,19 @@ export function yaml11Warnings(text: string, file: string): UserError[] {
       const p = parsed.lines.linePos(d.offset);
       const what = d.isKey ? `key ${d.source}` : d.source;
       out.push(
-        new UserError(`${what} is read as ${show(d.yaml11)} (YAML 1.1, as Kubernetes, helm and the original Gimlet read it), as ${show(d.yaml12)} by YAML 1.2`, {
-          pos: { file, line: p.line, column: p.col },
-          path: d.path.map((k) => (typeof k === "number" ? `[${k}]` : `.${k}`)).join("").slice(1).replace(/\.\[/g, "[") || "(manifest)",
-          hint: `quote it ("${d.source}") if you mean the text${typeof d.yaml11 === "number" || typeof d.yaml11 === "boolean" ? `, or write ${show(d.yaml11)}` : ""}`,
-        }),
+        new UserError(
+          `${what} is read as ${show(d.yaml11)} (YAML 1.1, as Kubernetes, helm and the original Gimlet read it), as ${show(d.yaml12)} by YAML 1.2`,
+          {
+            pos: { file, line: p.line, column: p.col },
+            path:
+              d.path
+                .map((k) => (typeof k === "number" ? `[${k}]` : `.${k}`))
+                .join("")
+                .slice(1)
+                .replace(/\.\[/g, "[") || "(manifest)",
+            hint: `quote it ("${d.source}") if you mean the text${typeof d.yaml11 === "number" || typeof d.yaml11 === "boolean" ? `, or write ${show(d.yaml11)}` : ""}`,
+          },
+        ),
       );
     }
   }
@@ -98,7 +106,10 @@ function cleanupProblems(l: LoadedManifest): UserError[] {
       new UserError(`cleanup has no ${k}, so it never deletes anything`, {
         pos: l.posOf(["cleanup"]),
         path: `cleanup.${k}`,
-        hint: k === "app" ? "name the app to delete, e.g. app: myapp-{{ .BRANCH | sanitizeDNSName }}" : "add a branch glob, e.g. branch: feature/*",
+        hint:
+          k === "app"
+            ? "name the app to delete, e.g. app: myapp-{{ .BRANCH | sanitizeDNSName }}"
+            : "add a branch glob, e.g. branch: feature/*",
       }),
   );
 }

@@ -18,7 +18,12 @@ describe("loading manifests given as data", () => {
     const fromData = loadManifestObjects([manifest], { file: "artifact a-1", vars });
     const fromText = loadManifests(toYaml(manifest), { file: "artifact a-1", vars });
     expect(fromData.map((l) => l.manifest)).toEqual(fromText.map((l) => l.manifest));
-    expect(fromData[0]!.manifest.values).toEqual({ image: { repository: "nginx", tag: "abc123" }, replicas: 2, enabled: "yes", mode: "0644" });
+    expect(fromData[0]!.manifest.values).toEqual({
+      image: { repository: "nginx", tag: "abc123" },
+      replicas: 2,
+      enabled: "yes",
+      mode: "0644",
+    });
     expect(fromData[0]!.manifest.cleanup?.app).toBe("web-main");
   });
 
@@ -31,7 +36,10 @@ describe("loading manifests given as data", () => {
   test("errors name the given file and the field, without a made-up line", () => {
     let err: unknown;
     try {
-      loadManifestObjects([{ ...manifest, replicas: 3 }], { file: "artifact a-1 (manifest staging/web)", vars: { BRANCH: "b", SHA: "s" } });
+      loadManifestObjects([{ ...manifest, replicas: 3 }], {
+        file: "artifact a-1 (manifest staging/web)",
+        vars: { BRANCH: "b", SHA: "s" },
+      });
     } catch (e) {
       err = e;
     }

@@ -15,7 +15,9 @@ function problemsOf(text: string, vars: Record<string, string> = {}): string[] {
 
 describe("loadManifests()", () => {
   test("resolves template variables before parsing", () => {
-    const [m] = loadManifests('app: web\nenv: staging\nnamespace: team\nvalues:\n  image:\n    tag: "{{ .SHA }}"\n', { vars: { SHA: "abc" } });
+    const [m] = loadManifests('app: web\nenv: staging\nnamespace: team\nvalues:\n  image:\n    tag: "{{ .SHA }}"\n', {
+      vars: { SHA: "abc" },
+    });
     expect(m!.manifest.values).toEqual({ image: { tag: "abc" } });
   });
 
@@ -32,13 +34,15 @@ describe("loadManifests()", () => {
   });
 
   test("names file, line, column and field path of an unknown field, with a suggestion", () => {
-    expect(problemsOf("app: a\nenv: e\nnamspace: x\n")).toEqual(["m.yaml:3:1: namspace: unknown field (did you mean `namespace`?)"]);
+    expect(problemsOf("app: a\nenv: e\nnamspace: x\n")).toEqual([
+      "m.yaml:3:1: namspace: unknown field (did you mean `namespace`?)",
+    ]);
   });
 
   test("reports wrong types at the offending value", () => {
     expect(problemsOf("app: a\nenv: e\ndeploy:\n  event: merge\n  commitMessagePatterns: x\n")).toEqual([
-      "m.yaml:4:10: deploy.event: must be one of push, tag, pr, got string \"merge\"",
-      "m.yaml:5:26: deploy.commitMessagePatterns: must be a list, got string \"x\"",
+      'm.yaml:4:10: deploy.event: must be one of push, tag, pr, got string "merge"',
+      'm.yaml:5:26: deploy.commitMessagePatterns: must be a list, got string "x"',
     ]);
   });
 
@@ -72,15 +76,22 @@ describe("loadManifests()", () => {
   });
 
   test("resolves cleanup separately, with only BRANCH and no missing-key error", () => {
-    const text = 'app: "web-{{ .BRANCH | sanitizeDNSName }}"\nenv: e\ncleanup:\n  app: "web-{{ .BRANCH | sanitizeDNSName }}-{{ .SHA }}"\n  event: branchDeleted\n  branch: "feature/*"\n';
+    const text =
+      'app: "web-{{ .BRANCH | sanitizeDNSName }}"\nenv: e\ncleanup:\n  app: "web-{{ .BRANCH | sanitizeDNSName }}-{{ .SHA }}"\n  event: branchDeleted\n  branch: "feature/*"\n';
     const [m] = loadManifests(text, { vars: { BRANCH: "feature/Login", SHA: "abc" } });
     expect(m!.manifest.app).toBe("web-feature-login");
     // SHA is not visible to cleanup: the original resolves it with BRANCH alone.
-    expect(m!.manifest.cleanup).toEqual({ app: "web-feature-login-<no value>", event: "branchDeleted", branch: "feature/*" });
+    expect(m!.manifest.cleanup).toEqual({
+      app: "web-feature-login-<no value>",
+      event: "branchDeleted",
+      branch: "feature/*",
+    });
   });
 
   test("does not need cleanup's variables in the main pass", () => {
-    const [m] = loadManifests("app: web\nenv: e\ncleanup:\n  app: 'web-{{ .NOPE }}'\n  event: branchDeleted\n", { vars: {} });
+    const [m] = loadManifests("app: web\nenv: e\ncleanup:\n  app: 'web-{{ .NOPE }}'\n  event: branchDeleted\n", {
+      vars: {},
+    });
     expect(m!.manifest.cleanup?.event).toBe("branchDeleted");
   });
 
@@ -99,7 +110,13 @@ describe("loadManifests()", () => {
   });
 
   test("refuses alias bombs instead of expanding them", () => {
-    const bomb = ["a: &a [x,x,x,x,x,x,x,x,x,x]", ...Array.from({ length: 8 }, (_, i) => `${"bcdefghi"[i]}: &${"bcdefghi"[i]} [${Array(10).fill(`*${"abcdefgh"[i]}`).join(",")}]`)].join("\n");
+    const bomb = [
+      "a: &a [x,x,x,x,x,x,x,x,x,x]",
+      ...Array.from(
+        { length: 8 },
+        (_, i) => `${"bcdefghi"[i]}: &${"bcdefghi"[i]} [${Array(10).fill(`*${"abcdefgh"[i]}`).join(",")}]`,
+      ),
+    ].join("\n");
     expect(problemsOf(`app: x\nenv: e\nvalues:\n  ${bomb.replace(/\n/g, "\n  ")}\n`)[0]).toContain("aliases");
   });
 

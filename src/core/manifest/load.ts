@@ -30,7 +30,6 @@ export interface LoadOptions {
   limits?: Partial<TemplateLimits>;
 }
 
-
 /** Loads every manifest in `text`. Throws UserError / ValidationError with positions. */
 export function loadManifests(text: string, opts: LoadOptions = {}): LoadedManifest[] {
   const file = opts.file ?? "<stdin>";
@@ -50,7 +49,12 @@ export function loadManifestObjects(objects: readonly unknown[], opts: LoadOptio
   return loadDocs(docs, undefined, file, opts);
 }
 
-function loadDocs(docs: Document.Parsed[], lines: LineCounter | undefined, file: string, opts: LoadOptions): LoadedManifest[] {
+function loadDocs(
+  docs: Document.Parsed[],
+  lines: LineCounter | undefined,
+  file: string,
+  opts: LoadOptions,
+): LoadedManifest[] {
   const vars = opts.vars ?? {};
   // One budget for the whole text: many templated values must not each get the full allowance.
   const budget = new Budget(opts.limits);
@@ -59,7 +63,9 @@ function loadDocs(docs: Document.Parsed[], lines: LineCounter | undefined, file:
   docs.forEach((doc, index) => {
     if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return; // an empty document between `---` lines
     const at = posFinder(doc, lines, file);
-    const cleanupNode = isMap(doc.contents) ? (doc.contents.items.find((p) => isScalar(p.key) && p.key.value === "cleanup")?.value as Node | undefined) : undefined;
+    const cleanupNode = isMap(doc.contents)
+      ? (doc.contents.items.find((p) => isScalar(p.key) && p.key.value === "cleanup")?.value as Node | undefined)
+      : undefined;
     const cleanupRaw = cleanupNode ? cleanupNode.toJS(doc, { maxAliasCount: 10 }) : undefined;
     templateScalars(doc, cleanupNode, vars, file, lines, opts, budget);
     for (const p of checkShape(doc.contents as Node, manifestShape)) {
@@ -80,7 +86,8 @@ function loadDocs(docs: Document.Parsed[], lines: LineCounter | undefined, file:
         );
       }
     }
-    if (cleanupRaw !== undefined && cleanupRaw !== null) manifest.cleanup = resolveCleanup(cleanupRaw, vars, file, opts.now, budget);
+    if (cleanupRaw !== undefined && cleanupRaw !== null)
+      manifest.cleanup = resolveCleanup(cleanupRaw, vars, file, opts.now, budget);
     out.push({ manifest, file, index, posOf: at });
   });
   if (problems.length === 1) throw problems[0]!;
@@ -142,9 +149,18 @@ function eachScalar(node: unknown, skip: Node | undefined, f: (s: Scalar) => voi
   }
 }
 
-function resolveCleanup(raw: unknown, vars: Vars, file: string, now: (() => Date) | undefined, budget: Budget): CleanupPolicy {
+function resolveCleanup(
+  raw: unknown,
+  vars: Vars,
+  file: string,
+  now: (() => Date) | undefined,
+  budget: Budget,
+): CleanupPolicy {
   const data = { BRANCH: vars.BRANCH ?? "" };
-  const resolve = (v: unknown) => (typeof v === "string" ? renderTemplate(v, data, { name: `${file} (cleanup)`, missingKey: "default", now, limits: budget }) : v);
+  const resolve = (v: unknown) =>
+    typeof v === "string"
+      ? renderTemplate(v, data, { name: `${file} (cleanup)`, missingKey: "default", now, limits: budget })
+      : v;
   const c = raw as Record<string, unknown>;
   const app = c.app === undefined || c.app === null ? "" : (resolve(c.app) as string);
   const branch = c.branch !== undefined && c.branch !== null ? { branch: resolve(c.branch) as string } : {};

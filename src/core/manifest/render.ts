@@ -26,9 +26,19 @@ export function valuesProblems(loaded: LoadedManifest): UserError[] {
   const m = loaded.manifest;
   if (chartKind(m) !== "builtin") return [];
   return validateValues(builtinName(m), m.values ?? {}).map((p) => {
-    const segments = p.path.split("/").filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-    const dotted = ["values", ...segments].map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`)).join("").slice(1);
-    return new UserError(p.message, { pos: loaded.posOf(["values", ...segments]), path: dotted.replace(/\.\[/g, "["), hint: p.hint });
+    const segments = p.path
+      .split("/")
+      .filter(Boolean)
+      .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    const dotted = ["values", ...segments]
+      .map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`))
+      .join("")
+      .slice(1);
+    return new UserError(p.message, {
+      pos: loaded.posOf(["values", ...segments]),
+      path: dotted.replace(/\.\[/g, "["),
+      hint: p.hint,
+    });
   });
 }
 
@@ -49,7 +59,12 @@ export function renderManifest(loaded: LoadedManifest): KubeObject[] {
       });
       break;
     case "flux":
-      objects = renderFluxHelmRelease({ app: m.app, namespace: m.namespace, chart: m.chart!, values: (m.values ?? {}) as Record<string, unknown> });
+      objects = renderFluxHelmRelease({
+        app: m.app,
+        namespace: m.namespace,
+        chart: m.chart!,
+        values: (m.values ?? {}) as Record<string, unknown>,
+      });
       break;
   }
 
@@ -75,7 +90,12 @@ function rawObjects(text: string, loaded: LoadedManifest): KubeObject[] {
   // A block scalar starts on the line after `manifests: |`.
   const docs = parseYamlAll(text, loaded.file, pos.line ?? 0, { yaml11: true });
   return docs.map((d, i) => {
-    if (!isPlainObject(d) || typeof d.kind !== "string" || typeof d.apiVersion !== "string" || !isPlainObject(d.metadata)) {
+    if (
+      !isPlainObject(d) ||
+      typeof d.kind !== "string" ||
+      typeof d.apiVersion !== "string" ||
+      !isPlainObject(d.metadata)
+    ) {
       throw new UserError(`document ${i + 1} is not a Kubernetes object (needs apiVersion, kind and metadata.name)`, {
         pos,
         path: "manifests",

@@ -46,7 +46,12 @@ export const manifestShape: Shape = {
       fields: { app: str, event: { type: "enum", values: ["branchDeleted"] }, branch: str },
     },
     // The original CLI re-sends a manifest without a chart as `chart: {repository: "", name: "", version: ""}`.
-    chart: { type: "object", required: ["name"], emptyIsUnset: true, fields: { repository: str, name: str, version: str } },
+    chart: {
+      type: "object",
+      required: ["name"],
+      emptyIsUnset: true,
+      fields: { repository: str, name: str, version: str },
+    },
     values: { type: "any-map" },
     strategicMergePatches: str,
     json6902Patches: {
@@ -97,7 +102,12 @@ function walk(node: Node | null | undefined, shape: Shape, path: string, out: Sh
       // Numbers and booleans are what YAML makes of unquoted `version: 1.2` or `tag: 123`;
       // the original (Go structs) would refuse them, so say how to fix it.
       if (!isScalar(node) || typeof node.value !== "string")
-        out.push({ path: here, message: `must be a string, got ${describe(node)}`, offset, hint: isScalar(node) ? "quote the value" : undefined });
+        out.push({
+          path: here,
+          message: `must be a string, got ${describe(node)}`,
+          offset,
+          hint: isScalar(node) ? "quote the value" : undefined,
+        });
       return;
     case "boolean":
       if (!isScalar(node) || typeof node.value !== "boolean")

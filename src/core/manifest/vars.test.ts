@@ -5,9 +5,25 @@ import { mergeVars, parseDotenv } from "./vars.ts";
 describe("parseDotenv()", () => {
   test("reads plain, exported, quoted and commented lines", () => {
     const vars = parseDotenv(
-      ["# comment", "SHA=abc123", "export BRANCH=main", "", 'MSG="hello\\nworld"', "LIT='a $b \\n'", "TRAIL=x # note", "EMPTY="].join("\n"),
+      [
+        "# comment",
+        "SHA=abc123",
+        "export BRANCH=main",
+        "",
+        'MSG="hello\\nworld"',
+        "LIT='a $b \\n'",
+        "TRAIL=x # note",
+        "EMPTY=",
+      ].join("\n"),
     );
-    expect(vars).toEqual({ SHA: "abc123", BRANCH: "main", MSG: "hello\nworld", LIT: "a $b \\n", TRAIL: "x", EMPTY: "" });
+    expect(vars).toEqual({
+      SHA: "abc123",
+      BRANCH: "main",
+      MSG: "hello\nworld",
+      LIT: "a $b \\n",
+      TRAIL: "x",
+      EMPTY: "",
+    });
   });
 
   test("names the file and line of a malformed entry", () => {

@@ -47,7 +47,9 @@ function parseValue(v: string, file: string, line: number): string {
       throw new UserError(`unterminated ${q === '"' ? "double" : "single"} quote`, { pos: { file, line } });
     }
     const inner = v.slice(1, close);
-    return q === "'" ? inner : inner.replace(/\\([nrt"\\])/g, (_, c: string) => ({ n: "\n", r: "\r", t: "\t" })[c] ?? c);
+    return q === "'"
+      ? inner
+      : inner.replace(/\\([nrt"\\])/g, (_, c: string) => ({ n: "\n", r: "\r", t: "\t" })[c] ?? c);
   }
   const hash = v.search(/\s#/);
   return (hash >= 0 ? v.slice(0, hash) : v).trim();

@@ -24,7 +24,7 @@ describe("manifests are read as YAML 1.1, as the original read them", () => {
     expect(r.problems).toEqual([]);
     expect(r.warnings.map((w) => w.describe())).toEqual([
       'm.yaml:6:12: values.vars.DEBUG: on is read as true (YAML 1.1, as Kubernetes, helm and the original Gimlet read it), as "on" by YAML 1.2 (quote it ("on") if you mean the text, or write true)',
-      "m.yaml:7:11: values.vars.MODE: 0644 is read as 420 (YAML 1.1, as Kubernetes, helm and the original Gimlet read it), as 644 by YAML 1.2 (quote it (\"0644\") if you mean the text, or write 420)",
+      'm.yaml:7:11: values.vars.MODE: 0644 is read as 420 (YAML 1.1, as Kubernetes, helm and the original Gimlet read it), as 644 by YAML 1.2 (quote it ("0644") if you mean the text, or write 420)',
     ]);
   });
 });

@@ -34,7 +34,8 @@ function parsePatchText(text: string): unknown {
   if (text.startsWith("[")) return JSON.parse(text);
   const [doc] = parseAllDocuments(text, {
     version: "1.1",
-    customTags: (tags) => tags.filter((t) => typeof t === "string" || (t.tag !== "tag:yaml.org,2002:timestamp" && t.format !== "TIME")),
+    customTags: (tags) =>
+      tags.filter((t) => typeof t === "string" || (t.tag !== "tag:yaml.org,2002:timestamp" && t.format !== "TIME")),
   }) as unknown as import("yaml").Document.Parsed[];
   if (!doc) return null;
   const err = doc.errors[0];
@@ -48,7 +49,9 @@ function selectorMatches(pattern: string | undefined, value: string, what: strin
   try {
     re = new RegExp(`^(?:${pattern})$`);
   } catch {
-    throw new UserError(`target.${what} ${JSON.stringify(pattern)} is not a valid regular expression`, { path: `${where}.target.${what}` });
+    throw new UserError(`target.${what} ${JSON.stringify(pattern)} is not a valid regular expression`, {
+      path: `${where}.target.${what}`,
+    });
   }
   return re.test(value);
 }
@@ -57,7 +60,12 @@ function selected(objects: KubeObject[], t: Json6902Target, where: string): numb
   return objects.flatMap((o, i) => {
     const g = gvkOf(o.apiVersion, o.kind);
     const ok =
-      selectorMatches(t.namespace, effectiveNamespace(o.apiVersion, o.kind, o.metadata.namespace), "namespace", where) &&
+      selectorMatches(
+        t.namespace,
+        effectiveNamespace(o.apiVersion, o.kind, o.metadata.namespace),
+        "namespace",
+        where,
+      ) &&
       selectorMatches(t.name, o.metadata.name, "name", where) &&
       selectorMatches(t.group, g.group, "group", where) &&
       selectorMatches(t.version, g.version, "version", where) &&
@@ -71,25 +79,42 @@ function describeTarget(t: Json6902Target): string {
   return `${t.kind || "any kind"}${gv ? ` (${gv})` : ""} ${t.name ? JSON.stringify(t.name) : "of any name"}${t.namespace ? ` in namespace ${t.namespace}` : ""}`;
 }
 
-export function applyJson6902Patches(objects: KubeObject[], patches: Json6902Patch[], opts: { file?: string } = {}): KubeObject[] {
+export function applyJson6902Patches(
+  objects: KubeObject[],
+  patches: Json6902Patch[],
+  opts: { file?: string } = {},
+): KubeObject[] {
   const out = [...objects];
   patches.forEach((p, i) => {
     const where = `json6902Patches[${i}]`;
     const pos = { file: opts.file };
     const t = p.target ?? ({} as Json6902Target);
     const text = (p.patch ?? "").trim();
-    if (!text) throw new UserError("the patch is empty", { pos, path: `${where}.patch`, hint: "give a list of operations: - {op: replace, path: /spec/replicas, value: 3}" });
+    if (!text)
+      throw new UserError("the patch is empty", {
+        pos,
+        path: `${where}.patch`,
+        hint: "give a list of operations: - {op: replace, path: /spec/replicas, value: 3}",
+      });
     let ops: unknown;
     try {
       ops = parsePatchText(text);
     } catch (e) {
-      throw new UserError(`cannot read the patch: ${(e as Error).message}`, { pos, path: `${where}.patch`, hint: "a YAML or JSON list of {op, path, value} operations" });
+      throw new UserError(`cannot read the patch: ${(e as Error).message}`, {
+        pos,
+        path: `${where}.patch`,
+        hint: "a YAML or JSON list of {op, path, value} operations",
+      });
     }
     const idxs = selected(out, t, where);
     // kustomize silently skips a target that matches nothing; a patch that does nothing is almost
     // always a typo, so here it is an error.
     if (idxs.length === 0) {
-      throw new UserError(`no rendered object matches the target ${describeTarget(t)}`, { pos, path: `${where}.target`, hint: closeCandidates(out, t.kind, t.name) });
+      throw new UserError(`no rendered object matches the target ${describeTarget(t)}`, {
+        pos,
+        path: `${where}.target`,
+        hint: closeCandidates(out, t.kind, t.name),
+      });
     }
     if (isPlainObject(ops)) {
       for (const idx of idxs) {
@@ -98,13 +123,21 @@ export function applyJson6902Patches(objects: KubeObject[], patches: Json6902Pat
           if (merged) out[idx] = merged;
         } catch (e) {
           if (!(e instanceof MergeError)) throw e;
-          throw new UserError(`strategic merge patch for ${describeTarget(t)}: ${e.message}`, { pos, path: `${where}.patch`, cause: e });
+          throw new UserError(`strategic merge patch for ${describeTarget(t)}: ${e.message}`, {
+            pos,
+            path: `${where}.patch`,
+            cause: e,
+          });
         }
       }
       return;
     }
     if (!Array.isArray(ops) || !ops.every(isPlainObject)) {
-      throw new UserError("the patch must be a list of operations", { pos, path: `${where}.patch`, hint: "e.g. - op: replace\n  path: /spec/replicas\n  value: 3" });
+      throw new UserError("the patch must be a list of operations", {
+        pos,
+        path: `${where}.patch`,
+        hint: "e.g. - op: replace\n  path: /spec/replicas\n  value: 3",
+      });
     }
     for (const idx of idxs) {
       let doc = JSON.parse(JSON.stringify(out[idx])) as Record<string, unknown> | unknown[];
@@ -114,15 +147,21 @@ export function applyJson6902Patches(objects: KubeObject[], patches: Json6902Pat
         } catch (e) {
           if (!(e instanceof PatchOpError)) throw e;
           const o = out[idx]!;
-          throw new UserError(`operation ${j} (${String(op.op)} ${String(op.path ?? op.from ?? "")}) failed on ${o.kind} ${JSON.stringify(o.metadata.name)}: ${e.message}`, {
-            pos,
-            path: `${where}.patch[${j}]`,
-            hint: "paths start with / and must exist in the rendered object, except the last segment of add (`gimlet manifest template` shows the rendered objects)",
-          });
+          throw new UserError(
+            `operation ${j} (${String(op.op)} ${String(op.path ?? op.from ?? "")}) failed on ${o.kind} ${JSON.stringify(o.metadata.name)}: ${e.message}`,
+            {
+              pos,
+              path: `${where}.patch[${j}]`,
+              hint: "paths start with / and must exist in the rendered object, except the last segment of add (`gimlet manifest template` shows the rendered objects)",
+            },
+          );
         }
       });
       if (!isPlainObject(doc) || !isPlainObject(doc.metadata)) {
-        throw new UserError("the patch leaves something that is not a Kubernetes object", { pos, path: `${where}.patch` });
+        throw new UserError("the patch leaves something that is not a Kubernetes object", {
+          pos,
+          path: `${where}.patch`,
+        });
       }
       // kustomize re-sets the annotations after a JSON patch, as strings: `value: on` ends up "true".
       const ann = doc.metadata.annotations;

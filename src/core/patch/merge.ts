@@ -84,7 +84,8 @@ export class MergeError extends UserError {
 function directive(patch: Obj, path: string): "delete" | "replace" | "merge" {
   if (!has(patch, "$patch")) return "merge";
   const v = scalarText(patch.$patch);
-  if (v !== "delete" && v !== "replace" && v !== "merge") throw new MergeError(`unknown patch strategy '${v}'`, { path });
+  if (v !== "delete" && v !== "replace" && v !== "merge")
+    throw new MergeError(`unknown patch strategy '${v}'`, { path });
   delete patch.$patch;
   return v;
 }
@@ -96,7 +97,9 @@ export function walk(dest: unknown, origin: unknown, schema: Schema, path: strin
   for (const n of [dest, origin]) {
     const k = kindOf(n);
     if (kind && k && k !== kind) {
-      throw new MergeError(`cannot merge a ${k === "seq" ? "list" : k} into a ${kind === "seq" ? "list" : kind}`, { path: path || "/" });
+      throw new MergeError(`cannot merge a ${k === "seq" ? "list" : k} into a ${kind === "seq" ? "list" : kind}`, {
+        path: path || "/",
+      });
     }
   }
   if (kind === "scalar") return origin !== undefined ? origin : dest;
@@ -143,7 +146,8 @@ function listDirective(origin: unknown[], path: string): "delete" | "replace" | 
   const el = origin.find((e) => isPlainObject(e) && has(e, "$patch")) as Obj | undefined;
   if (!el || Object.keys(el).length > 1) return "merge";
   const v = scalarText(el.$patch);
-  if (v !== "delete" && v !== "replace" && v !== "merge") throw new MergeError(`unknown patch strategy '${v}'`, { path });
+  if (v !== "delete" && v !== "replace" && v !== "merge")
+    throw new MergeError(`unknown patch strategy '${v}'`, { path });
   setElement(origin, undefined, ["$patch"], [v]);
   return v;
 }
@@ -265,7 +269,13 @@ function fieldMatches(el: unknown, key: string, value: string): boolean {
   return has(el, key) && (value === "" || scalarText(el[key]) === value);
 }
 
-function mergeElements(valuesList: string[][], keys: string[], sources: Sources, elements: Schema, path: string): unknown[] {
+function mergeElements(
+  valuesList: string[][],
+  keys: string[],
+  sources: Sources,
+  elements: Schema,
+  path: string,
+): unknown[] {
   const [d, o] = sources;
   const items: unknown[] = [];
   if (keys.length > 1) unifyTuples(valuesList);
@@ -275,7 +285,12 @@ function mergeElements(valuesList: string[][], keys: string[], sources: Sources,
     const [vk, vv] = usedKeys(valuesList, values, keys);
     used = vk;
     const [mk, mv] = usedKeys([values], values, vk);
-    const val = walk(findElement(d, mk, mv), findElement(o, mk, mv), elements, `${path}/[${mk.map((k, i) => `${k}=${mv[i]}`).join(",")}]`);
+    const val = walk(
+      findElement(d, mk, mv),
+      findElement(o, mk, mv),
+      elements,
+      `${path}/[${mk.map((k, i) => `${k}=${mv[i]}`).join(",")}]`,
+    );
     if (missingOrNull(val) || isEmptyMap(val)) {
       if (vk.length) setElement(d, undefined, vk, vv);
       continue;

@@ -34,12 +34,20 @@ const orderFirst = [
 const orderLast = ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"];
 
 /** Kinds not listed rank 0, between the two lists. */
-const rank = new Map<string, number>([...orderFirst.map((k, i) => [k, i - orderFirst.length] as const), ...orderLast.map((k, i) => [k, i + 1] as const)]);
+const rank = new Map<string, number>([
+  ...orderFirst.map((k, i) => [k, i - orderFirst.length] as const),
+  ...orderLast.map((k, i) => [k, i + 1] as const),
+]);
 
 // The "~" placeholders sort after letters; that decides where the core group lands.
 const gvkString = (g: Gvk) => [g.group || "~G", g.version || "~V", g.kind || "~K"].join("_");
 /** kustomize compares whole joined strings, not field by field: "a-b|x" < "a|x". */
-const idString = (g: Gvk, o: KubeObject) => [`${g.kind || "~K"}.${g.version || "~V"}.${g.group || "~G"}`, o.metadata.namespace || "~X", o.metadata.name || "~N"].join("|");
+const idString = (g: Gvk, o: KubeObject) =>
+  [
+    `${g.kind || "~K"}.${g.version || "~V"}.${g.group || "~G"}`,
+    o.metadata.namespace || "~X",
+    o.metadata.name || "~N",
+  ].join("|");
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -59,13 +59,22 @@ function findTarget(objects: KubeObject[], p: PatchDoc, opts: PatchOptions): num
   };
   const nsOf = (o: KubeObject, ns: unknown) => effectiveNamespace(o.apiVersion, o.kind, ns);
   const exact = objects.flatMap((o, i) =>
-    sameGroupKindName(o) && gvkOf(o.apiVersion, o.kind).version === want.version && nsOf(o, o.metadata.namespace) === nsOf(o, meta.namespace) ? [i] : [],
+    sameGroupKindName(o) &&
+    gvkOf(o.apiVersion, o.kind).version === want.version &&
+    nsOf(o, o.metadata.namespace) === nsOf(o, meta.namespace)
+      ? [i]
+      : [],
   );
   // Lenient where kustomize is strict but the intent is unambiguous: a patch that leaves out the
   // namespace, or names another version of the same kind, still finds the one object it means.
   const loose = exact.length
     ? exact
-    : objects.flatMap((o, i) => (sameGroupKindName(o) && (meta.namespace === undefined || nsOf(o, o.metadata.namespace) === nsOf(o, meta.namespace)) ? [i] : []));
+    : objects.flatMap((o, i) =>
+        sameGroupKindName(o) &&
+        (meta.namespace === undefined || nsOf(o, o.metadata.namespace) === nsOf(o, meta.namespace))
+          ? [i]
+          : [],
+      );
   const where = { pos: { file: opts.file, line: p.line }, path: "strategicMergePatches" };
   if (loose.length === 1) return loose[0]!;
   if (loose.length > 1) {
@@ -75,7 +84,10 @@ function findTarget(objects: KubeObject[], p: PatchDoc, opts: PatchOptions): num
     });
   }
   if (!want.kind || !name) {
-    throw new UserError(`patch ${p.index + 1} needs apiVersion, kind and metadata.name to find its target`, { ...where, hint: closeCandidates(objects, want.kind, name) });
+    throw new UserError(`patch ${p.index + 1} needs apiVersion, kind and metadata.name to find its target`, {
+      ...where,
+      hint: closeCandidates(objects, want.kind, name),
+    });
   }
   throw new UserError(`patch ${p.index + 1} targets ${describe(p.patch)}, which the manifest does not render`, {
     ...where,
@@ -109,7 +121,11 @@ export function mergeObject(target: KubeObject, patch: Obj): KubeObject | undefi
   return merged as KubeObject;
 }
 
-export function applyStrategicMergePatches(objects: KubeObject[], patchesYaml: string, opts: PatchOptions = {}): KubeObject[] {
+export function applyStrategicMergePatches(
+  objects: KubeObject[],
+  patchesYaml: string,
+  opts: PatchOptions = {},
+): KubeObject[] {
   let out = [...objects];
   for (const p of parsePatches(patchesYaml, opts)) {
     const idx = findTarget(out, p, opts);
@@ -143,7 +159,9 @@ export function honourDirectives(node: unknown): unknown {
   if (Array.isArray(node)) {
     const lone = node.find((e) => isPlainObject(e) && Object.keys(e).length === 1 && typeof e.$patch === "string");
     if (isPlainObject(lone) && lone.$patch === "delete") return undefined;
-    const kept = node.filter((e) => !(isPlainObject(e) && (e.$patch === "delete" || (e.$patch === "replace" && Object.keys(e).length === 1))));
+    const kept = node.filter(
+      (e) => !(isPlainObject(e) && (e.$patch === "delete" || (e.$patch === "replace" && Object.keys(e).length === 1))),
+    );
     for (const e of kept) if (isPlainObject(e) && (e.$patch === "merge" || e.$patch === "replace")) delete e.$patch;
     node.splice(0, node.length, ...kept.map((e) => honourDirectives(e)).filter((e) => e !== undefined));
     return node;
@@ -171,7 +189,10 @@ export function honourDirectives(node: unknown): unknown {
           const i = order.findIndex((entry) => named(el, entry));
           return i < 0 ? order.length : i;
         };
-        node[field] = list.map((el, i) => ({ el, i, r: rank(el) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.el);
+        node[field] = list
+          .map((el, i) => ({ el, i, r: rank(el) }))
+          .sort((a, b) => a.r - b.r || a.i - b.i)
+          .map((x) => x.el);
       }
       delete node[key];
     }
@@ -182,7 +203,8 @@ export function honourDirectives(node: unknown): unknown {
     delete node.$retainKeys;
   }
   if ("$patch" in node) {
-    if (node.$patch !== "merge" && node.$patch !== "replace") throw new MergeError(`unknown patch strategy '${scalar(node.$patch)}'`);
+    if (node.$patch !== "merge" && node.$patch !== "replace")
+      throw new MergeError(`unknown patch strategy '${scalar(node.$patch)}'`);
     delete node.$patch;
   }
   return node;

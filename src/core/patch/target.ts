@@ -47,6 +47,7 @@ export function closeCandidates(objects: readonly KubeObject[], kind: string, na
     .filter((x) => x.score < 10 || x.o.metadata.name === name)
     .sort((a, b) => a.score - b.score)
     .slice(0, 5);
-  if (scored.length === 0) return `rendered: ${objects.map((o) => `${o.kind} ${o.metadata.name}`).join(", ") || "nothing"}`;
+  if (scored.length === 0)
+    return `rendered: ${objects.map((o) => `${o.kind} ${o.metadata.name}`).join(", ") || "nothing"}`;
   return `closest rendered: ${scored.map((x) => describe(x.o)).join("; ")}`;
 }

@@ -26,22 +26,41 @@ export function parseArtifact(body: unknown): Omit<Artifact, "id" | "created"> {
   const v = body.version;
   if (!isPlainObject(v)) bad("version", "is required");
   else {
-    for (const f of ["repositoryName", "sha"]) if (typeof v[f] !== "string" || !v[f]) bad(`version.${f}`, "is required");
-    for (const f of ["branch", "sourceBranch", "targetBranch", "tag", "authorName", "authorEmail", "committerName", "committerEmail", "message", "url"]) {
+    for (const f of ["repositoryName", "sha"])
+      if (typeof v[f] !== "string" || !v[f]) bad(`version.${f}`, "is required");
+    for (const f of [
+      "branch",
+      "sourceBranch",
+      "targetBranch",
+      "tag",
+      "authorName",
+      "authorEmail",
+      "committerName",
+      "committerEmail",
+      "message",
+      "url",
+    ]) {
       if (v[f] !== undefined && typeof v[f] !== "string") bad(`version.${f}`, "must be a string");
     }
     // The original silently turned unknown events into push; say so instead.
-    if (v.event !== undefined && !events.has(v.event as string)) bad("version.event", `must be push, tag or pr, got ${JSON.stringify(v.event)}`);
+    if (v.event !== undefined && !events.has(v.event as string))
+      bad("version.event", `must be push, tag or pr, got ${JSON.stringify(v.event)}`);
     if (v.created !== undefined && typeof v.created !== "number") bad("version.created", "must be unix seconds");
   }
-  if (body.environments !== undefined && (!Array.isArray(body.environments) || !body.environments.every(isPlainObject))) bad("environments", "must be a list of manifests");
+  if (body.environments !== undefined && (!Array.isArray(body.environments) || !body.environments.every(isPlainObject)))
+    bad("environments", "must be a list of manifests");
   for (const f of ["context", "vars"]) {
     const m = body[f];
-    if (m !== undefined && (!isPlainObject(m) || !Object.values(m).every((x) => typeof x === "string"))) bad(f, "must be a map of strings");
+    if (m !== undefined && (!isPlainObject(m) || !Object.values(m).every((x) => typeof x === "string")))
+      bad(f, "must be a map of strings");
   }
-  if (body.items !== undefined && (!Array.isArray(body.items) || !body.items.every(isPlainObject))) bad("items", "must be a list of maps");
+  if (body.items !== undefined && (!Array.isArray(body.items) || !body.items.every(isPlainObject)))
+    bad("items", "must be a list of maps");
   if (problems.length) throw problems.length === 1 ? problems[0]! : new ValidationError(problems);
-  const version = { ...(v as Record<string, unknown>), event: ((v as Record<string, unknown>).event as GitEvent) ?? "push" } as Artifact["version"];
+  const version = {
+    ...(v as Record<string, unknown>),
+    event: ((v as Record<string, unknown>).event as GitEvent) ?? "push",
+  } as Artifact["version"];
   return {
     version,
     environments: (body.environments as Record<string, unknown>[]) ?? [],

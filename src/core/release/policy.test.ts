@@ -5,7 +5,9 @@ import type { UserError } from "../errors.ts";
 import { lintManifestText, loadManifests, type CleanupPolicy } from "../manifest/index.ts";
 import { cleanupTrigger, deployTrigger } from "./policy.ts";
 
-const art = (v: Record<string, string>) => ({ version: { repositoryName: "acme/web", sha: "abc", event: "push", ...v } as never });
+const art = (v: Record<string, string>) => ({
+  version: { repositoryName: "acme/web", sha: "abc", event: "push", ...v } as never,
+});
 
 describe("deployTrigger()", () => {
   test("matches branch globs with negation, and requires the event", () => {
@@ -66,7 +68,8 @@ describe("cleanupTrigger()", () => {
 
 describe("cleanup blocks as loaded from a manifest", () => {
   const load = (cleanup: string, BRANCH = "feature/a") =>
-    loadManifests(`app: web\nenv: staging\ncleanup:\n${cleanup}`, { file: "m.yaml", vars: { BRANCH } })[0]!.manifest.cleanup;
+    loadManifests(`app: web\nenv: staging\ncleanup:\n${cleanup}`, { file: "m.yaml", vars: { BRANCH } })[0]!.manifest
+      .cleanup;
 
   test("a block without event loads (no failed deploy) and fires as branchDeleted", () => {
     const c = load("  app: web-{{ .BRANCH | sanitizeDNSName }}\n  branch: feature/*\n");
@@ -87,7 +90,10 @@ describe("cleanup blocks as loaded from a manifest", () => {
     const raw = "manifests: |\n  apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: x\n";
     const text = "app: web\nenv: staging\nnamespace: default\ncleanup:\n  event: branchDeleted\n" + raw;
     const found = lintManifestText(text, "m.yaml", {}).problems.map((p) => p.describe());
-    expect(found).toEqual([expect.stringMatching(/^m\.yaml:5:\d+: cleanup\.app: .*never/), expect.stringMatching(/^m\.yaml:5:\d+: cleanup\.branch: .*never.*feature\/\*/)]);
+    expect(found).toEqual([
+      expect.stringMatching(/^m\.yaml:5:\d+: cleanup\.app: .*never/),
+      expect.stringMatching(/^m\.yaml:5:\d+: cleanup\.branch: .*never.*feature\/\*/),
+    ]);
     const ok = "app: web\nenv: staging\nnamespace: default\ncleanup:\n  app: web\n  branch: feature/*\n" + raw;
     expect(lintManifestText(ok, "m.yaml", {}).problems).toEqual([]);
   });
@@ -120,7 +126,15 @@ describe("artifactVars()", () => {
       items: [{ name: "CI", url: "u", n: 3 }],
       vars: { B: "vars" },
     });
-    expect(vars).toMatchObject({ A: "ctx", B: "vars", name: "CI", url: "u", SHA: "abc", BRANCH: "main", REPO: "acme/web" });
+    expect(vars).toMatchObject({
+      A: "ctx",
+      B: "vars",
+      name: "CI",
+      url: "u",
+      SHA: "abc",
+      BRANCH: "main",
+      REPO: "acme/web",
+    });
     expect(vars.n).toBeUndefined();
   });
 });

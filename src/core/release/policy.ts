@@ -16,7 +16,11 @@ export function deployTrigger(artifact: Pick<Artifact, "version">, deploy: Deplo
   if (deploy.tag && !matchNegatable(deploy.tag, v.tag ?? "")) return false;
   if (patterns.length) {
     const message = v.message ?? "";
-    if (!message.includes("[DEPLOY: ALL]") && !patterns.some((p) => globToRegExp(p.replace(/\[/g, "\\[").replace(/\]/g, "\\]")).test(message))) return false;
+    if (
+      !message.includes("[DEPLOY: ALL]") &&
+      !patterns.some((p) => globToRegExp(p.replace(/\[/g, "\\[").replace(/\]/g, "\\]")).test(message))
+    )
+      return false;
   }
   return true;
 }

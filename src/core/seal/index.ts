@@ -16,7 +16,10 @@ export const annotations = {
 export function parseScope(s: string | undefined, fallback: Scope): Scope {
   if (s === undefined || s === "") return fallback;
   if ((scopes as readonly string[]).includes(s)) return s as Scope;
-  throw new UserError(`unknown scope ${JSON.stringify(s)}`, { path: "--scope", hint: "use strict, namespace-wide or cluster-wide" });
+  throw new UserError(`unknown scope ${JSON.stringify(s)}`, {
+    path: "--scope",
+    hint: "use strict, namespace-wide or cluster-wide",
+  });
 }
 
 /** The RSA-OAEP label the controller decrypts with: what pins a value to a namespace and name. */
@@ -35,8 +38,10 @@ export function scopeAnnotations(scope: Scope): Record<string, string> {
 
 /** What must be known to seal for a scope; a missing piece is a clear error. */
 export function checkTarget(scope: Scope, namespace: string | undefined, name: string | undefined): void {
-  if (scope !== "cluster-wide" && !namespace) throw new UserError(`sealing with scope ${scope} needs the namespace`, { path: "--namespace" });
-  if (scope === "strict" && !name) throw new UserError("sealing with scope strict needs the secret's name", { path: "--name" });
+  if (scope !== "cluster-wide" && !namespace)
+    throw new UserError(`sealing with scope ${scope} needs the namespace`, { path: "--namespace" });
+  if (scope === "strict" && !name)
+    throw new UserError("sealing with scope strict needs the secret's name", { path: "--name" });
 }
 
 export interface SealedSecretInput {
@@ -51,11 +56,18 @@ export interface SealedSecretInput {
 }
 
 /** Kubectl copies of the whole object (with the plain values) never go into the template. */
-const leakyAnnotations = ["kubectl.kubernetes.io/last-applied-configuration", "kubecfg.ksonnet.io/last-applied-configuration"];
+const leakyAnnotations = [
+  "kubectl.kubernetes.io/last-applied-configuration",
+  "kubecfg.ksonnet.io/last-applied-configuration",
+];
 
 /** The `bitnami.com/v1alpha1` SealedSecret, laid out as kubeseal writes it. */
 export function sealedSecret(s: SealedSecretInput): Record<string, unknown> {
-  const own = Object.fromEntries(Object.entries(s.annotations ?? {}).filter(([k]) => !leakyAnnotations.includes(k) && k !== annotations.clusterWide && k !== annotations.namespaceWide));
+  const own = Object.fromEntries(
+    Object.entries(s.annotations ?? {}).filter(
+      ([k]) => !leakyAnnotations.includes(k) && k !== annotations.clusterWide && k !== annotations.namespaceWide,
+    ),
+  );
   const anno = { ...own, ...scopeAnnotations(s.scope) };
   const meta = {
     name: s.name,
@@ -66,10 +78,17 @@ export function sealedSecret(s: SealedSecretInput): Record<string, unknown> {
   return {
     apiVersion: "bitnami.com/v1alpha1",
     kind: "SealedSecret",
-    metadata: { name: s.name, ...(s.namespace ? { namespace: s.namespace } : {}), ...(Object.keys(scopeAnnotations(s.scope)).length ? { annotations: scopeAnnotations(s.scope) } : {}) },
+    metadata: {
+      name: s.name,
+      ...(s.namespace ? { namespace: s.namespace } : {}),
+      ...(Object.keys(scopeAnnotations(s.scope)).length ? { annotations: scopeAnnotations(s.scope) } : {}),
+    },
     spec: {
       encryptedData: sorted,
-      template: { metadata: { ...meta, ...(s.labels && Object.keys(s.labels).length ? { labels: s.labels } : {}) }, ...(s.type ? { type: s.type } : {}) },
+      template: {
+        metadata: { ...meta, ...(s.labels && Object.keys(s.labels).length ? { labels: s.labels } : {}) },
+        ...(s.type ? { type: s.type } : {}),
+      },
     },
   };
 }

@@ -13,7 +13,10 @@ export const dependenciesDir = "dependencies";
 export function planStackBootstrap(o: BootstrapOptions): BootstrapPlan & { dependenciesName: string } {
   // Its own Flux objects: the env's apps repo (`gimlet env bootstrap`) owns `gitops-repo-<env>` in the
   // same cluster, and objects of one name would replace each other.
-  const plan = planBootstrap({ ...o, fluxName: o.fluxName ?? (o.env ? `gitops-repo-${o.env}-infra` : "gitops-repo-infra") });
+  const plan = planBootstrap({
+    ...o,
+    fluxName: o.fluxName ?? (o.env ? `gitops-repo-${o.env}-infra` : "gitops-repo-infra"),
+  });
   const file = plan.files.find((f) => f.path === plan.repoFile)!;
   const docs = parseYamlAll(file.content, plan.repoFile) as KubeObject[];
   const source = docs.find((d) => d.kind === "GitRepository")!;
@@ -27,7 +30,10 @@ export function planStackBootstrap(o: BootstrapOptions): BootstrapPlan & { depen
   const deps: KubeObject = {
     apiVersion: main.apiVersion,
     kind: "Kustomization",
-    metadata: { name: dependenciesName, namespace: (main.metadata as { namespace?: string }).namespace ?? "flux-system" },
+    metadata: {
+      name: dependenciesName,
+      namespace: (main.metadata as { namespace?: string }).namespace ?? "flux-system",
+    },
     spec: {
       ...mainSpec,
       path: envDir ? `./${envDir}/${dependenciesDir}` : `./${dependenciesDir}`,
@@ -36,6 +42,8 @@ export function planStackBootstrap(o: BootstrapOptions): BootstrapPlan & { depen
     },
   };
   if (isPlainObject(mainSpec)) mainSpec.dependsOn = [{ name: dependenciesName }];
-  const files = plan.files.map((f) => (f.path === plan.repoFile ? { path: f.path, content: toMultiDocYaml([source, deps, main]) } : f));
+  const files = plan.files.map((f) =>
+    f.path === plan.repoFile ? { path: f.path, content: toMultiDocYaml([source, deps, main]) } : f,
+  );
   return { ...plan, files, dependenciesName };
 }

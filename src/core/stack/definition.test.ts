@@ -64,9 +64,13 @@ describe("parseStackDefinition", () => {
 
 describe("parseStackConfig", () => {
   test("reads the repository and the config map, and knows each value's line", () => {
-    const text = "---\nstack:\n  repository: https://x/y.git?tag=v1\nconfig:\n  nginx:\n    enabled: true\n    host: a.com\n  loki:\n";
+    const text =
+      "---\nstack:\n  repository: https://x/y.git?tag=v1\nconfig:\n  nginx:\n    enabled: true\n    host: a.com\n  loki:\n";
     const l = parseStackConfig(text);
-    expect(l.config).toEqual({ stack: { repository: "https://x/y.git?tag=v1" }, config: { nginx: { enabled: true, host: "a.com" }, loki: {} } });
+    expect(l.config).toEqual({
+      stack: { repository: "https://x/y.git?tag=v1" },
+      config: { nginx: { enabled: true, host: "a.com" }, loki: {} },
+    });
     expect(l.lineOf(["config", "nginx", "host"])).toBe(7);
     expect(l.lineOf(["config", "nginx", "missing"])).toBe(5);
   });

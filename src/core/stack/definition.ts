@@ -73,7 +73,10 @@ function singleDoc(text: string, file: string): { doc: Document.Parsed | undefin
   const { docs, lines } = parseYamlDocs(text, file);
   const nonEmpty = docs.filter((d) => d.contents !== null);
   if (nonEmpty.length > 1) {
-    throw new UserError("expected one YAML document, found " + nonEmpty.length, { pos: { file }, hint: "remove the extra `---`" });
+    throw new UserError("expected one YAML document, found " + nonEmpty.length, {
+      pos: { file },
+      hint: "remove the extra `---`",
+    });
   }
   return { doc: nonEmpty[0], lines };
 }
@@ -122,11 +125,15 @@ export function parseStackDefinition(text: string, file = "stack-definition.yaml
   const lineOf = lineFinder(doc, lines);
   const data = doc ? docToJs(doc, file) : undefined;
   if (!isPlainObject(data)) {
-    throw new UserError("a stack definition is a YAML map (name, categories, components, …)", { pos: { file, line: 1 } });
+    throw new UserError("a stack definition is a YAML map (name, categories, components, …)", {
+      pos: { file, line: 1 },
+    });
   }
   const problems: UserError[] = [];
   const problem = (path: (string | number)[], message: string, hint?: string) =>
-    problems.push(new UserError(message, { pos: { file, line: lineOf(path) }, path: fieldPath(path), ...(hint ? { hint } : {}) }));
+    problems.push(
+      new UserError(message, { pos: { file, line: lineOf(path) }, path: fieldPath(path), ...(hint ? { hint } : {}) }),
+    );
 
   const categories: StackCategory[] = [];
   const rawCats = data.categories ?? [];
@@ -203,7 +210,10 @@ export function parseStackConfig(text: string, file = "stack.yaml"): LoadedStack
   const data = doc ? docToJs(doc, file) : undefined;
   const example = "e.g. `stack: {repository: <git URL>?tag=v1.0.0}` and `config: {nginx: {enabled: true}}`";
   if (!isPlainObject(data)) {
-    throw new UserError("stack.yaml must be a YAML map with `stack` and `config`", { pos: { file, line: 1 }, hint: example });
+    throw new UserError("stack.yaml must be a YAML map with `stack` and `config`", {
+      pos: { file, line: 1 },
+      hint: example,
+    });
   }
   const stack = data.stack;
   if (!isPlainObject(stack) || typeof stack.repository !== "string" || stack.repository.trim() === "") {
@@ -215,7 +225,10 @@ export function parseStackConfig(text: string, file = "stack.yaml"): LoadedStack
   }
   const rawConfig = data.config ?? {};
   if (!isPlainObject(rawConfig)) {
-    throw new UserError("config must be a map of component → its values", { pos: { file, line: lineOf(["config"]) }, path: "config" });
+    throw new UserError("config must be a map of component → its values", {
+      pos: { file, line: lineOf(["config"]) },
+      path: "config",
+    });
   }
   const config: Record<string, Record<string, unknown>> = {};
   for (const [k, v] of Object.entries(rawConfig)) {

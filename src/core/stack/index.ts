@@ -22,5 +22,12 @@ export type { ConflictHunk, FileAction, MergeResult, RegenerateInput, Regenerate
 export { definitionFile, ignoreFile, isTemplatePath, maxDepth, renderStack, type StackFiles } from "./render.ts";
 export { currentTag, describeStackRef, isVersionLocked, parseStackRef, withTag } from "./source.ts";
 export type { StackRef, StackVersionRef } from "./source.ts";
-export { compareVersions, latestVersion, parseVersion, sortedVersions, versionsSince, type Version } from "./versions.ts";
+export {
+  compareVersions,
+  latestVersion,
+  parseVersion,
+  sortedVersions,
+  versionsSince,
+  type Version,
+} from "./versions.ts";
 export { dependenciesDir, planStackBootstrap } from "./bootstrap.ts";

@@ -19,16 +19,20 @@ components:
     schema: '{"type": "object", "properties": {"enabled": {"type": "boolean"}}}'
 `);
 
-const lint = (text: string) => lintStackConfig(definition, parseStackConfig(text, "stack.yaml")).map((p) => p.describe());
+const lint = (text: string) =>
+  lintStackConfig(definition, parseStackConfig(text, "stack.yaml")).map((p) => p.describe());
 
 describe("lintStackConfig", () => {
   test("a valid config has no problems", () => {
-    expect(lint("stack: {repository: x}\nconfig:\n  nginx: {enabled: true, host: a.com}\n  loki: {enabled: false}\n")).toEqual([]);
+    expect(
+      lint("stack: {repository: x}\nconfig:\n  nginx: {enabled: true, host: a.com}\n  loki: {enabled: false}\n"),
+    ).toEqual([]);
     expect(lint("stack: {repository: x}\nconfig:\n  nginx: {enabled: false}\n")).toEqual([]);
   });
 
   test("problems read stack.yaml:line: config.path: message, only from the branch that applies", () => {
-    const text = "stack: {repository: x}\nconfig:\n  nginx:\n    enabled: true\n    replicas: 0\n  lokki:\n    enabled: true\n";
+    const text =
+      "stack: {repository: x}\nconfig:\n  nginx:\n    enabled: true\n    replicas: 0\n  lokki:\n    enabled: true\n";
     expect(lint(text)).toEqual([
       "stack.yaml:3: config.nginx.host: is required",
       "stack.yaml:5: config.nginx.replicas: must be >= 1",

@@ -28,7 +28,8 @@ export function stripIds(schema: unknown, underProperties = false): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(schema)) {
     if (!underProperties && (k === "$id" || k === "$schema" || k === "id")) continue;
-    const childIsPropertyMap = !underProperties && (k === "properties" || k === "patternProperties" || k === "definitions");
+    const childIsPropertyMap =
+      !underProperties && (k === "properties" || k === "patternProperties" || k === "definitions");
     out[k] = underProperties ? stripIds(v) : stripIds(v, childIsPropertyMap);
   }
   return out;
@@ -53,22 +54,30 @@ export function relevantErrors(errors: readonly ErrorObject[]): ErrorObject[] {
   const keep = new Set<ErrorObject>(errors);
   for (const s of summaries) {
     const prefix = `${s.schemaPath}/`;
-    const branchOf = (e: ErrorObject) => (e.schemaPath.startsWith(prefix) ? e.schemaPath.slice(prefix.length).split("/")[0] : undefined);
+    const branchOf = (e: ErrorObject) =>
+      e.schemaPath.startsWith(prefix) ? e.schemaPath.slice(prefix.length).split("/")[0] : undefined;
     const branches = new Map<string, ErrorObject[]>();
     for (const e of errors) {
       const b = branchOf(e);
       if (b !== undefined) branches.set(b, [...(branches.get(b) ?? []), e]);
     }
-    for (const [b, errs] of branches) if (errs.some((e) => e.keyword === "const" || e.keyword === "enum")) ruledOut.add(prefix + b);
+    for (const [b, errs] of branches)
+      if (errs.some((e) => e.keyword === "const" || e.keyword === "enum")) ruledOut.add(prefix + b);
     const fitting = [...branches.keys()].filter((b) => !ruledOut.has(prefix + b));
     if (fitting.length) keep.delete(s);
   }
-  for (const e of errors) for (const r of ruledOut) if (e.schemaPath === r || e.schemaPath.startsWith(`${r}/`)) keep.delete(e);
+  for (const e of errors)
+    for (const r of ruledOut) if (e.schemaPath === r || e.schemaPath.startsWith(`${r}/`)) keep.delete(e);
   return errors.filter((e) => keep.has(e));
 }
 
 function pointerPath(pointer: string): string[] {
-  return pointer === "" ? [] : pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  return pointer === ""
+    ? []
+    : pointer
+        .slice(1)
+        .split("/")
+        .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 
 function messageOf(e: ErrorObject): { path: string[]; message: string } {
@@ -80,7 +89,10 @@ function messageOf(e: ErrorObject): { path: string[]; message: string } {
     case "additionalProperties":
       return { path: [...at, String(p.additionalProperty)], message: "is not a known setting of this component" };
     case "enum":
-      return { path: at, message: `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}` };
+      return {
+        path: at,
+        message: `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`,
+      };
     case "const":
       return { path: at, message: `must be ${JSON.stringify(p.allowedValue)}` };
     default:
@@ -96,7 +108,11 @@ export function lintStackConfig(definition: StackDefinition, loaded: LoadedStack
     const line = loaded.lineOf(path);
     problems.push({
       line: line ?? 0,
-      err: new UserError(message, { pos: { file, ...(line !== undefined ? { line } : {}) }, path: path.join("."), ...(hint ? { hint } : {}) }),
+      err: new UserError(message, {
+        pos: { file, ...(line !== undefined ? { line } : {}) },
+        path: path.join("."),
+        ...(hint ? { hint } : {}),
+      }),
     });
   };
   const byVariable = new Map(definition.components.map((c) => [c.variable, c]));
@@ -110,7 +126,11 @@ export function lintStackConfig(definition: StackDefinition, loaded: LoadedStack
     try {
       fn = compile(component.schema);
     } catch (e) {
-      add(["config", key], `the stack's schema for ${key} does not compile: ${(e as Error).message}`, "a problem of the stack definition");
+      add(
+        ["config", key],
+        `the stack's schema for ${key} does not compile: ${(e as Error).message}`,
+        "a problem of the stack definition",
+      );
       continue;
     }
     if (fn(value)) continue;

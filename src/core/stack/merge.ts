@@ -76,7 +76,12 @@ export function merge3(ours: string, base: string, theirs: string): MergeResult 
   return { content, hunks };
 }
 
-function planOne(path: string, previous: StackFiles | undefined, next: string | undefined, current: string | undefined): FileAction {
+function planOne(
+  path: string,
+  previous: StackFiles | undefined,
+  next: string | undefined,
+  current: string | undefined,
+): FileAction {
   const base = previous?.[path];
   if (next === undefined) {
     if (current === undefined) return { path, action: "unchanged" };
@@ -93,7 +98,9 @@ function planOne(path: string, previous: StackFiles | undefined, next: string | 
   if (current === base) return { path, action: "write", content: next, reason: "regenerated" };
   const m = merge3(current, base ?? "", next);
   if (m.hunks.length) return { path, action: "conflict", content: m.content, hunks: m.hunks };
-  return m.content === current ? { path, action: "unchanged" } : { path, action: "write", content: m.content, reason: "merged" };
+  return m.content === current
+    ? { path, action: "unchanged" }
+    : { path, action: "write", content: m.content, reason: "merged" };
 }
 
 /** Decides, for every file generated before or now, what a regenerate does with it. */

@@ -36,7 +36,9 @@ export function renderStack(
     const text = files[path]!;
     if (!isTemplatePath(path) || ignored(path) || text.includes("\0")) continue;
     // missingkey=default, Go's default and the original's: `.loki.enabled` with no loki is empty.
-    const rendered = parseTemplate(text, { name: label + path, missingKey: "default", limits: localLimits }).execute(config);
+    const rendered = parseTemplate(text, { name: label + path, missingKey: "default", limits: localLimits }).execute(
+      config,
+    );
     if (rendered.trim() !== "") out[path] = rendered;
   }
   return out;

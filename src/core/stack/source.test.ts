@@ -5,11 +5,17 @@ import { latestVersion, versionsSince } from "./versions.ts";
 
 describe("parseStackRef", () => {
   test.each([
-    ["https://github.com/gimlet-io/gimlet-stack-reference.git?tag=v0.41.0", { kind: "git", url: "https://github.com/gimlet-io/gimlet-stack-reference.git", ref: { tag: "v0.41.0" } }],
+    [
+      "https://github.com/gimlet-io/gimlet-stack-reference.git?tag=v0.41.0",
+      { kind: "git", url: "https://github.com/gimlet-io/gimlet-stack-reference.git", ref: { tag: "v0.41.0" } },
+    ],
     ["https://h/s.git?sha=ABCDEF1", { kind: "git", url: "https://h/s.git", ref: { sha: "abcdef1" } }],
     ["https://h/s.git?branch=main", { kind: "git", url: "https://h/s.git", ref: { branch: "main" } }],
     ["https://h/s.git", { kind: "git", url: "https://h/s.git" }],
-    ["file:///srv/mirror/stack.git?tag=v1", { kind: "file-git", path: "/srv/mirror/stack.git", url: "file:///srv/mirror/stack.git", ref: { tag: "v1" } }],
+    [
+      "file:///srv/mirror/stack.git?tag=v1",
+      { kind: "file-git", path: "/srv/mirror/stack.git", url: "file:///srv/mirror/stack.git", ref: { tag: "v1" } },
+    ],
     ["../stacks/mine", { kind: "dir", path: "/infra/stacks/mine" }],
     ["/abs/stack", { kind: "dir", path: "/abs/stack" }],
     ["embedded:reference?tag=v2", { kind: "embedded", name: "reference", ref: { tag: "v2" } }],

@@ -14,7 +14,8 @@ export type StackRef =
   | { kind: "dir"; path: string }
   | { kind: "embedded"; name: string; ref?: { tag: string } };
 
-const hint = "use https://host/owner/stack.git?tag=v1.0.0, file:///abs/path?tag=v1.0.0, embedded:reference?tag=v2 " +
+const hint =
+  "use https://host/owner/stack.git?tag=v1.0.0, file:///abs/path?tag=v1.0.0, embedded:reference?tag=v2 " +
   "or a local directory";
 
 function versionRef(query: URLSearchParams, repository: string): StackVersionRef | undefined {
@@ -25,7 +26,9 @@ function versionRef(query: URLSearchParams, repository: string): StackVersionRef
     }
   }
   if (keys.length > 1) {
-    throw new UserError(`give one of ?tag=, ?sha= and ?branch=, not ${keys.join(" and ")}`, { path: "stack.repository" });
+    throw new UserError(`give one of ?tag=, ?sha= and ?branch=, not ${keys.join(" and ")}`, {
+      path: "stack.repository",
+    });
   }
   const k = keys[0];
   if (!k) return undefined;
@@ -47,9 +50,11 @@ export function parseStackRef(repository: string, baseDir: string): StackRef {
   const [base, query] = splitQuery(repository.trim());
   if (base.startsWith("embedded:")) {
     const name = base.slice("embedded:".length);
-    if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new UserError(`bad embedded stack name ${JSON.stringify(name)}`, { path: "stack.repository", hint });
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(name))
+      throw new UserError(`bad embedded stack name ${JSON.stringify(name)}`, { path: "stack.repository", hint });
     const ref = versionRef(query, repository);
-    if (ref && !("tag" in ref)) throw new UserError("an embedded stack is pinned with ?tag=", { path: "stack.repository", hint });
+    if (ref && !("tag" in ref))
+      throw new UserError("an embedded stack is pinned with ?tag=", { path: "stack.repository", hint });
     return { kind: "embedded", name, ...(ref ? { ref } : {}) };
   }
   if (/^https?:\/\//.test(base)) {
@@ -60,14 +65,18 @@ export function parseStackRef(repository: string, baseDir: string): StackRef {
       throw new UserError(`cannot read ${JSON.stringify(repository)} as a URL`, { path: "stack.repository", hint });
     }
     if (url.username || url.password) {
-      throw new UserError("the stack URL must not contain credentials", { path: "stack.repository", hint: "set GIMLET_STACK_TOKEN" });
+      throw new UserError("the stack URL must not contain credentials", {
+        path: "stack.repository",
+        hint: "set GIMLET_STACK_TOKEN",
+      });
     }
     const ref = versionRef(query, repository);
     return { kind: "git", url: base, ...(ref ? { ref } : {}) };
   }
   if (base.startsWith("file://")) {
     const path = decodeURIComponent(base.slice("file://".length));
-    if (!path.startsWith("/")) throw new UserError("a file:// URL needs an absolute path: file:///abs/path", { path: "stack.repository" });
+    if (!path.startsWith("/"))
+      throw new UserError("a file:// URL needs an absolute path: file:///abs/path", { path: "stack.repository" });
     const ref = versionRef(query, repository);
     return { kind: "file-git", path, url: base, ...(ref ? { ref } : {}) };
   }
@@ -77,7 +86,11 @@ export function parseStackRef(repository: string, baseDir: string): StackRef {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(base)) {
     throw new UserError(`unsupported stack URL scheme in ${repository}`, { path: "stack.repository", hint });
   }
-  if (query.size) throw new UserError("a local stack directory takes no ?tag=; it is used as it is", { path: "stack.repository", hint });
+  if (query.size)
+    throw new UserError("a local stack directory takes no ?tag=; it is used as it is", {
+      path: "stack.repository",
+      hint,
+    });
   const path = base.startsWith("/") ? base : `${baseDir.replace(/\/+$/, "")}/${base}`;
   return { kind: "dir", path: normalize(path) };
 }

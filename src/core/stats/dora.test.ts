@@ -10,16 +10,66 @@ const t0 = 1_700_000_000;
  * 2 h later; api: 2 releases, the last failed and never restored.
  */
 const history: StatRelease[] = [
-  { env: "prod", app: "web", commitTime: t0 + 1 * day, sourceTime: t0 + 1 * day - 600, appliedTime: t0 + 1 * day + 60, failed: false },
-  { env: "prod", app: "web", commitTime: t0 + 2 * day, sourceTime: t0 + 2 * day - 1200, appliedTime: t0 + 2 * day + 120, failed: true, rolledBackAt: t0 + 2 * day + 1800 },
-  { env: "prod", app: "web", commitTime: t0 + 3 * day, sourceTime: t0 + 3 * day - 3000, appliedTime: t0 + 3 * day + 600, failed: false },
+  {
+    env: "prod",
+    app: "web",
+    commitTime: t0 + 1 * day,
+    sourceTime: t0 + 1 * day - 600,
+    appliedTime: t0 + 1 * day + 60,
+    failed: false,
+  },
+  {
+    env: "prod",
+    app: "web",
+    commitTime: t0 + 2 * day,
+    sourceTime: t0 + 2 * day - 1200,
+    appliedTime: t0 + 2 * day + 120,
+    failed: true,
+    rolledBackAt: t0 + 2 * day + 1800,
+  },
+  {
+    env: "prod",
+    app: "web",
+    commitTime: t0 + 3 * day,
+    sourceTime: t0 + 3 * day - 3000,
+    appliedTime: t0 + 3 * day + 600,
+    failed: false,
+  },
   { env: "prod", app: "web", commitTime: t0 + 5 * day, sourceTime: t0 + 5 * day - 300, failed: true },
-  { env: "prod", app: "web", commitTime: t0 + 5 * day + 7200, sourceTime: t0 + 5 * day + 7000, appliedTime: t0 + 5 * day + 7260, failed: false },
-  { env: "prod", app: "web", commitTime: t0 + 9 * day, sourceTime: t0 + 9 * day - 100, appliedTime: t0 + 9 * day + 20, failed: false },
-  { env: "prod", app: "api", commitTime: t0 + 4 * day, sourceTime: t0 + 4 * day - 60, appliedTime: t0 + 4 * day + 60, failed: false },
+  {
+    env: "prod",
+    app: "web",
+    commitTime: t0 + 5 * day + 7200,
+    sourceTime: t0 + 5 * day + 7000,
+    appliedTime: t0 + 5 * day + 7260,
+    failed: false,
+  },
+  {
+    env: "prod",
+    app: "web",
+    commitTime: t0 + 9 * day,
+    sourceTime: t0 + 9 * day - 100,
+    appliedTime: t0 + 9 * day + 20,
+    failed: false,
+  },
+  {
+    env: "prod",
+    app: "api",
+    commitTime: t0 + 4 * day,
+    sourceTime: t0 + 4 * day - 60,
+    appliedTime: t0 + 4 * day + 60,
+    failed: false,
+  },
   { env: "prod", app: "api", commitTime: t0 + 8 * day, sourceTime: t0 + 8 * day - 60, failed: true },
   // Before the window: counted nowhere, but a failure inside it may be restored by a later one.
-  { env: "prod", app: "web", commitTime: t0 - 5 * day, sourceTime: t0 - 6 * day, appliedTime: t0 - 5 * day, failed: true },
+  {
+    env: "prod",
+    app: "web",
+    commitTime: t0 - 5 * day,
+    sourceTime: t0 - 6 * day,
+    appliedTime: t0 - 5 * day,
+    failed: true,
+  },
 ];
 
 describe("doraStats()", () => {
@@ -37,7 +87,13 @@ describe("doraStats()", () => {
 
   test("an empty window is all zeros, not NaN", () => {
     const s = doraStats(history, t0 + 20 * day, t0 + 30 * day);
-    expect(s).toMatchObject({ deployments: 0, deploymentsPerDay: 0, changeFailureRate: 0, leadTime: { count: 0 }, timeToRestore: { count: 0, open: 0 } });
+    expect(s).toMatchObject({
+      deployments: 0,
+      deploymentsPerDay: 0,
+      changeFailureRate: 0,
+      leadTime: { count: 0 },
+      timeToRestore: { count: 0, open: 0 },
+    });
   });
 
   test("percentile() is nearest rank", () => {

@@ -61,7 +61,9 @@ function percentiles(values: number[]): Percentiles {
 export function doraStats(history: readonly StatRelease[], since: number, until: number): DoraStats {
   const inWindow = history.filter((r) => r.commitTime >= since && r.commitTime <= until);
   const days = Math.max(until - since, 1) / 86_400;
-  const leads = inWindow.filter((r) => r.appliedTime !== undefined && r.sourceTime !== undefined).map((r) => r.appliedTime! - r.sourceTime!);
+  const leads = inWindow
+    .filter((r) => r.appliedTime !== undefined && r.sourceTime !== undefined)
+    .map((r) => r.appliedTime! - r.sourceTime!);
   const failed = inWindow.filter((r) => r.failed);
   const restores: number[] = [];
   let open = 0;
@@ -69,7 +71,9 @@ export function doraStats(history: readonly StatRelease[], since: number, until:
     const next = history
       .filter((r) => r.env === f.env && r.app === f.app && r.commitTime > f.commitTime && !r.failed)
       .sort((a, b) => a.commitTime - b.commitTime)[0];
-    const candidates = [f.rolledBackAt, next ? (next.appliedTime ?? next.commitTime) : undefined].filter((t): t is number => t !== undefined);
+    const candidates = [f.rolledBackAt, next ? (next.appliedTime ?? next.commitTime) : undefined].filter(
+      (t): t is number => t !== undefined,
+    );
     if (candidates.length === 0) open++;
     else restores.push(Math.min(...candidates) - f.commitTime);
   }

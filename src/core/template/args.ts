@@ -10,7 +10,14 @@ export const ANY = "interface {}";
 export const VALUE = "reflect.Value";
 
 export function canBeNil(typ: GoType): boolean {
-  return typ === ANY || typ === VALUE || typ.startsWith("map[") || typ.startsWith("[]") || typ.startsWith("*") || typ.startsWith("func");
+  return (
+    typ === ANY ||
+    typ === VALUE ||
+    typ.startsWith("map[") ||
+    typ.startsWith("[]") ||
+    typ.startsWith("*") ||
+    typ.startsWith("func")
+  );
 }
 
 export class ArgError extends Error {}

@@ -102,7 +102,17 @@ export interface ChainNode {
   fields: string[];
 }
 
-export type Arg = PipeNode | FieldNode | VariableNode | IdentifierNode | DotNode | NilNode | BoolNode | NumberNode | StringNode | ChainNode;
+export type Arg =
+  | PipeNode
+  | FieldNode
+  | VariableNode
+  | IdentifierNode
+  | DotNode
+  | NilNode
+  | BoolNode
+  | NumberNode
+  | StringNode
+  | ChainNode;
 export type AnyNode = Node | Arg | CommandNode;
 
 /** Node text as Go's String() methods print it, for the `at <…>` part of error messages. */
@@ -123,7 +133,9 @@ export function nodeString(n: AnyNode): string {
       return `{{${n.kind} ${nodeString(n.pipe)}}}${nodeString(n.list)}${els}{{end}}`;
     }
     case "template":
-      return n.pipe ? `{{template ${JSON.stringify(n.name)} ${nodeString(n.pipe)}}}` : `{{template ${JSON.stringify(n.name)}}}`;
+      return n.pipe
+        ? `{{template ${JSON.stringify(n.name)} ${nodeString(n.pipe)}}}`
+        : `{{template ${JSON.stringify(n.name)}}}`;
     case "break":
     case "continue":
       return `{{${n.kind}}}`;

@@ -3,7 +3,20 @@ import { ANY, def, VALUE } from "./args.ts";
 import { eq, ge, gt, le, lt, ne } from "./compare.ts";
 import { isPrint } from "./quote.ts";
 import { sprint, sprintf, sprintln } from "./printf.ts";
-import { FuncError, GoInt, GoObject, type GoFunc, hasKey, intValue, isMap, kindOf, truth, typeName, utf8Bytes, utf8Length } from "./values.ts";
+import {
+  FuncError,
+  GoInt,
+  GoObject,
+  type GoFunc,
+  hasKey,
+  intValue,
+  isMap,
+  kindOf,
+  truth,
+  typeName,
+  utf8Bytes,
+  utf8Length,
+} from "./values.ts";
 
 function unreachable(): never {
   throw new FuncError("unreachable");
@@ -60,10 +73,25 @@ function evalArgs(args: unknown[]): string {
   return sprint(args.map((a) => (a === null || a === undefined ? "<no value>" : a)));
 }
 
-const htmlEscapes: Record<string, string> = { "\0": "\uFFFD", '"': "&#34;", "'": "&#39;", "&": "&amp;", "<": "&lt;", ">": "&gt;" };
+const htmlEscapes: Record<string, string> = {
+  "\0": "\uFFFD",
+  '"': "&#34;",
+  "'": "&#39;",
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+};
 export const htmlEscape = (s: string): string => s.replace(/[\0"'&<>]/g, (c) => htmlEscapes[c]!);
 
-const jsEscapes: Record<string, string> = { "\\": "\\\\", "'": "\\'", '"': '\\"', "<": "\\u003C", ">": "\\u003E", "&": "\\u0026", "=": "\\u003D" };
+const jsEscapes: Record<string, string> = {
+  "\\": "\\\\",
+  "'": "\\'",
+  '"': '\\"',
+  "<": "\\u003C",
+  ">": "\\u003E",
+  "&": "\\u0026",
+  "=": "\\u003D",
+};
 function jsEscape(s: string): string {
   let out = "";
   for (const ch of s) {

@@ -39,7 +39,9 @@ export function eq(arg1: unknown, ...rest: unknown[]): boolean {
       const c1 = kindOf(arg1);
       const c2 = kindOf(arg);
       if (c1 !== c2 && c1 !== "invalid" && c2 !== "invalid") {
-        throw new FuncError(`non-comparable types ${sprintf("%s", [arg1])}: ${typeName(arg1)}, ${typeName(arg)}: ${sprintf("%s", [arg])}`);
+        throw new FuncError(
+          `non-comparable types ${sprintf("%s", [arg1])}: ${typeName(arg1)}, ${typeName(arg)}: ${sprintf("%s", [arg])}`,
+        );
       }
       if (isNil(arg1) || isNil(arg)) truth = isNil(arg1) === isNil(arg);
       else if (arg instanceof GoObject) truth = arg1 === arg;

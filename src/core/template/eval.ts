@@ -4,7 +4,17 @@
  * signature (with Go's error wording), and the untyped constants of the template language.
  */
 import { ANY, ArgError, fitValue, intConstant, literalKind, VALUE } from "./args.ts";
-import type { AnyNode, Arg, ChainNode, FieldNode, IdentifierNode, ListNode, NumberNode, PipeNode, VariableNode } from "./ast.ts";
+import type {
+  AnyNode,
+  Arg,
+  ChainNode,
+  FieldNode,
+  IdentifierNode,
+  ListNode,
+  NumberNode,
+  PipeNode,
+  VariableNode,
+} from "./ast.ts";
 import { nodeString } from "./ast.ts";
 import { chargeSteps, checkSize, LimitError } from "./limits.ts";
 import { FuncError, GoObject, type GoFunc, hasKey, isMap, truth, typeName } from "./values.ts";
@@ -97,7 +107,8 @@ export class Evaluator {
   }
 
   protected notAFunction(args: readonly Arg[], final: Final): void {
-    if (args.length > 1 || final !== MISSING) this.errorf(`can't give argument to non-function ${nodeString(args[0]!)}`);
+    if (args.length > 1 || final !== MISSING)
+      this.errorf(`can't give argument to non-function ${nodeString(args[0]!)}`);
   }
 
   protected evalCommand(dot: unknown, args: readonly Arg[], cmd: AnyNode, final: Final): unknown {
@@ -163,7 +174,15 @@ export class Evaluator {
     return this.evalFieldChain(dot, value, false, v, v.ident.slice(1), args, final);
   }
 
-  protected evalFieldChain(dot: unknown, receiver: unknown, iface: boolean, node: AnyNode, ident: readonly string[], args: readonly Arg[], final: Final): unknown {
+  protected evalFieldChain(
+    dot: unknown,
+    receiver: unknown,
+    iface: boolean,
+    node: AnyNode,
+    ident: readonly string[],
+    args: readonly Arg[],
+    final: Final,
+  ): unknown {
     const n = ident.length;
     for (let i = 0; i < n - 1; i++) {
       const parent = receiver;
@@ -173,7 +192,15 @@ export class Evaluator {
     return this.evalField(dot, ident[n - 1]!, node, args, final, receiver, iface);
   }
 
-  protected evalField(dot: unknown, name: string, node: AnyNode, args: readonly Arg[], final: Final, receiver: unknown, iface: boolean): unknown {
+  protected evalField(
+    dot: unknown,
+    name: string,
+    node: AnyNode,
+    args: readonly Arg[],
+    final: Final,
+    receiver: unknown,
+    iface: boolean,
+  ): unknown {
     if (receiver === undefined) {
       if (this.env.missingKey === "error") this.errorf(`nil data; no entry for key ${JSON.stringify(name)}`);
       return undefined;
@@ -201,7 +228,13 @@ export class Evaluator {
     this.errorf(`can't evaluate field ${name} in type ${typ}`);
   }
 
-  protected evalFunction(dot: unknown, node: IdentifierNode, cmd: AnyNode, args: readonly Arg[], final: Final): unknown {
+  protected evalFunction(
+    dot: unknown,
+    node: IdentifierNode,
+    cmd: AnyNode,
+    args: readonly Arg[],
+    final: Final,
+  ): unknown {
     this.at(node);
     const name = node.name;
     const fn = this.env.funcs.get(name);
@@ -220,12 +253,21 @@ export class Evaluator {
     }
   }
 
-  protected evalCall(dot: unknown, fn: GoFunc, isBuiltin: boolean, node: AnyNode, name: string, allArgs: readonly Arg[], final: Final): unknown {
+  protected evalCall(
+    dot: unknown,
+    fn: GoFunc,
+    isBuiltin: boolean,
+    node: AnyNode,
+    name: string,
+    allArgs: readonly Arg[],
+    final: Final,
+  ): unknown {
     const args = allArgs.slice(1);
     const numIn = args.length + (final !== MISSING ? 1 : 0);
     const numFixed = fn.variadic !== undefined ? fn.params.length : args.length;
     if (fn.variadic !== undefined) {
-      if (numIn < numFixed) this.errorf(`wrong number of args for ${name}: want at least ${numFixed} got ${args.length}`);
+      if (numIn < numFixed)
+        this.errorf(`wrong number of args for ${name}: want at least ${numFixed} got ${args.length}`);
     } else if (numIn !== fn.params.length) {
       this.errorf(`wrong number of args for ${name}: want ${fn.params.length} got ${numIn}`);
     }
@@ -270,7 +312,8 @@ export class Evaluator {
         return this.fit(dot, typ);
       case "nil":
         if (typ === VALUE) return undefined;
-        if (typ === ANY || (typ !== null && (typ.startsWith("map[") || typ.startsWith("[]") || typ.startsWith("*")))) return null;
+        if (typ === ANY || (typ !== null && (typ.startsWith("map[") || typ.startsWith("[]") || typ.startsWith("*"))))
+          return null;
         this.errorf(`cannot assign nil to ${typ}`);
       case "field":
         return this.fit(this.evalFieldNode(dot, n, [n], MISSING), typ);

@@ -190,5 +190,4 @@ class State extends Evaluator {
       [this.vars, this.dotIface] = [vars, iface];
     }
   }
-
 }

@@ -21,16 +21,17 @@ const segment = fc.oneof(
 test("field-only templates give what the engine gives, and charge its budget the same", () => {
   const data = { SHA: "0123abcd", BRANCH: "main", NUM: 5 as unknown as string };
   fc.assert(
-    fc.property(fc.array(segment, { maxLength: 6 }), fc.constantFrom(0, 3, 5, 1000), fc.constantFrom(8, 20, 1 << 20), (
-      parts,
-      maxSteps,
-      maxOutputBytes,
-    ) => {
-      const text = parts.join("");
-      const limits = { maxSteps, maxOutputBytes };
-      const engine = run((b) => parseTemplate(text, { limits: b }).execute(data), new Budget(limits));
-      expect(run((b) => renderTemplate(text, data, { limits: b }), new Budget(limits))).toEqual(engine);
-    }),
+    fc.property(
+      fc.array(segment, { maxLength: 6 }),
+      fc.constantFrom(0, 3, 5, 1000),
+      fc.constantFrom(8, 20, 1 << 20),
+      (parts, maxSteps, maxOutputBytes) => {
+        const text = parts.join("");
+        const limits = { maxSteps, maxOutputBytes };
+        const engine = run((b) => parseTemplate(text, { limits: b }).execute(data), new Budget(limits));
+        expect(run((b) => renderTemplate(text, data, { limits: b }), new Budget(limits))).toEqual(engine);
+      },
+    ),
     { numRuns: 3000 },
   );
 });

@@ -118,7 +118,8 @@ export function floatText(f: Flags, v: number, verb: string): string | null {
   if (f.sharp) num = sharpFloat(num, verb, prec);
   if (f.plus || num[0] !== "+") {
     // Zero padding goes after the sign.
-    if (f.zero && !f.minus && f.widPresent && f.wid > num.length) return num[0] + "0".repeat(f.wid - num.length) + num.slice(1);
+    if (f.zero && !f.minus && f.widPresent && f.wid > num.length)
+      return num[0] + "0".repeat(f.wid - num.length) + num.slice(1);
     return pad(f, num);
   }
   return pad(f, num.slice(1));

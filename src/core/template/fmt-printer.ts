@@ -129,7 +129,8 @@ export class Printer {
     if (verb === "T" && depth === 0) return this.fmtString(typeName(arg), "s");
     if (verb === "p" && depth === 0) return this.badVerb(verb, arg);
     // Stringers (semver, time) print through String() for the string-like verbs.
-    if (arg instanceof GoObject && !this.erroring && !this.f.sharpV && "vsxXq".includes(verb)) return this.fmtString(arg.toString(), verb);
+    if (arg instanceof GoObject && !this.erroring && !this.f.sharpV && "vsxXq".includes(verb))
+      return this.fmtString(arg.toString(), verb);
     switch (typeof arg) {
       case "boolean":
         if (verb === "t" || verb === "v") return this.pad(arg ? "true" : "false");

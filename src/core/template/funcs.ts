@@ -33,7 +33,10 @@ export function callerFunc(fn: (...args: any[]) => unknown): GoFunc {
   return def([], fn, ANY);
 }
 
-export function funcMap(now?: () => Date, extra?: Record<string, (...args: any[]) => unknown>): ReadonlyMap<string, GoFunc> {
+export function funcMap(
+  now?: () => Date,
+  extra?: Record<string, (...args: any[]) => unknown>,
+): ReadonlyMap<string, GoFunc> {
   const clock = now ?? systemClock;
   if (!extra) {
     let map = byClock.get(clock);

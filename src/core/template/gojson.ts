@@ -10,7 +10,14 @@ export function jsonString(s: string, escapeHTML: boolean): string {
   for (let i = 0; i < s.length; i++) {
     const ch = s[i]!;
     const c = s.charCodeAt(i);
-    if (c >= 0x20 && ch !== '"' && ch !== "\\" && c !== 0x2028 && c !== 0x2029 && !(escapeHTML && (ch === "<" || ch === ">" || ch === "&"))) {
+    if (
+      c >= 0x20 &&
+      ch !== '"' &&
+      ch !== "\\" &&
+      c !== 0x2028 &&
+      c !== 0x2029 &&
+      !(escapeHTML && (ch === "<" || ch === ">" || ch === "&"))
+    ) {
       if (c >= 0xd800 && c <= 0xdbff) {
         const next = s.charCodeAt(i + 1);
         if (next >= 0xdc00 && next <= 0xdfff) {
@@ -87,7 +94,12 @@ export function marshal(v: unknown, opts: MarshalOptions, depth = 0): string {
   if (isMap(v)) {
     const keys = sortedKeys(v);
     if (keys.length === 0) return "{}";
-    return "{" + bounded(keys, (k) => nl + jsonString(k, opts.escapeHTML) + colon + marshal(v[k], opts, depth + 1)) + close + "}";
+    return (
+      "{" +
+      bounded(keys, (k) => nl + jsonString(k, opts.escapeHTML) + colon + marshal(v[k], opts, depth + 1)) +
+      close +
+      "}"
+    );
   }
   throw new FuncError(`json: unsupported type: ${typeof v}`);
 }

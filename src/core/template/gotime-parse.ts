@@ -15,7 +15,8 @@ class ParseFail extends Error {
 function lookup(names: string[], value: string, len?: number): [number, string] {
   for (let k = 0; k < names.length; k++) {
     const n = len ? names[k]!.slice(0, len) : names[k]!;
-    if (value.length >= n.length && value.slice(0, n.length).toLowerCase() === n.toLowerCase()) return [k, value.slice(n.length)];
+    if (value.length >= n.length && value.slice(0, n.length).toLowerCase() === n.toLowerCase())
+      return [k, value.slice(n.length)];
   }
   throw new Error("bad");
 }
@@ -71,7 +72,10 @@ export function parseTime(layout: string, input: string): GoTime {
         return;
       }
       const hold = value;
-      const elem = c.std === ".0" || c.std === ",0" || c.std === ".9" || c.std === ",9" ? c.std[0] + c.std[1]!.repeat(c.digits!) : c.std;
+      const elem =
+        c.std === ".0" || c.std === ",0" || c.std === ".9" || c.std === ",9"
+          ? c.std[0] + c.std[1]!.repeat(c.digits!)
+          : c.std;
       try {
         switch (c.std) {
           case "2006":
@@ -175,7 +179,16 @@ export function parseTime(layout: string, input: string): GoTime {
               break;
             }
             const body = c.std.slice(1);
-            const pattern = body === "07" ? /^([+-])(\d\d)/ : body.includes(":") ? (body.length > 5 ? /^([+-])(\d\d):(\d\d):(\d\d)/ : /^([+-])(\d\d):(\d\d)/) : body.length > 4 ? /^([+-])(\d\d)(\d\d)(\d\d)/ : /^([+-])(\d\d)(\d\d)/;
+            const pattern =
+              body === "07"
+                ? /^([+-])(\d\d)/
+                : body.includes(":")
+                  ? body.length > 5
+                    ? /^([+-])(\d\d):(\d\d):(\d\d)/
+                    : /^([+-])(\d\d):(\d\d)/
+                  : body.length > 4
+                    ? /^([+-])(\d\d)(\d\d)(\d\d)/
+                    : /^([+-])(\d\d)(\d\d)/;
             const m = pattern.exec(value);
             if (!m) throw new Error("bad");
             const off = Number(m[2]) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0);
@@ -192,13 +205,16 @@ export function parseTime(layout: string, input: string): GoTime {
   } catch (e) {
     if (!(e instanceof ParseFail)) throw e;
     if (e.extra) throw new FuncError(`parsing time ${q(input)}${e.extra}`);
-    throw new FuncError(`parsing time ${q(input)} as ${q(layout)}: cannot parse ${q(e.valueElem)} as ${q(e.layoutElem)}`);
+    throw new FuncError(
+      `parsing time ${q(input)} as ${q(layout)}: cannot parse ${q(e.valueElem)} as ${q(e.layoutElem)}`,
+    );
   }
   if (pm === true && hour < 12) hour += 12;
   else if (pm === false && hour === 12) hour = 0;
   if (yday >= 0) {
     const leap = daysIn(2, year) === 29;
-    if (yday < 1 || yday > (leap ? 366 : 365)) throw new FuncError(`parsing time ${q(input)}: day-of-year out of range`);
+    if (yday < 1 || yday > (leap ? 366 : 365))
+      throw new FuncError(`parsing time ${q(input)}: day-of-year out of range`);
     if (month < 0) {
       let d = yday;
       for (month = 1; d > daysIn(month, year); month++) d -= daysIn(month, year);

@@ -62,7 +62,15 @@ function formatter(tz: string, locale: string, fields: boolean): Intl.DateTimeFo
   if (f === undefined) {
     try {
       const parts: Intl.DateTimeFormatOptions = fields
-        ? { hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" }
+        ? {
+            hourCycle: "h23",
+            year: "numeric",
+            month: "numeric",
+            day: "numeric",
+            hour: "numeric",
+            minute: "numeric",
+            second: "numeric",
+          }
         : { timeZoneName: "short" };
       f = new Intl.DateTimeFormat(locale, { timeZone: tz, ...parts });
     } catch {
@@ -87,7 +95,11 @@ function abbreviation(tz: string, at: Date, offset: number): string {
   // Zones without a letter abbreviation print their offset, as in Go's tzdata ("+03", "+0530").
   const abs = Math.abs(offset);
   const mins = Math.floor((abs % 3600) / 60);
-  return (offset < 0 ? "-" : "+") + String(Math.floor(abs / 3600)).padStart(2, "0") + (mins ? String(mins).padStart(2, "0") : "");
+  return (
+    (offset < 0 ? "-" : "+") +
+    String(Math.floor(abs / 3600)).padStart(2, "0") +
+    (mins ? String(mins).padStart(2, "0") : "")
+  );
 }
 
 /** The zone's offset and abbreviation at an instant, or null for an unknown zone name. */
@@ -96,7 +108,14 @@ export function zoneAt(tz: string, sec: number): Zone | null {
   if (!f) return null;
   const at = new Date(sec * 1000);
   const parts = Object.fromEntries(f.formatToParts(at).map((p) => [p.type, p.value]));
-  const local = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  const local = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
   const offset = Math.round((local - Math.floor(sec) * 1000) / 1000);
   return { name: abbreviation(tz, at, offset), offset };
 }
@@ -124,9 +143,23 @@ function civilFromDays(z: number): [number, number, number] {
 }
 
 export const isLeap = (y: number): boolean => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-export const daysIn = (m: number, y: number): number => (m === 2 ? (isLeap(y) ? 29 : 28) : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!);
+export const daysIn = (m: number, y: number): number =>
+  m === 2 ? (isLeap(y) ? 29 : 28) : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
 
-export const longMonths = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+export const longMonths = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
 export const longDays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
 export interface Civil {

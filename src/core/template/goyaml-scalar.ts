@@ -8,11 +8,14 @@ import { parseFloat64, parseInt64, parseUint64 } from "./numbers.ts";
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= "0" && c <= "9";
 
 const boolsAndNulls = new Set(
-  "y Y yes Yes YES true True TRUE on On ON n N no No NO false False FALSE off Off OFF ~ null Null NULL .nan .NaN .NAN .inf .Inf .INF +.inf +.Inf +.INF -.inf -.Inf -.INF <<".split(" "),
+  "y Y yes Yes YES true True TRUE on On ON n N no No NO false False FALSE off Off OFF ~ null Null NULL .nan .NaN .NAN .inf .Inf .INF +.inf +.Inf +.INF -.inf -.Inf -.INF <<".split(
+    " ",
+  ),
 );
 const yamlStyleFloat = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 const base60 = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/;
-const timestamp = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt](\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}))|(?: (\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d+)?))?$/;
+const timestamp =
+  /^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt](\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}))|(?: (\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d+)?))?$/;
 
 function isTimestamp(s: string): boolean {
   const m = timestamp.exec(s);
@@ -44,7 +47,8 @@ interface Analysis {
   blockAllowed: boolean;
 }
 
-export const isBreak = (c: string): boolean => c === "\n" || c === "\r" || c === "\u0085" || c === "\u2028" || c === "\u2029";
+export const isBreak = (c: string): boolean =>
+  c === "\n" || c === "\r" || c === "\u0085" || c === "\u2028" || c === "\u2029";
 function isPrintable(c: string): boolean {
   const cp = c.codePointAt(0)!;
   if (cp === 0x0a) return true;
@@ -58,7 +62,15 @@ function analyze(s: string): Analysis {
   const chars = Array.from(s);
   let block = s.startsWith("---") || s.startsWith("...");
   let special = false;
-  let [leadingSpace, leadingBreak, trailingSpace, trailingBreak, breakSpace, spaceBreak, lineBreaks] = [false, false, false, false, false, false, false];
+  let [leadingSpace, leadingBreak, trailingSpace, trailingBreak, breakSpace, spaceBreak, lineBreaks] = [
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+  ];
   let precededByWs = true;
   let prevSpace = false;
   let prevBreak = false;
@@ -85,7 +97,17 @@ function analyze(s: string): Analysis {
     } else [prevSpace, prevBreak] = [false, false];
     precededByWs = c === " " || c === "\t" || isBreak(c);
   });
-  let plainAllowed = !(leadingSpace || leadingBreak || trailingSpace || trailingBreak || breakSpace || spaceBreak || special || lineBreaks || block);
+  let plainAllowed = !(
+    leadingSpace ||
+    leadingBreak ||
+    trailingSpace ||
+    trailingBreak ||
+    breakSpace ||
+    spaceBreak ||
+    special ||
+    lineBreaks ||
+    block
+  );
   const singleAllowed = !(breakSpace || spaceBreak || special);
   const blockAllowed = !(trailingSpace || spaceBreak || special);
   return { multiline: lineBreaks, plainAllowed, singleAllowed, blockAllowed };
@@ -124,7 +146,23 @@ export class Out {
   }
 }
 
-const dqEscapes: Record<number, string> = { 0: "0", 7: "a", 8: "b", 9: "t", 10: "n", 11: "v", 12: "f", 13: "r", 0x1b: "e", 0x22: '"', 0x5c: "\\", 0x85: "N", 0xa0: "_", 0x2028: "L", 0x2029: "P" };
+const dqEscapes: Record<number, string> = {
+  0: "0",
+  7: "a",
+  8: "b",
+  9: "t",
+  10: "n",
+  11: "v",
+  12: "f",
+  13: "r",
+  0x1b: "e",
+  0x22: '"',
+  0x5c: "\\",
+  0x85: "N",
+  0xa0: "_",
+  0x2028: "L",
+  0x2029: "P",
+};
 
 export function writeScalar(o: Out, s: string, indent: number, key: boolean): void {
   const a = analyze(s);
@@ -159,7 +197,8 @@ export function writeScalar(o: Out, s: string, indent: number, key: boolean): vo
     let spaces = false;
     chars.forEach((c, i) => {
       if (c === " ") {
-        if (breaks && !spaces && o.column > bestWidth && i > 0 && i < chars.length - 1 && chars[i + 1] !== " ") o.indent(indent);
+        if (breaks && !spaces && o.column > bestWidth && i > 0 && i < chars.length - 1 && chars[i + 1] !== " ")
+          o.indent(indent);
         else o.put(c);
         spaces = true;
       } else {
@@ -225,4 +264,3 @@ export function writeScalar(o: Out, s: string, indent: number, key: boolean): vo
   o.whitespace = false;
   o.indention = false;
 }
-

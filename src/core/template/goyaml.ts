@@ -98,10 +98,12 @@ function floatText(f: number): string {
   return s === "+Inf" ? ".inf" : s === "-Inf" ? "-.inf" : s === "NaN" ? ".nan" : s;
 }
 
-const isBlockCollection = (v: Y): v is Y[] | Map<string, Y> => (Array.isArray(v) && v.length > 0) || (v instanceof Map && v.size > 0);
+const isBlockCollection = (v: Y): v is Y[] | Map<string, Y> =>
+  (Array.isArray(v) && v.length > 0) || (v instanceof Map && v.size > 0);
 
 /** A key go-yaml can write inline: one line, at most 128 bytes. */
-const isSimpleKey = (k: string): boolean => !/[\n\r\u0085\u2028\u2029]/.test(k) && new TextEncoder().encode(k).length <= 128;
+const isSimpleKey = (k: string): boolean =>
+  !/[\n\r\u0085\u2028\u2029]/.test(k) && new TextEncoder().encode(k).length <= 128;
 
 function writeMap(o: Out, m: Map<string, Y>, indent: number): void {
   for (const [k, v] of m) {
@@ -157,7 +159,12 @@ export function toYaml(v: unknown): string {
 
 /** Helm's fromYaml: a map, or {"Error": message} when the text is not a YAML mapping. */
 export function fromYaml(text: string): GoMap {
-  const doc = parseDocument(text, { version: "1.1", customTags: (tags) => tags.filter((t) => (typeof t === "string" ? t !== "timestamp" : t.tag !== "tag:yaml.org,2002:timestamp")), uniqueKeys: false });
+  const doc = parseDocument(text, {
+    version: "1.1",
+    customTags: (tags) =>
+      tags.filter((t) => (typeof t === "string" ? t !== "timestamp" : t.tag !== "tag:yaml.org,2002:timestamp")),
+    uniqueKeys: false,
+  });
   const out = newMap();
   if (doc.errors.length > 0) {
     out.Error = `error converting YAML to JSON: yaml: ${doc.errors[0]!.message.split("\n")[0]}`;

@@ -88,10 +88,18 @@ function toTemplateError(e: unknown, text: string, opts: TemplateOptions): unkno
   if (e instanceof ParseError) return new TemplateError(e.message, { pos: position(text, e.pos, opts), cause: e });
   if (e instanceof ExecError) {
     const missing = missingKeyRe.exec(e.message);
-    const hint = missing ? `define ${missing[1]}, or make it optional with {{ index . ${JSON.stringify(missing[1])} | default "…" }}` : undefined;
-    const limitHint = e.limit ? "templates run with bounded steps and output; make the template do less work" : undefined;
+    const hint = missing
+      ? `define ${missing[1]}, or make it optional with {{ index . ${JSON.stringify(missing[1])} | default "…" }}`
+      : undefined;
+    const limitHint = e.limit
+      ? "templates run with bounded steps and output; make the template do less work"
+      : undefined;
     const h = hint ?? limitHint;
-    return new TemplateError(`at <${e.context}>: ${e.message}`, { pos: position(text, e.pos, opts), cause: e, ...(h ? { hint: h } : {}) });
+    return new TemplateError(`at <${e.context}>: ${e.message}`, {
+      pos: position(text, e.pos, opts),
+      cause: e,
+      ...(h ? { hint: h } : {}),
+    });
   }
   return e;
 }

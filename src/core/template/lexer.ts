@@ -342,7 +342,8 @@ export function lex(input: string): Item[] {
     if (!scanNumber()) return fail(`bad number syntax: ${JSON.stringify(input.slice(start, pos))}`);
     const sign = input[pos];
     if (sign === "+" || sign === "-") {
-      if (!scanNumber() || input[pos - 1] !== "i") return fail(`bad number syntax: ${JSON.stringify(input.slice(start, pos))}`);
+      if (!scanNumber() || input[pos - 1] !== "i")
+        return fail(`bad number syntax: ${JSON.stringify(input.slice(start, pos))}`);
       emit(T.Complex);
       return true;
     }

@@ -2,7 +2,11 @@ import { describe, expect, test } from "bun:test";
 import { Budget, renderTemplate, TemplateError, untrustedLimits } from "./index.ts";
 
 /** Renders and returns the TemplateError it must throw, timing it: a limit must stop work early. */
-function refused(text: string, limits?: ConstructorParameters<typeof Budget>[0] | Budget, data: unknown = {}): TemplateError {
+function refused(
+  text: string,
+  limits?: ConstructorParameters<typeof Budget>[0] | Budget,
+  data: unknown = {},
+): TemplateError {
   const started = performance.now();
   let err: unknown;
   try {
@@ -122,6 +126,7 @@ describe("budgets shared by several runs", () => {
 });
 
 test("templates inside the limits render as before", () => {
-  const text = '{{ range $i, $e := until 3 }}{{ $i }}={{ $e | toString | repeat 2 | quote }};{{ end }}{{ toJson (dict "a" (list 1 2)) }}';
+  const text =
+    '{{ range $i, $e := until 3 }}{{ $i }}={{ $e | toString | repeat 2 | quote }};{{ end }}{{ toJson (dict "a" (list 1 2)) }}';
   expect(renderTemplate(text, {})).toBe('0="00";1="11";2="22";{"a":[1,2]}');
 });

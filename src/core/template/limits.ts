@@ -17,7 +17,10 @@ export interface TemplateLimits {
 }
 
 /** For templates from people who are not the operator (artifacts posted to `gimlet serve`). */
-export const untrustedLimits: Readonly<TemplateLimits> = Object.freeze({ maxSteps: 1_000_000, maxOutputBytes: 4 << 20 });
+export const untrustedLimits: Readonly<TemplateLimits> = Object.freeze({
+  maxSteps: 1_000_000,
+  maxOutputBytes: 4 << 20,
+});
 
 /** For the CLI rendering the user's own files: generous, but a typo cannot eat the machine. */
 export const localLimits: Readonly<TemplateLimits> = Object.freeze({ maxSteps: 50_000_000, maxOutputBytes: 64 << 20 });
@@ -61,7 +64,8 @@ export class Budget {
 
   /** Refuses a value (or a value about to be built) of `n` units. */
   size(n: number, what: string): void {
-    if (n > this.limits.maxOutputBytes) throw new LimitError("maxOutputBytes", this.limits.maxOutputBytes, `${what} would be ${fmt(n)}`);
+    if (n > this.limits.maxOutputBytes)
+      throw new LimitError("maxOutputBytes", this.limits.maxOutputBytes, `${what} would be ${fmt(n)}`);
   }
 
   /** Refuses output when this run's `n` units plus what earlier runs wrote pass the cap. */

@@ -12,7 +12,16 @@ const fail = (msg: string): never => {
 
 export function numberNode(item: Item): NumberNode {
   const text = item.val;
-  const n: NumberNode = { kind: "number", pos: item.pos, text, isInt: false, isUint: false, isFloat: false, int: 0n, float: 0 };
+  const n: NumberNode = {
+    kind: "number",
+    pos: item.pos,
+    text,
+    isInt: false,
+    isUint: false,
+    isFloat: false,
+    int: 0n,
+    float: 0,
+  };
   if (item.type === T.CharConstant) {
     let ch: string;
     let next: number;
@@ -26,7 +35,8 @@ export function numberNode(item: Item): NumberNode {
     const cp = ch.codePointAt(0)!;
     return { ...n, isInt: true, isUint: true, isFloat: true, int: BigInt(cp), float: cp };
   }
-  if (item.type === T.Complex || text.endsWith("i")) fail(`complex constants are not supported: ${JSON.stringify(text)}`);
+  if (item.type === T.Complex || text.endsWith("i"))
+    fail(`complex constants are not supported: ${JSON.stringify(text)}`);
   const u = parseUint64(text);
   const i = parseInt64(text);
   if (u !== undefined) n.isUint = true;

@@ -3,7 +3,17 @@
  * same checks (undefined variables and functions, break outside range, duplicate defines) and
  * the same error wording.
  */
-import type { Arg, BranchNode, CommandNode, ListNode, Node, NumberNode, PipeNode, TemplateNode, VariableNode } from "./ast.ts";
+import type {
+  Arg,
+  BranchNode,
+  CommandNode,
+  ListNode,
+  Node,
+  NumberNode,
+  PipeNode,
+  TemplateNode,
+  VariableNode,
+} from "./ast.ts";
 import { nodeString } from "./ast.ts";
 import { T, type Item } from "./lexer.ts";
 import { numberNode, NumberSyntaxError } from "./parse-number.ts";

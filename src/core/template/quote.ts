@@ -62,7 +62,16 @@ export function canBackquote(s: string): boolean {
 
 export class UnquoteError extends Error {}
 
-const simpleEscapes: Record<string, string> = { a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\" };
+const simpleEscapes: Record<string, string> = {
+  a: "\x07",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "\t",
+  v: "\v",
+  "\\": "\\",
+};
 
 /** strconv.UnquoteChar: one (possibly escaped) character from s at i; returns it and the next index. */
 export function unquoteChar(s: string, i: number, quote: string): [string, number] {

@@ -128,7 +128,8 @@ export function translate(pattern: string): Translated {
         hex = (ch() ?? "") + (ch(1) ?? "");
         i += 2;
       }
-      if (!/^[0-9a-fA-F]{1,8}$/.test(hex) || parseInt(hex, 16) > 0x10ffff) fail(`invalid escape sequence: \`\\x${hex}\``);
+      if (!/^[0-9a-fA-F]{1,8}$/.test(hex) || parseInt(hex, 16) > 0x10ffff)
+        fail(`invalid escape sequence: \`\\x${hex}\``);
       return { cp: parseInt(hex, 16) };
     }
     if (c >= "0" && c <= "7") {
@@ -191,7 +192,8 @@ export function translate(pattern: string): Translated {
         i++;
         const b = classAtom();
         if (!("cp" in b)) return fail(`invalid character class range: \`${String.fromCodePoint(a.cp)}-\``);
-        if (b.cp < a.cp) fail(`invalid character class range: \`${String.fromCodePoint(a.cp)}-${String.fromCodePoint(b.cp)}\``);
+        if (b.cp < a.cp)
+          fail(`invalid character class range: \`${String.fromCodePoint(a.cp)}-${String.fromCodePoint(b.cp)}\``);
         body += lit(a.cp, true) + "-" + lit(b.cp, true);
         if (foldI()) {
           if (a.cp >= 0x61 && b.cp <= 0x7a) body += lit(a.cp - 32, true) + "-" + lit(b.cp - 32, true);
@@ -366,7 +368,12 @@ export function translate(pattern: string): Translated {
           out += `[^${a.negRaw}]`;
           canRepeat = true;
         } else {
-          out += a.raw.startsWith("\\p") || a.raw.startsWith("\\P") || a.raw.startsWith("[") ? a.raw : /^[\^$]$|^\\[bB]$/.test(a.raw) ? a.raw : `[${a.raw}]`;
+          out +=
+            a.raw.startsWith("\\p") || a.raw.startsWith("\\P") || a.raw.startsWith("[")
+              ? a.raw
+              : /^[\^$]$|^\\[bB]$/.test(a.raw)
+                ? a.raw
+                : `[${a.raw}]`;
           canRepeat = !/^[\^$]$|^\\[bB]$/.test(a.raw);
         }
         continue;

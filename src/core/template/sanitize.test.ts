@@ -7,11 +7,19 @@ const dnsLabel = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$/;
 describe("sanitizeDNSName()", () => {
   test("always yields a valid DNS label (or the empty string) of at most 63 characters", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string({ unit: "grapheme" }), fc.string({ unit: "binary" }), fc.stringMatching(/^[A-Za-z0-9_./ -]{0,80}$/)), (s) => {
-        const out = sanitizeDNSName(s);
-        expect(out).toMatch(dnsLabel);
-        expect(out.length).toBeLessThanOrEqual(63);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string({ unit: "grapheme" }),
+          fc.string({ unit: "binary" }),
+          fc.stringMatching(/^[A-Za-z0-9_./ -]{0,80}$/),
+        ),
+        (s) => {
+          const out = sanitizeDNSName(s);
+          expect(out).toMatch(dnsLabel);
+          expect(out.length).toBeLessThanOrEqual(63);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

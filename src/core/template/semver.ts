@@ -6,7 +6,8 @@
 import { def } from "./args.ts";
 import { FuncError, GoObject, type GoFunc, uint64 } from "./values.ts";
 
-const versionRe = /^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$/;
+const versionRe =
+  /^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$/;
 const MAX_U64 = 2n ** 64n - 1n;
 
 export class Version extends GoObject {
@@ -92,7 +93,10 @@ const allowed = /^[0-9A-Za-z-]*$/;
 function segment(s: string | undefined): bigint {
   if (!s) return 0n;
   const v = BigInt(s.replace(/^\./, ""));
-  if (v > MAX_U64) throw new FuncError(`Error parsing version segment: strconv.ParseUint: parsing ${JSON.stringify(s.replace(/^\./, ""))}: value out of range`);
+  if (v > MAX_U64)
+    throw new FuncError(
+      `Error parsing version segment: strconv.ParseUint: parsing ${JSON.stringify(s.replace(/^\./, ""))}: value out of range`,
+    );
   return v;
 }
 
@@ -122,7 +126,8 @@ interface Constraint {
   patchDirty: boolean;
 }
 
-const cv = "v?([0-9|x|X|\\*]+)(\\.[0-9|x|X|\\*]+)?(\\.[0-9|x|X|\\*]+)?(-([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?(\\+([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?";
+const cv =
+  "v?([0-9|x|X|\\*]+)(\\.[0-9|x|X|\\*]+)?(\\.[0-9|x|X|\\*]+)?(-([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?(\\+([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?";
 const ops = "=||!=|>|<|>=|=>|<=|=<|~|~>|\\^";
 const constraintRe = new RegExp(`^\\s*(${ops})\\s*(${cv})\\s*$`);
 const rangeRe = new RegExp(`\\s*(${cv})\\s+-\\s+(${cv})\\s*`, "g");

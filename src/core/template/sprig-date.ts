@@ -4,7 +4,7 @@ import { formatTime, GoTime, zeroTime } from "./gotime.ts";
 import { parseTime } from "./gotime-parse.ts";
 import { FuncError, GoInt, type GoFunc } from "./values.ts";
 
-const units: Record<string, number> = { ns: 1, us: 1e3, "µs": 1e3, "μs": 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+const units: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, μs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
 
 /** time.ParseDuration, in nanoseconds. */
 export function parseDuration(s: string): bigint {
@@ -25,7 +25,8 @@ export function parseDuration(s: string): bigint {
     if (m[1] === "" && (m[2] ?? "") === "") bad();
     const unit = m[3]!;
     if (unit === "") throw new FuncError(`time: missing unit in duration ${JSON.stringify(orig)}`);
-    if (!Object.hasOwn(units, unit)) throw new FuncError(`time: unknown unit ${JSON.stringify(unit)} in duration ${JSON.stringify(orig)}`);
+    if (!Object.hasOwn(units, unit))
+      throw new FuncError(`time: unknown unit ${JSON.stringify(unit)} in duration ${JSON.stringify(orig)}`);
     total += Number(`${m[1] || "0"}.${m[2] || "0"}`) * units[unit]!;
     s = s.slice(m[0].length);
   }
@@ -165,4 +166,3 @@ function roundDuration(v: unknown, now: () => Date): string {
   for (const [size, unit] of steps) if (u > size) return (u / size).toString() + unit;
   return "0s";
 }
-

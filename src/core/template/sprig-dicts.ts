@@ -66,7 +66,10 @@ function dig(...ps: unknown[]): unknown {
   const ks = ps.slice(0, -2);
   for (let i = 0; i < ks.length; i++) {
     const k = ks[i];
-    if (!isMap(d)) throw new FuncError(`interface conversion: interface {} is ${d === null ? "nil" : typeof d}, not map[string]interface {}`);
+    if (!isMap(d))
+      throw new FuncError(
+        `interface conversion: interface {} is ${d === null ? "nil" : typeof d}, not map[string]interface {}`,
+      );
     if (typeof k !== "string") throw new FuncError("interface conversion: interface {} is not string");
     if (!hasKey(d, k)) return def;
     if (i === ks.length - 1) return d[k];
@@ -87,20 +90,40 @@ export const dictFuncs: Record<string, GoFunc> = {
     return d;
   }),
   hasKey: def([MAP, "string"], (d: GoMap | null, k: string) => d !== null && hasKey(d, k)),
-  pluck: def(["string"], (k: string, ...ds: (GoMap | null)[]) => ds.filter((d) => d && hasKey(d, k)).map((d) => d![k]), MAP),
+  pluck: def(
+    ["string"],
+    (k: string, ...ds: (GoMap | null)[]) => ds.filter((d) => d && hasKey(d, k)).map((d) => d![k]),
+    MAP,
+  ),
   // Go's map order is random; sorted keys are one of the orders Go could produce.
-  keys: def([], (...ds: (GoMap | null)[]) => tagged(ds.flatMap((d) => (d ? sortedKeys(d) : [])), "[]string"), MAP),
+  keys: def(
+    [],
+    (...ds: (GoMap | null)[]) =>
+      tagged(
+        ds.flatMap((d) => (d ? sortedKeys(d) : [])),
+        "[]string",
+      ),
+    MAP,
+  ),
   values: def([MAP], (d: GoMap | null) => (d ? sortedKeys(d).map((k) => d[k]) : [])),
-  pick: def([MAP], (d: GoMap | null, ...ks: string[]) => {
-    const out = newMap();
-    for (const k of ks) if (d && hasKey(d, k)) out[k] = d[k];
-    return out;
-  }, "string"),
-  omit: def([MAP], (d: GoMap | null, ...ks: string[]) => {
-    const out = newMap();
-    for (const k of d ? Object.keys(d) : []) if (!ks.includes(k)) out[k] = d![k];
-    return out;
-  }, "string"),
+  pick: def(
+    [MAP],
+    (d: GoMap | null, ...ks: string[]) => {
+      const out = newMap();
+      for (const k of ks) if (d && hasKey(d, k)) out[k] = d[k];
+      return out;
+    },
+    "string",
+  ),
+  omit: def(
+    [MAP],
+    (d: GoMap | null, ...ks: string[]) => {
+      const out = newMap();
+      for (const k of d ? Object.keys(d) : []) if (!ks.includes(k)) out[k] = d![k];
+      return out;
+    },
+    "string",
+  ),
   merge: def([MAP], merge(false), MAP),
   mustMerge: def([MAP], merge(false), MAP),
   mergeOverwrite: def([MAP], merge(true), MAP),
@@ -109,4 +132,3 @@ export const dictFuncs: Record<string, GoFunc> = {
   deepCopy: def([ANY], (v: unknown) => deepCopy(v)),
   mustDeepCopy: def([ANY], (v: unknown) => deepCopy(v)),
 };
-

@@ -21,7 +21,8 @@ function sliceList(list: unknown, ...indices: unknown[]): unknown {
   if (xs.length === 0) return null;
   const start = indices.length > 0 ? Number(toInt(indices[0])) : 0;
   const end = indices.length >= 2 ? Number(toInt(indices[1])) : xs.length;
-  if (start < 0 || end < start || end > xs.length) throw new FuncError("reflect.Value.Slice: slice index out of bounds");
+  if (start < 0 || end < start || end > xs.length)
+    throw new FuncError("reflect.Value.Slice: slice index out of bounds");
   const out = xs.slice(start, end);
   const t = typeName(xs);
   return t === "[]interface {}" ? out : tagged(out, t);
@@ -94,7 +95,8 @@ function seq(...params: bigint[]): string {
   return list.join(" ");
 }
 
-const sortAlpha = (list: unknown): string[] => tagged(Array.isArray(list) ? strslice(list).sort(compareStrings) : [strval(list)], "[]string");
+const sortAlpha = (list: unknown): string[] =>
+  tagged(Array.isArray(list) ? strslice(list).sort(compareStrings) : [strval(list)], "[]string");
 
 const one = (f: (list: unknown) => unknown): GoFunc => def([ANY], f);
 
@@ -172,6 +174,8 @@ export const listFuncs: Record<string, GoFunc> = {
   mustChunk: def(["int", ANY], chunk),
   sortAlpha: one(sortAlpha),
   until: def(["int"], (n: bigint) => intList(untilStep(0, Number(n), n < 0n ? -1 : 1))),
-  untilStep: def(["int", "int", "int"], (a: bigint, b: bigint, c: bigint) => intList(untilStep(Number(a), Number(b), Number(c)))),
+  untilStep: def(["int", "int", "int"], (a: bigint, b: bigint, c: bigint) =>
+    intList(untilStep(Number(a), Number(b), Number(c))),
+  ),
   seq: def([], seq, "int"),
 };

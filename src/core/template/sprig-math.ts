@@ -134,7 +134,7 @@ const decOps: Record<string, (a: Dec, b: Dec) => Dec> = {
     let q = num / den;
     const r = num % den;
     const abs = (x: bigint): bigint => (x < 0n ? -x : x);
-    if (2n * abs(r) >= abs(den)) q += (num < 0n) !== (den < 0n) ? -1n : 1n;
+    if (2n * abs(r) >= abs(den)) q += num < 0n !== den < 0n ? -1n : 1n;
     return { coef: q, exp: -prec };
   },
 };
@@ -145,8 +145,10 @@ function decimalOp(op: string, first: unknown, rest: unknown[]): number {
   return Number(`${acc.coef}e${acc.exp}`);
 }
 
-const maxOf = (a: unknown, ...xs: unknown[]): GoInt => wrap(xs.reduce<bigint>((m, x) => (toInt64(x) > m ? toInt64(x) : m), toInt64(a)));
-const minOf = (a: unknown, ...xs: unknown[]): GoInt => wrap(xs.reduce<bigint>((m, x) => (toInt64(x) < m ? toInt64(x) : m), toInt64(a)));
+const maxOf = (a: unknown, ...xs: unknown[]): GoInt =>
+  wrap(xs.reduce<bigint>((m, x) => (toInt64(x) > m ? toInt64(x) : m), toInt64(a)));
+const minOf = (a: unknown, ...xs: unknown[]): GoInt =>
+  wrap(xs.reduce<bigint>((m, x) => (toInt64(x) < m ? toInt64(x) : m), toInt64(a)));
 
 export const mathFuncs: Record<string, GoFunc> = {
   add1: def([ANY], (i: unknown) => wrap(toInt64(i) + 1n)),
@@ -154,12 +156,24 @@ export const mathFuncs: Record<string, GoFunc> = {
   sub: def([ANY, ANY], (a: unknown, b: unknown) => wrap(toInt64(a) - toInt64(b))),
   div: def([ANY, ANY], (a: unknown, b: unknown) => divide(a, b, (x, y) => x / y)),
   mod: def([ANY, ANY], (a: unknown, b: unknown) => divide(a, b, (x, y) => x % y)),
-  mul: def([ANY], (a: unknown, ...xs: unknown[]) => wrap(xs.reduce<bigint>((p, x) => BigInt.asIntN(64, p * toInt64(x)), toInt64(a))), ANY),
+  mul: def(
+    [ANY],
+    (a: unknown, ...xs: unknown[]) => wrap(xs.reduce<bigint>((p, x) => BigInt.asIntN(64, p * toInt64(x)), toInt64(a))),
+    ANY,
+  ),
   max: def([ANY], maxOf, ANY),
   biggest: def([ANY], maxOf, ANY),
   min: def([ANY], minOf, ANY),
-  maxf: def([ANY], (a: unknown, ...xs: unknown[]) => xs.reduce<number>((m, x) => Math.max(m, toFloat64(x)), toFloat64(a)), ANY),
-  minf: def([ANY], (a: unknown, ...xs: unknown[]) => xs.reduce<number>((m, x) => Math.min(m, toFloat64(x)), toFloat64(a)), ANY),
+  maxf: def(
+    [ANY],
+    (a: unknown, ...xs: unknown[]) => xs.reduce<number>((m, x) => Math.max(m, toFloat64(x)), toFloat64(a)),
+    ANY,
+  ),
+  minf: def(
+    [ANY],
+    (a: unknown, ...xs: unknown[]) => xs.reduce<number>((m, x) => Math.min(m, toFloat64(x)), toFloat64(a)),
+    ANY,
+  ),
   floor: def([ANY], (a: unknown) => Math.floor(toFloat64(a))),
   ceil: def([ANY], (a: unknown) => Math.ceil(toFloat64(a))),
   round: def([ANY, "int"], round, "float64"),

@@ -1,6 +1,16 @@
 /** Sprig's regex functions. The non-`must` forms panic on a bad pattern (Go's MustCompile). */
 import { def } from "./args.ts";
-import { compile, findAllString, findString, matchString, mustCompile, quoteMeta, replaceAllLiteralString, replaceAllString, split } from "./regex.ts";
+import {
+  compile,
+  findAllString,
+  findString,
+  matchString,
+  mustCompile,
+  quoteMeta,
+  replaceAllLiteralString,
+  replaceAllString,
+  split,
+} from "./regex.ts";
 import { FuncError, type GoFunc, tagged } from "./values.ts";
 
 type Compiler = typeof compile;
@@ -19,10 +29,18 @@ const strings = (xs: string[] | null): string[] => tagged(xs ?? [], "[]string");
 function family(c: Compiler): Record<string, GoFunc> {
   return {
     find: def(["string", "string"], (re: string, s: string) => guard(() => findString(c(re), s))),
-    findAll: def(["string", "string", "int"], (re: string, s: string, n: bigint) => guard(() => strings(findAllString(c(re), s, Number(n))))),
-    replaceAll: def(["string", "string", "string"], (re: string, s: string, r: string) => guard(() => replaceAllString(c(re), s, r))),
-    replaceAllLiteral: def(["string", "string", "string"], (re: string, s: string, r: string) => guard(() => replaceAllLiteralString(c(re), s, r))),
-    split: def(["string", "string", "int"], (re: string, s: string, n: bigint) => guard(() => strings(split(c(re), s, Number(n), re)))),
+    findAll: def(["string", "string", "int"], (re: string, s: string, n: bigint) =>
+      guard(() => strings(findAllString(c(re), s, Number(n)))),
+    ),
+    replaceAll: def(["string", "string", "string"], (re: string, s: string, r: string) =>
+      guard(() => replaceAllString(c(re), s, r)),
+    ),
+    replaceAllLiteral: def(["string", "string", "string"], (re: string, s: string, r: string) =>
+      guard(() => replaceAllLiteralString(c(re), s, r)),
+    ),
+    split: def(["string", "string", "int"], (re: string, s: string, n: bigint) =>
+      guard(() => strings(split(c(re), s, Number(n), re))),
+    ),
   };
 }
 

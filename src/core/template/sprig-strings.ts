@@ -3,8 +3,33 @@ import { ANY, def } from "./args.ts";
 import { checkSize } from "./limits.ts";
 import { formatValue, sprintf } from "./printf.ts";
 import { camelCase, snakeOrKebab } from "./strings-case.ts";
-import { isLower, isSpace, isTitle, isUpper, isLetter, isNumber, replaceAllGo, splitGo, toLower, toLowerRune, toUpper, toUpperRune, trimCutset, trimSpace } from "./unicode.ts";
-import { byteSlice, FuncError, fromUtf8, GoObject, type GoFunc, newMap, tagged, utf8Bytes, utf8Length } from "./values.ts";
+import {
+  isLower,
+  isSpace,
+  isTitle,
+  isUpper,
+  isLetter,
+  isNumber,
+  replaceAllGo,
+  splitGo,
+  toLower,
+  toLowerRune,
+  toUpper,
+  toUpperRune,
+  trimCutset,
+  trimSpace,
+} from "./unicode.ts";
+import {
+  byteSlice,
+  FuncError,
+  fromUtf8,
+  GoObject,
+  type GoFunc,
+  newMap,
+  tagged,
+  utf8Bytes,
+  utf8Length,
+} from "./values.ts";
 
 /** Sprig's strval: strings as they are, Stringers via String(), everything else via %v. */
 export function strval(v: unknown): string {
@@ -18,11 +43,13 @@ export function strslice(v: unknown): string[] {
   if (Array.isArray(v)) {
     // A running total: a list may hold the same big value many times over.
     let n = 0;
-    return v.filter((x) => x !== null && x !== undefined).map((x) => {
-      const s = strval(x);
-      checkSize((n += s.length), "list of strings");
-      return s;
-    });
+    return v
+      .filter((x) => x !== null && x !== undefined)
+      .map((x) => {
+        const s = strval(x);
+        checkSize((n += s.length), "list of strings");
+        return s;
+      });
   }
   if (v === null || v === undefined) return [];
   return [strval(v)];
@@ -260,13 +287,45 @@ export const stringFuncs: Record<string, GoFunc> = {
   kebabcase: s1((s) => snakeOrKebab(s, "-")),
   camelcase: s1(camelCase),
   wrap: def(["int", "string"], (l: bigint, s: string) => wrapCustom(s, Number(l), "", false)),
-  wrapWith: def(["int", "string", "string"], (l: bigint, sep: string, s: string) => wrapCustom(s, Number(l), sep, true)),
+  wrapWith: def(["int", "string", "string"], (l: bigint, sep: string, s: string) =>
+    wrapCustom(s, Number(l), sep, true),
+  ),
   contains: s2((sub, s) => s.includes(sub)),
   hasPrefix: s2((p, s) => s.startsWith(p)),
   hasSuffix: s2((p, s) => s.endsWith(p)),
-  quote: def([], (...xs: unknown[]) => joinBounded(xs.filter((x) => x !== null), " ", "quote", (x) => sprintf("%q", [strval(x)])), ANY),
-  squote: def([], (...xs: unknown[]) => joinBounded(xs.filter((x) => x !== null), " ", "squote", (x) => `'${formatValue(x)}'`), ANY),
-  cat: def([], (...xs: unknown[]) => joinBounded(xs.filter((x) => x !== null), " ", "cat", formatValue), ANY),
+  quote: def(
+    [],
+    (...xs: unknown[]) =>
+      joinBounded(
+        xs.filter((x) => x !== null),
+        " ",
+        "quote",
+        (x) => sprintf("%q", [strval(x)]),
+      ),
+    ANY,
+  ),
+  squote: def(
+    [],
+    (...xs: unknown[]) =>
+      joinBounded(
+        xs.filter((x) => x !== null),
+        " ",
+        "squote",
+        (x) => `'${formatValue(x)}'`,
+      ),
+    ANY,
+  ),
+  cat: def(
+    [],
+    (...xs: unknown[]) =>
+      joinBounded(
+        xs.filter((x) => x !== null),
+        " ",
+        "cat",
+        formatValue,
+      ),
+    ANY,
+  ),
   indent: def(["int", "string"], indent),
   nindent: def(["int", "string"], (n: bigint, v: string) => "\n" + indent(n, v)),
   replace: def(["string", "string", "string"], replace),

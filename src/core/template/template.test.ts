@@ -124,7 +124,9 @@ describe("parseTemplate()", () => {
   });
 
   test("a cached text still fails when a caller function it needs is missing", () => {
-    expect(renderTemplate("{{ shout .x }}", { x: "a" }, { funcs: { shout: (s: string) => s.toUpperCase() } })).toBe("A");
+    expect(renderTemplate("{{ shout .x }}", { x: "a" }, { funcs: { shout: (s: string) => s.toUpperCase() } })).toBe(
+      "A",
+    );
     expect(() => renderTemplate("{{ shout .x }}", { x: "a" })).toThrow('function "shout" not defined');
   });
 });
@@ -152,10 +154,14 @@ describe("TemplateOptions", () => {
   });
 
   test("runaway template recursion is an error, not a stack overflow", () => {
-    expect(() => renderTemplate('{{ define "r" }}{{ template "r" . }}{{ end }}{{ template "r" . }}', {})).toThrow("exceeded maximum template depth");
+    expect(() => renderTemplate('{{ define "r" }}{{ template "r" . }}{{ end }}{{ template "r" . }}', {})).toThrow(
+      "exceeded maximum template depth",
+    );
   });
 
   test("now is injectable", () => {
-    expect(renderTemplate('{{ now | date "2006-01-02 15:04" }}', {}, { now: () => new Date("2030-05-06T07:08:09Z") })).toBe("2030-05-06 07:08");
+    expect(
+      renderTemplate('{{ now | date "2006-01-02 15:04" }}', {}, { now: () => new Date("2030-05-06T07:08:09Z") }),
+    ).toBe("2030-05-06 07:08");
   });
 });

@@ -83,5 +83,10 @@ export function splitGo(s: string, sep: string, n = -1): string[] {
 /** strings.Replace(s, old, new, -1): an empty old inserts before every rune and at the end. */
 export function replaceAllGo(s: string, old: string, repl: string): string {
   if (old !== "") return s.split(old).join(repl);
-  return repl + Array.from(s).map((c) => c + repl).join("");
+  return (
+    repl +
+    Array.from(s)
+      .map((c) => c + repl)
+      .join("")
+  );
 }

@@ -96,7 +96,18 @@ export function compareStrings(a: string, b: string): number {
   return a.length - b.length;
 }
 
-export type Kind = "invalid" | "interface" | "bool" | "int" | "uint" | "float" | "string" | "slice" | "map" | "struct" | "ptr";
+export type Kind =
+  | "invalid"
+  | "interface"
+  | "bool"
+  | "int"
+  | "uint"
+  | "float"
+  | "string"
+  | "slice"
+  | "map"
+  | "struct"
+  | "ptr";
 
 export function kindOf(v: unknown): Kind {
   switch (typeof v) {
@@ -180,7 +191,8 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (typeName(a) !== typeName(b)) return false;
   if (a instanceof GoInt && b instanceof GoInt) return a.v === b.v;
   if (typeof a === "number" && typeof b === "number") return a === b;
-  if (a instanceof GoObject || b instanceof GoObject) return a instanceof GoObject && b instanceof GoObject && a.toString() === b.toString();
+  if (a instanceof GoObject || b instanceof GoObject)
+    return a instanceof GoObject && b instanceof GoObject && a.toString() === b.toString();
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
   if (isMap(a) && isMap(b)) {
     const ka = Object.keys(a);

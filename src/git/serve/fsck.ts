@@ -60,13 +60,15 @@ export function checkTree(data: Uint8Array, where: string): CheckedEntry[] {
     const rawName = data.subarray(sp + 1, nul);
     const name = dec.decode(rawName);
     const path = where.endsWith("/") ? `${where}${name}` : `${where}/${name}`;
-    if (!modes.has(mode)) throw new FsckError(`tree ${where}: bad file mode ${JSON.stringify(mode)} of ${JSON.stringify(path)}`);
+    if (!modes.has(mode))
+      throw new FsckError(`tree ${where}: bad file mode ${JSON.stringify(mode)} of ${JSON.stringify(path)}`);
     if (name === "") throw new FsckError(`pushed tree ${JSON.stringify(where)} has an entry with an empty name`);
     const problem = treeEntryProblem(name);
     if (problem) throw new FsckError(`bad path ${JSON.stringify(path)} in a pushed tree: ${problem}`);
     const key = sortKey(rawName, mode === "40000");
     if (names.has(name)) throw new FsckError(`tree ${where}: duplicate entry ${JSON.stringify(path)}`);
-    if (prev && compareBytes(prev, key) >= 0) throw new FsckError(`tree ${where}: entries not sorted at ${JSON.stringify(path)}`);
+    if (prev && compareBytes(prev, key) >= 0)
+      throw new FsckError(`tree ${where}: entries not sorted at ${JSON.stringify(path)}`);
     names.add(name);
     prev = key;
     out.push({ mode, name, oid: Buffer.from(data.subarray(nul + 1, nul + 21)).toString("hex") });
@@ -83,7 +85,13 @@ const tagRe = new RegExp(`^object (${hex40})\\ntype (commit|tree|blob|tag)\\ntag
 export function checkCommit(data: Uint8Array, oid: string): { tree: string; parents: string[] } {
   const m = commitRe.exec(new TextDecoder().decode(data.subarray(0, Math.min(data.length, 64 * 1024))));
   if (!m) throw new FsckError(`commit ${oid} is malformed (want tree, parent, author and committer lines)`);
-  return { tree: m[1]!, parents: m[2]!.split("\n").filter(Boolean).map((l) => l.slice(7)) };
+  return {
+    tree: m[1]!,
+    parents: m[2]!
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.slice(7)),
+  };
 }
 
 /** A pushed tag's target and its declared type. */
@@ -97,12 +105,19 @@ export function checkTag(data: Uint8Array, oid: string): { object: string; type:
 export function childrenOf(o: RawObject, oid: string, path: string): { oid: string; type?: string; path: string }[] {
   if (o.type === "commit") {
     const c = checkCommit(o.data, oid);
-    return [{ oid: c.tree, type: "tree", path: "/" }, ...c.parents.map((p) => ({ oid: p, type: "commit", path: `${p} (parent of ${oid})` }))];
+    return [
+      { oid: c.tree, type: "tree", path: "/" },
+      ...c.parents.map((p) => ({ oid: p, type: "commit", path: `${p} (parent of ${oid})` })),
+    ];
   }
   if (o.type === "tree") {
     return checkTree(o.data, path)
       .filter((e) => e.mode !== "160000")
-      .map((e) => ({ oid: e.oid, type: e.mode === "40000" ? "tree" : "blob", path: `${path === "/" ? "" : path}/${e.name}` }));
+      .map((e) => ({
+        oid: e.oid,
+        type: e.mode === "40000" ? "tree" : "blob",
+        path: `${path === "/" ? "" : path}/${e.name}`,
+      }));
   }
   if (o.type === "tag") {
     const t = checkTag(o.data, oid);

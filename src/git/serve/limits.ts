@@ -17,7 +17,13 @@ export interface GitLimits {
   budgetMs: number;
 }
 
-export const defaultLimits: GitLimits = { maxWants: 4096, maxHaves: 65536, maxDepth: 1_000_000, maxCommands: 1024, budgetMs: 30_000 };
+export const defaultLimits: GitLimits = {
+  maxWants: 4096,
+  maxHaves: 65536,
+  maxDepth: 1_000_000,
+  maxCommands: 1024,
+  budgetMs: 30_000,
+};
 
 /** Too much work asked for: a 400-class refusal (the request, not the server, is at fault). */
 export class LimitError extends ProtocolError {
@@ -33,7 +39,9 @@ export class Budget {
   }
   tick(): void {
     if ((++this.steps & 1023) === 0 && Date.now() > this.deadline) {
-      throw new LimitError(`request exceeded its ${this.ms / 1000} s work budget`, { hint: "fetch fewer refs or a shallower history per request" });
+      throw new LimitError(`request exceeded its ${this.ms / 1000} s work budget`, {
+        hint: "fetch fewer refs or a shallower history per request",
+      });
     }
   }
 }

@@ -178,7 +178,8 @@ export async function selectObjects(
   // Each root tree is walked against its parent's (when that one is already covered): only the
   // paths a commit changed are descended into.
   const sets = { skip, out };
-  for (const [t, parent] of [...trees].reverse()) addTreeSince(repo, t, parent === undefined ? undefined : rootOf.get(parent), sets, budget);
+  for (const [t, parent] of [...trees].reverse())
+    addTreeSince(repo, t, parent === undefined ? undefined : rootOf.get(parent), sets, budget);
   for (const t of extraTrees) addTree(repo, t, sets, budget);
   return { oids: [...out], shallow: shallow.filter((c, i, a) => a.indexOf(c) === i), unshallow };
 }

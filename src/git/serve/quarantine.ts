@@ -28,13 +28,16 @@ export class Quarantine implements ObjectReader {
 
   /** Takes in `pack` (the raw bytes after the commands) and checks every object in it. */
   static async receive(repo: GitRepo, pack: Uint8Array): Promise<Quarantine> {
-    if (pack.length < 32 || new TextDecoder().decode(pack.subarray(0, 4)) !== "PACK") throw new UnpackError("not a pack");
+    if (pack.length < 32 || new TextDecoder().decode(pack.subarray(0, 4)) !== "PACK")
+      throw new UnpackError("not a pack");
     const view = new DataView(pack.buffer, pack.byteOffset, pack.byteLength);
     const version = view.getUint32(4);
     if (version !== 2 && version !== 3) throw new UnpackError(`pack version ${version} not supported`);
     const count = view.getUint32(8);
     const trailer = Buffer.from(pack.subarray(pack.length - 20)).toString("hex");
-    const sum = createHash("sha1").update(pack.subarray(0, pack.length - 20)).digest("hex");
+    const sum = createHash("sha1")
+      .update(pack.subarray(0, pack.length - 20))
+      .digest("hex");
     if (sum !== trailer) throw new UnpackError("pack checksum mismatch");
     const dir = join(repo.gitdir, "objects", `${quarantinePrefix}${randomBytes(6).toString("hex")}`);
     // An empty pack (a push of objects the server has) leaves no file at all.
@@ -44,17 +47,28 @@ export class Quarantine implements ObjectReader {
       await writeFile(join(dir, "pack", `pack-${trailer}.pack`), pack);
       // The quarantine is its own gitdir: a delta on a base outside the pack (a thin pack, which
       // this server does not advertise) finds no base and fails here.
-      const { oids } = await git.indexPack({ fs: repo.fs, dir, gitdir: dir, filepath: `pack/pack-${trailer}.pack`, cache: {} });
+      const { oids } = await git.indexPack({
+        fs: repo.fs,
+        dir,
+        gitdir: dir,
+        filepath: `pack/pack-${trailer}.pack`,
+        cache: {},
+      });
       const store = new ObjectStore(dir, dir);
       const q = new Quarantine(repo, dir, store, new Set(oids));
-      if (q.oids.size !== count) throw new UnpackError(`pack declares ${count} objects, only ${q.oids.size} could be read: a delta is corrupt or its base is missing`);
+      if (q.oids.size !== count)
+        throw new UnpackError(
+          `pack declares ${count} objects, only ${q.oids.size} could be read: a delta is corrupt or its base is missing`,
+        );
       for (const oid of q.oids) verify(store, oid);
       return q;
     } catch (e) {
       await rm(dir, { recursive: true, force: true });
       if (e instanceof UnpackError) throw e;
       // isomorphic-git's messages are about itself, not the pack: say what is wrong with the pack.
-      throw new UnpackError("pack could not be indexed: an entry is corrupt or a delta's base is missing (thin packs are not accepted)");
+      throw new UnpackError(
+        "pack could not be indexed: an entry is corrupt or a delta's base is missing (thin packs are not accepted)",
+      );
     }
   }
 

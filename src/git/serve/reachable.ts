@@ -44,7 +44,13 @@ function memoFor(holder: MemoHolder, store: ObjectReader, refs: Ref[]): ReachMem
 }
 
 /** The first of `wants` that is not reachable from `refs`, or undefined when all are. */
-export function firstUnreachable(holder: MemoHolder, store: ObjectReader, refs: Ref[], wants: string[], budget: Budget): string | undefined {
+export function firstUnreachable(
+  holder: MemoHolder,
+  store: ObjectReader,
+  refs: Ref[],
+  wants: string[],
+  budget: Budget,
+): string | undefined {
   const m = memoFor(holder, store, refs);
   const missing = new Set(wants.filter((w) => !m.seen.has(w)));
   // The walk resumes from where any earlier request left it and stops once every want is found.

@@ -27,7 +27,12 @@ export async function advertiseReceivePack(repo: GitRepo): Promise<Uint8Array> {
   const caps = `report-status delete-refs side-band-64k quiet ofs-delta no-thin object-format=sha1 ${agent}`;
   const refs = await listRefs(repo);
   const lines = refs.length ? refs.map((r) => `${r.oid} ${r.name}`) : [`${zero} capabilities^{}`];
-  return concatBytes([pktLine("# service=git-receive-pack\n"), flushPkt, ...lines.map((l, i) => pktLine(i === 0 ? `${l}\0${caps}\n` : `${l}\n`)), flushPkt]);
+  return concatBytes([
+    pktLine("# service=git-receive-pack\n"),
+    flushPkt,
+    ...lines.map((l, i) => pktLine(i === 0 ? `${l}\0${caps}\n` : `${l}\n`)),
+    flushPkt,
+  ]);
 }
 
 interface Command {
@@ -37,7 +42,10 @@ interface Command {
 }
 
 /** The commands (pkt-lines up to a flush) and where the raw pack starts. */
-function parseCommands(body: Uint8Array, limits: GitLimits): { commands: Command[]; caps: Set<string>; packStart: number } {
+function parseCommands(
+  body: Uint8Array,
+  limits: GitLimits,
+): { commands: Command[]; caps: Set<string>; packStart: number } {
   const commands: Command[] = [];
   const caps = new Set<string>();
   let i = 0;
@@ -50,19 +58,31 @@ function parseCommands(body: Uint8Array, limits: GitLimits): { commands: Command
     const line = pktText(body.subarray(i + 4, i + len));
     i += len;
     const [cmd, capText] = line.split("\0") as [string, string | undefined];
-    capText?.trim().split(" ").forEach((c) => caps.add(c));
-    if (cmd.startsWith("shallow ")) throw new ProtocolError("pushing from a shallow clone is not supported: fetch --unshallow first");
+    capText
+      ?.trim()
+      .split(" ")
+      .forEach((c) => caps.add(c));
+    if (cmd.startsWith("shallow "))
+      throw new ProtocolError("pushing from a shallow clone is not supported: fetch --unshallow first");
     const m = /^([0-9a-f]{40}) ([0-9a-f]{40}) (\S.*)$/.exec(cmd);
-    if (!m) throw new ProtocolError(`bad receive-pack command ${JSON.stringify(cmd.slice(0, 120))}: want "<old> <new> <ref>"`);
+    if (!m)
+      throw new ProtocolError(
+        `bad receive-pack command ${JSON.stringify(cmd.slice(0, 120))}: want "<old> <new> <ref>"`,
+      );
     commands.push({ old: m[1]!, next: m[2]!, ref: m[3]! });
-    if (commands.length > limits.maxCommands) throw new LimitError(`more than ${limits.maxCommands} ref updates in one push`);
+    if (commands.length > limits.maxCommands)
+      throw new LimitError(`more than ${limits.maxCommands} ref updates in one push`);
   }
 }
 
 /** One line of the status report: git shows the reason, so it must stay on one line. */
 const ng = (ref: string, why: string) => `ng ${ref} ${why.replace(/\s+/g, " ").slice(0, 400)}`;
 
-export async function receivePack(repo: GitRepo, body: Uint8Array, limits: GitLimits = defaultLimits): Promise<Uint8Array> {
+export async function receivePack(
+  repo: GitRepo,
+  body: Uint8Array,
+  limits: GitLimits = defaultLimits,
+): Promise<Uint8Array> {
   const { commands, caps, packStart } = parseCommands(body, limits);
   if (commands.length === 0) return new Uint8Array();
   const budget = new Budget(limits.budgetMs);
@@ -74,7 +94,11 @@ export async function receivePack(repo: GitRepo, body: Uint8Array, limits: GitLi
   if (packStart < body.length) {
     try {
       q = await Quarantine.receive(repo, body.subarray(packStart));
-      fsckPack(q, updates.map((c) => c.next), budget);
+      fsckPack(
+        q,
+        updates.map((c) => c.next),
+        budget,
+      );
     } catch (e) {
       if (!(e instanceof UnpackError || e instanceof FsckError || e instanceof LimitError)) throw e;
       await q?.discard();
@@ -126,10 +150,18 @@ function fsckPack(q: Quarantine, tips: string[], budget: Budget): void {
 }
 
 /** Why `c` must be refused, or undefined when it may go ahead. */
-async function check(repo: GitRepo, objects: ObjectReader, main: ObjectReader, refs: Map<string, string>, c: Command, budget: Budget): Promise<string | undefined> {
+async function check(
+  repo: GitRepo,
+  objects: ObjectReader,
+  main: ObjectReader,
+  refs: Map<string, string>,
+  c: Command,
+  budget: Budget,
+): Promise<string | undefined> {
   const problem = refFormatProblem(c.ref) ?? (c.ref.startsWith("refs/") ? undefined : "a ref must start with refs/");
   if (problem) return ng(c.ref, `funny refname: ${problem}`);
-  if ((refs.get(c.ref) ?? zero) !== c.old) return ng(c.ref, "failed to update ref: it moved since the push began, fetch first");
+  if ((refs.get(c.ref) ?? zero) !== c.old)
+    return ng(c.ref, "failed to update ref: it moved since the push began, fetch first");
   if (c.next === zero) {
     const head = await git.currentBranch({ fs: repo.fs, gitdir: repo.gitdir, fullname: true }).catch(() => undefined);
     return head === c.ref ? ng(c.ref, "deletion of the current branch prohibited") : undefined;

@@ -10,7 +10,9 @@ export interface Ref {
 }
 
 export async function listRefs(repo: GitRepo): Promise<Ref[]> {
-  const names = (await git.listRefs({ fs: repo.fs, gitdir: repo.gitdir, filepath: "refs" })).map((n) => `refs/${n}`).filter((n) => !n.startsWith("refs/remotes/"));
+  const names = (await git.listRefs({ fs: repo.fs, gitdir: repo.gitdir, filepath: "refs" }))
+    .map((n) => `refs/${n}`)
+    .filter((n) => !n.startsWith("refs/remotes/"));
   const out: Ref[] = [];
   for (const name of names.sort()) {
     try {
@@ -18,7 +20,8 @@ export async function listRefs(repo: GitRepo): Promise<Ref[]> {
       const ref: Ref = { name, oid };
       if (name.startsWith("refs/tags/")) {
         const o = await git.readObject({ fs: repo.fs, gitdir: repo.gitdir, oid, cache: repo.cache });
-        if (o.type === "tag") ref.peeled = (await git.readTag({ fs: repo.fs, gitdir: repo.gitdir, oid, cache: repo.cache })).tag.object;
+        if (o.type === "tag")
+          ref.peeled = (await git.readTag({ fs: repo.fs, gitdir: repo.gitdir, oid, cache: repo.cache })).tag.object;
       }
       out.push(ref);
     } catch {

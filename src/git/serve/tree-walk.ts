@@ -27,7 +27,13 @@ export function addTree(repo: ObjectReader, tree: string, s: WalkSets, budget?: 
  * Like addTree, but `base` (an older version of the same path, already covered) lets the walk
  * descend only into entries that differ from it.
  */
-export function addTreeSince(repo: ObjectReader, tree: string, base: string | undefined, s: WalkSets, budget?: Budget): void {
+export function addTreeSince(
+  repo: ObjectReader,
+  tree: string,
+  base: string | undefined,
+  s: WalkSets,
+  budget?: Budget,
+): void {
   if (covered(s, tree)) return;
   const a = repo.read(tree).data;
   const b = base !== undefined && covered(s, base) ? repo.read(base).data : undefined;

@@ -21,11 +21,31 @@ const zero = "0".repeat(40);
 /** GET info/refs?service=git-upload-pack */
 export async function advertiseUploadPack(repo: GitRepo, version: number): Promise<Uint8Array> {
   if (version === 2) {
-    return concatBytes([pktLine("version 2\n"), pktLine(`${agent}\n`), pktLine("ls-refs=unborn\n"), pktLine("fetch=shallow\n"), pktLine("object-format=sha1\n"), flushPkt]);
+    return concatBytes([
+      pktLine("version 2\n"),
+      pktLine(`${agent}\n`),
+      pktLine("ls-refs=unborn\n"),
+      pktLine("fetch=shallow\n"),
+      pktLine("object-format=sha1\n"),
+      flushPkt,
+    ]);
   }
   const refs = await listRefs(repo);
   const h = await head(repo);
-  const caps = ["multi_ack_detailed", "no-done", "side-band-64k", "ofs-delta", "include-tag", "shallow", "deepen-relative", "no-progress", "allow-reachable-sha1-in-want", ...(h.target && h.oid ? [`symref=HEAD:${h.target}`] : []), "object-format=sha1", agent].join(" ");
+  const caps = [
+    "multi_ack_detailed",
+    "no-done",
+    "side-band-64k",
+    "ofs-delta",
+    "include-tag",
+    "shallow",
+    "deepen-relative",
+    "no-progress",
+    "allow-reachable-sha1-in-want",
+    ...(h.target && h.oid ? [`symref=HEAD:${h.target}`] : []),
+    "object-format=sha1",
+    agent,
+  ].join(" ");
   const lines: string[] = [];
   if (h.oid) lines.push(`${h.oid} HEAD`);
   for (const r of refs) {
@@ -33,7 +53,12 @@ export async function advertiseUploadPack(repo: GitRepo, version: number): Promi
     if (r.peeled) lines.push(`${r.peeled} ${r.name}^{}`);
   }
   if (lines.length === 0) lines.push(`${zero} capabilities^{}`);
-  return concatBytes([pktLine("# service=git-upload-pack\n"), flushPkt, ...lines.map((l, i) => pktLine(i === 0 ? `${l}\0${caps}\n` : `${l}\n`)), flushPkt]);
+  return concatBytes([
+    pktLine("# service=git-upload-pack\n"),
+    flushPkt,
+    ...lines.map((l, i) => pktLine(i === 0 ? `${l}\0${caps}\n` : `${l}\n`)),
+    flushPkt,
+  ]);
 }
 
 interface FetchArgs {
@@ -50,7 +75,8 @@ const oidRe = /^[0-9a-f]{40}$/;
 
 function oidArg(line: string, at: number): string {
   const oid = line.slice(at).split(" ")[0]!;
-  if (!oidRe.test(oid)) throw new ProtocolError(`bad object id in ${JSON.stringify(line.slice(0, 100))}: want 40 hex digits`);
+  if (!oidRe.test(oid))
+    throw new ProtocolError(`bad object id in ${JSON.stringify(line.slice(0, 100))}: want 40 hex digits`);
   return oid;
 }
 
@@ -65,10 +91,12 @@ function fetchArg(a: FetchArgs, line: string, limits: GitLimits): boolean {
     if (a.haves.length > limits.maxHaves) throw new LimitError(`more than ${limits.maxHaves} haves in one request`);
   } else if (line.startsWith("shallow ")) {
     a.shallows.add(oidArg(line, 8));
-    if (a.shallows.size > limits.maxHaves) throw new LimitError(`more than ${limits.maxHaves} shallow lines in one request`);
+    if (a.shallows.size > limits.maxHaves)
+      throw new LimitError(`more than ${limits.maxHaves} shallow lines in one request`);
   } else if (line.startsWith("deepen ")) {
     const n = line.slice(7);
-    if (!/^[1-9][0-9]{0,9}$/.test(n) || Number(n) > 2_147_483_647) throw new ProtocolError(`bad ${JSON.stringify(line)}: want a depth from 1 to 2147483647`);
+    if (!/^[1-9][0-9]{0,9}$/.test(n) || Number(n) > 2_147_483_647)
+      throw new ProtocolError(`bad ${JSON.stringify(line)}: want a depth from 1 to 2147483647`);
     a.depth = Number(n);
   } else if (line === "done") a.done = true;
   else return false;
@@ -78,7 +106,9 @@ function fetchArg(a: FetchArgs, line: string, limits: GitLimits): boolean {
 /** Checks every want is something the refs lead to; the ERR line to send when one is not. */
 async function checkWants(repo: GitRepo, a: FetchArgs, budget: Budget): Promise<Reply | undefined> {
   const store = storeOf(repo);
-  const bad = a.wants.find((w) => !store.has(w)) ?? firstUnreachable((repo.owned ??= {}), store, await listRefs(repo), a.wants, budget);
+  const bad =
+    a.wants.find((w) => !store.has(w)) ??
+    firstUnreachable((repo.owned ??= {}), store, await listRefs(repo), a.wants, budget);
   return bad ? reply([pktLine(`ERR upload-pack: not our ref ${bad}\n`)]) : undefined;
 }
 
@@ -90,9 +120,19 @@ export function storeOf(repo: GitRepo): ObjectStore {
 async function packFor(repo: GitRepo, a: FetchArgs, common: string[], budget: Budget) {
   const store = storeOf(repo);
   const includeTags = a.caps.has("include-tag")
-    ? (await listRefs(repo)).filter((r) => r.peeled && r.name.startsWith("refs/tags/")).map((r) => ({ oid: r.oid, peeled: r.peeled! }))
+    ? (await listRefs(repo))
+        .filter((r) => r.peeled && r.name.startsWith("refs/tags/"))
+        .map((r) => ({ oid: r.oid, peeled: r.peeled! }))
     : [];
-  const sel = await selectObjects(store, { wants: a.wants, haves: common, clientShallow: a.shallows, depth: a.depth, relative: a.relative, includeTags, budget });
+  const sel = await selectObjects(store, {
+    wants: a.wants,
+    haves: common,
+    clientShallow: a.shallows,
+    depth: a.depth,
+    relative: a.relative,
+    includeTags,
+    budget,
+  });
   return { sel, pack: sel.oids };
 }
 
@@ -102,7 +142,11 @@ export interface Reply {
   pack?: { oids: string[]; sideband: boolean; ofsDelta: boolean };
   after: Uint8Array[];
 }
-const reply = (before: Uint8Array[], pack?: Reply["pack"], after: Uint8Array[] = []): Reply => ({ before, pack, after });
+const reply = (before: Uint8Array[], pack?: Reply["pack"], after: Uint8Array[] = []): Reply => ({
+  before,
+  pack,
+  after,
+});
 
 /** At most this many packs are generated at once; others wait their turn. */
 const maxConcurrentPacks = 2;
@@ -133,7 +177,9 @@ export function replyStream(repo: GitRepo, r: Reply, stallMs = 60_000): Readable
         for await (const c of packChunks(storeOf(repo), r.pack.oids, { ofsDelta: r.pack.ofsDelta })) {
           if (!r.pack.sideband) yield c;
           // side-band-64k: at most 65515 data bytes per packet
-          else for (let i = 0; i < c.length; i += 65515) yield pktLine(concatBytes([Uint8Array.of(1), c.subarray(i, i + 65515)]));
+          else
+            for (let i = 0; i < c.length; i += 65515)
+              yield pktLine(concatBytes([Uint8Array.of(1), c.subarray(i, i + 65515)]));
         }
       } finally {
         release();
@@ -177,7 +223,8 @@ async function uploadPackV0(repo: GitRepo, pkts: Pkt[], limits: GitLimits, budge
       const [, , ...caps] = line.split(" ");
       caps.forEach((c) => a.caps.add(c));
     }
-    if (!fetchArg(a, line, limits)) throw new ProtocolError(`unexpected line in an upload-pack request: ${JSON.stringify(line.slice(0, 100))}`);
+    if (!fetchArg(a, line, limits))
+      throw new ProtocolError(`unexpected line in an upload-pack request: ${JSON.stringify(line.slice(0, 100))}`);
   }
   if (a.caps.has("deepen-relative")) a.relative = true;
   if (a.wants.length === 0) return reply([]);
@@ -233,16 +280,25 @@ async function uploadPackV2(repo: GitRepo, pkts: Pkt[], limits: GitLimits, budge
       if (h.oid) out.push(pktLine(`${h.oid} HEAD${symrefs && h.target ? ` symref-target:${h.target}` : ""}\n`));
       else if (args.includes("unborn") && h.target) out.push(pktLine(`unborn HEAD symref-target:${h.target}\n`));
     }
-    for (const r of await listRefs(repo)) if (want(r.name)) out.push(pktLine(`${r.oid} ${r.name}${peel && r.peeled ? ` peeled:${r.peeled}` : ""}\n`));
+    for (const r of await listRefs(repo))
+      if (want(r.name)) out.push(pktLine(`${r.oid} ${r.name}${peel && r.peeled ? ` peeled:${r.peeled}` : ""}\n`));
     out.push(flushPkt);
     return reply(out);
   }
-  if (cmd !== "fetch") throw new ProtocolError(`unknown command ${JSON.stringify(cmd.slice(0, 100))}: this server speaks ls-refs and fetch`);
+  if (cmd !== "fetch")
+    throw new ProtocolError(
+      `unknown command ${JSON.stringify(cmd.slice(0, 100))}: this server speaks ls-refs and fetch`,
+    );
   const a: FetchArgs = { wants: [], haves: [], shallows: new Set(), relative: false, done: false, caps: new Set() };
   for (const l of args) {
     if (fetchArg(a, l, limits)) continue;
     if (l === "deepen-relative") a.relative = true;
-    else if (l.startsWith("deepen-since ") || l.startsWith("deepen-not ") || l.startsWith("filter ") || l.startsWith("want-ref ")) {
+    else if (
+      l.startsWith("deepen-since ") ||
+      l.startsWith("deepen-not ") ||
+      l.startsWith("filter ") ||
+      l.startsWith("want-ref ")
+    ) {
       throw new ProtocolError(`${l.split(" ")[0]} is not supported by this server`);
     } else a.caps.add(l);
   }
@@ -276,7 +332,12 @@ async function uploadPackV2(repo: GitRepo, pkts: Pkt[], limits: GitLimits, budge
  * Answers one upload-pack POST. Throws ProtocolError (a 400 for the client) on a malformed request
  * or one over `limits`; the pack itself streams afterwards from `replyStream`.
  */
-export async function uploadPack(repo: GitRepo, body: Uint8Array, version: number, limits: GitLimits = defaultLimits): Promise<Reply> {
+export async function uploadPack(
+  repo: GitRepo,
+  body: Uint8Array,
+  version: number,
+  limits: GitLimits = defaultLimits,
+): Promise<Reply> {
   const pkts = parseRequestPkts(body);
   const budget = new Budget(limits.budgetMs);
   const first = pkts[0] ? pktText(pkts[0]) : "";

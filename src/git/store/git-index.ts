@@ -37,7 +37,12 @@ export function readIndexEntries(file: string, prefixes: string[]): IndexEntry[]
     const nul = d.indexOf(0, pathAt);
     if (nul < 0) return undefined;
     if (wanted.some((w) => under(d, pathAt, nul, w))) {
-      out.push({ path: d.toString("utf8", pathAt, nul), mode: d.readUInt32BE(at + 24), oid: d.toString("hex", at + 40, at + 60), stage: (flags >> 12) & 3 });
+      out.push({
+        path: d.toString("utf8", pathAt, nul),
+        mode: d.readUInt32BE(at + 24),
+        oid: d.toString("hex", at + 40, at + 60),
+        stage: (flags >> 12) & 3,
+      });
     }
     // Entries are padded with 1–8 NULs to a multiple of 8 bytes.
     at += Math.floor((nul - at + 8) / 8) * 8;

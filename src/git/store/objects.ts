@@ -32,7 +32,10 @@ function inflate(z: Uint8Array, size: number, trusted: boolean): Uint8Array {
     // (zlib's deflateBound, with room for other encoders), else the whole rest is copied per call.
     const bound = Math.min(z.length, size + (size >>> 2) + 64);
     try {
-      return Bun.inflateSync(z.subarray(0, bound) as Uint8Array<ArrayBuffer>, { windowBits: 15 } as Parameters<typeof Bun.inflateSync>[1]);
+      return Bun.inflateSync(
+        z.subarray(0, bound) as Uint8Array<ArrayBuffer>,
+        { windowBits: 15 } as Parameters<typeof Bun.inflateSync>[1],
+      );
     } catch {
       return Bun.inflateSync(z as Uint8Array<ArrayBuffer>, { windowBits: 15 } as Parameters<typeof Bun.inflateSync>[1]);
     }
@@ -56,7 +59,8 @@ interface Pack {
 function loadPack(dir: string, name: string): Pack {
   const idx = readFileSync(join(dir, `${name}.idx`));
   const dv = new DataView(idx.buffer, idx.byteOffset, idx.byteLength);
-  if (dv.getUint32(0) !== 0xff744f63 || dv.getUint32(4) !== 2) throw new Error(`${name}.idx: unsupported index version`);
+  if (dv.getUint32(0) !== 0xff744f63 || dv.getUint32(4) !== 2)
+    throw new Error(`${name}.idx: unsupported index version`);
   const fanout = new Uint32Array(256);
   for (let i = 0; i < 256; i++) fanout[i] = dv.getUint32(8 + i * 4);
   const count = fanout[255]!;
@@ -70,7 +74,10 @@ function loadPack(dir: string, name: string): Pack {
     fanout,
     shas: new Uint8Array(idx.buffer, idx.byteOffset + shasAt, count * 20),
     offsets: new DataView(idx.buffer, idx.byteOffset + offsetsAt, count * 4),
-    large: idx.byteLength - 20 * 2 > largeAt ? new DataView(idx.buffer, idx.byteOffset + largeAt, idx.byteLength - 40 - largeAt) : undefined,
+    large:
+      idx.byteLength - 20 * 2 > largeAt
+        ? new DataView(idx.buffer, idx.byteOffset + largeAt, idx.byteLength - 40 - largeAt)
+        : undefined,
     count,
   };
 }
@@ -127,7 +134,8 @@ function applyDelta(base: Uint8Array, delta: Uint8Array): Uint8Array {
       for (let k = 0; k < 3; k++) if (op & (0x10 << k)) size |= delta[i++]! << (8 * k);
       if (size === 0) size = 0x10000;
       off >>>= 0;
-      if (i > delta.length || off + size > base.length || o + size > out.length) throw new Error("delta copy out of range");
+      if (i > delta.length || off + size > base.length || o + size > out.length)
+        throw new Error("delta copy out of range");
       out.set(base.subarray(off, off + size), o);
       o += size;
     } else {
@@ -207,7 +215,10 @@ function positionOf(s: Sorted, offset: number): number {
  * The header of the pack entry at `offset`: its type, uncompressed size, where its data starts,
  * and for deltas where the base is (an offset back for OFS_DELTA, an oid for REF_DELTA).
  */
-function entryHeaderAt(d: Uint8Array, offset: number): { type: number; size: number; data: number; back?: number; baseOid?: string } {
+function entryHeaderAt(
+  d: Uint8Array,
+  offset: number,
+): { type: number; size: number; data: number; back?: number; baseOid?: string } {
   let i = offset;
   let b = d[i++]!;
   const type = (b >> 4) & 7;
@@ -255,9 +266,24 @@ export class ObjectStore implements ObjectReader {
         const k = positionOf(s, off - h.back);
         if (s.offsets[k] !== off - h.back) return undefined;
         const baseIdx = s.index[k]!;
-        return { kind: "delta", size: h.size, at, baseAt: packKey(n, off - h.back), baseSha: p.shas.subarray(baseIdx * 20, baseIdx * 20 + 20), compressed };
+        return {
+          kind: "delta",
+          size: h.size,
+          at,
+          baseAt: packKey(n, off - h.back),
+          baseSha: p.shas.subarray(baseIdx * 20, baseIdx * 20 + 20),
+          compressed,
+        };
       }
-      if (h.baseOid) return { kind: "delta", size: h.size, at, baseAt: this.position(h.baseOid), baseSha: oidBytes(h.baseOid), compressed };
+      if (h.baseOid)
+        return {
+          kind: "delta",
+          size: h.size,
+          at,
+          baseAt: this.position(h.baseOid),
+          baseSha: oidBytes(h.baseOid),
+          compressed,
+        };
       return { kind: "full", type: typeNames[h.type], size: h.size, at, compressed };
     }
     return undefined;
@@ -395,13 +421,15 @@ export class ObjectStore implements ObjectReader {
     if (h.back !== undefined || h.baseOid) {
       const base = h.back !== undefined ? this.readEntry(n, offset - h.back) : this.read(h.baseOid!);
       const delta = inflate(d.subarray(h.data), h.size, this.trusted);
-      if (delta.length !== h.size) throw new Error(`pack ${p.name}: delta at ${offset} is ${delta.length} bytes, header says ${h.size}`);
+      if (delta.length !== h.size)
+        throw new Error(`pack ${p.name}: delta at ${offset} is ${delta.length} bytes, header says ${h.size}`);
       obj = { type: base.type, data: applyDelta(base.data, delta) };
     } else {
       const type = typeNames[h.type];
       if (!type) throw new Error(`pack ${p.name}: entry at ${offset} has invalid type ${h.type}`);
       obj = { type, data: inflate(d.subarray(h.data), h.size, this.trusted) };
-      if (obj.data.length !== h.size) throw new Error(`pack ${p.name}: object at ${offset} is ${obj.data.length} bytes, header says ${h.size}`);
+      if (obj.data.length !== h.size)
+        throw new Error(`pack ${p.name}: object at ${offset} is ${obj.data.length} bytes, header says ${h.size}`);
     }
     this.remember(key, obj);
     this.churn(obj.data.length);
@@ -461,7 +489,11 @@ export function parseTree(data: Uint8Array): TreeEntry[] {
   while (i < data.length) {
     const sp = data.indexOf(0x20, i);
     const nul = data.indexOf(0, sp);
-    out.push({ mode: dec.decode(data.subarray(i, sp)), name: dec.decode(data.subarray(sp + 1, nul)), oid: bytesToHex(data, nul + 1) });
+    out.push({
+      mode: dec.decode(data.subarray(i, sp)),
+      name: dec.decode(data.subarray(sp + 1, nul)),
+      oid: bytesToHex(data, nul + 1),
+    });
     i = nul + 21;
   }
   return out;

@@ -40,7 +40,11 @@ function ofsBack(back: number): Uint8Array {
  * chunks of `chunk` bytes: memory stays bounded by the object cache, whatever the size of the
  * clone. The SHA-1 trailer is computed as the bytes go out.
  */
-export async function* packChunks(store: ObjectStore, oids: readonly string[], opts: PackOptions = {}): AsyncGenerator<Uint8Array> {
+export async function* packChunks(
+  store: ObjectStore,
+  oids: readonly string[],
+  opts: PackOptions = {},
+): AsyncGenerator<Uint8Array> {
   const chunk = opts.chunk ?? 65515;
   const hash = createHash("sha1");
   let buf = new Uint8Array(chunk);

@@ -78,7 +78,11 @@ test("big trees: the same changes as a decoded diff, whatever mix of edits", () 
 });
 
 test("findEntry finds each entry by name, and nothing for a prefix of one", () => {
-  const entries: E[] = Array.from({ length: 300 }, (_, i) => ({ mode: i % 2 ? "40000" : "100644", name: `app-${i}`, oid: oid() }));
+  const entries: E[] = Array.from({ length: 300 }, (_, i) => ({
+    mode: i % 2 ? "40000" : "100644",
+    name: `app-${i}`,
+    oid: oid(),
+  }));
   const t = raw(entries);
   for (const e of entries) {
     const at = findEntry(t, e.name)!;

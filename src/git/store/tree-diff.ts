@@ -27,7 +27,16 @@ export function entryName(d: Uint8Array, at: number, nul: number): string {
 }
 
 /** git's order of two entry names (a tree's name sorts as if it ended in "/"). */
-function compareNames(a: Uint8Array, as: number, ae: number, aTree: boolean, b: Uint8Array, bs: number, be: number, bTree: boolean): number {
+function compareNames(
+  a: Uint8Array,
+  as: number,
+  ae: number,
+  aTree: boolean,
+  b: Uint8Array,
+  bs: number,
+  be: number,
+  bTree: boolean,
+): number {
   const n = Math.min(ae - as, be - bs);
   for (let k = 0; k < n; k++) {
     const d = a[as + k]! - b[bs + k]!;
@@ -96,7 +105,16 @@ export function diffTrees(
     // Slow path: different names (an entry added or removed) or a changed mode.
     const nul = a.indexOf(0, i);
     const bnul = b.indexOf(0, j);
-    const c = compareNames(a, a.indexOf(0x20, i) + 1, nul, isTreeEntry(a, i), b, b.indexOf(0x20, j) + 1, bnul, isTreeEntry(b, j));
+    const c = compareNames(
+      a,
+      a.indexOf(0x20, i) + 1,
+      nul,
+      isTreeEntry(a, i),
+      b,
+      b.indexOf(0x20, j) + 1,
+      bnul,
+      isTreeEntry(b, j),
+    );
     if (c > 0) {
       changed(-1, -1, j, bnul);
       j = bnul + 21;

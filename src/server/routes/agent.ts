@@ -100,11 +100,14 @@ export function agentRoutes(d: ServerDeps & { agents: AgentHub }): Hono<AppEnv> 
           close,
         });
         if (heartbeatMs) {
-          watchdog = setInterval(() => {
-            if (hub.quietMs(env) <= 3 * heartbeatMs) return;
-            d.log?.("agent missed three heartbeats; dropping its downlink", { env });
-            close();
-          }, Math.min(heartbeatMs, 5000));
+          watchdog = setInterval(
+            () => {
+              if (hub.quietMs(env) <= 3 * heartbeatMs) return;
+              d.log?.("agent missed three heartbeats; dropping its downlink", { env });
+              close();
+            },
+            Math.min(heartbeatMs, 5000),
+          );
         }
       },
       cancel: end,

@@ -17,7 +17,10 @@ import { intParam, jsonBody, timeParam } from "./util.ts";
 
 function idempotencyKey(h: string | undefined): string | undefined {
   if (h === undefined) return undefined;
-  if (!/^[\x21-\x7e]{1,255}$/.test(h)) throw new UserError("Idempotency-Key must be 1 to 255 printable ASCII characters without spaces", { path: "Idempotency-Key" });
+  if (!/^[\x21-\x7e]{1,255}$/.test(h))
+    throw new UserError("Idempotency-Key must be 1 to 255 printable ASCII characters without spaces", {
+      path: "Idempotency-Key",
+    });
   return h;
 }
 

@@ -29,7 +29,8 @@ export function fluxRoutes(d: ServerDeps): Hono<AppEnv> {
       const v = meta[k] ?? Object.entries(meta).find(([key]) => key.endsWith(`/${k}`))?.[1];
       return typeof v === "string" ? v : undefined;
     };
-    if (ev.message !== undefined && typeof ev.message !== "string") throw new UserError("not a Flux event: message must be a string");
+    if (ev.message !== undefined && typeof ev.message !== "string")
+      throw new UserError("not a Flux event: message must be a string");
     // A token bound to an env reports for that env only; an unbound one names the env in ?env=.
     const user = c.get("user");
     const queryEnv = c.req.query("env");
@@ -43,8 +44,14 @@ export function fluxRoutes(d: ServerDeps): Hono<AppEnv> {
     if (known && known !== env) authorize(user, "flux.event", { env: known });
     await recordCommitStatus(o, { sha, env, status: ev.reason, statusDesc: String(ev.message ?? "") });
     d.events?.publish({ type: "gitops.commit-status", sha, env, status: ev.reason, desc: String(ev.message ?? "") });
-    if (/Failed/.test(ev.reason)) void d.notifier?.send({ kind: "fluxFailed", env, text: `❗ Gitops changes from ${sha.slice(0, 8)} failed to apply: ${String(ev.message ?? ev.reason)}` });
-    else if (ev.reason === "ReconciliationSucceeded") void d.notifier?.send({ kind: "fluxApplied", env, text: `✔️ Applied resources from ${sha.slice(0, 8)}` });
+    if (/Failed/.test(ev.reason))
+      void d.notifier?.send({
+        kind: "fluxFailed",
+        env,
+        text: `❗ Gitops changes from ${sha.slice(0, 8)} failed to apply: ${String(ev.message ?? ev.reason)}`,
+      });
+    else if (ev.reason === "ReconciliationSucceeded")
+      void d.notifier?.send({ kind: "fluxApplied", env, text: `✔️ Applied resources from ${sha.slice(0, 8)}` });
     return c.json({});
   });
   return app;

@@ -42,15 +42,24 @@ function counted(body: ReadableStream<Uint8Array>, max: number, what: string): R
 
 export async function readGitBody(req: Request, limits: BodyLimits): Promise<Uint8Array> {
   const declared = Number(req.headers.get("content-length") ?? NaN);
-  if (declared > limits.maxBytes) throw new BodyError(413, `request body of ${declared} bytes is over the limit of ${limits.maxBytes} bytes`);
+  if (declared > limits.maxBytes)
+    throw new BodyError(413, `request body of ${declared} bytes is over the limit of ${limits.maxBytes} bytes`);
   if (!req.body) return new Uint8Array();
   const encoding = (req.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
   if (encoding !== "identity" && encoding !== "gzip" && encoding !== "x-gzip") {
-    throw new BodyError(415, `unsupported Content-Encoding ${JSON.stringify(encoding.slice(0, 40))}: send gzip or none`);
+    throw new BodyError(
+      415,
+      `unsupported Content-Encoding ${JSON.stringify(encoding.slice(0, 40))}: send gzip or none`,
+    );
   }
   let stream = counted(req.body, limits.maxBytes, "request body");
   const gzip = encoding !== "identity";
-  if (gzip) stream = counted(stream.pipeThrough(new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>), limits.maxInflated, "inflated request body");
+  if (gzip)
+    stream = counted(
+      stream.pipeThrough(new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>),
+      limits.maxInflated,
+      "inflated request body",
+    );
   const reader = stream.getReader();
   const deadline = Date.now() + limits.totalMs;
   const parts: Uint8Array[] = [];
@@ -61,7 +70,10 @@ export async function readGitBody(req: Request, limits: BodyLimits): Promise<Uin
       if (wait <= 0) throw new BodyError(408, `request body not received within ${limits.totalMs / 1000} s`);
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new BodyError(408, `request body stalled: no data for ${wait / 1000} s`)), wait);
+        timer = setTimeout(
+          () => reject(new BodyError(408, `request body stalled: no data for ${wait / 1000} s`)),
+          wait,
+        );
       });
       let r: { done?: boolean; value?: Uint8Array };
       try {
@@ -76,7 +88,12 @@ export async function readGitBody(req: Request, limits: BodyLimits): Promise<Uin
   } catch (e) {
     reader.cancel().catch(() => {});
     if (e instanceof BodyError) throw e;
-    throw new BodyError(400, gzip ? `request body is not valid gzip: ${(e as Error).message}` : `request body could not be read: ${(e as Error).message}`);
+    throw new BodyError(
+      400,
+      gzip
+        ? `request body is not valid gzip: ${(e as Error).message}`
+        : `request body could not be read: ${(e as Error).message}`,
+    );
   }
   const out = new Uint8Array(size);
   let at = 0;

@@ -27,7 +27,11 @@ import { AuthError, onGitError } from "../http-errors.ts";
 import { authorize } from "../policy.ts";
 import { BodyError, readGitBody, type BodyLimits } from "./git-body.ts";
 
-const noCache = { "Cache-Control": "no-cache, max-age=0, must-revalidate", Pragma: "no-cache", Expires: "Fri, 01 Jan 1980 00:00:00 GMT" };
+const noCache = {
+  "Cache-Control": "no-cache, max-age=0, must-revalidate",
+  Pragma: "no-cache",
+  Expires: "Fri, 01 Jan 1980 00:00:00 GMT",
+};
 
 /** Everything that bounds one git request; tests shrink these. */
 export interface GitServeLimits extends GitLimits {
@@ -85,20 +89,30 @@ export function gitRoutes(d: ServerDeps & { dataDir: string; gitLimits?: Partial
 
   app.get("/:name/info/refs", async (c) => {
     const service = c.req.query("service");
-    if (service !== "git-upload-pack" && service !== "git-receive-pack") return c.text("smart HTTP only: use a git client\n", 403);
+    if (service !== "git-upload-pack" && service !== "git-receive-pack")
+      return c.text("smart HTTP only: use a git client\n", 403);
     const repo = await access(c, service);
-    const bytes = service === "git-upload-pack" ? await advertiseUploadPack(repo, protocolVersion(c)) : await advertiseReceivePack(repo);
-    return new Response(bytes as unknown as BodyInit, { headers: { "Content-Type": `application/x-${service}-advertisement`, ...noCache } });
+    const bytes =
+      service === "git-upload-pack"
+        ? await advertiseUploadPack(repo, protocolVersion(c))
+        : await advertiseReceivePack(repo);
+    return new Response(bytes as unknown as BodyInit, {
+      headers: { "Content-Type": `application/x-${service}-advertisement`, ...noCache },
+    });
   });
 
   for (const service of ["git-upload-pack", "git-receive-pack"] as const) {
     app.post(`/:name/${service}`, async (c) => {
       const repo = await access(c, service);
-      if (c.req.header("content-type") !== `application/x-${service}-request`) return c.text("unsupported media type\n", 415);
+      if (c.req.header("content-type") !== `application/x-${service}-request`)
+        return c.text("unsupported media type\n", 415);
       const headers = { "Content-Type": `application/x-${service}-result`, ...noCache };
       try {
         const input = await readGitBody(c.req.raw, service === "git-upload-pack" ? limits.uploadBody : limits.pushBody);
-        if (service === "git-upload-pack") return new Response(replyStream(repo, await uploadPack(repo, input, protocolVersion(c), limits)), { headers });
+        if (service === "git-upload-pack")
+          return new Response(replyStream(repo, await uploadPack(repo, input, protocolVersion(c), limits)), {
+            headers,
+          });
         const out = await receivePack(repo, input, limits);
         repo.cache = {}; // new objects and refs: drop cached pack indexes
         return new Response(out as unknown as BodyInit, { headers });

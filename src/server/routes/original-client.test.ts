@@ -24,7 +24,14 @@ async function setup(opts: { startWorker?: boolean } = {}) {
   dirs.push(dir);
   const store = new SqliteStore(join(dir, "gimlet.db"));
   const repos = new Repos(dir);
-  const env = await store.createEnv({ name: "staging", repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" });
+  const env = await store.createEnv({
+    name: "staging",
+    repoUrl: "",
+    repoToken: "",
+    builtin: true,
+    repoPerEnv: false,
+    branch: "main",
+  });
   await repos.createBuiltin(env);
   const worker = new Worker({ store, repos });
   if (opts.startWorker) {
@@ -35,7 +42,11 @@ async function setup(opts: { startWorker?: boolean } = {}) {
   await store.createUser("admin", "admin");
   const token = await store.issueToken("admin");
   const call = async (method: string, path: string, body?: unknown, tok: string | null = token) => {
-    const res = await app.request(path, { method, headers: { ...(tok ? { Authorization: `Bearer ${tok}` } : {}), "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await app.request(path, {
+      method,
+      headers: { ...(tok ? { Authorization: `Bearer ${tok}` } : {}), "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     return { status: res.status, json: text ? JSON.parse(text) : undefined };
   };
@@ -44,15 +55,36 @@ async function setup(opts: { startWorker?: boolean } = {}) {
   };
   const fluxSays = async (hash: string, reason: string, message: string) => {
     if (!(await store.user("flux"))) await store.createUser("flux", "flux");
-    const r = await call("POST", `/api/flux-events?env=staging&access_token=${await store.issueToken("flux")}`, { reason, message, metadata: { revision: `main@sha1:${hash}` } }, null);
+    const r = await call(
+      "POST",
+      `/api/flux-events?env=staging&access_token=${await store.issueToken("flux")}`,
+      { reason, message, metadata: { revision: `main@sha1:${hash}` } },
+      null,
+    );
     expect(r.status).toBe(200);
   };
   return { dir, store, repos, call, drain, fluxSays };
 }
 
 const artifact = (sha: string) => ({
-  version: { repositoryName: "acme/web", sha, branch: "main", event: "push", message: `commit ${sha}`, url: "https://x", created: 1700000000 },
-  environments: [{ app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values: { image: { repository: "nginx", tag: "{{ .SHA }}" } } }],
+  version: {
+    repositoryName: "acme/web",
+    sha,
+    branch: "main",
+    event: "push",
+    message: `commit ${sha}`,
+    url: "https://x",
+    created: 1700000000,
+  },
+  environments: [
+    {
+      app: "web",
+      env: "staging",
+      namespace: "default",
+      deploy: { branch: "main", event: "push" },
+      values: { image: { repository: "nginx", tag: "{{ .SHA }}" } },
+    },
+  ],
 });
 
 async function deployed(s: Awaited<ReturnType<typeof setup>>, sha: string): Promise<{ id: string; hash: string }> {
@@ -69,8 +101,14 @@ describe("the API as the original clients use it", () => {
     expect(hash).toMatch(/^[0-9a-f]{40}$/);
     const byArtifactId = await s.call("GET", `/api/eventArtifactTrack?artifactId=${encodeURIComponent(id)}`);
     expect(byArtifactId.status).toBe(200);
-    expect(byArtifactId.json).toMatchObject({ type: "artifact", status: "processed", results: [{ app: "web", env: "staging", hash, status: "success" }] });
-    expect((await s.call("GET", `/api/eventArtifactTrack?id=${encodeURIComponent(id)}`)).json).toEqual(byArtifactId.json);
+    expect(byArtifactId.json).toMatchObject({
+      type: "artifact",
+      status: "processed",
+      results: [{ app: "web", env: "staging", hash, status: "success" }],
+    });
+    expect((await s.call("GET", `/api/eventArtifactTrack?id=${encodeURIComponent(id)}`)).json).toEqual(
+      byArtifactId.json,
+    );
     const none = await s.call("GET", "/api/eventArtifactTrack");
     expect(none.status).toBe(400);
     expect(none.json.error).toContain("artifactId");
@@ -81,7 +119,12 @@ describe("the API as the original clients use it", () => {
     const s = await setup();
     await deployed(s, "b1");
     const st = await s.call("GET", "/api/status?env=staging");
-    expect(st.json.web).toMatchObject({ app: "web", env: "staging", gitopsRepo: "builtin/staging-apps", version: { sha: "b1" } });
+    expect(st.json.web).toMatchObject({
+      app: "web",
+      env: "staging",
+      gitopsRepo: "builtin/staging-apps",
+      version: { sha: "b1" },
+    });
   });
 
   test("GET /api/releases carries gitopsRepo and Flux's gitopsCommitStatus, …Desc and …Created", async () => {
@@ -89,21 +132,36 @@ describe("the API as the original clients use it", () => {
     const { hash } = await deployed(s, "c1");
     const before = (await s.call("GET", "/api/releases?env=staging")).json;
     expect(before).toHaveLength(1);
-    expect(before[0]).toMatchObject({ gitopsRef: hash, gitopsRepo: "builtin/staging-apps", gitopsCommitStatus: "", gitopsCommitStatusDesc: "" });
+    expect(before[0]).toMatchObject({
+      gitopsRef: hash,
+      gitopsRepo: "builtin/staging-apps",
+      gitopsCommitStatus: "",
+      gitopsCommitStatusDesc: "",
+    });
     // omitempty in dx.Release: no Flux report, no gitopsCommitCreated.
     expect(before[0]).not.toHaveProperty("gitopsCommitCreated");
     await s.fluxSays(hash, "ReconciliationSucceeded", "Applied revision");
     const after = (await s.call("GET", "/api/releases?env=staging")).json;
-    expect(after[0]).toMatchObject({ gitopsCommitStatus: "ReconciliationSucceeded", gitopsCommitStatusDesc: "Applied revision" });
+    expect(after[0]).toMatchObject({
+      gitopsCommitStatus: "ReconciliationSucceeded",
+      gitopsCommitStatusDesc: "Applied revision",
+    });
     expect(after[0].gitopsCommitCreated).toBeGreaterThan(1_600_000_000);
   });
 
   test("users carry the admin boolean; GET /api/user/{login} with and without a fresh token", async () => {
     const s = await setup();
     expect((await s.call("POST", "/api/user", { login: "dev" })).json).toMatchObject({ login: "dev", admin: false });
-    expect((await s.call("POST", "/api/user", { login: "boss", admin: true })).json).toMatchObject({ login: "boss", admin: true });
+    expect((await s.call("POST", "/api/user", { login: "boss", admin: true })).json).toMatchObject({
+      login: "boss",
+      admin: true,
+    });
     const users = (await s.call("GET", "/api/users")).json as { login: string; admin: boolean }[];
-    expect(users.map((u) => [u.login, u.admin])).toEqual([["admin", true], ["boss", true], ["dev", false]]);
+    expect(users.map((u) => [u.login, u.admin])).toEqual([
+      ["admin", true],
+      ["boss", true],
+      ["dev", false],
+    ]);
     const dev = await s.call("GET", "/api/user/dev");
     expect(dev.status).toBe(200);
     expect(dev.json).toMatchObject({ login: "dev", admin: false });
@@ -141,7 +199,10 @@ describe("the API as the original clients use it", () => {
     for (let i = 0; i < 100 && !(await g.status({ env: "staging", repoPerEnv: false })).web; i++) await Bun.sleep(20);
     const del = await s.call("POST", "/api/delete?env=staging&app=web");
     expect(del.status).toBe(201);
-    expect(del.json).toMatchObject({ status: "processed", results: [{ app: "web", env: "staging", status: "success" }] });
+    expect(del.json).toMatchObject({
+      status: "processed",
+      results: [{ app: "web", env: "staging", status: "success" }],
+    });
     expect(del.json.results[0].hash).toMatch(/^[0-9a-f]{40}$/);
     // No polling: the app is gone from the repo the moment the reply arrives.
     expect((await g.status({ env: "staging", repoPerEnv: false })).web).toBeUndefined();

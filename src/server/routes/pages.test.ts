@@ -19,7 +19,12 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 const origin = "http://gimlet.test";
 const builtinEnv = (name: string) => ({
-  name, repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main",
+  name,
+  repoUrl: "",
+  repoToken: "",
+  builtin: true,
+  repoPerEnv: false,
+  branch: "main",
 });
 const formType = "application/x-www-form-urlencoded";
 
@@ -92,11 +97,19 @@ async function release(s: Setup, sha: string) {
     headers: { Authorization: `Bearer ${s.admin.token}`, "Content-Type": "application/json" },
     body: JSON.stringify({
       version: {
-        repositoryName: "acme/web", sha, branch: "main", event: "push", message: `change ${sha}`, authorName: "Dev One",
+        repositoryName: "acme/web",
+        sha,
+        branch: "main",
+        event: "push",
+        message: `change ${sha}`,
+        authorName: "Dev One",
       },
       environments: [
         {
-          app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" },
+          app: "web",
+          env: "staging",
+          namespace: "default",
+          deploy: { branch: "main", event: "push" },
           values: { image: { repository: "nginx", tag: sha } },
         },
       ],
@@ -277,7 +290,9 @@ describe("pages", () => {
         version: { repositoryName: "acme/api", sha: "fff9999", branch: "feature", event: "push", message: "try this" },
         environments: [
           {
-            app: "api", env: "staging", namespace: "default",
+            app: "api",
+            env: "staging",
+            namespace: "default",
             values: { image: { repository: "nginx", tag: "fff9999" } },
           },
         ],

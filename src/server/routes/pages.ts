@@ -22,8 +22,20 @@ import type { EventHub } from "../event-hub.ts";
 import { classify } from "../http-errors.ts";
 import { ownScope, policyAsked } from "../policy.ts";
 import {
-  LoginLimiter, can, checkOrigin, clearSessionCookie, loginCsrfCookie, pageHeaders, readForm, requireCsrf, safeNext,
-  sameSecret, setLoginCsrfCookie, setSessionCookie, webSession, type PageEnv,
+  LoginLimiter,
+  can,
+  checkOrigin,
+  clearSessionCookie,
+  loginCsrfCookie,
+  pageHeaders,
+  readForm,
+  requireCsrf,
+  safeNext,
+  sameSecret,
+  setLoginCsrfCookie,
+  setSessionCookie,
+  webSession,
+  type PageEnv,
 } from "../web-auth.ts";
 import { logsForm, logsHandler, logsPanel } from "./page-logs.ts";
 import { withRenderer } from "./releases.ts";
@@ -32,8 +44,20 @@ import { safeName } from "./util.ts";
 
 /** The paths app.ts hands to this router (everything else stays the API's). */
 export const pagePaths = [
-  "/", "/login", "/logout", "/assets/*", "/fragments/*", "/envs/*", "/activity", "/activity/*", "/settings",
-  "/settings/*",  "/repos", "/repos/*", "/ui/*", "/favicon.ico",
+  "/",
+  "/login",
+  "/logout",
+  "/assets/*",
+  "/fragments/*",
+  "/envs/*",
+  "/activity",
+  "/activity/*",
+  "/settings",
+  "/settings/*",
+  "/repos",
+  "/repos/*",
+  "/ui/*",
+  "/favicon.ico",
 ];
 
 export type PageDeps = ServerDeps & { events: EventHub; agents: AgentHub; loginLimiter?: LoginLimiter };
@@ -125,7 +149,9 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
     if (!sameSecret(form.get("_csrf"), getCookie(c, loginCsrfCookie) ?? "")) {
       return loginPage(c, { error: "The sign-in form expired: try again.", next }, 403);
     }
-    const login = String(form.get("login") ?? "").trim().toLowerCase();
+    const login = String(form.get("login") ?? "")
+      .trim()
+      .toLowerCase();
     const token = String(form.get("token") ?? "");
     const bun = c.env as { requestIP?: (r: Request) => { address: string } | null } | undefined;
     const ip = bun?.requestIP?.(c.req.raw)?.address ?? "local";
@@ -162,7 +188,10 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
   const hubPosition = () => d.events.wireId(d.events.stats().published);
   const since = (c: Context<PageEnv>) => (c.get("since") as string | undefined) ?? hubPosition();
   const viewer = (c: Context<PageEnv>): ui.Viewer => ({
-    login: c.get("user").login, role: c.get("user").role, csrf: c.get("csrf"), since: since(c),
+    login: c.get("user").login,
+    role: c.get("user").role,
+    csrf: c.get("csrf"),
+    since: since(c),
   });
   const now = () => ops.nowOf(o);
   const envParam = (c: Context<PageEnv>) => safeName(c.req.param("env") ?? "", "env");
@@ -215,7 +244,11 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
     const [status, view] = await Promise.all([ops.currentReleases(o, env), ops.envState(live, env)]);
     const all = ui.appRows(status, view);
     const rows = ui.filterApps(all, query);
-    const latest = await ops.latestReleases(o, env, rows.items.filter((r) => r.release).map((r) => r.name));
+    const latest = await ops.latestReleases(
+      o,
+      env,
+      rows.items.filter((r) => r.release).map((r) => r.name),
+    );
     const applied = ui.revisionSha(ui.envKustomization(view.state.flux, env)?.appliedRevision);
     rows.items = rows.items.map((r) => {
       const h = latest.get(r.name);
@@ -266,9 +299,17 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
     return c.html(
       ui.page(
         ui.AppPage({
-          viewer: viewer(c), env, app: name, now: now(), history: a.history, more: a.more, offset: a.offset,
+          viewer: viewer(c),
+          env,
+          app: name,
+          now: now(),
+          history: a.history,
+          more: a.more,
+          offset: a.offset,
           live: a.view,
-          state: a.state, canRollback: may(user, "rollback", { env }), canRestart: may(user, "app.restart", { env }),
+          state: a.state,
+          canRollback: may(user, "rollback", { env }),
+          canRestart: may(user, "app.restart", { env }),
           canLogs: may(user, "app.logs", { env }),
           notice: noticeOf(c),
         }),
@@ -318,8 +359,14 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
       (e: Error) => ({ previewError: classify(e)?.message ?? `the rollback cannot be previewed: ${e.message}` }),
     );
     const props = {
-      viewer: viewer(c), env, app: name, now: now(), target: h[i]!, current: h.find((r) => !r.rolledBack),
-      reverted: h.slice(0, i).filter((r) => !r.rolledBack), ...preview,
+      viewer: viewer(c),
+      env,
+      app: name,
+      now: now(),
+      target: h[i]!,
+      current: h.find((r) => !r.rolledBack),
+      reverted: h.slice(0, i).filter((r) => !r.rolledBack),
+      ...preview,
     };
     return c.html(ui.page(ui.RollbackConfirm(props)));
   });
@@ -358,7 +405,10 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
     const r = await ops.recentActivity(
       o,
       {
-        env: filter.env, app: filter.app, status: status as EventStatus | undefined, limit: pageSize,
+        env: filter.env,
+        app: filter.app,
+        status: status as EventStatus | undefined,
+        limit: pageSize,
         offset: filter.offset,
       },
       (env) => may(user, "dashboard.view", { env }),

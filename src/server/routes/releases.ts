@@ -42,7 +42,12 @@ export function releaseRoutes(d: ServerDeps): Hono<AppEnv> {
   // DORA figures (core/stats/dora.ts defines them); without ?env= over every env the caller may read.
   app.get("/stats", allow("history.read"), async (c) => {
     const name = c.req.query("env") || undefined;
-    const q = { env: name && env(name, c, "history.read"), app: c.req.query("app") || undefined, since: timeParam(c, "since"), until: timeParam(c, "until") };
+    const q = {
+      env: name && env(name, c, "history.read"),
+      app: c.req.query("app") || undefined,
+      since: timeParam(c, "since"),
+      until: timeParam(c, "until"),
+    };
     return c.json(await ops.deliveryStats(o, q, (e) => may(c.get("user"), "history.read", { env: e })));
   });
 
@@ -71,9 +76,13 @@ export function releaseRoutes(d: ServerDeps): Hono<AppEnv> {
   const visible = (c: Context<AppEnv>) => (env: string) => may(c.get("user"), "release.read", { env });
   const scoped = (c: Context<AppEnv>) => (c.get("user").env !== "" ? visible(c) : undefined);
 
-  app.get("/releases/:id/timeline", allow("release.read"), async (c) => c.json(await ops.releaseTimeline(o, c.req.param("id"), scoped(c))));
+  app.get("/releases/:id/timeline", allow("release.read"), async (c) =>
+    c.json(await ops.releaseTimeline(o, c.req.param("id"), scoped(c))),
+  );
   app.get("/event", allow("release.read"), async (c) => c.json(await ops.requestHashes(o, need(c, "id"), scoped(c))));
-  app.get("/eventReleaseTrack", allow("release.read"), async (c) => c.json(await ops.trackRequest(o, need(c, "id"), visible(c))));
+  app.get("/eventReleaseTrack", allow("release.read"), async (c) =>
+    c.json(await ops.trackRequest(o, need(c, "id"), visible(c))),
+  );
   // Every original client sends `artifactId`; `id` is what this CLI sent first.
   app.get("/eventArtifactTrack", allow("release.read"), async (c) => {
     return c.json(await ops.trackArtifact(o, c.req.query("artifactId") || c.req.query("id") || "", visible(c)));

@@ -21,16 +21,34 @@ export function userRoutes(d: ServerDeps): Hono<AppEnv> {
     return c.json(await ops.getUser(o, c.req.param("login"), withToken));
   });
   app.post("/user", allow("user.manage"), async (c) => {
-    const b = fields(await jsonBody(c), { login: "string", role: "string", admin: "boolean", env: "string", password: "string" });
-    const input = { login: b.login, role: b.role, admin: b.admin, env: b.env ?? undefined, password: b.password ?? undefined };
+    const b = fields(await jsonBody(c), {
+      login: "string",
+      role: "string",
+      admin: "boolean",
+      env: "string",
+      password: "string",
+    });
+    const input = {
+      login: b.login,
+      role: b.role,
+      admin: b.admin,
+      env: b.env ?? undefined,
+      password: b.password ?? undefined,
+    };
     return c.json(await ops.createUser(o, input), 201);
   });
   app.delete("/user/:login", allow("user.manage"), async (c) => {
     await ops.deleteUser(o, c.req.param("login"));
     return c.body(null, 204);
   });
-  app.post("/user/:login/token", allow("token.manage"), async (c) => c.json(await ops.issueToken(o, c.req.param("login")), 201));
-  app.get("/user/:login/tokens", allow("token.manage"), async (c) => c.json(await ops.listTokens(o, c.req.param("login"))));
-  app.delete("/tokens/:id", allow("token.manage"), async (c) => c.json(await ops.revokeToken(o, ops.tokenId(c.req.param("id")))));
+  app.post("/user/:login/token", allow("token.manage"), async (c) =>
+    c.json(await ops.issueToken(o, c.req.param("login")), 201),
+  );
+  app.get("/user/:login/tokens", allow("token.manage"), async (c) =>
+    c.json(await ops.listTokens(o, c.req.param("login"))),
+  );
+  app.delete("/tokens/:id", allow("token.manage"), async (c) =>
+    c.json(await ops.revokeToken(o, ops.tokenId(c.req.param("id")))),
+  );
   return app;
 }

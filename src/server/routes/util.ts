@@ -40,12 +40,21 @@ export function parseJson(text: string, what: string): unknown {
  * A JSON object whose fields have the given types: a missing optional field is fine, an unknown
  * field or a wrong type is a 400 naming the field.
  */
-export function fields<S extends Record<string, FieldType>>(body: unknown, shape: S, what = "the request body"): { [K in keyof S]?: FieldValue<S[K]> } {
+export function fields<S extends Record<string, FieldType>>(
+  body: unknown,
+  shape: S,
+  what = "the request body",
+): { [K in keyof S]?: FieldValue<S[K]> } {
   if (!isPlainObject(body)) throw new UserError(`${what} must be a JSON object`);
   for (const [k, v] of Object.entries(body)) {
     const t = shape[k];
-    if (!t) throw new UserError(`unknown field ${JSON.stringify(k)}`, { path: k, hint: `${what} takes ${Object.keys(shape).join(", ")}` });
-    if (v !== undefined && v !== null && typeof v !== t) throw new UserError(`must be a ${t}, got ${Array.isArray(v) ? "a list" : typeof v}`, { path: k });
+    if (!t)
+      throw new UserError(`unknown field ${JSON.stringify(k)}`, {
+        path: k,
+        hint: `${what} takes ${Object.keys(shape).join(", ")}`,
+      });
+    if (v !== undefined && v !== null && typeof v !== t)
+      throw new UserError(`must be a ${t}, got ${Array.isArray(v) ? "a list" : typeof v}`, { path: k });
   }
   return body as { [K in keyof S]?: FieldValue<S[K]> };
 }

@@ -26,11 +26,13 @@ export function webhookRoutes(d: ServerDeps & { webhookSecret?: string }): Hono 
   app.post("/git", async (c) => {
     if (!d.webhookSecret) throw new AuthError(403, "webhooks are off: start gimlet serve with GIMLET_WEBHOOK_SECRET");
     const body = new Uint8Array(await c.req.arrayBuffer());
-    if (!verifySignature(d.webhookSecret, body, c.req.header("x-hub-signature-256"))) throw new AuthError(401, "bad or missing X-Hub-Signature-256");
+    if (!verifySignature(d.webhookSecret, body, c.req.header("x-hub-signature-256")))
+      throw new AuthError(401, "bad or missing X-Hub-Signature-256");
     const p = parseJson(new TextDecoder().decode(body), "the webhook body");
     if (!isPlainObject(p)) throw new UserError("the webhook body must be a JSON object");
     const delivery = c.req.header("x-github-delivery");
-    if (delivery !== undefined && !/^[\x21-\x7e]{1,200}$/.test(delivery)) throw new UserError("X-GitHub-Delivery must be 1 to 200 printable characters");
+    if (delivery !== undefined && !/^[\x21-\x7e]{1,200}$/.test(delivery))
+      throw new UserError("X-GitHub-Delivery must be 1 to 200 printable characters");
     const event = c.req.header("x-github-event") ?? "";
     const str = (v: unknown) => (typeof v === "string" && v ? v : undefined);
     const repository = str(isPlainObject(p.repository) ? p.repository.full_name : undefined);
@@ -39,7 +41,8 @@ export function webhookRoutes(d: ServerDeps & { webhookSecret?: string }): Hono 
     if (event === "delete" && p.ref_type === "branch") branch = ref;
     if (event === "push" && p.deleted === true && ref?.startsWith("refs/heads/")) branch = ref.slice(11) || undefined;
     const r = await receiveBranchDeletion(o, { delivery, repository, branch });
-    if ("duplicate" in r) return c.json({ duplicate: `delivery ${delivery} was already received`, ...(r.id ? { id: r.id } : {}) });
+    if ("duplicate" in r)
+      return c.json({ duplicate: `delivery ${delivery} was already received`, ...(r.id ? { id: r.id } : {}) });
     if ("ignored" in r) return c.json({ ignored: `not a branch deletion (${event || "no X-GitHub-Event"})` });
     return c.json({ id: r.id }, 201);
   });

@@ -294,11 +294,22 @@ export function AppPage(p: AppPageProps): VNode {
       <StaleBanner live={p.live} now={p.now} />
       <div class="columns">
         <LiveCard
-          env={p.env} app={p.app} state={p.state} live={p.live} now={p.now} viewer={p.viewer} canRestart={p.canRestart}
+          env={p.env}
+          app={p.app}
+          state={p.state}
+          live={p.live}
+          now={p.now}
+          viewer={p.viewer}
+          canRestart={p.canRestart}
         />
         <History
-          env={p.env} app={p.app} history={p.history} now={p.now} canRollback={p.canRollback}
-          more={p.more} offset={p.offset}
+          env={p.env}
+          app={p.app}
+          history={p.history}
+          now={p.now}
+          canRollback={p.canRollback}
+          more={p.more}
+          offset={p.offset}
           rollout={rolloutOf(p.history, p.state)}
         />
       </div>

@@ -6,8 +6,20 @@ import { describe, expect, test } from "bun:test";
 import type { AppState } from "../../core/agent/state.ts";
 import type { EnvStateView } from "../../core/agent/view.ts";
 import {
-  ActivityList, AppPage, AppsTable, EnvPage, EnvsPage, LoginPage, SettingsPage, Timeline, appHealth, appRows,
-  filterApps, fragment, page, took,
+  ActivityList,
+  AppPage,
+  AppsTable,
+  EnvPage,
+  EnvsPage,
+  LoginPage,
+  SettingsPage,
+  Timeline,
+  appHealth,
+  appRows,
+  filterApps,
+  fragment,
+  page,
+  took,
   type Viewer,
 } from "./index.ts";
 
@@ -15,15 +27,27 @@ const viewer: Viewer = { login: "ann", role: "admin", csrf: "CSRF123" };
 const now = 1_700_000_000;
 
 const pod = (name: string, status: string, ready = "1/1", statusDescription?: string) => ({
-  name, status, ready, restarts: status === "CrashLoopBackOff" ? 7 : 0, node: "n1", createdAt: "2023-11-14T22:00:00Z",
+  name,
+  status,
+  ready,
+  restarts: status === "CrashLoopBackOff" ? 7 : 0,
+  node: "n1",
+  createdAt: "2023-11-14T22:00:00Z",
   ...(statusDescription ? { statusDescription } : {}),
 });
 
 type Rollout = "complete" | "progressing" | "failed";
 const app = (name: string, pods: ReturnType<typeof pod>[], rollout: Rollout = "complete"): AppState => ({
-  key: `default/${name}`, name, namespace: "default", service: name, repo: "acme/web", sha: "abc1234",
+  key: `default/${name}`,
+  name,
+  namespace: "default",
+  service: name,
+  repo: "acme/web",
+  sha: "abc1234",
   workload: {
-    kind: "Deployment", name, image: `nginx:${name}`,
+    kind: "Deployment",
+    name,
+    image: `nginx:${name}`,
     replicas: {
       desired: pods.length,
       updated: pods.length,
@@ -32,16 +56,25 @@ const app = (name: string, pods: ReturnType<typeof pod>[], rollout: Rollout = "c
     },
     rollout: { status: rollout },
   },
-  pods, ingresses: [{ name, url: `https://${name}.example.com` }], events: [],
+  pods,
+  ingresses: [{ name, url: `https://${name}.example.com` }],
+  events: [],
 });
 
 const view = (apps: AppState[], o: Partial<EnvStateView> = {}): EnvStateView => ({
-  env: "staging", agent: { connected: true, lastSeen: now }, stale: false, updated: now - 30,
+  env: "staging",
+  agent: { connected: true, lastSeen: now },
+  stale: false,
+  updated: now - 30,
   state: {
-    env: "staging", apps,
+    env: "staging",
+    apps,
     flux: [
       {
-        kind: "Kustomization", namespace: "flux-system", name: "gitops-staging", ready: "True",
+        kind: "Kustomization",
+        namespace: "flux-system",
+        name: "gitops-staging",
+        ready: "True",
         appliedRevision: "main@sha1:0123456789abcdef",
       },
     ],
@@ -50,7 +83,12 @@ const view = (apps: AppState[], o: Partial<EnvStateView> = {}): EnvStateView => 
 });
 
 const envSummary = (live?: EnvStateView) => ({
-  name: "staging", repoUrl: "", builtin: true, branch: "main", created: now, ...(live ? { live } : {}),
+  name: "staging",
+  repoUrl: "",
+  builtin: true,
+  branch: "main",
+  created: now,
+  ...(live ? { live } : {}),
 });
 
 describe("environments page", () => {
@@ -75,7 +113,9 @@ describe("environments page", () => {
 
   test("stale agent: offline with last seen, the state's age; a new env gets bootstrap and agent commands", () => {
     const stale = view([app("web", [pod("web-1", "CrashLoopBackOff", "0/1")])], {
-      agent: { connected: false, lastSeen: now - 7200 }, stale: true, updated: now - 7200,
+      agent: { connected: false, lastSeen: now - 7200 },
+      stale: true,
+      updated: now - 7200,
     });
     const html = page(EnvsPage({ viewer, envs: [envSummary(stale)], now, serverUrl: "https://g", canCreate: true }));
     expect(html).toContain("agent offline");
@@ -90,11 +130,21 @@ describe("environments page", () => {
 
 describe("env page", () => {
   const status = {
-    web: { app: "web", env: "staging", gitopsRef: "", gitopsRepo: "", triggeredBy: "ann", created: now - 120,
+    web: {
+      app: "web",
+      env: "staging",
+      gitopsRef: "",
+      gitopsRepo: "",
+      triggeredBy: "ann",
+      created: now - 120,
       version: {
-        repositoryName: "acme/web", sha: "abcdef1234567", message: "Fix <script>alert(1)</script>", authorName: "Dev",
+        repositoryName: "acme/web",
+        sha: "abcdef1234567",
+        message: "Fix <script>alert(1)</script>",
+        authorName: "Dev",
         url: "https://ci/1",
-      } },
+      },
+    },
     api: null,
   };
 
@@ -146,18 +196,41 @@ describe("env page", () => {
 
 describe("app page", () => {
   const history = [
-    { created: now - 60, gitopsRef: "b".repeat(40), rolledBack: false, triggeredBy: "ann",
+    {
+      created: now - 60,
+      gitopsRef: "b".repeat(40),
+      rolledBack: false,
+      triggeredBy: "ann",
       version: { repositoryName: "acme/web", sha: "bbbbbbb1", message: "second" },
-      gitopsCommitStatus: "ReconciliationSucceeded" },
-    { created: now - 3600, gitopsRef: "a".repeat(40), rolledBack: true, triggeredBy: "policy",
+      gitopsCommitStatus: "ReconciliationSucceeded",
+    },
+    {
+      created: now - 3600,
+      gitopsRef: "a".repeat(40),
+      rolledBack: true,
+      triggeredBy: "policy",
       version: { repositoryName: "acme/web", sha: "aaaaaaa1", message: "first" },
-      gitopsCommitStatus: "ReconciliationFailed" },
+      gitopsCommitStatus: "ReconciliationFailed",
+    },
   ];
 
   test("failing pod shows status, reason and restarts; history marks current, rolled back and Flux state", () => {
     const live = view([app("web", [pod("web-1", "CrashLoopBackOff", "0/1", "exit code 1")], "failed")]);
-    const html = page(AppPage({ viewer, env: "staging", app: "web", now, history, more: false, offset: 0, live,
-      state: live.state.apps[0], canRollback: true, canRestart: true }));
+    const html = page(
+      AppPage({
+        viewer,
+        env: "staging",
+        app: "web",
+        now,
+        history,
+        more: false,
+        offset: 0,
+        live,
+        state: live.state.apps[0],
+        canRollback: true,
+        canRestart: true,
+      }),
+    );
     expect(html).toContain('<tr id="pod-web-1">');
     expect(html).toContain("CrashLoopBackOff");
     expect(html).toContain('<div class="small reason">exit code 1</div>');
@@ -171,8 +244,19 @@ describe("app page", () => {
   });
 
   test("a user without rights sees no rollback or restart; no live state says why", () => {
-    const html = page(AppPage({ viewer, env: "staging", app: "web", now, history: [], more: false, offset: 0,
-      canRollback: false, canRestart: false }));
+    const html = page(
+      AppPage({
+        viewer,
+        env: "staging",
+        app: "web",
+        now,
+        history: [],
+        more: false,
+        offset: 0,
+        canRollback: false,
+        canRestart: false,
+      }),
+    );
     expect(html).toContain("No releases of this app yet.");
     expect(html).toContain("No live state: no agent reports for this env.");
     expect(html).not.toContain("Restart");
@@ -180,14 +264,38 @@ describe("app page", () => {
 });
 
 test("activity: error message, targets linked, gitops commits with Flux status", () => {
-  const html = fragment(ActivityList({ now, filter: { offset: 0 }, more: true, items: [
-    { id: "ev1", type: "release", status: "error", statusDesc: "render failed: bad values", created: now - 10,
-      repository: "",
-      sha: "", triggeredBy: "ann", targets: [{ env: "staging", app: "web" }], commits: [] },
-    { id: "ev2", type: "artifact", status: "processed", statusDesc: "", created: now - 100, repository: "acme/web",
-      sha: "abc12345", targets: [{ env: "staging", app: "web" }],
-      commits: [{ sha: "c".repeat(40), env: "staging", status: "ReconciliationSucceeded", desc: "" }] },
-  ] }));
+  const html = fragment(
+    ActivityList({
+      now,
+      filter: { offset: 0 },
+      more: true,
+      items: [
+        {
+          id: "ev1",
+          type: "release",
+          status: "error",
+          statusDesc: "render failed: bad values",
+          created: now - 10,
+          repository: "",
+          sha: "",
+          triggeredBy: "ann",
+          targets: [{ env: "staging", app: "web" }],
+          commits: [],
+        },
+        {
+          id: "ev2",
+          type: "artifact",
+          status: "processed",
+          statusDesc: "",
+          created: now - 100,
+          repository: "acme/web",
+          sha: "abc12345",
+          targets: [{ env: "staging", app: "web" }],
+          commits: [{ sha: "c".repeat(40), env: "staging", status: "ReconciliationSucceeded", desc: "" }],
+        },
+      ],
+    }),
+  );
   expect(html).toContain('<p class="reason">render failed: bad values</p>');
   expect(html).toContain('href="/envs/staging/apps/web"');
   expect(html).toContain(">applied</span>");
@@ -195,9 +303,17 @@ test("activity: error message, targets linked, gitops commits with Flux status",
 });
 
 test("settings: a new token is shown once; token values of others never appear; login page keeps next", () => {
-  const html = page(SettingsPage({ viewer, now, serverUrl: "https://g", isAdmin: true, envs: [],
-    users: [{ login: "ci", role: "user", env: "", created: now, tokens: [{ id: 3, created: now, lastUsed: 0 }] }],
-    newToken: { login: "ci", token: "glt_secret" } }));
+  const html = page(
+    SettingsPage({
+      viewer,
+      now,
+      serverUrl: "https://g",
+      isAdmin: true,
+      envs: [],
+      users: [{ login: "ci", role: "user", env: "", created: now, tokens: [{ id: 3, created: now, lastUsed: 0 }] }],
+      newToken: { login: "ci", token: "glt_secret" },
+    }),
+  );
   expect(html).toContain("glt_secret");
   expect(html).toContain('action="/settings/tokens/3/revoke"');
   const again = page(SettingsPage({ viewer, now, serverUrl: "https://g", isAdmin: true, envs: [], users: [] }));
@@ -221,9 +337,19 @@ test("delivery timeline: each step with its time and duration; rollout only for 
   const version = { repositoryName: "acme/web", sha: "abc1234" };
   const entry = { created: now - 97, gitopsRef: "d".repeat(40), rolledBack: false, version, delivery: d };
   const html = fragment(
-    AppPage({ viewer, env: "staging", app: "web", now, history: [entry], more: false, offset: 0, canRollback: false,
+    AppPage({
+      viewer,
+      env: "staging",
+      app: "web",
+      now,
+      history: [entry],
+      more: false,
+      offset: 0,
+      canRollback: false,
       canRestart: false,
-      state: app("web", [pod("web-1", "Running")]), live: view([]) }),
+      state: app("web", [pod("web-1", "Running")]),
+      live: view([]),
+    }),
   );
   expect(html).toContain('aria-label="Delivery"');
   expect(html).toMatch(/artifact pushed <time[^>]*>2 min ago<\/time>/);

@@ -88,8 +88,7 @@ export function EnvCard(props: { env: EnvSummary; now: number; serverUrl: string
         </dd>
         <dt>Apps</dt>
         <dd class="counts">
-          <Badge kind="ok">{counts.healthy} healthy</Badge>{" "}
-          <Badge kind="warn">{counts.progressing} progressing</Badge>{" "}
+          <Badge kind="ok">{counts.healthy} healthy</Badge> <Badge kind="warn">{counts.progressing} progressing</Badge>{" "}
           <Badge kind={counts.failing ? "bad" : "info"}>{counts.failing} failing</Badge>
         </dd>
         <dt>Flux</dt>

@@ -19,7 +19,11 @@ export function LogsForm(props: { env: string; app: string; pods: string[] }): V
     <section id="logs" class="logs">
       <h3>Logs</h3>
       <form
-        method="get" action={`${b}/logs.txt`} hx-get={`${b}/logs-panel`} hx-target="#logs" hx-swap="outerHTML"
+        method="get"
+        action={`${b}/logs.txt`}
+        hx-get={`${b}/logs-panel`}
+        hx-target="#logs"
+        hx-swap="outerHTML"
         class="filters"
       >
         <label for="log-container">Container</label>
@@ -61,7 +65,11 @@ export function LogLines(props: { pod: string; lines: string[]; dropped?: number
   return h(
     "hx-partial",
     { "hx-target": "#log-lines", "hx-swap": "beforeend" },
-    props.dropped ? <span class="muted">[{props.pod}] … {props.dropped} lines dropped …{"\n"}</span> : null,
+    props.dropped ? (
+      <span class="muted">
+        [{props.pod}] … {props.dropped} lines dropped …{"\n"}
+      </span>
+    ) : null,
     props.lines.map((l) => (
       <span>
         <span class="pod">{props.pod}</span> {l}

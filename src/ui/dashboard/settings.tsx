@@ -143,7 +143,10 @@ export function SettingsPage(p: SettingsProps): VNode {
               Password
             </label>
             <input
-              id="new-password" type="password" name="password" placeholder="password (optional)"
+              id="new-password"
+              type="password"
+              name="password"
+              placeholder="password (optional)"
               autocomplete="new-password"
             />
             <button>Create user</button>

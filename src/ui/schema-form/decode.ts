@@ -81,7 +81,10 @@ function decodeAt(s: JsonSchema, ui: UiSchema | undefined, path: Path, base: unk
       const v = last(ctx, path);
       if (v === undefined) return absent;
       const items = s.items as JsonSchema;
-      const list = v.split(/\r?\n/).filter((l) => l.trim() !== "").map((l) => scalar(items, l.trim()));
+      const list = v
+        .split(/\r?\n/)
+        .filter((l) => l.trim() !== "")
+        .map((l) => scalar(items, l.trim()));
       return list.length ? list : undefined;
     }
     case "objectList":

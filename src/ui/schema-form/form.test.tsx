@@ -45,7 +45,11 @@ const rich: JsonSchema = {
     users: {
       type: "array",
       title: "Users",
-      items: { type: "object", required: ["login"], properties: { login: { type: "string" }, admin: { type: "boolean" } } },
+      items: {
+        type: "object",
+        required: ["login"],
+        properties: { login: { type: "string" }, admin: { type: "boolean" } },
+      },
     },
     extra: { type: "object", additionalProperties: { type: "string" } },
   },
@@ -67,7 +71,12 @@ function submitted(markup: string, edits: Record<string, string | boolean> = {})
   const out = new URLSearchParams();
   const re = /<(input|textarea|select)\b([^>]*)>(?:([\s\S]*?)<\/\1>)?/g;
   const attr = (a: string, n: string) => new RegExp(`\\s${n}="([^"]*)"`).exec(a)?.[1];
-  const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  const unescape = (s: string) =>
+    s
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&amp;/g, "&");
   for (const m of markup.matchAll(re)) {
     const [, tag, attrs = "", body = ""] = m;
     const name = attr(attrs, "name");
@@ -97,7 +106,9 @@ describe("rendering", () => {
     expect(off).not.toContain("nginx.host");
     const on = html({ schema: nginx, value: { enabled: true }, root: ["nginx"] });
     expect(on).toContain('checked id="sf-enabled"');
-    expect(on).toMatch(/<label for="sf-host" class="sf-label">Host<span class="sf-required" aria-hidden="true"> \*<\/span><\/label>/);
+    expect(on).toMatch(
+      /<label for="sf-host" class="sf-label">Host<span class="sf-required" aria-hidden="true"> \*<\/span><\/label>/,
+    );
     expect(on).toContain('<input type="text" autocomplete="off" id="sf-host" name="nginx.host" aria-required="true"');
     expect(on).toContain('<p class="sf-help" id="sf-host-help">Your company domain</p>');
   });
@@ -110,7 +121,9 @@ describe("rendering", () => {
     expect(out).toContain('<textarea rows="4" id="sf-notes" name="notes" aria-describedby="sf-notes-help"></textarea>');
     expect(out).toContain('<p class="sf-help" id="sf-notes-help">Free text</p>');
     expect(out).toContain('inputmode="numeric" autocomplete="off" id="sf-replicas" name="replicas" value="2"/>');
-    expect(out).toContain('<select id="sf-tier" name="tier"><option value>—</option><option value="small">small</option>');
+    expect(out).toContain(
+      '<select id="sf-tier" name="tier"><option value>—</option><option value="small">small</option>',
+    );
     expect(out).toContain('name="tags" aria-describedby="sf-tags-help">a\nb</textarea>');
     expect(out).toContain('<fieldset class="sf-object" id="sf-storage"><legend>Storage</legend>');
     expect(out).toContain('name="storage.size"');
@@ -123,7 +136,10 @@ describe("rendering", () => {
 
   test("output is escaped: values, titles and messages cannot inject markup", () => {
     const evil = '"><script>alert(1)</script>';
-    const schema: JsonSchema = { type: "object", properties: { "a.b<": { type: "string", title: evil, description: evil } } };
+    const schema: JsonSchema = {
+      type: "object",
+      properties: { "a.b<": { type: "string", title: evil, description: evil } },
+    };
     const out = html({ schema, value: { "a.b<": evil }, errors: { "a~1b<": [evil] } });
     expect(out).not.toContain("<script>");
     expect(out).toContain("&lt;script>");
@@ -132,7 +148,11 @@ describe("rendering", () => {
   });
 
   test("errors are shown at their field, the rest in the summary", () => {
-    const out = html({ schema: rich, value: {}, errors: { name: ["is required"], "users.0.login": ["is required"], "x.y": ["odd"] } });
+    const out = html({
+      schema: rich,
+      value: {},
+      errors: { name: ["is required"], "users.0.login": ["is required"], "x.y": ["odd"] },
+    });
     expect(out).toContain('<div class="sf-field sf-invalid"><label for="sf-name"');
     expect(out).toContain('aria-invalid="true"');
     expect(out).toContain('<p class="sf-error" id="sf-name-error">is required</p>');
@@ -193,17 +213,46 @@ describe("form data → config", () => {
     const base = { enabled: false, host: "kept.example.com", other: 1 };
     const d1 = decodeForm(nginx, undefined, form([["nginx.enabled", "false"]]), ["nginx"], base);
     expect(d1.value).toEqual(base);
-    const d2 = decodeForm(nginx, undefined, form([["nginx.enabled", "false"], ["nginx.enabled", "true"], ["nginx.host", ""]]), ["nginx"], base);
+    const d2 = decodeForm(
+      nginx,
+      undefined,
+      form([
+        ["nginx.enabled", "false"],
+        ["nginx.enabled", "true"],
+        ["nginx.host", ""],
+      ]),
+      ["nginx"],
+      base,
+    );
     expect(d2.value).toEqual({ enabled: true, other: 1 });
-    const d3 = decodeForm(rich, undefined, form([["users.__n", "2"], ["users.0.__remove", "true"], ["users.0.login", "a"]]), [], {
-      name: "x",
-      users: [{ login: "a" }],
-    });
+    const d3 = decodeForm(
+      rich,
+      undefined,
+      form([
+        ["users.__n", "2"],
+        ["users.0.__remove", "true"],
+        ["users.0.login", "a"],
+      ]),
+      [],
+      {
+        name: "x",
+        users: [{ login: "a" }],
+      },
+    );
     expect(d3.value).toEqual({ name: "x" });
   });
 
   test("text that is not a number is kept, so the schema's own message reports it", () => {
-    const d = decodeForm(rich, undefined, form([["name", "x"], ["replicas", "three"]]), [], undefined);
+    const d = decodeForm(
+      rich,
+      undefined,
+      form([
+        ["name", "x"],
+        ["replicas", "three"],
+      ]),
+      [],
+      undefined,
+    );
     expect(d.value).toEqual({ name: "x", replicas: "three" });
     expect(validateValue(rich, d.value)).toEqual({ replicas: ["must be integer"] });
     const bad = decodeForm(rich, undefined, form([["extra", "{nope"]]), [], { extra: { a: "b" } });
@@ -224,7 +273,10 @@ describe("form data → config", () => {
       tags: ["x", "y"],
       ports: [8080],
       storage: { size: 5, class: "ssd" },
-      users: [{ login: "ann", admin: true }, { login: "bob", admin: false }],
+      users: [
+        { login: "ann", admin: true },
+        { login: "bob", admin: false },
+      ],
       extra: { a: "1" },
     };
     const markup = html({ schema: rich, uiSchema: richUi, value, root: ["app"] });

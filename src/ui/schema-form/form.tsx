@@ -77,7 +77,11 @@ function describedBy(id: string, hasHelp: boolean, errs: string[]): string | und
 function Notes(props: { id: string; help: string | undefined; errs: string[] }): VNode {
   return (
     <>
-      {props.help ? <p class="sf-help" id={`${props.id}-help`}>{props.help}</p> : null}
+      {props.help ? (
+        <p class="sf-help" id={`${props.id}-help`}>
+          {props.help}
+        </p>
+      ) : null}
       {props.errs.length ? (
         <p class="sf-error" id={`${props.id}-error`}>
           {props.errs.join("; ")}
@@ -97,7 +101,12 @@ function Label(props: { id: string; f: Field; children?: ComponentChildren }): V
   return (
     <label for={props.id} class="sf-label">
       {titleOf(props.f)}
-      {props.f.required ? <span class="sf-required" aria-hidden="true"> *</span> : null}
+      {props.f.required ? (
+        <span class="sf-required" aria-hidden="true">
+          {" "}
+          *
+        </span>
+      ) : null}
       {props.children}
     </label>
   );
@@ -154,8 +163,15 @@ function scalarField(ctx: Ctx, f: Field): VNode {
     const text = Array.isArray(value) ? value.map(textOf).join("\n") : textOf(value);
     control = <textarea rows={Math.max(3, (Array.isArray(value) ? value.length : 0) + 1)} {...common} value={text} />;
   } else if (kind === "json") {
-    const text = typeof value === "string" && ctx.raw[nameOf(f.path)] !== undefined ? value : value === undefined ? "" : JSON.stringify(value, null, 2);
-    control = <textarea rows={Math.min(16, Math.max(3, text.split("\n").length))} class="sf-code" {...common} value={text} />;
+    const text =
+      typeof value === "string" && ctx.raw[nameOf(f.path)] !== undefined
+        ? value
+        : value === undefined
+          ? ""
+          : JSON.stringify(value, null, 2);
+    control = (
+      <textarea rows={Math.min(16, Math.max(3, text.split("\n").length))} class="sf-code" {...common} value={text} />
+    );
   } else if (widget === "textarea") {
     control = <textarea rows={4} {...common} value={textOf(value)} />;
   } else {
@@ -180,7 +196,14 @@ function scalarField(ctx: Ctx, f: Field): VNode {
   );
 }
 
-function objectFields(ctx: Ctx, s: JsonSchema, ui: UiSchema | undefined, path: Path, value: unknown, blank: boolean): VNode[] {
+function objectFields(
+  ctx: Ctx,
+  s: JsonSchema,
+  ui: UiSchema | undefined,
+  path: Path,
+  value: unknown,
+  blank: boolean,
+): VNode[] {
   const shown = value === undefined && !blank ? s.default : value;
   const resolved = resolveObject(s, shown);
   const props = resolved.properties ?? {};
@@ -222,11 +245,18 @@ function objectListField(ctx: Ctx, f: Field): VNode {
   const row = (i: number, v: unknown, blank: boolean) => (
     <fieldset class="sf-item">
       <legend>{blank ? "New item" : `${items.title ?? "Item"} ${i + 1}`}</legend>
-      {errorsFor(ctx, [...f.path, i]).length ? <p class="sf-error">{ctx.errors[nameOf([...f.path, i])]!.join("; ")}</p> : null}
+      {errorsFor(ctx, [...f.path, i]).length ? (
+        <p class="sf-error">{ctx.errors[nameOf([...f.path, i])]!.join("; ")}</p>
+      ) : null}
       {objectFields(ctx, items, itemUi, [...f.path, i], v, blank)}
       {blank ? null : (
         <div class="sf-field sf-check">
-          <input type="checkbox" id={fieldId(ctx, [...f.path, i, removeField])} name={fieldName(ctx, [...f.path, i, removeField])} value="true" />
+          <input
+            type="checkbox"
+            id={fieldId(ctx, [...f.path, i, removeField])}
+            name={fieldName(ctx, [...f.path, i, removeField])}
+            value="true"
+          />
           <label for={fieldId(ctx, [...f.path, i, removeField])}>Remove</label>
         </div>
       )}
@@ -263,7 +293,17 @@ export function SchemaFields(props: SchemaFieldsProps): VNode {
   const fields =
     kindOf(props.schema) === "object"
       ? objectFields(ctx, props.schema, props.uiSchema, [], props.value, false)
-      : [field(ctx, { schema: props.schema, ui: props.uiSchema, path: [], value: props.value, key: "value", required: true, blank: false })];
+      : [
+          field(ctx, {
+            schema: props.schema,
+            ui: props.uiSchema,
+            path: [],
+            value: props.value,
+            key: "value",
+            required: true,
+            blank: false,
+          }),
+        ];
   const orphans = Object.entries(ctx.errors).filter(([name]) => !ctx.shown.has(name));
   const count = Object.values(ctx.errors).reduce((n, m) => n + m.length, 0);
   return (
@@ -271,7 +311,8 @@ export function SchemaFields(props: SchemaFieldsProps): VNode {
       {count > 0 ? (
         <div class="sf-summary" role="alert">
           <p>
-            {count === 1 ? "1 problem" : `${count} problems`} to fix{orphans.length < Object.keys(ctx.errors).length ? " — see the fields below" : ""}.
+            {count === 1 ? "1 problem" : `${count} problems`} to fix
+            {orphans.length < Object.keys(ctx.errors).length ? " — see the fields below" : ""}.
           </p>
           {orphans.length ? (
             <ul>

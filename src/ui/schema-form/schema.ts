@@ -25,7 +25,16 @@ export interface JsonSchema {
   [key: string]: unknown;
 }
 
-export type FieldKind = "object" | "string" | "number" | "integer" | "boolean" | "enum" | "stringList" | "objectList" | "json";
+export type FieldKind =
+  | "object"
+  | "string"
+  | "number"
+  | "integer"
+  | "boolean"
+  | "enum"
+  | "stringList"
+  | "objectList"
+  | "json";
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -115,7 +124,8 @@ export function effectiveSchema(schema: JsonSchema, value: unknown): JsonSchema 
   for (const [k, v] of Object.entries(resolveObject(schema, value))) if (!dropKeys.has(k)) s[k] = v;
   if (s.properties) {
     const props: Record<string, JsonSchema> = {};
-    for (const [k, p] of Object.entries(s.properties)) props[k] = effectiveSchema(p, isRecord(value) ? value[k] : undefined);
+    for (const [k, p] of Object.entries(s.properties))
+      props[k] = effectiveSchema(p, isRecord(value) ? value[k] : undefined);
     s.properties = props;
   }
   if (s.items && !Array.isArray(s.items)) {

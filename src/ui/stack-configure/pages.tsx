@@ -92,7 +92,11 @@ export function Overview(props: OverviewProps): VNode {
   const { definition: d } = props;
   const known = new Set(d.categories.map((c) => c.id));
   const groups = [
-    ...d.categories.map((c) => ({ id: c.id, name: c.name, components: d.components.filter((x) => x.category === c.id) })),
+    ...d.categories.map((c) => ({
+      id: c.id,
+      name: c.name,
+      components: d.components.filter((x) => x.category === c.id),
+    })),
     { id: "other", name: "Other", components: d.components.filter((x) => !known.has(x.category)) },
   ].filter((g) => g.components.length > 0);
   return (
@@ -156,7 +160,12 @@ export function ComponentForm(props: ComponentFormProps): VNode {
           idPrefix={c.variable}
           inputAttrs={(path) =>
             path.length === 1 && triggers.has(String(path[0]))
-              ? { "hx-post": `${action}/preview`, "hx-trigger": "change", "hx-target": "#component-form", "hx-swap": "outerHTML" }
+              ? {
+                  "hx-post": `${action}/preview`,
+                  "hx-trigger": "change",
+                  "hx-target": "#component-form",
+                  "hx-swap": "outerHTML",
+                }
               : undefined
           }
         />

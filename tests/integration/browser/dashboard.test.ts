@@ -36,12 +36,21 @@ function artifactFile(sha: string): string {
     f,
     JSON.stringify({
       version: {
-        repositoryName: "acme/web", sha, branch: "main", event: "push", message: `commit ${sha}`, authorName: "Dev One",
-        url: "https://ci.example/1", created: 1700000000,
+        repositoryName: "acme/web",
+        sha,
+        branch: "main",
+        event: "push",
+        message: `commit ${sha}`,
+        authorName: "Dev One",
+        url: "https://ci.example/1",
+        created: 1700000000,
       },
       environments: [
         {
-          app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" },
+          app: "web",
+          env: "staging",
+          namespace: "default",
+          deploy: { branch: "main", event: "push" },
           values: { image: { repository: "nginx", tag: sha } },
         },
       ],
@@ -225,7 +234,11 @@ test("with an agent: pods and a failing pod's reason live, restart, streamed log
   const crashing = fakeApp("web", {
     pods: [
       {
-        name: "web-7d9f-a1", status: "CrashLoopBackOff", ready: "0/1", restarts: 5, node: "node-1",
+        name: "web-7d9f-a1",
+        status: "CrashLoopBackOff",
+        ready: "0/1",
+        restarts: 5,
+        node: "node-1",
         statusDescription: "back-off 5m0s restarting failed container",
       },
       { name: "web-7d9f-b2", status: "Running", ready: "1/1", restarts: 0, node: "node-2" },

@@ -81,7 +81,12 @@ test("enable two components, fill the required fields, save; bad values are repo
   const res = await page.goto(url);
   expect(res!.headers()["content-security-policy"]).toContain("script-src 'self'");
   await expect(page.locator("#category-ingress h2").textContent()).resolves.toBe("Ingress");
-  await page.screenshot({ path: join(shots, "stack-configure-overview.png"), fullPage: true, caret: "initial", animations: "allow" });
+  await page.screenshot({
+    path: join(shots, "stack-configure-overview.png"),
+    fullPage: true,
+    caret: "initial",
+    animations: "allow",
+  });
 
   // Nginx: the one-pager is rendered Markdown and its <script> stays text.
   await page.click("#tile-nginx");
@@ -109,7 +114,12 @@ test("enable two components, fill the required fields, save; bad values are repo
   await page.waitForSelector("#certManager-email-error");
   expect(await page.locator("#certManager-email-error").textContent()).toBe('must match format "email"');
   expect(await page.locator("#certManager-email").getAttribute("aria-invalid")).toBe("true");
-  await page.screenshot({ path: join(shots, "stack-configure-error.png"), fullPage: true, caret: "initial", animations: "allow" });
+  await page.screenshot({
+    path: join(shots, "stack-configure-error.png"),
+    fullPage: true,
+    caret: "initial",
+    animations: "allow",
+  });
   expect(parse(readFileSync(stackFile, "utf8")).config.certManager).toBeUndefined();
   await page.fill("#certManager-email", "ops@example.com");
   await page.click("button[type=submit]");
@@ -146,7 +156,12 @@ test("without JavaScript the form posts normally and shows the schema's message 
   const [ok] = await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
   expect(ok!.status()).toBe(200);
   // The unticked Persistence box is on the page, so it is saved as false.
-  expect(parse(readFileSync(stackFile, "utf8")).config.loki).toEqual({ enabled: false, persistence: false, volumeSize: 25, retention: "30d" });
+  expect(parse(readFileSync(stackFile, "utf8")).config.loki).toEqual({
+    enabled: false,
+    persistence: false,
+    volumeSize: 25,
+    retention: "30d",
+  });
   await context.close();
 }, 30_000);
 

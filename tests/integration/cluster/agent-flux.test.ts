@@ -71,8 +71,20 @@ function startAgent(): ReturnType<typeof Bun.spawn> {
 beforeAll(async () => {
   admin = /Admin token: (\S+)/.exec(await startServe())![1]!;
   expect((await gimlet(["env", "create", "staging", "--builtin", "--data-dir", data])).code).toBe(0);
-  const boot = await gimlet(["env", "bootstrap", "staging", "--host", url, "--no-controller", "--interval", "10m",
-    "--receiver-url", `http://127.0.0.1:${cluster.ports.notificationReceiver}`, "--data-dir", data]);
+  const boot = await gimlet([
+    "env",
+    "bootstrap",
+    "staging",
+    "--host",
+    url,
+    "--no-controller",
+    "--interval",
+    "10m",
+    "--receiver-url",
+    `http://127.0.0.1:${cluster.ports.notificationReceiver}`,
+    "--data-dir",
+    data,
+  ]);
   expect(boot.code, boot.stderr).toBe(0);
   // The printed `kubectl create secret` steps, with a random value for each `$(…)` placeholder.
   for (const line of boot.stderr.split("\n").filter((l) => l.startsWith("kubectl -n flux-system create secret"))) {
@@ -85,17 +97,24 @@ beforeAll(async () => {
   await cluster.kubectl(["apply", "-f", "-"], boot.stdout);
   const fluxGet = (kind: string, path: string) =>
     cluster.kubectl(["-n", "flux-system", "get", kind, "gitops-repo-staging", "-o", `jsonpath={${path}}`]);
-  await eventually("the Receiver served", async () =>
-    (await fluxGet("receiver", ".status.webhookPath")).startsWith("/hook/"), 90_000);
+  await eventually(
+    "the Receiver served",
+    async () => (await fluxGet("receiver", ".status.webhookPath")).startsWith("/hook/"),
+    90_000,
+  );
 
   const u = await cli(["user", "create", "agent-staging", "--role", "agent", "--env", "staging", "-o", "json"]);
   expect(u.code, u.stderr).toBe(0);
   agentToken = (JSON.parse(u.stdout) as { token: string }).token;
   startAgent();
-  await eventually("the agent connected and live", async () => {
-    const v = await view();
-    return v.agent.connected && !v.stale;
-  }, 30_000);
+  await eventually(
+    "the agent connected and live",
+    async () => {
+      const v = await view();
+      return v.agent.connected && !v.stale;
+    },
+    30_000,
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -115,9 +134,21 @@ const web = async (): Promise<AppState | undefined> => (await view()).state.apps
 
 /** The app as the cluster has it: pod names of its Running pods, from kubectl. */
 async function clusterPods(): Promise<string[]> {
-  const out = await cluster.kubectl(["-n", "default", "get", "pods", "-l", "app.kubernetes.io/instance=web", "-o", "json"]);
+  const out = await cluster.kubectl([
+    "-n",
+    "default",
+    "get",
+    "pods",
+    "-l",
+    "app.kubernetes.io/instance=web",
+    "-o",
+    "json",
+  ]);
   type Pod = { metadata: { name: string; deletionTimestamp?: string }; status: { phase: string } };
-  return (JSON.parse(out).items as Pod[]).filter((p) => !p.metadata.deletionTimestamp).map((p) => p.metadata.name).sort();
+  return (JSON.parse(out).items as Pod[])
+    .filter((p) => !p.metadata.deletionTimestamp)
+    .map((p) => p.metadata.name)
+    .sort();
 }
 
 /** The state equals the cluster: one app web (no duplicate, no ghost), exactly the cluster's pods. */
@@ -138,9 +169,23 @@ async function converged(replicas: number): Promise<boolean> {
 
 function artifact(sha: string, replicas: number): string {
   const f = join(data, `${sha}.json`);
-  const version = { repositoryName: "acme/web", sha, branch: "main", event: "push", message: `commit ${sha}`, url: "https://example.com" };
-  const values = { replicas, gitRepository: "acme/web", gitSha: "{{ .SHA }}", image: { repository: "nginx", tag: "{{ .SHA }}" } };
-  const environments = [{ app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values }];
+  const version = {
+    repositoryName: "acme/web",
+    sha,
+    branch: "main",
+    event: "push",
+    message: `commit ${sha}`,
+    url: "https://example.com",
+  };
+  const values = {
+    replicas,
+    gitRepository: "acme/web",
+    gitSha: "{{ .SHA }}",
+    image: { repository: "nginx", tag: "{{ .SHA }}" },
+  };
+  const environments = [
+    { app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values },
+  ];
   writeFileSync(f, JSON.stringify({ version, environments }));
   return f;
 }
@@ -151,17 +196,21 @@ async function release(sha: string, replicas: number): Promise<number> {
   const push = await cli(["artifact", "push", "-f", artifact(sha, replicas), "-o", "json"]);
   expect(push.code, push.stderr).toBe(0);
   let shaSeen = 0;
-  await eventually(`web at ${sha} with ${replicas} Running pods in the state`, async () => {
-    const a = await web();
-    if (a?.sha === sha && a.workload?.sha === sha && !shaSeen) shaSeen = performance.now() - t0;
-    return (
-      !!shaSeen &&
-      a!.workload?.image === `nginx:${sha}` &&
-      a!.workload.replicas.desired === replicas &&
-      a!.pods.length === replicas &&
-      a!.pods.every((p) => p.status === "Running")
-    );
-  }, 120_000);
+  await eventually(
+    `web at ${sha} with ${replicas} Running pods in the state`,
+    async () => {
+      const a = await web();
+      if (a?.sha === sha && a.workload?.sha === sha && !shaSeen) shaSeen = performance.now() - t0;
+      return (
+        !!shaSeen &&
+        a!.workload?.image === `nginx:${sha}` &&
+        a!.workload.replicas.desired === replicas &&
+        a!.pods.length === replicas &&
+        a!.pods.every((p) => p.status === "Running")
+      );
+    },
+    120_000,
+  );
   console.log(
     `artifact push ${sha} → state: new sha after ${(shaSeen / 1000).toFixed(1)} s, ` +
       `${replicas} pods Running after ${((performance.now() - t0) / 1000).toFixed(1)} s`,
@@ -182,7 +231,8 @@ describe("through Flux", () => {
     const { run } = await import("../../support/git-server.ts");
     const head = (await run(["git", "--git-dir", join(data, "repos", "staging-apps.git"), "rev-parse", "main"])).trim();
     await eventually("the GitRepository at the head in the state", async () =>
-      (await view()).state.flux.some((f) => f.kind === "GitRepository" && f.fetchedRevision === `main@sha1:${head}`));
+      (await view()).state.flux.some((f) => f.kind === "GitRepository" && f.fetchedRevision === `main@sha1:${head}`),
+    );
   }, 180_000);
 
   test("releases that scale up and down: the state follows", async () => {
@@ -194,18 +244,34 @@ describe("through Flux", () => {
   test("a pod forced into CrashLoopBackOff shows with its reason", async () => {
     const pod = (await web())!.pods[0]!.name;
     const status = {
-      containerStatuses: [{
-        name: "web", image: "nginx:v3", imageID: "", ready: false, restartCount: 3, started: false,
-        state: { waiting: { reason: "CrashLoopBackOff", message: "back-off 40s restarting failed container" } },
-        lastState: { terminated: { exitCode: 2, reason: "Error", startedAt: "2026-01-01T00:00:00Z",
-          finishedAt: "2026-01-01T00:00:01Z" } },
-      }],
+      containerStatuses: [
+        {
+          name: "web",
+          image: "nginx:v3",
+          imageID: "",
+          ready: false,
+          restartCount: 3,
+          started: false,
+          state: { waiting: { reason: "CrashLoopBackOff", message: "back-off 40s restarting failed container" } },
+          lastState: {
+            terminated: {
+              exitCode: 2,
+              reason: "Error",
+              startedAt: "2026-01-01T00:00:00Z",
+              finishedAt: "2026-01-01T00:00:01Z",
+            },
+          },
+        },
+      ],
       conditions: [{ type: "Ready", status: "False" }],
     };
     const patch = ["-n", "default", "patch", "pod", pod, "--subresource=status", "--type=merge"];
     await cluster.kubectl([...patch, "-p", JSON.stringify({ status })]);
-    await eventually("CrashLoopBackOff in the state", async () =>
-      (await web())?.pods.find((p) => p.name === pod)?.status === "CrashLoopBackOff", 10_000);
+    await eventually(
+      "CrashLoopBackOff in the state",
+      async () => (await web())?.pods.find((p) => p.name === pod)?.status === "CrashLoopBackOff",
+      10_000,
+    );
     expect((await web())!.pods.find((p) => p.name === pod)).toMatchObject({
       status: "CrashLoopBackOff",
       statusDescription: "back-off 40s restarting failed container; last exit: Error (code 2)",
@@ -214,13 +280,21 @@ describe("through Flux", () => {
     });
     // Back to a healthy pod for the tests after this one: delete it, the ReplicaSet makes a new one.
     await cluster.kubectl(["-n", "default", "delete", "pod", pod, "--wait=false"]);
-    await eventually("a Running replacement", async () => (await converged(1)) && (await web())!.pods[0]!.status === "Running");
+    await eventually(
+      "a Running replacement",
+      async () => (await converged(1)) && (await web())!.pods[0]!.status === "Running",
+    );
   }, 60_000);
 
   test("POST /api/envs/staging/reconcile sets requestedAt on the GitRepository and the Kustomization", async () => {
-    const r = await fetch(`${url}/api/envs/staging/reconcile`, { method: "POST", headers: { Authorization: `Bearer ${admin}` } });
+    const r = await fetch(`${url}/api/envs/staging/reconcile`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${admin}` },
+    });
     expect(r.status, await r.clone().text()).toBe(200);
-    const body = (await r.json()) as { reconciled: { kind: string; namespace: string; name: string; requestedAt: string }[] };
+    const body = (await r.json()) as {
+      reconciled: { kind: string; namespace: string; name: string; requestedAt: string }[];
+    };
     const kinds = body.reconciled.map((x) => x.kind).sort();
     expect(kinds).toEqual(["GitRepository", "Kustomization"]);
     for (const x of body.reconciled) {
@@ -233,7 +307,9 @@ describe("through Flux", () => {
 
   test("GET …/details of the Deployment and of a pod: conditions, containers, events", async () => {
     const get = async (q: string) => {
-      const r = await fetch(`${url}/api/envs/staging/apps/web/details${q}`, { headers: { Authorization: `Bearer ${admin}` } });
+      const r = await fetch(`${url}/api/envs/staging/apps/web/details${q}`, {
+        headers: { Authorization: `Bearer ${admin}` },
+      });
       expect(r.status, await r.clone().text()).toBe(200);
       return (await r.json()) as Record<string, any>;
     };
@@ -258,7 +334,9 @@ describe("faults", () => {
     const t0 = performance.now();
     await cluster.kubectl(["-n", "default", "scale", "deployment", "web", "--replicas=3"]);
     const s = await eventually("state = cluster after the API server restart", () => converged(3), 10_000);
-    console.log(`kube-apiserver down ${down.toFixed(1)} s; change after restart → state converged in ${s.toFixed(1)} s`);
+    console.log(
+      `kube-apiserver down ${down.toFixed(1)} s; change after restart → state converged in ${s.toFixed(1)} s`,
+    );
     expect((performance.now() - t0) / 1000).toBeLessThan(12);
   }, 120_000);
 
@@ -292,10 +370,14 @@ describe("faults", () => {
     } finally {
       agent!.kill("SIGCONT");
     }
-    const s = await eventually("thawed agent live again", async () => {
-      const v = await view();
-      return v.agent.connected && !v.stale;
-    }, 15_000);
+    const s = await eventually(
+      "thawed agent live again",
+      async () => {
+        const v = await view();
+        return v.agent.connected && !v.stale;
+      },
+      15_000,
+    );
     console.log(`agent thawed → live again after ${s.toFixed(1)} s`);
   }, 60_000);
 

@@ -75,17 +75,29 @@ describe("derived state from real objects", () => {
   test("an annotated Service, its Deployment's pods Running under kwok, its Ingress and sha", async () => {
     const t0 = performance.now();
     await cluster.kubectl(["apply", "-f", "-"], webYaml(3, "abc123"));
-    await eventually("web with 3 Running pods", async () => running(app("shop/web"), 3) && app("shop/web")!.workload?.rollout.status === "complete");
+    await eventually(
+      "web with 3 Running pods",
+      async () => running(app("shop/web"), 3) && app("shop/web")!.workload?.rollout.status === "complete",
+    );
     console.log(`apply → agent reports 3 pods Running: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const a = app("shop/web")!;
-    expect(a).toMatchObject({ name: "web", repo: "acme/web", sha: "abc123", ingresses: [{ name: "web", url: "https://web.example.com" }] });
+    expect(a).toMatchObject({
+      name: "web",
+      repo: "acme/web",
+      sha: "abc123",
+      ingresses: [{ name: "web", url: "https://web.example.com" }],
+    });
     expect(a.workload).toEqual({
       kind: "Deployment",
       name: "web",
       sha: "abc123",
       image: "ghcr.io/acme/web:abc123",
       replicas: { desired: 3, updated: 3, ready: 3, available: 3 },
-      rollout: { status: "complete", reason: "NewReplicaSetAvailable", message: expect.stringContaining("has successfully progressed") },
+      rollout: {
+        status: "complete",
+        reason: "NewReplicaSetAvailable",
+        message: expect.stringContaining("has successfully progressed"),
+      },
     });
     expect(a.pods.every((p) => p.node?.startsWith("kwok-node-") && p.ready === "1/1" && p.createdAt)).toBe(true);
     expect(agent.readiness()).toEqual({ ready: true, kubernetes: true, server: true });
@@ -94,17 +106,45 @@ describe("derived state from real objects", () => {
   test("a pod forced into CrashLoopBackOff shows with its reason and restarts", async () => {
     const pod = app("shop/web")!.pods[0]!.name;
     const t0 = performance.now();
-    await cluster.kubectl(["-n", "shop", "patch", "pod", pod, "--subresource=status", "--type=merge", "-p", JSON.stringify({
-      status: {
-        containerStatuses: [{
-          name: "web", image: "ghcr.io/acme/web:abc123", imageID: "", ready: false, restartCount: 5, started: false,
-          state: { waiting: { reason: "CrashLoopBackOff", message: "back-off 2m40s restarting failed container" } },
-          lastState: { terminated: { exitCode: 1, reason: "Error", startedAt: "2026-01-01T00:00:00Z", finishedAt: "2026-01-01T00:00:01Z" } },
-        }],
-        conditions: [{ type: "Ready", status: "False" }],
-      },
-    })]);
-    await eventually("CrashLoopBackOff reported", async () => app("shop/web")?.pods.find((p) => p.name === pod)?.status === "CrashLoopBackOff", 10_000);
+    await cluster.kubectl([
+      "-n",
+      "shop",
+      "patch",
+      "pod",
+      pod,
+      "--subresource=status",
+      "--type=merge",
+      "-p",
+      JSON.stringify({
+        status: {
+          containerStatuses: [
+            {
+              name: "web",
+              image: "ghcr.io/acme/web:abc123",
+              imageID: "",
+              ready: false,
+              restartCount: 5,
+              started: false,
+              state: { waiting: { reason: "CrashLoopBackOff", message: "back-off 2m40s restarting failed container" } },
+              lastState: {
+                terminated: {
+                  exitCode: 1,
+                  reason: "Error",
+                  startedAt: "2026-01-01T00:00:00Z",
+                  finishedAt: "2026-01-01T00:00:01Z",
+                },
+              },
+            },
+          ],
+          conditions: [{ type: "Ready", status: "False" }],
+        },
+      }),
+    ]);
+    await eventually(
+      "CrashLoopBackOff reported",
+      async () => app("shop/web")?.pods.find((p) => p.name === pod)?.status === "CrashLoopBackOff",
+      10_000,
+    );
     console.log(`status patch → agent reports CrashLoopBackOff: ${((performance.now() - t0) * 1).toFixed(0)} ms`);
     expect(app("shop/web")!.pods.find((p) => p.name === pod)).toMatchObject({
       status: "CrashLoopBackOff",
@@ -117,16 +157,30 @@ describe("derived state from real objects", () => {
   test("scale up and down: the pod list follows", async () => {
     await cluster.kubectl(["-n", "shop", "scale", "deployment", "web", "--replicas=5"]);
     // The crash-looping pod from the test before stays as it is (kwok keeps it): 4 Running + 1.
-    await eventually("5 pods", async () => app("shop/web")?.pods.filter((p) => p.status === "Running").length === 4 && app("shop/web")!.pods.length === 5 && app("shop/web")!.workload!.replicas.desired === 5);
+    await eventually(
+      "5 pods",
+      async () =>
+        app("shop/web")?.pods.filter((p) => p.status === "Running").length === 4 &&
+        app("shop/web")!.pods.length === 5 &&
+        app("shop/web")!.workload!.replicas.desired === 5,
+    );
     await cluster.kubectl(["-n", "shop", "scale", "deployment", "web", "--replicas=1"]);
-    await eventually("1 pod", async () => app("shop/web")?.pods.length === 1 && app("shop/web")!.workload!.replicas.desired === 1);
+    await eventually(
+      "1 pod",
+      async () => app("shop/web")?.pods.length === 1 && app("shop/web")!.workload!.replicas.desired === 1,
+    );
   }, 90_000);
 
   test("a new sha rolls out and is reported", async () => {
     await cluster.kubectl(["apply", "-f", "-"], webYaml(1, "def456"));
     await eventually("new sha, rollout complete", async () => {
       const a = app("shop/web");
-      return a?.sha === "def456" && a.workload?.image === "ghcr.io/acme/web:def456" && a.workload.rollout.status === "complete" && running(a, 1);
+      return (
+        a?.sha === "def456" &&
+        a.workload?.image === "ghcr.io/acme/web:def456" &&
+        a.workload.rollout.status === "complete" &&
+        running(a, 1)
+      );
     });
   }, 60_000);
 });
@@ -156,7 +210,15 @@ describe("commands against the API server", () => {
     await eventually("result", async () => rx.results.has("r1"), 10_000);
     const r = rx.results.get("r1")!;
     expect(r.ok).toBe(true);
-    const ann = await cluster.kubectl(["-n", "shop", "get", "deployment", "web", "-o", "jsonpath={.spec.template.metadata.annotations.kubectl\\.kubernetes\\.io/restartedAt}"]);
+    const ann = await cluster.kubectl([
+      "-n",
+      "shop",
+      "get",
+      "deployment",
+      "web",
+      "-o",
+      "jsonpath={.spec.template.metadata.annotations.kubectl\\.kubernetes\\.io/restartedAt}",
+    ]);
     expect(ann).toBe((r as { data: { restartedAt: string } }).data.restartedAt);
   }, 30_000);
 
@@ -190,22 +252,41 @@ describe("commands against the API server", () => {
   }, 30_000);
 
   test("Flux objects are picked up by discovery and reported; reconcile sets requestedAt", async () => {
-    await cluster.kubectl(["apply", "-f", "-"], `apiVersion: source.toolkit.fluxcd.io/v1
+    await cluster.kubectl(
+      ["apply", "-f", "-"],
+      `apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository
 metadata: {name: apps, namespace: flux-system}
 spec: {interval: 1h, url: "http://127.0.0.1:1/none.git", ref: {branch: main}}
-`);
-    await eventually("GitRepository in the state", async () => rx.state?.flux.some((f) => f.kind === "GitRepository" && f.name === "apps") ?? false, 30_000);
+`,
+    );
+    await eventually(
+      "GitRepository in the state",
+      async () => rx.state?.flux.some((f) => f.kind === "GitRepository" && f.name === "apps") ?? false,
+      30_000,
+    );
     rx.send({ action: "reconcile", id: "f1", kind: "GitRepository", namespace: "flux-system", name: "apps" });
     await eventually("result", async () => rx.results.has("f1"), 10_000);
     expect(rx.results.get("f1")!.ok).toBe(true);
-    const ann = await cluster.kubectl(["-n", "flux-system", "get", "gitrepository", "apps", "-o", "jsonpath={.metadata.annotations.reconcile\\.fluxcd\\.io/requestedAt}"]);
+    const ann = await cluster.kubectl([
+      "-n",
+      "flux-system",
+      "get",
+      "gitrepository",
+      "apps",
+      "-o",
+      "jsonpath={.metadata.annotations.reconcile\\.fluxcd\\.io/requestedAt}",
+    ]);
     expect(ann).toBe((rx.results.get("f1") as { data: { requestedAt: string } }).data.requestedAt);
     // source-controller fails to fetch from a closed port: the Ready condition says so.
-    await eventually("Ready=False with a message", async () => {
-      const f = rx.state?.flux.find((x) => x.name === "apps");
-      return f?.ready === "False" && !!f.message;
-    }, 30_000);
+    await eventually(
+      "Ready=False with a message",
+      async () => {
+        const f = rx.state?.flux.find((x) => x.name === "apps");
+        return f?.ready === "False" && !!f.message;
+      },
+      30_000,
+    );
   }, 60_000);
 
   test("deleting the app removes it from the state", async () => {
@@ -232,10 +313,14 @@ current-context: agent
 }
 
 async function waitReady(port: number, proc: ReturnType<typeof Bun.spawn>): Promise<void> {
-  await eventually("agent /readyz 200", async () => {
-    if (proc.exitCode !== null) throw new Error(`agent exited with ${proc.exitCode}`);
-    return (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200;
-  }, 30_000);
+  await eventually(
+    "agent /readyz 200",
+    async () => {
+      if (proc.exitCode !== null) throw new Error(`agent exited with ${proc.exitCode}`);
+      return (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200;
+    },
+    30_000,
+  );
 }
 
 describe("the generated manifests' RBAC", () => {
@@ -244,7 +329,10 @@ describe("the generated manifests' RBAC", () => {
   afterAll(() => rx2.stop());
 
   beforeAll(async () => {
-    const gen = Bun.spawnSync([...agentCommand, "agent", "manifests", "--env", "staging", "--server", rx2.url, "--token", "env-token"], { stderr: "pipe" });
+    const gen = Bun.spawnSync(
+      [...agentCommand, "agent", "manifests", "--env", "staging", "--server", rx2.url, "--token", "env-token"],
+      { stderr: "pipe" },
+    );
     expect(gen.exitCode).toBe(0);
     await cluster.kubectl(["apply", "-f", "-"], gen.stdout.toString());
     token = (await cluster.kubectl(["-n", "gimlet", "create", "token", "gimlet-agent-staging"])).trim();
@@ -256,14 +344,38 @@ describe("the generated manifests' RBAC", () => {
     const kc = join(work, "sa.kubeconfig");
     writeFileSync(kc, saKubeconfig(token));
     const port = freePort();
-    const proc = Bun.spawn([...agentCommand, "agent", "--server", rx2.url, "--token", "env-token", "--env", "staging", "--kubeconfig", kc, "--health-listen", `127.0.0.1:${port}`], {
-      env: { PATH: process.env.PATH ?? "", HOME: work },
-      stdout: "pipe",
-      stderr: "pipe",
-    });
+    const proc = Bun.spawn(
+      [
+        ...agentCommand,
+        "agent",
+        "--server",
+        rx2.url,
+        "--token",
+        "env-token",
+        "--env",
+        "staging",
+        "--kubeconfig",
+        kc,
+        "--health-listen",
+        `127.0.0.1:${port}`,
+      ],
+      {
+        env: { PATH: process.env.PATH ?? "", HOME: work },
+        stdout: "pipe",
+        stderr: "pipe",
+      },
+    );
     try {
       await waitReady(port, proc);
-      await eventually("rbac-ns/web reported", async () => running(rx2.state?.apps.find((a) => a.key === "rbac-ns/web"), 2), 30_000);
+      await eventually(
+        "rbac-ns/web reported",
+        async () =>
+          running(
+            rx2.state?.apps.find((a) => a.key === "rbac-ns/web"),
+            2,
+          ),
+        30_000,
+      );
     } finally {
       proc.kill("SIGTERM");
       expect(await proc.exited).toBe(0);
@@ -277,7 +389,10 @@ describe("the generated manifests' RBAC", () => {
     const { KubeClient, KubeApiError } = await import("../../../src/kube/index.ts");
     const client = new KubeClient(kube);
     const refused = async (method: string, path: string, body?: unknown) => {
-      const e = await client.request(method, path, body ? { body } : {}).then(() => undefined, (e) => e);
+      const e = await client.request(method, path, body ? { body } : {}).then(
+        () => undefined,
+        (e) => e,
+      );
       return e instanceof KubeApiError ? e.status : `no error (${method} ${path})`;
     };
     expect(await refused("GET", "/api/v1/namespaces/rbac-ns/secrets")).toBe(403);
@@ -287,7 +402,11 @@ describe("the generated manifests' RBAC", () => {
     expect(await refused("POST", "/api/v1/namespaces/rbac-ns/pods/web/exec")).toBe(403);
     expect(await refused("POST", "/api/v1/namespaces", { metadata: { name: "x" } })).toBe(403);
     const { Commands } = await import("../../../src/agent/index.ts");
-    const cmds = new Commands(client, { sendResult: async () => {}, sendLogs: async () => true }, { fluxResource: () => undefined });
+    const cmds = new Commands(
+      client,
+      { sendResult: async () => {}, sendLogs: async () => true },
+      { fluxResource: () => undefined },
+    );
     expect((await cmds.restart("Deployment", "rbac-ns", "web")).ok).toBe(true);
   }, 30_000);
 

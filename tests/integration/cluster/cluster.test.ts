@@ -26,7 +26,9 @@ const json = async (args: string[]) => JSON.parse(await cluster.kubectl([...args
 describe("workloads", () => {
   test("a Deployment gets a ReplicaSet and pods that reach Running; deleting it removes them", async () => {
     await cluster.kubectl(["create", "namespace", "work"]);
-    await eventually("default ServiceAccount", async () => (await cluster.kubectl(["-n", "work", "get", "sa", "default", "-o", "name"])).includes("default"));
+    await eventually("default ServiceAccount", async () =>
+      (await cluster.kubectl(["-n", "work", "get", "sa", "default", "-o", "name"])).includes("default"),
+    );
     const applied = performance.now();
     await cluster.kubectl(
       ["apply", "-f", "-"],
@@ -49,15 +51,25 @@ spec:
   ports: [{port: 80}]
 `,
     );
-    await eventually("3 pods Running", async () => (await json(["-n", "work", "get", "pods", "-l", "app=web"])).items.filter((p: any) => p.status.phase === "Running").length === 3);
+    await eventually(
+      "3 pods Running",
+      async () =>
+        (await json(["-n", "work", "get", "pods", "-l", "app=web"])).items.filter(
+          (p: any) => p.status.phase === "Running",
+        ).length === 3,
+    );
     console.log(`apply → 3 pods Running: ${((performance.now() - applied) / 1000).toFixed(1)} s`);
     expect((await json(["-n", "work", "get", "replicasets", "-l", "app=web"])).items).toHaveLength(1);
     await eventually("EndpointSlice with 3 endpoints", async () => {
-      const slices = (await json(["-n", "work", "get", "endpointslices", "-l", "kubernetes.io/service-name=web"])).items;
+      const slices = (await json(["-n", "work", "get", "endpointslices", "-l", "kubernetes.io/service-name=web"]))
+        .items;
       return slices.reduce((n: number, s: any) => n + (s.endpoints?.length ?? 0), 0) === 3;
     });
     await cluster.kubectl(["-n", "work", "delete", "deployment", "web"]);
-    await eventually("pods gone", async () => (await json(["-n", "work", "get", "pods", "-l", "app=web"])).items.length === 0);
+    await eventually(
+      "pods gone",
+      async () => (await json(["-n", "work", "get", "pods", "-l", "app=web"])).items.length === 0,
+    );
   }, 120_000);
 });
 
@@ -74,8 +86,14 @@ describe("Flux", () => {
     await run(["git", "clone", "-q", git.url("apps.git"), wc]);
     mkdirSync(join(wc, "staging"), { recursive: true });
     writeFileSync(join(wc, "staging", "ns.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata: {name: flux-apps}\n");
-    writeFileSync(join(wc, "staging", "a.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: flux-apps}\ndata: {k: v}\n");
-    writeFileSync(join(wc, "staging", "b.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b, namespace: flux-apps}\ndata: {k: v}\n");
+    writeFileSync(
+      join(wc, "staging", "a.yaml"),
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: flux-apps}\ndata: {k: v}\n",
+    );
+    writeFileSync(
+      join(wc, "staging", "b.yaml"),
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b, namespace: flux-apps}\ndata: {k: v}\n",
+    );
     await commitAll(wc, "first");
     const committed = performance.now();
     await cluster.kubectl(
@@ -98,12 +116,24 @@ spec:
   sourceRef: {kind: GitRepository, name: apps}
 `,
     );
-    await eventually("ConfigMaps a and b applied", async () => (await cluster.kubectl(["-n", "flux-apps", "get", "configmaps", "a", "b", "-o", "name"])).split("\n").filter(Boolean).length === 2, 90_000);
+    await eventually(
+      "ConfigMaps a and b applied",
+      async () =>
+        (await cluster.kubectl(["-n", "flux-apps", "get", "configmaps", "a", "b", "-o", "name"]))
+          .split("\n")
+          .filter(Boolean).length === 2,
+      90_000,
+    );
     console.log(`git commit → Flux applied (first sync): ${((performance.now() - committed) / 1000).toFixed(1)} s`);
     rmSync(join(wc, "staging", "b.yaml"));
     await commitAll(wc, "remove b");
     const t = performance.now();
-    await eventually("ConfigMap b pruned", async () => !(await cluster.kubectl(["-n", "flux-apps", "get", "configmaps", "-o", "name"])).includes("configmap/b"), 90_000);
+    await eventually(
+      "ConfigMap b pruned",
+      async () =>
+        !(await cluster.kubectl(["-n", "flux-apps", "get", "configmaps", "-o", "name"])).includes("configmap/b"),
+      90_000,
+    );
     console.log(`git commit → Flux pruned: ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }, 200_000);
 
@@ -114,7 +144,10 @@ spec:
     mkdirSync(join(wc, "charts", "hello", "templates"), { recursive: true });
     writeFileSync(join(wc, "charts", "hello", "Chart.yaml"), "apiVersion: v2\nname: hello\nversion: 0.1.0\n");
     writeFileSync(join(wc, "charts", "hello", "values.yaml"), "greeting: hi\n");
-    writeFileSync(join(wc, "charts", "hello", "templates", "cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-greeting\ndata:\n  greeting: {{ .Values.greeting | quote }}\n");
+    writeFileSync(
+      join(wc, "charts", "hello", "templates", "cm.yaml"),
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-greeting\ndata:\n  greeting: {{ .Values.greeting | quote }}\n",
+    );
     await commitAll(wc, "chart");
     await cluster.kubectl(["create", "namespace", "helm-apps"]);
     await cluster.kubectl(
@@ -139,7 +172,12 @@ spec:
   values: {greeting: hello from flux}
 `,
     );
-    await eventually("the chart's ConfigMap", async () => (await json(["-n", "helm-apps", "get", "configmap", "hello-greeting"])).data.greeting === "hello from flux", 120_000);
+    await eventually(
+      "the chart's ConfigMap",
+      async () =>
+        (await json(["-n", "helm-apps", "get", "configmap", "hello-greeting"])).data.greeting === "hello from flux",
+      120_000,
+    );
   }, 180_000);
 
   test("the notification-controller posts events to a generic Provider", async () => {
@@ -172,7 +210,14 @@ spec:
 `,
       );
       // Any reconcile produces an event; force one.
-      await cluster.kubectl(["-n", "flux-system", "annotate", "--overwrite", "kustomization/apps", `reconcile.fluxcd.io/requestedAt=${Date.now()}`]);
+      await cluster.kubectl([
+        "-n",
+        "flux-system",
+        "annotate",
+        "--overwrite",
+        "kustomization/apps",
+        `reconcile.fluxcd.io/requestedAt=${Date.now()}`,
+      ]);
       await eventually("an event at the receiver", async () => received.length > 0, 90_000);
       expect(received[0]).toMatchObject({ involvedObject: expect.any(Object), reason: expect.any(String) });
     } finally {
@@ -204,23 +249,39 @@ describe("rendered output against the real API server", () => {
     const { readdirSync, readFileSync } = await import("node:fs");
     await cluster.kubectl(
       ["apply", "-f", "-"],
-      [crd("bitnami.com", "SealedSecret", "sealedsecrets", "v1alpha1"), crd("monitoring.coreos.com", "ServiceMonitor", "servicemonitors", "v1"), crd("monitoring.coreos.com", "PrometheusRule", "prometheusrules", "v1")].join("---\n"),
+      [
+        crd("bitnami.com", "SealedSecret", "sealedsecrets", "v1alpha1"),
+        crd("monitoring.coreos.com", "ServiceMonitor", "servicemonitors", "v1"),
+        crd("monitoring.coreos.com", "PrometheusRule", "prometheusrules", "v1"),
+      ].join("---\n"),
     );
     await cluster.kubectl(["wait", "--for=condition=established", "--timeout=60s", "crd", "--all"]);
     const rendered = join(import.meta.dir, "../../golden/rendered");
     const files = readdirSync(rendered).filter((n) => n.endsWith(".yaml"));
     expect(files.length).toBeGreaterThanOrEqual(25);
     const namespaces = new Set<string>();
-    for (const f of files) for (const m of readFileSync(join(rendered, f), "utf8").matchAll(/^  namespace: (\S+)$/gm)) namespaces.add(m[1]!);
+    for (const f of files)
+      for (const m of readFileSync(join(rendered, f), "utf8").matchAll(/^  namespace: (\S+)$/gm)) namespaces.add(m[1]!);
     for (const ns of namespaces) await cluster.kubectl(["create", "namespace", ns]).catch(() => "");
     const failures: string[] = [];
     for (const f of files) {
-      await cluster.kubectl(["apply", "--dry-run=server", "-f", join(rendered, f)]).catch((e: Error) => failures.push(`${f}: ${e.message}`));
+      await cluster
+        .kubectl(["apply", "--dry-run=server", "-f", join(rendered, f)])
+        .catch((e: Error) => failures.push(`${f}: ${e.message}`));
     }
     const boot = join(import.meta.dir, "../../../src/core/gitops/testdata/bootstrap");
-    const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith(".yaml") && e.name !== "kustomization.yaml" ? [join(d, e.name)] : []));
+    const walk = (d: string): string[] =>
+      readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory()
+          ? walk(join(d, e.name))
+          : e.name.endsWith(".yaml") && e.name !== "kustomization.yaml"
+            ? [join(d, e.name)]
+            : [],
+      );
     for (const f of walk(boot)) {
-      await cluster.kubectl(["apply", "--dry-run=server", "-f", f]).catch((e: Error) => failures.push(`${f}: ${e.message}`));
+      await cluster
+        .kubectl(["apply", "--dry-run=server", "-f", f])
+        .catch((e: Error) => failures.push(`${f}: ${e.message}`));
     }
     expect(failures).toEqual([]);
   }, 120_000);

@@ -60,10 +60,14 @@ describe("install manifests", () => {
     await cluster.kubectl(["apply", "-f", "-"], pv);
     await cluster.kubectl(["apply", "-f", "-"], serveYaml);
     await cluster.kubectl(["apply", "-f", "-"], agentYaml);
-    const t = await eventually("StatefulSet gimlet ready", async () => {
-      const sts = await get(["-n", "gimlet", "get", "statefulset", "gimlet"]);
-      return sts.status.readyReplicas === 1;
-    }, 120_000);
+    const t = await eventually(
+      "StatefulSet gimlet ready",
+      async () => {
+        const sts = await get(["-n", "gimlet", "get", "statefulset", "gimlet"]);
+        return sts.status.readyReplicas === 1;
+      },
+      120_000,
+    );
     console.log(`apply → StatefulSet ready: ${t.toFixed(1)} s`);
     const pvc = await get(["-n", "gimlet", "get", "pvc", "data-gimlet-0"]);
     expect(pvc.status.phase).toBe("Bound");
@@ -71,10 +75,14 @@ describe("install manifests", () => {
     const pod = await get(["-n", "gimlet", "get", "pod", "gimlet-0"]);
     expect(pod.spec.containers[0].image).toBe(image);
     expect(pod.spec.nodeName).toStartWith("kwok-node-");
-    await eventually("agent Deployment available", async () => {
-      const d = await get(["-n", "gimlet", "get", "deployment", "gimlet-agent-staging"]);
-      return d.status.availableReplicas === 1;
-    }, 120_000);
+    await eventually(
+      "agent Deployment available",
+      async () => {
+        const d = await get(["-n", "gimlet", "get", "deployment", "gimlet-agent-staging"]);
+        return d.status.availableReplicas === 1;
+      },
+      120_000,
+    );
     const agentPods = await get(["-n", "gimlet", "get", "pods", "-l", "app.kubernetes.io/name=gimlet-agent"]);
     expect(agentPods.items.map((p: any) => p.spec.containers[0].image)).toEqual([image]);
   }, 300_000);

@@ -16,12 +16,16 @@ let server: ReturnType<typeof Bun.spawn>;
 let url = "";
 let token = "";
 let serverLog = "";
-const cli = (args: string[]) => gimlet(args, { env: { GIMLET_SERVER: url, GIMLET_TOKEN: token, GIMLET_TRACK_INTERVAL_MS: "500" } });
+const cli = (args: string[]) =>
+  gimlet(args, { env: { GIMLET_SERVER: url, GIMLET_TOKEN: token, GIMLET_TRACK_INTERVAL_MS: "500" } });
 
 beforeAll(async () => {
   const port = freePort();
   url = `http://127.0.0.1:${port}`;
-  server = Bun.spawn([gimletBin, "serve", "--data-dir", data, "--listen", `127.0.0.1:${port}`], { stdout: "pipe", stderr: "pipe" });
+  server = Bun.spawn([gimletBin, "serve", "--data-dir", data, "--listen", `127.0.0.1:${port}`], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const reader = (server.stderr as ReadableStream<Uint8Array>).getReader();
   let buf = "";
   while (!buf.includes("listening")) {
@@ -45,7 +49,9 @@ afterAll(() => {
 });
 
 async function deployedImage(): Promise<string | undefined> {
-  const out = await cluster.kubectl(["-n", "default", "get", "deployment", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image}"]).catch(() => "");
+  const out = await cluster
+    .kubectl(["-n", "default", "get", "deployment", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image}"])
+    .catch(() => "");
   return out || undefined;
 }
 
@@ -54,8 +60,23 @@ function artifact(sha: string): string {
   writeFileSync(
     f,
     JSON.stringify({
-      version: { repositoryName: "acme/web", sha, branch: "main", event: "push", message: `commit ${sha}`, url: "https://example.com" },
-      environments: [{ app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values: { replicas: 2, image: { repository: "nginx", tag: "{{ .SHA }}" } } }],
+      version: {
+        repositoryName: "acme/web",
+        sha,
+        branch: "main",
+        event: "push",
+        message: `commit ${sha}`,
+        url: "https://example.com",
+      },
+      environments: [
+        {
+          app: "web",
+          env: "staging",
+          namespace: "default",
+          deploy: { branch: "main", event: "push" },
+          values: { replicas: 2, image: { repository: "nginx", tag: "{{ .SHA }}" } },
+        },
+      ],
     }),
   );
   return f;
@@ -65,43 +86,132 @@ describe("gimlet serve + real Flux", () => {
   test("Flux pulls the builtin env from gimlet, applies releases, and track --wait follows Flux", async () => {
     expect((await gimlet(["env", "create", "staging", "--builtin", "--data-dir", data])).code).toBe(0);
     // A 10-minute poll: every release below is applied because gimlet wakes Flux through the Receiver.
-    const boot = await gimlet(["env", "bootstrap", "staging", "--host", url, "--no-controller", "--interval", "10m", "--receiver-url", `http://127.0.0.1:${cluster.ports.notificationReceiver}`, "--data-dir", data]);
+    const boot = await gimlet([
+      "env",
+      "bootstrap",
+      "staging",
+      "--host",
+      url,
+      "--no-controller",
+      "--interval",
+      "10m",
+      "--receiver-url",
+      `http://127.0.0.1:${cluster.ports.notificationReceiver}`,
+      "--data-dir",
+      data,
+    ]);
     expect(boot.code, boot.stderr).toBe(0);
     for (const line of boot.stderr.split("\n").filter((l) => l.startsWith("kubectl -n flux-system create secret"))) {
       const [, name] = / generic (\S+)/.exec(line)!;
-      const literals = [...line.matchAll(/--from-literal=([^=]+)=('([^']*)'|\$\([^)]*\)|\S+)/g)].map((m) => `--from-literal=${m[1]}=${m[3] ?? (m[2]!.startsWith("$(") ? crypto.randomUUID() : m[2])}`);
+      const literals = [...line.matchAll(/--from-literal=([^=]+)=('([^']*)'|\$\([^)]*\)|\S+)/g)].map(
+        (m) => `--from-literal=${m[1]}=${m[3] ?? (m[2]!.startsWith("$(") ? crypto.randomUUID() : m[2])}`,
+      );
       await cluster.kubectl(["-n", "flux-system", "create", "secret", "generic", name!, ...literals]);
     }
     await cluster.kubectl(["apply", "-f", "-"], boot.stdout);
-    await eventually("GitRepository Ready", async () => (await cluster.kubectl(["-n", "flux-system", "get", "gitrepository", "gitops-repo-staging", "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}"])) === "True", 90_000);
+    await eventually(
+      "GitRepository Ready",
+      async () =>
+        (await cluster.kubectl([
+          "-n",
+          "flux-system",
+          "get",
+          "gitrepository",
+          "gitops-repo-staging",
+          "-o",
+          'jsonpath={.status.conditions[?(@.type=="Ready")].status}',
+        ])) === "True",
+      90_000,
+    );
 
     const { run } = await import("../../support/git-server.ts");
     const head = (await run(["git", "--git-dir", join(data, "repos", "staging-apps.git"), "rev-parse", "main"])).trim();
-    expect(await cluster.kubectl(["-n", "flux-system", "get", "gitrepository", "gitops-repo-staging", "-o", "jsonpath={.status.artifact.revision}"])).toBe(`main@sha1:${head}`);
+    expect(
+      await cluster.kubectl([
+        "-n",
+        "flux-system",
+        "get",
+        "gitrepository",
+        "gitops-repo-staging",
+        "-o",
+        "jsonpath={.status.artifact.revision}",
+      ]),
+    ).toBe(`main@sha1:${head}`);
     // The Receiver comes from the repo itself (flux/notifications-staging.yaml): wait until Flux serves it.
-    await eventually("Receiver ready", async () => (await cluster.kubectl(["-n", "flux-system", "get", "receiver", "gitops-repo-staging", "-o", "jsonpath={.status.webhookPath}"])).startsWith("/hook/"), 90_000);
-    const first = JSON.parse((await cli(["artifact", "push", "-f", artifact("v1"), "-o", "json"])).stdout) as { id: string };
+    await eventually(
+      "Receiver ready",
+      async () =>
+        (
+          await cluster.kubectl([
+            "-n",
+            "flux-system",
+            "get",
+            "receiver",
+            "gitops-repo-staging",
+            "-o",
+            "jsonpath={.status.webhookPath}",
+          ])
+        ).startsWith("/hook/"),
+      90_000,
+    );
+    const first = JSON.parse((await cli(["artifact", "push", "-f", artifact("v1"), "-o", "json"])).stdout) as {
+      id: string;
+    };
     const t0 = performance.now();
     const tracked = await cli(["artifact", "track", first.id, "--wait", "--timeout", "60s"]);
     if (tracked.code !== 0) {
       const { readFileSync } = await import("node:fs");
-      console.log(await cluster.kubectl(["-n", "flux-system", "get", "kustomizations,providers,alerts,gitrepositories", "-o", "yaml"]).catch((e) => String(e)));
-      console.log(readFileSync(join(cluster.dir, "notification-controller.log"), "utf8").split("\n").slice(-20).join("\n"));
+      console.log(
+        await cluster
+          .kubectl(["-n", "flux-system", "get", "kustomizations,providers,alerts,gitrepositories", "-o", "yaml"])
+          .catch((e) => String(e)),
+      );
+      console.log(
+        readFileSync(join(cluster.dir, "notification-controller.log"), "utf8").split("\n").slice(-20).join("\n"),
+      );
       console.log("--- gimlet serve log\n" + serverLog);
     }
     expect(tracked.code, tracked.stderr).toBe(0);
     console.log(`artifact push → Flux reports the release applied: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    await eventually("2 pods Running with nginx:v1", async () => {
-      const pods = JSON.parse(await cluster.kubectl(["-n", "default", "get", "pods", "-l", "app.kubernetes.io/instance=web", "-o", "json"])).items;
-      return pods.filter((p: any) => p.status.phase === "Running" && p.spec.containers[0].image === "nginx:v1").length === 2;
-    }, 60_000);
+    await eventually(
+      "2 pods Running with nginx:v1",
+      async () => {
+        const pods = JSON.parse(
+          await cluster.kubectl(["-n", "default", "get", "pods", "-l", "app.kubernetes.io/instance=web", "-o", "json"]),
+        ).items;
+        return (
+          pods.filter((p: any) => p.status.phase === "Running" && p.spec.containers[0].image === "nginx:v1").length ===
+          2
+        );
+      },
+      60_000,
+    );
 
-    const second = JSON.parse((await cli(["artifact", "push", "-f", artifact("v2"), "-o", "json"])).stdout) as { id: string };
+    const second = JSON.parse((await cli(["artifact", "push", "-f", artifact("v2"), "-o", "json"])).stdout) as {
+      id: string;
+    };
     expect((await cli(["artifact", "track", second.id, "--wait", "--timeout", "120s"])).code).toBe(0);
     expect(await deployedImage()).toBe("nginx:v2");
 
-    const releases = JSON.parse((await cli(["release", "list", "--env", "staging", "--app", "web", "-o", "json"])).stdout) as { gitopsRef: string }[];
-    const rb = JSON.parse((await cli(["release", "rollback", "--env", "staging", "--app", "web", "--to", releases[1]!.gitopsRef, "-o", "json"])).stdout) as { id: string };
+    const releases = JSON.parse(
+      (await cli(["release", "list", "--env", "staging", "--app", "web", "-o", "json"])).stdout,
+    ) as { gitopsRef: string }[];
+    const rb = JSON.parse(
+      (
+        await cli([
+          "release",
+          "rollback",
+          "--env",
+          "staging",
+          "--app",
+          "web",
+          "--to",
+          releases[1]!.gitopsRef,
+          "-o",
+          "json",
+        ])
+      ).stdout,
+    ) as { id: string };
     const back = await cli(["release", "track", rb.id, "--wait", "--timeout", "120s"]);
     expect(back.code, back.stderr).toBe(0);
     await eventually("the Deployment back on nginx:v1", async () => (await deployedImage()) === "nginx:v1", 60_000);

@@ -57,7 +57,13 @@ config:
 
 function yamlFiles(root: string, sub = ""): string[] {
   return readdirSync(join(root, sub), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? (e.name.startsWith(".") ? [] : yamlFiles(root, join(sub, e.name))) : e.name.endsWith(".yaml") && e.name !== "stack.yaml" ? [join(sub, e.name)] : [],
+    e.isDirectory()
+      ? e.name.startsWith(".")
+        ? []
+        : yamlFiles(root, join(sub, e.name))
+      : e.name.endsWith(".yaml") && e.name !== "stack.yaml"
+        ? [join(sub, e.name)]
+        : [],
   );
 }
 
@@ -69,21 +75,25 @@ async function generated(dir: string, tag: string): Promise<string[]> {
 }
 
 describe("reference stack on the cluster", () => {
-  test.each(["v1", "v2"])("every object of %s passes server-side dry-run", async (tag) => {
-    const dir = join(work, `dry-${tag}`);
-    const files = await generated(dir, tag);
-    expect(files.length).toBeGreaterThan(10);
-    // The namespace is the dependencies lane's; namespaced objects need it to exist.
-    await cluster.kubectl(["apply", "--server-side", "-f", join(dir, "dependencies")]);
-    let objects = 0;
-    for (const f of files) {
-      const out = await cluster.kubectl(["apply", "--server-side", "--dry-run=server", "-f", join(dir, f)]);
-      const lines = out.trim().split("\n");
-      for (const l of lines) expect(l).toMatch(/serverside-applied \(server dry run\)$/);
-      objects += lines.length;
-    }
-    console.log(`${tag}: ${objects} objects in ${files.length} files pass server-side dry-run`);
-  }, 120_000);
+  test.each(["v1", "v2"])(
+    "every object of %s passes server-side dry-run",
+    async (tag) => {
+      const dir = join(work, `dry-${tag}`);
+      const files = await generated(dir, tag);
+      expect(files.length).toBeGreaterThan(10);
+      // The namespace is the dependencies lane's; namespaced objects need it to exist.
+      await cluster.kubectl(["apply", "--server-side", "-f", join(dir, "dependencies")]);
+      let objects = 0;
+      for (const f of files) {
+        const out = await cluster.kubectl(["apply", "--server-side", "--dry-run=server", "-f", join(dir, f)]);
+        const lines = out.trim().split("\n");
+        for (const l of lines) expect(l).toMatch(/serverside-applied \(server dry run\)$/);
+        objects += lines.length;
+      }
+      console.log(`${tag}: ${objects} objects in ${files.length} files pass server-side dry-run`);
+    },
+    120_000,
+  );
 
   test("Flux pulls the infra repo from gimlet serve's <env>-infra.git: dependencies, then HelmReleases", async () => {
     const { url, token } = await serve(join(work, "data"));
@@ -98,8 +108,19 @@ describe("reference stack on the cluster", () => {
     // As an admin would: clone, bootstrap + generate with the binary, push with the token as basic-auth password.
     const wc = join(work, "infra");
     await run(["git", "clone", "-q", repoUrl.replace("://", `://gimlet:${token}@`), wc]);
-    const boot = await gimlet(["stack", "bootstrap", "--env", "staging", "--gitops-repo-url", repoUrl,
-      "--gitops-repo-path", wc, "--interval", "10s", "--no-controller"]);
+    const boot = await gimlet([
+      "stack",
+      "bootstrap",
+      "--env",
+      "staging",
+      "--gitops-repo-url",
+      repoUrl,
+      "--gitops-repo-path",
+      wc,
+      "--interval",
+      "10s",
+      "--no-controller",
+    ]);
     expect(boot.code, boot.stderr).toBe(0);
     writeFileSync(join(wc, "staging", "stack.yaml"), config("v2"));
     const gen = await gimlet(["stack", "generate", "-c", join("staging", "stack.yaml")], { cwd: wc });
@@ -121,23 +142,39 @@ describe("reference stack on the cluster", () => {
       cluster.kubectl(["-n", "flux-system", "get", kind, name, "-o", `jsonpath={${path}}`]).catch(() => "");
     const ready = async (kind: string, name: string) =>
       (await get(kind, name, '.status.conditions[?(@.type=="Ready")].status')) === "True";
-    const g = await eventually("GitRepository Ready", () => ready("gitrepository", "gitops-repo-staging-infra"), 90_000).catch(
-      async (e: Error) => {
-        // Say why Flux could not fetch (auth, protocol, missing branch): the timeout alone does not.
-        throw new Error(`${e.message}: ${await get("gitrepository", "gitops-repo-staging-infra", ".status.conditions")}`);
-      },
+    const g = await eventually(
+      "GitRepository Ready",
+      () => ready("gitrepository", "gitops-repo-staging-infra"),
+      90_000,
+    ).catch(async (e: Error) => {
+      // Say why Flux could not fetch (auth, protocol, missing branch): the timeout alone does not.
+      throw new Error(`${e.message}: ${await get("gitrepository", "gitops-repo-staging-infra", ".status.conditions")}`);
+    });
+    expect(await get("gitrepository", "gitops-repo-staging-infra", ".status.artifact.revision")).toBe(
+      `main@sha1:${pushed}`,
     );
-    expect(await get("gitrepository", "gitops-repo-staging-infra", ".status.artifact.revision")).toBe(`main@sha1:${pushed}`);
     const deps = "gitops-repo-staging-infra-dependencies";
     const s = await eventually("dependencies lane Ready", () => ready("kustomization", deps), 120_000);
     const m = await eventually("main lane Ready", () => ready("kustomization", "gitops-repo-staging-infra"), 180_000);
     const secs = (x: number) => `${x.toFixed(1)} s`;
-    console.log(`Flux from gimlet serve: source Ready in ${secs(g)}, dependencies lane in ${secs(s)}, main in ${secs(m)}`);
+    console.log(
+      `Flux from gimlet serve: source Ready in ${secs(g)}, dependencies lane in ${secs(s)}, main in ${secs(m)}`,
+    );
     const releases = JSON.parse(await cluster.kubectl(["-n", "infrastructure", "get", "helmreleases", "-o", "json"]));
     const names = releases.items.map((r: { metadata: { name: string } }) => r.metadata.name).sort();
     // Created, not installed: the chart repositories are on the internet, which the test cluster cannot reach.
-    expect(names).toEqual(["cert-manager", "cert-manager-issuer", "ingress-nginx", "kube-prometheus-stack", "loki", "promtail", "sealed-secrets"]);
-    const agent = JSON.parse(await cluster.kubectl(["-n", "infrastructure", "get", "deployment", "gimlet-agent-staging", "-o", "json"]));
+    expect(names).toEqual([
+      "cert-manager",
+      "cert-manager-issuer",
+      "ingress-nginx",
+      "kube-prometheus-stack",
+      "loki",
+      "promtail",
+      "sealed-secrets",
+    ]);
+    const agent = JSON.parse(
+      await cluster.kubectl(["-n", "infrastructure", "get", "deployment", "gimlet-agent-staging", "-o", "json"]),
+    );
     expect(agent.spec.template.spec.serviceAccountName).toBe("gimlet-agent-staging");
   }, 400_000);
 });

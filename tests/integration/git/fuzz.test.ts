@@ -34,7 +34,11 @@ async function send(service: string, body: Uint8Array, v2 = false): Promise<numb
   const res = await app.request(`/git/fuzz-apps.git/${service}`, {
     method: "POST",
     body: body as unknown as BodyInit,
-    headers: { ...auth, "Content-Type": `application/x-${service}-request`, ...(v2 ? { "Git-Protocol": "version=2" } : {}) },
+    headers: {
+      ...auth,
+      "Content-Type": `application/x-${service}-request`,
+      ...(v2 ? { "Git-Protocol": "version=2" } : {}),
+    },
   });
   await res.arrayBuffer(); // a streamed pack must also complete
   return res.status;
@@ -43,7 +47,11 @@ async function send(service: string, body: Uint8Array, v2 = false): Promise<numb
 /** A byte array with some bytes flipped, cut, or repeated. */
 const mutated = (seed: () => Uint8Array) =>
   fc
-    .tuple(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }), fc.option(fc.nat()), fc.option(fc.tuple(fc.nat(), fc.nat({ max: 64 }))))
+    .tuple(
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }),
+      fc.option(fc.nat()),
+      fc.option(fc.tuple(fc.nat(), fc.nat({ max: 64 }))),
+    )
     .map(([flips, cut, dup]) => {
       let b: Uint8Array = seed().slice();
       for (const [at, v] of flips) if (b.length) b[at % b.length] = v;
@@ -59,8 +67,27 @@ const pktish = fc
   .array(
     fc.oneof(
       fc.constantFrom("0000", "0001", "0002", "0003", "ffff", "000a", "zzzz"),
-      fc.constantFrom("want ", "have ", "shallow ", "deepen ", "done", "command=ls-refs", "command=fetch", "peel", "symrefs", "ref-prefix ", "include-tag", "deepen-relative")
-        .chain((kw) => fc.tuple(fc.constant(kw), fc.oneof(fc.constant(""), fc.stringMatching(/^[0-9a-f]{40}$/), fc.string({ maxLength: 45 }))))
+      fc
+        .constantFrom(
+          "want ",
+          "have ",
+          "shallow ",
+          "deepen ",
+          "done",
+          "command=ls-refs",
+          "command=fetch",
+          "peel",
+          "symrefs",
+          "ref-prefix ",
+          "include-tag",
+          "deepen-relative",
+        )
+        .chain((kw) =>
+          fc.tuple(
+            fc.constant(kw),
+            fc.oneof(fc.constant(""), fc.stringMatching(/^[0-9a-f]{40}$/), fc.string({ maxLength: 45 })),
+          ),
+        )
         .map(([kw, arg]) => new TextDecoder().decode(pktLine(`${kw}${arg}\n`))),
     ),
     { maxLength: 12 },
@@ -84,22 +111,60 @@ describe("fuzz: the pkt-line parser", () => {
 });
 
 describe("fuzz: requests to the git routes never get a 5xx", () => {
-  const v0 = () => concatBytes([pktLine(`want ${tips[0]} multi_ack_detailed side-band-64k include-tag\n`), pktLine(`want ${tips[3]}\n`), pktLine("deepen 2\n"), flushPkt, pktLine(`have ${tips[5]}\n`), pktLine("done\n")]);
-  const v2 = () => concatBytes([pktLine("command=fetch\n"), pktLine("agent=x\n"), text("0001"), pktLine(`want ${tips[1]}\n`), pktLine(`have ${tips[9]}\n`), pktLine("include-tag\n"), pktLine("done\n"), flushPkt]);
-  const lsRefs = () => concatBytes([pktLine("command=ls-refs\n"), text("0001"), pktLine("peel\n"), pktLine("symrefs\n"), pktLine("ref-prefix refs/\n"), flushPkt]);
+  const v0 = () =>
+    concatBytes([
+      pktLine(`want ${tips[0]} multi_ack_detailed side-band-64k include-tag\n`),
+      pktLine(`want ${tips[3]}\n`),
+      pktLine("deepen 2\n"),
+      flushPkt,
+      pktLine(`have ${tips[5]}\n`),
+      pktLine("done\n"),
+    ]);
+  const v2 = () =>
+    concatBytes([
+      pktLine("command=fetch\n"),
+      pktLine("agent=x\n"),
+      text("0001"),
+      pktLine(`want ${tips[1]}\n`),
+      pktLine(`have ${tips[9]}\n`),
+      pktLine("include-tag\n"),
+      pktLine("done\n"),
+      flushPkt,
+    ]);
+  const lsRefs = () =>
+    concatBytes([
+      pktLine("command=ls-refs\n"),
+      text("0001"),
+      pktLine("peel\n"),
+      pktLine("symrefs\n"),
+      pktLine("ref-prefix refs/\n"),
+      flushPkt,
+    ]);
   const push = () => {
     const blob = text("fuzz\n");
     const tree = treeOf([{ mode: "100644", name: "f.txt", oid: oidOf("blob", blob) }]);
     const commit = commitOf(oidOf("tree", tree), [tips[0]!]);
     const cmd = pktLine(`${tips[0]} ${oidOf("commit", commit)} refs/heads/fuzz\0report-status side-band-64k\n`);
-    return concatBytes([cmd, flushPkt, packOf([{ type: "commit", data: commit }, { type: "tree", data: tree }, { type: "blob", data: blob }]).pack]);
+    return concatBytes([
+      cmd,
+      flushPkt,
+      packOf([
+        { type: "commit", data: commit },
+        { type: "tree", data: tree },
+        { type: "blob", data: blob },
+      ]).pack,
+    ]);
   };
 
   test("upload-pack v0 and v2, ls-refs: random and mutated bodies", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 200 }), pktish, mutated(v0), mutated(v2), mutated(lsRefs)), fc.boolean(), async (body, isV2) => {
-        expect(await send("git-upload-pack", body, isV2)).toBeLessThan(500);
-      }),
+      fc.asyncProperty(
+        fc.oneof(fc.uint8Array({ maxLength: 200 }), pktish, mutated(v0), mutated(v2), mutated(lsRefs)),
+        fc.boolean(),
+        async (body, isV2) => {
+          expect(await send("git-upload-pack", body, isV2)).toBeLessThan(500);
+        },
+      ),
       { numRuns: 400, seed: 11 },
     );
   }, 30_000);

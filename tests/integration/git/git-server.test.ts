@@ -21,7 +21,19 @@ const base = () => `http://127.0.0.1:${server.port}/git`;
 const url = (token: string, repo = "staging-apps") => `http://gimlet:${token}@127.0.0.1:${server.port}/git/${repo}.git`;
 const env = { GIT_TERMINAL_PROMPT: "0" };
 const sh = async (cmd: string[], cwd?: string) => {
-  const p = Bun.spawn(cmd, { cwd, env: { ...process.env, ...env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@t", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@t" }, stdout: "pipe", stderr: "pipe" });
+  const p = Bun.spawn(cmd, {
+    cwd,
+    env: {
+      ...process.env,
+      ...env,
+      GIT_AUTHOR_NAME: "t",
+      GIT_AUTHOR_EMAIL: "t@t",
+      GIT_COMMITTER_NAME: "t",
+      GIT_COMMITTER_EMAIL: "t@t",
+    },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
   return { out, err, code };
 };
@@ -35,7 +47,11 @@ beforeAll(async () => {
   flux = await store.issueToken("flux-staging");
   await store.createUser("flux-prod", "flux", "prod");
   otherFlux = await store.issueToken("flux-prod");
-  server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: createApp({ store, repos: new Repos(dir), dataDir: dir }).fetch });
+  server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch: createApp({ store, repos: new Repos(dir), dataDir: dir }).fetch,
+  });
 });
 afterAll(() => {
   server.stop(true);
@@ -53,7 +69,12 @@ describe("hosted repos with the git CLI", () => {
   });
 
   test("clone (full and --depth 1, v0 and v2) gives the server's history, fsck-clean", async () => {
-    for (const [v, depth, n] of [["2", [], 40], ["0", [], 40], ["2", ["--depth", "1"], 1], ["0", ["--depth", "1"], 1]] as const) {
+    for (const [v, depth, n] of [
+      ["2", [], 40],
+      ["0", [], 40],
+      ["2", ["--depth", "1"], 1],
+      ["0", ["--depth", "1"], 1],
+    ] as const) {
       const target = join(work, `clone-${v}-${depth.length}`);
       const r = await sh(["git", "-c", `protocol.version=${v}`, "clone", "-q", ...depth, url(flux), target]);
       expect(r.code, r.err).toBe(0);
@@ -102,7 +123,13 @@ describe("hosted repos with the git CLI", () => {
     const res = await fetch(`${base()}/staging-apps.git/info/refs?service=git-upload-pack`);
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toContain("Basic");
-    expect((await fetch(`${base()}/..%2Fetc.git/info/refs?service=git-upload-pack`, { headers: { Authorization: `Bearer ${admin}` } })).status).toBe(404);
+    expect(
+      (
+        await fetch(`${base()}/..%2Fetc.git/info/refs?service=git-upload-pack`, {
+          headers: { Authorization: `Bearer ${admin}` },
+        })
+      ).status,
+    ).toBe(404);
   });
 });
 
@@ -128,7 +155,15 @@ describe("hosted repos with isomorphic-git", () => {
     await git.clone({ fs, http, dir: d, url: `${base()}/staging-apps.git`, singleBranch: true, onAuth });
     const log = await git.log({ fs, dir: d, depth: 100 });
     expect(log.length).toBeGreaterThanOrEqual(41);
-    const r = await git.fetch({ fs, http, dir: d, url: `${base()}/staging-apps.git`, ref: "main", singleBranch: true, onAuth });
+    const r = await git.fetch({
+      fs,
+      http,
+      dir: d,
+      url: `${base()}/staging-apps.git`,
+      ref: "main",
+      singleBranch: true,
+      onAuth,
+    });
     expect(r.fetchHead).toBe(log[0]!.oid);
   });
 });

@@ -69,7 +69,12 @@ describe("GitopsRepo on a working copy", () => {
   test("wipes the app folder so stale files disappear, and keeps other apps", async () => {
     const dir = await workingCopy();
     const g = await GitopsRepo.open(openRepo(dir));
-    await g.writeRelease({ env: "e" }, "web", [...files("1"), { path: "ingress.yaml", content: "x\n" }], release("web", "1", "e"));
+    await g.writeRelease(
+      { env: "e" },
+      "web",
+      [...files("1"), { path: "ingress.yaml", content: "x\n" }],
+      release("web", "1", "e"),
+    );
     await g.writeRelease({ env: "e" }, "api", files("1"), release("api", "1", "e"));
     await g.writeRelease({ env: "e" }, "web", files("2"), release("web", "2", "e"));
     expect((await run(["git", "ls-files"], dir)).trim().split("\n")).toEqual([
@@ -86,7 +91,9 @@ describe("GitopsRepo on a working copy", () => {
     const g = await GitopsRepo.open(openRepo(dir));
     await g.writeRelease({ env: "e" }, "web", files("1"), release("web", "1", "e"));
     writeFileSync(join(dir, "e/web/deployment.yaml"), "edited by hand\n");
-    await expect(g.writeRelease({ env: "e" }, "web", files("2"), release("web", "2", "e"))).rejects.toThrow("uncommitted changes in e/web/deployment.yaml");
+    await expect(g.writeRelease({ env: "e" }, "web", files("2"), release("web", "2", "e"))).rejects.toThrow(
+      "uncommitted changes in e/web/deployment.yaml",
+    );
   });
 
   test("never writes through a symlink", async () => {
@@ -103,18 +110,28 @@ describe("GitopsRepo on a working copy", () => {
   test("refuses env and app names that could escape the repo", async () => {
     const dir = await workingCopy();
     const g = await GitopsRepo.open(openRepo(dir));
-    await expect(g.writeRelease({ env: ".." }, "web", files("1"), release("web", "1"))).rejects.toThrow("not a valid env name");
-    await expect(g.writeRelease({ env: "e" }, "a/b", files("1"), release("web", "1"))).rejects.toThrow("not a valid app name");
+    await expect(g.writeRelease({ env: ".." }, "web", files("1"), release("web", "1"))).rejects.toThrow(
+      "not a valid env name",
+    );
+    await expect(g.writeRelease({ env: "e" }, "a/b", files("1"), release("web", "1"))).rejects.toThrow(
+      "not a valid app name",
+    );
   });
 
   test("20 concurrent writes to different apps give 20 commits in a linear history", async () => {
     const dir = await workingCopy();
     const g = await GitopsRepo.open(openRepo(dir));
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => g.writeRelease({ env: "e" }, `app-${i}`, files(String(i)), release(`app-${i}`, String(i), "e"))));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        g.writeRelease({ env: "e" }, `app-${i}`, files(String(i)), release(`app-${i}`, String(i), "e")),
+      ),
+    );
     expect(results.every((r) => r.commits.length === 1)).toBe(true);
     expect((await run(["git", "rev-list", "--count", "HEAD"], dir)).trim()).toBe("21");
     expect((await run(["git", "rev-list", "--merges", "HEAD"], dir)).trim()).toBe("");
-    expect((await run(["git", "ls-files", "e"], dir)).split("\n").filter((l) => l.endsWith("deployment.yaml"))).toHaveLength(20);
+    expect(
+      (await run(["git", "ls-files", "e"], dir)).split("\n").filter((l) => l.endsWith("deployment.yaml")),
+    ).toHaveLength(20);
     await run(["git", "fsck", "--strict"], dir);
     expect(await run(["git", "status", "--porcelain"], dir)).toBe("");
   });
@@ -150,7 +167,10 @@ describe("GitopsRepo with a remote", () => {
     await server.createRepo("two.git");
     const script = join(import.meta.dir, "write-releases.fixture.ts");
     const procs = ["a", "b"].map((who) =>
-      Bun.spawn([process.execPath, script, server.url("two.git"), temp(`proc-${who}-`), who, "5"], { stdout: "pipe", stderr: "pipe" }),
+      Bun.spawn([process.execPath, script, server.url("two.git"), temp(`proc-${who}-`), who, "5"], {
+        stdout: "pipe",
+        stderr: "pipe",
+      }),
     );
     const codes = await Promise.all(procs.map((p) => p.exited));
     const errs = await Promise.all(procs.map((p) => new Response(p.stderr).text()));
@@ -174,7 +194,9 @@ describe("history and rollback", () => {
     const rb = await g.rollback({ env: "e", app: "web", to: refs[0]! });
     expect(rb.reverted).toEqual([refs[2]!, refs[1]!]);
     expect(await run(["git", "show", "HEAD:e/web/deployment.yaml"], dir)).toContain("version: 1");
-    expect(await run(["git", "log", "-1", "--format=%B"], dir)).toBe(`Revert "[Gimlet] e/web automated deploy"\n\nThis reverts commit ${refs[1]}.\n\n`);
+    expect(await run(["git", "log", "-1", "--format=%B"], dir)).toBe(
+      `Revert "[Gimlet] e/web automated deploy"\n\nThis reverts commit ${refs[1]}.\n\n`,
+    );
     await g.deleteApp({ env: "e" }, "api", commitMessages.cliDelete("e", "api", ""));
 
     const web = await g.history({ env: "e", app: "web" });
@@ -213,7 +235,9 @@ describe("a repo made by git fast-import", () => {
     await run(["git", "clone", "-q", bare, dir]);
     const g = await GitopsRepo.open(openRepo(dir));
     const ours = await g.history({ env: "staging", app: "app-0003", limit: 10 });
-    const gitLog = (await run(["git", "log", "-n", "10", "--format=%H", "--", "staging/app-0003"], dir)).trim().split("\n");
+    const gitLog = (await run(["git", "log", "-n", "10", "--format=%H", "--", "staging/app-0003"], dir))
+      .trim()
+      .split("\n");
     expect(ours.map((r) => r.gitopsRef)).toEqual(gitLog);
     expect(ours[0]!.version?.sha).toBe((284).toString(16).padStart(40, "0"));
 
@@ -234,7 +258,9 @@ describe("crash recovery", () => {
     const g = await GitopsRepo.open(openRepo(dir));
     const lock = join(dir, ".git", "refs", "heads", "main.lock");
     writeFileSync(lock, "");
-    await expect(g.writeRelease({ env: "e" }, "web", files("1"), release("web", "1", "e"))).rejects.toThrow("locked by another writer");
+    await expect(g.writeRelease({ env: "e" }, "web", files("1"), release("web", "1", "e"))).rejects.toThrow(
+      "locked by another writer",
+    );
     const { utimesSync } = await import("node:fs");
     const old = new Date(Date.now() - 60_000);
     utimesSync(lock, old, old);

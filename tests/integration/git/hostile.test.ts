@@ -27,12 +27,20 @@ const port = () => server.port;
 const url = (token: string, repo: string) => `http://gimlet:${token}@127.0.0.1:${port()}/git/${repo}.git`;
 const gitdir = (repo: string) => join(dir, "repos", `${repo}.git`);
 const sh = async (cmd: string[], cwd?: string) => {
-  const env = { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@t", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@t" };
+  const env = {
+    ...process.env,
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_AUTHOR_NAME: "t",
+    GIT_AUTHOR_EMAIL: "t@t",
+    GIT_COMMITTER_NAME: "t",
+    GIT_COMMITTER_EMAIL: "t@t",
+  };
   const p = Bun.spawn(cmd, { cwd, env, stdout: "pipe", stderr: "pipe" });
   const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
   return { out, err, code };
 };
-const rev = async (repo: string, what: string) => (await sh(["git", "--git-dir", gitdir(repo), "rev-parse", what])).out.trim();
+const rev = async (repo: string, what: string) =>
+  (await sh(["git", "--git-dir", gitdir(repo), "rev-parse", what])).out.trim();
 /** Files under objects/ other than loose objects of the original repo: packs and quarantines. */
 const packFiles = (repo: string) => [
   ...readdirSync(join(gitdir(repo), "objects", "pack")),
@@ -41,7 +49,13 @@ const packFiles = (repo: string) => [
 
 beforeAll(async () => {
   const store = new SqliteStore(join(dir, "db"));
-  for (const [name, commits] of [["staging-apps", 1500], ["tags-apps", 12], ["push-apps", 3], ["junk-apps", 3], ["names-apps", 3]] as const) {
+  for (const [name, commits] of [
+    ["staging-apps", 1500],
+    ["tags-apps", 12],
+    ["push-apps", 3],
+    ["junk-apps", 3],
+    ["names-apps", 3],
+  ] as const) {
     await makeSyntheticRepo(gitdir(name), { commits, apps: 3 });
   }
   await store.createUser("admin", "admin");
@@ -52,7 +66,10 @@ beforeAll(async () => {
   server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: createApp(deps).fetch });
   // The same routes with tiny limits, to reach them quickly.
   const small = { maxBytes: 64 * 1024, maxInflated: 64 * 1024, idleMs: 300, totalMs: 1500 };
-  const tight = new Hono().route("/git", gitRoutes({ ...deps, gitLimits: { uploadBody: small, pushBody: small, budgetMs: 1, maxWants: 50 } }));
+  const tight = new Hono().route(
+    "/git",
+    gitRoutes({ ...deps, gitLimits: { uploadBody: small, pushBody: small, budgetMs: 1, maxWants: 50 } }),
+  );
   strict = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: tight.fetch });
 });
 afterAll(() => {
@@ -63,7 +80,13 @@ afterAll(() => {
 });
 
 const basic = (token: string) => ({ Authorization: `Basic ${btoa(`gimlet:${token}`)}` });
-const post = (base: string, repo: string, service: string, body: BodyInit | Uint8Array, headers: Record<string, string> = {}) =>
+const post = (
+  base: string,
+  repo: string,
+  service: string,
+  body: BodyInit | Uint8Array,
+  headers: Record<string, string> = {},
+) =>
   fetch(`${base}/git/${repo}.git/${service}`, {
     method: "POST",
     body: body as BodyInit,
@@ -91,7 +114,10 @@ describe("bodies (item 3, 4)", () => {
   test("an unauthenticated chunked POST is refused before its body is read", async () => {
     for (const service of ["git-upload-pack", "git-receive-pack"]) {
       const b = endless();
-      const res = await Promise.race([post(at(server), "staging-apps", service, b.stream), Bun.sleep(3000).then(() => undefined)]);
+      const res = await Promise.race([
+        post(at(server), "staging-apps", service, b.stream),
+        Bun.sleep(3000).then(() => undefined),
+      ]);
       expect(res?.status).toBe(401);
       expect(b.pulled()).toBeLessThan(4 * 1024 * 1024);
       b.stream.cancel().catch(() => {});
@@ -117,18 +143,32 @@ describe("bodies (item 3, 4)", () => {
   test("a gzip bomb to upload-pack is cut off at the inflated cap with a 413", async () => {
     const bomb = gzipSync(new Uint8Array(64 * 1024 * 1024).fill(0x30));
     expect(bomb.length).toBeLessThan(200_000);
-    const res = await post(at(server), "staging-apps", "git-upload-pack", bomb, { ...basic(flux), "Content-Encoding": "gzip" });
+    const res = await post(at(server), "staging-apps", "git-upload-pack", bomb, {
+      ...basic(flux),
+      "Content-Encoding": "gzip",
+    });
     expect(res.status).toBe(413);
     expect(await res.text()).toContain("inflated");
     // gzip as git sends it still works
-    const ok = await sh(["git", "-c", "protocol.version=0", "clone", "-q", "--depth", "1", url(flux, "staging-apps"), join(work, "gz")]);
+    const ok = await sh([
+      "git",
+      "-c",
+      "protocol.version=0",
+      "clone",
+      "-q",
+      "--depth",
+      "1",
+      url(flux, "staging-apps"),
+      join(work, "gz"),
+    ]);
     expect(ok.code, ok.err).toBe(0);
   });
 });
 
 describe("tokens on /git (item 17, 11)", () => {
   test("?access_token= is refused; Basic and Bearer work; malformed Basic is a 401", async () => {
-    const refs = (q: string, headers: Record<string, string> = {}) => fetch(`${at(server)}/git/staging-apps.git/info/refs?service=git-upload-pack${q}`, { headers });
+    const refs = (q: string, headers: Record<string, string> = {}) =>
+      fetch(`${at(server)}/git/staging-apps.git/info/refs?service=git-upload-pack${q}`, { headers });
     expect((await refs(`&access_token=${flux}`)).status).toBe(401);
     expect((await refs("", { Authorization: `Bearer ${flux}` })).status).toBe(200);
     expect((await refs("", basic(flux))).status).toBe(200);
@@ -146,13 +186,20 @@ describe("tokens on /git (item 17, 11)", () => {
       ["git-upload-pack", text("0009want "), {}],
       ["git-upload-pack", concatBytes([pktLine("want nothex\n"), flushPkt]), {}],
       ["git-upload-pack", concatBytes([pktLine("deepen -1\n"), flushPkt]), {}],
-      ["git-upload-pack", concatBytes([pktLine("command=ls-refs\n"), text("0001"), text("00ff")]), { "Git-Protocol": "version=2" }],
+      [
+        "git-upload-pack",
+        concatBytes([pktLine("command=ls-refs\n"), text("0001"), text("00ff")]),
+        { "Git-Protocol": "version=2" },
+      ],
       ["git-upload-pack", concatBytes([pktLine("command=bogus\n"), flushPkt]), { "Git-Protocol": "version=2" }],
       ["git-receive-pack", text("0010garbage"), {}],
       ["git-receive-pack", concatBytes([pktLine("x y z\n"), flushPkt]), {}],
     ];
     for (const [service, body, headers] of bodies) {
-      const res = await post(at(server), service === "git-receive-pack" ? "junk-apps" : "staging-apps", service, body, { ...basic(admin), ...headers });
+      const res = await post(at(server), service === "git-receive-pack" ? "junk-apps" : "staging-apps", service, body, {
+        ...basic(admin),
+        ...headers,
+      });
       expect(res.status, new TextDecoder().decode(body)).toBe(400);
       expect((await res.text()).length).toBeGreaterThan(10);
     }
@@ -174,7 +221,10 @@ describe("ref names (item 5)", () => {
       const r = await sh(["git", "push", "origin", `HEAD:${ref}`], c);
       expect(r.code, ref).not.toBe(0);
     }
-    const raw = concatBytes([pktLine(`${"0".repeat(40)} ${await rev("names-apps", "main")} refs/heads/main.lock/x\0report-status\n`), flushPkt]);
+    const raw = concatBytes([
+      pktLine(`${"0".repeat(40)} ${await rev("names-apps", "main")} refs/heads/main.lock/x\0report-status\n`),
+      flushPkt,
+    ]);
     const res = await post(at(server), "names-apps", "git-receive-pack", raw, basic(admin));
     expect(await res.text()).toContain("ng refs/heads/main.lock/x funny refname");
     expect(existsSync(join(gitdir("names-apps"), "refs", "heads", "main.lock"))).toBe(false);
@@ -184,7 +234,13 @@ describe("ref names (item 5)", () => {
 /** A raw receive-pack request: commands, then the pack. */
 async function rawPush(repo: string, cmds: [string, string, string][], pack?: Uint8Array): Promise<string> {
   const lines = cmds.map(([o, n, r], i) => pktLine(`${o} ${n} ${r}${i === 0 ? "\0report-status" : ""}\n`));
-  const res = await post(at(server), repo, "git-receive-pack", concatBytes([...lines, flushPkt, ...(pack ? [pack] : [])]), basic(admin));
+  const res = await post(
+    at(server),
+    repo,
+    "git-receive-pack",
+    concatBytes([...lines, flushPkt, ...(pack ? [pack] : [])]),
+    basic(admin),
+  );
   expect(res.status).toBe(200);
   return res.text();
 }
@@ -197,14 +253,25 @@ describe("pushes in quarantine (items 6, 15)", () => {
     const blob = text("never sent\n");
     const t1 = treeOf([{ mode: "100644", name: "a.txt", oid: oidOf("blob", blob) }]);
     const x = commitOf(oidOf("tree", t1), [main], "x");
-    const first = await rawPush(repo, [[main, oidOf("commit", x), "refs/heads/main"]], packOf([{ type: "commit", data: x }, { type: "tree", data: t1 }]).pack);
+    const first = await rawPush(
+      repo,
+      [[main, oidOf("commit", x), "refs/heads/main"]],
+      packOf([
+        { type: "commit", data: x },
+        { type: "tree", data: t1 },
+      ]).pack,
+    );
     expect(first).toContain("ng refs/heads/main missing necessary objects");
     expect(packFiles(repo)).toEqual(before);
 
     const b2 = text("complete\n");
     const t2 = treeOf([{ mode: "100644", name: "b.txt", oid: oidOf("blob", b2) }]);
     const y = commitOf(oidOf("tree", t2), [oidOf("commit", x)], "y");
-    const pack = packOf([{ type: "commit", data: y }, { type: "tree", data: t2 }, { type: "blob", data: b2 }]).pack;
+    const pack = packOf([
+      { type: "commit", data: y },
+      { type: "tree", data: t2 },
+      { type: "blob", data: b2 },
+    ]).pack;
     const second = await rawPush(repo, [[main, oidOf("commit", y), "refs/heads/main"]], pack);
     expect(second).toContain("ng refs/heads/main missing necessary objects");
     expect(await rev(repo, "main")).toBe(main);
@@ -220,11 +287,19 @@ describe("pushes in quarantine (items 6, 15)", () => {
     const base = text("hello world\n");
     // OFS_DELTA right after its base: the back offset is the distance between the two entries
     const afterBase = (delta: Uint8Array, back?: number) => {
-      const probe = packOf([{ type: "blob", data: base }, { type: "ofs-delta", back: 1, delta }]);
-      return packOf([{ type: "blob", data: base }, { type: "ofs-delta", back: back ?? probe.offsets[1]! - probe.offsets[0]!, delta }]).pack;
+      const probe = packOf([
+        { type: "blob", data: base },
+        { type: "ofs-delta", back: 1, delta },
+      ]);
+      return packOf([
+        { type: "blob", data: base },
+        { type: "ofs-delta", back: back ?? probe.offsets[1]! - probe.offsets[0]!, delta },
+      ]).pack;
     };
     const serverBlob = (await sh(["git", "--git-dir", gitdir(repo), "rev-parse", "main:README.md"])).out.trim();
-    const serverBlobSize = Number((await sh(["git", "--git-dir", gitdir(repo), "cat-file", "-s", serverBlob])).out.trim());
+    const serverBlobSize = Number(
+      (await sh(["git", "--git-dir", gitdir(repo), "cat-file", "-s", serverBlob])).out.trim(),
+    );
     const cases: [string, Uint8Array][] = [
       ["delta copying past the end of its base", afterBase(copyDelta(base.length, 200))],
       ["delta declaring the wrong base size", afterBase(copyDelta(99, 5))],
@@ -239,14 +314,16 @@ describe("pushes in quarantine (items 6, 15)", () => {
       expect(packFiles(repo), what).toEqual(before);
     }
     // an empty pack (nothing new) leaves no empty pack file behind
-    const out = await rawPush(repo, [[("0").repeat(40), main, "refs/heads/copy"]], packOf([]).pack);
+    const out = await rawPush(repo, [["0".repeat(40), main, "refs/heads/copy"]], packOf([]).pack);
     expect(out).toContain("ok refs/heads/copy");
     expect(packFiles(repo)).toEqual(before);
   });
 
   test("trees git's fsck refuses (.git in any case, ., .., a/b, empty names) are rejected naming the path", async () => {
     const c = await clone("junk-apps", "junk");
-    const blob = (await sh(["git", "hash-object", "-w", "--stdin"], c)).out.trim() || (await sh(["sh", "-c", "echo x | git hash-object -w --stdin"], c)).out.trim();
+    const blob =
+      (await sh(["git", "hash-object", "-w", "--stdin"], c)).out.trim() ||
+      (await sh(["sh", "-c", "echo x | git hash-object -w --stdin"], c)).out.trim();
     const mk = async (entries: { mode: string; name: string; oid: string }[]) => {
       const f = join(work, `tree-${Math.random()}`);
       writeFileSync(f, treeOf(entries));
@@ -273,7 +350,11 @@ test("a tree entry with an empty name, sent raw, is refused naming its tree", as
   const blob = text("x\n");
   const tree = treeOf([{ mode: "100644", name: "", oid: oidOf("blob", blob) }]);
   const commit = commitOf(oidOf("tree", tree), [main]);
-  const pack = packOf([{ type: "commit", data: commit }, { type: "tree", data: tree }, { type: "blob", data: blob }]).pack;
+  const pack = packOf([
+    { type: "commit", data: commit },
+    { type: "tree", data: tree },
+    { type: "blob", data: blob },
+  ]).pack;
   const out = await rawPush(repo, [[main, oidOf("commit", commit), "refs/heads/main"]], pack);
   expect(out).toContain('unpack pushed tree "/" has an entry with an empty name');
   expect(packFiles(repo)).toEqual(before);
@@ -291,12 +372,32 @@ describe("annotated tags (item 7)", () => {
       const d = join(work, `tags-${v}`);
       const r = await sh(["git", "-c", `protocol.version=${v}`, "clone", "-q", url(flux, "tags-apps"), d]);
       expect(r.code, r.err).toBe(0);
-      expect((await sh(["git", "tag"], d)).out.split("\n").filter(Boolean).sort()).toEqual(["light", "v1", "v2", "v2-signed-off"]);
+      expect((await sh(["git", "tag"], d)).out.split("\n").filter(Boolean).sort()).toEqual([
+        "light",
+        "v1",
+        "v2",
+        "v2-signed-off",
+      ]);
       expect((await sh(["git", "cat-file", "-t", "v2-signed-off"], d)).out.trim()).toBe("tag");
       expect((await sh(["git", "fsck", "--strict"], d)).code).toBe(0);
       // a shallow clone, then fetch --tags brings the tags and their history's tips
       const s = join(work, `tags-shallow-${v}`);
-      expect((await sh(["git", "-c", `protocol.version=${v}`, "clone", "-q", "--depth", "1", "--no-tags", url(flux, "tags-apps"), s])).code).toBe(0);
+      expect(
+        (
+          await sh([
+            "git",
+            "-c",
+            `protocol.version=${v}`,
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            "--no-tags",
+            url(flux, "tags-apps"),
+            s,
+          ])
+        ).code,
+      ).toBe(0);
       const f = await sh(["git", "-c", `protocol.version=${v}`, "fetch", "-q", "--tags", "origin"], s);
       expect(f.code, f.err).toBe(0);
       expect((await sh(["git", "rev-parse", "v1^{commit}"], s)).out.trim()).toBe(old);
@@ -312,7 +413,9 @@ describe("upload-pack work per request (item 9)", () => {
     const wants = list.filter((_, i) => i % 7 === 3).slice(0, 200);
     expect(wants.length).toBe(200);
     const body = concatBytes([
-      ...wants.map((w, i) => pktLine(`want ${w}${i === 0 ? " multi_ack_detailed no-done side-band-64k ofs-delta" : ""}\n`)),
+      ...wants.map((w, i) =>
+        pktLine(`want ${w}${i === 0 ? " multi_ack_detailed no-done side-band-64k ofs-delta" : ""}\n`),
+      ),
       pktLine("deepen 1\n"),
       flushPkt,
       pktLine("done\n"),

@@ -68,7 +68,9 @@ export function treeOf(entries: { mode: string; name: string; oid: string }[]): 
 
 export function commitOf(tree: string, parents: string[], msg = "m"): Uint8Array {
   const who = "t <t@t> 1700000000 +0000";
-  return text(`tree ${tree}\n${parents.map((p) => `parent ${p}\n`).join("")}author ${who}\ncommitter ${who}\n\n${msg}\n`);
+  return text(
+    `tree ${tree}\n${parents.map((p) => `parent ${p}\n`).join("")}author ${who}\ncommitter ${who}\n\n${msg}\n`,
+  );
 }
 
 /** A delta that rebuilds `size` bytes by one copy from the base at `offset`. */

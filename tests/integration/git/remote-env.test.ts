@@ -19,7 +19,14 @@ describe("an env on a remote gitops repo", () => {
   test("policy deploys are committed and pushed; a commit pushed by someone else meanwhile survives", async () => {
     await server.createRepo("gitops.git");
     const store = new SqliteStore(join(dir, "db"), { cipher: new Cipher(randomBytes(32)) });
-    await store.createEnv({ name: "prod", repoUrl: server.url("gitops.git"), repoToken: "t", builtin: false, repoPerEnv: false, branch: "main" });
+    await store.createEnv({
+      name: "prod",
+      repoUrl: server.url("gitops.git"),
+      repoToken: "t",
+      builtin: false,
+      repoPerEnv: false,
+      branch: "main",
+    });
     const repos = new Repos(dir);
     const worker = new Worker({ store, repos });
     const app = createApp({ store, repos, worker });
@@ -31,7 +38,15 @@ describe("an env on a remote gitops repo", () => {
         headers: { Authorization: `Bearer ${token}` },
         body: JSON.stringify({
           version: { repositoryName: "acme/api", sha, branch: "main", event: "push" },
-          environments: [{ app: "api", env: "prod", namespace: "default", deploy: { branch: "main", event: "push" }, values: { image: { repository: "acme/api", tag: "{{ .SHA }}" } } }],
+          environments: [
+            {
+              app: "api",
+              env: "prod",
+              namespace: "default",
+              deploy: { branch: "main", event: "push" },
+              values: { image: { repository: "acme/api", tag: "{{ .SHA }}" } },
+            },
+          ],
         }),
       });
     await push("one");

@@ -113,7 +113,9 @@ describe("stacks from git", () => {
     globalThis.fetch = (() => Promise.reject(new Error("network is off"))) as unknown as typeof fetch;
     try {
       expect((await generated(`${url}?tag=v0.1.0`, offline)).out).toBe("version: 1\nvalue: x\n");
-      await expect(generated(`${url}?branch=main`, new StackLoader())).rejects.toThrow(/cannot fetch stack .*network is off/);
+      await expect(generated(`${url}?branch=main`, new StackLoader())).rejects.toThrow(
+        /cannot fetch stack .*network is off/,
+      );
     } finally {
       globalThis.fetch = realFetch;
     }
@@ -128,6 +130,8 @@ describe("stacks from git", () => {
     );
     const gone = await generated("http://127.0.0.1:1/nothing.git?tag=v1").catch((e) => e);
     expect(gone).toBeInstanceOf(UserError);
-    expect((gone as UserError).describe()).toMatch(/^stack\.repository: cannot fetch stack http:\/\/127\.0\.0\.1:1\/nothing\.git: /);
+    expect((gone as UserError).describe()).toMatch(
+      /^stack\.repository: cannot fetch stack http:\/\/127\.0\.0\.1:1\/nothing\.git: /,
+    );
   });
 });

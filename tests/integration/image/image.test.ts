@@ -94,7 +94,10 @@ describe.skipIf(!isRoot)("release image (root)", () => {
       expect(config.created).toBe("2023-11-14T22:13:20Z");
     }
     const arm64 = join(work, "a/gimlet-linux-arm64");
-    expect(elfDeps(readFileSync(arm64), arm64)).toMatchObject({ machine: "aarch64", interpreter: "/lib/ld-linux-aarch64.so.1" });
+    expect(elfDeps(readFileSync(arm64), arm64)).toMatchObject({
+      machine: "aarch64",
+      interpreter: "/lib/ld-linux-aarch64.so.1",
+    });
     // The docker archive names its config and layers in manifest.json, as `docker load` reads them.
     const list = await run(["tar", "-tf", join(work, "a/gimlet-image-amd64.tar")]);
     expect(list).toContain("manifest.json");
@@ -124,11 +127,20 @@ describe.skipIf(!isRoot)("release image (root)", () => {
 
   /** gimlet inside the root fs: a private mount + pid namespace, /proc, a read-only root, tmpfs /tmp. */
   const inImage = (args: string[]) => [
-    "unshare", "--mount", "--pid", "--fork", "--kill-child=SIGTERM", "--propagation", "private", "sh", "-c",
+    "unshare",
+    "--mount",
+    "--pid",
+    "--fork",
+    "--kill-child=SIGTERM",
+    "--propagation",
+    "private",
+    "sh",
+    "-c",
     `mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && mount -t proc proc "$0/proc" && ` +
       `mount -t tmpfs -o mode=1777 tmpfs "$0/tmp" && ` +
       `exec env -i "$(command -v chroot)" --userspec=65532:65532 "$0" /usr/local/bin/gimlet "$@"`,
-    rootfs, ...args,
+    rootfs,
+    ...args,
   ];
 
   test("gimlet --version and agent --help run in the image", async () => {

@@ -42,7 +42,9 @@ function freePort(): number {
 async function startReplica(port = freePort()): Promise<Replica> {
   const proc = Bun.spawn([...cmd, "serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], {
     env: {
-      PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", GIMLET_DATABASE_URL: dbUrl,
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/tmp",
+      GIMLET_DATABASE_URL: dbUrl,
       GIMLET_RENDER_TIMEOUT_MS: "30000",
     },
     stdout: "ignore",
@@ -67,9 +69,23 @@ const auth = (t = token) => ({ Authorization: `Bearer ${t}` });
 
 async function pushArtifact(r: Replica, sha: string, app: string, tag: string): Promise<string> {
   const body = {
-    version: { repositoryName: "acme/web", sha, branch: "main", event: "push", message: sha, url: "https://x", created: 1700000000 },
+    version: {
+      repositoryName: "acme/web",
+      sha,
+      branch: "main",
+      event: "push",
+      message: sha,
+      url: "https://x",
+      created: 1700000000,
+    },
     environments: [
-      { app, env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values: { image: { repository: "nginx", tag } } },
+      {
+        app,
+        env: "staging",
+        namespace: "default",
+        deploy: { branch: "main", event: "push" },
+        values: { image: { repository: "nginx", tag } },
+      },
     ],
   };
   const res = await fetch(`${r.url}/api/artifact`, { method: "POST", headers: auth(), body: JSON.stringify(body) });
@@ -80,9 +96,18 @@ async function pushArtifact(r: Replica, sha: string, app: string, tag: string): 
 /** The queue rows of these artifacts, read from the shared database. */
 async function rows(artifactIds: string[]) {
   const list = artifactIds.map((_, i) => `$${i + 1}`).join(", ");
-  return (await db.unsafe(`SELECT id, artifact_id, status, status_desc, attempts, lease_owner, results FROM events
-    WHERE type = 'artifact' AND artifact_id IN (${list})`, artifactIds)) as {
-    id: string; artifact_id: string; status: string; status_desc: string; attempts: number; lease_owner: string; results: string;
+  return (await db.unsafe(
+    `SELECT id, artifact_id, status, status_desc, attempts, lease_owner, results FROM events
+    WHERE type = 'artifact' AND artifact_id IN (${list})`,
+    artifactIds,
+  )) as {
+    id: string;
+    artifact_id: string;
+    status: string;
+    status_desc: string;
+    attempts: number;
+    lease_owner: string;
+    results: string;
   }[];
 }
 
@@ -90,8 +115,10 @@ async function allSettled(artifactIds: string[], timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const rs = await rows(artifactIds);
-    if (rs.length === artifactIds.length && rs.every((r) => r.status === "processed" || r.status === "error")) return rs;
-    if (Date.now() > deadline) throw new Error(`not settled: ${JSON.stringify(rs.filter((r) => r.status !== "processed"))}`);
+    if (rs.length === artifactIds.length && rs.every((r) => r.status === "processed" || r.status === "error"))
+      return rs;
+    if (Date.now() > deadline)
+      throw new Error(`not settled: ${JSON.stringify(rs.filter((r) => r.status !== "processed"))}`);
     await Bun.sleep(100);
   }
 }
@@ -124,10 +151,16 @@ beforeAll(async () => {
   replicas.push(...(await Promise.all([startReplica(), startReplica(), startReplica()])));
   expect(admin).toMatch(/^glt_/);
   const env = await fetch(`${replicas[0]!.url}/api/envs`, {
-    method: "POST", headers: auth(admin), body: JSON.stringify({ name: "staging", builtin: true }),
+    method: "POST",
+    headers: auth(admin),
+    body: JSON.stringify({ name: "staging", builtin: true }),
   });
   expect(env.status, await env.clone().text()).toBe(201);
-  const u = await fetch(`${replicas[1]!.url}/api/user`, { method: "POST", headers: auth(admin), body: JSON.stringify({ login: "ci", role: "user" }) });
+  const u = await fetch(`${replicas[1]!.url}/api/user`, {
+    method: "POST",
+    headers: auth(admin),
+    body: JSON.stringify({ login: "ci", role: "user" }),
+  });
   expect(u.status, await u.clone().text()).toBe(201);
   token = ((await u.json()) as { token: string }).token;
 }, 90_000);
@@ -152,7 +185,10 @@ describe("three replicas on one Postgres", () => {
     const eventId = (await rows([id]))[0]!.id;
     const deadline = Date.now() + 10_000;
     while (!/release\.processed/.test(text) && Date.now() < deadline) {
-      const { value, done } = await Promise.race([reader.read(), Bun.sleep(500).then(() => ({ value: undefined, done: false }))]);
+      const { value, done } = await Promise.race([
+        reader.read(),
+        Bun.sleep(500).then(() => ({ value: undefined, done: false })),
+      ]);
       if (done) break;
       if (value) text += new TextDecoder().decode(value);
     }
@@ -183,7 +219,12 @@ describe("three replicas on one Postgres", () => {
     // The hosted repo on the shared volume: every replica serves the same head.
     const head = (await git("rev-parse", "main")).trim();
     for (const r of replicas) {
-      const out = await run(["git", "ls-remote", `http://admin:${admin}@127.0.0.1:${r.port}/git/staging-apps.git`, "main"]);
+      const out = await run([
+        "git",
+        "ls-remote",
+        `http://admin:${admin}@127.0.0.1:${r.port}/git/staging-apps.git`,
+        "main",
+      ]);
       expect(out.split("\t")[0]).toBe(head);
     }
   }, 120_000);
@@ -262,10 +303,14 @@ describe("three replicas on one Postgres", () => {
     const all = await allSettled(queued, 30_000);
     // Pushes of one app run side by side on several replicas: a later one written first supersedes
     // an earlier one, which then writes nothing. Every commit is one event's, none is written twice.
-    const written = all.flatMap((r) => (JSON.parse(r.results) as { hash: string }[]).map((x) => x.hash).filter(Boolean));
+    const written = all.flatMap((r) =>
+      (JSON.parse(r.results) as { hash: string }[]).map((x) => x.hash).filter(Boolean),
+    );
     const superseded = all.filter((r) => r.results.includes("superseded by the later event")).length;
-    console.log(`under a Postgres restart: ${accepted.length} pushes accepted, ${refused.length} refused ` +
-      `(${queued.length - accepted.length} of them queued anyway), ${superseded} superseded: ${[...new Set(refused)].slice(0, 2).join(" | ")}`);
+    console.log(
+      `under a Postgres restart: ${accepted.length} pushes accepted, ${refused.length} refused ` +
+        `(${queued.length - accepted.length} of them queued anyway), ${superseded} superseded: ${[...new Set(refused)].slice(0, 2).join(" | ")}`,
+    );
     expect(new Set(written).size).toBe(written.length);
     expect(written.length + superseded).toBe(queued.length);
     // The judge is git: each new commit carries one event's release, and no event has two commits

@@ -11,7 +11,9 @@ const cases = listCases();
 describe("built-in charts vs helm's committed output", () => {
   test("every case has helm's answer", () => {
     expect(cases.length).toBeGreaterThanOrEqual(60);
-    expect(cases.filter((c) => c.expected === undefined && c.expectedError === undefined).map((c) => c.name)).toEqual([]);
+    expect(cases.filter((c) => c.expected === undefined && c.expectedError === undefined).map((c) => c.name)).toEqual(
+      [],
+    );
   });
 
   for (const c of cases) {

@@ -28,7 +28,8 @@ export function compareFixture(file: string): Comparison[] {
   for (const loaded of loadManifests(readFileSync(file, "utf8"), { file, vars: goldenVars })) {
     const m = loaded.manifest;
     if (chartKind(m) !== "builtin" || m.manifests || m.strategicMergePatches || m.json6902Patches) continue;
-    const chart = m.chart?.name && isBuiltinChart(m.chart.name) && m.chart.name.endsWith("cron-job") ? "cron-job" : "onechart";
+    const chart =
+      m.chart?.name && isBuiltinChart(m.chart.name) && m.chart.name.endsWith("cron-job") ? "cron-job" : "onechart";
     const helm = helmTemplate(m.app, m.namespace, chart, m.values);
     const name = `${file.split("/").at(-1)} (${m.app})`;
     const diffs = helm.ok ? diffObjects(renderManifest(loaded), helm.out) : [`helm failed: ${helm.out}`];
@@ -39,7 +40,10 @@ export function compareFixture(file: string): Comparison[] {
 
 export function fixtures(): string[] {
   const dir = join(import.meta.dir, "../../golden/manifests");
-  return readdirSync(dir).filter((n) => n.endsWith(".yaml")).sort().map((n) => join(dir, n));
+  return readdirSync(dir)
+    .filter((n) => n.endsWith(".yaml"))
+    .sort()
+    .map((n) => join(dir, n));
 }
 
 /** Every case against live helm, the values read as the original read them (sigs.k8s.io/yaml). */

@@ -15,10 +15,17 @@ import { helmAvailable, helmTemplate, listCases } from "./lib.ts";
 /** Reads each text with sigs.k8s.io/yaml, as the original Gimlet read manifests. */
 export function readAsOriginal(texts: string[]): unknown[] {
   const bin = join(process.env.GIMLET_CACHE ?? join(homedir(), ".cache/gimlet"), "bin/yaml11-oracle");
-  const build = Bun.spawnSync(["go", "build", "-o", bin, "."], { cwd: join(import.meta.dir, "yaml11"), stderr: "inherit" });
+  const build = Bun.spawnSync(["go", "build", "-o", bin, "."], {
+    cwd: join(import.meta.dir, "yaml11"),
+    stderr: "inherit",
+  });
   if (build.exitCode !== 0) throw new Error("cannot build the yaml11 oracle (needs Go and the module proxy)");
   const p = Bun.spawnSync([bin], { stdin: new TextEncoder().encode(texts.join("\0")) });
-  return p.stdout.toString().trim().split("\n").map((l) => JSON.parse(l));
+  return p.stdout
+    .toString()
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
 }
 
 if (import.meta.main) {

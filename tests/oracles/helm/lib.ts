@@ -28,7 +28,12 @@ export function helmAvailable(): boolean {
 export function normalize(o: Record<string, any>, side: "ours" | "helm"): Record<string, any> {
   const c = dropNulls(structuredClone(o));
   if (c.kind === "Secret" && c.metadata?.name?.endsWith("-basic-auth")) delete c.data;
-  if (c.kind === "Service" && side === "ours" && c.spec?.sessionAffinity === "ClientIP" && c.spec?.sessionAffinityConfig) {
+  if (
+    c.kind === "Service" &&
+    side === "ours" &&
+    c.spec?.sessionAffinity === "ClientIP" &&
+    c.spec?.sessionAffinityConfig
+  ) {
     delete c.spec.sessionAffinity;
   }
   return c;
@@ -37,14 +42,22 @@ export function normalize(o: Record<string, any>, side: "ours" | "helm"): Record
 function dropNulls(v: any): any {
   if (Array.isArray(v)) return v.map(dropNulls);
   if (v && typeof v === "object") {
-    return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, dropNulls(x)]));
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([, x]) => x !== null)
+        .map(([k, x]) => [k, dropNulls(x)]),
+    );
   }
   return v;
 }
 
 export function canonical(v: any): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  if (v && typeof v === "object") return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(",")}}`;
+  if (v && typeof v === "object")
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`)
+      .join(",")}}`;
   return JSON.stringify(v);
 }
 
@@ -58,7 +71,8 @@ const id = (o: any) => `${o.kind}/${o.metadata?.name}`;
 function lineSeparatorsAsGoYaml(v: any): any {
   if (typeof v === "string") return v.replace(/([\u2028\u2029]) +/g, "$1");
   if (Array.isArray(v)) return v.map(lineSeparatorsAsGoYaml);
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, lineSeparatorsAsGoYaml(x)]));
+  if (v && typeof v === "object")
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, lineSeparatorsAsGoYaml(x)]));
   return v;
 }
 
@@ -86,14 +100,31 @@ export function diffObjects(oursRaw: readonly object[], helmText: string): strin
   return diffs;
 }
 
-export function helmTemplate(app: string, namespace: string, chart: string, values: unknown): { ok: boolean; out: string } {
+export function helmTemplate(
+  app: string,
+  namespace: string,
+  chart: string,
+  values: unknown,
+): { ok: boolean; out: string } {
   const tmp = mkdtempSync(join(tmpdir(), "helm-cmp-"));
   try {
     // helm reads the file as YAML, which refuses raw control characters that JSON allows: escape
     // everything outside printable ASCII, so helm gets exactly the values the original passed it.
-    const json = JSON.stringify(values ?? {}).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    const json = JSON.stringify(values ?? {}).replace(
+      /[^\x20-\x7e]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
     writeFileSync(join(tmp, "values.json"), json);
-    const p = Bun.spawnSync([helmBin, "template", app, join(chartsDir, chart), "-n", namespace, "-f", join(tmp, "values.json")]);
+    const p = Bun.spawnSync([
+      helmBin,
+      "template",
+      app,
+      join(chartsDir, chart),
+      "-n",
+      namespace,
+      "-f",
+      join(tmp, "values.json"),
+    ]);
     return p.exitCode === 0 ? { ok: true, out: p.stdout.toString() } : { ok: false, out: p.stderr.toString().trim() };
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -32,7 +32,12 @@ function container(patch: boolean): Record<string, unknown> {
   const c: Record<string, unknown> = { name: pick(["a", "b", "c"]) };
   if (!patch || chance(0.5)) c.image = pick(["img:1", "img:2"]);
   if (chance(0.5)) c.env = some(2, () => ({ name: pick(["X", "Y", "Z"]), value: pick(["1", "2"]) }));
-  if (chance(0.4)) c.ports = some(2, () => ({ containerPort: pick([80, 81, 9090]), ...(chance(0.5) ? { protocol: pick(["TCP", "UDP"]) } : {}), ...(chance(0.5) ? { name: pick(["http", "m"]) } : {}) }));
+  if (chance(0.4))
+    c.ports = some(2, () => ({
+      containerPort: pick([80, 81, 9090]),
+      ...(chance(0.5) ? { protocol: pick(["TCP", "UDP"]) } : {}),
+      ...(chance(0.5) ? { name: pick(["http", "m"]) } : {}),
+    }));
   if (chance(0.4)) c.volumeMounts = some(2, () => ({ name: pick(["v1", "v2"]), mountPath: pick(["/a", "/b", "/c"]) }));
   if (chance(0.3)) c.args = [pick(["p", "q"]), pick(["r", "s"])];
   if (patch && chance(0.15)) c.$patch = pick(["delete", "replace", "merge"]);
@@ -48,7 +53,11 @@ function podSpec(patch: boolean): Record<string, unknown> {
     if (patch && chance(0.1)) cs.unshift({ $patch: pick(["replace", "delete", "merge"]) });
     s.containers = cs;
   }
-  if (chance(0.4)) s.volumes = Array.from({ length: 1 + Math.floor(rnd() * 2) }, () => ({ name: pick(["v1", "v2"]), ...(chance(0.5) ? { emptyDir: {} } : { configMap: { name: "cm" } }) }));
+  if (chance(0.4))
+    s.volumes = Array.from({ length: 1 + Math.floor(rnd() * 2) }, () => ({
+      name: pick(["v1", "v2"]),
+      ...(chance(0.5) ? { emptyDir: {} } : { configMap: { name: "cm" } }),
+    }));
   if (chance(0.3)) s.tolerations = patch && chance(0.3) ? null : [{ key: pick(["k1", "k2"]) }];
   if (chance(0.2)) s.initContainers = [container(patch)];
   if (chance(0.2)) s.imagePullSecrets = [{ name: pick(["s1", "s2"]) }];
@@ -59,7 +68,8 @@ function podSpec(patch: boolean): Record<string, unknown> {
 function meta(patch: boolean): Record<string, unknown> {
   const m: Record<string, unknown> = { name: "web" };
   if (chance(0.3)) m.labels = patch && chance(0.3) ? pick([null, { a: null }, {}]) : { a: pick(["1", "2"]) };
-  if (chance(0.2)) m.finalizers = patch && chance(0.2) ? pick([null, [{ $patch: "replace" }, "x"], ["a", "z"]]) : [pick(["f1", "f2"])];
+  if (chance(0.2))
+    m.finalizers = patch && chance(0.2) ? pick([null, [{ $patch: "replace" }, "x"], ["a", "z"]]) : [pick(["f1", "f2"])];
   if (chance(0.2)) m.annotations = patch && chance(0.3) ? pick([null, { k: null }, { k: 1 }]) : { k: "v" };
   if (patch && chance(0.1)) m.namespace = pick(["default", ""]);
   return m;
@@ -77,23 +87,53 @@ function workload(): Case {
         ...(patch && chance(0.2) ? { $patch: "delete" } : {}),
       }));
     return {
-      resources: { apiVersion: "v1", kind: "Service", metadata: meta(false), spec: { ports: ports(false), selector: { app: "web" } } },
+      resources: {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: meta(false),
+        spec: { ports: ports(false), selector: { app: "web" } },
+      },
       patches: [{ apiVersion: "v1", kind: "Service", metadata: meta(true), spec: { ports: ports(true) } }],
     };
   }
   if (kind === "crd") {
     const patch: Record<string, unknown> = { apiVersion: "example.com/v1", kind: "Thing", metadata: meta(true) };
-    patch.spec = chance(0.5) ? { items: [{ name: "a", y: 2 }], m: { k: null, z: 1 } } : { m: { $patch: pick(["replace", "delete"]), q: 1 } };
+    patch.spec = chance(0.5)
+      ? { items: [{ name: "a", y: 2 }], m: { k: null, z: 1 } }
+      : { m: { $patch: pick(["replace", "delete"]), q: 1 } };
     if (chance(0.1)) patch.$patch = "delete";
-    return { resources: { apiVersion: "example.com/v1", kind: "Thing", metadata: meta(false), spec: { items: [{ name: "a", x: 1 }, { name: "b" }], m: { k: "v", j: "w" } } }, patches: [patch] };
+    return {
+      resources: {
+        apiVersion: "example.com/v1",
+        kind: "Thing",
+        metadata: meta(false),
+        spec: { items: [{ name: "a", x: 1 }, { name: "b" }], m: { k: "v", j: "w" } },
+      },
+      patches: [patch],
+    };
   }
   if (kind === "cronjob") {
-    const cj = (patch: boolean) => ({ apiVersion: "batch/v1", kind: "CronJob", metadata: meta(patch), spec: { jobTemplate: { spec: { template: { spec: podSpec(patch) } } } } });
+    const cj = (patch: boolean) => ({
+      apiVersion: "batch/v1",
+      kind: "CronJob",
+      metadata: meta(patch),
+      spec: { jobTemplate: { spec: { template: { spec: podSpec(patch) } } } },
+    });
     return { resources: cj(false), patches: [cj(true)] };
   }
-  const resources = { apiVersion: "apps/v1", kind: "Deployment", metadata: meta(false), spec: { replicas: 1, template: { metadata: { labels: { app: "web" } }, spec: podSpec(false) } } };
+  const resources = {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: meta(false),
+    spec: { replicas: 1, template: { metadata: { labels: { app: "web" } }, spec: podSpec(false) } },
+  };
   const spec = chance(0.2) ? { replicas: pick([2, null]) } : { template: { spec: podSpec(true) } };
-  return { resources, patches: some(1, () => ({ apiVersion: "apps/v1", kind: "Deployment", metadata: meta(true), spec })).concat([{ apiVersion: "apps/v1", kind: "Deployment", metadata: meta(true), spec }]) };
+  return {
+    resources,
+    patches: some(1, () => ({ apiVersion: "apps/v1", kind: "Deployment", metadata: meta(true), spec })).concat([
+      { apiVersion: "apps/v1", kind: "Deployment", metadata: meta(true), spec },
+    ]),
+  };
 }
 
 /** Keyed lists with elements missing the key, scalars, duplicates, nested directives. */
@@ -110,15 +150,23 @@ function wild(): Case {
   };
   const list = (key: string, values: unknown[], patch: boolean) => {
     const l = some(3, () => el(key, values, patch));
-    if (patch && chance(0.1)) l.splice(Math.floor(rnd() * (l.length + 1)), 0, { $patch: pick(["replace", "delete", "merge"]) });
+    if (patch && chance(0.1))
+      l.splice(Math.floor(rnd() * (l.length + 1)), 0, { $patch: pick(["replace", "delete", "merge"]) });
     return l;
   };
   const deployment = (patch: boolean) => {
     const c: Record<string, unknown> = { name: "main" };
     if (chance(0.6)) c.env = list("name", ["A", "B", "C"], patch);
     if (chance(0.4)) c.volumeMounts = list("mountPath", ["/a", "/b"], patch);
-    if (chance(0.3)) c.ports = list("containerPort", [80, "80", 81], patch).map((e) => (e && typeof e === "object" && chance(0.5) ? { ...e, protocol: pick(["TCP", "UDP", null]) } : e));
-    if (chance(0.2)) c.resources = patch && chance(0.3) ? pick([null, "x", { $patch: "replace", limits: { cpu: 1 } }, { limits: null }]) : { limits: { cpu: 2, memory: 1 }, requests: { cpu: 1 } };
+    if (chance(0.3))
+      c.ports = list("containerPort", [80, "80", 81], patch).map((e) =>
+        e && typeof e === "object" && chance(0.5) ? { ...e, protocol: pick(["TCP", "UDP", null]) } : e,
+      );
+    if (chance(0.2))
+      c.resources =
+        patch && chance(0.3)
+          ? pick([null, "x", { $patch: "replace", limits: { cpu: 1 } }, { limits: null }])
+          : { limits: { cpu: 2, memory: 1 }, requests: { cpu: 1 } };
     const spec: Record<string, unknown> = { containers: [c] };
     if (chance(0.3)) spec.volumes = list("name", ["v1", "v2"], patch);
     if (chance(0.2)) spec.hostAliases = list("ip", ["1.1.1.1", "2.2.2.2"], patch);
@@ -129,17 +177,52 @@ function wild(): Case {
 
 /** JSON 6902 operations over paths that exist, do not, or are malformed. */
 function json6902(): Case {
-  const paths = ["/data/a", "/data/b", "/data", "/list/0", "/list/3", "/list/-1", "/list/-", "/list/-4", "/list/01", "/obj/k", "/obj/n/x", "/nul", "/nul/x", "/metadata/annotations/k", "/list", "", "/obj", "/obj/k/x", "data/a", "/a~1b", "/list/x"];
+  const paths = [
+    "/data/a",
+    "/data/b",
+    "/data",
+    "/list/0",
+    "/list/3",
+    "/list/-1",
+    "/list/-",
+    "/list/-4",
+    "/list/01",
+    "/obj/k",
+    "/obj/n/x",
+    "/nul",
+    "/nul/x",
+    "/metadata/annotations/k",
+    "/list",
+    "",
+    "/obj",
+    "/obj/k/x",
+    "data/a",
+    "/a~1b",
+    "/list/x",
+  ];
   const values = [1, "s", null, { z: 1 }, [1, 2], true, "on", "0755"];
   const ops = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => {
-    const op: Record<string, unknown> = { op: pick(["add", "remove", "replace", "move", "copy", "test", "add", "replace"]), path: pick(paths) };
+    const op: Record<string, unknown> = {
+      op: pick(["add", "remove", "replace", "move", "copy", "test", "add", "replace"]),
+      path: pick(paths),
+    };
     if (op.op === "move" || op.op === "copy") op.from = pick(paths);
-    else if (op.op !== "remove" && chance(0.9)) op.value = op.op === "test" ? pick([...values, "1", "v", ["x", "y", "z"]]) : pick(values);
+    else if (op.op !== "remove" && chance(0.9))
+      op.value = op.op === "test" ? pick([...values, "1", "v", ["x", "y", "z"]]) : pick(values);
     return op;
   });
   const patch = chance(0.2) ? JSON.stringify(ops) : stringify(ops).replace(/: "(on|0755)"/g, ": $1");
   return {
-    resources: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", annotations: { k: "v" } }, data: { a: "1" }, list: ["x", "y", "z"], obj: { k: "v" }, nul: null, "a/b": 2 },
+    resources: {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "c", annotations: { k: "v" } },
+      data: { a: "1" },
+      list: ["x", "y", "z"],
+      obj: { k: "v" },
+      nul: null,
+      "a/b": 2,
+    },
     json6902: [{ target: { version: "v1", kind: "ConfigMap", name: "c" }, patch }],
   };
 }
@@ -165,9 +248,11 @@ for (const name of readdirSync(dir).sort()) {
   const { ours, kustomize } = runCase(join(dir, name));
   let problem = "";
   if ("error" in kustomize) problem = "error" in ours ? "" : `kustomize failed (${kustomize.error}), we did not`;
-  else if (hasDirective(kustomize.objects)) problem = "objects" in ours && hasDirective(ours.objects) ? "we left a directive in the output" : "";
+  else if (hasDirective(kustomize.objects))
+    problem = "objects" in ours && hasDirective(ours.objects) ? "we left a directive in the output" : "";
   else if ("error" in ours) problem = `we failed: ${ours.error}`;
-  else if (!isDeepStrictEqual(JSON.parse(JSON.stringify(ours.objects)), kustomize.objects)) problem = `ours ${JSON.stringify(ours.objects)}\nkustomize ${JSON.stringify(kustomize.objects)}`;
+  else if (!isDeepStrictEqual(JSON.parse(JSON.stringify(ours.objects)), kustomize.objects))
+    problem = `ours ${JSON.stringify(ours.objects)}\nkustomize ${JSON.stringify(kustomize.objects)}`;
   if (problem) {
     failed++;
     if (failed <= 5) console.log(`FAIL ${join(dir, name)}\n${problem.slice(0, 3000)}\n`);

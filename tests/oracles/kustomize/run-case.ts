@@ -10,7 +10,10 @@ import type { KubeObject } from "../../../src/core/k8s.ts";
 import { applyJson6902Patches, applyStrategicMergePatches, type Json6902Patch } from "../../../src/core/patch/index.ts";
 
 const read = (dir: string, f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), "utf8") : undefined);
-const docs = (text: string) => parseAllDocuments(text).map((d) => d.toJS()).filter((d) => d !== null && d !== undefined);
+const docs = (text: string) =>
+  parseAllDocuments(text)
+    .map((d) => d.toJS())
+    .filter((d) => d !== null && d !== undefined);
 
 export interface CaseResult {
   ours: { objects: KubeObject[] } | { error: string };
@@ -27,15 +30,24 @@ export function runCase(dir: string): CaseResult {
   try {
     let objects = resources;
     if (smp?.trim()) objects = applyStrategicMergePatches(objects, smp, { file: "patches.yaml" });
-    if (j6902) objects = applyJson6902Patches(objects, (parse(j6902) ?? []) as Json6902Patch[], { file: "json6902.yaml" });
+    if (j6902)
+      objects = applyJson6902Patches(objects, (parse(j6902) ?? []) as Json6902Patch[], { file: "json6902.yaml" });
     ours = { objects };
   } catch (e) {
     ours = { error: (e as Error).message };
   }
   const err = read(dir, "expected-error.txt");
-  const kustomize: CaseResult["kustomize"] = err !== undefined ? { error: err.trim() } : { objects: docs(read(dir, "expected.yaml") ?? ""), legacy: docs(read(dir, "expected-legacy.yaml") ?? "") };
+  const kustomize: CaseResult["kustomize"] =
+    err !== undefined
+      ? { error: err.trim() }
+      : { objects: docs(read(dir, "expected.yaml") ?? ""), legacy: docs(read(dir, "expected-legacy.yaml") ?? "") };
   const oursYaml = read(dir, "ours.yaml");
   const oursError = read(dir, "ours-error.txt");
-  const override = oursYaml !== undefined ? { objects: docs(oursYaml) } : oursError !== undefined ? { error: oursError.trim() } : undefined;
+  const override =
+    oursYaml !== undefined
+      ? { objects: docs(oursYaml) }
+      : oursError !== undefined
+        ? { error: oursError.trim() }
+        : undefined;
   return { ours, kustomize, ...(override ? { override } : {}) };
 }
