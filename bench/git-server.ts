@@ -30,7 +30,7 @@ const backend = await startGitServer();
 const bin = values.bin ?? join(import.meta.dir, "../dist/gimlet");
 let gimlet: ReturnType<typeof Bun.spawn> | undefined;
 try {
-  let t = performance.now();
+  const t = performance.now();
   await makeSyntheticRepo(join(backend.root, "apps.git"), {
     commits: Number(values.commits),
     apps: Number(values.apps),

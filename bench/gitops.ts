@@ -44,7 +44,7 @@ const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 const ratio = (ours: number, theirs: number) => `${(ours / theirs).toFixed(2)}× git`;
 
 try {
-  let t = performance.now();
+  const t = performance.now();
   const bare = join(server.root, "apps.git");
   await makeSyntheticRepo(bare, { commits, apps });
   console.log(`synthetic repo: ${commits} commits, ${apps} apps, made in ${fmt(performance.now() - t)}`);

@@ -11,6 +11,8 @@ step "system packages (Chromium, PostgreSQL, openssl, arm64 apt architecture)"
 bash scripts/test-prereqs.sh
 step "typecheck"
 ./node_modules/.bin/tsc --noEmit -p .
+step "format and lint (Biome)"
+./node_modules/.bin/biome ci .
 step "import direction"
 "$bun" scripts/check-imports.ts
 "$bun" scripts/gen-schema-validators.ts --check

@@ -10,7 +10,7 @@ import {
   builtinTypes,
   discover,
   fluxTypes,
-  KubeClient,
+  type KubeClient,
   Reflector,
   type ChangeType,
   type RawObject,

@@ -39,20 +39,20 @@ const needsEscape =
   /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 const goEscapes: Record<number, string> = {
-  0x00: "\\0",
-  0x07: "\\a",
-  0x08: "\\b",
-  0x09: "\\t",
-  0x0a: "\\n",
-  0x0b: "\\v",
-  0x0c: "\\f",
-  0x0d: "\\r",
-  0x1b: "\\e",
-  0x22: '\\"',
-  0x5c: "\\\\",
-  0x85: "\\N",
-  0x2028: "\\L",
-  0x2029: "\\P",
+  0: "\\0",
+  7: "\\a",
+  8: "\\b",
+  9: "\\t",
+  10: "\\n",
+  11: "\\v",
+  12: "\\f",
+  13: "\\r",
+  27: "\\e",
+  34: '\\"',
+  92: "\\\\",
+  133: "\\N",
+  8232: "\\L",
+  8233: "\\P",
 };
 
 /** A double-quoted scalar escaped as go-yaml's emitter escapes one (`\x7F`, `\N`, `\L`, `\uFEFF`). */

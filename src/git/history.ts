@@ -5,7 +5,7 @@
 import { appDir, decodeRelease, envDir, join, reservedDirs, type Layout, type Release } from "../core/gitops/index.ts";
 import git from "isomorphic-git";
 import { treeOf } from "./commit.ts";
-import { HistoryIndex, touches, type IndexedCommit } from "./history-index.ts";
+import { type HistoryIndex, touches, type IndexedCommit } from "./history-index.ts";
 import type { GitRepo } from "./repo.ts";
 import { oidAt, readText } from "./tree.ts";
 
@@ -95,7 +95,7 @@ export async function releaseStatus(
   if (!tree) return status;
   const base = envDir(q);
   const at = base ? await oidAt(repo, tree, base) : { oid: tree, type: "tree" };
-  if (!at || at.type !== "tree") return status;
+  if (at?.type !== "tree") return status;
   const { tree: entries } = await git.readTree({ fs: repo.fs, gitdir: repo.gitdir, oid: at.oid, cache: repo.cache });
   for (const e of entries.filter((x) => x.type === "tree").sort((a, b) => a.path.localeCompare(b.path))) {
     if (q.app && e.path !== q.app) continue;

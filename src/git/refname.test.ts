@@ -64,7 +64,7 @@ describe("ref names, as git check-ref-format judges them", () => {
   test("a table of hostile and ordinary names", () => {
     const git = gitAccepts(table);
     const ours = table.map((n) => refFormatProblem(n) === undefined);
-    const disagree = table.filter((n, i) => git[i] !== ours[i]).map((n) => JSON.stringify(n));
+    const disagree = table.filter((_n, i) => git[i] !== ours[i]).map((n) => JSON.stringify(n));
     expect(disagree).toEqual([]);
     expect(ours.filter(Boolean).length).toBeGreaterThan(8);
   });

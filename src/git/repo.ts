@@ -3,7 +3,7 @@
  * bare repository (hosted repos). One long-lived `cache` per repo keeps object reads fast.
  */
 import git from "isomorphic-git";
-import * as fs from "node:fs";
+import type * as fs from "node:fs";
 import { existsSync, statSync } from "node:fs";
 import { gitFs } from "./atomic-fs.ts";
 import { join, resolve } from "node:path";

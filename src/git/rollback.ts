@@ -7,7 +7,7 @@ import git from "isomorphic-git";
 import { ConflictError, NotFoundError } from "../core/errors.ts";
 import { appDir, envDir, join, revertMessage, type Layout } from "../core/gitops/index.ts";
 import { buildCommit, treeOf, type CommitMeta } from "./commit.ts";
-import { HistoryIndex, touches, type IndexedCommit } from "./history-index.ts";
+import { type HistoryIndex, touches, type IndexedCommit } from "./history-index.ts";
 import type { GitRepo } from "./repo.ts";
 import { editTree, oidAt, type TreeEdit } from "./tree.ts";
 

@@ -140,7 +140,7 @@ export async function oidAt(
 /** The text of the file at `path` in `tree`, or undefined. */
 export async function readText(repo: GitRepo, tree: string, path: string): Promise<string | undefined> {
   const at = await oidAt(repo, tree, path);
-  if (!at || at.type !== "blob") return undefined;
+  if (at?.type !== "blob") return undefined;
   const { blob } = await git.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid: at.oid, cache: repo.cache });
   return new TextDecoder().decode(blob);
 }

@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { UserError } from "../core/errors.ts";
+import type { UserError } from "../core/errors.ts";
 import { parseStackDefinition } from "../core/stack/index.ts";
 import { applySets } from "./configure-set.ts";
 

@@ -74,7 +74,7 @@ export async function startGitServer(): Promise<GitServer> {
           break;
         }
       }
-      const head = new TextDecoder().decode(out.subarray(0, split < 0 ? 0 : split));
+      const head = new TextDecoder().decode(out.subarray(0, Math.max(split, 0)));
       const headers = new Headers();
       let status = 200;
       for (const line of head.split("\r\n")) {

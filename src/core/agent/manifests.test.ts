@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { UserError } from "../errors.ts";
+import type { UserError } from "../errors.ts";
 import { agentManifests } from "./manifests.ts";
 
 const base = {

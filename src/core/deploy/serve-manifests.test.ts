@@ -60,7 +60,7 @@ describe("every variant", () => {
   }
 
   test("the Ingress follows --host: TLS for https, none without --host", () => {
-    expect(find(serveManifests(cases["default"]!), "Ingress")).toBeUndefined();
+    expect(find(serveManifests(cases.default!), "Ingress")).toBeUndefined();
     const tls = find(serveManifests(cases["https-ingress"]!), "Ingress").spec.tls;
     expect(tls).toEqual([{ hosts: ["gimlet.example.com"], secretName: "gimlet-tls" }]);
     expect(find(serveManifests(cases["http-host-no-secret"]!), "Ingress").spec.tls).toBeUndefined();

@@ -99,7 +99,7 @@ function masked(
 ): string {
   if (docs === "unparsable")
     return /\bkind:\s*["']?Secret\b/.test(text) ? "# (not valid YAML and may hold a Secret: hidden)\n" : text;
-  if (!docs || !docs.some(isSecret)) return text;
+  if (!docs?.some(isSecret)) return text;
   return toMultiDocYaml(
     docs.map((d) =>
       isSecret(d)

@@ -15,7 +15,7 @@ export class PatchOpError extends Error {
   override name = "PatchOpError";
 }
 
-const has = (o: Obj, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+const has = (o: Obj, k: string) => Object.hasOwn(o, k);
 const decode = (s: string) => s.replace(/~[01]/g, (m) => (m === "~1" ? "/" : "~"));
 
 /** Go's strconv.Atoi, which the library uses for array indexes. */

@@ -30,7 +30,7 @@ export const KEEP_NULL: unique symbol = Symbol("keep null");
  */
 type Schema = string | undefined;
 
-const has = (o: Obj, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+const has = (o: Obj, k: string) => Object.hasOwn(o, k);
 const get = (o: unknown, k: string): unknown => (isPlainObject(o) && has(o, k) ? o[k] : undefined);
 const missingOrNull = (v: unknown) => v === undefined || v === null || v === KEEP_NULL;
 const isEmptyMap = (v: unknown) => isPlainObject(v) && Object.keys(v).length === 0;

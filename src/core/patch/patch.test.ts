@@ -59,7 +59,7 @@ const deployment = (): KubeObject => ({
   },
 });
 const containers = (o: KubeObject | undefined) =>
-  (o?.spec as { template: { spec: { containers: { name: string; image?: string }[] } } }).template.spec.containers;
+  (o!.spec as { template: { spec: { containers: { name: string; image?: string }[] } } }).template.spec.containers;
 const catchError = (f: () => unknown): UserError => {
   try {
     f();

@@ -33,7 +33,7 @@ export function deployTrigger(artifact: Pick<Artifact, "version">, deploy: Deplo
  * fired for main too).
  */
 export function cleanupTrigger(branch: string, cleanup: Partial<CleanupPolicy> | undefined): boolean {
-  if (!cleanup || !cleanup.branch || !cleanup.app) return false;
+  if (!cleanup?.branch || !cleanup.app) return false;
   if ((cleanup.event ?? "branchDeleted") !== "branchDeleted") return false;
   return matchNegatable(cleanup.branch, branch);
 }

@@ -3,14 +3,14 @@
  * else branches, break/continue, and nested templates. Expressions are evaluated by eval.ts.
  */
 import type { BranchNode, ListNode, Node, TemplateNode } from "./ast.ts";
-import { Evaluator, ExecError, type ExecEnv } from "./eval.ts";
-import { Budget, LimitError, withBudget } from "./limits.ts";
+import { Evaluator, type ExecError, type ExecEnv } from "./eval.ts";
+import { type Budget, LimitError, withBudget } from "./limits.ts";
 import { formatValue } from "./printf.ts";
 import { GoInt, intValue, isMap, kindOf, sortedKeys, truth, typeName } from "./values.ts";
 
 export { ExecError, type ExecEnv } from "./eval.ts";
 
-const enum Flow {
+enum Flow {
   Normal,
   Break,
   Continue,

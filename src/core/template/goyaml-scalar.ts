@@ -97,7 +97,7 @@ function analyze(s: string): Analysis {
     } else [prevSpace, prevBreak] = [false, false];
     precededByWs = c === " " || c === "\t" || isBreak(c);
   });
-  let plainAllowed = !(
+  const plainAllowed = !(
     leadingSpace ||
     leadingBreak ||
     trailingSpace ||
@@ -155,13 +155,13 @@ const dqEscapes: Record<number, string> = {
   11: "v",
   12: "f",
   13: "r",
-  0x1b: "e",
-  0x22: '"',
-  0x5c: "\\",
-  0x85: "N",
-  0xa0: "_",
-  0x2028: "L",
-  0x2029: "P",
+  27: "e",
+  34: '"',
+  92: "\\",
+  133: "N",
+  160: "_",
+  8232: "L",
+  8233: "P",
 };
 
 export function writeScalar(o: Out, s: string, indent: number, key: boolean): void {

@@ -4,7 +4,7 @@
  * them where it meets them.
  */
 
-export const enum T {
+export enum T {
   Error,
   Bool,
   Char,

@@ -74,7 +74,7 @@ function divide(a: unknown, b: unknown, op: (x: bigint, y: bigint) => bigint): G
 function round(a: unknown, p: bigint, ...opt: number[]): number {
   const roundOn = opt[0] ?? 0.5;
   const val = toFloat64(a);
-  const pow = Math.pow(10, Number(p));
+  const pow = 10 ** Number(p);
   const digit = pow * val;
   const frac = digit % 1;
   return (frac >= roundOn ? Math.ceil(digit) : Math.floor(digit)) / pow;

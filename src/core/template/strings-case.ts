@@ -15,7 +15,7 @@ function isAlphabet(r: string): boolean {
   return true;
 }
 
-const enum W {
+enum W {
   None,
   Number,
   Upper,

@@ -70,7 +70,7 @@ export function newMap(): GoMap {
 }
 
 export function hasKey(m: GoMap, k: string): boolean {
-  return Object.prototype.hasOwnProperty.call(m, k);
+  return Object.hasOwn(m, k);
 }
 
 /** Map keys in the order Go's fmt, range and encoding/json use (byte-wise sorted). */

@@ -1,6 +1,6 @@
 /** Object selection for upload-pack: wants minus what the client has, cut at a shallow boundary. */
 import { ProtocolError } from "../pktline.ts";
-import { parseCommit, treeChildren, type ObjectReader } from "../store/objects.ts";
+import { parseCommit, type ObjectReader } from "../store/objects.ts";
 import { Budget } from "./limits.ts";
 import { addTree, addTreeSince } from "./tree-walk.ts";
 

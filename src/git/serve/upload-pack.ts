@@ -268,7 +268,7 @@ async function uploadPackV2(repo: GitRepo, pkts: Pkt[], limits: GitLimits, budge
   const lines = pkts.map((p) => (p === null ? null : pktText(p)));
   const cmd = lines.find((l) => l?.startsWith("command="))?.slice(8);
   if (!cmd) return reply([]);
-  const args = lines.slice(lines.findIndex((l) => l === null) + 1).filter((l): l is string => l !== null);
+  const args = lines.slice(lines.indexOf(null) + 1).filter((l): l is string => l !== null);
   if (cmd === "ls-refs") {
     const prefixes = args.filter((l) => l.startsWith("ref-prefix ")).map((l) => l.slice(11));
     const symrefs = args.includes("symrefs");

@@ -127,7 +127,7 @@ export function ActivityPage(p: ActivityProps): VNode {
             </option>
           ))}
         </select>
-        <button>Filter</button>
+        <button type="submit">Filter</button>
       </form>
       <ActivityList items={p.items} now={p.now} filter={f} more={p.more} />
     </Layout>

@@ -151,7 +151,9 @@ export function LiveCard(props: {
       {props.canRestart && w && props.live?.agent.connected ? (
         <form method="post" action={`${base(props.env, props.app)}/restart`} class="inline">
           <Csrf viewer={props.viewer} />
-          <button class="secondary">Restart</button>
+          <button type="submit" class="secondary">
+            Restart
+          </button>
         </form>
       ) : null}
       <h3>Pods</h3>
@@ -252,7 +254,9 @@ export function History(props: {
                 {props.canRollback && h !== current && !h.rolledBack ? (
                   <form method="get" action={`${b}/rollback`} class="inline">
                     <input type="hidden" name="to" value={h.gitopsRef} />
-                    <button class="secondary small">Roll back to this…</button>
+                    <button type="submit" class="secondary small">
+                      Roll back to this…
+                    </button>
                   </form>
                 ) : null}
               </li>
@@ -409,7 +413,11 @@ export function RollbackConfirm(p: RollbackProps): VNode {
         <form method="post" action={`${b}/rollback`} class="actions">
           <Csrf viewer={p.viewer} />
           <input type="hidden" name="to" value={p.target.gitopsRef} />
-          {p.previewError ? null : <button id="confirm-rollback">Roll back</button>}
+          {p.previewError ? null : (
+            <button type="submit" id="confirm-rollback">
+              Roll back
+            </button>
+          )}
           <a href={b}>Cancel</a>
         </form>
       </div>

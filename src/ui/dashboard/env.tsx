@@ -134,7 +134,7 @@ export function AppsTable(props: { env: string; rows: Paged<AppRow>; query: AppQ
 
 export function StaleBanner(props: { live?: EnvStateView; now: number }): VNode | null {
   const l = props.live;
-  if (!l || !l.stale) return null;
+  if (!l?.stale) return null;
   return (
     <p class="banner warn" role="status">
       {l.updated ? (
@@ -177,7 +177,7 @@ export function EnvPage(p: EnvPageProps): VNode {
         <label class="check">
           <input type="checkbox" name="failing" value="1" checked={!!p.query.failing} /> Failing only
         </label>
-        <button>Filter</button>
+        <button type="submit">Filter</button>
       </form>
       <AppsTable env={p.env} rows={p.rows} query={p.query} now={p.now} />
     </Layout>

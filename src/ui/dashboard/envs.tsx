@@ -140,7 +140,7 @@ export function CreateEnvForm(props: { viewer: Viewer }): VNode {
       </label>
       <input type="text" name="repoUrl" placeholder="https://github.com/acme/gitops.git" aria-label="Remote repo URL" />
       <input type="password" name="repoToken" placeholder="token for the remote repo" aria-label="Remote repo token" />
-      <button>Create</button>
+      <button type="submit">Create</button>
     </form>
   );
 }

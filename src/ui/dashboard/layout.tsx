@@ -54,7 +54,10 @@ function Nav(props: { viewer: Viewer; section: Section }): VNode {
       {item("settings", "/settings", "Settings")}
       <form class="signout" method="post" action="/logout">
         <Csrf viewer={props.viewer} />
-        <span class="who">{props.viewer.login}</span> <button class="link">Sign out</button>
+        <span class="who">{props.viewer.login}</span>{" "}
+        <button type="submit" class="link">
+          Sign out
+        </button>
       </form>
     </nav>
   );

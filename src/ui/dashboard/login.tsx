@@ -25,14 +25,16 @@ export function LoginPage(p: LoginProps): VNode {
           <input id="login" type="text" name="login" autocomplete="username" value={p.login ?? ""} required />
           <label for="password">Password</label>
           <input id="password" type="password" name="password" autocomplete="current-password" required />
-          <button>Sign in</button>
+          <button type="submit">Sign in</button>
         </form>
         <form method="post" action="/login" class="card">
           <input type="hidden" name="_csrf" value={p.csrf} />
           <input type="hidden" name="next" value={p.next} />
           <label for="token">Or an API token</label>
           <input id="token" type="password" name="token" autocomplete="off" required placeholder="glt_…" />
-          <button class="secondary">Sign in with token</button>
+          <button type="submit" class="secondary">
+            Sign in with token
+          </button>
         </form>
         <p class="muted small">
           No password yet? <code>echo -n PASSWORD | gimlet user password LOGIN --password-stdin --data-dir DIR</code>

@@ -33,7 +33,9 @@ export function LogsForm(props: { env: string; app: string; pods: string[] }): V
         <label class="check">
           <input type="checkbox" name="follow" value="1" checked /> Follow
         </label>
-        <button class="secondary">Show logs</button>
+        <button type="submit" class="secondary">
+          Show logs
+        </button>
       </form>
       <p class="muted small">
         From {props.pods.length === 1 ? "pod" : `${props.pods.length} pods`}: {props.pods.join(", ")}
@@ -50,7 +52,7 @@ export function LogsPanel(props: { env: string; app: string; options: LogOptions
     <section id="logs" class="logs">
       <h3>
         Logs{" "}
-        <button class="secondary small" hx-get={`${b}/logs-form`} hx-target="#logs" hx-swap="outerHTML">
+        <button type="submit" class="secondary small" hx-get={`${b}/logs-form`} hx-target="#logs" hx-swap="outerHTML">
           Stop
         </button>
       </h3>

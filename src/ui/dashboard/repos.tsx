@@ -43,7 +43,7 @@ export function ReposPage(p: { viewer: Viewer; now: number; repos: RepoView[]; c
                           <input type="hidden" name="artifact" value={x.artifactId} />
                           <input type="hidden" name="env" value={t.env} />
                           <input type="hidden" name="app" value={t.app} />
-                          <button class="secondary small">
+                          <button type="submit" class="secondary small">
                             Deploy to {t.env}/{t.app}…
                           </button>
                         </form>
@@ -96,7 +96,11 @@ export function DeployConfirm(p: DeployProps): VNode {
           <input type="hidden" name="artifact" value={a.id} />
           <input type="hidden" name="env" value={p.env} />
           <input type="hidden" name="app" value={p.app} />
-          {p.previewError ? null : <button id="confirm-deploy">Deploy</button>}
+          {p.previewError ? null : (
+            <button type="submit" id="confirm-deploy">
+              Deploy
+            </button>
+          )}
           <a href="/repos">Cancel</a>
         </form>
       </div>

@@ -63,7 +63,7 @@ function UserRow(props: { u: SettingsUser; viewer: Viewer; now: number }): VNode
                 {t.lastUsed ? <Time t={t.lastUsed} now={props.now} /> : "never"}{" "}
                 <form method="post" action={`/settings/tokens/${t.id}/revoke`} class="inline">
                   <Csrf viewer={props.viewer} />
-                  <button class="link danger" aria-label={`Revoke token ${t.id} of ${u.login}`}>
+                  <button type="submit" class="link danger" aria-label={`Revoke token ${t.id} of ${u.login}`}>
                     revoke
                   </button>
                 </form>
@@ -77,7 +77,9 @@ function UserRow(props: { u: SettingsUser; viewer: Viewer; now: number }): VNode
       <td data-label="Actions">
         <form method="post" action={`/settings/users/${login}/token`} class="inline">
           <Csrf viewer={props.viewer} />
-          <button class="secondary small">New token</button>
+          <button type="submit" class="secondary small">
+            New token
+          </button>
         </form>
       </td>
     </tr>
@@ -96,7 +98,9 @@ export function SettingsPage(p: SettingsProps): VNode {
         </p>
         <form method="post" action="/settings/sessions/revoke" class="inline">
           <Csrf viewer={p.viewer} />
-          <button class="secondary">Sign out everywhere</button>
+          <button type="submit" class="secondary">
+            Sign out everywhere
+          </button>
         </form>
         <p class="muted small">For the CLI:</p>
         <Command>
@@ -149,7 +153,7 @@ export function SettingsPage(p: SettingsProps): VNode {
               placeholder="password (optional)"
               autocomplete="new-password"
             />
-            <button>Create user</button>
+            <button type="submit">Create user</button>
           </form>
         </section>
       ) : null}

@@ -261,7 +261,8 @@ describe("rendered output against the real API server", () => {
     expect(files.length).toBeGreaterThanOrEqual(25);
     const namespaces = new Set<string>();
     for (const f of files)
-      for (const m of readFileSync(join(rendered, f), "utf8").matchAll(/^  namespace: (\S+)$/gm)) namespaces.add(m[1]!);
+      for (const m of readFileSync(join(rendered, f), "utf8").matchAll(/^ {2}namespace: (\S+)$/gm))
+        namespaces.add(m[1]!);
     for (const ns of namespaces) await cluster.kubectl(["create", "namespace", ns]).catch(() => "");
     const failures: string[] = [];
     for (const f of files) {
