@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FakeAgent, app, envState } from "../support/fake-agent.ts";
-import { freePort, gimlet, gimletBin } from "../support/bin.ts";
+import { gimlet, gimletBin, startServe } from "../support/bin.ts";
 
 const temps: string[] = [];
 const procs: ReturnType<typeof Bun.spawn>[] = [];
@@ -23,24 +23,9 @@ afterAll(async () => {
 async function serve(): Promise<{ url: string; token: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), "gimlet-e2e-agent-"));
   temps.push(dataDir);
-  const port = freePort();
-  const p = Bun.spawn([gimletBin, "serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], {
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  procs.push(p);
-  const reader = (p.stderr as ReadableStream<Uint8Array>).getReader();
-  let buf = "";
-  const deadline = Date.now() + 10_000;
-  while (!buf.includes("listening") && Date.now() < deadline) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buf += new TextDecoder().decode(value);
-  }
-  reader.releaseLock();
-  void (p.stderr as ReadableStream<Uint8Array>).pipeTo(new WritableStream());
-  if (!buf.includes("listening")) throw new Error(`server did not start: ${buf}`);
-  return { url: `http://127.0.0.1:${port}`, token: /Admin token: (\S+)/.exec(buf)?.[1] ?? "" };
+  const s = await startServe(dataDir);
+  procs.push(s.proc);
+  return s;
 }
 
 function spawnCli(args: string[], env: Record<string, string>) {

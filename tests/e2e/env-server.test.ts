@@ -7,7 +7,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, gimlet, gimletBin } from "../support/bin.ts";
+import { gimlet, startServe } from "../support/bin.ts";
 import { run } from "../support/git-server.ts";
 
 const temps: string[] = [];
@@ -26,23 +26,9 @@ afterAll(async () => {
 });
 
 async function serve(dataDir: string): Promise<{ url: string; token: string }> {
-  const port = freePort();
-  const p = Bun.spawn([gimletBin, "serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], {
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  procs.push(p);
-  const reader = (p.stderr as ReadableStream<Uint8Array>).getReader();
-  let buf = "";
-  const deadline = Date.now() + 10_000;
-  while (!buf.includes("listening") && Date.now() < deadline) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buf += new TextDecoder().decode(value);
-  }
-  reader.releaseLock();
-  if (!buf.includes("listening")) throw new Error(`server did not start: ${buf}`);
-  return { url: `http://127.0.0.1:${port}`, token: /Admin token: (\S+)/.exec(buf)?.[1] ?? "" };
+  const s = await startServe(dataDir);
+  procs.push(s.proc);
+  return s;
 }
 
 describe("gimlet env against a server", () => {

@@ -40,3 +40,47 @@ export function freePort(): number {
   s.stop(true);
   return port;
 }
+
+export interface ServeProcess {
+  proc: ReturnType<typeof Bun.spawn>;
+  url: string;
+  /** The admin token the first start prints ("" on later starts). */
+  token: string;
+  /** stderr up to "listening". */
+  output: string;
+}
+
+/**
+ * Starts `gimlet serve` on a free port and waits until it listens. Its stderr keeps draining
+ * afterwards, so a chatty server never blocks on a full pipe.
+ */
+export async function startServe(
+  dataDir: string,
+  opts: { args?: string[]; env?: Record<string, string> } = {},
+): Promise<ServeProcess> {
+  const port = freePort();
+  const proc = Bun.spawn(
+    [gimletBin, "serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`, ...(opts.args ?? [])],
+    {
+      env: { ...process.env, ...opts.env },
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  );
+  const reader = (proc.stderr as ReadableStream<Uint8Array>).getReader();
+  let output = "";
+  const deadline = Date.now() + 10_000;
+  while (!output.includes("listening") && Date.now() < deadline) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    output += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  void (proc.stderr as ReadableStream<Uint8Array>).pipeTo(new WritableStream()).catch(() => undefined);
+  if (!output.includes("listening")) {
+    proc.kill("SIGKILL");
+    throw new Error(`gimlet serve did not start: ${output}`);
+  }
+  const token = /Admin token: (\S+)/.exec(output)?.[1] ?? "";
+  return { proc, url: `http://127.0.0.1:${port}`, token, output };
+}
