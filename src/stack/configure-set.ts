@@ -3,6 +3,7 @@
  * component's schema (unknown component or key → did-you-mean; the value typed by the schema),
  * then every touched component is validated as a whole. Pure: the command reads and writes.
  */
+import { closestName } from "../core/did-you-mean.ts";
 import { UserError, ValidationError } from "../core/errors.ts";
 import { isPlainObject } from "../core/k8s.ts";
 import type { StackDefinition } from "../core/stack/index.ts";
@@ -10,27 +11,8 @@ import { describeErrors, kindOf, validateValue, type JsonSchema } from "../ui/sc
 
 const hint = "use --set component.key=value, e.g. --set nginx.enabled=true";
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
-}
-
 function didYouMean(key: string, known: string[], what: string): string {
-  let best: string | undefined;
-  let bestD = Math.max(2, Math.floor(key.length / 3)) + 1;
-  for (const k of known) {
-    const d = editDistance(key.toLowerCase(), k.toLowerCase());
-    if (d < bestD) [best, bestD] = [k, d];
-  }
+  const best = closestName(key, known, Math.max(2, Math.floor(key.length / 3)));
   return best ? `did you mean ${best}?` : `${what}: ${known.join(", ") || "(none)"}`;
 }
 

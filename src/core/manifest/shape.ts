@@ -4,6 +4,7 @@
  * chart's JSON Schema.
  */
 import { isMap, isScalar, isSeq, type Node } from "yaml";
+import { closestName } from "../did-you-mean.ts";
 
 export type Shape =
   | { type: "string" }
@@ -174,25 +175,6 @@ function describe(node: Node): string {
 
 /** "did you mean" for a misspelt field: the closest known name within edit distance 2. */
 function suggest(key: string, known: string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = 3;
-  for (const k of known) {
-    const d = editDistance(key.toLowerCase(), k.toLowerCase());
-    if (d < bestD) [best, bestD] = [k, d];
-  }
+  const best = closestName(key, known, 2);
   return best ? `did you mean \`${best}\`?` : `known fields: ${known.join(", ")}`;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
 }

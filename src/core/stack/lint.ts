@@ -8,6 +8,7 @@
  * host reads "config.nginx.host: is required" and not three lines about oneOf.
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import { closestName } from "../did-you-mean.ts";
 import { UserError } from "../errors.ts";
 import { isPlainObject } from "../k8s.ts";
 import type { LoadedStackConfig, StackDefinition } from "./definition.ts";
@@ -147,26 +148,7 @@ export function lintStackConfig(definition: StackDefinition, loaded: LoadedStack
 }
 
 /** "did you mean" for a misspelt component: the closest variable within edit distance 3. */
-export function suggest(key: string, known: string[]): string {
-  let best: string | undefined;
-  let bestD = 4;
-  for (const k of known) {
-    const d = editDistance(key.toLowerCase(), k.toLowerCase());
-    if (d < bestD) [best, bestD] = [k, d];
-  }
+function suggest(key: string, known: string[]): string {
+  const best = closestName(key, known, 3);
   return best ? `did you mean ${best}?` : `components of this stack: ${known.join(", ")}`;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
 }
