@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UserError } from "../core/errors.ts";
-import { setRepository } from "../core/stack/definition.ts";
+import { parseStackConfig, setRepository } from "../core/stack/definition.ts";
 import { currentTag, parseStackRef, withTag } from "../core/stack/source.ts";
 import { versionsSince } from "../core/stack/versions.ts";
 import { readStackYaml } from "./generate.ts";
@@ -45,7 +45,7 @@ export async function checkUpdate(configPath: string, loader = new StackLoader()
 export function applyUpdate(configPath: string, info: UpdateInfo): string | undefined {
   if (!info.newer.length || !info.latestVersion) return undefined;
   const text = readFileSync(configPath, "utf8");
-  const { config } = readStackYaml(configPath);
+  const { config } = parseStackConfig(text, configPath);
   const repository = withTag(config.stack.repository, info.latestVersion);
   return setRepository(text, repository, configPath);
 }
