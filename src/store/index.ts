@@ -13,7 +13,8 @@ export type {
 } from "./store.ts";
 export { openStore, type StoreConfig } from "./open.ts";
 export { defaultLeaseMs, LeaseKeeper, leaseOwner, nodePrefix } from "./lease.ts";
-export { SqliteStore, checkGivenToken, hashToken, newToken } from "./sqlite.ts";
+export { SqliteStore } from "./sqlite.ts";
+export { checkGivenToken, hashToken, newToken } from "./tokens.ts";
 export { PostgresStore, redact as redactDatabaseUrl } from "./postgres.ts";
 export { retention } from "./requests.ts";
 export type {

@@ -1,5 +1,19 @@
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * The migrations of `list` not yet in `done`, by version rather than by position: migrations added on
+ * different branches may land in the list in any order.
+ */
+export function pendingMigrations(list: readonly Migration[], done: ReadonlySet<number>): Migration[] {
+  return [...list].sort((a, b) => a.version - b.version).filter((m) => !done.has(m.version));
+}
+
 /** Schema versions, applied in order inside one transaction each; never edit a shipped one. */
-export const migrations: { version: number; name: string; sql: string }[] = [
+export const migrations: Migration[] = [
   {
     version: 1,
     name: "initial",

@@ -3,7 +3,9 @@
  * tells both stores' history) but in Postgres' dialect: BIGSERIAL for the orders SQLite takes from
  * rowid, BIGINT for lease times in ms. Never edit a shipped one.
  */
-export const pgMigrations: { version: number; name: string; sql: string }[] = [
+import type { Migration } from "./migrations.ts";
+
+export const pgMigrations: Migration[] = [
   {
     version: 1,
     name: "initial",

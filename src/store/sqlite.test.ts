@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { migrations } from "./migrations.ts";
-import { hashToken, SqliteStore } from "./sqlite.ts";
+import { SqliteStore } from "./sqlite.ts";
+import { hashToken } from "./tokens.ts";
 
 const dirs: string[] = [];
 function dbPath(): string {

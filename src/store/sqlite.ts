@@ -5,21 +5,21 @@
  * keeps them out of another caller's open transaction.
  */
 import { Database } from "bun:sqlite";
-import { createHash, randomBytes } from "node:crypto";
 import { realpathSync } from "node:fs";
 import { ConflictError, NotFoundError, UserError } from "../core/errors.ts";
-import { migrations } from "./migrations.ts";
+import { KEY_CHECK, KEY_CHECK_VALUE, openEnv, sealCredential, sealPlainEnvRow } from "./credentials.ts";
+import { migrations, pendingMigrations } from "./migrations.ts";
 import { RequestLog } from "./requests.ts";
-import { Cipher, KEY_ENV, KEY_FILE } from "./secrets.ts";
-import { gateFor, type Gate } from "./sqlite-gate.ts";
+import { checkLease, type Row, toEnv, toEvent, toRelease } from "./rows.ts";
+import { type Cipher, KEY_ENV, KEY_FILE } from "./secrets.ts";
+import { type Gate, gateFor } from "./sqlite-gate.ts";
 import type { FinalStatus, Held, Lease, NewEvent, ReleaseFilter, ReleaseRow, Store, StoreTx } from "./store.ts";
+import { checkGivenToken, hashToken, newToken } from "./tokens.ts";
 import type {
   ArtifactFilter,
   Environment,
   EventFilter,
   EventRecord,
-  EventStatus,
-  EventType,
   GitopsCommit,
   Role,
   Session,
@@ -29,79 +29,10 @@ import type {
 
 export type { NewEvent } from "./store.ts";
 
-export function hashToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
-}
-
-/** An operator-chosen token must be as hard to guess as ours: at least 32 characters, no spaces. */
-export function checkGivenToken(token: string): string {
-  if (token.length < 32 || /\s/.test(token)) {
-    throw new UserError("a given token must be at least 32 characters without spaces", {
-      hint: "generate one, e.g. openssl rand -base64 32",
-    });
-  }
-  return token;
-}
-
-/** 32 random bytes, url-safe; only its sha256 is stored. */
-export function newToken(): string {
-  return `glt_${randomBytes(32).toString("base64url")}`;
-}
-
-type Row = Record<string, unknown>;
-
-/** A known value sealed with the key, so a wrong key is caught at open. */
-const KEY_CHECK = "secrets.key_check";
-const KEY_CHECK_VALUE = "gimlet-encryption-key-check-v1";
-
-function toEvent(r: Row): EventRecord {
-  return {
-    seq: r.seq as number,
-    id: r.id as string,
-    created: r.created as number,
-    type: r.type as EventType,
-    blob: r.blob as string,
-    status: r.status as EventStatus,
-    statusDesc: r.status_desc as string,
-    repository: r.repository as string,
-    branch: r.branch as string,
-    event: r.event as string,
-    sourceBranch: r.source_branch as string,
-    targetBranch: r.target_branch as string,
-    tag: r.tag as string,
-    sha: r.sha as string,
-    artifactId: r.artifact_id as string,
-    gitopsHashes: JSON.parse(r.gitops_hashes as string) as string[],
-    results: JSON.parse(r.results as string) as unknown[],
-    attempts: r.attempts as number,
-    leaseOwner: r.lease_owner as string,
-    leaseExpires: r.lease_expires as number,
-  };
-}
-
-function toEnv(r: Row): Environment {
-  return {
-    name: r.name as string,
-    repoUrl: r.repo_url as string,
-    repoToken: r.repo_token as string,
-    builtin: !!r.builtin,
-    repoPerEnv: !!r.repo_per_env,
-    branch: r.branch as string,
-    created: r.created as number,
-    fluxReceiverUrl: (r.flux_receiver_url as string) ?? "",
-    fluxReceiverToken: (r.flux_receiver_token as string) ?? "",
-  };
-}
-
 /** A UNIQUE or PRIMARY KEY violation, told by SQLite's extended error code (never by message text). */
 function isUniqueViolation(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
   return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
-}
-
-function checkLease(lease: Lease): void {
-  if (!lease.owner) throw new Error("a lease needs an owner");
-  if (!(lease.ms > 0)) throw new Error(`a lease lasts a positive number of ms, got ${lease.ms}`);
 }
 
 export interface SqliteOptions {
@@ -155,9 +86,7 @@ export class SqliteStore implements Store {
     const done = new Set(
       (this.db.query("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version),
     );
-    // By version, not by position: migrations added on different branches may land in any order.
-    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-      if (done.has(m.version)) continue;
+    for (const m of pendingMigrations(migrations, done)) {
       this.db
         .transaction(() => {
           this.db.exec(m.sql);
@@ -331,14 +260,9 @@ export class SqliteStore implements Store {
         const rows = this.db.query("SELECT name, repo_token, flux_receiver_token FROM environments").all() as Row[];
         const q = this.db.query("UPDATE environments SET repo_token = ?, flux_receiver_token = ? WHERE name = ?");
         for (const r of rows) {
-          const name = r.name as string;
-          const seal = (col: string) => {
-            const v = r[col] as string;
-            if (!v || Cipher.isSealed(v)) return v;
-            sealed++;
-            return cipher.seal(v, `environments.${col}:${name}`);
-          };
-          q.run(seal("repo_token"), seal("flux_receiver_token"), name);
+          const s = sealPlainEnvRow(cipher, r);
+          sealed += s.sealed;
+          q.run(s.repoToken, s.fluxReceiverToken, r.name as string);
         }
         this.setValue(KEY_CHECK, cipher.seal(KEY_CHECK_VALUE, KEY_CHECK));
       })
@@ -355,25 +279,11 @@ export class SqliteStore implements Store {
   }
 
   private seal(value: string, context: string): string {
-    if (!value) return "";
-    if (!this.cipher)
-      throw new Error(`refusing to store ${context} without an encryption key (open the store with a cipher)`);
-    return this.cipher.seal(value, context);
-  }
-
-  private open(value: string, context: string): string {
-    if (!value) return "";
-    if (!this.cipher) throw new Error(`${context} is encrypted and this store was opened without the key`);
-    return this.cipher.open(value, context);
+    return sealCredential(this.cipher, value, context);
   }
 
   private toEnvOpen(r: Row): Environment {
-    const e = toEnv(r);
-    return {
-      ...e,
-      repoToken: this.open(e.repoToken, `environments.repo_token:${e.name}`),
-      fluxReceiverToken: this.open(e.fluxReceiverToken ?? "", `environments.flux_receiver_token:${e.name}`),
-    };
+    return openEnv(this.cipher, toEnv(r));
   }
 
   // --- environments
@@ -679,18 +589,7 @@ export class SqliteStore implements Store {
       if (f.repository) where.push("repository = ?"), args.push(f.repository);
       const sql = `SELECT blob, created, rolled_back, gitops_ref FROM releases WHERE ${where.join(" AND ")}
                    ORDER BY created DESC, rowid DESC LIMIT ? OFFSET ?`;
-      const rows = this.db.query(sql).all(...args, f.limit, f.offset) as {
-        blob: string;
-        created: number;
-        rolled_back: number;
-        gitops_ref: string;
-      }[];
-      return rows.map((r) => ({
-        blob: r.blob,
-        created: r.created,
-        rolledBack: !!r.rolled_back,
-        gitopsRef: r.gitops_ref,
-      }));
+      return (this.db.query(sql).all(...args, f.limit, f.offset) as Row[]).map(toRelease);
     });
   }
 
