@@ -7,8 +7,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, gimlet, gimletBin } from "../support/bin.ts";
+import { gimlet, startServe } from "../support/bin.ts";
 import { run } from "../support/git-server.ts";
+import { webArtifact } from "../support/artifacts.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "gimlet-runaway-e2e-"));
 const gitdir = join(dataDir, "repos", "staging-apps.git");
@@ -23,50 +24,16 @@ afterAll(() => {
 
 /** Starts the binary and returns the ms from spawn to the "listening" line. */
 async function startServer(): Promise<number> {
-  const port = freePort();
-  url = `http://127.0.0.1:${port}`;
   const t0 = performance.now();
-  server = Bun.spawn([gimletBin, "serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], {
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", GIMLET_RENDER_TIMEOUT_MS: "4000" },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const reader = (server.stderr as ReadableStream<Uint8Array>).getReader();
-  let buf = "";
-  const deadline = Date.now() + 10_000;
-  while (!buf.includes("listening") && Date.now() < deadline) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buf += new TextDecoder().decode(value);
-  }
-  reader.releaseLock();
-  const m = /Admin token: (\S+)/.exec(buf);
-  if (m) admin = m[1]!;
-  if (!buf.includes("listening")) throw new Error(`server did not start: ${buf}`);
+  const started = await startServe(dataDir, { env: { GIMLET_RENDER_TIMEOUT_MS: "4000" } });
+  server = started.proc;
+  url = started.url;
+  if (started.token) admin = started.token;
   return performance.now() - t0;
 }
 
 async function postArtifact(sha: string, tag: string): Promise<string> {
-  const body = {
-    version: {
-      repositoryName: "acme/web",
-      sha,
-      branch: "main",
-      event: "push",
-      message: sha,
-      url: "https://x",
-      created: 1700000000,
-    },
-    environments: [
-      {
-        app: "web",
-        env: "staging",
-        namespace: "default",
-        deploy: { branch: "main", event: "push" },
-        values: { image: { repository: "nginx", tag } },
-      },
-    ],
-  };
+  const body = webArtifact(sha, tag);
   const r = await fetch(`${url}/api/artifact`, {
     method: "POST",
     headers: { Authorization: `Bearer ${token}` },

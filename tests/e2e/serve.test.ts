@@ -3,7 +3,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, gimlet, gimletBin } from "../support/bin.ts";
+import { gimlet, startServe } from "../support/bin.ts";
 import { run } from "../support/git-server.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "gimlet-serve-"));
@@ -18,24 +18,10 @@ afterAll(() => {
 });
 
 async function startServer(): Promise<void> {
-  const port = freePort();
-  url = `http://127.0.0.1:${port}`;
-  server = Bun.spawn([gimletBin, "serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], {
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const reader = (server.stderr as ReadableStream<Uint8Array>).getReader();
-  let buf = "";
-  const deadline = Date.now() + 10_000;
-  while (!buf.includes("listening") && Date.now() < deadline) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buf += new TextDecoder().decode(value);
-  }
-  reader.releaseLock();
-  const m = /Admin token: (\S+)/.exec(buf);
-  if (m) token = m[1]!;
-  if (!buf.includes("listening")) throw new Error(`server did not start: ${buf}`);
+  const started = await startServe(dataDir);
+  server = started.proc;
+  url = started.url;
+  if (started.token) token = started.token;
 }
 
 const cli = (args: string[]) =>

@@ -12,6 +12,7 @@ import { openDataStore } from "../../src/server/data-dir.ts";
 import { Repos } from "../../src/server/repos.ts";
 import { serve } from "../../src/server/start.ts";
 import { maxAttempts } from "../../src/server/worker.ts";
+import { webArtifact } from "../support/artifacts.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "gimlet-runaway-"));
 let server: { stop: () => Promise<void>; port: number } | undefined;
@@ -56,26 +57,7 @@ afterAll(async () => {
 const auth = () => ({ Authorization: `Bearer ${token}`, "Content-Type": "application/json" });
 
 async function postArtifact(sha: string, tag: string): Promise<string> {
-  const body = {
-    version: {
-      repositoryName: "acme/web",
-      sha,
-      branch: "main",
-      event: "push",
-      message: sha,
-      url: "https://x",
-      created: 1700000000,
-    },
-    environments: [
-      {
-        app: "web",
-        env: "staging",
-        namespace: "default",
-        deploy: { branch: "main", event: "push" },
-        values: { image: { repository: "nginx", tag } },
-      },
-    ],
-  };
+  const body = webArtifact(sha, tag);
   const r = await fetch(`${url}/api/artifact`, { method: "POST", headers: auth(), body: JSON.stringify(body) });
   expect(r.status).toBe(201);
   return ((await r.json()) as { id: string }).id;
