@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { UserError } from "../core/errors.ts";
 import { readSimpleKubeconfig, tokenFileHeaders } from "./kubeconfig.ts";
 
-export const defaultServiceAccountDir = "/var/run/secrets/kubernetes.io/serviceaccount";
+const defaultServiceAccountDir = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 export interface TlsOptions {
   ca?: string;

@@ -1,9 +1,7 @@
 /** The Kubernetes adapter: where the API server is, a small REST client, list+watch, discovery. */
-export { defaultServiceAccountDir, loadKube, type KubeTarget, type LoadOptions, type TlsOptions } from "./config.ts";
+export { loadKube, type KubeTarget, type LoadOptions, type TlsOptions } from "./config.ts";
 export { KubeApiError, KubeClient, lines, type RequestOptions } from "./client.ts";
 export {
-  collectionPath,
-  keyOf,
   objectPath,
   Reflector,
   type ChangeType,

@@ -16,7 +16,7 @@ export interface ResourceType {
   namespaced: boolean;
 }
 
-export function collectionPath(r: ResourceType, namespace?: string): string {
+function collectionPath(r: ResourceType, namespace?: string): string {
   const base = r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
   return r.namespaced && namespace ? `${base}/namespaces/${namespace}/${r.plural}` : `${base}/${r.plural}`;
 }
@@ -257,7 +257,7 @@ export class Reflector<T> {
   }
 }
 
-export function keyOf(o: RawObject): string {
+function keyOf(o: RawObject): string {
   const m = o.metadata ?? {};
   return m.namespace ? `${m.namespace}/${m.name}` : (m.name ?? "");
 }

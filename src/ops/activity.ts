@@ -33,7 +33,7 @@ export interface ActivityEntry {
 }
 
 /** The env/app pairs a queued request names: from its results, its request, or its artifact's environments. */
-export function eventTargets(blob: string, results: unknown[]): { env: string; app?: string }[] {
+function eventTargets(blob: string, results: unknown[]): { env: string; app?: string }[] {
   const out: { env: string; app?: string }[] = [];
   const seen = new Set<string>();
   const add = (env: unknown, app: unknown) => {

@@ -52,7 +52,7 @@ export interface EnvFieldNames {
   repoToken: string;
   branch: string;
 }
-export const apiEnvFields: EnvFieldNames = {
+const apiEnvFields: EnvFieldNames = {
   builtin: "builtin",
   repoUrl: "gitopsRepo",
   repoToken: "gitopsToken",

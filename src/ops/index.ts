@@ -16,7 +16,7 @@ export {
   type HistoryEntry,
   type HistoryQuery,
 } from "./releases.ts";
-export { mirrorReleases, reindexAll } from "./history.ts";
+export { reindexAll } from "./history.ts";
 export {
   commitEnv,
   gitopsRepoOf,
@@ -27,7 +27,6 @@ export {
   trackRequest,
 } from "./tracking.ts";
 export {
-  apiEnvFields,
   bootstrapEnv,
   createEnv,
   listEnvs,
@@ -39,7 +38,6 @@ export {
   createUser,
   deleteUser,
   getUser,
-  hashPassword,
   issueToken,
   listTokens,
   listUsers,
@@ -59,9 +57,8 @@ export {
   startSession,
   type NewSession,
 } from "./sessions.ts";
-export { enqueue, queuedRequest } from "./queue.ts";
-export { manifestName, maxAttempts, processEvent, type ProcessDeps } from "./process-event.ts";
-export { wakeFlux } from "./flux-receiver.ts";
+export { enqueue } from "./queue.ts";
+export { maxAttempts, processEvent, type ProcessDeps } from "./process-event.ts";
 export { receiveBranchDeletion, type BranchDeletionResult } from "./webhooks.ts";
 export {
   RenderAbortedError,
@@ -85,7 +82,6 @@ export {
 export {
   artifactSummary,
   deliveryTimes,
-  eventTargets,
   latestReleases,
   recentActivity,
   recentRepos,
@@ -95,8 +91,6 @@ export {
   type RepoCommit,
 } from "./activity.ts";
 export {
-  applyToFiles,
-  blobId,
   previewOf,
   previewRelease,
   previewRollbackRequest,

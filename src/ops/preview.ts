@@ -41,7 +41,7 @@ export interface Preview {
 }
 
 /** Git's blob id of a text, so a preview's hashes match what `git ls-tree` shows after the write. */
-export function blobId(text: string): string {
+function blobId(text: string): string {
   const bytes = Buffer.from(text, "utf8");
   return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
@@ -63,7 +63,7 @@ export function previewOf(
 }
 
 /** A change set applied to files in memory, as git/tree.ts applies it to a tree. */
-export function applyToFiles(files: Map<string, string>, cs: ChangeSet): Map<string, string> {
+function applyToFiles(files: Map<string, string>, cs: ChangeSet): Map<string, string> {
   const out = new Map(files);
   for (const dir of cs.replace)
     for (const p of [...out.keys()]) if (dir === "" || p === dir || p.startsWith(`${dir}/`)) out.delete(p);

@@ -97,7 +97,7 @@ export async function revokeToken(d: OpsDeps, id: number): Promise<{ id: number;
 const passwordRoles: readonly Role[] = ["admin", "user"];
 
 /** Checks a password's shape and hashes it with argon2id (Bun.password). */
-export async function hashPassword(password: string, role: Role): Promise<string> {
+async function hashPassword(password: string, role: Role): Promise<string> {
   if (!passwordRoles.includes(role)) {
     throw new UserError(`a ${role} user signs in with tokens only, not with a password`, { path: "password" });
   }

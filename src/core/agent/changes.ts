@@ -1,7 +1,7 @@
 /** Pure deltas between two states of an env: which apps to replace, which are gone, Flux if changed. */
 import type { AppState, EnvState, FluxObjectState, StateChanges } from "./state.ts";
 
-export function diffApps(prev: ReadonlyMap<string, AppState>, next: ReadonlyMap<string, AppState>): StateChanges {
+function diffApps(prev: ReadonlyMap<string, AppState>, next: ReadonlyMap<string, AppState>): StateChanges {
   const upserts: AppState[] = [];
   const removed: string[] = [];
   for (const [key, app] of next) {

@@ -8,7 +8,7 @@ import { planBootstrap, type BootstrapOptions, type BootstrapPlan } from "../git
 import { isPlainObject, type KubeObject } from "../k8s.ts";
 import { parseYamlAll, toMultiDocYaml } from "../yaml.ts";
 
-export const dependenciesDir = "dependencies";
+const dependenciesDir = "dependencies";
 
 export function planStackBootstrap(o: BootstrapOptions): BootstrapPlan & { dependenciesName: string } {
   // Its own Flux objects: the env's apps repo (`gimlet env bootstrap`) owns `gitops-repo-<env>` in the

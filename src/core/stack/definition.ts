@@ -199,7 +199,7 @@ export function parseStackDefinition(text: string, file = "stack-definition.yaml
 }
 
 /** `config.nginx.host`, `components[2].variable`. */
-export function fieldPath(path: readonly (string | number)[]): string {
+function fieldPath(path: readonly (string | number)[]): string {
   return path.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
 }
 

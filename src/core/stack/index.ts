@@ -4,7 +4,6 @@
  * @module
  */
 export {
-  fieldPath,
   parseStackConfig,
   parseStackDefinition,
   setRepository,
@@ -16,18 +15,16 @@ export {
   type StackConfig,
   type StackDefinition,
 } from "./definition.ts";
-export { lintStackConfig, relevantErrors, stripIds } from "./lint.ts";
-export { merge3, oursLabel, planRegenerate, splitLines, theirsLabel } from "./merge.ts";
+export { lintStackConfig } from "./lint.ts";
+export { merge3, oursLabel, planRegenerate, theirsLabel } from "./merge.ts";
 export type { ConflictHunk, FileAction, MergeResult, RegenerateInput, RegeneratePlan } from "./merge.ts";
-export { definitionFile, ignoreFile, isTemplatePath, maxDepth, renderStack, type StackFiles } from "./render.ts";
+export { definitionFile, ignoreFile, maxDepth, renderStack, type StackFiles } from "./render.ts";
 export { currentTag, describeStackRef, isVersionLocked, parseStackRef, withTag } from "./source.ts";
 export type { StackRef, StackVersionRef } from "./source.ts";
 export {
-  compareVersions,
   latestVersion,
-  parseVersion,
   sortedVersions,
   versionsSince,
   type Version,
 } from "./versions.ts";
-export { dependenciesDir, planStackBootstrap } from "./bootstrap.ts";
+export { planStackBootstrap } from "./bootstrap.ts";

@@ -23,7 +23,7 @@ ajv.addFormat("uri", /^[a-z][a-z0-9+.-]*:[^\s]*$/i);
  * The original's schemas carry `$id`s like `#/properties/enabled` (for the UI's schemaIDs) and a
  * draft-07 `$schema` without `#`; ajv would take both as references. Validation needs neither.
  */
-export function stripIds(schema: unknown, underProperties = false): unknown {
+function stripIds(schema: unknown, underProperties = false): unknown {
   if (Array.isArray(schema)) return schema.map((s) => stripIds(s));
   if (!isPlainObject(schema)) return schema;
   const out: Record<string, unknown> = {};
@@ -49,7 +49,7 @@ function compile(schema: Record<string, unknown>): ValidateFunction {
 }
 
 /** Drops the errors of oneOf/anyOf branches that a `const` or `enum` rules out, and the summary when a branch fits. */
-export function relevantErrors(errors: readonly ErrorObject[]): ErrorObject[] {
+function relevantErrors(errors: readonly ErrorObject[]): ErrorObject[] {
   const ruledOut = new Set<string>();
   const summaries = errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf");
   const keep = new Set<ErrorObject>(errors);

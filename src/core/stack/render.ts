@@ -15,7 +15,7 @@ export const maxDepth = 4;
 export type StackFiles = Record<string, string>;
 
 /** Whether `path` is one of the stack's templates (before `.stackignore`). */
-export function isTemplatePath(path: string): boolean {
+function isTemplatePath(path: string): boolean {
   const segs = path.split("/");
   return path !== definitionFile && segs.length <= maxDepth && !segs.includes(".git");
 }

@@ -14,14 +14,14 @@ export interface Version {
 
 const versionRe = /^v?(0|[1-9]\d*)(?:\.(0|[1-9]\d*))?(?:\.(0|[1-9]\d*))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
 
-export function parseVersion(tag: string): Version | undefined {
+function parseVersion(tag: string): Version | undefined {
   const m = versionRe.exec(tag);
   if (!m) return undefined;
   const pre = m[4] ? m[4].split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p)) : [];
   return { major: Number(m[1]), minor: Number(m[2] ?? 0), patch: Number(m[3] ?? 0), pre, tag };
 }
 
-export function compareVersions(a: Version, b: Version): number {
+function compareVersions(a: Version, b: Version): number {
   const d = a.major - b.major || a.minor - b.minor || a.patch - b.patch;
   if (d) return d;
   // A pre-release sorts before its release.
