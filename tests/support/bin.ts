@@ -56,9 +56,16 @@ export interface ServeProcess {
  */
 export async function startServe(
   dataDir: string,
-  opts: { args?: string[]; env?: Record<string, string> } = {},
+  opts: {
+    args?: string[];
+    env?: Record<string, string>;
+    /** A fixed port, so a restarted server keeps the URL its clients know. */
+    port?: number;
+    /** Receives stderr after "listening" (otherwise dropped). */
+    onOutput?: (chunk: string) => void;
+  } = {},
 ): Promise<ServeProcess> {
-  const port = freePort();
+  const port = opts.port ?? freePort();
   const proc = Bun.spawn(
     [gimletBin, "serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`, ...(opts.args ?? [])],
     {
@@ -76,7 +83,11 @@ export async function startServe(
     output += new TextDecoder().decode(value);
   }
   reader.releaseLock();
-  void (proc.stderr as ReadableStream<Uint8Array>).pipeTo(new WritableStream()).catch(() => undefined);
+  const onOutput = opts.onOutput;
+  const sink = new WritableStream<Uint8Array>(
+    onOutput ? { write: (chunk) => onOutput(new TextDecoder().decode(chunk)) } : {},
+  );
+  void (proc.stderr as ReadableStream<Uint8Array>).pipeTo(sink).catch(() => undefined);
   if (!output.includes("listening")) {
     proc.kill("SIGKILL");
     throw new Error(`gimlet serve did not start: ${output}`);

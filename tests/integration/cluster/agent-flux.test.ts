@@ -12,8 +12,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AppState } from "../../../src/core/agent/state.ts";
 import type { EnvStateView } from "../../../src/core/agent/view.ts";
-import { freePort, gimlet, gimletBin } from "../../support/bin.ts";
+import { freePort, gimlet, gimletBin, type ServeProcess, startServe } from "../../support/bin.ts";
 import { eventually, restartApiserver, useCluster } from "../../support/cluster.ts";
+import { bootstrapBuiltinStaging } from "../../support/flux-bootstrap.ts";
 
 const cluster = useCluster();
 const data = mkdtempSync(join(tmpdir(), "agent-flux-"));
@@ -27,28 +28,14 @@ let agentToken = "";
 const env = () => ({ GIMLET_SERVER: url, GIMLET_TOKEN: admin, GIMLET_TRACK_INTERVAL_MS: "500" });
 const cli = (args: string[]) => gimlet(args, { env: env() });
 
-/** Starts `gimlet serve` on the file's port and data dir; resolves with its stderr up to "listening". */
-async function startServe(): Promise<string> {
-  const p = Bun.spawn([gimletBin, "serve", "--data-dir", data, "--listen", `127.0.0.1:${port}`], {
-    stdout: "ignore",
-    stderr: "pipe",
+/** Starts `gimlet serve` on the file's port and data dir, its later stderr going to the log file. */
+async function startServeHere(): Promise<ServeProcess> {
+  const started = await startServe(data, {
+    port,
+    onOutput: (chunk) => appendFileSync(logFile, `[serve] ${chunk}`),
   });
-  serve = p;
-  const reader = (p.stderr as ReadableStream<Uint8Array>).getReader();
-  let buf = "";
-  while (!buf.includes("listening")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`gimlet serve exited: ${buf}`);
-    buf += new TextDecoder().decode(value);
-  }
-  void (async () => {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      appendFileSync(logFile, `[serve] ${new TextDecoder().decode(value)}`);
-    }
-  })();
-  return buf;
+  serve = started.proc;
+  return started;
 }
 
 function startAgent(): ReturnType<typeof Bun.spawn> {
@@ -69,32 +56,8 @@ function startAgent(): ReturnType<typeof Bun.spawn> {
 }
 
 beforeAll(async () => {
-  admin = /Admin token: (\S+)/.exec(await startServe())![1]!;
-  expect((await gimlet(["env", "create", "staging", "--builtin", "--data-dir", data])).code).toBe(0);
-  const boot = await gimlet([
-    "env",
-    "bootstrap",
-    "staging",
-    "--host",
-    url,
-    "--no-controller",
-    "--interval",
-    "10m",
-    "--receiver-url",
-    `http://127.0.0.1:${cluster.ports.notificationReceiver}`,
-    "--data-dir",
-    data,
-  ]);
-  expect(boot.code, boot.stderr).toBe(0);
-  // The printed `kubectl create secret` steps, with a random value for each `$(…)` placeholder.
-  for (const line of boot.stderr.split("\n").filter((l) => l.startsWith("kubectl -n flux-system create secret"))) {
-    const [, name] = / generic (\S+)/.exec(line)!;
-    const literals = [...line.matchAll(/--from-literal=([^=]+)=('([^']*)'|\$\([^)]*\)|\S+)/g)].map(
-      (m) => `--from-literal=${m[1]}=${m[3] ?? (m[2]!.startsWith("$(") ? crypto.randomUUID() : m[2])}`,
-    );
-    await cluster.kubectl(["-n", "flux-system", "create", "secret", "generic", name!, ...literals]);
-  }
-  await cluster.kubectl(["apply", "-f", "-"], boot.stdout);
+  admin = (await startServeHere()).token;
+  await bootstrapBuiltinStaging(cluster, data, url);
   const fluxGet = (kind: string, path: string) =>
     cluster.kubectl(["-n", "flux-system", "get", kind, "gitops-repo-staging", "-o", `jsonpath={${path}}`]);
   await eventually(
@@ -345,7 +308,7 @@ describe("faults", () => {
     await serve!.exited;
     await cluster.kubectl(["-n", "default", "scale", "deployment", "web", "--replicas=2"]);
     await eventually("the change applied", async () => (await clusterPods()).length === 2, 30_000);
-    await startServe();
+    await startServeHere();
     const s = await eventually("state = cluster after the serve restart", () => converged(2), 10_000);
     console.log(`gimlet serve restarted → state converged in ${s.toFixed(1)} s`);
   }, 90_000);

@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, gimlet, gimletBin } from "../../support/bin.ts";
+import { gimlet, startServe } from "../../support/bin.ts";
 import { eventually, useCluster } from "../../support/cluster.ts";
+import { bootstrapBuiltinStaging } from "../../support/flux-bootstrap.ts";
 
 const cluster = useCluster();
 const data = mkdtempSync(join(tmpdir(), "hosted-e2e-"));
@@ -20,28 +21,11 @@ const cli = (args: string[]) =>
   gimlet(args, { env: { GIMLET_SERVER: url, GIMLET_TOKEN: token, GIMLET_TRACK_INTERVAL_MS: "500" } });
 
 beforeAll(async () => {
-  const port = freePort();
-  url = `http://127.0.0.1:${port}`;
-  server = Bun.spawn([gimletBin, "serve", "--data-dir", data, "--listen", `127.0.0.1:${port}`], {
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const reader = (server.stderr as ReadableStream<Uint8Array>).getReader();
-  let buf = "";
-  while (!buf.includes("listening")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`gimlet serve exited: ${buf}`);
-    buf += new TextDecoder().decode(value);
-  }
-  token = /Admin token: (\S+)/.exec(buf)![1]!;
-  serverLog = buf;
-  void (async () => {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      serverLog += new TextDecoder().decode(value);
-    }
-  })();
+  const started = await startServe(data, { onOutput: (chunk) => (serverLog += chunk) });
+  server = started.proc;
+  url = started.url;
+  token = started.token;
+  serverLog = started.output + serverLog;
 });
 afterAll(() => {
   server?.kill("SIGKILL");
@@ -84,31 +68,7 @@ function artifact(sha: string): string {
 
 describe("gimlet serve + real Flux", () => {
   test("Flux pulls the builtin env from gimlet, applies releases, and track --wait follows Flux", async () => {
-    expect((await gimlet(["env", "create", "staging", "--builtin", "--data-dir", data])).code).toBe(0);
-    // A 10-minute poll: every release below is applied because gimlet wakes Flux through the Receiver.
-    const boot = await gimlet([
-      "env",
-      "bootstrap",
-      "staging",
-      "--host",
-      url,
-      "--no-controller",
-      "--interval",
-      "10m",
-      "--receiver-url",
-      `http://127.0.0.1:${cluster.ports.notificationReceiver}`,
-      "--data-dir",
-      data,
-    ]);
-    expect(boot.code, boot.stderr).toBe(0);
-    for (const line of boot.stderr.split("\n").filter((l) => l.startsWith("kubectl -n flux-system create secret"))) {
-      const [, name] = / generic (\S+)/.exec(line)!;
-      const literals = [...line.matchAll(/--from-literal=([^=]+)=('([^']*)'|\$\([^)]*\)|\S+)/g)].map(
-        (m) => `--from-literal=${m[1]}=${m[3] ?? (m[2]!.startsWith("$(") ? crypto.randomUUID() : m[2])}`,
-      );
-      await cluster.kubectl(["-n", "flux-system", "create", "secret", "generic", name!, ...literals]);
-    }
-    await cluster.kubectl(["apply", "-f", "-"], boot.stdout);
+    await bootstrapBuiltinStaging(cluster, data, url);
     await eventually(
       "GitRepository Ready",
       async () =>
