@@ -101,27 +101,45 @@ export function checkTag(data: Uint8Array, oid: string): { object: string; type:
   return { object: m[1]!, type: m[2]! };
 }
 
-/** Children of a pushed object with the type each must have and the path it sits at. */
-export function childrenOf(o: RawObject, oid: string, path: string): { oid: string; type?: string; path: string }[] {
+/** A child of a pushed object: the type it must have and the path it sits at. */
+export interface Child {
+  oid: string;
+  type?: string;
+  path: string;
+}
+
+/** A pushed object, checked once: its type and its children as seen from any path it is reached at. */
+export interface CheckedObject {
+  type: RawObject["type"];
+  children(path: string): Child[];
+}
+
+/** Checks a pushed object (errors name `path`) and keeps what later walks need, so none reads it again. */
+export function checkObject(o: RawObject, oid: string, path: string): CheckedObject {
   if (o.type === "commit") {
     const c = checkCommit(o.data, oid);
-    return [
+    const children = [
       { oid: c.tree, type: "tree", path: "/" },
       ...c.parents.map((p) => ({ oid: p, type: "commit", path: `${p} (parent of ${oid})` })),
     ];
+    return { type: o.type, children: () => children };
   }
   if (o.type === "tree") {
-    return checkTree(o.data, path)
-      .filter((e) => e.mode !== "160000")
-      .map((e) => ({
-        oid: e.oid,
-        type: e.mode === "40000" ? "tree" : "blob",
-        path: `${path === "/" ? "" : path}/${e.name}`,
-      }));
+    const entries = checkTree(o.data, path).filter((e) => e.mode !== "160000");
+    return {
+      type: o.type,
+      children: (at) =>
+        entries.map((e) => ({
+          oid: e.oid,
+          type: e.mode === "40000" ? "tree" : "blob",
+          path: `${at === "/" ? "" : at}/${e.name}`,
+        })),
+    };
   }
   if (o.type === "tag") {
     const t = checkTag(o.data, oid);
-    return [{ oid: t.object, type: t.type, path: `${t.object} (tagged by ${oid})` }];
+    const children = [{ oid: t.object, type: t.type, path: `${t.object} (tagged by ${oid})` }];
+    return { type: o.type, children: () => children };
   }
-  return [];
+  return { type: o.type, children: () => [] };
 }

@@ -13,7 +13,7 @@ import { updateRef } from "../refs.ts";
 import { refFormatProblem } from "../refname.ts";
 import type { GitRepo } from "../repo.ts";
 import { parseCommit, type ObjectReader } from "../store/objects.ts";
-import { childrenOf, FsckError } from "./fsck.ts";
+import { type CheckedObject, checkObject, FsckError } from "./fsck.ts";
 import { Budget, defaultLimits, LimitError, type GitLimits } from "./limits.ts";
 import { overlay, Quarantine, UnpackError } from "./quarantine.ts";
 import { listRefs } from "./refs.ts";
@@ -89,12 +89,13 @@ export async function receivePack(
   const main = storeOf(repo);
   main.refresh();
   let q: Quarantine | undefined;
+  let pushed = new Map<string, CheckedObject>();
   let unpack = "ok";
   const updates = commands.filter((c) => c.next !== zero);
   if (packStart < body.length) {
     try {
       q = await Quarantine.receive(repo, body.subarray(packStart));
-      fsckPack(
+      pushed = fsckPack(
         q,
         updates.map((c) => c.next),
         budget,
@@ -113,7 +114,7 @@ export async function receivePack(
     } else {
       const objects = q ? overlay(main, q) : main;
       const refs = new Map((await listRefs(repo)).map((r) => [r.name, r.oid]));
-      const verdicts = await Promise.all(commands.map((c) => check(repo, objects, main, refs, c, budget)));
+      const verdicts = await Promise.all(commands.map((c) => check(repo, objects, main, pushed, refs, c, budget)));
       const accepted = commands.filter((_, k) => verdicts[k] === undefined);
       // The pack joins the repository only when some ref will point into it.
       if (q && accepted.some((c) => c.next !== zero)) {
@@ -131,22 +132,27 @@ export async function receivePack(
   return concatBytes([pktLine(concatBytes([Uint8Array.of(1), inner])), flushPkt]);
 }
 
-/** Every object of the pack passes git's fsck; paths named where the walk from a new tip knows them. */
-function fsckPack(q: Quarantine, tips: string[], budget: Budget): void {
-  const checked = new Set<string>();
+/**
+ * Every object of the pack passes git's fsck; paths named where the walk from a new tip knows them.
+ * Returns each pushed object as checked, for the connectivity walk.
+ */
+function fsckPack(q: Quarantine, tips: string[], budget: Budget): Map<string, CheckedObject> {
+  const checked = new Map<string, CheckedObject>();
   const stack = tips.map((oid) => ({ oid, path: oid }));
   while (stack.length) {
     const { oid, path } = stack.pop()!;
     if (checked.has(oid) || !q.has(oid)) continue;
     budget.tick();
-    checked.add(oid);
-    for (const ch of childrenOf(q.read(oid), oid, path)) stack.push(ch);
+    const o = checkObject(q.read(oid), oid, path);
+    checked.set(oid, o);
+    for (const ch of o.children(path)) stack.push(ch);
   }
   for (const oid of q.oids) {
     if (checked.has(oid)) continue;
     budget.tick();
-    childrenOf(q.read(oid), oid, oid);
+    checked.set(oid, checkObject(q.read(oid), oid, oid));
   }
+  return checked;
 }
 
 /** Why `c` must be refused, or undefined when it may go ahead. */
@@ -154,6 +160,7 @@ async function check(
   repo: GitRepo,
   objects: ObjectReader,
   main: ObjectReader,
+  pushed: Map<string, CheckedObject>,
   refs: Map<string, string>,
   c: Command,
   budget: Budget,
@@ -166,7 +173,7 @@ async function check(
     const head = await git.currentBranch({ fs: repo.fs, gitdir: repo.gitdir, fullname: true }).catch(() => undefined);
     return head === c.ref ? ng(c.ref, "deletion of the current branch prohibited") : undefined;
   }
-  const missing = missingObject(objects, main, c.next, budget);
+  const missing = missingObject(main, pushed, c.next, budget);
   if (missing) return ng(c.ref, `missing necessary objects: ${missing}`);
   if (c.old !== zero && !isAncestor(objects, c.old, c.next, budget)) return ng(c.ref, "non-fast-forward");
   return undefined;
@@ -176,7 +183,12 @@ async function check(
  * The first object reachable from `tip` that is neither accepted nor in this push. The walk stops
  * at accepted objects: the repository only ever takes in packs whose tips were connected.
  */
-function missingObject(objects: ObjectReader, main: ObjectReader, tip: string, budget: Budget): string | undefined {
+function missingObject(
+  main: ObjectReader,
+  pushed: Map<string, CheckedObject>,
+  tip: string,
+  budget: Budget,
+): string | undefined {
   const stack: { oid: string; type?: string; path: string }[] = [{ oid: tip, path: tip }];
   const seen = new Set<string>();
   while (stack.length) {
@@ -187,10 +199,11 @@ function missingObject(objects: ObjectReader, main: ObjectReader, tip: string, b
     const where = path === oid ? oid : `${oid} (${path})`;
     // Accepted objects are connected already; reading each (blobs too) would cost a full inflate.
     if (main.has(oid)) continue;
-    if (!objects.has(oid)) return where;
-    const o = objects.read(oid);
+    // Pushed objects were all checked by fsckPack: their types and children are known unread.
+    const o = pushed.get(oid);
+    if (!o) return where;
     if (type && o.type !== type) return `${where} is a ${o.type}, not a ${type}`;
-    for (const ch of childrenOf(o, oid, path)) stack.push(ch);
+    for (const ch of o.children(path)) stack.push(ch);
   }
   return undefined;
 }
