@@ -21,6 +21,7 @@ import type { ServerDeps } from "../deps.ts";
 import { allow } from "../policy.ts";
 import { agentBody, type BodyLimits } from "./agent-body.ts";
 import { need, safeName } from "./util.ts";
+import { keepOpen, sseResponse } from "./sse.ts";
 
 /** Chunks a downlink may have unread before the agent counts as stuck and is dropped. */
 const maxUnread = 1000;
@@ -56,9 +57,7 @@ export function agentRoutes(d: ServerDeps & { agents: AgentHub }): Hono<AppEnv> 
     const heartbeatMs = beat ? parseWholeNumber(beat, "heartbeat", 3600) * 1000 : 0;
     if (beat && !heartbeatMs) throw new UserError("must be 1 to 3600 seconds, got 0", { path: "heartbeat" });
     let watchdog: ReturnType<typeof setInterval> | undefined;
-    const server = c.env as { timeout?: (req: Request, seconds: number) => void } | undefined;
-    if (d.requestTimeout) d.requestTimeout(c.req.raw, 0);
-    else server?.timeout?.(c.req.raw, 0);
+    keepOpen(c, d.requestTimeout);
     const enc = new TextEncoder();
     let ctrl: ReadableStreamDefaultController<Uint8Array> | undefined;
     let timer: ReturnType<typeof setInterval> | undefined;
@@ -113,13 +112,7 @@ export function agentRoutes(d: ServerDeps & { agents: AgentHub }): Hono<AppEnv> 
       cancel: end,
     });
     c.req.raw.signal.addEventListener("abort", end, { once: true });
-    return new Response(stream, {
-      headers: {
-        "Content-Type": "text/event-stream; charset=utf-8",
-        "Cache-Control": "no-cache",
-        "X-Accel-Buffering": "no",
-      },
-    });
+    return sseResponse(stream);
   });
 
   app.post("/state", allow("agent.state", policyName), async (c) => {

@@ -9,11 +9,12 @@
  */
 import { Hono, type Context } from "hono";
 import { eventEnvs, type HubEvent } from "../../core/events.ts";
-import { encodeSse, encodeSseComment } from "../../core/sse.ts";
+import { encodeSse } from "../../core/sse.ts";
 import type { AppEnv } from "../auth.ts";
 import type { ServerDeps } from "../deps.ts";
-import type { EventHub, Subscription } from "../event-hub.ts";
+import type { Delivery, EventHub, Subscription } from "../event-hub.ts";
 import { allow, eventFor } from "../policy.ts";
+import { hubSse, keepOpen, sseResponse } from "./sse.ts";
 import { safeName } from "./util.ts";
 
 /** Events encoded into one chunk at most, so one pull stays small. */
@@ -29,21 +30,12 @@ export function eventRoutes(d: ServerDeps & { events: EventHub }): Hono<AppEnv> 
     const env = envOf(c).env;
     const user = c.get("user");
     const after = c.req.header("last-event-id") ?? c.req.query("lastEventId") ?? undefined;
-    // Bun.serve's idleTimeout would cut a quiet stream; heartbeats alone would need to beat it.
-    const server = c.env as { timeout?: (req: Request, seconds: number) => void } | undefined;
-    if (d.requestTimeout) d.requestTimeout(c.req.raw, 0);
-    else server?.timeout?.(c.req.raw, 0);
+    keepOpen(c, d.requestTimeout);
     const filter = (e: HubEvent) => (!env || eventEnvs(e).includes(env)) && eventFor(user, e) !== undefined;
     const sub = d.events.subscribe({ after: after || undefined, filter });
     const stream = sseBody(d.events, sub, d.sseHeartbeatMs ?? 15_000, (e) => eventFor(user, e) ?? e);
     c.req.raw.signal.addEventListener("abort", () => sub.close(), { once: true });
-    return new Response(stream, {
-      headers: {
-        "Content-Type": "text/event-stream; charset=utf-8",
-        "Cache-Control": "no-cache",
-        "X-Accel-Buffering": "no",
-      },
-    });
+    return sseResponse(stream);
   });
   return app;
 }
@@ -55,41 +47,17 @@ function sseBody(
   heartbeatMs: number,
   view: (e: HubEvent) => HubEvent,
 ): ReadableStream<Uint8Array> {
-  const enc = new TextEncoder();
-  return new ReadableStream<Uint8Array>(
-    {
-      start(ctrl) {
-        // Sent at once so the client knows it is subscribed before it reads the state it tracks.
-        ctrl.enqueue(enc.encode(`retry: 2000\n${encodeSseComment("subscribed")}`));
-      },
-      async pull(ctrl) {
-        let items = sub.take(batch);
-        if (!items.length && !sub.closed) {
-          await sub.wait(heartbeatMs);
-          items = sub.take(batch);
-        }
-        if (sub.closed) {
-          // Closed by cancel() (the client went away) the controller is closed already.
-          try {
-            ctrl.close();
-          } catch {}
-          return;
-        }
-        let text = items.length ? "" : encodeSseComment("ping");
-        for (const it of items) {
-          if (it.kind === "resync") {
-            text += encodeSse({ event: "resync", data: JSON.stringify({ type: "resync", reason: it.reason }) });
-            continue;
-          }
-          const data = JSON.stringify({ ...view(it.p.event), time: it.p.time });
-          text += encodeSse({ id: hub.wireId(it.p.seq), event: it.p.event.type, data });
-        }
-        ctrl.enqueue(enc.encode(text));
-      },
-      cancel() {
-        sub.close();
-      },
-    },
-    { highWaterMark: 0 },
-  );
+  const encode = (items: Delivery[]) => {
+    let text = "";
+    for (const it of items) {
+      if (it.kind === "resync") {
+        text += encodeSse({ event: "resync", data: JSON.stringify({ type: "resync", reason: it.reason }) });
+        continue;
+      }
+      const data = JSON.stringify({ ...view(it.p.event), time: it.p.time });
+      text += encodeSse({ id: hub.wireId(it.p.seq), event: it.p.event.type, data });
+    }
+    return text;
+  };
+  return hubSse(sub, { batch, heartbeatMs, encode });
 }

@@ -16,6 +16,7 @@ import type { AppEnv } from "../auth.ts";
 import type { ServerDeps } from "../deps.ts";
 import { allow } from "../policy.ts";
 import { fields, intParam, parseJson, safeName } from "./util.ts";
+import { keepOpen, sseResponse } from "./sse.ts";
 
 /** Encoded chunks a slow viewer may have unread; beyond it lines are dropped and counted. */
 const maxUnread = 512;
@@ -121,9 +122,7 @@ export function liveRoutes(d: ServerDeps & { agents: AgentHub }): Hono<AppEnv> {
     const relay = await ops.streamAppLogs(live, target(c), opts, sink);
     pods = relay.pods;
     stop = relay.stop;
-    const server = c.env as { timeout?: (req: Request, seconds: number) => void } | undefined;
-    if (d.requestTimeout) d.requestTimeout(c.req.raw, 0);
-    else server?.timeout?.(c.req.raw, 0);
+    keepOpen(c, d.requestTimeout);
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
         ctrl = controller;
@@ -141,13 +140,7 @@ export function liveRoutes(d: ServerDeps & { agents: AgentHub }): Hono<AppEnv> {
       cancel: finish,
     });
     c.req.raw.signal.addEventListener("abort", finish, { once: true });
-    return new Response(stream, {
-      headers: {
-        "Content-Type": "text/event-stream; charset=utf-8",
-        "Cache-Control": "no-cache",
-        "X-Accel-Buffering": "no",
-      },
-    });
+    return sseResponse(stream);
   });
   return app;
 }

@@ -12,6 +12,7 @@ import * as ops from "../../ops/index.ts";
 import type { LiveDeps, LogSink } from "../../ops/index.ts";
 import * as ui from "../../ui/dashboard/index.ts";
 import { can, type PageEnv } from "../web-auth.ts";
+import { keepOpen, sseResponse } from "./sse.ts";
 import { safeName } from "./util.ts";
 
 /** Encoded bytes a viewer may have unread before lines are dropped. */
@@ -98,8 +99,7 @@ export function logsHandler(d: LogDeps, format: "html" | "text") {
     const relay = await ops.streamAppLogs(d, t, logOpts, sink);
     pods = relay.pods;
     stop = relay.stop;
-    if (d.requestTimeout) d.requestTimeout(c.req.raw, 0);
-    else (c.env as { timeout?: (r: Request, s: number) => void } | undefined)?.timeout?.(c.req.raw, 0);
+    keepOpen(c, d.requestTimeout);
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
         ctrl = controller;
@@ -113,8 +113,7 @@ export function logsHandler(d: LogDeps, format: "html" | "text") {
     });
     c.req.raw.signal.addEventListener("abort", finish, { once: true });
     const type = format === "text" ? "text/plain; charset=utf-8" : "text/event-stream; charset=utf-8";
-    const headers = { "Content-Type": type, "Cache-Control": "no-cache", "X-Accel-Buffering": "no" };
-    return new Response(body, { headers });
+    return sseResponse(body, type);
   };
 }
 

@@ -7,12 +7,13 @@
  */
 import type { Context } from "hono";
 import { eventEnvs, type HubEvent } from "../../core/events.ts";
-import { encodeSse, encodeSseComment } from "../../core/sse.ts";
+import { encodeSse } from "../../core/sse.ts";
 import { UserError } from "../../core/errors.ts";
-import type { EventHub } from "../event-hub.ts";
+import type { Delivery, EventHub } from "../event-hub.ts";
 import { eventFor } from "../policy.ts";
 import type { PageEnv } from "../web-auth.ts";
 import { can } from "../web-auth.ts";
+import { hubSse, keepOpen, sseResponse } from "./sse.ts";
 import { safeName } from "./util.ts";
 
 export type Topic =
@@ -81,56 +82,27 @@ export function uiEventsHandler(d: {
     const t = topicOf(c);
     can(c, "dashboard.view", "env" in t ? { env: t.env } : {});
     const user = c.get("user");
-    if (d.requestTimeout) d.requestTimeout(c.req.raw, 0);
-    else (c.env as { timeout?: (req: Request, s: number) => void } | undefined)?.timeout?.(c.req.raw, 0);
+    keepOpen(c, d.requestTimeout);
     // A reconnect resumes from what it saw; a new page from where its data was read (`after`).
     const after = c.req.header("last-event-id") || c.req.query("after") || undefined;
     const sub = d.events.subscribe({ after, filter: (e) => eventFor(user, e) !== undefined && concerns(t, e) });
     c.req.raw.signal.addEventListener("abort", () => sub.close(), { once: true });
     const name = pageEvent[t.kind];
     const heartbeatMs = d.sseHeartbeatMs ?? 15_000;
-    const enc = new TextEncoder();
     // At most one page event per `gapMs`: what arrives meanwhile is coalesced into the next one.
     const gapMs = 250;
     let lastSent = 0;
-    const body = new ReadableStream<Uint8Array>(
-      {
-        start(ctrl) {
-          ctrl.enqueue(enc.encode(`retry: 2000\n${encodeSseComment("subscribed")}`));
-        },
-        async pull(ctrl) {
-          const since = Date.now() - lastSent;
-          if (since < gapMs) await Bun.sleep(gapMs - since);
-          let items = sub.take(1024);
-          if (!items.length && !sub.closed) {
-            await sub.wait(heartbeatMs);
-            items = sub.take(1024);
-          }
-          if (sub.closed) {
-            try {
-              ctrl.close();
-            } catch {}
-            return;
-          }
-          if (!items.length) return ctrl.enqueue(enc.encode(encodeSseComment("ping")));
-          // One page event per batch: the fragment refetches once however many events arrived.
-          const last = items.findLast((i) => i.kind === "event");
-          const id = last?.kind === "event" ? d.events.wireId(last.p.seq) : undefined;
-          lastSent = Date.now();
-          ctrl.enqueue(enc.encode(encodeSse({ ...(id ? { id } : {}), event: name, data: String(items.length) })));
-        },
-        cancel() {
-          sub.close();
-        },
-      },
-      { highWaterMark: 0 },
-    );
-    return new Response(body, {
-      headers: {
-        "Content-Type": "text/event-stream; charset=utf-8",
-        "Cache-Control": "no-cache",
-        "X-Accel-Buffering": "no",
-      },
-    });
+    const beforePull = async () => {
+      const since = Date.now() - lastSent;
+      if (since < gapMs) await Bun.sleep(gapMs - since);
+    };
+    // One page event per batch: the fragment refetches once however many events arrived.
+    const encode = (items: Delivery[]) => {
+      const last = items.findLast((i) => i.kind === "event");
+      const id = last?.kind === "event" ? d.events.wireId(last.p.seq) : undefined;
+      lastSent = Date.now();
+      return encodeSse({ ...(id ? { id } : {}), event: name, data: String(items.length) });
+    };
+    return sseResponse(hubSse(sub, { batch: 1024, heartbeatMs, encode, beforePull }));
   };
 }
