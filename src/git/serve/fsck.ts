@@ -16,8 +16,8 @@ function isDotGit(name: string): boolean {
   return n === ".git" || /^\.git[ .]+$/.test(n) || n === "git~1";
 }
 
+/** What is wrong with a non-empty entry name (checkTree refuses empty ones first, naming the tree). */
 function treeEntryProblem(name: string): string | undefined {
-  if (name === "") return "an empty name";
   if (name === "." || name === "..") return `the name ${JSON.stringify(name)}`;
   if (isDotGit(name)) return `the name ${JSON.stringify(name)}, which git refuses to check out`;
   if (name.includes("/")) return `a name containing "/" (${JSON.stringify(name)})`;

@@ -33,10 +33,6 @@ export function peel(repo: Store, oid: string): { tags: string[]; oid: string; t
   return { tags, oid, type: o.type };
 }
 
-export async function exists(repo: Store, oid: string): Promise<boolean> {
-  return repo.has(oid);
-}
-
 export interface Selection {
   oids: string[];
   shallow: string[];
