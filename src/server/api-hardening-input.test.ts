@@ -3,9 +3,21 @@
  * Real store, real bare repos, real worker, through app.request.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { artifact, bootstrapFlux, manifest, removeDirs, setup, sign } from "./api-hardening-setup.ts";
+import { run } from "../../tests/support/git-server.ts";
+import { artifact, manifest, removeDirs, setup, sign } from "./api-hardening-setup.ts";
 
 afterAll(removeDirs);
+
+/** Writes Flux's own sync file the way bootstrap does, so a test can see it survive. */
+async function bootstrapFlux(s: Awaited<ReturnType<typeof setup>>) {
+  const g = await s.repos.get((await s.store.env("staging"))!);
+  await g.writeChangeSet(
+    { replace: [], write: [{ path: "staging/flux/gitops-repo-staging.yaml", content: "kind: GitRepository\n" }] },
+    "bootstrap",
+  );
+  return () =>
+    run(["git", "--git-dir", s.repos.builtinPath("staging"), "show", "main:staging/flux/gitops-repo-staging.yaml"]);
+}
 
 describe("reserved names (issue 9 #2)", () => {
   test("a deploy of an app named flux fails with the reason and leaves <env>/flux/ alone", async () => {

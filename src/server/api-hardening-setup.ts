@@ -6,7 +6,6 @@ import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { run } from "../../tests/support/git-server.ts";
 import { SqliteStore } from "../store/index.ts";
 import { createApp } from "./app.ts";
 import { Repos } from "./repos.ts";
@@ -54,8 +53,7 @@ export async function setup() {
   const drain = async () => {
     while (await worker.runOnce());
   };
-  const git = (env: string, ...args: string[]) => run(["git", "--git-dir", repos.builtinPath(env), ...args]);
-  return { dir, store, repos, worker, app, req, drain, token, clock, git };
+  return { dir, store, repos, worker, app, req, drain, token, clock };
 }
 
 export const manifest = (over: Record<string, unknown> = {}) => ({
@@ -71,13 +69,3 @@ export const artifact = (over: Record<string, unknown> = {}) => ({
   environments: [manifest()],
   ...over,
 });
-
-/** Writes Flux's own sync file the way bootstrap does, so a test can see it survive. */
-export async function bootstrapFlux(s: Awaited<ReturnType<typeof setup>>) {
-  const g = await s.repos.get((await s.store.env("staging"))!);
-  await g.writeChangeSet(
-    { replace: [], write: [{ path: "staging/flux/gitops-repo-staging.yaml", content: "kind: GitRepository\n" }] },
-    "bootstrap",
-  );
-  return () => s.git("staging", "show", "main:staging/flux/gitops-repo-staging.yaml");
-}
