@@ -11,7 +11,7 @@ import { packChunks } from "../store/pack-writer.ts";
 import { Budget, defaultLimits, LimitError, type GitLimits } from "./limits.ts";
 import { selectObjects } from "./objects.ts";
 import { firstUnreachable } from "./reachable.ts";
-import { head, listRefs } from "./refs.ts";
+import { head, listRefs, type Ref } from "./refs.ts";
 
 const enc = new TextEncoder();
 const delimPkt = enc.encode("0001");
@@ -104,11 +104,9 @@ function fetchArg(a: FetchArgs, line: string, limits: GitLimits): boolean {
 }
 
 /** Checks every want is something the refs lead to; the ERR line to send when one is not. */
-async function checkWants(repo: GitRepo, a: FetchArgs, budget: Budget): Promise<Reply | undefined> {
+async function checkWants(repo: GitRepo, refs: Ref[], a: FetchArgs, budget: Budget): Promise<Reply | undefined> {
   const store = storeOf(repo);
-  const bad =
-    a.wants.find((w) => !store.has(w)) ??
-    firstUnreachable((repo.owned ??= {}), store, await listRefs(repo), a.wants, budget);
+  const bad = a.wants.find((w) => !store.has(w)) ?? firstUnreachable((repo.owned ??= {}), store, refs, a.wants, budget);
   return bad ? reply([pktLine(`ERR upload-pack: not our ref ${bad}\n`)]) : undefined;
 }
 
@@ -117,12 +115,10 @@ export function storeOf(repo: GitRepo): ObjectStore {
   return objectsOf(repo);
 }
 
-async function packFor(repo: GitRepo, a: FetchArgs, common: string[], budget: Budget) {
+async function packFor(repo: GitRepo, refs: Ref[], a: FetchArgs, common: string[], budget: Budget) {
   const store = storeOf(repo);
   const includeTags = a.caps.has("include-tag")
-    ? (await listRefs(repo))
-        .filter((r) => r.peeled && r.name.startsWith("refs/tags/"))
-        .map((r) => ({ oid: r.oid, peeled: r.peeled! }))
+    ? refs.filter((r) => r.peeled && r.name.startsWith("refs/tags/")).map((r) => ({ oid: r.oid, peeled: r.peeled! }))
     : [];
   const sel = await selectObjects(store, {
     wants: a.wants,
@@ -228,7 +224,9 @@ async function uploadPackV0(repo: GitRepo, pkts: Pkt[], limits: GitLimits, budge
   }
   if (a.caps.has("deepen-relative")) a.relative = true;
   if (a.wants.length === 0) return reply([]);
-  const refused = await checkWants(repo, a, budget);
+  // One read of the refs per request: checking wants and include-tag both answer from it.
+  const refs = await listRefs(repo);
+  const refused = await checkWants(repo, refs, a, budget);
   if (refused) return refused;
   const out: Uint8Array[] = [];
   const common = await commonHaves(repo, a.haves);
@@ -236,7 +234,7 @@ async function uploadPackV0(repo: GitRepo, pkts: Pkt[], limits: GitLimits, budge
   let sel: Awaited<ReturnType<typeof packFor>> | undefined;
   if (a.depth !== undefined) {
     // The shallow section goes out on every response of a deepen request, even when empty.
-    sel = await packFor(repo, a, common, budget);
+    sel = await packFor(repo, refs, a, common, budget);
     for (const s of sel.sel.shallow) out.push(pktLine(`shallow ${s}`));
     for (const s of sel.sel.unshallow) out.push(pktLine(`unshallow ${s}`));
     out.push(flushPkt);
@@ -258,7 +256,7 @@ async function uploadPackV0(repo: GitRepo, pkts: Pkt[], limits: GitLimits, budge
     for (const c of common) out.push(pktLine(`ACK ${c} common\n`));
     out.push(pktLine(common.length ? `ACK ${common.at(-1)}\n` : "NAK\n"));
   } else out.push(pktLine(common.length ? `ACK ${common[0]}\n` : "NAK\n"));
-  sel ??= await packFor(repo, a, common, budget);
+  sel ??= await packFor(repo, refs, a, common, budget);
   const sb = a.caps.has("side-band-64k") || a.caps.has("side-band");
   return reply(out, { oids: sel.pack, sideband: sb, ofsDelta: a.caps.has("ofs-delta") }, sb ? [flushPkt] : []);
 }
@@ -303,7 +301,9 @@ async function uploadPackV2(repo: GitRepo, pkts: Pkt[], limits: GitLimits, budge
     } else a.caps.add(l);
   }
   if (a.wants.length === 0) return reply([]);
-  const refused = await checkWants(repo, a, budget);
+  // One read of the refs per request: checking wants and include-tag both answer from it.
+  const refs = await listRefs(repo);
+  const refused = await checkWants(repo, refs, a, budget);
   if (refused) return refused;
   const common = await commonHaves(repo, a.haves);
   const out: Uint8Array[] = [];
@@ -317,7 +317,7 @@ async function uploadPackV2(repo: GitRepo, pkts: Pkt[], limits: GitLimits, budge
     }
     out.push(pktLine("ready\n"), delimPkt);
   }
-  const { sel, pack } = await packFor(repo, a, common, budget);
+  const { sel, pack } = await packFor(repo, refs, a, common, budget);
   if (a.depth !== undefined || a.shallows.size) {
     out.push(pktLine("shallow-info\n"));
     for (const s of sel.shallow) out.push(pktLine(`shallow ${s}`));
