@@ -3,13 +3,13 @@
  * the tree a rollback would leave. A rollback preview builds the same revert commits the real one
  * does (unreferenced objects, which git's gc prunes), so it fails with the same conflicts.
  */
-import git from "isomorphic-git";
 import { appDir, envDir, join } from "../core/gitops/index.ts";
 import { treeOf } from "./commit.ts";
 import type { GitopsRepo } from "./gitops-repo.ts";
 import { lockOf } from "./mutex.ts";
 import type { GitRepo } from "./repo.ts";
 import { buildRollback, type RollbackRequest } from "./rollback.ts";
+import { objectsOf, parseTree } from "./store/objects.ts";
 import { oidAt } from "./tree.ts";
 
 /** Every file under each of `paths` (a file or a folder) in `commit`'s tree: repo path → text. */
@@ -21,21 +21,21 @@ export async function filesAt(
   const out = new Map<string, string>();
   const tree = await treeOf(repo, commit);
   if (!tree) return out;
-  const read = async (oid: string) =>
-    new TextDecoder().decode((await git.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid, cache: repo.cache })).blob);
-  const walk = async (oid: string, base: string): Promise<void> => {
-    const { tree: entries } = await git.readTree({ fs: repo.fs, gitdir: repo.gitdir, oid, cache: repo.cache });
-    for (const e of entries) {
-      const p = join(base, e.path);
-      if (e.type === "tree") await walk(e.oid, p);
-      else if (e.type === "blob") out.set(p, await read(e.oid));
+  // The repo's own object reader: native zlib and its shared cache, not isomorphic-git's.
+  const objects = objectsOf(repo);
+  const read = (oid: string) => new TextDecoder().decode(objects.read(oid).data);
+  const walk = (oid: string, base: string): void => {
+    for (const e of parseTree(objects.read(oid).data)) {
+      const p = join(base, e.name);
+      if (e.mode === "40000") walk(e.oid, p);
+      else if (e.mode !== "160000") out.set(p, read(e.oid));
     }
   };
   for (const path of paths) {
     const at = path ? await oidAt(repo, tree, path) : { oid: tree, type: "tree" };
     if (!at) continue;
-    if (at.type === "tree") await walk(at.oid, path);
-    else if (at.type === "blob") out.set(path, await read(at.oid));
+    if (at.type === "tree") walk(at.oid, path);
+    else if (at.type === "blob") out.set(path, read(at.oid));
   }
   return out;
 }
