@@ -71,7 +71,8 @@ beforeAll(() => {
   commit("no change at all");
   // Packed with deltas, as a long-lived repository is.
   git(["gc", "-q", "--aggressive"]);
-});
+  // Dozens of git processes: a loaded CI machine needs more than the default 5 s.
+}, 60_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const objects = (args: string[]) =>
@@ -125,7 +126,7 @@ describe("packChunks", () => {
       renameSync(file.replace(/\.pack$/, ".idx"), join(dest, "objects/pack/pack-x.idx"));
       git(["update-ref", "refs/heads/main", commits.at(-1)!], dest);
       git(["fsck", "--strict"], dest);
-    });
+    }, 30_000);
   }
 });
 
