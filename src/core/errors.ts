@@ -78,3 +78,19 @@ export class TimeoutError extends UserError {
 export class UpstreamError extends UserError {
   override name = "UpstreamError";
 }
+
+/**
+ * Something the server depends on (its database) cannot be reached right now; the same request may
+ * succeed later. HTTP 503 with Retry-After. Not the caller's mistake, but shown like one: a clear
+ * message and no stack trace.
+ */
+export class UnavailableError extends UserError {
+  override name = "UnavailableError";
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 5,
+    options: { hint?: string; cause?: unknown } = {},
+  ) {
+    super(message, options);
+  }
+}

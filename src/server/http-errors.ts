@@ -10,6 +10,7 @@ import {
   ForbiddenError,
   NotFoundError,
   TimeoutError,
+  UnavailableError,
   UpstreamError,
   UserError,
   ValidationError,
@@ -22,7 +23,7 @@ export class AuthError extends HTTPException {
   }
 }
 
-type Status = 400 | 401 | 403 | 404 | 409 | 413 | 500 | 502 | 504;
+type Status = 400 | 401 | 403 | 404 | 409 | 413 | 500 | 502 | 503 | 504;
 
 /** Status and message of an error; `undefined` for one nobody meant to show (a bug: 500). */
 export function classify(err: Error): { status: Status; message: string } | undefined {
@@ -32,8 +33,14 @@ export function classify(err: Error): { status: Status; message: string } | unde
   if (err instanceof ConflictError) return { status: 409, message: err.describe() };
   if (err instanceof TimeoutError) return { status: 504, message: err.describe() };
   if (err instanceof UpstreamError) return { status: 502, message: err.describe() };
+  if (err instanceof UnavailableError) return { status: 503, message: err.describe() };
   if (err instanceof UserError) return { status: 400, message: err.describe() };
   return undefined;
+}
+
+/** A 503 says when to try again: clients (and load balancers) back off instead of hammering. */
+export function retryAfter(err: Error, headers: Headers): void {
+  if (err instanceof UnavailableError) headers.set("Retry-After", String(err.retryAfterSeconds));
 }
 
 function logUnhandled(err: Error): void {
@@ -52,6 +59,7 @@ export function onError(err: Error, c: Context): Response {
       : { error: e.message };
   const res = c.json(body, e.status);
   if (e.status === 401) res.headers.set("WWW-Authenticate", 'Bearer realm="gimlet"');
+  retryAfter(err, res.headers);
   return res;
 }
 
@@ -61,5 +69,6 @@ export function onGitError(err: Error, c: Context): Response {
   if (!e) logUnhandled(err);
   const headers: Record<string, string> = { "Content-Type": "text/plain; charset=utf-8" };
   if (e?.status === 401) headers["WWW-Authenticate"] = 'Basic realm="gimlet"';
+  if (err instanceof UnavailableError) headers["Retry-After"] = String(err.retryAfterSeconds);
   return c.text(`${e?.message ?? "internal error"}\n`, e?.status ?? 500, headers);
 }

@@ -10,6 +10,7 @@ import { agentStateTests } from "./contract-agents.ts";
 import { queueTests } from "./contract-queue.ts";
 import { recordTests } from "./contract-records.ts";
 import { sessionTests } from "./contract-sessions.ts";
+import { releaseStepTests } from "./contract-steps.ts";
 import type { Cipher } from "./secrets.ts";
 import type { Store } from "./store.ts";
 
@@ -57,5 +58,6 @@ export function storeContract(name: string, make: MakeStore): void {
     recordTests(h);
     agentStateTests(h);
     sessionTests(h);
+    releaseStepTests(h);
   });
 }

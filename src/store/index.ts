@@ -25,6 +25,8 @@ export type {
   EventStatus,
   EventType,
   GitopsCommit,
+  ReleaseStep,
+  ReleaseStepName,
   Role,
   Session,
   TokenInfo,

@@ -166,4 +166,18 @@ CREATE INDEX sessions_user ON sessions(user_id);
 CREATE INDEX sessions_expires ON sessions(expires);
 `,
   },
+  {
+    version: 9,
+    name: "release steps the timeline records (pushed, rollout complete)",
+    sql: `
+CREATE TABLE release_steps (
+  event_id TEXT NOT NULL,
+  env TEXT NOT NULL,
+  app TEXT NOT NULL,
+  step TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  PRIMARY KEY (event_id, env, app, step)
+);
+`,
+  },
 ];

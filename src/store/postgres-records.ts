@@ -3,7 +3,7 @@ import type { SQL, TransactionSQL } from "bun";
 import { PgQueue } from "./postgres-queue.ts";
 import { num, toCommit, toRelease } from "./rows.ts";
 import type { ReleaseFilter, ReleaseRow, StoreTx } from "./store.ts";
-import type { GitopsCommit } from "./types.ts";
+import type { GitopsCommit, ReleaseStep, ReleaseStepName } from "./types.ts";
 
 /** Every query, on a pool or on one transaction's connection. */
 export class PgQueries extends PgQueue implements StoreTx {
@@ -65,6 +65,27 @@ export class PgQueries extends PgQueue implements StoreTx {
                  ORDER BY created DESC, seq DESC LIMIT ${p(f.limit)} OFFSET ${p(f.offset)}`;
     const rows = await this.sql.unsafe(sql, args);
     return rows.map(toRelease);
+  }
+
+  // --- the timeline's own records
+
+  async recordReleaseStep(s: ReleaseStep): Promise<boolean> {
+    const rows = await this.sql`INSERT INTO release_steps (event_id, env, app, step, at)
+      VALUES (${s.eventId}, ${s.env}, ${s.app}, ${s.step}, ${s.at})
+      ON CONFLICT (event_id, env, app, step) DO NOTHING RETURNING event_id`;
+    return rows.length > 0;
+  }
+
+  async releaseSteps(eventId: string): Promise<ReleaseStep[]> {
+    const rows = await this.sql`SELECT event_id, env, app, step, at FROM release_steps WHERE event_id = ${eventId}
+      ORDER BY at, env COLLATE "C", app COLLATE "C", step COLLATE "C"`;
+    return rows.map((r: Record<string, unknown>) => ({
+      eventId: r.event_id as string,
+      env: r.env as string,
+      app: r.app as string,
+      step: r.step as ReleaseStepName,
+      at: num(r.at),
+    }));
   }
 
   // --- the agents' last known live state

@@ -19,6 +19,7 @@ import { UserError } from "../core/errors.ts";
 import { KEY_CHECK, KEY_CHECK_VALUE, sealPlainEnvRow } from "./credentials.ts";
 import { pendingMigrations } from "./migrations.ts";
 import type { Ctx } from "./postgres-base.ts";
+import { mapConnectionErrors } from "./postgres-errors.ts";
 import { pgMigrations } from "./postgres-migrations.ts";
 import { PgQueries } from "./postgres-records.ts";
 import { num, type Row } from "./rows.ts";
@@ -60,7 +61,8 @@ export class PostgresStore extends PgQueries implements Store {
       await sql.close().catch(() => undefined);
       throw describeConnectError(e, url);
     }
-    return store;
+    // From here on a lost database is a 503 for the request that met it, not an internal error.
+    return mapConnectionErrors(store);
   }
 
   private async migrate(): Promise<void> {

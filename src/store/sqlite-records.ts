@@ -2,7 +2,7 @@
 import { type Row, toRelease } from "./rows.ts";
 import { SqliteQueue } from "./sqlite-queue.ts";
 import type { ReleaseFilter, ReleaseRow, StoreTx } from "./store.ts";
-import type { GitopsCommit } from "./types.ts";
+import type { GitopsCommit, ReleaseStep } from "./types.ts";
 
 /** Every query, on the store or on its open transaction's handle. */
 export class SqliteQueries extends SqliteQueue implements StoreTx {
@@ -82,6 +82,32 @@ export class SqliteQueries extends SqliteQueue implements StoreTx {
                    ORDER BY created DESC, rowid DESC LIMIT ? OFFSET ?`;
       return (this.db.query(sql).all(...args, f.limit, f.offset) as Row[]).map(toRelease);
     });
+  }
+
+  // --- the timeline's own records
+
+  recordReleaseStep(s: ReleaseStep): Promise<boolean> {
+    return this.q(() => {
+      const r = this.db
+        .query(
+          `INSERT INTO release_steps (event_id, env, app, step, at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT(event_id, env, app, step) DO NOTHING`,
+        )
+        .run(s.eventId, s.env, s.app, s.step, s.at);
+      return r.changes > 0;
+    });
+  }
+
+  releaseSteps(eventId: string): Promise<ReleaseStep[]> {
+    return this.q(
+      () =>
+        this.db
+          .query(
+            `SELECT event_id AS eventId, env, app, step, at FROM release_steps WHERE event_id = ?
+             ORDER BY at, env, app, step`,
+          )
+          .all(eventId) as ReleaseStep[],
+    );
   }
 
   // --- the agents' last known live state

@@ -20,6 +20,7 @@ import type {
   EventStatus,
   EventType,
   GitopsCommit,
+  ReleaseStep,
   Role,
   Session,
   TokenInfo,
@@ -196,6 +197,12 @@ export interface StoreTx {
   countReleases(env: string): Promise<number>;
   /** Newest first (later insert first on equal times). */
   releases(f: ReleaseFilter): Promise<{ blob: string; created: number; rolledBack: boolean; gitopsRef: string }[]>;
+
+  // --- the timeline's own records (steps nothing else keeps: pushed, rollout complete)
+  /** Records a step; false, and nothing changed, when this step of this event's app was recorded before. */
+  recordReleaseStep(s: ReleaseStep): Promise<boolean>;
+  /** The steps recorded for an event, by time (then env, app, step). */
+  releaseSteps(eventId: string): Promise<ReleaseStep[]>;
 
   // --- the agents' last known live state (what the dashboard shows, marked stale, after a restart)
   /** Replaces the env's last known state: JSON text the store keeps as it is. */

@@ -97,3 +97,17 @@ export interface EventFilter {
   type?: EventType;
   status?: EventStatus;
 }
+
+/** The steps of a release's timeline that nothing else records (the rest come from the queue, git and Flux). */
+export type ReleaseStepName = "pushed" | "rollout complete";
+
+/** When one step of one app's release happened; the first record of a step stands. */
+export interface ReleaseStep {
+  /** The queued request that wrote the release. */
+  eventId: string;
+  env: string;
+  app: string;
+  step: ReleaseStepName;
+  /** Unix seconds. */
+  at: number;
+}

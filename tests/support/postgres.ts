@@ -19,6 +19,10 @@ export interface TestPostgres {
   dropDatabase(url: string): Promise<void>;
   /** Stops the server (fast: open connections are cut) and starts it again on the same port. */
   restart(opts?: { downMs?: number }): Promise<void>;
+  /** Stops the server (fast), keeping its data and port for {@link TestPostgres.resume}. */
+  halt(): Promise<void>;
+  /** Starts a halted server again on the same port. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -119,6 +123,8 @@ export async function startPostgres(): Promise<TestPostgres> {
       if (o.downMs) await Bun.sleep(o.downMs);
       await start();
     },
+    halt: () => stopServer(),
+    resume: () => start(),
     async stop() {
       if (stopped) return;
       stopped = true;
