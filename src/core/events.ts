@@ -83,9 +83,22 @@ export interface AppStateChanged {
   state?: AppState;
 }
 
+/** A step of a release's timeline was recorded (pushed, rollout complete): `release track --timeline` prints it. */
+export interface ReleaseStepRecorded {
+  type: "release.step";
+  /** The queued request that wrote the release (what `release track` takes). */
+  eventId: string;
+  env: string;
+  app: string;
+  step: string;
+  /** Unix seconds. */
+  at: number;
+}
+
 export type HubEvent =
   | ReleaseQueued
   | ReleaseFinished
+  | ReleaseStepRecorded
   | GitopsCommitStatus
   | EnvCreated
   | AgentConnected
@@ -122,6 +135,7 @@ export function eventEnvs(e: HubEvent): string[] {
     case "agent.connected":
     case "agent.disconnected":
     case "app.state":
+    case "release.step":
       return [e.env];
   }
 }

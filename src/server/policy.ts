@@ -74,6 +74,7 @@ export function eventFor(p: Principal, e: HubEvent): HubEvent | undefined {
     case "agent.connected":
     case "agent.disconnected":
     case "app.state":
+    case "release.step":
       return e.env && sees(e.env) ? e : undefined;
   }
 }
