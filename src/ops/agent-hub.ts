@@ -351,6 +351,33 @@ export class AgentHub {
   }
 
   /**
+   * Drops a deleted env: its downlink closed, waiting commands failed, nothing more written for it.
+   * An env of the same name made later starts with no state.
+   */
+  async forget(env: string): Promise<void> {
+    const e = this.envs.get(env);
+    if (!e) return;
+    this.envs.delete(env);
+    clearTimeout(e.eventTimer);
+    clearTimeout(e.persistTimer);
+    e.persistDirty = false;
+    const link = e.link;
+    e.link = undefined;
+    link?.close();
+    for (const [id, p] of this.pending) {
+      if (p.env !== env) continue;
+      this.pending.delete(id);
+      p.resolve({ ok: false, error: `environment ${env} was deleted` });
+    }
+    for (const [id, s] of this.logs) {
+      if (s.env !== env) continue;
+      this.logs.delete(id);
+      s.sink.podEnd(s.pod, `environment ${env} was deleted`);
+    }
+    await e.writing;
+  }
+
+  /**
    * Closes the downlinks (a graceful server stop waits for open streams), writes what is not
    * persisted yet, fails waiting commands, and ends log relays.
    */

@@ -7,10 +7,26 @@
  * (dir 0700, files 0600). The process umask is narrowed so every file made later (SQLite's -wal/-shm,
  * git objects, packs) is born private, and modes left open by an older version are fixed on start.
  */
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync, type Dirent } from "node:fs";
-import { join } from "node:path";
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  type Dirent,
+} from "node:fs";
+import { dirname, join } from "node:path";
 import { UserError } from "../core/errors.ts";
-import { dataDirLayout, hostedRepoPath, remoteCachePath, type HostedKind } from "../core/gitops/index.ts";
+import {
+  dataDirLayout,
+  deletedRepoPath,
+  hostedRepoPath,
+  remoteCachePath,
+  type HostedKind,
+} from "../core/gitops/index.ts";
 import {
   cloneBare,
   GitopsRepo,
@@ -120,6 +136,31 @@ export class DataDir {
       this.served.delete(this.hostedPath(env, kind));
       rmSync(this.hostedPath(env, kind), { recursive: true, force: true });
     }
+  }
+
+  /**
+   * Takes a deleted env's repos off the disk: its remote clone always (a cache), its hosted repos
+   * removed, or with `keep` moved under `deleted/` where the git server does not look. Returns the
+   * paths kept. The handles go first, so nothing in this process writes to a repo being moved.
+   */
+  retireRepos(env: string, keep: boolean, at: number): string[] {
+    this.gitops.delete(env);
+    rmSync(this.cachePath(env), { recursive: true, force: true });
+    const kept: string[] = [];
+    for (const kind of ["apps", "infra"] as const) {
+      const path = this.hostedPath(env, kind);
+      this.served.delete(path);
+      if (!existsSync(path)) continue;
+      if (!keep) {
+        rmSync(path, { recursive: true, force: true });
+        continue;
+      }
+      const to = join(this.root, deletedRepoPath(env, kind, at));
+      mkdirSync(dirname(to), { recursive: true });
+      renameSync(path, to);
+      kept.push(to);
+    }
+    return kept;
   }
 
   /** The env's gitops repo, opened once per process. */

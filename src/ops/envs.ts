@@ -1,9 +1,11 @@
 /** Environments: create (with its hosted apps and infra repos), list, and bootstrap Flux for a builtin one. */
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { ConflictError, UserError } from "../core/errors.ts";
 import { assertSafeName, commitMessages, hostedRepoUrl, planBootstrap } from "../core/gitops/index.ts";
 import type { Environment } from "../store/index.ts";
-import type { OpsDeps } from "./deps.ts";
+import type { AgentHub } from "./agent-hub.ts";
+import { nowOf, type OpsDeps } from "./deps.ts";
 import { envOf } from "./releases.ts";
 
 export interface CreateEnvInput {
@@ -119,6 +121,64 @@ export async function createEnv(
 
 export async function listEnvs(d: OpsDeps): Promise<EnvView[]> {
   return (await d.store.envs()).map((e) => view(d, e));
+}
+
+/** What deleting an env takes with it: what a confirmation names before anything happens. */
+export interface EnvDeletionPlan {
+  env: string;
+  builtin: boolean;
+  /** The remote repo (remote envs): never touched, only the local clone goes. */
+  repoUrl: string;
+  /** The hosted repos on disk (builtin envs): removed, or kept under deleted/ with keepRepo. */
+  hostedRepos: string[];
+  /** Rows of the release-history mirror: deleted (git keeps the history itself). */
+  releases: number;
+  /** Users bound to the env (its agent's, its Flux's): deleted with their tokens. */
+  users: string[];
+}
+
+export async function planEnvDeletion(d: OpsDeps, name: string): Promise<EnvDeletionPlan> {
+  const env = await envOf(d, name);
+  const hostedRepos = env.builtin
+    ? (["apps", "infra"] as const).map((k) => d.repos.hostedPath(env.name, k)).filter((p) => existsSync(p))
+    : [];
+  return {
+    env: env.name,
+    builtin: env.builtin,
+    repoUrl: env.repoUrl,
+    hostedRepos,
+    releases: await d.store.countReleases(env.name),
+    users: (await d.store.users()).filter((u) => u.env === env.name).map((u) => u.login),
+  };
+}
+
+export interface DeleteEnvResult extends EnvDeletionPlan {
+  /** Where the hosted repos were moved (keepRepo); empty when they were removed. */
+  keptRepos: string[];
+}
+
+/**
+ * Deletes an env: the store's part first, all or nothing (the env row, its release mirror, its
+ * agent's state and the users bound to it), then its repos on disk. In that order, a failure
+ * half-way leaves repos without an env (`env create` then names the path to remove), never an env
+ * whose repo is gone. Hosted repos are removed unless `keepRepo` moves them to `deleted/`; a remote
+ * repo is never touched; the env's agent, if connected, is dropped. Queued requests for the env end as errors when the worker reaches them.
+ */
+export async function deleteEnv(
+  d: OpsDeps,
+  input: { name: string; keepRepo?: boolean },
+  agents?: Pick<AgentHub, "forget">,
+): Promise<DeleteEnvResult> {
+  const plan = await planEnvDeletion(d, input.name);
+  const retire = async () => {
+    // The agent's pending state writes end first, so none lands after the store forgot the env.
+    await agents?.forget(plan.env);
+    const { users } = await d.store.deleteEnv(plan.env);
+    await agents?.forget(plan.env);
+    const keptRepos = d.repos.retireRepos(plan.env, !!input.keepRepo, nowOf(d));
+    return { ...plan, users, keptRepos };
+  };
+  return d.exclusive ? d.exclusive(`gitops:${plan.env}`, retire) : retire();
 }
 
 export interface BootstrapInput {

@@ -29,8 +29,12 @@ export {
 export {
   bootstrapEnv,
   createEnv,
+  deleteEnv,
   listEnvs,
+  planEnvDeletion,
   type BootstrapResult,
+  type DeleteEnvResult,
+  type EnvDeletionPlan,
   type EnvFieldNames,
   type EnvView,
 } from "./envs.ts";

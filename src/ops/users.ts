@@ -1,5 +1,5 @@
 /** Users and their API tokens. A token is returned once, when issued, and stored only hashed. */
-import { NotFoundError, UserError } from "../core/errors.ts";
+import { ConflictError, NotFoundError, UserError } from "../core/errors.ts";
 import { assertSafeName } from "../core/gitops/index.ts";
 import type { Role, TokenInfo, User } from "../store/index.ts";
 import type { OpsDeps } from "./deps.ts";
@@ -65,8 +65,25 @@ export async function getUser(d: OpsDeps, login: string, withToken = false): Pro
   return { ...view(u), ...(withToken ? { token: await d.store.issueToken(u.login) } : {}) };
 }
 
-export async function deleteUser(d: OpsDeps, login: string): Promise<void> {
-  await d.store.deleteUser(login);
+/**
+ * Deletes a user with its tokens and sessions. The last admin is never deleted, by anyone: no one
+ * could then manage users or envs through the server. `by` (the dashboard's signed-in user) may not
+ * delete itself either: another admin does that, so a click never ends the session it came from.
+ */
+export async function deleteUser(d: OpsDeps, login: string, opts: { by?: string } = {}): Promise<void> {
+  if (opts.by === login) {
+    throw new ConflictError(`${login} cannot delete their own account`, { hint: "ask another admin to delete it" });
+  }
+  await d.store.transaction(async (tx) => {
+    const u = await tx.user(login);
+    if (!u) throw new NotFoundError(`no user ${JSON.stringify(login)}`);
+    if (u.role === "admin" && (await tx.users()).filter((x) => x.role === "admin").length <= 1) {
+      throw new ConflictError(`${login} is the last admin and cannot be deleted`, {
+        hint: "create another admin first (gimlet user create NAME --role admin), then delete this one",
+      });
+    }
+    await tx.deleteUser(login);
+  });
 }
 
 export function issueToken(d: OpsDeps, login: string): Promise<{ id: number; token: string }> {

@@ -176,5 +176,57 @@ export function accountTests(h: Harness): void {
       expect(await right.unlock(new Cipher(key))).toEqual({ sealed: 0, scrubbed: true });
       expect((await right.env("prod"))?.repoToken).toBe("ghp_secret");
     });
+
+    test("deleting an env takes its releases, agent state and bound users; other envs keep theirs", async () => {
+      const { store } = await h.open();
+      await store.createEnv(env("staging"));
+      await store.createEnv(env("prod"));
+      for (const [login, e] of [
+        ["agent-staging", "staging"],
+        ["flux-staging", "staging"],
+        ["agent-prod", "prod"],
+      ]) {
+        await store.createUser(login!, "agent", e);
+      }
+      await store.createUser("ann", "admin");
+      const token = await store.issueToken("agent-staging");
+      const row = { gitopsRef: "a1", created: 1, rolledBack: false, repository: "acme/web", blob: "{}" };
+      await store.putReleases("staging", [{ ...row, app: "web" }]);
+      await store.putReleases("prod", [{ ...row, app: "web" }]);
+      await store.putAgentState("staging", "{}");
+      await store.putAgentState("prod", "{}");
+
+      expect(await store.deleteEnv("staging")).toEqual({ users: ["agent-staging", "flux-staging"] });
+      expect(await store.env("staging")).toBeUndefined();
+      expect((await store.envs()).map((e) => e.name)).toEqual(["prod"]);
+      expect(await store.countReleases("staging")).toBe(0);
+      expect(await store.agentState("staging")).toBeUndefined();
+      expect(await store.authenticate(token)).toBeUndefined();
+      expect((await store.users()).map((u) => u.login)).toEqual(["agent-prod", "ann"]);
+      expect(await store.countReleases("prod")).toBe(1);
+      expect(await store.agentState("prod")).toBeDefined();
+      // The name is free again, and the new env starts with nothing of the old one.
+      await store.createEnv(env("staging"));
+      expect(await store.countReleases("staging")).toBe(0);
+
+      const missing = await store.deleteEnv("dev").catch((e) => e);
+      expect(missing).toBeInstanceOf(NotFoundError);
+      expect(missing.message).toContain('environment "dev" does not exist');
+    });
+
+    test("an env deleted inside a transaction that then fails is still there", async () => {
+      const { store } = await h.open();
+      await store.createEnv(env("staging"));
+      await store.createUser("agent-staging", "agent", "staging");
+      const failed = await store
+        .transaction(async (tx) => {
+          await tx.deleteEnv("staging");
+          throw new Error("rolled back");
+        })
+        .catch((e) => e);
+      expect(failed.message).toBe("rolled back");
+      expect(await store.env("staging")).toBeDefined();
+      expect(await store.user("agent-staging")).toBeDefined();
+    });
   });
 }

@@ -1,4 +1,5 @@
 /** Postgres queries for who may do what: users, API tokens, passwords, browser sessions, environments. */
+import type { SQL, TransactionSQL } from "bun";
 import { ConflictError, NotFoundError } from "../core/errors.ts";
 import { openEnv, sealCredential } from "./credentials.ts";
 import { isUniqueViolation, PgBase } from "./postgres-base.ts";
@@ -141,6 +142,21 @@ export class PgAccounts extends PgBase {
 
   async envs(): Promise<Environment[]> {
     return (await this.sql`SELECT * FROM environments ORDER BY name`).map((r: Row) => this.toEnv(r));
+  }
+
+  async deleteEnv(name: string): Promise<{ users: string[] }> {
+    const del = async (sql: SQL) => {
+      const [found] = await sql`SELECT 1 FROM environments WHERE name = ${name} FOR UPDATE`;
+      if (!found) throw new NotFoundError(`environment ${JSON.stringify(name)} does not exist`);
+      const users = await sql`DELETE FROM users WHERE env = ${name} RETURNING login`;
+      await sql`DELETE FROM releases WHERE env = ${name}`;
+      await sql`DELETE FROM agent_states WHERE env = ${name}`;
+      await sql`DELETE FROM environments WHERE name = ${name}`;
+      return { users: users.map((u: Row) => String(u.login)).sort() };
+    };
+    // All or nothing: its own transaction, or a savepoint inside the caller's.
+    if (this.inTx) return (this.sql as TransactionSQL).savepoint((sp: SQL) => del(sp));
+    return this.sql.begin((tx) => del(tx));
   }
 
   async setReceiver(name: string, url: string, token: string): Promise<void> {

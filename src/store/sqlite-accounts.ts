@@ -208,6 +208,22 @@ export class SqliteAccounts extends SqliteBase {
     });
   }
 
+  deleteEnv(name: string): Promise<{ users: string[] }> {
+    return this.q(() =>
+      this.db.transaction(() => {
+        if (!this.db.query("SELECT 1 FROM environments WHERE name = ?").get(name)) {
+          throw new NotFoundError(`environment ${JSON.stringify(name)} does not exist`);
+        }
+        const users = this.db.query("SELECT login FROM users WHERE env = ? ORDER BY login").all(name) as Row[];
+        this.db.query("DELETE FROM users WHERE env = ?").run(name);
+        this.db.query("DELETE FROM releases WHERE env = ?").run(name);
+        this.db.query("DELETE FROM agent_states WHERE env = ?").run(name);
+        this.db.query("DELETE FROM environments WHERE name = ?").run(name);
+        return { users: users.map((u) => String(u.login)) };
+      })(),
+    );
+  }
+
   envs(): Promise<Environment[]> {
     return this.q(() =>
       (this.db.query("SELECT * FROM environments ORDER BY name").all() as Row[]).map((r) => this.toEnvOpen(r)),

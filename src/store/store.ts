@@ -144,6 +144,12 @@ export interface StoreTx {
   /** By name. */
   envs(): Promise<Environment[]>;
   setReceiver(name: string, url: string, token: string): Promise<void>;
+  /**
+   * Deletes the env, all or nothing, with what only it gives meaning to: its release-history mirror,
+   * its agent's last state, and the users bound to it (their tokens and sessions), which would
+   * otherwise act again on a new env of the same name. Returns those users' logins. @throws NotFoundError
+   */
+  deleteEnv(name: string): Promise<{ users: string[] }>;
 
   // --- the durable event queue
   /** @throws ConflictError when the id exists. */

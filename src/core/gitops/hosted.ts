@@ -13,6 +13,8 @@ export const dataDirLayout = {
   repos: "repos",
   /** Bare clones of remote gitops repos, one per env: `cache/<env>`. */
   cache: "cache",
+  /** Hosted repos of deleted envs kept with `--keep-repo`, out of the git server's reach. */
+  deleted: "deleted",
 } as const;
 
 /** What a hosted repo holds: an env's apps (written by the release worker) or its infrastructure. */
@@ -26,6 +28,14 @@ export function hostedRepoName(env: string, kind: HostedKind = "apps"): string {
 /** The hosted repo's path under the data dir: `repos/<env>-apps.git`. */
 export function hostedRepoPath(env: string, kind: HostedKind = "apps"): string {
   return `${dataDirLayout.repos}/${hostedRepoName(env, kind)}.git`;
+}
+
+/**
+ * Where a deleted env's hosted repo is kept: `deleted/<env>-apps-<unix seconds>.git`, so the env's
+ * name is free again and a second deletion of a recreated env does not collide with the first.
+ */
+export function deletedRepoPath(env: string, kind: HostedKind, at: number): string {
+  return `${dataDirLayout.deleted}/${hostedRepoName(env, kind)}-${Math.floor(at)}.git`;
 }
 
 /** The remote repo's bare clone under the data dir: `cache/<env>`. */

@@ -26,6 +26,7 @@ export { deleteChangeSet, filesChangeSet, releaseChangeSet, type ChangeSet } fro
 export {
   dataDirLayout,
   gitopsRepoName,
+  deletedRepoPath,
   hostedRepoName,
   hostedRepoPath,
   hostedRepoUrl,
