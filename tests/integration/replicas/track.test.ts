@@ -1,0 +1,127 @@
+/**
+ * `track --wait` across replicas: three `gimlet serve` processes on one PostgreSQL. The artifact is
+ * pushed to replica A, the CLI waits on replica B, Flux's event is posted to replica C, and the wait
+ * ends within seconds of it: the worker's event and Flux's reach B's event stream through Postgres
+ * NOTIFY. The poll interval is 60 s, so an exit that quick cannot come from polling.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { run } from "../../support/git-server.ts";
+import { startPostgres, type TestPostgres } from "../../support/postgres.ts";
+import { gimletCli, type Replica, startReplica, stopReplicas } from "../../support/replica.ts";
+
+const dataDir = mkdtempSync(join(tmpdir(), "gimlet-track-replicas-"));
+const work = mkdtempSync(join(tmpdir(), "gimlet-track-replicas-work-"));
+let pg: TestPostgres;
+let replicas: Replica[] = [];
+let token = "";
+let fluxToken = "";
+
+const on = (r: Replica) => ({ GIMLET_SERVER: r.url, GIMLET_TOKEN: token, GIMLET_TRACK_INTERVAL_MS: "60000" });
+
+function artifactFile(sha: string, policy: boolean): string {
+  const f = join(work, `${sha}.json`);
+  const manifest = {
+    app: "web",
+    env: "staging",
+    namespace: "default",
+    values: { image: { repository: "nginx", tag: "{{ .SHA }}" } },
+  };
+  const version = { repositoryName: "acme/web", sha, branch: "main", event: "push", message: sha, created: 1700000000 };
+  const environments = [policy ? { ...manifest, deploy: { branch: "main", event: "push" } } : manifest];
+  writeFileSync(f, JSON.stringify({ version, environments }));
+  return f;
+}
+
+/** The gitops commit that deployed `sha` (the image tag) on the shared volume, once written. */
+async function commitFor(sha: string): Promise<string> {
+  const git = (...args: string[]) =>
+    run(["git", "--git-dir", join(dataDir, "repos", "staging-apps.git"), ...args]).catch(() => "");
+  for (let i = 0; i < 200; i++) {
+    if ((await git("show", "main:staging/web/deployment.yaml")).includes(`nginx:${sha}`))
+      return (await git("rev-parse", "main")).trim();
+    await Bun.sleep(100);
+  }
+  throw new Error(`no commit deployed ${sha}`);
+}
+
+async function fluxEvent(r: Replica, hash: string, reason: string): Promise<void> {
+  const res = await fetch(`${r.url}/api/flux-events?env=staging&access_token=${fluxToken}`, {
+    method: "POST",
+    body: JSON.stringify({ reason, message: reason, metadata: { revision: `main@sha1:${hash}` } }),
+  });
+  expect(res.status, await res.clone().text()).toBe(200);
+}
+
+beforeAll(async () => {
+  pg = await startPostgres();
+  const db = await pg.createDatabase("track");
+  replicas = await Promise.all([0, 1, 2].map(() => startReplica(dataDir, db)));
+  const admin = replicas.find((r) => r.adminToken)?.adminToken ?? "";
+  expect(admin).toMatch(/^glt_/);
+  const [a, b] = replicas as [Replica, Replica];
+  const env = await gimletCli(["env", "create", "staging", "--builtin"], { GIMLET_SERVER: a.url, GIMLET_TOKEN: admin });
+  expect(env.code, env.stderr).toBe(0);
+  const asAdmin = { GIMLET_SERVER: b.url, GIMLET_TOKEN: admin };
+  const user = await gimletCli(["user", "create", "ci", "--role", "user"], asAdmin);
+  expect(user.code, user.stderr).toBe(0);
+  token = user.stdout.trim();
+  const flux = await gimletCli(["user", "create", "flux-staging", "--role", "flux"], asAdmin);
+  expect(flux.code, flux.stderr).toBe(0);
+  fluxToken = flux.stdout.trim();
+}, 90_000);
+
+afterAll(async () => {
+  await stopReplicas(replicas);
+  await pg?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe("track --wait across replicas", () => {
+  test("artifact pushed to A, tracked on B, Flux's event posted to C: B's wait ends on it", async () => {
+    const [a, b, c] = replicas as [Replica, Replica, Replica];
+    const push = await gimletCli(["artifact", "push", "-f", artifactFile("aaa111", true), "-o", "json"], on(a));
+    expect(push.code, push.stderr).toBe(0);
+    const id = JSON.parse(push.stdout).id as string;
+    // Started at once: the request may still be queued, so the worker's event (from any replica) is followed too.
+    const waiting = gimletCli(["artifact", "track", id, "--wait", "--timeout", "60s"], on(b));
+    const hash = await commitFor("aaa111");
+    await Bun.sleep(1500); // the CLI (run from source without GIMLET_BIN) is subscribed by now
+    const sent = performance.now();
+    await fluxEvent(c, hash, "ReconciliationSucceeded");
+    const tr = await waiting;
+    const after = performance.now() - sent;
+    console.log(`artifact track --wait on B exited ${after.toFixed(0)} ms after Flux's event on C`);
+    expect(tr.code, tr.stderr).toBe(0);
+    expect(tr.stderr).toContain(`web -> staging ${hash.slice(0, 12)} ReconciliationSucceeded`);
+    expect(tr.stderr).not.toContain("lost the event stream");
+    expect(after).toBeLessThan(5000);
+  }, 90_000);
+
+  test("release made on C, tracked on A, Flux's failure posted to B: A's wait exits 1 naming it", async () => {
+    const [a, b, c] = replicas as [Replica, Replica, Replica];
+    const push = await gimletCli(["artifact", "push", "-f", artifactFile("bbb222", false), "-o", "json"], on(b));
+    expect(push.code, push.stderr).toBe(0);
+    const artifactId = JSON.parse(push.stdout).id as string;
+    const make = await gimletCli(
+      ["release", "make", "--env", "staging", "--app", "web", "--artifact", artifactId, "-o", "json"],
+      on(c),
+    );
+    expect(make.code, make.stderr).toBe(0);
+    const id = JSON.parse(make.stdout).id as string;
+    const waiting = gimletCli(["release", "track", id, "--wait", "--timeout", "60s"], on(a));
+    const hash = await commitFor("bbb222");
+    await Bun.sleep(1500);
+    const sent = performance.now();
+    await fluxEvent(b, hash, "ReconciliationFailed");
+    const tr = await waiting;
+    const after = performance.now() - sent;
+    console.log(`release track --wait on A exited ${after.toFixed(0)} ms after Flux's failure on B`);
+    expect(tr.code).toBe(1);
+    expect(tr.stderr).toContain("the release failed: ReconciliationFailed");
+    expect(after).toBeLessThan(5000);
+  }, 90_000);
+});
