@@ -103,4 +103,6 @@ export {
 } from "./preview.ts";
 export { currentReleases } from "./env-status.ts";
 export { releaseTimeline, type Timeline, type TimelineStep } from "./timeline.ts";
+export { RolloutWatch, rolloutDone, runs, type Expected } from "./rollout-watch.ts";
+export { recordStep } from "./release-steps.ts";
 export { deliveryStats, type StatsQuery } from "./stats.ts";

@@ -11,12 +11,13 @@ import { commitMessages, type Release } from "../core/gitops/index.ts";
 import type { Manifest } from "../core/manifest/index.ts";
 import { decodeArtifact, decodeRequest, type QueueRequest, type QueueResult } from "../core/queue.ts";
 import { artifactVars, cleanupTrigger, deployTrigger, type Artifact } from "../core/release/index.ts";
-import type { GitopsRepo } from "../git/index.ts";
+import type { GitopsRepo, WriteResult } from "../git/index.ts";
 import type { EventRecord } from "../store/index.ts";
-import type { OpsDeps } from "./deps.ts";
+import { nowOf, type OpsDeps } from "./deps.ts";
 import { wakeFlux } from "./flux-receiver.ts";
 import { mirrorReleases } from "./history.ts";
 import { RenderAbortedError, type ManifestRenderer } from "./render.ts";
+import { recordStep } from "./release-steps.ts";
 
 /** Claims of one event after which it is given up on (each claim past the first follows a crash). */
 export const maxAttempts = 3;
@@ -95,9 +96,9 @@ async function run(d: ProcessDeps, e: EventRecord, r: QueueRequest): Promise<Que
       return deploy(d, e, artifact, (m) => m.env === r.env && (!r.app || m.app === r.app), r.triggeredBy);
     }
     case "rollback":
-      return rollback(d, r);
+      return rollback(d, e, r);
     case "delete":
-      return remove(d, r);
+      return remove(d, e, r);
     case "branchDeleted":
       return cleanup(d, r.repository, r.branch);
   }
@@ -117,15 +118,29 @@ function serialized<T>(d: OpsDeps, env: string, fn: () => Promise<T>): Promise<T
   return d.exclusive ? d.exclusive(`gitops:${env}`, fn) : fn();
 }
 
-async function rollback(d: OpsDeps, r: Extract<QueueRequest, { type: "rollback" }>): Promise<QueueResult[]> {
+/** A remote env's push time, the timeline's "pushed" step (a hosted repo serves a commit as it is made). */
+async function recordPush(d: OpsDeps, eventId: string, env: string, app: string, w: WriteResult): Promise<void> {
+  if (w.pushed && w.commits.length) await recordStep(d, { eventId, env, app, step: "pushed", at: nowOf(d) });
+}
+
+async function rollback(
+  d: OpsDeps,
+  e: EventRecord,
+  r: Extract<QueueRequest, { type: "rollback" }>,
+): Promise<QueueResult[]> {
   return serialized(d, r.env, async () => {
     const { g, repoPerEnv } = await repoOf(d, r.env);
     const w = await g.rollback({ env: r.env, app: r.app, to: r.targetSHA, repoPerEnv });
+    await recordPush(d, e.id, r.env, r.app, w);
     return w.commits.map((hash) => ({ app: r.app, env: r.env, hash, status: "success", statusDesc: "" }));
   });
 }
 
-async function remove(d: OpsDeps, r: Extract<QueueRequest, { type: "delete" }>): Promise<QueueResult[]> {
+async function remove(
+  d: OpsDeps,
+  e: EventRecord,
+  r: Extract<QueueRequest, { type: "delete" }>,
+): Promise<QueueResult[]> {
   return serialized(d, r.env, async () => {
     const { g, repoPerEnv } = await repoOf(d, r.env);
     const w = await g.deleteApp(
@@ -133,6 +148,7 @@ async function remove(d: OpsDeps, r: Extract<QueueRequest, { type: "delete" }>):
       r.app,
       commitMessages.serverDelete(r.env, r.app, r.triggeredBy),
     );
+    await recordPush(d, e.id, r.env, r.app, w);
     const hash = w.commits[0] ?? "";
     return [{ app: r.app, env: r.env, hash, status: "success", statusDesc: w.commits.length ? "" : "already deleted" }];
   });
@@ -203,6 +219,7 @@ async function deploy(
             eventId: e.id,
           };
           const w = await g.writeRelease({ env: m.env, repoPerEnv }, m.app, l.files!, release);
+          await recordPush(d, e.id, m.env, m.app, w);
           const statusDesc = w.commits.length ? "" : "nothing changed";
           return { app: m.app, env: m.env, hash: w.commits[0] ?? "", status: "success", statusDesc };
         });

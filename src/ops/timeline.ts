@@ -2,6 +2,13 @@
  * Where the time of a release went: each step with the time it happened (unix seconds) and the
  * seconds since the step before. Only what is recorded is reported; a step without a record says
  * so (`recorded: false`) rather than guessing.
+ *
+ * Steps: artifact created (the CI commit's time), artifact received (pushed to gimlet), release
+ * requested (or the deploy policy matched, or a rollback requested), gitops commit made (the commit's
+ * time), pushed (a remote env: when the push succeeded, recorded by process-event; a hosted env serves
+ * the commit as made), Flux reported (its first event about the commit), rollout complete (the first
+ * agent state showing the app's workload on the release, every replica updated and available:
+ * rollout-watch.ts).
  */
 import { decodeArtifact, decodeRequest, type QueueResult } from "../core/queue.ts";
 import type { OpsDeps } from "./deps.ts";
@@ -69,6 +76,9 @@ export async function releaseTimeline(d: OpsDeps, id: string, visible?: Visible)
     ),
   );
   const results: Timeline["results"] = [];
+  const recorded = await d.store.releaseSteps(ev.id);
+  const stepAt = (r: QueueResult, name: string) =>
+    recorded.find((s) => s.env === r.env && s.app === r.app && s.step === name)?.at;
   for (const r of ev.results as QueueResult[]) {
     if (visible && !visible(r.env)) continue;
     const steps = [...common];
@@ -80,14 +90,22 @@ export async function releaseTimeline(d: OpsDeps, id: string, visible?: Visible)
       commitTime = g.index.commits.get(r.hash)?.time;
     }
     steps.push(step("gitops commit made", commitTime, r.hash ? undefined : r.statusDesc || r.status));
+    const pushed = stepAt(r, "pushed");
     steps.push(
       env?.builtin
         ? step("pushed", commitTime, "hosted by gimlet: the commit is served as made")
-        : step("pushed", undefined, "push times are not recorded"),
+        : step("pushed", pushed, pushed ? "pushed to the env's gitops remote" : "no push recorded"),
     );
     const fc = r.hash ? await d.store.gitopsCommit(r.hash) : undefined;
     steps.push(step("Flux reported", fc?.created, fc ? `first report; now ${fc.status}` : "no Flux event yet"));
-    steps.push(step("rollout complete", undefined, "needs the agent's rollout state, not recorded yet"));
+    const rolled = stepAt(r, "rollout complete");
+    steps.push(
+      step(
+        "rollout complete",
+        rolled,
+        rolled ? "the agent reported every replica updated and available" : "the agent has not reported it",
+      ),
+    );
     results.push({ env: r.env, app: r.app, hash: r.hash, steps: withDurations(steps) });
   }
   return { id: ev.id, type: ev.type, status: ev.status, results };

@@ -10,12 +10,13 @@ import { acquireServeLock, openDataStore, prepareDataDir } from "./data-dir.ts";
 import { watchEnvs } from "./env-watch.ts";
 import { bridgeEvents, type Bridge } from "./event-bridge.ts";
 import { EventHub } from "./event-hub.ts";
-import { AgentHub, reindexAll } from "../ops/index.ts";
+import { AgentHub, reindexAll, RolloutWatch } from "../ops/index.ts";
 import { finished } from "./hub-events.ts";
 import { createMetricsApp } from "./metrics-app.ts";
 import { Notifier, type NotifierConfig } from "./notify.ts";
 import { LoopLagSampler } from "./process-metrics.ts";
 import { Repos } from "./repos.ts";
+import { feedRollouts } from "./rollout-feed.ts";
 import { Worker } from "./worker.ts";
 
 export interface ServeOptions {
@@ -127,6 +128,8 @@ export async function serve(
   const loopLag = new LoopLagSampler().start();
   // The envs' agents: live state in memory, the last of it persisted so a restart shows it (stale).
   const agents = new AgentHub({ store, publish: (e) => events.publish(e), log });
+  // "Rollout complete" on release timelines, from the app states agents report (bridged ones too).
+  const rollouts = feedRollouts(events, new RolloutWatch({ store, repos, log }, { publish: (e) => events.publish(e) }));
   const deps = {
     store,
     repos,
@@ -178,6 +181,7 @@ export async function serve(
       loopLag.stop();
       envWatch.stop();
       await worker.stop();
+      await rollouts.stop();
       await bridge?.stop();
       await store.close();
       lock.release();

@@ -1,0 +1,197 @@
+/** The rollout recorder against a real store and a real hosted gitops repo, fed known agent states. */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { AppState } from "../core/agent/state.ts";
+import type { HubEvent, ReleaseStepRecorded } from "../core/events.ts";
+import type { GitopsRepo } from "../git/index.ts";
+import { Repos } from "../server/repos.ts";
+import { SqliteStore } from "../store/index.ts";
+import { mirrorReleases } from "./history.ts";
+import { rolloutDone, RolloutWatch, runs, sameSha, workloadImage } from "./rollout-watch.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "rollout-watch-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const SHA1 = "a".repeat(40);
+const SHA2 = "b".repeat(40);
+
+/** An agent's state of app `web`: by default rolled out, 2 of 2 replicas, the workload annotated with `sha`. */
+function web(o: { sha?: string; image?: string; status?: "progressing" | "complete"; available?: number } = {}) {
+  const app: AppState = {
+    key: "default/web",
+    name: "web",
+    namespace: "default",
+    service: "web",
+    pods: [],
+    ingresses: [],
+    events: [],
+    workload: {
+      kind: "Deployment",
+      name: "web",
+      ...(o.sha ? { sha: o.sha } : {}),
+      ...(o.image ? { image: o.image } : {}),
+      replicas: { desired: 2, updated: 2, ready: 2, available: o.available ?? 2 },
+      rollout: { status: o.status ?? "complete" },
+    },
+  };
+  return { type: "app.state", env: "staging", app: app.key, state: app } satisfies HubEvent;
+}
+
+const deployment = (image: string) =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n` +
+  `      - name: web\n        image: ${image}\n`;
+
+let store: SqliteStore;
+let repos: Repos;
+let g: GitopsRepo;
+let now = 1_800_000_000;
+
+beforeAll(async () => {
+  store = new SqliteStore(join(dir, "gimlet.db"));
+  repos = new Repos(dir);
+  const env = await store.createEnv({
+    name: "staging",
+    repoUrl: "",
+    repoToken: "",
+    builtin: true,
+    repoPerEnv: false,
+    branch: "main",
+  });
+  await repos.createBuiltin(env);
+  g = await repos.get(env);
+});
+
+/** Writes a release of `web` the way the worker does, then refreshes the history mirror. */
+async function release(eventId: string, sha: string, image: string): Promise<void> {
+  const env = (await store.env("staging"))!;
+  await g.writeRelease(
+    { env: "staging", repoPerEnv: false },
+    "web",
+    [{ path: "deployment.yaml", content: deployment(image) }],
+    {
+      app: "web",
+      env: "staging",
+      eventId,
+      version: { repositoryName: "acme/web", sha },
+      gitopsRef: "",
+      gitopsRepo: "",
+    },
+  );
+  await mirrorReleases({ store }, env, g, { limit: 10 });
+}
+
+function watcher(maxAgeS = 1e9) {
+  const published: ReleaseStepRecorded[] = [];
+  const w = new RolloutWatch({ store, repos, now: () => now }, { publish: (e) => published.push(e), maxAgeS });
+  return { w, published };
+}
+
+const rollout = async (id: string) => (await store.releaseSteps(id)).find((s) => s.step === "rollout complete");
+
+describe("the pure checks", () => {
+  test("done only when complete with every desired replica updated and available", () => {
+    expect(rolloutDone(web().state)).toBe(true);
+    expect(rolloutDone(web({ status: "progressing" }).state)).toBe(false);
+    expect(rolloutDone(web({ available: 1 }).state)).toBe(false);
+    expect(rolloutDone({ ...web().state, workload: undefined })).toBe(false);
+  });
+
+  test("a sha matches in full or abbreviated to 7+ characters; without shas the image decides", () => {
+    expect(sameSha("ABCDEF1", "abcdef1234")).toBe(true);
+    expect(sameSha("abcdef", "abcdef1234")).toBe(false);
+    expect(runs(web({ sha: SHA1, image: "x:1" }).state, { sha: SHA1.slice(0, 8), image: "x:2" })).toBe(true);
+    expect(runs(web({ sha: SHA2, image: "x:1" }).state, { sha: SHA1, image: "x:1" })).toBe(false);
+    expect(runs(web({ image: "x:1" }).state, { sha: SHA1, image: "x:1" })).toBe(true);
+    expect(runs(web({ image: "x:1" }).state, { sha: SHA1 })).toBe(false);
+    expect(runs(web().state, { sha: SHA1, image: "x:1" })).toBe(false);
+  });
+
+  test("the image is the first container's of the first Deployment or StatefulSet", () => {
+    expect(workloadImage(["kind: Service\n", `${deployment("nginx:1")}---\n${deployment("nginx:2")}`])).toBe("nginx:1");
+    expect(workloadImage(["kind: [unclosed", "kind: ConfigMap\n"])).toBeUndefined();
+  });
+});
+
+describe("recording rollout complete", () => {
+  test("recorded at the time the state first matches; a progressing or older state is not it", async () => {
+    await release("ev1", SHA1, "nginx:aaa");
+    const { w, published } = watcher();
+    await w.handle(web({ sha: SHA1, status: "progressing" }));
+    await w.handle(web({ sha: SHA1, available: 1 }));
+    expect(await rollout("ev1")).toBeUndefined();
+    now += 5;
+    await w.handle(web({ sha: SHA1 }));
+    expect(await rollout("ev1")).toEqual({
+      eventId: "ev1",
+      env: "staging",
+      app: "web",
+      step: "rollout complete",
+      at: now,
+    });
+    expect(published).toEqual([
+      { type: "release.step", eventId: "ev1", env: "staging", app: "web", step: "rollout complete", at: now },
+    ]);
+    const first = now;
+    now += 60;
+    await w.handle(web({ sha: SHA1 }));
+    expect((await rollout("ev1"))!.at).toBe(first);
+    expect(published).toHaveLength(1);
+
+    await release("ev2", SHA2, "nginx:bbb");
+    await w.handle(web({ sha: SHA1 }));
+    expect(await rollout("ev2")).toBeUndefined();
+    now += 3;
+    await w.handle(web({ sha: SHA2 }));
+    expect((await rollout("ev2"))!.at).toBe(now);
+    expect(published.map((p) => p.eventId)).toEqual(["ev1", "ev2"]);
+  });
+
+  test("without a sha on the workload, the image the release wrote decides", async () => {
+    await release("ev3", "c".repeat(40), "nginx:ccc");
+    const { w } = watcher();
+    await w.handle(web({ image: "nginx:bbb" }));
+    expect(await rollout("ev3")).toBeUndefined();
+    await w.handle(web({ image: "nginx:ccc" }));
+    expect((await rollout("ev3"))!.at).toBe(now);
+  });
+
+  test("a state that matches the release before too is no evidence: a redeploy of one version is not timed", async () => {
+    await release("ev4", "c".repeat(40), "nginx:ccc2");
+    const { w, published } = watcher();
+    await w.handle(web({ sha: "c".repeat(40) }));
+    expect(await rollout("ev4")).toBeUndefined();
+    expect(published).toEqual([]);
+    await w.handle(web({ image: "nginx:ccc2" }));
+    expect(await rollout("ev4")).toBeDefined();
+  });
+
+  test("another replica seeing the same state records nothing and announces nothing", async () => {
+    await release("ev5", "d".repeat(40), "nginx:ddd");
+    const a = watcher();
+    const b = watcher();
+    await Promise.all([a.w.handle(web({ sha: "d".repeat(40) })), b.w.handle(web({ sha: "d".repeat(40) }))]);
+    expect(a.published.length + b.published.length).toBe(1);
+    expect((await store.releaseSteps("ev5")).length).toBe(1);
+  });
+
+  test("a release older than maxAgeS is left alone (its rollout happened while no server watched)", async () => {
+    await release("ev6", "e".repeat(40), "nginx:eee");
+    const created = (await store.releases({ env: "staging", app: "web", limit: 1, offset: 0 }))[0]!.created;
+    now = created + 100;
+    const { w } = watcher(60);
+    await w.handle(web({ sha: "e".repeat(40) }));
+    expect(await rollout("ev6")).toBeUndefined();
+    await watcher(3600).w.handle(web({ sha: "e".repeat(40) }));
+    expect(await rollout("ev6")).toBeDefined();
+  });
+
+  test("other events, removed apps and apps without releases are ignored", async () => {
+    const { w, published } = watcher();
+    await w.handle({ type: "agent.connected", env: "staging" });
+    await w.handle({ type: "app.state", env: "staging", app: "default/web", removed: true });
+    await w.handle({ ...web({ sha: SHA1 }), state: { ...web({ sha: SHA1 }).state, name: "nothing-released" } });
+    expect(published).toEqual([]);
+  });
+});
