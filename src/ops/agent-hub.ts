@@ -9,13 +9,14 @@
  * asked for a snapshot (`refetch`).
  */
 import { diffState } from "../core/agent/changes.ts";
-import type { AppState, EnvState } from "../core/agent/state.ts";
+import type { AppState, EnvState, StateChanges } from "../core/agent/state.ts";
 import { emptyEnvState, type AgentPresence, type EnvStateView } from "../core/agent/view.ts";
 import type { AgentCommand, AgentSnapshot, AgentUpdate, CommandResult, LogChunk } from "../core/agent/wire.ts";
 import { applyChanges } from "../core/agent/changes.ts";
 import { ConflictError, TimeoutError } from "../core/errors.ts";
 import type { HubEvent } from "../core/events.ts";
 import type { Store } from "../store/index.ts";
+import type { AgentPeers } from "./agent-peers.ts";
 
 /** One open register stream; the route writes `data:` lines for what `send` gets. */
 export interface Downlink {
@@ -36,6 +37,8 @@ export interface AgentHubOptions {
   persistMs?: number;
   /** App-state hub events are coalesced per app over this window (250 ms). */
   coalesceMs?: number;
+  /** Other replicas on the same database (set once, by the server, before agents connect). */
+  peers?: AgentPeers;
 }
 
 /** Where a relayed log stream goes (the route's SSE body). */
@@ -48,7 +51,7 @@ type WithId = Extract<AgentCommand, { id: string }>;
 /** A command as the API asks for it; the hub gives it its id. */
 export type CommandBody = WithId extends infer C ? (C extends WithId ? Omit<C, "id"> : never) : never;
 
-type Pending = { env: string; action: string; resolve: (r: CommandResult) => void };
+type Pending = { env: string; action: string; resolve: (r: CommandResult) => void; reject?: (e: Error) => void };
 
 interface EnvLive {
   env: string;
@@ -60,6 +63,8 @@ interface EnvLive {
   /** A snapshot came since the current downlink connected. */
   live: boolean;
   link?: Downlink;
+  /** Unix ms the current downlink connected (which of two replicas' downlinks is newer). */
+  connectedAt?: number;
   namespace?: string;
   lastSeen?: number;
   loaded?: Promise<void>;
@@ -82,6 +87,11 @@ export class AgentHub {
 
   constructor(private readonly o: AgentHubOptions) {
     this.clock = o.clock ?? Date.now;
+  }
+
+  /** Set by the server's replica link, which needs the hub to exist first. */
+  attachPeers(p: AgentPeers | undefined): void {
+    this.o.peers = p;
   }
 
   private live(env: string): EnvLive {
@@ -119,6 +129,7 @@ export class AgentHub {
     e.namespace = namespace || undefined;
     e.live = false;
     e.lastSeen = this.clock();
+    e.connectedAt = e.lastSeen;
     if (old) {
       this.o.log?.("another agent registered for the env; closing the older downlink", { env });
       old.close();
@@ -126,6 +137,7 @@ export class AgentHub {
       this.o.publish?.({ type: "agent.connected", env, ...(e.namespace ? { namespace: e.namespace } : {}) });
     }
     this.o.log?.("agent connected", { env, namespace: e.namespace ?? "" });
+    this.o.peers?.localConnected(env, e.connectedAt);
     return () => {
       if (e.link !== link) return;
       e.link = undefined;
@@ -133,6 +145,10 @@ export class AgentHub {
       e.lastSeen = this.clock();
       this.o.log?.("agent disconnected", { env });
       this.o.publish?.({ type: "agent.disconnected", env });
+      if (!this.o.peers) return;
+      this.o.peers.localDisconnected(env, e.lastSeen);
+      // The agent may reconnect to another replica at once: its snapshot must land after this write.
+      if (e.persistDirty) void this.persist(e);
     };
   }
 
@@ -160,6 +176,7 @@ export class AgentHub {
     if (changes.upserts.length || changes.removed.length || changes.flux || e.updated === undefined) {
       e.updated = this.clock();
     }
+    this.o.peers?.localChanged(s.env, changes, e.live);
     this.markApps(e, [...changes.upserts.map((a) => a.key), ...changes.removed]);
     // A snapshot is written at once: it is what a restarted server shows.
     await this.persist(e);
@@ -175,6 +192,7 @@ export class AgentHub {
     e.seq = u.seq;
     e.state = applyChanges(e.state, u);
     e.updated = this.clock();
+    this.o.peers?.localChanged(u.env, u, e.live);
     this.markApps(e, [...u.upserts.map((a) => a.key), ...u.removed]);
     this.schedulePersist(e);
     return { ok: true };
@@ -197,6 +215,14 @@ export class AgentHub {
     return true;
   }
 
+  /** A forwarded command's replica no longer holds the env's agent: the command fails as "none connected". */
+  gone(env: string, id: string): void {
+    const p = this.pending.get(id);
+    if (!p || p.env !== env) return;
+    this.pending.delete(id);
+    p.reject?.(notConnected(env));
+  }
+
   /** Log lines for a relayed stream; false when nobody watches it any more (the agent stops). */
   logChunk(env: string, id: string, c: LogChunk): boolean {
     const s = this.logs.get(id);
@@ -213,8 +239,18 @@ export class AgentHub {
 
   presence(env: string): AgentPresence {
     const e = this.envs.get(env);
-    if (!e) return { connected: false };
-    const lastSeen = e.link ? this.clock() : e.lastSeen;
+    const remote = e?.link ? undefined : this.o.peers?.remote(env);
+    if (remote) {
+      return {
+        connected: true,
+        lastSeen: Math.floor(this.clock() / 1000),
+        ...(remote.namespace ? { namespace: remote.namespace } : {}),
+      };
+    }
+    const elsewhere = this.o.peers?.lastSeen(env);
+    const mine = e?.link ? this.clock() : e?.lastSeen;
+    const lastSeen = mine === undefined || (elsewhere ?? 0) > mine ? elsewhere : mine;
+    if (!e) return { connected: false, ...(lastSeen !== undefined ? { lastSeen: Math.floor(lastSeen / 1000) } : {}) };
     return {
       connected: !!e.link,
       ...(lastSeen !== undefined ? { lastSeen: Math.floor(lastSeen / 1000) } : {}),
@@ -228,7 +264,7 @@ export class AgentHub {
     return {
       env,
       agent: this.presence(env),
-      stale: !(e.link && e.live),
+      stale: e.link ? !e.live : !this.o.peers?.remote(env)?.live,
       ...(e.updated !== undefined ? { updated: Math.floor(e.updated / 1000) } : {}),
       state: e.state ?? emptyEnvState(env),
     };
@@ -239,7 +275,8 @@ export class AgentHub {
    * TimeoutError when it does not answer in time.
    */
   async command(env: string, cmd: CommandBody, timeoutMs = this.o.commandTimeoutMs ?? 30_000): Promise<CommandResult> {
-    if (!this.envs.get(env)?.link) throw notConnected(env);
+    const here = !!this.envs.get(env)?.link;
+    if (!here && !this.o.peers?.remote(env)) throw notConnected(env);
     const id = crypto.randomUUID();
     const full = { ...cmd, id } as unknown as AgentCommand;
     return new Promise<CommandResult>((resolve, reject) => {
@@ -259,8 +296,26 @@ export class AgentHub {
           clearTimeout(timer);
           resolve(r);
         },
+        reject: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
       });
-      this.send(env, full);
+      if (here) this.send(env, full);
+      else this.o.peers!.forward(env, full, timeoutMs);
+    });
+  }
+
+  /**
+   * Log streams are relayed only by the replica whose downlink the agent holds. @throws
+   * ConflictError naming that replica, or saying no agent is connected.
+   */
+  checkLogsHere(env: string): void {
+    if (this.envs.get(env)?.link) return;
+    const remote = this.o.peers?.remote(env);
+    if (!remote) throw notConnected(env);
+    throw new ConflictError(`the agent of env ${env} is connected to replica ${remote.replica}, not to this one`, {
+      hint: `logs are relayed only by the replica holding the agent: ask ${remote.replica}`,
     });
   }
 
@@ -274,7 +329,7 @@ export class AgentHub {
     o: { follow?: boolean; tailLines?: number; container?: string },
     sink: LogSink,
   ): Promise<() => void> {
-    if (!this.envs.get(env)?.link) throw notConnected(env);
+    this.checkLogsHere(env);
     const id = crypto.randomUUID();
     this.logs.set(id, { env, pod: pod.name, sink });
     const stop = () => {
@@ -304,6 +359,61 @@ export class AgentHub {
     const r = await result;
     if (!r.ok && this.logs.delete(id)) sink.podEnd(pod.name, r.error);
     return stop;
+  }
+
+  // ---- other replicas (agent-peers.ts) --------------------------------------------------------
+
+  /** The envs whose agent holds a downlink here, for the replica link's heartbeats. */
+  held(): { env: string; connectedAt: number; live: boolean; namespace?: string }[] {
+    return [...this.envs.values()]
+      .filter((e) => e.link)
+      .map((e) => ({
+        env: e.env,
+        connectedAt: e.connectedAt ?? 0,
+        live: e.live,
+        ...(e.namespace ? { namespace: e.namespace } : {}),
+      }));
+  }
+
+  /**
+   * The state another replica's agent reported, mirrored here (never persisted by this replica,
+   * never published: the holder does both). Ignored while an agent of the env is connected here.
+   */
+  mirror(env: string, m: { state: EnvState } | { changes: StateChanges }, updatedMs: number): void {
+    const e = this.live(env);
+    if (e.link) return;
+    e.loaded ??= Promise.resolve();
+    e.state = "state" in m ? m.state : applyChanges(e.state ?? emptyEnvState(env), m.changes);
+    e.updated = updatedMs;
+  }
+
+  /** Unix ms of the env's last state change here (0 when none), for the mirrors. */
+  updatedAt(env: string): number {
+    return this.envs.get(env)?.updated ?? 0;
+  }
+
+  /** Writes the env's state now (a mirror re-reads it); resolves once written. Nothing to write: no-op. */
+  persistNow(env: string): Promise<void> {
+    const e = this.envs.get(env);
+    return e?.state ? this.persist(e) : Promise.resolve();
+  }
+
+  /**
+   * Another replica holds a newer downlink of the env's agent: the one here is closed without an
+   * `agent.disconnected` (the agent is still connected, elsewhere) and its unwritten state dropped
+   * (the newer holder's snapshot is the truth now).
+   */
+  yieldTo(env: string, replica: string): void {
+    const e = this.envs.get(env);
+    const link = e?.link;
+    if (!e || !link) return;
+    e.link = undefined;
+    e.live = false;
+    clearTimeout(e.persistTimer);
+    e.persistTimer = undefined;
+    e.persistDirty = false;
+    this.o.log?.("the env's agent connected to another replica; closing the downlink here", { env, replica });
+    link.close();
   }
 
   // ---- events and persistence ------------------------------------------------------------------

@@ -72,6 +72,7 @@ export {
   type RenderJob,
 } from "./render.ts";
 export { AgentHub, type AgentHubOptions, type CommandBody, type Downlink, type LogSink } from "./agent-hub.ts";
+export type { AgentPeers, RemoteAgent } from "./agent-peers.ts";
 export {
   appDetails,
   envState,

@@ -8,6 +8,7 @@ import { checkGivenToken, loadCipher, PostgresStore, type Store } from "../store
 import { createApp } from "./app.ts";
 import { acquireServeLock, openDataStore, prepareDataDir } from "./data-dir.ts";
 import { watchEnvs } from "./env-watch.ts";
+import { type AgentBridge, bridgeAgents } from "./agent-bridge.ts";
 import { bridgeEvents, type Bridge } from "./event-bridge.ts";
 import { EventHub } from "./event-hub.ts";
 import { AgentHub, reindexAll, RolloutWatch } from "../ops/index.ts";
@@ -101,6 +102,7 @@ export async function serve(
   }
   const events = new EventHub();
   let bridge: Bridge | undefined;
+  let agentBridge: AgentBridge | undefined;
   // `gimlet env create` writes the store directly; this is how the server learns of a new env.
   const envWatch = watchEnvs(store, events, { log });
   const renderTimeoutMs = o.renderTimeoutMs ?? (Number(process.env.GIMLET_RENDER_TIMEOUT_MS) || undefined);
@@ -149,6 +151,13 @@ export async function serve(
       log,
       onRemote: (e) => e.type === "release.queued" && worker.notify(),
     });
+    // Agents: whichever replica an agent connects to, every replica shows its state and relays commands.
+    agentBridge = await bridgeAgents(agents, shared, {
+      name: leaseNode ?? `${hostname()}:${o.port}`,
+      store,
+      deliver: (e) => events.receive(e),
+      log,
+    });
   }
   const app = createApp({ ...deps, requestTimeout });
   const server = Bun.serve({ hostname: o.hostname, port: o.port, fetch: app.fetch, idleTimeout: 60 });
@@ -177,6 +186,7 @@ export async function serve(
       // Stop listening first, then end the agents' downlinks and log relays the stop waits for.
       const stopping = server.stop();
       await agents.stop();
+      await agentBridge?.stop();
       await stopping;
       loopLag.stop();
       envWatch.stop();
