@@ -1,6 +1,6 @@
 /**
  * What the dashboard lists beyond releases: every queued request with its targets and Flux's word on
- * the gitops commits it made, each app's latest release, and the repositories artifacts came from.
+ * the gitops commits it made, each app's latest release, the delivery times of releases.
  * `visible` says which envs the viewer may see (the transport asks its access policy).
  */
 import { NotFoundError } from "../core/errors.ts";
@@ -125,46 +125,6 @@ export async function latestReleases(d: OpsDeps, env: string, apps: string[]): P
   if (apps.length) await one(apps[0]!);
   await Promise.all(apps.slice(1).map(one));
   return out;
-}
-
-export interface RepoCommit {
-  sha: string;
-  message: string;
-  author: string;
-  branch: string;
-  created: number;
-  url: string;
-  artifactId: string;
-  /** Where the artifact's manifests deploy: env/app pairs. */
-  targets: { env: string; app: string }[];
-}
-
-/** Repositories that pushed artifacts, each with its recent commits, from the newest `limit` artifacts. */
-export async function recentRepos(d: OpsDeps, limit = 500): Promise<Map<string, RepoCommit[]>> {
-  const rows = await d.store.artifacts({ limit });
-  const repos = new Map<string, RepoCommit[]>();
-  for (const r of rows) {
-    let a: Artifact;
-    try {
-      a = JSON.parse(r.blob) as Artifact;
-    } catch {
-      continue;
-    }
-    const v = a.version ?? ({} as Artifact["version"]);
-    const list = repos.get(r.repository) ?? [];
-    if (!repos.has(r.repository)) repos.set(r.repository, list);
-    list.push({
-      sha: v.sha ?? r.sha,
-      message: v.message ?? "",
-      author: v.authorName ?? "",
-      branch: v.branch ?? r.branch,
-      created: r.created,
-      url: v.url ?? "",
-      artifactId: r.artifactId || r.id,
-      targets: (a.environments ?? []).map((e) => ({ env: String(e.env ?? ""), app: String(e.app ?? "") })),
-    });
-  }
-  return repos;
 }
 
 /** When each step of a release's delivery happened, unix seconds (absent: unknown). */

@@ -89,11 +89,9 @@ export {
   deliveryTimes,
   latestReleases,
   recentActivity,
-  recentRepos,
   type ActivityEntry,
   type ActivityQuery,
   type DeliveryTimes,
-  type RepoCommit,
 } from "./activity.ts";
 export {
   previewOf,
@@ -104,6 +102,7 @@ export {
 } from "./preview.ts";
 export { currentReleases } from "./env-status.ts";
 export { releaseTimeline, type Timeline, type TimelineStep } from "./timeline.ts";
+export { followRelease, repoCommits, repoIndex, type FollowedRelease, type RepoCommitsPage } from "./repos-view.ts";
 export { RolloutWatch, rolloutDone, runs, type Expected } from "./rollout-watch.ts";
 export { recordStep } from "./release-steps.ts";
 export { deliveryStats, type StatsQuery } from "./stats.ts";

@@ -301,7 +301,7 @@ describe("pages", () => {
     const artifactId = ((await res.json()) as { id: string }).id;
     await s.drain();
     const b = await browser(s);
-    const repos = await (await b.get("/repos")).text();
+    const repos = await (await b.get("/repos/acme/api")).text();
     expect(repos).toContain("Deploy to staging/api…");
     const q = `artifact=${encodeURIComponent(artifactId)}&env=staging&app=api`;
     const confirm = await (await b.get(`/repos/deploy?${q}`)).text();
@@ -311,7 +311,8 @@ describe("pages", () => {
     const _csrf = /name="_csrf" value="([^"]+)"/.exec(confirm)![1]!;
     const r = await b.post("/repos/deploy", { _csrf, artifact: artifactId, env: "staging", app: "api" });
     expect(r.status).toBe(303);
-    expect(r.headers.get("location")).toBe("/envs/staging/apps/api?done=deploy");
+    // The page that follows the release to "applied".
+    expect(r.headers.get("location")).toMatch(/^\/repos\/acme\/api\/deploys\/[\w-]+\?done=deploy$/);
     await s.drain();
     expect(await (await b.get("/envs/staging/apps/api")).text()).toContain("fff9999");
     expect((await b.get(`/repos/deploy?artifact=nope&env=staging&app=api`)).status).toBe(404);

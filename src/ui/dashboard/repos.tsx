@@ -1,60 +1,64 @@
-/** Repositories (`/repos`): commits known from artifacts, and per commit the env/app pairs it deploys to. */
+/**
+ * Repositories: the index (`/repos`) of repos that pushed artifacts, and a repo's page
+ * (`/repos/OWNER/NAME`) with its commits — sha, message, author, branch, time, CI links — and per
+ * commit the env/app pairs its manifests deploy to, each with a deploy action behind the diff.
+ */
 import type { VNode } from "preact";
-import { FileDiffs } from "./app.tsx";
-import { Empty, Command, ErrorBox, Sha, Time } from "./bits.tsx";
-import { Csrf, Layout, type Viewer } from "./layout.tsx";
+import { Command, Empty, Sha, Time, query } from "./bits.tsx";
+import { Layout, type Viewer } from "./layout.tsx";
 
-export interface RepoView {
-  name: string;
-  commits: {
-    sha: string;
-    message: string;
-    author: string;
-    branch: string;
-    created: number;
-    url: string;
-    artifactId: string;
-    targets: { env: string; app: string }[];
-  }[];
+/**
+ * A repo's page path. Names are `owner/name`; a deeper one (GitLab subgroups) keeps its last part
+ * as the name and the rest, slashes encoded, as the owner; one without a slash gets the owner `_`.
+ */
+export function repoPath(full: string): string {
+  const i = full.lastIndexOf("/");
+  const [owner, name] = i < 0 ? ["_", full] : [full.slice(0, i), full.slice(i + 1)];
+  return `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
 }
 
-export function ReposPage(p: { viewer: Viewer; now: number; repos: RepoView[]; canDeploy: boolean }): VNode {
+export interface RepoSummaryView {
+  name: string;
+  artifacts: number;
+  branches: string[];
+  last: { sha: string; message: string; author: string; branch: string; created: number; url: string };
+}
+
+const firstLine = (s: string) => s.split("\n")[0] ?? "";
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+export function ReposIndexPage(p: { viewer: Viewer; now: number; repos: RepoSummaryView[]; complete: boolean }): VNode {
   return (
     <Layout title="Repositories" viewer={p.viewer} section="repos">
       <h1>Repositories</h1>
       {p.repos.length ? (
-        p.repos.map((r) => (
-          <section class="card" id={`repo-${r.name}`}>
-            <h2>{r.name}</h2>
-            <ol class="releases">
-              {r.commits.map((x) => (
-                <li>
-                  <div class="rel-head">
-                    <Sha sha={x.sha} url={x.url} /> <span class="msg">{x.message.split("\n")[0]}</span>
-                  </div>
-                  <div class="muted small">
-                    {x.author ? `${x.author} · ` : ""}
-                    {x.branch} · <Time t={x.created} now={p.now} />
-                  </div>
-                  {p.canDeploy && x.targets.length ? (
-                    <div class="rel-head">
-                      {x.targets.map((t) => (
-                        <form method="get" action="/repos/deploy" class="inline">
-                          <input type="hidden" name="artifact" value={x.artifactId} />
-                          <input type="hidden" name="env" value={t.env} />
-                          <input type="hidden" name="app" value={t.app} />
-                          <button type="submit" class="secondary small">
-                            Deploy to {t.env}/{t.app}…
-                          </button>
-                        </form>
-                      ))}
-                    </div>
-                  ) : null}
-                </li>
-              ))}
-            </ol>
-          </section>
-        ))
+        <>
+          <div class="cards">
+            {p.repos.map((r) => (
+              <section class="card" id={`repo-${r.name}`}>
+                <h2>
+                  <a href={repoPath(r.name)}>{r.name}</a>
+                </h2>
+                <p>
+                  <Sha sha={r.last.sha} url={r.last.url} /> <span class="msg">{firstLine(r.last.message)}</span>
+                </p>
+                <p class="muted small">
+                  {r.last.author ? `${r.last.author} · ` : ""}
+                  {r.last.branch ? `${r.last.branch} · ` : ""}
+                  <Time t={r.last.created} now={p.now} />
+                </p>
+                <p class="small">
+                  {plural(r.artifacts, "commit")} · {plural(r.branches.length, "branch", "branches")}
+                  {r.branches.length ? <span class="muted">: {r.branches.slice(0, 5).join(", ")}</span> : null}
+                  {r.branches.length > 5 ? <span class="muted">, …</span> : null}
+                </p>
+              </section>
+            ))}
+          </div>
+          {p.complete ? null : (
+            <p class="muted small">From the newest artifacts only; older repositories are not listed.</p>
+          )}
+        </>
       ) : (
         <Empty title="No artifacts yet.">
           <p>CI pushes an artifact per commit; its repository then shows here:</p>
@@ -65,45 +69,135 @@ export function ReposPage(p: { viewer: Viewer; now: number; repos: RepoView[]; c
   );
 }
 
-export interface DeployProps {
-  viewer: Viewer;
-  artifact: { id: string; repo: string; sha: string; message: string; author: string; url: string };
-  env: string;
-  app: string;
-  files?: { path: string; change: string; diff: string }[];
-  previewError?: string;
+export interface CommitView {
+  sha: string;
+  message: string;
+  author: string;
+  branch: string;
+  created: number;
+  url: string;
+  artifactId: string;
+  links: { name: string; url: string }[];
+  /** `deployable`: the viewer may deploy it and nothing blocks it; `blocked` says why not, when something does. */
+  targets: { env: string; app: string; blocked?: string; deployable: boolean }[];
 }
 
-/** Deploy a commit: first what the gitops repo would get, then the post that queues it. */
-export function DeployConfirm(p: DeployProps): VNode {
-  const a = p.artifact;
+export interface RepoPageProps {
+  viewer: Viewer;
+  now: number;
+  repo: string;
+  /** The branch shown ("" for all of them). */
+  branch: string;
+  branches: { name: string; count: number }[];
+  commits: CommitView[];
+  page: number;
+  more: boolean;
+}
+
+function BranchSwitcher(p: { repo: string; branch: string; branches: RepoPageProps["branches"] }): VNode {
+  const known = p.branches.some((b) => b.name === p.branch);
   return (
-    <Layout title={`Deploy to ${p.env}`} viewer={p.viewer} section="repos">
-      <nav class="crumbs" aria-label="Breadcrumb">
-        <a href="/repos">Repositories</a> / {a.repo} / deploy
-      </nav>
-      <h1>
-        Deploy {p.app} to {p.env}?
-      </h1>
-      <div class="card">
-        <p>
-          {a.repo} <Sha sha={a.sha} url={a.url} /> <em>{a.message.split("\n")[0]}</em>
-          {a.author ? ` by ${a.author}` : ""}
-        </p>
-        {p.previewError ? <ErrorBox message={p.previewError} /> : p.files ? <FileDiffs files={p.files} /> : null}
-        <form method="post" action="/repos/deploy" class="actions">
-          <Csrf viewer={p.viewer} />
-          <input type="hidden" name="artifact" value={a.id} />
-          <input type="hidden" name="env" value={p.env} />
-          <input type="hidden" name="app" value={p.app} />
-          {p.previewError ? null : (
-            <button type="submit" id="confirm-deploy">
-              Deploy
+    <form method="get" action={repoPath(p.repo)} class="filters">
+      <label for="branch">Branch</label>
+      <select id="branch" name="branch">
+        <option value="" selected={!p.branch}>
+          All branches
+        </option>
+        {p.branches.map((b) => (
+          <option value={b.name} selected={b.name === p.branch}>
+            {b.name} ({b.count})
+          </option>
+        ))}
+        {p.branch && !known ? (
+          <option value={p.branch} selected>
+            {p.branch}
+          </option>
+        ) : null}
+      </select>
+      <button type="submit" class="secondary">
+        Show
+      </button>
+    </form>
+  );
+}
+
+function Targets(p: { commit: CommitView }): VNode | null {
+  const x = p.commit;
+  if (!x.targets.length) return null;
+  return (
+    <div class="rel-head" role="group" aria-label="Deploy targets">
+      {x.targets.map((t) =>
+        t.deployable ? (
+          <form method="get" action="/repos/deploy" class="inline">
+            <input type="hidden" name="artifact" value={x.artifactId} />
+            <input type="hidden" name="env" value={t.env} />
+            <input type="hidden" name="app" value={t.app} />
+            <button type="submit" class="secondary small">
+              Deploy to {t.env}/{t.app}…
             </button>
-          )}
-          <a href="/repos">Cancel</a>
-        </form>
-      </div>
+          </form>
+        ) : (
+          <span class="muted small" title={t.blocked}>
+            {t.env}/{t.app}
+            {t.blocked ? ` (${t.blocked})` : ""}
+          </span>
+        ),
+      )}
+    </div>
+  );
+}
+
+export function RepoPage(p: RepoPageProps): VNode {
+  const href = (page: number) => `${repoPath(p.repo)}${query({ branch: p.branch, page: page > 1 ? page : undefined })}`;
+  return (
+    <Layout title={p.repo} viewer={p.viewer} section="repos">
+      <nav class="crumbs" aria-label="Breadcrumb">
+        <a href="/repos">Repositories</a> / {p.repo}
+      </nav>
+      <h1>{p.repo}</h1>
+      <BranchSwitcher repo={p.repo} branch={p.branch} branches={p.branches} />
+      <section class="card" id="commits" aria-label="Commits">
+        {p.commits.length ? (
+          <ol class="releases">
+            {p.commits.map((x) => (
+              <li id={`commit-${x.artifactId}`}>
+                <div class="rel-head">
+                  <Sha sha={x.sha} url={x.url} /> <span class="msg">{firstLine(x.message)}</span>
+                </div>
+                <div class="muted small">
+                  {x.author ? `${x.author} · ` : ""}
+                  {x.branch ? (
+                    <a href={`${repoPath(p.repo)}${query({ branch: x.branch })}`}>{x.branch}</a>
+                  ) : (
+                    "no branch"
+                  )}{" "}
+                  · <Time t={x.created} now={p.now} />
+                  {x.links.map((l) => (
+                    <>
+                      {" · "}
+                      <a href={l.url} rel="noopener noreferrer" class="ci-link">
+                        {l.name}
+                      </a>
+                    </>
+                  ))}
+                </div>
+                <Targets commit={x} />
+              </li>
+            ))}
+          </ol>
+        ) : (
+          <Empty title={p.page > 1 ? "No more commits." : `No commits on ${p.branch || "any branch"}.`}>
+            <p>
+              <a href={repoPath(p.repo)}>All branches</a>
+            </p>
+          </Empty>
+        )}
+        <nav class="pager" aria-label="Commit pages">
+          {p.page > 1 ? <a href={href(p.page - 1)}>← Newer</a> : null}
+          {p.page > 1 || p.more ? <span>Page {p.page}</span> : null}
+          {p.more ? <a href={href(p.page + 1)}>Older →</a> : null}
+        </nav>
+      </section>
     </Layout>
   );
 }
