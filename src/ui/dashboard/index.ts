@@ -2,15 +2,6 @@
 export { ActivityList, ActivityPage, type ActivityFilter, type ActivityItem } from "./activity.tsx";
 export { AppPage, History, LiveCard, RollbackConfirm, Timeline, rolloutOf, took, type ReleaseEntry } from "./app.tsx";
 export { ErrorBox } from "./bits.tsx";
-export {
-  ActionPage,
-  DetailsResult,
-  DetailsView,
-  FluxCard,
-  ReconcileResult,
-  parseDetails,
-  type ObjectDetails,
-} from "./details.tsx";
 export { AppsTable, EnvPage } from "./env.tsx";
 export { EnvCards, EnvsPage, type EnvSummary } from "./envs.tsx";
 export { assetPrefix, fragment, page, type Viewer } from "./layout.tsx";
