@@ -297,3 +297,97 @@ test("with an agent: pods and a failing pod's reason live, restart, streamed log
   agent.disconnect();
   await context.close();
 }, 90_000);
+
+test("a repository's page: branch switcher by keyboard, CI links, deploy behind the diff, followed live to applied", async () => {
+  const shop = (sha: string, branch: string) => {
+    const f = join(work, `shop-${sha}.json`);
+    writeFileSync(
+      f,
+      JSON.stringify({
+        version: {
+          repositoryName: "acme/shop",
+          sha,
+          branch,
+          event: "push",
+          message: `shop ${sha}`,
+          authorName: "Dev Two",
+          url: `https://github.com/acme/shop/commit/${sha}`,
+          created: 1700000000,
+        },
+        items: [{ name: "CI", url: `https://github.com/acme/shop/actions/runs/${sha}` }],
+        environments: [
+          { app: "shop", env: "staging", namespace: "default", values: { image: { repository: "nginx", tag: sha } } },
+        ],
+      }),
+    );
+    return f;
+  };
+  for (const [sha, branch] of [
+    ["aaa0001", "main"],
+    ["fff0001", "feature"],
+  ] as const) {
+    const r = await cli(["artifact", "push", "-f", shop(sha, branch), "-o", "json"]);
+    expect(r.code, r.stderr).toBe(0);
+  }
+  const made = await cli(["user", "create", "flux-staging", "--role", "flux", "--env", "staging"]);
+  expect(made.code, made.stderr).toBe(0);
+  const fluxToken = made.stdout.trim();
+
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await context.newPage();
+  watch(page);
+  await page.goto(`${url}/login?next=%2Frepos`);
+  await page.fill("#login", "ann");
+  await page.fill("#password", "correct horse battery");
+  await page.click("button:text-is('Sign in')");
+  await page.waitForURL(`${url}/repos`);
+  await shoot(page, "repos-index");
+  await page.click("a:text-is('acme/shop')");
+  await page.waitForURL(`${url}/repos/acme/shop`);
+  expect(await page.locator("li[id^='commit-']").count()).toBe(2);
+  expect(await page.locator("a.ci-link").first().getAttribute("href")).toBe(
+    "https://github.com/acme/shop/actions/runs/fff0001",
+  );
+  await shoot(page, "repo");
+
+  // The branch switcher is a plain GET form: pick a branch with the keyboard, submit with Enter.
+  await page.focus("#branch");
+  await page.selectOption("#branch", "feature");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(`${url}/repos/acme/shop?branch=feature`);
+  expect(await page.locator("li[id^='commit-']").count()).toBe(1);
+
+  await page.click("button:text('Deploy to staging/shop')");
+  await page.waitForSelector("text=Deploy shop to staging?");
+  expect(await page.locator("pre.diff .add", { hasText: "image: nginx:fff0001" }).count()).toBe(1);
+  await shoot(page, "repo-deploy-confirm");
+  await page.click("#confirm-deploy");
+  await page.waitForURL(/\/repos\/acme\/shop\/deploys\/[\w-]+\?done=deploy$/);
+  await page.evaluate(() => ((window as unknown as { marker: number }).marker = 7));
+  // The worker writes the commit; the page's stream makes the progress refetch without a reload.
+  await page.waitForSelector("#release-progress >> text=waiting for Flux", { timeout: 15_000 });
+  const hash = await page.locator("#release-progress code").first().getAttribute("title");
+  expect(hash).toMatch(/^[0-9a-f]{40}$/);
+  const flux = await fetch(`${url}/api/flux-events`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${fluxToken}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ reason: "ReconciliationSucceeded", metadata: { revision: `main@sha1:${hash}` } }),
+  });
+  expect(flux.status).toBe(200);
+  await page.waitForSelector("#release-progress .badge:text-is('applied')", { timeout: 15_000 });
+  expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(7);
+  await shoot(page, "repo-deploy-applied");
+  const followUrl = page.url();
+
+  await page.setViewportSize({ width: 360, height: 800 });
+  for (const at of [`${url}/repos`, `${url}/repos/acme/shop`, followUrl]) {
+    await page.goto(at);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+    expect(overflow, at).toBeLessThanOrEqual(0);
+  }
+  await page.screenshot({ path: join(shots, "dashboard-repo-360.png"), fullPage: true });
+  expect(consoleErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+  expect(axeProblems).toEqual([]);
+  await context.close();
+}, 90_000);
