@@ -2,15 +2,17 @@
  * `gimlet seal`: SealedSecrets for Bitnami's controller (reference §1.3). Two forms:
  * a Secret or literals → a `bitnami.com/v1alpha1` SealedSecret; or `-p values.sealedSecrets`:
  * the plain values at that path of a manifest sealed in place, sealed ones left alone.
+ * The certificate comes from `--cert`, or like kubeseal from the controller through the API server
+ * (`--controller`, default kube-system/sealed-secrets-controller).
  */
 import { defineCommand } from "citty";
-import { existsSync, readFileSync } from "node:fs";
 import { isPlainObject } from "../core/k8s.ts";
 import { UserError } from "../core/errors.ts";
 import { parseScope, sealingLabel, checkTarget } from "../core/seal/index.ts";
 import { sealValuesAt } from "../core/seal/values.ts";
 import { parseYamlAll, toMultiDocYaml } from "../core/yaml.ts";
-import { isSealedFor, sealSecret, sealValue, sealingKey } from "../ops/seal.ts";
+import { isSealedFor, sealSecret, sealValue, sealingKey, type SealingKey } from "../ops/seal.ts";
+import { certificateSource, loadCertificate } from "./seal-cert.ts";
 import { repeatedFlag } from "./flags.ts";
 import { readInputs, stderr, stdout, writeFileAtomic } from "./io.ts";
 
@@ -27,10 +29,38 @@ export default defineCommand({
     cert: {
       type: "string",
       alias: "k",
-      required: true,
-      description: "The controller's certificate (or RSA public key), PEM",
+      description:
+        "The controller's certificate (or RSA public key): PEM file or URL (env SEALED_SECRETS_CERT); default: fetched",
       valueHint: "CERT.pem",
     },
+    controller: {
+      type: "string",
+      description:
+        "Fetch the certificate from this controller's Service through the API server (default kube-system/sealed-secrets-controller)",
+      valueHint: "NS/NAME",
+    },
+    "controller-namespace": {
+      type: "string",
+      description: "kubeseal's form of --controller: its namespace (env SEALED_SECRETS_CONTROLLER_NAMESPACE)",
+      valueHint: "NS",
+    },
+    "controller-name": {
+      type: "string",
+      description: "kubeseal's form of --controller: its Service's name (env SEALED_SECRETS_CONTROLLER_NAME)",
+      valueHint: "NAME",
+    },
+    "fetch-cert": { type: "boolean", description: "Print the certificate (PEM) and stop: keep it for --cert" },
+    kubeconfig: {
+      type: "string",
+      description: "Kubeconfig for fetching (default: KUBECONFIG, in-cluster, ~/.kube/config)",
+      valueHint: "FILE",
+    },
+    context: {
+      type: "string",
+      description: "The kubeconfig's context to use (default its current-context)",
+      valueHint: "NAME",
+    },
+    timeout: { type: "string", description: "How long fetching may take (default 30s)", valueHint: "DURATION" },
     file: {
       type: "string",
       alias: "f",
@@ -61,12 +91,16 @@ export default defineCommand({
   },
   async run({ args, rawArgs }) {
     const literals = repeatedFlag(rawArgs, ["--from-literal"]);
-    if (!existsSync(args.cert))
-      throw new UserError(`no such file: ${args.cert}`, {
-        path: "--cert",
-        hint: "kubeseal --fetch-cert > cert.pem, or the controller's /v1/cert.pem",
-      });
-    const key = await sealingKey(readFileSync(args.cert, "utf8"), args.cert);
+    const source = certificateSource(args, process.env);
+    if (args["fetch-cert"]) {
+      const { pem, where } = await loadCertificate(source);
+      await sealingKey(pem, where);
+      await stdout(pem);
+      return;
+    }
+    // Fetched once, after the other flags are checked: a typo is reported before any network wait.
+    let loaded: Promise<SealingKey> | undefined;
+    const getKey = () => (loaded ??= loadCertificate(source).then(({ pem, where }) => sealingKey(pem, where)));
     const paths = repeatedFlag(rawArgs, ["-p", "--path"]).flatMap((p) => p.split(","));
     if (paths.length) {
       if (!args.file) throw new UserError("-p seals values inside a file: give it with -f", { path: "-f" });
@@ -76,6 +110,7 @@ export default defineCommand({
       checkTarget(scope, args.namespace, args.name);
       const label = sealingLabel(scope, args.namespace ?? "", args.name ?? "");
       const inputs = await readInputs(args.file);
+      const key = await getKey();
       // Every file is sealed before any is written: a bad one leaves all as they were.
       const done = [];
       for (const i of inputs) {
@@ -141,10 +176,12 @@ export default defineCommand({
     const name = args.name ?? (typeof meta.name === "string" ? meta.name : undefined);
     const namespace = args.namespace ?? (typeof meta.namespace === "string" ? meta.namespace : undefined);
     if (!name) throw new UserError("the SealedSecret needs a name", { path: "--name" });
-    const sealed = await sealSecret(key, {
+    const scope = parseScope(args.scope, "strict");
+    checkTarget(scope, namespace, name);
+    const sealed = await sealSecret(await getKey(), {
       name,
       namespace,
-      scope: parseScope(args.scope, "strict"),
+      scope,
       data,
       type: typeof secret?.type === "string" ? secret.type : undefined,
       labels: stringMap(meta.labels),

@@ -17,6 +17,8 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   contentType?: string;
+  /** The Accept header; JSON unless told otherwise (a proxied request may want another type). */
+  accept?: string;
   signal?: AbortSignal;
   /** Gives up on a request (not a stream being read) after this long; 0 = never (watches, logs). */
   timeoutMs?: number;
@@ -34,7 +36,10 @@ export class KubeClient {
 
   /** Sends one request; a non-2xx answer becomes a KubeApiError. */
   async request(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
-    const headers: Record<string, string> = { Accept: "application/json", ...(await this.target.authHeaders()) };
+    const headers: Record<string, string> = {
+      Accept: opts.accept ?? "application/json",
+      ...(await this.target.authHeaders()),
+    };
     let body: string | undefined;
     if (opts.body !== undefined) {
       headers["Content-Type"] = opts.contentType ?? "application/json";

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../core/errors.ts";
-import { readSimpleKubeconfig, tokenFileHeaders } from "./kubeconfig.ts";
+import { noContext, readSimpleKubeconfig, tokenFileHeaders } from "./kubeconfig.ts";
 
 const defaultServiceAccountDir = "/var/run/secrets/kubernetes.io/serviceaccount";
 
@@ -36,6 +36,8 @@ export interface KubeTarget {
 export interface LoadOptions {
   /** `--kubeconfig`: wins over everything else. */
   kubeconfig?: string;
+  /** `--context`: a context of the kubeconfig instead of its current-context. */
+  context?: string;
   env?: Record<string, string | undefined>;
   home?: string;
 }
@@ -51,23 +53,28 @@ async function newKubeConfig(): Promise<KubeConfigT> {
 /** Order: --kubeconfig, KUBECONFIG, in-cluster (service host + token file), ~/.kube/config. */
 export async function loadKube(opts: LoadOptions = {}): Promise<KubeTarget> {
   const env = opts.env ?? process.env;
-  if (opts.kubeconfig) return fromKubeconfig([opts.kubeconfig], "--kubeconfig");
-  if (env.KUBECONFIG) return fromKubeconfig(env.KUBECONFIG.split(":").filter(Boolean), "KUBECONFIG");
+  if (opts.kubeconfig) return fromKubeconfig([opts.kubeconfig], "--kubeconfig", opts.context);
+  if (env.KUBECONFIG) return fromKubeconfig(env.KUBECONFIG.split(":").filter(Boolean), "KUBECONFIG", opts.context);
   const saDir = env.GIMLET_SERVICEACCOUNT_DIR || defaultServiceAccountDir;
   if (env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT && existsSync(join(saDir, "token"))) {
     return inCluster(env.KUBERNETES_SERVICE_HOST, env.KUBERNETES_SERVICE_PORT, saDir);
   }
   const home = join(opts.home ?? env.HOME ?? homedir(), ".kube", "config");
-  if (existsSync(home)) return fromKubeconfig([home], "~/.kube/config");
-  throw new UserError("no Kubernetes configuration found", {
+  if (existsSync(home)) return fromKubeconfig([home], "~/.kube/config", opts.context);
+  throw new NoKubeconfigError("no Kubernetes configuration found", {
     hint: "pass --kubeconfig FILE, set KUBECONFIG, or run in a pod with a service account",
   });
 }
 
-async function fromKubeconfig(files: string[], origin: string): Promise<KubeTarget> {
+/** Nothing says where a cluster is: callers with another way (a file) can say so. */
+export class NoKubeconfigError extends UserError {
+  override name = "NoKubeconfigError";
+}
+
+async function fromKubeconfig(files: string[], origin: string, context?: string): Promise<KubeTarget> {
   if (files.length === 1) {
     if (!existsSync(files[0]!)) throw new UserError(`kubeconfig ${files[0]} does not exist`, { path: origin });
-    const simple = readSimpleKubeconfig(files[0]!, origin);
+    const simple = readSimpleKubeconfig(files[0]!, origin, context);
     if (simple) return simple;
   }
   const kc = await newKubeConfig();
@@ -82,6 +89,15 @@ async function fromKubeconfig(files: string[], origin: string): Promise<KubeTarg
     if (one !== kc) kc.mergeConfig(one, true);
   }
   const source = files.join(":");
+  if (context) {
+    if (!kc.getContextObject(context))
+      throw noContext(
+        source,
+        context,
+        kc.getContexts().map((c) => c.name),
+      );
+    kc.setCurrentContext(context);
+  }
   const ctx = kc.getContextObject(kc.getCurrentContext());
   const cluster = kc.getCurrentCluster();
   if (!ctx || !cluster) {

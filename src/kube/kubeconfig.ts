@@ -14,7 +14,7 @@ import type { KubeTarget, TlsOptions } from "./config.ts";
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** A target, or undefined when the file needs client-node (exec, auth-provider, proxy-url). */
-export function readSimpleKubeconfig(file: string, origin: string): KubeTarget | undefined {
+export function readSimpleKubeconfig(file: string, origin: string, context?: string): KubeTarget | undefined {
   let doc: Any;
   try {
     doc = parse(readFileSync(file, "utf8")) as Any;
@@ -26,8 +26,12 @@ export function readSimpleKubeconfig(file: string, origin: string): KubeTarget |
   }
   const named = (list: unknown, key: string, name: string | undefined): Any | undefined =>
     Array.isArray(list) ? (list as Any[]).find((x) => x?.name === name)?.[key] : undefined;
-  const current = doc["current-context"] as string | undefined;
+  const current = context ?? (doc["current-context"] as string | undefined);
   const ctx = named(doc.contexts, "context", current);
+  if (context && !ctx) {
+    const known = Array.isArray(doc.contexts) ? (doc.contexts as Any[]).map((c) => String(c?.name)) : [];
+    throw noContext(file, context, known);
+  }
   const cluster = ctx && named(doc.clusters, "cluster", ctx.cluster);
   if (!ctx || !cluster?.server) {
     throw new UserError(`kubeconfig ${file} has no usable current-context`, {
@@ -76,6 +80,14 @@ export function readSimpleKubeconfig(file: string, origin: string): KubeTarget |
     tls,
     authHeaders: async () => headers(),
   };
+}
+
+/** `--context NAME` names no context of the kubeconfig. */
+export function noContext(source: string, context: string, known: string[]): UserError {
+  return new UserError(`kubeconfig ${source} has no context ${JSON.stringify(context)}`, {
+    path: "--context",
+    hint: known.length ? `its contexts: ${known.join(", ")}` : "it defines no contexts",
+  });
 }
 
 /** Bound service-account tokens rotate: read the file again at most every minute. */

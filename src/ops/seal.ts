@@ -17,14 +17,24 @@ export interface SealingKey {
 /** The controller's public key from its certificate (`kubeseal --fetch-cert`) or a public key PEM. */
 export async function sealingKey(pem: string, where: string): Promise<SealingKey> {
   let spki: Buffer;
+  let expired: string | undefined;
   try {
-    const pub = pem.includes("BEGIN CERTIFICATE") ? new X509Certificate(pem).publicKey : createPublicKey(pem);
+    const cert = pem.includes("BEGIN CERTIFICATE") ? new X509Certificate(pem) : undefined;
+    if (cert && Date.parse(cert.validTo) < Date.now()) expired = cert.validTo;
+    const pub = cert ? cert.publicKey : createPublicKey(pem);
     if (pub.asymmetricKeyType !== "rsa") throw new Error(`the key is ${pub.asymmetricKeyType}, not RSA`);
     spki = pub.export({ type: "spki", format: "der" });
   } catch (e) {
     throw new UserError(`${where} holds no RSA certificate or public key: ${(e as Error).message}`, {
       pos: { file: where },
       hint: "use the controller's certificate: kubectl -n kube-system get secret -l sealedsecrets.bitnami.com/sealed-secrets-key, or /v1/cert.pem",
+    });
+  }
+  // As kubeseal: the controller renews its key (30 days by default) and a stale one may be retired.
+  if (expired) {
+    throw new UserError(`the certificate expired on ${expired}`, {
+      pos: { file: where },
+      hint: "fetch the controller's current one: gimlet seal --fetch-cert > cert.pem",
     });
   }
   const key = await crypto.subtle.importKey(
