@@ -202,11 +202,27 @@ const track = defineCommand({
     id: { type: "positional", required: true, description: "Request id" },
     wait: { type: "boolean", alias: "w", default: false, description: "Wait until every gitops commit is applied" },
     timeout: { type: "string", alias: "t", default: "10m", description: "How long to wait" },
+    timeline: {
+      type: "boolean",
+      default: false,
+      description:
+        "Also print the delivery timeline after the usual lines, one '<app> -> <env>: <step> at <time> (+<took>)' " +
+        "line per step (with --wait: each step as it is recorded); -o json prints the timeline object instead",
+    },
+    until: {
+      type: "string",
+      default: "applied",
+      description:
+        "With --wait --timeline: 'applied' (Flux applied every commit) or 'rollout' (the agent saw it roll out)",
+    },
     ...serverFlags,
     ...outputFlag,
   },
   async run({ args }) {
-    await trackUntilDone(client(args), `/api/eventReleaseTrack?id=${encodeURIComponent(args.id)}`, args);
+    await trackUntilDone(client(args), `/api/eventReleaseTrack?id=${encodeURIComponent(args.id)}`, {
+      ...args,
+      timeline: args.timeline ? args.id : undefined,
+    });
   },
 });
 

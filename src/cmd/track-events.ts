@@ -110,6 +110,8 @@ class EventFeed<T extends TrackedState> implements StateFeed<T> {
       const mine = this.want.artifactId ? e.artifactId === this.want.artifactId : e.eventId === this.want.eventId;
       return mine ? "reread" : false;
     }
+    // A timeline step (pushed, rollout complete): `release track --timeline` reads the timeline again.
+    if (e.type === "release.step") return e.eventId === this.want.eventId ? "reread" : false;
     if (e.type !== "gitops.commit-status") return false;
     let changed = false;
     for (const r of this.state!.results) {
