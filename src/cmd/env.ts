@@ -1,14 +1,25 @@
 /**
- * `gimlet env create | list | bootstrap`: environments of the release manager, through a running
+ * `gimlet env create | list | delete | bootstrap`: environments of the release manager, through a running
  * server (`--server`/GIMLET_SERVER and an admin token) or directly in its data dir (`--data-dir`).
  */
 import { defineCommand } from "citty";
 import { fluxVersion } from "../core/gitops/index.ts";
-import { bootstrapEnv, createEnv, listEnvs, type EnvFieldNames, type EnvView } from "../ops/index.ts";
+import {
+  bootstrapEnv,
+  createEnv,
+  deleteEnv,
+  listEnvs,
+  planEnvDeletion,
+  type DeleteEnvResult,
+  type EnvDeletionPlan,
+  type EnvFieldNames,
+  type EnvView,
+} from "../ops/index.ts";
 import { client, serverFlags } from "./client.ts";
 import { stderr, stdout } from "./io.ts";
 import { dataDirFlag, target, withLocalOps } from "./local.ts";
 import { noFlag, outputFlag, printResult } from "./output.ts";
+import { UsageError } from "./run-main.ts";
 
 const flagNames: EnvFieldNames = {
   builtin: "--builtin",
@@ -81,6 +92,63 @@ const list = defineCommand({
   },
 });
 
+/** What deletion takes with it, in words: printed before (without --yes) and after. */
+function deletionWords(p: EnvDeletionPlan, keepRepo: boolean): string[] {
+  const repos = p.builtin
+    ? p.hostedRepos.length
+      ? `its hosted repos (${p.hostedRepos.join(", ")}) ${keepRepo ? "are moved under deleted/ in the data dir" : "are deleted with their history"}`
+      : "it has no hosted repos on disk"
+    : `its remote repo ${p.repoUrl} is left as it is; the local clone is removed`;
+  return [
+    repos,
+    `${p.releases} release${p.releases === 1 ? "" : "s"} of its history mirror are deleted`,
+    p.users.length
+      ? `users bound to it are deleted with their tokens: ${p.users.join(", ")}`
+      : "no user is bound to it",
+  ];
+}
+
+const del = defineCommand({
+  meta: {
+    name: "delete",
+    description:
+      "Delete an environment: its hosted repos (unless --keep-repo), release mirror and the users bound to it",
+  },
+  args: {
+    name: { type: "positional", required: true, description: "Environment name" },
+    "keep-repo": {
+      type: "boolean",
+      default: false,
+      description: "Keep the hosted repos: moved to <data-dir>/deleted/<env>-apps-<time>.git, no longer served",
+    },
+    yes: { type: "boolean", default: false, description: "Delete without asking: required, nothing is undone" },
+    ...dataDirHelp,
+    ...serverFlags,
+    ...outputFlag,
+  },
+  async run({ args }) {
+    const keepRepo = !!args["keep-repo"];
+    const where = target(args);
+    const local = "dataDir" in where ? where.dataDir : undefined;
+    if (!args.yes) {
+      const plan = local ? await withLocalOps(local, (d) => planEnvDeletion(d, args.name), { key: true }) : undefined;
+      const what = plan ? `: ${deletionWords(plan, keepRepo).join("; ")}` : "";
+      throw new UsageError(`deleting environment ${args.name} cannot be undone${what}`, {
+        hint: `run again with --yes${keepRepo ? "" : " (add --keep-repo to keep the hosted repos)"}`,
+      });
+    }
+    const r = local
+      ? await withLocalOps(local, (d) => deleteEnv(d, { name: args.name, keepRepo }), { key: true })
+      : await client(args).call<DeleteEnvResult>(
+          "DELETE",
+          `/api/envs/${encodeURIComponent(args.name)}${keepRepo ? "?keepRepo=true" : ""}`,
+        );
+    const kept = r.keptRepos.length ? `; kept: ${r.keptRepos.join(", ")}` : "";
+    await stderr(`environment ${r.env} deleted: ${deletionWords(r, keepRepo).join("; ")}${kept}\n`);
+    if ((args.output ?? "text") !== "text") await printResult(r, args.output, () => "");
+  },
+});
+
 const bootstrap = defineCommand({
   meta: {
     name: "bootstrap",
@@ -131,5 +199,5 @@ const bootstrap = defineCommand({
 
 export default defineCommand({
   meta: { name: "env", description: "Manage environments of gimlet serve" },
-  subCommands: { create, list, bootstrap, status: () => import("./apps.ts").then((m) => m.envStatus) },
+  subCommands: { create, list, delete: del, bootstrap, status: () => import("./apps.ts").then((m) => m.envStatus) },
 });

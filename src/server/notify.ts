@@ -82,12 +82,58 @@ export function request(cfg: NotifierConfig, m: Message): { url: string; init: R
   }
 }
 
+/** What the settings page shows of the configuration: never a token, nor a webhook URL's path. */
+export interface NotifierSummary {
+  provider: NotifierConfig["provider"];
+  /** Where messages go, as scheme and host only ("" = the provider's public API). */
+  target: string;
+  tokenSet: boolean;
+  defaultChannel: string;
+  channels: { env: string; channel: string }[];
+}
+
+/**
+ * A URL shown without what may be its secret: webhook URLs carry their token in the path (Slack
+ * `/services/T…/B…/XXXX`, Discord `/api/webhooks/ID/TOKEN`) or query, some in the user info.
+ */
+export function maskedUrl(url: string | undefined): string {
+  if (!url) return "";
+  try {
+    const u = new URL(url);
+    const hidden = u.pathname.replace(/\/+$/, "") + u.search + u.hash + u.username + u.password !== "";
+    return `${u.protocol}//${u.host}${hidden ? "/…" : ""}`;
+  } catch {
+    return "(set; not a URL)";
+  }
+}
+
+export function notifierSummary(cfg: NotifierConfig | undefined): NotifierSummary | undefined {
+  if (!cfg) return undefined;
+  const channels = (cfg.channelMapping ?? "")
+    .split(",")
+    .map((pair) => pair.split("="))
+    .filter(([e, ch]) => e?.trim() && ch?.trim())
+    .map(([e, ch]) => ({ env: e!.trim(), channel: ch!.trim() }));
+  return {
+    provider: cfg.provider,
+    target: maskedUrl(cfg.url),
+    tokenSet: !!cfg.token,
+    defaultChannel: cfg.defaultChannel ?? "",
+    channels,
+  };
+}
+
 export class Notifier {
   constructor(
     private readonly cfg: NotifierConfig | undefined,
     private readonly log: (msg: string, f?: Record<string, unknown>) => void = () => {},
     private readonly retries = 3,
   ) {}
+
+  /** The configuration as the dashboard may show it (secrets left out), or undefined when none. */
+  summary(): NotifierSummary | undefined {
+    return notifierSummary(this.cfg);
+  }
 
   /** Fire and forget: returns at once; delivery happens in the background. */
   send(m: Message): Promise<void> {

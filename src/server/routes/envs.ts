@@ -1,6 +1,7 @@
 /**
  * Environments through the server: POST /api/envs creates one (the server makes its hosted repo),
- * GET /api/envs lists them without credentials. What `gimlet env create|list --server` calls.
+ * GET /api/envs lists them without credentials, DELETE /api/envs/ENV[?keepRepo=true] deletes one
+ * (ops.deleteEnv says what goes). What `gimlet env create|list|delete --server` calls.
  */
 import { Hono } from "hono";
 import { UserError } from "../../core/errors.ts";
@@ -9,7 +10,7 @@ import type { AppEnv } from "../auth.ts";
 import { opsOf, type ServerDeps } from "../deps.ts";
 import { envCreated } from "../hub-events.ts";
 import { allow, may } from "../policy.ts";
-import { fields, jsonBody } from "./util.ts";
+import { fields, jsonBody, safeName } from "./util.ts";
 
 export function envRoutes(d: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -42,6 +43,14 @@ export function envRoutes(d: ServerDeps): Hono<AppEnv> {
     if (d.envWatch) await d.envWatch.check();
     else d.events?.publish(envCreated(env));
     return c.json(env, 201);
+  });
+  app.delete("/envs/:env", allow("env.delete"), async (c) => {
+    const keep = c.req.query("keepRepo") ?? "";
+    if (!["", "true", "false", "1", "0"].includes(keep)) {
+      throw new UserError("keepRepo must be true or false", { path: "keepRepo" });
+    }
+    const name = safeName(c.req.param("env"), "env");
+    return c.json(await ops.deleteEnv(o, { name, keepRepo: keep === "true" || keep === "1" }, d.agents));
   });
   return app;
 }

@@ -122,6 +122,8 @@ export function envPages(app: Hono<PageEnv>, k: PageKit): void {
           canRollback: may(user, "rollback", { env }),
           canRestart: may(user, "app.restart", { env }),
           canLogs: may(user, "app.logs", { env }),
+          canDetails: may(user, "app.details", { env }),
+          canReconcile: may(user, "flux.reconcile", { env }),
           notice: noticeOf(c),
         }),
       ),
@@ -135,7 +137,8 @@ export function envPages(app: Hono<PageEnv>, k: PageKit): void {
     const view: EnvStateView = await ops.envState(live, env);
     const state = view.state.apps.find((a) => a.name === name || a.service === name);
     const canRestart = may(c.get("user"), "app.restart", { env });
-    const props = { env, app: name, state, live: view, now: now(), viewer: viewer(c), canRestart };
+    const canDetails = may(c.get("user"), "app.details", { env });
+    const props = { env, app: name, state, live: view, now: now(), viewer: viewer(c), canRestart, canDetails };
     return c.html(ui.fragment(ui.LiveCard(props)));
   });
 

@@ -23,6 +23,8 @@ const notices: Record<string, string> = {
   restart: "Restart requested: new pods appear in a moment.",
   revoked: "Token revoked.",
   env: "Environment created.",
+  "env-deleted": "Environment deleted.",
+  "user-deleted": "User deleted.",
   everywhere: "Every other session of yours has ended.",
   deploy: "Release queued.",
   "signed-out": "You are signed out.",

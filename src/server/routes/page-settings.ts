@@ -1,4 +1,7 @@
-/** The settings page: users, tokens, sessions and new environments (admin parts shown by role). */
+/**
+ * The settings page: users, tokens, sessions, new environments and what notifications go where
+ * (admin parts shown by role); deleting a user or an env goes through a confirmation page.
+ */
 import type { Context, Hono } from "hono";
 import { may } from "../../core/access.ts";
 import * as ops from "../../ops/index.ts";
@@ -22,7 +25,8 @@ export function settingsPages(app: Hono<PageEnv>, k: PageKit): void {
     const envs = (await ops.listEnvs(o)).filter((e) => may(user, "dashboard.view", { env: e.name }));
     const notice = extra.notice ?? noticeOf(c);
     const props = { viewer: viewer(c), now: now(), users, envs, serverUrl: serverUrl(c), isAdmin, notice };
-    return c.html(ui.page(ui.SettingsPage({ ...props, newToken: extra.newToken })));
+    const notifications = d.notifier?.summary();
+    return c.html(ui.page(ui.SettingsPage({ ...props, newToken: extra.newToken, notifications })));
   }
 
   app.get("/settings", ...guard, async (c) => {
@@ -63,6 +67,39 @@ export function settingsPages(app: Hono<PageEnv>, k: PageKit): void {
     const s = await ops.startSession(o, c.get("user").login);
     setSessionCookie(c, s.id, ops.sessionTtlSeconds);
     return c.redirect("/settings?done=everywhere", 303);
+  });
+
+  app.get("/settings/users/:login/delete", ...guard, async (c) => {
+    can(c, "user.manage");
+    const u = await ops.getUser(o, c.req.param("login"));
+    const tokens = (await ops.listTokens(o, u.login)).length;
+    return c.html(ui.page(ui.UserDeleteConfirm({ viewer: viewer(c), user: { ...u, tokens } })));
+  });
+
+  app.post("/settings/users/:login/delete", ...guard, async (c) => {
+    can(c, "user.manage");
+    await ops.deleteUser(o, c.req.param("login"), { by: c.get("user").login });
+    return c.redirect("/settings?done=user-deleted", 303);
+  });
+
+  app.get("/settings/envs/:env/delete", ...guard, async (c) => {
+    can(c, "env.delete");
+    const plan = await ops.planEnvDeletion(o, k.envParam(c));
+    return c.html(ui.page(ui.EnvDeleteConfirm({ viewer: viewer(c), plan })));
+  });
+
+  app.post("/settings/envs/:env/delete", ...guard, async (c) => {
+    can(c, "env.delete");
+    const env = k.envParam(c);
+    const f = c.get("form")!;
+    if (String(f.get("confirm") ?? "").trim() !== env) {
+      // Shown on the confirmation page again, so the admin sees what they were about to delete.
+      const plan = await ops.planEnvDeletion(o, env);
+      const error = `Type ${env} exactly to confirm; nothing was deleted.`;
+      return c.html(ui.page(ui.EnvDeleteConfirm({ viewer: viewer(c), plan, error })), 400);
+    }
+    await ops.deleteEnv(o, { name: env, keepRepo: f.get("keepRepo") === "1" }, d.agents);
+    return c.redirect("/settings?done=env-deleted", 303);
   });
 
   app.post("/settings/envs", ...guard, async (c) => {

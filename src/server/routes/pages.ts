@@ -14,6 +14,7 @@ import { pageHeaders, type PageEnv } from "../web-auth.ts";
 import { activityPages } from "./page-activity.ts";
 import { loginPages } from "./page-auth.ts";
 import { envPages } from "./page-envs.ts";
+import { liveActionPages } from "./page-live-actions.ts";
 import { repoPages } from "./page-repos.ts";
 import { isHtmx, type PageDeps, pageKit } from "./page-kit.ts";
 import { settingsPages } from "./page-settings.ts";
@@ -72,6 +73,7 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
   loginPages(app, k);
   app.get("/ui/events", ...k.guard, uiEventsHandler(d));
   envPages(app, k);
+  liveActionPages(app, k);
   activityPages(app, k);
   repoPages(app, k);
   settingsPages(app, k);

@@ -1,12 +1,14 @@
 /**
- * App (`/envs/ENV/apps/APP`): workload and pods from the live state, restart, release history with
- * "roll back to this" behind a confirmation page.
+ * App (`/envs/ENV/apps/APP`): workload and pods from the live state, restart, describe-like details
+ * and Flux reconcile through the agent, release history with "roll back to this" behind a
+ * confirmation page.
  */
 import type { VNode } from "preact";
 import type { AppState } from "../../core/agent/state.ts";
 import type { EnvStateView } from "../../core/agent/view.ts";
 import type { Version } from "../../core/gitops/release.ts";
 import { Badge, Empty, ErrorBox, HealthBadge, Sha, Time, query } from "./bits.tsx";
+import { ActionForm, FluxCard } from "./details.tsx";
 import { StaleBanner } from "./env.tsx";
 import { Csrf, Layout, refetchOn, type Viewer } from "./layout.tsx";
 import { LogsForm } from "./logs.tsx";
@@ -87,6 +89,10 @@ export interface AppPageProps {
   canRollback: boolean;
   canRestart: boolean;
   canLogs?: boolean;
+  /** May ask the agent for describe-like details (app.details). */
+  canDetails?: boolean;
+  /** May ask Flux to reconcile the env (flux.reconcile). */
+  canReconcile?: boolean;
   notice?: string;
 }
 
@@ -100,8 +106,10 @@ export function LiveCard(props: {
   now: number;
   viewer: Viewer;
   canRestart: boolean;
+  canDetails?: boolean;
 }): VNode {
   const { state: a, now } = props;
+  const details = props.canDetails && props.live?.agent.connected ? `${base(props.env, props.app)}/details` : "";
   const url = `${base(props.env, props.app)}/live`;
   if (!a) {
     return (
@@ -155,6 +163,9 @@ export function LiveCard(props: {
             Restart
           </button>
         </form>
+      ) : null}{" "}
+      {details && w ? (
+        <ActionForm action={details} target="#details-panel" viewer={props.viewer} label={`Details of ${w.kind}`} />
       ) : null}
       <h3>Pods</h3>
       {a.pods.length ? (
@@ -167,6 +178,7 @@ export function LiveCard(props: {
               <th scope="col">Restarts</th>
               <th scope="col">Node</th>
               <th scope="col">Age</th>
+              {details ? <th scope="col">Details</th> : null}
             </tr>
           </thead>
           <tbody>
@@ -185,6 +197,18 @@ export function LiveCard(props: {
                 <td data-label="Age">
                   <Time t={seconds(p.createdAt)} now={now} />
                 </td>
+                {details ? (
+                  <td data-label="Details">
+                    <ActionForm
+                      action={details}
+                      target="#details-panel"
+                      viewer={props.viewer}
+                      label="Details"
+                      fields={{ pod: p.name }}
+                      ariaLabel={`Details of pod ${p.name}`}
+                    />
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>
@@ -305,6 +329,7 @@ export function AppPage(p: AppPageProps): VNode {
           now={p.now}
           viewer={p.viewer}
           canRestart={p.canRestart}
+          canDetails={p.canDetails}
         />
         <History
           env={p.env}
@@ -317,6 +342,24 @@ export function AppPage(p: AppPageProps): VNode {
           rollout={rolloutOf(p.history, p.state)}
         />
       </div>
+      {/* Outside the live card, which refetches on every state change: the answer stays while pods change. */}
+      {p.canDetails && p.live?.agent.connected && p.state ? (
+        <section class="card" aria-labelledby="details-h">
+          <h2 id="details-h">Details</h2>
+          <div id="details-panel" aria-live="polite">
+            <p class="muted">Details of the workload or of a pod, read from the cluster by the agent, show here.</p>
+          </div>
+        </section>
+      ) : null}
+      {p.live ? (
+        <FluxCard
+          env={p.env}
+          flux={p.live.state.flux}
+          viewer={p.viewer}
+          canReconcile={!!p.canReconcile}
+          connected={p.live.agent.connected}
+        />
+      ) : null}
       {/* Outside the live card: the card refetches on every state change, the log stream must not. */}
       {p.canLogs && p.live?.agent.connected && p.state?.pods.length ? (
         <div class="card">

@@ -2,12 +2,22 @@
 export { ActivityList, ActivityPage, type ActivityFilter, type ActivityItem } from "./activity.tsx";
 export { AppPage, History, LiveCard, RollbackConfirm, Timeline, rolloutOf, took, type ReleaseEntry } from "./app.tsx";
 export { ErrorBox } from "./bits.tsx";
+export {
+  ActionPage,
+  DetailsResult,
+  DetailsView,
+  FluxCard,
+  ReconcileResult,
+  parseDetails,
+  type ObjectDetails,
+} from "./details.tsx";
 export { AppsTable, EnvPage } from "./env.tsx";
 export { EnvCards, EnvsPage, type EnvSummary } from "./envs.tsx";
 export { assetPrefix, fragment, page, type Viewer } from "./layout.tsx";
 export { ErrorPage, LoginPage } from "./login.tsx";
 export * from "./model.ts";
-export { SettingsPage, type SettingsUser } from "./settings.tsx";
+export { SettingsPage, type NotificationsView, type SettingsUser } from "./settings.tsx";
+export { EnvDeleteConfirm, UserDeleteConfirm } from "./settings-delete.tsx";
 export {
   RepoPage,
   ReposIndexPage,

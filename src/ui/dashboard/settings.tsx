@@ -1,6 +1,7 @@
 /**
- * Settings (`/settings`): users and their tokens, envs, the agent install command. Admins change
- * things; users read.
+ * Settings (`/settings`): users and their tokens, envs, the agent install command, notifications
+ * (read-only, secrets never in the props). Admins change things, deletions behind a confirmation
+ * page (settings-delete.tsx); users read.
  */
 import type { VNode } from "preact";
 import { Badge, Command, Time } from "./bits.tsx";
@@ -26,6 +27,17 @@ export interface SettingsProps {
   notice?: string;
   /** A token just issued: shown this once, never again. */
   newToken?: { login: string; token: string };
+  /** What gimlet serve notifies, as the server summarised it: no token, no webhook path. */
+  notifications?: NotificationsView;
+}
+
+export interface NotificationsView {
+  provider: string;
+  /** Scheme and host only, "" for the provider's public API. */
+  target: string;
+  tokenSet: boolean;
+  defaultChannel: string;
+  channels: { env: string; channel: string }[];
 }
 
 const agentInstall = (env: string, server: string) =>
@@ -43,7 +55,14 @@ export function TokenOnce(props: { login: string; token: string }): VNode {
   );
 }
 
-function UserRow(props: { u: SettingsUser; viewer: Viewer; now: number }): VNode {
+/** Why a user cannot be deleted from here, or "" when it can (ops.deleteUser enforces the same). */
+export function undeletable(u: SettingsUser, viewer: Viewer, users: SettingsUser[]): string {
+  if (u.login === viewer.login) return "you";
+  if (u.role === "admin" && users.filter((x) => x.role === "admin").length <= 1) return "last admin";
+  return "";
+}
+
+function UserRow(props: { u: SettingsUser; viewer: Viewer; now: number; why: string }): VNode {
   const u = props.u;
   const login = encodeURIComponent(u.login);
   return (
@@ -80,7 +99,14 @@ function UserRow(props: { u: SettingsUser; viewer: Viewer; now: number }): VNode
           <button type="submit" class="secondary small">
             New token
           </button>
-        </form>
+        </form>{" "}
+        {props.why ? (
+          <span class="muted small">({props.why}: not deletable here)</span>
+        ) : (
+          <a class="danger small" href={`/settings/users/${login}/delete`} aria-label={`Delete user ${u.login}`}>
+            Delete…
+          </a>
+        )}
       </td>
     </tr>
   );
@@ -122,7 +148,7 @@ export function SettingsPage(p: SettingsProps): VNode {
             </thead>
             <tbody>
               {p.users.map((u) => (
-                <UserRow u={u} viewer={p.viewer} now={p.now} />
+                <UserRow u={u} viewer={p.viewer} now={p.now} why={undeletable(u, p.viewer, p.users)} />
               ))}
             </tbody>
           </table>
@@ -164,7 +190,16 @@ export function SettingsPage(p: SettingsProps): VNode {
             {p.envs.map((e) => (
               <li>
                 <a href={`/envs/${encodeURIComponent(e.name)}`}>{e.name}</a>{" "}
-                {e.builtin ? <Badge kind="info">hosted</Badge> : <code>{e.repoUrl}</code>}
+                {e.builtin ? <Badge kind="info">hosted</Badge> : <code>{e.repoUrl}</code>}{" "}
+                {p.isAdmin ? (
+                  <a
+                    class="danger small"
+                    href={`/settings/envs/${encodeURIComponent(e.name)}/delete`}
+                    aria-label={`Delete environment ${e.name}`}
+                  >
+                    Delete…
+                  </a>
+                ) : null}
                 <details>
                   <summary>Install the agent</summary>
                   <Command>{agentInstall(e.name, p.serverUrl)}</Command>
@@ -177,12 +212,66 @@ export function SettingsPage(p: SettingsProps): VNode {
         )}
         {p.isAdmin ? <CreateEnvForm viewer={p.viewer} /> : null}
       </section>
-      <section class="card">
-        <h2>Notifications</h2>
-        <p class="muted">
-          Configured with gimlet serve's flags and environment (Slack, Discord, webhooks); read-only here.
-        </p>
-      </section>
+      <Notifications n={p.notifications} />
     </Layout>
+  );
+}
+
+const providerNames: Record<string, string> = { slack: "Slack", discord: "Discord", webhook: "Webhook" };
+
+/** Read-only: what gimlet serve was started with (GIMLET_NOTIFICATIONS_*). */
+export function Notifications(props: { n?: NotificationsView }): VNode {
+  const n = props.n;
+  return (
+    <section class="card" id="notifications">
+      <h2>Notifications</h2>
+      {n ? (
+        <>
+          <dl class="facts">
+            <dt>Sent to</dt>
+            <dd>
+              <Badge kind="info">{providerNames[n.provider] ?? n.provider}</Badge>{" "}
+              {n.target ? <code>{n.target}</code> : <span class="muted">the provider's API</span>}
+            </dd>
+            {n.provider !== "webhook" ? (
+              <>
+                <dt>Token</dt>
+                <dd>{n.tokenSet ? "set (not shown)" : <Badge kind="bad">missing</Badge>}</dd>
+              </>
+            ) : null}
+            <dt>Default channel</dt>
+            <dd>{n.defaultChannel ? <code>{n.defaultChannel}</code> : <span class="muted">none</span>}</dd>
+          </dl>
+          {n.channels.length ? (
+            <table class="channels">
+              <thead>
+                <tr>
+                  <th scope="col">Env</th>
+                  <th scope="col">Channel</th>
+                </tr>
+              </thead>
+              <tbody>
+                {n.channels.map((m) => (
+                  <tr>
+                    <td>{m.env}</td>
+                    <td>
+                      <code>{m.channel}</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <p class="muted small">Every env goes to the default channel.</p>
+          )}
+        </>
+      ) : (
+        <p class="muted">No notifications are configured.</p>
+      )}
+      <p class="muted small">
+        Read-only here: set with gimlet serve's environment (GIMLET_NOTIFICATIONS_PROVIDER, _TOKEN, _URL,
+        _DEFAULT_CHANNEL, _CHANNEL_MAPPING such as staging=#deploys,prod=#prod) and restart it.
+      </p>
+    </section>
   );
 }
