@@ -6,7 +6,7 @@
  * is in release.json), so a retried event neither loses nor duplicates a commit, and progress is
  * recorded after each app. A row that cannot be decoded ends as `error` with the reason.
  */
-import { UserError } from "../core/errors.ts";
+import { UnavailableError, UserError } from "../core/errors.ts";
 import { commitMessages, type Release } from "../core/gitops/index.ts";
 import type { Manifest } from "../core/manifest/index.ts";
 import { decodeArtifact, decodeRequest, type QueueRequest, type QueueResult } from "../core/queue.ts";
@@ -74,6 +74,9 @@ export async function processEvent(
     if (!(await finish(failed.length ? "error" : "processed", desc, hashes, results))) return undefined;
   } catch (err) {
     if (err instanceof RenderAbortedError && o.stopping?.()) return undefined;
+    // The database went away mid-event: not this event's fault. Its lease runs out and it is taken
+    // again (one more attempt) once the database is back, instead of ending as an error now.
+    if (err instanceof UnavailableError) throw err;
     const msg = (err as Error).message;
     if (!(await finish("error", msg, e.gitopsHashes, e.results))) return undefined;
     d.log?.("event failed", { id: e.id, type: e.type, error: msg });
@@ -225,6 +228,7 @@ async function deploy(
         });
         results.push(r);
       } catch (err) {
+        if (err instanceof UnavailableError) throw err;
         results.push({ app: m.app, env: m.env, hash: "", status: "failure", statusDesc: describe(err) });
       }
       // A lost lease stops the run here: the event's new owner redoes it (idempotently).
