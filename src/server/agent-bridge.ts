@@ -76,6 +76,8 @@ export async function bridgeAgents(hub: AgentHub, bus: Bus, o: AgentBridgeOption
   const owned = new Map<string, Owned>();
   const mirrors = new Map<string, Mirror>();
   const lastSeen = new Map<string, number>();
+  /** Envs whose holder went silent: if it speaks again, viewers here learn the agent is back. */
+  const silent = new Set<string>();
   const unpacker = new Unpacker(clock);
   let chain: Promise<void> = Promise.resolve();
   let stopped = false;
@@ -122,6 +124,7 @@ export async function bridgeAgents(hub: AgentHub, bus: Bus, o: AgentBridgeOption
       const own = { gen: crypto.randomUUID(), n: 0, at };
       owned.set(env, own);
       mirrors.delete(env);
+      silent.delete(env);
       heartbeat(hub.held().filter((h) => h.env === env));
     },
     localDisconnected(env, at) {
@@ -183,6 +186,7 @@ export async function bridgeAgents(hub: AgentHub, bus: Bus, o: AgentBridgeOption
       };
       mirrors.set(e.env, m);
       lastSeen.delete(e.env);
+      if (silent.delete(e.env)) o.deliver?.({ type: "agent.connected", env: e.env });
     }
     if (replica) m.replica = replica;
     m.heard = clock();
@@ -325,6 +329,7 @@ export async function bridgeAgents(hub: AgentHub, bus: Bus, o: AgentBridgeOption
       if (now - m.heard <= expireMs) continue;
       mirrors.delete(env);
       lastSeen.set(env, m.heard);
+      silent.add(env);
       o.log?.("agent bridge: the replica holding the env's agent went silent", { env, replica: m.replica });
       o.deliver?.({ type: "agent.disconnected", env });
     }
