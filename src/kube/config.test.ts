@@ -120,3 +120,24 @@ current-context: x
   const t = await loadKube({ kubeconfig: p, env: {} });
   expect(await t.authHeaders()).toEqual({ Authorization: "Bearer from-exec" });
 });
+
+test("--context picks another context, in the direct reader and through client-node (merged KUBECONFIG)", async () => {
+  const two = `apiVersion: v1
+kind: Config
+clusters: [{name: a, cluster: {server: "https://a:1"}}, {name: b, cluster: {server: "https://b:1"}}]
+users: [{name: w, user: {token: t}}]
+contexts: [{name: one, context: {cluster: a, user: w}}, {name: two, context: {cluster: b, user: w, namespace: nb}}]
+current-context: one
+`;
+  const p = file("two-contexts", two);
+  const picked = await loadKube({ kubeconfig: p, context: "two", env: {} });
+  expect([picked.server, picked.namespace]).toEqual(["https://b:1", "nb"]);
+  const other = file("other", kubeconfig("https://c:1"));
+  const merged = await loadKube({ context: "two", env: { KUBECONFIG: `${p}:${other}` } });
+  expect(merged.server).toBe("https://b:1");
+  for (const env of [{ KUBECONFIG: p }, { KUBECONFIG: `${p}:${other}` }]) {
+    const e = await loadKube({ context: "three", env }).catch((e) => e);
+    expect((e as UserError).describe()).toContain(`--context: kubeconfig ${env.KUBECONFIG} has no context "three"`);
+    expect((e as UserError).describe()).toContain("its contexts: one, two");
+  }
+});

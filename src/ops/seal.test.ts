@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { createDecipheriv, generateKeyPairSync, privateDecrypt, constants, type KeyObject } from "node:crypto";
+import { UserError } from "../core/errors.ts";
 import { isSealed, sealingLabel } from "../core/seal/index.ts";
 import { sealValuesAt } from "../core/seal/values.ts";
 import { isSealedFor, sealSecret, sealValue, sealingKey } from "./seal.ts";
@@ -66,6 +67,33 @@ describe("sealValue()", () => {
       format: "pem",
     }) as string;
     await expect(sealingKey(ec, "ec.pem")).rejects.toThrow(/not RSA/);
+  });
+
+  test("an expired certificate is refused, as kubeseal refuses it", async () => {
+    // openssl ca -selfsign -startdate 20200101000000Z -enddate 20200201000000Z (RSA 2048, O=sealed-secret)
+    const expired =
+      "-----BEGIN CERTIFICATE-----\n" +
+      "MIICpDCCAYwCAQEwDQYJKoZIhvcNAQELBQAwGDEWMBQGA1UECgwNc2VhbGVkLXNl\n" +
+      "Y3JldDAeFw0yMDAxMDEwMDAwMDBaFw0yMDAyMDEwMDAwMDBaMBgxFjAUBgNVBAoM\n" +
+      "DXNlYWxlZC1zZWNyZXQwggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEKAoIBAQDt\n" +
+      "SAGol4AYe04gSNKVLlc9UYMamZ5MvXgTkc1qhtTz75QXNw3Tg5u1okW0NaQOV8eP\n" +
+      "TavCxmxi+/s+VMLvhu9AgyYMm8/RdSWCUiqC4E7j1x84nXtNXbdKxodBMtqR5vEN\n" +
+      "nUYCNFon0L0f3lbLl2sPbzzJzMb2UuuSHjm/Kotq/DYkKEvPMqwZ7dKcs8JPx5JY\n" +
+      "LQC7McCQvhm6Tq2eUnypDaGJXIGYfdTkxgdFq1fKi06h1MwfYQI7Bl2QHUWngjET\n" +
+      "13q/M8584ije2RoOl0+puWhb9SoPLG5AGBH1QA4nUlBkihuoilX0RVp8uoNlXar1\n" +
+      "6lRGc328/A3yDyI0rrhJAgMBAAEwDQYJKoZIhvcNAQELBQADggEBAN5mnmAB6vT/\n" +
+      "FeHQ6bfrpbpc1QXumdkPWxqHxmgI2mRM2eJ7+gDtbJOPFTMzcD8n7CWnvtFCOOII\n" +
+      "vNYbLF9ShuUMzQ/PM4e2/JjU9JwIx9P1ixt99Q5280eJwPY9yca31AHwD11FGM69\n" +
+      "2W6SoFaijz7uipQLRL8MDHKeQj6OPekrHe8G37v6tukI694a9C9NNzeyud9ME5fE\n" +
+      "rrWB4+6e4CWSUuXlL5/2pCmcyTIT8qqVOZmOKiIxxnhwNhQ3tmOJ5ucG6Ttr507S\n" +
+      "XiGL1oPpwEXdm/XbBwDVRyVsgzZtDCKlwIxWdH66PtmhJEfM1i5hq89N65dQ6UND\n" +
+      "w391E9hfyvM=\n" +
+      "-----END CERTIFICATE-----\n";
+    const e = await sealingKey(expired, "old.pem").catch((e: UserError) => e);
+    expect(e).toBeInstanceOf(UserError);
+    expect((e as UserError).describe()).toBe(
+      "old.pem: the certificate expired on Feb  1 00:00:00 2020 GMT (fetch the controller's current one: gimlet seal --fetch-cert > cert.pem)",
+    );
   });
 });
 

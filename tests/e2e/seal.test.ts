@@ -122,4 +122,42 @@ describe("gimlet seal", () => {
     }
     expect(readFileSync(f, "utf8")).toBe("values:\n  sealedSecrets: [a]\n");
   });
+
+  test("--cert takes a URL, SEALED_SECRETS_CERT a file; --fetch-cert prints what it got", async () => {
+    const pem = readFileSync(cert, "utf8");
+    const served = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(pem) });
+    try {
+      const r = await gimlet(["seal", "--fetch-cert", "--cert", `${served.url.origin}/v1/cert.pem`]);
+      expect(r.stdout, r.stderr).toBe(pem);
+    } finally {
+      served.stop(true);
+    }
+    const lit = ["--from-literal", "k=v", "--name", "n", "--namespace", "ns"];
+    const r = await gimlet(["seal", ...lit], { env: { SEALED_SECRETS_CERT: cert } });
+    expect(r.code, r.stderr).toBe(0);
+    const sealed = parse(r.stdout).spec.encryptedData.k as string;
+    expect(unseal(sealed, "ns/n")).toBe("v");
+  });
+
+  test("without --cert and without a cluster, or with flags that disagree: a clear error, nothing printed", async () => {
+    const home = join(dir, "empty-home");
+    const lit = ["--from-literal", "k=v", "--name", "n", "--namespace", "ns"];
+    const cases: [string[], string][] = [
+      [
+        lit,
+        "--cert: no certificate: --cert not given, and no cluster to fetch it from (kube-system/sealed-secrets-controller)",
+      ],
+      [[...lit, "--cert", cert, "--controller", "a/b"], "--cert and --controller both name the certificate"],
+      [[...lit, "--controller", "a/b", "--controller-name", "c"], "say the same thing"],
+      [[...lit, "--controller", "sealed-secrets"], "--controller: must be NAMESPACE/NAME"],
+      [[...lit, "--timeout", "soon"], "--timeout"],
+      [[...lit, "--scope", "galaxy"], "--scope"],
+    ];
+    for (const [args, want] of cases) {
+      const r = await gimlet(["seal", ...args], { env: { HOME: home } });
+      expect(r.code, args.join(" ")).toBe(1);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toContain(want);
+    }
+  });
 });
