@@ -299,6 +299,11 @@ export function ActionForm(props: {
   );
 }
 
+function FluxRevision(props: { rev?: string }): VNode | null {
+  const sha = revisionSha(props.rev);
+  return sha ? <code title={props.rev}>{sha.slice(0, 8)}</code> : null;
+}
+
 /** The env's Flux sources and Kustomizations as the agent reports them, with Reconcile now. */
 export function FluxCard(props: {
   env: string;
@@ -325,7 +330,7 @@ export function FluxCard(props: {
                       ? "not ready"
                       : "unknown"}
               </Badge>{" "}
-              <code>{revisionSha(f.appliedRevision ?? f.fetchedRevision)?.slice(0, 8) ?? ""}</code>
+              <FluxRevision rev={f.appliedRevision ?? f.fetchedRevision} />
               {f.message ? <div class="small muted">{f.message}</div> : null}
             </li>
           ))}
