@@ -86,6 +86,8 @@ function unreachable(e: unknown, client: KubeClient, timeoutMs: number): Error {
       cause: e,
     });
   }
+  // Anything else with no code (a failing exec credential plugin, a bug) is not about the network.
+  if (!code) return e instanceof Error ? e : new Error(String(e));
   if (tlsCode.test(code)) {
     return new UserError(`TLS with the API server ${server} failed: ${code}: ${err.message}`, {
       path: `kubeconfig ${source}`,
@@ -93,7 +95,7 @@ function unreachable(e: unknown, client: KubeClient, timeoutMs: number): Error {
       cause: e,
     });
   }
-  return new UpstreamError(`cannot reach the API server ${server}: ${code ? `${code}: ` : ""}${err.message}`, {
+  return new UpstreamError(`cannot reach the API server ${server}: ${code}: ${err.message}`, {
     path: `kubeconfig ${source}`,
     hint: "is the cluster up, and is the kubeconfig's server address right?",
     cause: e,
