@@ -3,10 +3,11 @@
  * handful of object reads per returned release.
  */
 import { appDir, decodeRelease, envDir, join, reservedDirs, type Layout, type Release } from "../core/gitops/index.ts";
-import git from "isomorphic-git";
 import { treeOf } from "./commit.ts";
 import { type HistoryIndex, touches, type IndexedCommit } from "./history-index.ts";
 import type { GitRepo } from "./repo.ts";
+import { objectsOf } from "./store/objects.ts";
+import { entryName, entryOid, findEntry, isGitlinkEntry, isTreeEntry } from "./store/tree-diff.ts";
 import { oidAt, readText } from "./tree.ts";
 
 export interface HistoryQuery extends Layout {
@@ -84,7 +85,11 @@ export async function releaseHistory(
   return out;
 }
 
-/** The release each app folder holds at `head`; folders without release.json map to null. */
+/**
+ * The release each app folder holds at `head`; folders without release.json map to null. Read with
+ * the fast object store and the env tree decoded once: a path lookup per app through isomorphic-git
+ * took 0.4 ms an app and made the first env page of 10,000 apps take 4 s.
+ */
 export async function releaseStatus(
   repo: GitRepo,
   head: string | undefined,
@@ -96,13 +101,29 @@ export async function releaseStatus(
   const base = envDir(q);
   const at = base ? await oidAt(repo, tree, base) : { oid: tree, type: "tree" };
   if (at?.type !== "tree") return status;
-  const { tree: entries } = await git.readTree({ fs: repo.fs, gitdir: repo.gitdir, oid: at.oid, cache: repo.cache });
-  for (const e of entries.filter((x) => x.type === "tree").sort((a, b) => a.path.localeCompare(b.path))) {
-    if (q.app && e.path !== q.app) continue;
-    const text = await readText(repo, tree, join(base, e.path, "release.json"));
-    status[e.path] = text
-      ? { ...decodeRelease(text, join(base, e.path, "release.json")), gitopsRepo: q.gitopsRepo ?? "" }
-      : null;
+  const objects = objectsOf(repo);
+  const apps: { name: string; oid: string }[] = [];
+  const d = objects.read(at.oid).data;
+  for (let i = 0; i < d.length; ) {
+    const nul = d.indexOf(0, i);
+    if (isTreeEntry(d, i)) apps.push({ name: entryName(d, i, nul), oid: entryOid(d, nul) });
+    i = nul + 21;
+  }
+  const text = new TextDecoder();
+  let slice = performance.now();
+  for (const app of apps.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (q.app && app.name !== q.app) continue;
+    // The reads are synchronous: 10,000 apps would hold the event loop for half a second.
+    if (performance.now() - slice > 20) {
+      await new Promise((r) => setImmediate(r));
+      slice = performance.now();
+    }
+    const where = join(base, app.name, "release.json");
+    const t = objects.read(app.oid).data;
+    const e = findEntry(t, "release.json");
+    const blob = e && !isTreeEntry(t, e.at) && !isGitlinkEntry(t, e.at) ? objects.read(entryOid(t, e.nul)) : undefined;
+    const json = blob ? text.decode(blob.data) : "";
+    status[app.name] = json ? { ...decodeRelease(json, where), gitopsRepo: q.gitopsRepo ?? "" } : null;
   }
   return status;
 }

@@ -4,6 +4,8 @@ export { gitFs, tmpObjectInfix } from "./atomic-fs.ts";
 export { GitopsRepo, type GitopsRepoOptions, type WriteResult } from "./gitops-repo.ts";
 export { HistoryIndex, type IndexedCommit } from "./history-index.ts";
 export type { HistoryQuery } from "./history.ts";
+export { releaseStatus as releaseStatusAt } from "./history.ts";
+export { loadStatusSnapshot, saveStatusSnapshot, type StatusSnapshot } from "./status-snapshot.ts";
 export { cloneBare, fetchBranch, pushBranch, type Remote } from "./remote.ts";
 export type { RemoteAuth } from "./remote-auth.ts";
 export type { RollbackRequest } from "./rollback.ts";

@@ -100,7 +100,7 @@ export {
   type Preview,
   type PreviewFile,
 } from "./preview.ts";
-export { currentReleases } from "./env-status.ts";
+export { currentReleases, warmCurrentReleases } from "./env-status.ts";
 export { releaseTimeline, type Timeline, type TimelineStep } from "./timeline.ts";
 export { followRelease, repoCommits, repoIndex, type FollowedRelease, type RepoCommitsPage } from "./repos-view.ts";
 export { RolloutWatch, rolloutDone, runs, type Expected } from "./rollout-watch.ts";

@@ -11,7 +11,7 @@ import { watchEnvs } from "./env-watch.ts";
 import { type AgentBridge, bridgeAgents } from "./agent-bridge.ts";
 import { bridgeEvents, type Bridge } from "./event-bridge.ts";
 import { EventHub } from "./event-hub.ts";
-import { AgentHub, reindexAll, RolloutWatch } from "../ops/index.ts";
+import { AgentHub, reindexAll, warmCurrentReleases, RolloutWatch } from "../ops/index.ts";
 import { finished } from "./hub-events.ts";
 import { createMetricsApp } from "./metrics-app.ts";
 import { Notifier, type NotifierConfig } from "./notify.ts";
@@ -178,6 +178,13 @@ export async function serve(
   log("gimlet serve listening", { url: `http://${o.hostname}:${server.port}`, dataDir: o.dataDir });
   // After listening, and off this turn: whatever is queued (a poison event included) never delays startup.
   setTimeout(() => worker.start(), 0);
+  // Every hosted env's current releases read once now, so the first env page does not wait for it.
+  const warming = warmCurrentReleases({ store, repos }).then(
+    (failed) => {
+      for (const f of failed) warn(`env ${f.env}: current releases not read at start: ${f.error}`);
+    },
+    (e: Error) => warn(`current releases not read at start: ${e.message}`),
+  );
   return {
     port: server.port!,
     metricsPort: metricsServer?.port,
@@ -193,6 +200,7 @@ export async function serve(
       await worker.stop();
       await rollouts.stop();
       await bridge?.stop();
+      await warming; // it reads the store
       await store.close();
       lock.release();
     },

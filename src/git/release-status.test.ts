@@ -1,0 +1,108 @@
+/**
+ * releaseStatus (each app folder's release.json at a commit, read with the fast object store)
+ * against the git CLI: the same answer from loose objects and from a pack, folders without a
+ * release.json, a release.json that is a folder, files and a submodule beside the app folders.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Release } from "../core/gitops/index.ts";
+import { releaseStatus } from "./history.ts";
+import { openRepo } from "./repo.ts";
+
+const root = mkdtempSync(join(tmpdir(), "release-status-"));
+const wc = join(root, "wc");
+
+function git(args: string[]): string {
+  const p = Bun.spawnSync(["git", ...args], {
+    cwd: wc,
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: "t",
+      GIT_AUTHOR_EMAIL: "t@t",
+      GIT_COMMITTER_NAME: "t",
+      GIT_COMMITTER_EMAIL: "t@t",
+    },
+  });
+  if (p.exitCode !== 0) throw new Error(`git ${args.join(" ")}: ${p.stderr.toString()}`);
+  return p.stdout.toString();
+}
+const write = (path: string, text: string) => {
+  mkdirSync(join(wc, path, ".."), { recursive: true });
+  writeFileSync(join(wc, path), text);
+};
+const release = (app: string, sha: string) => `${JSON.stringify({ app, env: "prod", version: { sha } })}\n`;
+
+/** What git itself says each app folder of `prod` holds at HEAD. */
+function expected(): Record<string, Release | null> {
+  const out: Record<string, Release | null> = {};
+  const folders = git(["ls-tree", "HEAD:prod"])
+    .trim()
+    .split("\n")
+    .map((l) => l.split("\t") as [string, string])
+    .filter(([meta]) => meta.split(" ")[1] === "tree")
+    .map(([, name]) => name)
+    .sort((a, b) => a.localeCompare(b));
+  for (const app of folders) {
+    const kind = Bun.spawnSync(["git", "cat-file", "-t", `HEAD:prod/${app}/release.json`], { cwd: wc });
+    const blob = kind.exitCode === 0 && kind.stdout.toString().trim() === "blob";
+    const text = blob ? git(["show", `HEAD:prod/${app}/release.json`]) : "";
+    out[app] = text ? { gitopsRef: "", gitopsRepo: "prod-apps", ...JSON.parse(text) } : null;
+  }
+  return out;
+}
+
+beforeAll(() => {
+  mkdirSync(wc);
+  git(["init", "-q", "-b", "main"]);
+  for (let i = 0; i < 300; i++) write(`prod/app-${i}/release.json`, release(`app-${i}`, `s${i}`));
+  write("prod/Zeta/release.json", release("Zeta", "z")); // sorted as people read, not as git stores
+  write("prod/no-release/deployment.yaml", "kind: Deployment\n");
+  write("prod/folder-release/release.json/x", "not a release\n");
+  write("prod/empty-release/release.json", "");
+  write("prod/README.md", "a file beside the apps\n");
+  write("staging/app-1/release.json", release("app-1", "other env"));
+  git(["add", "-A"]);
+  git(["update-index", "--add", "--cacheinfo", `160000,${"a".repeat(40)},prod/submodule`]);
+  git(["commit", "-q", "-m", "apps"]);
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const status = () =>
+  releaseStatus(openRepo(wc), git(["rev-parse", "HEAD"]).trim(), {
+    env: "prod",
+    repoPerEnv: false,
+    gitopsRepo: "prod-apps",
+  });
+
+test("every app folder's release as git shows it, from loose objects and after git gc packed them", async () => {
+  const want = expected();
+  expect(Object.keys(want)).toHaveLength(304);
+  expect(want["no-release"]).toBeNull();
+  expect(want["folder-release"]).toBeNull();
+  expect(want["empty-release"]).toBeNull();
+  const loose = await status();
+  expect(loose).toEqual(want);
+  expect(Object.keys(loose)).toEqual(Object.keys(want)); // the order pages list them in
+  git(["gc", "-q"]);
+  expect(git(["count-objects", "-v"])).toContain("count: 0");
+  expect(await status()).toEqual(want);
+});
+
+test("one app asked for: only that folder", async () => {
+  const r = await releaseStatus(openRepo(wc), git(["rev-parse", "HEAD"]).trim(), {
+    env: "prod",
+    repoPerEnv: false,
+    app: "app-7",
+  });
+  expect(Object.keys(r)).toEqual(["app-7"]);
+  expect(r["app-7"]?.version?.sha).toBe("s7");
+});
+
+test("a broken release.json fails the read and names its file", async () => {
+  write("prod/app-3/release.json", "{ not json");
+  git(["commit", "-qam", "break"]);
+  await expect(status()).rejects.toThrow("release.json is not valid JSON");
+  await expect(status()).rejects.toMatchObject({ pos: { file: "prod/app-3/release.json" } });
+});
