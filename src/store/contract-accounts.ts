@@ -195,6 +195,9 @@ export function accountTests(h: Harness): void {
       await store.putReleases("prod", [{ ...row, app: "web" }]);
       await store.putAgentState("staging", "{}");
       await store.putAgentState("prod", "{}");
+      const step = { eventId: "e1", app: "web", step: "pushed" as const, at: 1 };
+      await store.recordReleaseStep({ ...step, env: "staging" });
+      await store.recordReleaseStep({ ...step, eventId: "e2", env: "prod" });
 
       expect(await store.deleteEnv("staging")).toEqual({ users: ["agent-staging", "flux-staging"] });
       expect(await store.env("staging")).toBeUndefined();
@@ -205,6 +208,9 @@ export function accountTests(h: Harness): void {
       expect((await store.users()).map((u) => u.login)).toEqual(["agent-prod", "ann"]);
       expect(await store.countReleases("prod")).toBe(1);
       expect(await store.agentState("prod")).toBeDefined();
+      // A later env of the same name must not inherit the old one's timeline records.
+      expect(await store.releaseSteps("e1")).toEqual([]);
+      expect(await store.releaseSteps("e2")).toHaveLength(1);
       // The name is free again, and the new env starts with nothing of the old one.
       await store.createEnv(env("staging"));
       expect(await store.countReleases("staging")).toBe(0);

@@ -151,6 +151,7 @@ export class PgAccounts extends PgBase {
       const users = await sql`DELETE FROM users WHERE env = ${name} RETURNING login`;
       await sql`DELETE FROM releases WHERE env = ${name}`;
       await sql`DELETE FROM agent_states WHERE env = ${name}`;
+      await sql`DELETE FROM release_steps WHERE env = ${name}`;
       await sql`DELETE FROM environments WHERE name = ${name}`;
       return { users: users.map((u: Row) => String(u.login)).sort() };
     };

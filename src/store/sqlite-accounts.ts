@@ -218,6 +218,7 @@ export class SqliteAccounts extends SqliteBase {
         this.db.query("DELETE FROM users WHERE env = ?").run(name);
         this.db.query("DELETE FROM releases WHERE env = ?").run(name);
         this.db.query("DELETE FROM agent_states WHERE env = ?").run(name);
+        this.db.query("DELETE FROM release_steps WHERE env = ?").run(name);
         this.db.query("DELETE FROM environments WHERE name = ?").run(name);
         return { users: users.map((u) => String(u.login)) };
       })(),
