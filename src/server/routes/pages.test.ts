@@ -177,7 +177,8 @@ describe("signing in", () => {
     expect(limited.res.status).toBe(429);
     expect(limited.res.headers.get("retry-after")).toMatch(/^\d+$/);
     expect(limited.session).toBeUndefined();
-  });
+    // Eleven argon2id verifications: about 3 s alone, several times that on a loaded 2-core machine.
+  }, 30_000);
 
   test("the login form without its cookie is refused; so is a post from another origin", async () => {
     const s = await setup();
