@@ -101,6 +101,63 @@ describe("track --wait across replicas", () => {
     expect(after).toBeLessThan(5000);
   }, 90_000);
 
+  test("behind a round-robin balancer that cuts event streams: each reconnect lands on another replica", async () => {
+    const [a, , c] = replicas as [Replica, Replica, Replica];
+    // A load balancer without sticky sessions, with a short stream timeout: a reconnect reaches
+    // another replica, whose event ids are of another epoch, so it answers `resync` and the CLI re-reads.
+    let turn = 0;
+    const seen: string[] = [];
+    const lb = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      idleTimeout: 0,
+      async fetch(req) {
+        const u = new URL(req.url);
+        const to = replicas[turn++ % replicas.length]!;
+        if (u.pathname === "/api/events") seen.push(to.url);
+        const res = await fetch(to.url + u.pathname + u.search, {
+          method: req.method,
+          headers: req.headers,
+          body: req.body,
+        });
+        if (u.pathname !== "/api/events" || !res.body) return res;
+        const cut = new AbortController();
+        setTimeout(() => cut.abort(), 700);
+        const reader = res.body.getReader();
+        const body = new ReadableStream<Uint8Array>({
+          async pull(ctl) {
+            const got = await Promise.race([
+              reader.read(),
+              new Promise<{ done: true }>((r) => cut.signal.addEventListener("abort", () => r({ done: true }))),
+            ]);
+            if (got.done) {
+              await reader.cancel().catch(() => undefined);
+              ctl.close();
+            } else ctl.enqueue(got.value);
+          },
+        });
+        return new Response(body, { status: res.status, headers: res.headers });
+      },
+    });
+    try {
+      const push = await gimletCli(["artifact", "push", "-f", artifactFile("ccc333", true), "-o", "json"], on(a));
+      expect(push.code, push.stderr).toBe(0);
+      const id = JSON.parse(push.stdout).id as string;
+      const env = { ...on(a), GIMLET_SERVER: `http://127.0.0.1:${lb.port}` };
+      const waiting = gimletCli(["artifact", "track", id, "--wait", "--timeout", "60s"], env);
+      const hash = await commitFor("ccc333");
+      await Bun.sleep(2500); // several cut streams and reconnects
+      await fluxEvent(c, hash, "ReconciliationSucceeded");
+      const tr = await waiting;
+      expect(tr.code, tr.stderr).toBe(0);
+      expect(tr.stderr).toContain("lost the event stream; reconnecting");
+      expect(tr.stderr).toContain(`web -> staging ${hash.slice(0, 12)} ReconciliationSucceeded`);
+      expect(new Set(seen).size).toBeGreaterThan(1);
+    } finally {
+      lb.stop(true);
+    }
+  }, 90_000);
+
   test("release made on C, tracked on A, Flux's failure posted to B: A's wait exits 1 naming it", async () => {
     const [a, b, c] = replicas as [Replica, Replica, Replica];
     const push = await gimletCli(["artifact", "push", "-f", artifactFile("bbb222", false), "-o", "json"], on(b));
