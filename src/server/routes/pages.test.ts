@@ -7,6 +7,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { UnavailableError } from "../../core/errors.ts";
 import { createUser } from "../../ops/index.ts";
 import { SqliteStore } from "../../store/index.ts";
 import { createApp } from "../app.ts";
@@ -210,6 +211,20 @@ describe("signing in", () => {
 });
 
 describe("pages", () => {
+  test("a database outage is a readable 503 with Retry-After, as a page and as an htmx fragment", async () => {
+    const s = await setup();
+    const b = await browser(s);
+    s.store.envs = () => Promise.reject(new UnavailableError("database unavailable: connection refused", 7));
+    const page = await b.get("/");
+    expect(page.status).toBe(503);
+    expect(page.headers.get("retry-after")).toBe("7");
+    expect(await page.text()).toContain("database unavailable: connection refused");
+    const frag = await b.get("/", { "HX-Request": "true" });
+    expect(frag.status).toBe(503);
+    expect(frag.headers.get("retry-after")).toBe("7");
+    expect(await frag.text()).not.toContain("<html");
+  });
+
   test("every page carries a strict CSP, X-Frame-Options DENY and a Referrer-Policy; assets are served", async () => {
     const s = await setup();
     const b = await browser(s);

@@ -9,7 +9,7 @@ import { Hono } from "hono";
 import { assets } from "../../ui/assets.ts";
 import * as ui from "../../ui/dashboard/index.ts";
 import { ErrorBox } from "../../ui/dashboard/index.ts";
-import { classify } from "../http-errors.ts";
+import { classify, retryAfter } from "../http-errors.ts";
 import { pageHeaders, type PageEnv } from "../web-auth.ts";
 import { activityPages } from "./page-activity.ts";
 import { loginPages } from "./page-auth.ts";
@@ -52,8 +52,11 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
     }
     const status = e?.status ?? 500;
     const message = e?.message ?? "internal error: the server log has the details";
-    if (isHtmx(c)) return c.html(ui.fragment(ErrorBox({ message, status })), status);
-    return c.html(ui.page(ui.ErrorPage({ status, message, signedIn: !!c.get("user") })), status);
+    const res = isHtmx(c)
+      ? c.html(ui.fragment(ErrorBox({ message, status })), status)
+      : c.html(ui.page(ui.ErrorPage({ status, message, signedIn: !!c.get("user") })), status);
+    retryAfter(err, res.headers);
+    return res;
   });
 
   app.notFound((c) => {
