@@ -16,7 +16,7 @@ import { applyChanges } from "../core/agent/changes.ts";
 import { ConflictError, TimeoutError } from "../core/errors.ts";
 import type { HubEvent } from "../core/events.ts";
 import type { Store } from "../store/index.ts";
-import type { AgentPeers } from "./agent-peers.ts";
+import type { AgentPeers, LogSink } from "./agent-peers.ts";
 
 /** One open register stream; the route writes `data:` lines for what `send` gets. */
 export interface Downlink {
@@ -41,11 +41,7 @@ export interface AgentHubOptions {
   peers?: AgentPeers;
 }
 
-/** Where a relayed log stream goes (the route's SSE body). */
-export interface LogSink {
-  lines(pod: string, lines: string[], dropped?: number): void;
-  podEnd(pod: string, error?: string): void;
-}
+export type { LogSink };
 
 type WithId = Extract<AgentCommand, { id: string }>;
 /** A command as the API asks for it; the hub gives it its id. */
@@ -307,19 +303,6 @@ export class AgentHub {
   }
 
   /**
-   * Log streams are relayed only by the replica whose downlink the agent holds. @throws
-   * ConflictError naming that replica, or saying no agent is connected.
-   */
-  checkLogsHere(env: string): void {
-    if (this.envs.get(env)?.link) return;
-    const remote = this.o.peers?.remote(env);
-    if (!remote) throw notConnected(env);
-    throw new ConflictError(`the agent of env ${env} is connected to replica ${remote.replica}, not to this one`, {
-      hint: `logs are relayed only by the replica holding the agent: ask ${remote.replica}`,
-    });
-  }
-
-  /**
    * Streams one pod's log through the agent into `sink`; resolves once the agent started it (or
    * failed to: then `podEnd` carries the error). Returns the stream's stop function.
    */
@@ -329,13 +312,10 @@ export class AgentHub {
     o: { follow?: boolean; tailLines?: number; container?: string },
     sink: LogSink,
   ): Promise<() => void> {
-    this.checkLogsHere(env);
+    if (!this.envs.get(env)?.link && !this.o.peers?.remote(env)) throw notConnected(env);
     const id = crypto.randomUUID();
-    this.logs.set(id, { env, pod: pod.name, sink });
-    const stop = () => {
-      if (this.logs.delete(id)) this.send(env, { action: "stopPodLogs", id });
-    };
-    const cmd: AgentCommand = {
+    const timeoutMs = this.o.commandTimeoutMs ?? 30_000;
+    const cmd: Extract<AgentCommand, { action: "podLogs" }> = {
       action: "podLogs",
       id,
       namespace: pod.namespace,
@@ -344,7 +324,12 @@ export class AgentHub {
       ...(o.tailLines !== undefined ? { tailLines: o.tailLines } : {}),
       ...(o.follow ? { follow: true } : {}),
     };
-    const timeoutMs = this.o.commandTimeoutMs ?? 30_000;
+    // Held by another replica: that replica relays the lines here.
+    if (!this.envs.get(env)?.link) return this.o.peers!.forwardLogs(env, cmd, sink, timeoutMs);
+    this.logs.set(id, { env, pod: pod.name, sink });
+    const stop = () => {
+      if (this.logs.delete(id)) this.send(env, { action: "stopPodLogs", id });
+    };
     const result = new Promise<CommandResult>((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
@@ -474,6 +459,7 @@ export class AgentHub {
     const link = e.link;
     e.link = undefined;
     link?.close();
+    if (link) this.o.peers?.localDisconnected(env, this.clock());
     for (const [id, p] of this.pending) {
       if (p.env !== env) continue;
       this.pending.delete(id);

@@ -8,6 +8,12 @@
 import type { StateChanges } from "../core/agent/state.ts";
 import type { AgentCommand } from "../core/agent/wire.ts";
 
+/** Where a relayed log stream goes (the route's SSE body). */
+export interface LogSink {
+  lines(pod: string, lines: string[], dropped?: number): void;
+  podEnd(pod: string, error?: string): void;
+}
+
 /** An env's agent as another replica holds it, seen from here. */
 export interface RemoteAgent {
   /** The holding replica's name (its `--listen` address or node name), for messages. */
@@ -31,4 +37,14 @@ export interface AgentPeers {
   /** Hands a command (its id set) to the replica holding the env's agent; its result comes back
    * through `AgentHub.result`, or `AgentHub.gone` when that replica no longer holds it. */
   forward(env: string, cmd: AgentCommand, timeoutMs: number): void;
+  /**
+   * Asks the replica holding the env's agent for a pod's log stream, relayed into `sink`; resolves
+   * once it started (or failed to: then `podEnd` carries the error). Returns the stop function.
+   */
+  forwardLogs(
+    env: string,
+    cmd: Extract<AgentCommand, { action: "podLogs" }>,
+    sink: LogSink,
+    timeoutMs: number,
+  ): Promise<() => void>;
 }

@@ -169,7 +169,6 @@ export async function streamAppLogs(
   const v = await envState(d, t.env);
   const a = findApp(v, t.app, t.namespace);
   if (!v.agent.connected) throw notConnected(t.env);
-  d.agents.checkLogsHere(t.env);
   const pods = a.pods.filter((p) => p.status !== "Pending").map((p) => p.name);
   if (!pods.length) throw new NotFoundError(`app ${a.name} in env ${t.env} has no pods with logs`);
   const stops: (() => void)[] = [];

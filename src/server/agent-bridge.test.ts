@@ -94,6 +94,16 @@ const appsOn = async (r: Replica) =>
     .sort()
     .join(",");
 
+/** Waits until `r` mirrors the other replica's agent: connected, synced, live. */
+async function mirrored(r: Replica) {
+  const v = await eventually(
+    "mirror",
+    () => r.hub.view("staging"),
+    (v) => v.agent.connected && !v.stale,
+  );
+  expect(v.state.apps.length).toBeGreaterThan(0);
+}
+
 async function pair(o: Opts = {}) {
   const url = await pg.createDatabase();
   const a = await replica("a:1", url, o);
@@ -112,11 +122,7 @@ describe("agents' live state across replicas", () => {
   test("a lost delta is noticed by the holder's next heartbeat and healed from the store", async () => {
     const { a, b } = await pair();
     await agentOn(a);
-    await eventually(
-      "mirror",
-      () => appsOn(b),
-      (v) => v === "api,web",
-    );
+    await mirrored(b);
     a.drop = (k) => k === "d";
     const u = { v: 1 as const, env: "staging", epoch: "e1", seq: 2, upserts: [app("worker")], removed: [] };
     expect(await a.hub.update(u)).toEqual({ ok: true });
@@ -137,11 +143,7 @@ describe("agents' live state across replicas", () => {
     test(`a delta too large for one notification reaches the mirror ${what}`, async () => {
       const { a, b } = await pair({ maxBytes: 600 });
       await agentOn(a);
-      await eventually(
-        "mirror",
-        () => appsOn(b),
-        (v) => v === "api,web",
-      );
+      await mirrored(b);
       // Random text hardly compresses: 40 UUIDs need a few parts of 400 characters, 400 more than 16.
       const noise = Array.from({ length: uuids }, () => crypto.randomUUID()).join("");
       const big = app("big", { image: noise } as never);
@@ -153,8 +155,8 @@ describe("agents' live state across replicas", () => {
         () => appsOn(b),
         (v) => v === "big,web",
       );
-      const mirrored = (await b.hub.view("staging")).state.apps.find((x) => x.name === "big");
-      expect(JSON.stringify(mirrored)).toContain(noise);
+      const bigApp = (await b.hub.view("staging")).state.apps.find((x) => x.name === "big");
+      expect(JSON.stringify(bigApp)).toContain(noise);
       expect(a.sent).toContain(path);
       expect(a.sent).not.toContain(path === "part" ? "stored" : "part");
     });
@@ -163,11 +165,7 @@ describe("agents' live state across replicas", () => {
   test("the agent connects to a second replica while the first still holds it: the older downlink yields quietly", async () => {
     const { a, b } = await pair();
     const first = await agentOn(a);
-    await eventually(
-      "mirror",
-      () => b.hub.presence("staging").connected,
-      (v) => v,
-    );
+    await mirrored(b);
     const second = await agentOn(b, [app("web")]);
     await eventually(
       "yielded",
@@ -198,11 +196,7 @@ describe("agents' live state across replicas", () => {
   test("a forwarded command the holder's agent never answers times out on the asking replica (504)", async () => {
     const { a, b } = await pair({ commandTimeoutMs: 300 });
     const agent = await agentOn(a);
-    await eventually(
-      "mirror",
-      () => b.hub.presence("staging").connected,
-      (v) => v,
-    );
+    await mirrored(b);
     const err = await b.hub
       .command("staging", { action: "details", kind: "Deployment", namespace: "default", name: "web" })
       .catch((e: Error) => e);
@@ -213,11 +207,7 @@ describe("agents' live state across replicas", () => {
   test("a command to a replica whose agent just left fails as not connected (409), never as a timeout", async () => {
     const { a, b } = await pair({ commandTimeoutMs: 5000 });
     const agent = await agentOn(a);
-    await eventually(
-      "mirror",
-      () => b.hub.presence("staging").connected,
-      (v) => v,
-    );
+    await mirrored(b);
     // b still believes a holds the agent: the command travels to a, which answers "gone".
     a.drop = (k) => k === "disc" || k === "hb";
     agent.disconnect();
@@ -229,14 +219,93 @@ describe("agents' live state across replicas", () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  test("logs watched on one replica are relayed from the agent on another, and stopping them stops the agent's", async () => {
+    const { a, b } = await pair();
+    const agent = await agentOn(a);
+    await mirrored(b);
+    const got: string[] = [];
+    const sink = {
+      lines: (pod: string, lines: string[], dropped?: number) => got.push(`${pod}: ${lines.join("|")} ${dropped ?? 0}`),
+      podEnd: (pod: string, error?: string) => got.push(`${pod} ended ${error ?? ""}`),
+    };
+    const pod = { namespace: "default", name: "web-1" };
+    const starting = b.hub.streamPodLogs("staging", pod, { follow: true }, sink);
+    const sent = await eventually(
+      "podLogs",
+      () => agent.d.sent,
+      (s) => s.length === 1,
+    );
+    const id = (sent[0] as { id: string }).id;
+    expect(sent[0]).toMatchObject({ action: "podLogs", pod: "web-1", follow: true });
+    a.hub.result("staging", id, { ok: true });
+    const stop = await starting;
+    // A long line in a chunk of many: parts, or halves, but every line arrives, in order.
+    const many = Array.from({ length: 200 }, (_, i) => `line ${i} ${crypto.randomUUID()}`);
+    expect(a.hub.logChunk("staging", id, { lines: many, dropped: 3 })).toBe(true);
+    await eventually(
+      "lines",
+      () => got.join("\n"),
+      (t) => t.includes("line 199"),
+    );
+    expect(got).toEqual([`web-1: ${many.join("|")} 3`]);
+    stop();
+    const stopped = await eventually(
+      "stopPodLogs",
+      () => agent.d.sent,
+      (s) => s.length === 2,
+    );
+    expect(stopped[1]).toEqual({ action: "stopPodLogs", id });
+    // The agent's next lines find nobody watching: it is told to stop (410 at the route).
+    expect(a.hub.logChunk("staging", id, { lines: ["late"] })).toBe(false);
+  });
+
+  test("the viewer's replica goes silent: the holder stops the agent's log stream", async () => {
+    const { a, b } = await pair();
+    const agent = await agentOn(a);
+    await mirrored(b);
+    const sink = { lines: () => {}, podEnd: () => {} };
+    const starting = b.hub.streamPodLogs("staging", { namespace: "default", name: "web-1" }, { follow: true }, sink);
+    const sent = await eventually(
+      "podLogs",
+      () => agent.d.sent,
+      (s) => s.length === 1,
+    );
+    const id = (sent[0] as { id: string }).id;
+    a.hub.result("staging", id, { ok: true });
+    await starting;
+    await Bun.sleep(300);
+    expect(agent.d.sent).toHaveLength(1);
+    b.drop = () => true;
+    const stopped = await eventually(
+      "stopPodLogs",
+      () => agent.d.sent,
+      (s) => s.length === 2,
+      3000,
+    );
+    expect(stopped[1]).toEqual({ action: "stopPodLogs", id });
+  });
+
+  test("a relayed log stream ends on the viewer's side when the agent's does, with its error", async () => {
+    const { a, b } = await pair();
+    const agent = await agentOn(a);
+    await mirrored(b);
+    const ends: string[] = [];
+    const sink = { lines: () => {}, podEnd: (pod: string, error?: string) => void ends.push(`${pod}: ${error}`) };
+    const starting = b.hub.streamPodLogs("staging", { namespace: "default", name: "web-1" }, {}, sink);
+    const sent = await eventually(
+      "podLogs",
+      () => agent.d.sent,
+      (s) => s.length === 1,
+    );
+    a.hub.result("staging", (sent[0] as { id: string }).id, { ok: false, error: 'pods "web-1" not found' });
+    await starting;
+    expect(ends).toEqual(['web-1: pods "web-1" not found']);
+  });
+
   test("the holder stops cleanly: the other replica shows the agent disconnected at once, with an event", async () => {
     const { a, b } = await pair({ expireMs: 10_000 });
     await agentOn(a);
-    await eventually(
-      "mirror",
-      () => b.hub.presence("staging").connected,
-      (v) => v,
-    );
+    await mirrored(b);
     const stopped = Date.now();
     await a.hub.stop();
     await a.bridge.stop();
@@ -257,11 +326,7 @@ describe("agents' live state across replicas", () => {
   test("a holder silent past the expiry shows disconnected; when it speaks again, connected", async () => {
     const { a, b } = await pair();
     await agentOn(a);
-    await eventually(
-      "mirror",
-      () => b.hub.presence("staging").connected,
-      (v) => v,
-    );
+    await mirrored(b);
     a.drop = () => true;
     await eventually(
       "expired",

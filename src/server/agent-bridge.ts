@@ -10,7 +10,7 @@
  *   hello   a replica (re)started listening: owners answer with a heartbeat at once
  * An owner silent for expireMs is taken as dead: its envs show disconnected with the mirrored state
  * (stale). Two replicas holding one env's agent (it reconnected before the old socket died): the
- * older downlink yields to the newer, as on one server. Log streams are not relayed: see AgentHub.
+ * older downlink yields to the newer, as on one server. App logs: agent-bridge-logs.ts.
  */
 import type { StateChanges } from "../core/agent/state.ts";
 import type { AgentCommand, CommandResult } from "../core/agent/wire.ts";
@@ -18,6 +18,7 @@ import { ConflictError } from "../core/errors.ts";
 import type { HubEvent } from "../core/events.ts";
 import type { AgentHub, AgentPeers, RemoteAgent } from "../ops/index.ts";
 import type { Store } from "../store/index.ts";
+import { LogRelays } from "./agent-bridge-logs.ts";
 import { pack, Unpacker, type WireMessage } from "./agent-bridge-wire.ts";
 import type { Bus } from "./event-bridge.ts";
 
@@ -76,6 +77,8 @@ export async function bridgeAgents(hub: AgentHub, bus: Bus, o: AgentBridgeOption
   const owned = new Map<string, Owned>();
   const mirrors = new Map<string, Mirror>();
   const lastSeen = new Map<string, number>();
+  /** Unix ms each other replica was last heard from (log relays to a silent viewer stop). */
+  const heardFrom = new Map<string, number>();
   /** Envs whose holder went silent: if it speaks again, viewers here learn the agent is back. */
   const silent = new Set<string>();
   const unpacker = new Unpacker(clock);
@@ -110,8 +113,9 @@ export async function bridgeAgents(hub: AgentHub, bus: Bus, o: AgentBridgeOption
       const own = owned.get(h.env);
       if (own) list.push({ env: h.env, gen: own.gen, n: own.n, at: own.at, live: h.live, ns: h.namespace });
     }
-    if (list.length) send({ o: origin, k: "hb", r: o.name, envs: list }, 1024);
+    if (list.length || logs.watching) send({ o: origin, k: "hb", r: o.name, envs: list }, 1024);
   };
+  const logs = new LogRelays(hub, (m, parts) => send({ o: origin, ...m }, parts));
 
   const stored = (env: string, own: Owned) => {
     const live = hub.held().find((h) => h.env === env)?.live ?? false;
@@ -158,6 +162,12 @@ export async function bridgeAgents(hub: AgentHub, bus: Bus, o: AgentBridgeOption
       const id = (cmd as { id: string }).id;
       if (!m) return queueMicrotask(() => hub.gone(env, id));
       send({ o: origin, k: "cmd", t: m.origin, env, cmd, ms: timeoutMs });
+    },
+    async forwardLogs(env, cmd, sink, timeoutMs) {
+      const m = mirrors.get(env);
+      if (m) return logs.open(m.origin, m.replica, env, cmd, sink, timeoutMs);
+      sink.podEnd(cmd.pod, `no agent of env ${env} is connected`);
+      return () => {};
     },
   };
 
@@ -274,7 +284,9 @@ export async function bridgeAgents(hub: AgentHub, bus: Bus, o: AgentBridgeOption
   };
 
   const onMessage = (msg: WireMessage & Record<string, unknown>) => {
-    if (msg.o === origin || (msg.t !== undefined && msg.t !== origin)) return;
+    if (msg.o === origin) return;
+    heardFrom.set(msg.o, clock());
+    if (msg.t !== undefined && msg.t !== origin) return;
     const m = msg as never;
     switch (msg.k) {
       case "hb":
@@ -304,6 +316,21 @@ export async function bridgeAgents(hub: AgentHub, bus: Bus, o: AgentBridgeOption
         return;
       case "hello":
         return heartbeat();
+      case "logs": {
+        const cmd = msg.cmd as Extract<AgentCommand, { action: "podLogs" }>;
+        if (owned.has(msg.env as string)) return void logs.serve(msg.o, msg.env as string, cmd);
+        const error = `no agent of env ${msg.env} is connected to replica ${o.name} any more`;
+        send({ o: origin, k: "logEnd", t: msg.o, id: cmd.id, error });
+        return void send({ o: origin, k: "logStarted", t: msg.o, id: cmd.id });
+      }
+      case "logStarted":
+        return logs.started(msg.id as string);
+      case "logLines":
+        return logs.lines(msg.id as string, msg.pod as string, msg.lines as string[], msg.dropped as number);
+      case "logEnd":
+        return logs.end(msg.id as string, msg.error as string | undefined);
+      case "logStop":
+        return logs.stop(msg.id as string);
     }
   };
 
@@ -332,7 +359,9 @@ export async function bridgeAgents(hub: AgentHub, bus: Bus, o: AgentBridgeOption
       silent.add(env);
       o.log?.("agent bridge: the replica holding the env's agent went silent", { env, replica: m.replica });
       o.deliver?.({ type: "agent.disconnected", env });
+      logs.endFrom(m.origin, `replica ${m.replica}, which held the agent, went silent`);
     }
+    logs.stopSilent((replica) => now - (heardFrom.get(replica) ?? 0) > expireMs);
   }, heartbeatMs);
 
   return {
@@ -343,6 +372,7 @@ export async function bridgeAgents(hub: AgentHub, bus: Bus, o: AgentBridgeOption
       stopped = true;
       clearInterval(tick);
       hub.attachPeers(undefined);
+      logs.stopAll("the server is shutting down");
       // The hub closed its downlinks without a word; the mirrors must not wait for the silence.
       for (const [env, own] of owned) send({ o: origin, k: "disc", env, gen: own.gen, seen: clock(), ev: 1 });
       owned.clear();

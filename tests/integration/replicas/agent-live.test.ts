@@ -1,7 +1,7 @@
 /**
  * An agent's live state across `gimlet serve` replicas on one PostgreSQL: the agent (the fake agent
  * of tests/support, speaking the wire format over real HTTP) connects to replica A; replica B shows
- * the same apps within a second of an update, relays a restart to A's agent, shows the agent after
+ * the same apps within a second of an update, relays a restart and log lines from A's agent, shows the agent after
  * it moved to B, and after A is killed with -9 shows it disconnected with the last state, stale.
  * Real processes (GIMLET_BIN, else `bun src/main.ts`) and a real server (tests/support/postgres.ts).
  */
@@ -144,10 +144,24 @@ describe("an agent's live state on every replica", () => {
     expect(dres.status).toBe(502);
     expect(await dres.text()).toContain("is forbidden");
 
-    // Logs are not relayed: B names the replica to ask.
-    const logs = await fetch(`${b.url}/api/envs/staging/apps/web/logs`, { headers: auth() });
-    expect(logs.status).toBe(409);
-    expect(await logs.text()).toContain(`connected to replica`);
+    // Logs watched on B come from the agent on A, pod by pod, and the stream ends when they do.
+    const ac = new AbortController();
+    const logs = await fetch(`${b.url}/api/envs/staging/apps/web/logs?tail=10`, { headers: auth(), signal: ac.signal });
+    expect(logs.status).toBe(200);
+    const body = logs.text();
+    for (let i = 0; i < 2; i++) {
+      const l = await agent.next("podLogs", 5000);
+      expect(l.tailLines).toBe(10);
+      await agent.result(l.id, { ok: true });
+      expect((await agent.logs(l.id, { lines: [`${l.pod} line 1`, `${l.pod} line 2`] })).status).toBe(200);
+      await agent.logs(l.id, { lines: [], done: true });
+    }
+    const text = await body;
+    for (const pod of ["web-7d9f-a1", "web-7d9f-b2"]) {
+      expect(text).toContain(`"pod":"${pod}","lines":["${pod} line 1","${pod} line 2"]`);
+      expect(text).toContain(`event: pod-end\ndata: {"pod":"${pod}"}`);
+    }
+    expect(text).toContain("event: end");
   }, 30_000);
 
   test("the agent moves to B: both replicas show it connected with its new state", async () => {
