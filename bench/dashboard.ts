@@ -2,8 +2,11 @@
  * Dashboard speed: server time and HTML size of the env page (and its table fragment, a filtered and
  * a searched view) with 1,000 and 10,000 apps, each with a release in the hosted gitops repo and a
  * live state from the agent (2 pods, every tenth app failing); then N concurrent page streams
- * (/ui/events) and the latency from an app state change to the named event on every viewer.
- *   bun bench/dashboard.ts [--apps 1000,10000] [--viewers 200]
+ * (/ui/events, over HTTP from another process) and the latency from an app state change to the named
+ * event on every viewer, and the server's memory per viewer. The env page is timed cold (the first
+ * request of a freshly started server: in fresh processes, and with `--bin` the compiled server) and
+ * warm; ratios against the anchor are printed from 8,000 apps up.
+ *   bun bench/dashboard.ts [--apps 1000,10000] [--viewers 200] [--bin dist/gimlet]
  * Targets (issue 13): env page ≤ 100 ms at 1,000 apps, ≤ 1 s at 10,000; p95 to every viewer ≤ 200 ms.
  * Anchor: Argo CD's published 35 s to load 8,000 apps.
  */
@@ -24,6 +27,7 @@ const { values, positionals } = parseArgs({
     apps: { type: "string", default: "1000,10000" },
     viewers: { type: "string", default: "200" },
     cold: { type: "string" },
+    bin: { type: "string" },
   },
 });
 const argoSeconds = 35;
@@ -186,6 +190,41 @@ async function cold(dir: string, cookie: string, mode: string, runs = 3) {
   return { first: median(out.map((x) => x.first)), warmUp: median(out.map((x) => x.warmUp)) };
 }
 
+/**
+ * The same cold runs with the compiled server (`--bin dist/gimlet`): `gimlet serve` started on the
+ * data dir, the first page asked for as soon as /healthz answers; the median of `runs` starts.
+ */
+async function binCold(bin: string, dir: string, cookie: string, mode: "first" | "restart", runs = 3) {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    if (mode === "first") rmSync(snapshotOf(dir), { force: true });
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const listen = `127.0.0.1:${port}`;
+    const p = Bun.spawn([bin, "serve", "--data-dir", dir, "--listen", listen], { stdout: "ignore", stderr: "pipe" });
+    try {
+      const deadline = Date.now() + 30_000;
+      while (
+        !(await fetch(`http://${listen}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        ))
+      ) {
+        if (Date.now() > deadline || p.exitCode !== null) throw new Error(`${bin} serve did not start`);
+        await Bun.sleep(5);
+      }
+      const t = performance.now();
+      const r = await fetch(`http://${listen}${page}`, { headers: { Cookie: cookie } });
+      await r.text();
+      if (r.status !== 200) throw new Error(`${bin}: ${page} answered ${r.status}`);
+      times.push(performance.now() - t);
+    } finally {
+      p.kill("SIGTERM");
+      await p.exited;
+    }
+  }
+  return median(times);
+}
+
 for (const n of values.apps!.split(",").map(Number)) {
   const data = await build(n);
   try {
@@ -210,6 +249,14 @@ for (const n of values.apps!.split(",").map(Number)) {
     console.log(`  cold, first request at the first start:   ${judged(first.first)}`);
     console.log(`    start-up read of every release.json:    ${ms(first.warmUp)}, in the background`);
     console.log(`  cold, no snapshot and no start-up read:   ${judged(bare.first)}`);
+    if (values.bin) {
+      const [binFirst, binRestart] = [
+        await binCold(values.bin, data.dir, data.cookie, "first"),
+        await binCold(values.bin, data.dir, data.cookie, "restart"),
+      ];
+      console.log(`  ${values.bin}: first request at a restart ${judged(binRestart)}`);
+      console.log(`  ${values.bin}: first request at the first start ${judged(binFirst)}`);
+    }
     console.log(`  warm, median of 7:                        ${judged(warm.ms, 1)}`);
     const [f, x, q] = [frag.ms, failing.ms, search.ms].map((v) => v.toFixed(1));
     console.log(`  warm table fragment p3 ${f} ms, failing only ${x} ms, search ${q} ms`);
