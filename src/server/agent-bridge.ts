@@ -181,7 +181,8 @@ export async function bridgeAgents(hub: AgentHub, bus: Bus, o: AgentBridgeOption
   const mirrorOf = (from: string, replica: string | undefined, e: { env: string; gen: string; at: number }) => {
     let m = mirrors.get(e.env);
     if (!m || m.origin !== from || m.gen !== e.gen) {
-      if (m && m.origin === from && m.at > e.at) return undefined; // an older downlink's late message
+      // An older downlink's late message (its replica yields once it hears of the newer one).
+      if (m && m.at > e.at && clock() - m.heard <= expireMs) return undefined;
       m = {
         origin: from,
         replica: replica ?? m?.replica ?? from,
