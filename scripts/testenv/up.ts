@@ -50,6 +50,9 @@ metadata:
   annotations: {node.alpha.kubernetes.io/ttl: "0", kwok.x-k8s.io/node: fake}
   labels: {kubernetes.io/hostname: kwok-node-${i}, kubernetes.io/os: linux, kubernetes.io/arch: amd64, type: kwok}
 status:
+  # The API server proxies pods/log to a node's kubelet at its InternalIP: kwok's server stands in for it.
+  # Both types given: with one missing, kwok's node-initialize stage rewrites the list (to empty here).
+  addresses: [{type: InternalIP, address: 127.0.0.1}, {type: Hostname, address: kwok-node-${i}}]
   allocatable: {cpu: "32", memory: 256Gi, pods: "110"}
   capacity: {cpu: "32", memory: 256Gi, pods: "110"}
   nodeInfo: {architecture: amd64, operatingSystem: linux, kubeletVersion: fake}
@@ -57,7 +60,29 @@ status:
 `;
 }
 
-export async function up(opts: { nodes?: number; dir?: string; flux?: boolean } = {}): Promise<State> {
+/**
+ * Pod logs served by kwok (its ClusterLogs): containers of pods in `namespaces` (all when absent)
+ * log the lines of `file`, a CRI-format log ("<RFC3339Nano> stdout F <line>"); appended lines reach
+ * followers. Without it kwok answers every pods/log request with an error.
+ */
+export interface PodLogs {
+  file: string;
+  namespaces?: string[];
+}
+
+function clusterLogsYaml(logs: PodLogs): string {
+  return `apiVersion: kwok.x-k8s.io/v1alpha1
+kind: ClusterLogs
+metadata: {name: testenv-pod-logs}
+spec:
+  selector: {matchNamespaces: ${JSON.stringify(logs.namespaces ?? [])}}
+  logs: [{logsFile: ${JSON.stringify(logs.file)}}]
+`;
+}
+
+export async function up(
+  opts: { nodes?: number; dir?: string; flux?: boolean; podLogs?: PodLogs } = {},
+): Promise<State> {
   const bin = binDir();
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "gimlet-testenv-"));
   // A named dir that does not exist yet is made, as `mkdir -p` would.
@@ -153,6 +178,8 @@ export async function up(opts: { nodes?: number; dir?: string; flux?: boolean } 
           "--enable-priority-and-fairness=false",
           // kwok nodes are Ready from the start; the not-ready taint would only delay scheduling.
           "--disable-admission-plugins=TaintNodesByCondition",
+          // pods/log goes to the node's InternalIP (kwok's server); kwok also adds a Hostname that resolves nowhere.
+          "--kubelet-preferred-address-types=InternalIP",
         ],
         {},
         ports.apiserver,
@@ -194,6 +221,11 @@ export async function up(opts: { nodes?: number; dir?: string; flux?: boolean } 
         "--leader-elect=false",
       ]),
     );
+    const kwokConfigs = [join(bin, "kwok-stages.yaml")];
+    if (opts.podLogs) {
+      writeFileSync(join(dir, "kwok-logs.yaml"), clusterLogsYaml(opts.podLogs));
+      kwokConfigs.push(join(dir, "kwok-logs.yaml"));
+    }
     run(
       start(dir, "kwok", join(bin, "kwok"), [
         `--kubeconfig=${kc}`,
@@ -202,7 +234,9 @@ export async function up(opts: { nodes?: number; dir?: string; flux?: boolean } 
         "--cidr=10.0.0.1/16",
         "--node-ip=10.0.0.1",
         `--server-address=127.0.0.1:${ports.kwok}`,
-        `--config=${join(bin, "kwok-stages.yaml")}`,
+        // The port in each node's daemonEndpoints: where the API server finds the "kubelet".
+        `--node-port=${ports.kwok}`,
+        ...kwokConfigs.map((c) => `--config=${c}`),
       ]),
     );
     const nodes = opts.nodes ?? 2;

@@ -8,19 +8,19 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { binDir } from "../../scripts/testenv/build.ts";
 import { stop, type State } from "../../scripts/testenv/procs.ts";
-import { kubectl, up } from "../../scripts/testenv/up.ts";
+import { kubectl, type PodLogs, up } from "../../scripts/testenv/up.ts";
 
 export interface Cluster extends State {
   kubectl(args: string[], stdin?: string): Promise<string>;
 }
 
-export function useCluster(opts: { nodes?: number } = {}): Cluster {
+export function useCluster(opts: { nodes?: number; podLogs?: PodLogs } = {}): Cluster {
   const cluster = {} as Cluster;
   beforeAll(async () => {
     if (!existsSync(join(binDir(), "kube-apiserver")) || !existsSync(join(binDir(), "notification-controller"))) {
       throw new Error(`test cluster binaries missing in ${binDir()}: run \`npm run testenv -- build\` first`);
     }
-    const s = await up({ nodes: opts.nodes ?? 2 });
+    const s = await up({ nodes: opts.nodes ?? 2, podLogs: opts.podLogs });
     Object.assign(cluster, s, { kubectl: (args: string[], stdin?: string) => kubectl(s.dir, args, stdin) });
   }, 180_000);
   afterAll(async () => {

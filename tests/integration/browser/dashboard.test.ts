@@ -8,24 +8,26 @@
  *   GIMLET_BIN=dist/gimlet (default) is the binary; GIMLET_SCREENSHOTS=DIR keeps the screenshots there.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser } from "playwright-core";
 import { freePort, gimlet, gimletBin } from "../../support/bin.ts";
+import { chromiumPath, PageChecks } from "../../support/browser.ts";
 import { FakeAgent, app as fakeApp, envState } from "../../support/fake-agent.ts";
 
-const chromiumPath = "/usr/bin/chromium";
 const dataDir = mkdtempSync(join(tmpdir(), "gimlet-dash-"));
 const work = mkdtempSync(join(tmpdir(), "gimlet-dash-work-"));
 const shots = process.env.GIMLET_SCREENSHOTS ?? join(work, "screenshots");
-mkdirSync(shots, { recursive: true });
+const checks = new PageChecks(shots, "dashboard");
+const { consoleErrors, axeProblems } = checks;
+const watch = checks.watch.bind(checks);
+const shoot = checks.shoot.bind(checks);
 
 let server: ReturnType<typeof Bun.spawn> | undefined;
 let url = "";
 let token = "";
 let browser: Browser;
-const consoleErrors: string[] = [];
 
 const cli = (args: string[], stdin?: string) =>
   gimlet(args, { stdin, env: { GIMLET_SERVER: url, GIMLET_TOKEN: token, GIMLET_TRACK_INTERVAL_MS: "200" } });
@@ -94,45 +96,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
   if (!process.env.GIMLET_SCREENSHOTS) rmSync(work, { recursive: true, force: true });
 });
-
-function watch(page: Page): void {
-  page.on("console", (m) => {
-    if (m.type() === "error") consoleErrors.push(`${m.text()} on ${page.url()}`);
-  });
-  page.on("pageerror", (e) => consoleErrors.push(String(e)));
-}
-
-const axeSource = readFileSync(join(import.meta.dir, "../../../node_modules/axe-core/axe.min.js"), "utf8");
-const axeProblems: string[] = [];
-
-/** axe-core in the page (through the debugger, so the page's CSP stays as it is): serious and critical violations. */
-async function axeCheck(page: Page, name: string): Promise<void> {
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    type Result = { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
-    const axe = (window as unknown as { axe: { run: (o: unknown) => Promise<Result> } }).axe;
-    const r = await axe.run({ resultTypes: ["violations"] });
-    return r.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
-    }));
-  });
-  for (const v of violations) {
-    if (v.impact !== "serious" && v.impact !== "critical") continue;
-    axeProblems.push(`${name}: ${v.id} (${v.impact}) at ${v.targets.join(", ")}`);
-  }
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    const path = join(shots, `dashboard-${name}-${scheme}.png`);
-    await page.screenshot({ path, fullPage: true, animations: "allow" });
-    await axeCheck(page, `${name} (${scheme})`);
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-}
 
 test("sign in, see the app, a push updates the row live, roll back with confirmation, sign out", async () => {
   await push("aaa1111");

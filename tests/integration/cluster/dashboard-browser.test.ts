@@ -1,0 +1,329 @@
+/**
+ * The dashboard in real Chromium against the compiled `gimlet serve`, with the real `gimlet agent` on the
+ * test cluster and Flux applying the hosted env repo: sign in; the env page shows the app; a CLI push
+ * updates the row without a reload (new sha, then Flux's "applied"); deploy a commit from the
+ * repositories page and follow its timeline; roll back through the confirmation diff; the logs panel
+ * streams lines kwok serves from a file (kube-apiserver → agent → server → browser), also lines
+ * appended while it is open; a pod patched into CrashLoopBackOff shows its reason; sign out.
+ * Screenshots of every page, light and dark, in test-artifacts/screenshots (GIMLET_SCREENSHOTS=DIR
+ * overrides); axe-core finds no serious or critical violation; no console error (CSP violations are).
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { AppState } from "../../../src/core/agent/state.ts";
+import type { EnvStateView } from "../../../src/core/agent/view.ts";
+import { gimlet, gimletBin, startServe } from "../../support/bin.ts";
+import { chromiumPath, PageChecks, signIn } from "../../support/browser.ts";
+import { eventually, useCluster } from "../../support/cluster.ts";
+import { bootstrapBuiltinStaging } from "../../support/flux-bootstrap.ts";
+
+const data = mkdtempSync(join(tmpdir(), "dash-cluster-"));
+const logFile = join(data, "procs.log");
+/** What kwok serves as every default-namespace container's log (CRI format, appended to below). */
+const podLog = join(data, "pod.log");
+const criLine = (text: string) => `${new Date().toISOString().replace("Z", "000000Z")} stdout F ${text}\n`;
+writeFileSync(podLog, criLine("listening on :8080") + criLine("<b>not bold</b>"));
+
+const cluster = useCluster({ podLogs: { file: podLog, namespaces: ["default"] } });
+const checks = new PageChecks(
+  resolve(process.env.GIMLET_SCREENSHOTS ?? join(import.meta.dir, "../../../test-artifacts/screenshots")),
+  "cluster",
+);
+const password = "correct horse battery";
+let url = "";
+let admin = "";
+let serve: ReturnType<typeof Bun.spawn> | undefined;
+let agent: ReturnType<typeof Bun.spawn> | undefined;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+/** Artifact ids by sha, from the CLI's push output. */
+const artifactIds = new Map<string, string>();
+
+const cli = (args: string[], stdin?: string) =>
+  gimlet(args, { stdin, env: { GIMLET_SERVER: url, GIMLET_TOKEN: admin, GIMLET_TRACK_INTERVAL_MS: "500" } });
+
+async function view(): Promise<EnvStateView> {
+  const r = await fetch(`${url}/api/envs/staging/state`, { headers: { Authorization: `Bearer ${admin}` } });
+  if (!r.ok) throw new Error(`GET state: ${r.status} ${await r.text()}`);
+  return (await r.json()) as EnvStateView;
+}
+const web = async (): Promise<AppState | undefined> => (await view()).state.apps.find((a) => a.key === "default/web");
+
+function startAgent(token: string): ReturnType<typeof Bun.spawn> {
+  const args = ["agent", "--server", url, "--token", token, "--env", "staging", "--kubeconfig", cluster.kubeconfig];
+  const p = Bun.spawn([gimletBin, ...args], {
+    stdout: "ignore",
+    stderr: "pipe",
+    env: { PATH: process.env.PATH ?? "", HOME: data },
+  });
+  void (async () => {
+    for await (const c of p.stderr as ReadableStream<Uint8Array>) {
+      appendFileSync(logFile, `[agent] ${new TextDecoder().decode(c)}`);
+    }
+  })();
+  return p;
+}
+
+async function push(sha: string): Promise<void> {
+  const f = join(data, `${sha}.json`);
+  const version = {
+    repositoryName: "acme/web",
+    sha,
+    branch: "main",
+    event: "push",
+    message: `commit ${sha}`,
+    authorName: "Dev One",
+    url: "https://ci.example/1",
+  };
+  const values = {
+    replicas: 2,
+    gitRepository: "acme/web",
+    gitSha: "{{ .SHA }}",
+    image: { repository: "nginx", tag: "{{ .SHA }}" },
+  };
+  const environments = [
+    { app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values },
+  ];
+  writeFileSync(f, JSON.stringify({ version, environments }));
+  const r = await cli(["artifact", "push", "-f", f, "-o", "json"]);
+  expect(r.code, r.stderr).toBe(0);
+  artifactIds.set(sha, (JSON.parse(r.stdout) as { id: string }).id);
+}
+
+/** Waits until the text of `sel` on the page (not reloaded) matches `re`; returns the seconds it took. */
+async function pageShows(what: string, sel: string, re: RegExp, timeout = 60_000): Promise<number> {
+  const t = performance.now();
+  try {
+    await page.waitForFunction(
+      ([sel, source, flags]) => new RegExp(source!, flags).test(document.querySelector(sel!)?.textContent ?? ""),
+      [sel, re.source, re.flags],
+      { timeout, polling: 100 },
+    );
+  } catch (e) {
+    const now = await page
+      .locator(sel)
+      .first()
+      .textContent({ timeout: 1000 })
+      .catch(() => "(absent)");
+    throw new Error(`the page never showed ${what} in ${sel}: ${(e as Error).message.split("\n")[0]}; it has: ${now}`);
+  }
+  return (performance.now() - t) / 1000;
+}
+
+/** Opens the confirmation page's diff of the file ending in `file`; its lines must match `re`. */
+async function openDiff(file: string, re: RegExp): Promise<void> {
+  const details = page.locator("details", { has: page.locator(`summary code:text-matches("${file}$")`) }).first();
+  await details.evaluate((d) => ((d as HTMLDetailsElement).open = true));
+  const diff = (await details.locator(".diff").textContent()) ?? "";
+  expect(diff).toMatch(re);
+}
+
+/** Set on the document: an in-place update keeps it, a reload loses it. */
+const mark = () => page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+const marked = async () =>
+  expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+
+beforeAll(async () => {
+  const started = await startServe(data, { onOutput: (chunk) => appendFileSync(logFile, `[serve] ${chunk}`) });
+  serve = started.proc;
+  url = started.url;
+  admin = started.token;
+  await bootstrapBuiltinStaging(cluster, data, url);
+  await eventually(
+    "the Receiver served",
+    async () =>
+      (
+        await cluster.kubectl([
+          "-n",
+          "flux-system",
+          "get",
+          "receiver",
+          "gitops-repo-staging",
+          "-o",
+          "jsonpath={.status.webhookPath}",
+        ])
+      ).startsWith("/hook/"),
+    90_000,
+  );
+  const u = await cli(["user", "create", "agent-staging", "--role", "agent", "--env", "staging", "-o", "json"]);
+  expect(u.code, u.stderr).toBe(0);
+  agent = startAgent((JSON.parse(u.stdout) as { token: string }).token);
+  await eventually("the agent live", async () => (await view()).agent.connected, 30_000);
+  const ann = await cli(["user", "create", "ann", "--role", "admin", "--password-stdin"], `${password}\n`);
+  expect(ann.code, ann.stderr).toBe(0);
+  browser = await chromium.launch({ executablePath: chromiumPath });
+  context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  page = await context.newPage();
+  checks.watch(page);
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  for (const p of [agent, serve]) {
+    p?.kill("SIGKILL");
+    await p?.exited;
+  }
+  if (process.env.KEEP_DASH_DATA) console.error(`kept ${data}`);
+  else rmSync(data, { recursive: true, force: true });
+});
+
+describe("the dashboard on the real cluster", () => {
+  test("sign in: the env page shows the app with its sha, Flux applied and Running pods", async () => {
+    await push("aaa1111");
+    await eventually("web Running at aaa1111", async () => (await web())?.workload?.sha === "aaa1111", 120_000);
+    await page.goto(`${url}/envs/staging`);
+    expect(page.url()).toBe(`${url}/login?next=%2Fenvs%2Fstaging`);
+    await checks.shoot(page, "login");
+    await signIn(page, "ann", password);
+    await page.waitForURL(`${url}/envs/staging`);
+    await page.locator("#app-web").waitFor();
+    await pageShows("aaa1111 applied", "#app-web", /aaa1111[\s\S]*applied/);
+    await checks.shoot(page, "env");
+  }, 180_000);
+
+  test("a push from the CLI: the row shows the new sha, then applied, without a reload", async () => {
+    await mark();
+    const t0 = performance.now();
+    await push("bbb2222");
+    const sha = await pageShows("bbb2222", "#app-web", /bbb2222/);
+    await pageShows("bbb2222 applied", "#app-web", /bbb2222[\s\S]*applied/, 90_000);
+    const applied = (performance.now() - t0) / 1000;
+    console.log(`push → row shows the sha after ${sha.toFixed(1)} s, applied after ${applied.toFixed(1)} s`);
+    await marked();
+  }, 120_000);
+
+  test("deploy a commit from the repositories page, with its diff; the timeline follows it live", async () => {
+    await page.goto(`${url}/repos`);
+    await checks.shoot(page, "repos");
+    // The repository's own page, where there is one (/repos/OWNER/NAME); else the list deploys.
+    const repoLink = page.locator('a[href="/repos/acme/web"]').first();
+    if (await repoLink.count()) {
+      await repoLink.click();
+      await page.waitForURL(`${url}/repos/acme/web**`);
+      await checks.shoot(page, "repo");
+    }
+    const id = artifactIds.get("aaa1111")!;
+    await page.locator(`form:has(input[name="artifact"][value="${id}"]) button`).first().click();
+    await page.waitForSelector("text=Deploy web to staging?");
+    await openDiff("deployment.yaml", /^-.*nginx:bbb2222[\s\S]*^\+.*nginx:aaa1111/m);
+    await checks.shoot(page, "deploy-confirm");
+    await page.click("#confirm-deploy");
+    await page.waitForURL(/\/envs\/staging\/apps\/web\?done=deploy/);
+    await mark();
+    const first = "#history li:first-child";
+    // Flux 2's kustomize-controller reports an apply with reason Progressing ("applying") and says Ready
+    // only in a commit_status=update event, which the server ignores as the original did: the timeline
+    // cannot say "applied" yet (see the report of this test's commit). The agent's rollout is the end.
+    const s = await pageShows(
+      "the timeline up to the rollout complete",
+      first,
+      /aaa1111[\s\S]*release requested[\s\S]*gitops commit[\s\S]*Flux appl(ied|ying)[\s\S]*rollout complete/,
+      120_000,
+    );
+    const steps = await page.locator(`${first} .timeline li`).allTextContents();
+    console.log(`deploy → timeline complete after ${s.toFixed(1)} s: ${steps.map((x) => x.trim()).join(" → ")}`);
+    expect(steps.map((x) => x.replace(/\s.*/s, ""))).toEqual(["artifact", "release", "gitops", "Flux", "rollout"]);
+    await marked();
+    await checks.shoot(page, "app");
+  }, 180_000);
+
+  test("roll back through the confirmation diff: the app goes back to the release chosen", async () => {
+    const older = page.locator('#history li:has(code[title="bbb2222"])').first();
+    await older.locator("button:text('Roll back to this')").click();
+    await page.waitForSelector("text=Roll back web in staging?");
+    await openDiff("deployment.yaml", /^-.*nginx:aaa1111[\s\S]*^\+.*nginx:bbb2222/m);
+    await checks.shoot(page, "rollback-confirm");
+    await page.click("#confirm-rollback");
+    await page.waitForSelector("text=Rollback queued");
+    await mark();
+    await pageShows("a rolled-back release", "#history", /rolled back/);
+    await pageShows("pods of bbb2222 again", "#live-card", /nginx:bbb2222/, 90_000);
+    await marked();
+    expect((await web())?.workload?.sha).toBe("bbb2222");
+    await page.goto(`${url}/envs/staging`);
+    // Not "applied": the row compares the agent's applied revision with the current release's own gitops
+    // commit, and after a rollback the applied revision is the revert commit after it.
+    await pageShows("bbb2222 healthy again", "#app-web", /bbb2222[\s\S]*healthy/, 30_000);
+  }, 180_000);
+
+  test("the logs panel streams the pods' real logs, lines appended later too, escaped", async () => {
+    await page.goto(`${url}/envs/staging/apps/web`);
+    await page.click("button:text-is('Show logs')");
+    await pageShows("the file's lines", "#log-lines", /listening on :8080/, 30_000);
+    expect(await page.locator("#log-lines b").count()).toBe(0);
+    expect(await page.locator("#log-lines").textContent()).toContain("<b>not bold</b>");
+    const t0 = performance.now();
+    appendFileSync(podLog, criLine("GET /healthz 200 appended"));
+    await pageShows("the appended line", "#log-lines", /\/healthz 200 appended/, 30_000);
+    console.log(`log line appended → in the browser after ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+    // Every pod's stream relays the same file: each line shows once per pod, under that pod's name.
+    const pods = ((await web())?.pods ?? []).map((p) => p.name);
+    const text = (await page.locator("#log-lines").textContent()) ?? "";
+    for (const p of pods) expect(text).toContain(`${p} GET /healthz 200 appended`);
+    await checks.shoot(page, "app-logs");
+    await page.click("button:text-is('Stop')");
+    await page.waitForSelector("button:text-is('Show logs')");
+  }, 90_000);
+
+  test("a pod in CrashLoopBackOff shows its reason on the app page without a reload", async () => {
+    await mark();
+    const pod = (await web())!.pods[0]!.name;
+    const status = {
+      containerStatuses: [
+        {
+          name: "web",
+          image: "nginx:bbb2222",
+          imageID: "",
+          ready: false,
+          restartCount: 4,
+          started: false,
+          state: { waiting: { reason: "CrashLoopBackOff", message: "back-off 1m20s restarting failed container" } },
+          lastState: {
+            terminated: {
+              exitCode: 1,
+              reason: "Error",
+              startedAt: "2026-01-01T00:00:00Z",
+              finishedAt: "2026-01-01T00:00:01Z",
+            },
+          },
+        },
+      ],
+      conditions: [{ type: "Ready", status: "False" }],
+    };
+    await cluster.kubectl([
+      ...["-n", "default", "patch", "pod", pod, "--subresource=status", "--type=merge"],
+      ...["-p", JSON.stringify({ status })],
+    ]);
+    const s = await pageShows(
+      "the crash reason",
+      `#pod-${pod}`,
+      /CrashLoopBackOff[\s\S]*back-off 1m20s restarting failed container/,
+      30_000,
+    );
+    console.log(`pod patched into CrashLoopBackOff → on the page after ${s.toFixed(1)} s`);
+    await marked();
+    await checks.shoot(page, "app-failing");
+  }, 60_000);
+
+  test("the other pages, then sign out: no console error, no serious accessibility violation", async () => {
+    for (const [path, name] of [
+      ["/", "envs"],
+      ["/activity", "activity"],
+      ["/settings", "settings"],
+    ] as const) {
+      await page.goto(`${url}${path}`);
+      await checks.shoot(page, name);
+    }
+    await page.click("button:text('Sign out')");
+    await page.waitForSelector("text=You are signed out.");
+    await checks.shoot(page, "signed-out");
+    await page.goto(`${url}/envs/staging`);
+    expect(page.url()).toStartWith(`${url}/login`);
+    expect(checks.consoleErrors).toEqual([]);
+    expect(checks.axeProblems).toEqual([]);
+  }, 60_000);
+});
