@@ -212,7 +212,16 @@ describe("the dashboard on the real cluster", () => {
     await openDiff("deployment.yaml", /^-.*nginx:bbb2222[\s\S]*^\+.*nginx:aaa1111/m);
     await checks.shoot(page, "deploy-confirm");
     await page.click("#confirm-deploy");
-    await page.waitForURL(/\/envs\/staging\/apps\/web\?done=deploy/);
+    await page.waitForURL(/\/repos\/acme\/web\/deploys\/[\w-]+\?done=deploy$|\/envs\/staging\/apps\/web\?done=deploy$/);
+    if (page.url().includes("/deploys/")) {
+      // The release's own page follows it through the queue and the gitops commit to Flux's word.
+      await mark();
+      await pageShows("the gitops commit and Flux", "#release-progress", /gitops commit[\s\S]*Flux appl(ied|ying)/);
+      await marked();
+      await checks.shoot(page, "deploy-follow");
+      await page.click("a:text('Timeline in the app')");
+      await page.waitForURL(/\/envs\/staging\/apps\/web#release-/);
+    }
     await mark();
     const first = "#history li:first-child";
     // Flux 2's kustomize-controller reports an apply with reason Progressing ("applying") and says Ready
