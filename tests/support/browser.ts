@@ -15,6 +15,8 @@ const axeSource = readFileSync(join(import.meta.dir, "../../node_modules/axe-cor
 export class PageChecks {
   readonly consoleErrors: string[] = [];
   readonly axeProblems: string[] = [];
+  /** Every HTML document a watched page loaded, with its Content-Security-Policy header. */
+  readonly documents: { url: string; csp: string }[] = [];
 
   constructor(
     readonly dir: string,
@@ -28,6 +30,11 @@ export class PageChecks {
       if (m.type() === "error") this.consoleErrors.push(`${m.text()} on ${page.url()}`);
     });
     page.on("pageerror", (e) => this.consoleErrors.push(String(e)));
+    page.on("response", (r) => {
+      const h = r.headers();
+      if (r.request().resourceType() !== "document" || !h["content-type"]?.startsWith("text/html")) return;
+      this.documents.push({ url: r.url(), csp: h["content-security-policy"] ?? "" });
+    });
   }
 
   /** axe-core in the page (through the debugger, so the page's CSP stays as it is): serious and critical. */

@@ -6,7 +6,8 @@
  * streams lines kwok serves from a file (kube-apiserver → agent → server → browser), also lines
  * appended while it is open; a pod patched into CrashLoopBackOff shows its reason; sign out.
  * Screenshots of every page, light and dark, in test-artifacts/screenshots (GIMLET_SCREENSHOTS=DIR
- * overrides); axe-core finds no serious or critical violation; no console error (CSP violations are).
+ * overrides); axe-core finds no serious or critical violation; every page has the CSP header and no
+ * console error (CSP violations are).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -333,6 +334,9 @@ describe("the dashboard on the real cluster", () => {
     await page.goto(`${url}/envs/staging`);
     expect(page.url()).toStartWith(`${url}/login`);
     expect(checks.consoleErrors).toEqual([]);
+    // Every page came with the policy that forbids inline code (Chromium logs each violation as an error).
+    expect(checks.documents.length).toBeGreaterThan(15);
+    expect(checks.documents.filter((d) => !/script-src 'self';/.test(d.csp) || /unsafe/.test(d.csp))).toEqual([]);
     expect(checks.axeProblems).toEqual([]);
   }, 60_000);
 });
