@@ -10,6 +10,7 @@ import { repeatedFlag } from "./flags.ts";
 import { stderr, stdout, writeFileAtomic } from "./io.ts";
 import { age, outputFlag, printResult } from "./output.ts";
 import { trackUntilDone } from "./track.ts";
+import { timelineFlags } from "./track-timeline.ts";
 
 function keyValue(s: string, flag: string): [string, string] {
   const i = s.indexOf("=");
@@ -167,11 +168,15 @@ const track = defineCommand({
     id: { type: "positional", required: true, description: "Artifact id" },
     wait: { type: "boolean", alias: "w", default: false, description: "Wait until applied by Flux" },
     timeout: { type: "string", alias: "t", default: "10m", description: "How long to wait" },
+    ...timelineFlags,
     ...serverFlags,
     ...outputFlag,
   },
   async run({ args }) {
-    await trackUntilDone(client(args), `/api/eventArtifactTrack?artifactId=${encodeURIComponent(args.id)}`, args);
+    await trackUntilDone(client(args), `/api/eventArtifactTrack?artifactId=${encodeURIComponent(args.id)}`, {
+      ...args,
+      timeline: args.timeline ? args.id : undefined,
+    });
   },
 });
 

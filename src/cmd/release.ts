@@ -7,6 +7,7 @@ import { client, serverFlags } from "./client.ts";
 import { printPreview } from "./diff.ts";
 import { age, outputFlag, printResult } from "./output.ts";
 import { parseDuration, trackUntilDone } from "./track.ts";
+import { timelineFlags } from "./track-timeline.ts";
 
 const envFlag = { env: { type: "string", required: true, description: "Environment" } } as const;
 const dryRunFlag = {
@@ -202,19 +203,7 @@ const track = defineCommand({
     id: { type: "positional", required: true, description: "Request id" },
     wait: { type: "boolean", alias: "w", default: false, description: "Wait until every gitops commit is applied" },
     timeout: { type: "string", alias: "t", default: "10m", description: "How long to wait" },
-    timeline: {
-      type: "boolean",
-      default: false,
-      description:
-        "Also print the delivery timeline after the usual lines, one '<app> -> <env>: <step> at <time> (+<took>)' " +
-        "line per step (with --wait: each step as it is recorded); -o json prints the timeline object instead",
-    },
-    until: {
-      type: "string",
-      default: "applied",
-      description:
-        "With --wait --timeline: 'applied' (Flux applied every commit) or 'rollout' (the agent saw it roll out)",
-    },
+    ...timelineFlags,
     ...serverFlags,
     ...outputFlag,
   },

@@ -21,13 +21,30 @@ export interface TimelineJson {
   results: { env: string; app: string; hash: string; steps: TimelineStepJson[] }[];
 }
 
+/** The flags `release track` and `artifact track` share for the timeline. */
+export const timelineFlags = {
+  timeline: {
+    type: "boolean",
+    default: false,
+    description:
+      "Also print the delivery timeline after the usual lines, one '<app> -> <env>: <step> at <time> (+<took>)' " +
+      "line per step (with --wait: each step as it is recorded); -o json prints the timeline object instead",
+  },
+  until: {
+    type: "string",
+    default: "applied",
+    description:
+      "With --wait --timeline: 'applied' (Flux applied every commit) or 'rollout' (the agent saw it roll out)",
+  },
+} as const;
+
 export async function readTimeline(c: Client, id: string): Promise<TimelineJson> {
   try {
     return await c.call<TimelineJson>("GET", `/api/releases/${encodeURIComponent(id)}/timeline`);
   } catch (e) {
     if (e instanceof UserError && /HTTP 404|not found/i.test(e.message)) {
       throw new UserError(`no timeline for request ${id}: ${e.message}`, {
-        hint: "--timeline needs gimlet serve (GET /api/releases/ID/timeline) and a request id from release make",
+        hint: "--timeline needs gimlet serve (GET /api/releases/ID/timeline) and an id from release make or artifact push",
       });
     }
     throw e;

@@ -52,7 +52,8 @@ function withDurations(steps: TimelineStep[]): TimelineStep[] {
 }
 
 export async function releaseTimeline(d: OpsDeps, id: string, visible?: Visible): Promise<Timeline> {
-  const ev = await queuedRequest(d, id);
+  // An artifact's id (what `artifact push` prints) names the request its policy deploy queued.
+  const ev = (await d.store.event(id)) ?? (await d.store.artifactEvent(id)) ?? (await queuedRequest(d, id));
   const common: TimelineStep[] = [];
   const artifactId =
     ev.type === "artifact"

@@ -213,3 +213,32 @@ test("bad flags: an unknown --until, or --until rollout without --timeline, exit
   expect(c.code).toBe(1);
   expect(c.stderr).toContain("nope");
 });
+
+test("artifact track --timeline: the id artifact push printed names its policy deploy's timeline", async () => {
+  const f = join(work, "policy.json");
+  const sha = "abcdefabcdefabcdefabcdefabcdefabcdef0001";
+  const version = { repositoryName: "acme/web", sha, branch: "main", event: "push", created: 1700000100 };
+  const manifest = {
+    app: "web",
+    env: "staging",
+    namespace: "default",
+    deploy: { branch: "main", event: "push" },
+    values: { image: { repository: "nginx", tag: "{{ .SHA }}" }, gitSha: "{{ .SHA }}" },
+  };
+  writeFileSync(f, JSON.stringify({ version, environments: [manifest] }));
+  const pushed = await cli(["artifact", "push", "-f", f, "-o", "json"]);
+  expect(pushed.code, pushed.stderr).toBe(0);
+  const id = JSON.parse(pushed.stdout).id as string;
+  let out = "";
+  for (let i = 0; i < 100 && !out.includes("gitops commit made at"); i++) {
+    const r = await cli(["artifact", "track", id, "--timeline"]);
+    expect(r.code === 0 || r.stdout.includes("not processed"), r.stderr).toBe(true);
+    out = r.stdout;
+    await Bun.sleep(100);
+  }
+  expect(out).toContain("web -> staging: artifact created at 2023-11-14T22:15:00Z");
+  expect(out).toContain("web -> staging: deploy policy matched at ");
+  expect(out).toContain("web -> staging: gitops commit made at ");
+  const json = await cli(["artifact", "track", id, "--timeline", "-o", "json"]);
+  expect(JSON.parse(json.stdout)).toMatchObject({ type: "artifact", results: [{ env: "staging", app: "web" }] });
+}, 30_000);
