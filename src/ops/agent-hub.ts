@@ -1,8 +1,9 @@
 /**
  * The live side of every env: which agent holds its downlink, the state it last reported (in memory,
- * persisted to the store at most every `persistMs` so a restarted server shows it, stale), the
- * commands waiting for an agent's result, and the log streams relayed to viewers. One object per
- * server, owned by whoever serves (no module state), so tests run several side by side.
+ * persisted to the store at most every `persistMs` so a restarted server shows it, stale:
+ * agent-state-persist.ts), the commands waiting for an agent's result (agent-commands.ts), and the log
+ * streams relayed to viewers (agent-log-streams.ts). One object per server, owned by whoever serves
+ * (no module state), so tests run several side by side.
  *
  * Sequencing (core/agent/wire.ts): a snapshot starts an (epoch, seq) sequence; an update must carry
  * the same epoch and seq + 1, otherwise it is a gap: the update is refused (409) and the agent is
@@ -13,17 +14,14 @@ import type { AppState, EnvState, StateChanges } from "../core/agent/state.ts";
 import { emptyEnvState, type AgentPresence, type EnvStateView } from "../core/agent/view.ts";
 import type { AgentCommand, AgentSnapshot, AgentUpdate, CommandResult, LogChunk } from "../core/agent/wire.ts";
 import { applyChanges } from "../core/agent/changes.ts";
-import { ConflictError, TimeoutError } from "../core/errors.ts";
+import { TimeoutError } from "../core/errors.ts";
 import type { HubEvent } from "../core/events.ts";
 import type { Store } from "../store/index.ts";
+import { notConnected, PendingCommands } from "./agent-commands.ts";
+import { type Downlink, type EnvLive, newEnvLive } from "./agent-env-live.ts";
+import { PodLogStreams } from "./agent-log-streams.ts";
 import type { AgentPeers, LogSink } from "./agent-peers.ts";
-
-/** One open register stream; the route writes `data:` lines for what `send` gets. */
-export interface Downlink {
-  send(cmd: AgentCommand): void;
-  /** Ends the stream (another agent of the env registered). */
-  close(): void;
-}
+import { AgentStatePersistence } from "./agent-state-persist.ts";
 
 export interface AgentHubOptions {
   store: Pick<Store, "putAgentState" | "agentState">;
@@ -41,48 +39,24 @@ export interface AgentHubOptions {
   peers?: AgentPeers;
 }
 
-export type { LogSink };
+export type { Downlink, LogSink };
 
 type WithId = Extract<AgentCommand, { id: string }>;
 /** A command as the API asks for it; the hub gives it its id. */
 export type CommandBody = WithId extends infer C ? (C extends WithId ? Omit<C, "id"> : never) : never;
 
-type Pending = { env: string; action: string; resolve: (r: CommandResult) => void; reject?: (e: Error) => void };
-
-interface EnvLive {
-  env: string;
-  state?: EnvState;
-  /** Unix ms the state last changed. */
-  updated?: number;
-  epoch?: string;
-  seq: number;
-  /** A snapshot came since the current downlink connected. */
-  live: boolean;
-  link?: Downlink;
-  /** Unix ms the current downlink connected (which of two replicas' downlinks is newer). */
-  connectedAt?: number;
-  namespace?: string;
-  lastSeen?: number;
-  loaded?: Promise<void>;
-  dirtyApps: Set<string>;
-  eventTimer?: ReturnType<typeof setTimeout>;
-  persistTimer?: ReturnType<typeof setTimeout>;
-  /** The last write to the store; writes of one env are chained so the newest lands last. */
-  writing: Promise<void>;
-  persistDirty: boolean;
-}
-
 export type UpdateOutcome = { ok: true } | { ok: false; reason: string };
 
 export class AgentHub {
   private readonly envs = new Map<string, EnvLive>();
-  private readonly pending = new Map<string, Pending>();
-  private readonly logs = new Map<string, { env: string; pod: string; sink: LogSink }>();
+  private readonly pending = new PendingCommands();
+  private readonly logs = new PodLogStreams();
+  private readonly saved: AgentStatePersistence;
   private readonly clock: () => number;
-  private stopped = false;
 
   constructor(private readonly o: AgentHubOptions) {
     this.clock = o.clock ?? Date.now;
+    this.saved = new AgentStatePersistence(o);
   }
 
   /** Set by the server's replica link, which needs the hub to exist first. */
@@ -93,26 +67,10 @@ export class AgentHub {
   private live(env: string): EnvLive {
     let e = this.envs.get(env);
     if (!e) {
-      e = { env, seq: 0, live: false, dirtyApps: new Set(), writing: Promise.resolve(), persistDirty: false };
+      e = newEnvLive(env);
       this.envs.set(env, e);
     }
     return e;
-  }
-
-  /** Reads the persisted state once per env, unless an agent reported first. */
-  private async load(e: EnvLive): Promise<void> {
-    e.loaded ??= (async () => {
-      if (e.state) return;
-      const row = await this.o.store.agentState(e.env);
-      if (!row || e.state) return;
-      try {
-        e.state = JSON.parse(row.state) as EnvState;
-        e.updated = row.updated * 1000;
-      } catch (err) {
-        this.o.log?.("stored agent state unreadable; ignored", { env: e.env, error: (err as Error).message });
-      }
-    })();
-    await e.loaded;
   }
 
   // ---- the agent's side ----------------------------------------------------------------------
@@ -144,7 +102,7 @@ export class AgentHub {
       if (!this.o.peers) return;
       this.o.peers.localDisconnected(env, e.lastSeen);
       // The agent may reconnect to another replica at once: its snapshot must land after this write.
-      if (e.persistDirty) void this.persist(e);
+      if (e.persistDirty) void this.saved.write(e);
     };
   }
 
@@ -161,7 +119,7 @@ export class AgentHub {
 
   async snapshot(s: AgentSnapshot): Promise<void> {
     const e = this.live(s.env);
-    await this.load(e);
+    await this.saved.load(e);
     const prev = e.state ?? emptyEnvState(s.env);
     const changes = diffState(prev, s.state);
     e.state = s.state;
@@ -175,7 +133,7 @@ export class AgentHub {
     this.o.peers?.localChanged(s.env, changes, e.live);
     this.markApps(e, [...changes.upserts.map((a) => a.key), ...changes.removed]);
     // A snapshot is written at once: it is what a restarted server shows.
-    await this.persist(e);
+    await this.saved.write(e);
   }
 
   /** Applies an update in sequence, or says why not (the caller answers 409 and asks for a snapshot). */
@@ -190,7 +148,7 @@ export class AgentHub {
     e.updated = this.clock();
     this.o.peers?.localChanged(u.env, u, e.live);
     this.markApps(e, [...u.upserts.map((a) => a.key), ...u.removed]);
-    this.schedulePersist(e);
+    this.saved.schedule(e);
     return { ok: true };
   }
 
@@ -204,31 +162,17 @@ export class AgentHub {
 
   /** A command's result from the agent; false when nobody waits for it (late, or another env's id). */
   result(env: string, id: string, r: CommandResult): boolean {
-    const p = this.pending.get(id);
-    if (!p || p.env !== env) return false;
-    this.pending.delete(id);
-    p.resolve(r);
-    return true;
+    return this.pending.result(env, id, r);
   }
 
   /** A forwarded command's replica no longer holds the env's agent: the command fails as "none connected". */
   gone(env: string, id: string): void {
-    const p = this.pending.get(id);
-    if (!p || p.env !== env) return;
-    this.pending.delete(id);
-    p.reject?.(notConnected(env));
+    this.pending.gone(env, id);
   }
 
   /** Log lines for a relayed stream; false when nobody watches it any more (the agent stops). */
   logChunk(env: string, id: string, c: LogChunk): boolean {
-    const s = this.logs.get(id);
-    if (!s || s.env !== env) return false;
-    if (c.lines.length || c.dropped) s.sink.lines(s.pod, c.lines, c.dropped);
-    if (c.done) {
-      this.logs.delete(id);
-      s.sink.podEnd(s.pod, c.error);
-    }
-    return true;
+    return this.logs.chunk(env, id, c);
   }
 
   // ---- the API's side ------------------------------------------------------------------------
@@ -256,7 +200,7 @@ export class AgentHub {
 
   async view(env: string): Promise<EnvStateView> {
     const e = this.live(env);
-    await this.load(e);
+    await this.saved.load(e);
     return {
       env,
       agent: this.presence(env),
@@ -275,28 +219,13 @@ export class AgentHub {
     if (!here && !this.o.peers?.remote(env)) throw notConnected(env);
     const id = crypto.randomUUID();
     const full = { ...cmd, id } as unknown as AgentCommand;
-    return new Promise<CommandResult>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        const s = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`;
-        reject(
-          new TimeoutError(`the agent of env ${env} did not answer the ${cmd.action} command within ${s}`, {
-            hint: "the agent may be overloaded or its uplink to the server broken; see its log",
-          }),
-        );
-      }, timeoutMs);
-      this.pending.set(id, {
-        env,
-        action: cmd.action,
-        resolve: (r) => {
-          clearTimeout(timer);
-          resolve(r);
-        },
-        reject: (err) => {
-          clearTimeout(timer);
-          reject(err);
-        },
+    const timedOut = () => {
+      const s = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`;
+      return new TimeoutError(`the agent of env ${env} did not answer the ${cmd.action} command within ${s}`, {
+        hint: "the agent may be overloaded or its uplink to the server broken; see its log",
       });
+    };
+    return this.pending.wait({ env, id, timeoutMs, failsWhenGone: true }, timedOut, () => {
       if (here) this.send(env, full);
       else this.o.peers!.forward(env, full, timeoutMs);
     });
@@ -326,23 +255,18 @@ export class AgentHub {
     };
     // Held by another replica: that replica relays the lines here.
     if (!this.envs.get(env)?.link) return this.o.peers!.forwardLogs(env, cmd, sink, timeoutMs);
-    this.logs.set(id, { env, pod: pod.name, sink });
+    this.logs.open(id, env, pod.name, sink);
     const stop = () => {
-      if (this.logs.delete(id)) this.send(env, { action: "stopPodLogs", id });
+      if (this.logs.drop(id)) this.send(env, { action: "stopPodLogs", id });
     };
-    const result = new Promise<CommandResult>((resolve) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        resolve({
-          ok: false,
-          error: `the agent did not start the log stream within ${Math.round(timeoutMs / 1000)} s`,
-        });
-      }, timeoutMs);
-      this.pending.set(id, { env, action: "podLogs", resolve: (r) => (clearTimeout(timer), resolve(r)) });
+    const timedOut = () => ({
+      ok: false as const,
+      error: `the agent did not start the log stream within ${Math.round(timeoutMs / 1000)} s`,
     });
-    this.send(env, cmd);
-    const r = await result;
-    if (!r.ok && this.logs.delete(id)) sink.podEnd(pod.name, r.error);
+    const r = await this.pending.wait({ env, id, timeoutMs, failsWhenGone: false }, timedOut, () =>
+      this.send(env, cmd),
+    );
+    if (!r.ok) this.logs.end(id, r.error);
     return stop;
   }
 
@@ -380,7 +304,7 @@ export class AgentHub {
   /** Writes the env's state now (a mirror re-reads it); resolves once written. Nothing to write: no-op. */
   persistNow(env: string): Promise<void> {
     const e = this.envs.get(env);
-    return e?.state ? this.persist(e) : Promise.resolve();
+    return e?.state ? this.saved.write(e) : Promise.resolve();
   }
 
   /**
@@ -394,14 +318,12 @@ export class AgentHub {
     if (!e || !link) return;
     e.link = undefined;
     e.live = false;
-    clearTimeout(e.persistTimer);
-    e.persistTimer = undefined;
-    e.persistDirty = false;
+    this.saved.cancel(e);
     this.o.log?.("the env's agent connected to another replica; closing the downlink here", { env, replica });
     link.close();
   }
 
-  // ---- events and persistence ------------------------------------------------------------------
+  // ---- app-state events --------------------------------------------------------------------
 
   private markApps(e: EnvLive, keys: string[]): void {
     if (!this.o.publish || !keys.length) return;
@@ -423,28 +345,6 @@ export class AgentHub {
     e.dirtyApps.clear();
   }
 
-  private schedulePersist(e: EnvLive): void {
-    e.persistDirty = true;
-    if (this.stopped) return;
-    e.persistTimer ??= setTimeout(() => {
-      e.persistTimer = undefined;
-      void this.persist(e);
-    }, this.o.persistMs ?? 2000);
-  }
-
-  private persist(e: EnvLive): Promise<void> {
-    clearTimeout(e.persistTimer);
-    e.persistTimer = undefined;
-    e.persistDirty = false;
-    const text = JSON.stringify(e.state);
-    e.writing = e.writing.then(() =>
-      this.o.store.putAgentState(e.env, text).catch((err: Error) => {
-        this.o.log?.("could not persist the agent state", { env: e.env, error: err.message });
-      }),
-    );
-    return e.writing;
-  }
-
   /**
    * Drops a deleted env: its downlink closed, waiting commands failed, nothing more written for it.
    * An env of the same name made later starts with no state.
@@ -454,22 +354,13 @@ export class AgentHub {
     if (!e) return;
     this.envs.delete(env);
     clearTimeout(e.eventTimer);
-    clearTimeout(e.persistTimer);
-    e.persistDirty = false;
+    this.saved.cancel(e);
     const link = e.link;
     e.link = undefined;
     link?.close();
     if (link) this.o.peers?.localDisconnected(env, this.clock());
-    for (const [id, p] of this.pending) {
-      if (p.env !== env) continue;
-      this.pending.delete(id);
-      p.resolve({ ok: false, error: `environment ${env} was deleted` });
-    }
-    for (const [id, s] of this.logs) {
-      if (s.env !== env) continue;
-      this.logs.delete(id);
-      s.sink.podEnd(s.pod, `environment ${env} was deleted`);
-    }
+    this.pending.failAll(`environment ${env} was deleted`, env);
+    this.logs.endAll(`environment ${env} was deleted`, env);
     await e.writing;
   }
 
@@ -478,7 +369,7 @@ export class AgentHub {
    * persisted yet, fails waiting commands, and ends log relays.
    */
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.saved.stopped = true;
     for (const e of this.envs.values()) {
       const link = e.link;
       e.link = undefined;
@@ -488,22 +379,10 @@ export class AgentHub {
     for (const e of this.envs.values()) {
       clearTimeout(e.eventTimer);
       e.eventTimer = undefined;
-      if (e.persistDirty) await this.persist(e);
+      if (e.persistDirty) await this.saved.write(e);
       await e.writing;
     }
-    for (const [id, p] of this.pending) {
-      this.pending.delete(id);
-      p.resolve({ ok: false, error: "the server is shutting down" });
-    }
-    for (const [id, s] of this.logs) {
-      this.logs.delete(id);
-      s.sink.podEnd(s.pod, "the server is shutting down");
-    }
+    this.pending.failAll("the server is shutting down");
+    this.logs.endAll("the server is shutting down");
   }
-}
-
-export function notConnected(env: string): ConflictError {
-  return new ConflictError(`no agent of env ${env} is connected`, {
-    hint: `deploy one with gimlet agent manifests --env ${env}`,
-  });
 }

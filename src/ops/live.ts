@@ -8,7 +8,8 @@ import type { AppState, FluxObjectState } from "../core/agent/state.ts";
 import type { EnvStateView } from "../core/agent/view.ts";
 import type { CommandResult, FluxKind } from "../core/agent/wire.ts";
 import { NotFoundError, UpstreamError, UserError } from "../core/errors.ts";
-import { notConnected, type AgentHub, type LogSink } from "./agent-hub.ts";
+import { notConnected } from "./agent-commands.ts";
+import type { AgentHub, LogSink } from "./agent-hub.ts";
 import type { OpsDeps } from "./deps.ts";
 
 export type LiveDeps = Pick<OpsDeps, "store"> & { agents: AgentHub };
