@@ -5,22 +5,17 @@
  * confirmations, and the notification settings with their secrets kept out of the page.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { AgentCommand, CommandResult } from "../../core/agent/wire.ts";
 import { AgentHub, createUser } from "../../ops/index.ts";
-import { SqliteStore } from "../../store/index.ts";
 import { createApp } from "../app.ts";
 import { EventHub } from "../event-hub.ts";
 import { Notifier, type NotifierConfig } from "../notify.ts";
 import { Repos } from "../repos.ts";
+import { browser, cleanUp, dataDir } from "../test-kit.ts";
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-const origin = "http://gimlet.test";
-const formType = "application/x-www-form-urlencoded";
+afterAll(cleanUp);
 
 type Answer = (cmd: AgentCommand) => CommandResult | undefined;
 
@@ -49,10 +44,7 @@ const liveState = {
 };
 
 async function setup(o: { answer?: Answer; connect?: boolean; notify?: NotifierConfig; timeoutMs?: number } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), "page-actions-"));
-  dirs.push(dir);
-  const store = new SqliteStore(join(dir, "gimlet.db"));
-  const repos = new Repos(dir);
+  const { dir, store, repos } = await dataDir({ prefix: "page-actions-", envs: [] });
   const deps = { store, repos };
   const { createEnv } = await import("../../ops/index.ts");
   await createEnv(deps, { name: "staging", builtin: true });
@@ -79,30 +71,13 @@ async function setup(o: { answer?: Answer; connect?: boolean; notify?: NotifierC
 
 type Setup = Awaited<ReturnType<typeof setup>>;
 
-function cookieOf(res: Response, name: string): string {
-  const c = res.headers.getSetCookie().find((x) => x.startsWith(`${name}=`))!;
-  return c.split(";")[0]!;
-}
-
-/** Signs in through the login form and returns a browser-like client holding the session's CSRF token. */
-async function browser(s: Setup, login: string, password: string) {
-  const lp = await s.app.request(`${origin}/login`);
-  const csrf0 = /name="_csrf" value="([^"]+)"/.exec(await lp.text())![1]!;
-  const res = await s.app.request(`${origin}/login`, {
-    method: "POST",
-    headers: { "Content-Type": formType, Cookie: cookieOf(lp, "gimlet_login_csrf"), Origin: origin },
-    body: new URLSearchParams({ _csrf: csrf0, login, password, next: "/" }).toString(),
-  });
-  const cookie = cookieOf(res, "gimlet_session");
-  const get = (path: string) => s.app.request(`${origin}${path}`, { headers: { Cookie: cookie } });
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await get("/settings")).text())![1]!;
+/** A signed-in client whose posts carry the session's CSRF token. */
+async function client(s: Setup, login: string, password: string) {
+  const b = await browser(s, login, password);
+  const csrf = await b.csrfOf();
   const post = (path: string, fields: Record<string, string>, h: Record<string, string> = {}) =>
-    s.app.request(`${origin}${path}`, {
-      method: "POST",
-      headers: { Cookie: cookie, "Content-Type": formType, Origin: origin, ...h },
-      body: new URLSearchParams({ _csrf: csrf, ...fields }).toString(),
-    });
-  return { get, post, csrf };
+    b.post(path, { _csrf: csrf, ...fields }, h);
+  return { get: (path: string) => b.get(path), post, csrf };
 }
 
 const htmx = { "HX-Request": "true" };
@@ -133,7 +108,7 @@ const described = {
 describe("details and reconcile through the agent", () => {
   test("a user gets a pod's details as a fragment: conditions, containers, events, the agent's text escaped", async () => {
     const s = await setup({ answer: (cmd) => (cmd.action === "details" ? { ok: true, data: described } : undefined) });
-    const bob = await browser(s, "bob", "battery staple");
+    const bob = await client(s, "bob", "battery staple");
     const page = await (await bob.get("/envs/staging/apps/web")).text();
     expect(page).toContain('hx-post="/envs/staging/apps/web/details"');
     expect(page).toContain('name="pod" value="web-7d9f-a1"');
@@ -164,7 +139,7 @@ describe("details and reconcile through the agent", () => {
 
   test("without the CSRF token: 403 and nothing is sent to the agent", async () => {
     const s = await setup({ answer: () => ({ ok: true, data: {} }) });
-    const bob = await browser(s, "bob", "battery staple");
+    const bob = await client(s, "bob", "battery staple");
     for (const path of ["/envs/staging/apps/web/details", "/envs/staging/reconcile"]) {
       const r = await bob.post(path, { _csrf: "forged" }, htmx);
       expect(r.status).toBe(403);
@@ -175,7 +150,7 @@ describe("details and reconcile through the agent", () => {
 
   test("reconcile asks Flux through the agent and says which objects", async () => {
     const s = await setup({ answer: () => ({ ok: true, data: { requestedAt: "2024-01-01T00:00:00Z" } }) });
-    const bob = await browser(s, "bob", "battery staple");
+    const bob = await client(s, "bob", "battery staple");
     const r = await bob.post("/envs/staging/reconcile", {}, htmx);
     expect(r.status).toBe(200);
     const html = await r.text();
@@ -186,7 +161,7 @@ describe("details and reconcile through the agent", () => {
 
   test("no agent → 409, no answer → 504, the agent's error → 502, each a readable fragment in place", async () => {
     const offline = await setup({ connect: false });
-    const a = await browser(offline, "bob", "battery staple");
+    const a = await client(offline, "bob", "battery staple");
     const r409 = await a.post("/envs/staging/apps/web/details", { pod: "web-7d9f-a1" }, htmx);
     expect(r409.status).toBe(409);
     const t409 = await r409.text();
@@ -196,13 +171,13 @@ describe("details and reconcile through the agent", () => {
     expect(t409).not.toContain("<html");
 
     const silent = await setup({ answer: () => undefined, timeoutMs: 50 });
-    const b = await browser(silent, "bob", "battery staple");
+    const b = await client(silent, "bob", "battery staple");
     const r504 = await b.post("/envs/staging/reconcile", {}, htmx);
     expect(r504.status).toBe(504);
     expect(await r504.text()).toContain("did not answer the reconcile command within 50 ms");
 
     const failing = await setup({ answer: () => ({ ok: false, error: 'pods "x" is forbidden', status: 403 }) });
-    const c = await browser(failing, "bob", "battery staple");
+    const c = await client(failing, "bob", "battery staple");
     const r502 = await c.post("/envs/staging/apps/web/details", {}, htmx);
     expect(r502.status).toBe(502);
     const t502 = await r502.text();
@@ -214,7 +189,7 @@ describe("details and reconcile through the agent", () => {
 describe("deleting users and envs from settings", () => {
   test("a user may not delete users or envs: 403 and both still there", async () => {
     const s = await setup();
-    const bob = await browser(s, "bob", "battery staple");
+    const bob = await client(s, "bob", "battery staple");
     expect((await bob.get("/settings/envs/staging/delete")).status).toBe(403);
     expect((await bob.post("/settings/envs/staging/delete", { confirm: "staging" })).status).toBe(403);
     expect((await bob.post("/settings/users/ann/delete", {})).status).toBe(403);
@@ -230,7 +205,7 @@ describe("deleting users and envs from settings", () => {
       { store: s.store, repos: new Repos(s.dir) },
       { login: "agent-staging", role: "agent", env: "staging" },
     );
-    const ann = await browser(s, "ann", "correct horse");
+    const ann = await client(s, "ann", "correct horse");
     const confirm = await (await ann.get("/settings/envs/staging/delete")).text();
     expect(confirm).toContain(join(s.dir, "repos/staging-apps.git"));
     expect(confirm).toContain("deletes the 0 stored releases of its history mirror");
@@ -257,7 +232,7 @@ describe("deleting users and envs from settings", () => {
 
   test("admin deletes a user after confirming; never themself, nor the last admin", async () => {
     const s = await setup();
-    const ann = await browser(s, "ann", "correct horse");
+    const ann = await client(s, "ann", "correct horse");
     const settings = await (await ann.get("/settings")).text();
     expect(settings).toContain('href="/settings/users/bob/delete"');
     expect(settings).not.toContain('href="/settings/users/ann/delete"');
@@ -288,7 +263,7 @@ describe("notification settings", () => {
       ["ann", "correct horse"],
       ["bob", "battery staple"],
     ] as const) {
-      const html = await (await (await browser(s, who[0], who[1])).get("/settings")).text();
+      const html = await (await (await client(s, who[0], who[1])).get("/settings")).text();
       expect(html).toContain("Slack");
       expect(html).toContain("https://hooks.slack.example/…");
       expect(html).toContain("set (not shown)");
@@ -299,7 +274,7 @@ describe("notification settings", () => {
       }
     }
     const none = await setup();
-    const html = await (await (await browser(none, "ann", "correct horse")).get("/settings")).text();
+    const html = await (await (await client(none, "ann", "correct horse")).get("/settings")).text();
     expect(html).toContain("No notifications are configured.");
   });
 });

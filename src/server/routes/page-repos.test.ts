@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { createUser } from "../../ops/index.ts";
-import { browser, builtinEnv, cleanUp, csrfIn, origin, pushArtifact, type Setup, setup } from "./page-test-kit.ts";
+import { browser, builtinEnv, cleanUp, csrfIn, origin, pushArtifact, type Setup, setup } from "../test-kit.ts";
 
 afterAll(cleanUp);
 

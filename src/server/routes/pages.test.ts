@@ -4,93 +4,22 @@
  * headers, the pages with a released app, rollback through the confirmation, the page event stream.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { UnavailableError } from "../../core/errors.ts";
 import { createUser } from "../../ops/index.ts";
-import { SqliteStore } from "../../store/index.ts";
-import { createApp } from "../app.ts";
-import { EventHub } from "../event-hub.ts";
-import { Repos } from "../repos.ts";
-import { Worker } from "../worker.ts";
+import {
+  browser,
+  builtinEnv,
+  cleanUp,
+  cookiesOf,
+  csrfIn,
+  form,
+  origin,
+  type Setup,
+  setup,
+  signIn,
+} from "../test-kit.ts";
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-const origin = "http://gimlet.test";
-const builtinEnv = (name: string) => ({
-  name,
-  repoUrl: "",
-  repoToken: "",
-  builtin: true,
-  repoPerEnv: false,
-  branch: "main",
-});
-const formType = "application/x-www-form-urlencoded";
-
-async function setup() {
-  const dir = mkdtempSync(join(tmpdir(), "pages-"));
-  dirs.push(dir);
-  const store = new SqliteStore(join(dir, "gimlet.db"));
-  const repos = new Repos(dir);
-  const env = await store.createEnv(builtinEnv("staging"));
-  await repos.createBuiltin(env);
-  const worker = new Worker({ store, repos });
-  const events = new EventHub();
-  const app = createApp({ store, repos, worker, events, sseHeartbeatMs: 50 });
-  const o = { store, repos };
-  const admin = await createUser(o, { login: "ann", role: "admin", password: "correct horse" });
-  const user = await createUser(o, { login: "bob", role: "user", password: "battery staple" });
-  const drain = async () => {
-    while (await worker.runOnce());
-  };
-  return { store, app, admin, user, drain, events };
-}
-
-type Setup = Awaited<ReturnType<typeof setup>>;
-
-function cookiesOf(res: Response): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const c of res.headers.getSetCookie()) {
-    const [kv] = c.split(";");
-    const i = kv!.indexOf("=");
-    out[kv!.slice(0, i)] = kv!.slice(i + 1);
-  }
-  return out;
-}
-
-const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-
-/** Signs in through the login form (with its CSRF cookie) and returns a browser-like client. */
-async function signIn(s: Setup, login: string, password: string, headers: Record<string, string> = {}) {
-  const lp = await s.app.request(`${origin}/login`, { headers });
-  const csrfCookie = cookiesOf(lp).gimlet_login_csrf!;
-  const html = await lp.text();
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
-  const res = await s.app.request(`${origin}/login`, {
-    method: "POST",
-    headers: { ...headers, "Content-Type": formType, Cookie: `gimlet_login_csrf=${csrfCookie}`, Origin: origin },
-    body: form({ _csrf: csrf, login, password, next: "/activity" }),
-  });
-  return { res, session: cookiesOf(res).gimlet_session };
-}
-
-async function browser(s: Setup, login = "ann", password = "correct horse") {
-  const { session } = await signIn(s, login, password);
-  expect(session).toBeTruthy();
-  const cookie = `gimlet_session=${session}`;
-  const get = (path: string, h: Record<string, string> = {}) =>
-    s.app.request(`${origin}${path}`, { headers: { Cookie: cookie, ...h } });
-  const csrfOf = async (path = "/settings") => /name="_csrf" value="([^"]+)"/.exec(await (await get(path)).text())![1]!;
-  const post = (path: string, fields: Record<string, string>, h: Record<string, string> = {}) =>
-    s.app.request(`${origin}${path}`, {
-      method: "POST",
-      headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded", Origin: origin, ...h },
-      body: form(fields),
-    });
-  return { get, post, csrfOf, cookie };
-}
+afterAll(cleanUp);
 
 async function release(s: Setup, sha: string) {
   const res = await s.app.request("/api/artifact", {
@@ -154,7 +83,7 @@ describe("signing in", () => {
     const s = await setup();
     const lp = await s.app.request(`${origin}/login`);
     const c = cookiesOf(lp).gimlet_login_csrf!;
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(await lp.text())![1]!;
+    const csrf = csrfIn(await lp.text());
     const post = (token: string) =>
       s.app.request(`${origin}/login`, {
         method: "POST",
@@ -287,7 +216,7 @@ describe("pages", () => {
     expect(confirm).toContain("<code>staging/web/deployment.yaml</code>");
     expect(confirm).toMatch(/<span class="del">-\s+image: nginx:bbb2222/);
     expect(confirm).toMatch(/<span class="add">\+\s+image: nginx:aaa1111/);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(confirm)![1]!;
+    const csrf = csrfIn(confirm);
     const r = await b.post("/envs/staging/apps/web/rollback", { _csrf: csrf, to });
     expect(r.status).toBe(303);
     expect(r.headers.get("location")).toBe("/envs/staging/apps/web?done=rollback");
@@ -324,7 +253,7 @@ describe("pages", () => {
     expect(confirm).toContain("Deploy api to staging?");
     expect(confirm).toContain("<code>staging/api/deployment.yaml</code>");
     expect(confirm).toMatch(/<span class="add">\+\s+image: nginx:fff9999/);
-    const _csrf = /name="_csrf" value="([^"]+)"/.exec(confirm)![1]!;
+    const _csrf = csrfIn(confirm);
     const r = await b.post("/repos/deploy", { _csrf, artifact: artifactId, env: "staging", app: "api" });
     expect(r.status).toBe(303);
     // The page that follows the release to "applied".
