@@ -48,7 +48,9 @@ export function deriveReplaces(goMod: string, version: string): string[] {
   return out;
 }
 
+/** Only the packages whose binaries are missing: adding a binary to a component must not rebuild the others. */
 async function buildComponent(c: Component, work: string, bin: string): Promise<number> {
+  const packages = c.packages.filter((p) => !existsSync(join(bin, p.bin)));
   const started = performance.now();
   const dir = join(work, c.name);
   rmSync(dir, { recursive: true, force: true });
@@ -58,10 +60,10 @@ async function buildComponent(c: Component, work: string, bin: string): Promise<
   const info = await download(c.module, c.version, dir);
   const replaces = deriveReplaces(readFileSync(info.GoMod, "utf8"), c.version);
   for (const r of replaces) await $`go mod edit -replace ${r}`.cwd(dir).env(env).quiet();
-  const tools = c.packages.map((p) => `${p.pkg}@${c.version}`);
+  const tools = packages.map((p) => `${p.pkg}@${c.version}`);
   const get = await $`go get -tool ${tools}`.cwd(dir).env(env).quiet().nothrow();
   if (get.exitCode !== 0) throw new Error(`go get for ${c.name} failed:\n${get.stderr.toString().slice(-3000)}`);
-  for (const p of c.packages) {
+  for (const p of packages) {
     const b = await $`go build -trimpath -ldflags ${c.ldflags ?? "-s -w"} -o ${join(bin, p.bin)} ${p.pkg}`
       .cwd(dir)
       .env(env)

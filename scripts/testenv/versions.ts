@@ -101,6 +101,8 @@ export const components: Component[] = [
         pkg: "github.com/bitnami-labs/sealed-secrets/cmd/controller",
         bin: `sealed-secrets-controller-${versions.sealedSecrets}`,
       },
+      // The CLI of the same module: the cluster tests check gimlet seal against it, both ways.
+      { pkg: "github.com/bitnami-labs/sealed-secrets/cmd/kubeseal", bin: `kubeseal-${versions.sealedSecrets}` },
     ],
     ldflags: "-s -w",
     extraCrds: { from: "helm/sealed-secrets/crds", to: `crds-sealed-secrets-${versions.sealedSecrets}` },

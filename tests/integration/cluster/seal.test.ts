@@ -1,167 +1,34 @@
 /**
  * `gimlet seal` against the real sealed-secrets controller (built from its Go module by
- * `npm run testenv -- build`): the controller makes its key, `gimlet seal` uses the certificate it
- * serves, and the controller unseals every scope into a Secret with exactly the input data; a value
- * sealed strictly for one namespace is refused in another. Without --cert the certificate is fetched
- * as kubeseal fetches it, through the API server's service proxy.
- *
- * The controller runs on this host, not in a pod, so the service proxy needs what a cluster network
- * would give it: the API server proxies a Service only to an Endpoints address that is a pod's IP (not
- * loopback), so the test gives the controller an address on `lo` (scope host, gone after the test),
- * a Pod object on a Node nobody manages holding that IP, and the selector-less Service + Endpoints of
- * the controller's own install (port `http`).
+ * `npm run testenv -- build`, started by tests/support/sealed-secrets.ts): the controller makes its
+ * key, `gimlet seal` uses the certificate it serves, and the controller unseals every scope into a
+ * Secret with exactly the input data; a value sealed strictly for one namespace is refused in another.
+ * Without --cert the certificate is fetched as kubeseal fetches it, through the API server's service
+ * proxy. Then gimlet and kubeseal of the same module, side by side: each one's output unseals with
+ * the other's handling of the same certificate and key.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import {
-  existsSync,
-  mkdirSync,
-  openSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { binDir } from "../../../scripts/testenv/build.ts";
-import { freePort } from "../../../scripts/testenv/procs.ts";
-import { components } from "../../../scripts/testenv/versions.ts";
+import { parse as parseYaml } from "yaml";
 import { gimlet } from "../../support/bin.ts";
 import { eventually, useCluster } from "../../support/cluster.ts";
+import * as ss from "../../support/sealed-secrets.ts";
 
 const cluster = useCluster({ nodes: 1 });
+const controller = ss.useSealedSecrets(cluster);
 const work = mkdtempSync(join(tmpdir(), "seal-cluster-"));
-const ss = components.find((c) => c.name === "sealed-secrets-controller")!;
-const controllerBin = join(binDir(), ss.packages[0]!.bin);
-const crdDir = join(binDir(), ss.extraCrds!.to);
-let controller: ReturnType<typeof Bun.spawn> | undefined;
+const { kubeconfigs } = controller;
 let certFile = "";
 let cert = "";
-// 198.18.0.0/15 is reserved for benchmarking: nothing else on the host uses it.
-const hostIp = `198.18.${1 + Math.floor(Math.random() * 254)}.${1 + Math.floor(Math.random() * 254)}`;
-let ipAdded = false;
-const kubeconfigs = { admin: "", restricted: "", noCa: "" };
 
 beforeAll(async () => {
-  if (!existsSync(controllerBin))
-    throw new Error(`${controllerBin} missing: run \`npm run testenv -- build --only sealed-secrets-controller\``);
-  await cluster.kubectl(["apply", "--server-side", ...readdirSync(crdDir).flatMap((f) => ["-f", join(crdDir, f)])]);
-  await cluster.kubectl(["wait", "--for=condition=established", "--timeout=60s", "crd/sealedsecrets.bitnami.com"]);
+  ({ cert, certFile } = controller);
   for (const ns of ["team-a", "team-b"]) await cluster.kubectl(["create", "namespace", ns]);
-  // The controller only knows in-cluster config, read from fixed paths: give it its own /run in a
-  // private mount namespace holding the service-account files, so the host is left untouched.
-  const sa = join(work, "sa");
-  mkdirSync(sa);
-  writeFileSync(join(sa, "token"), cluster.adminToken);
-  writeFileSync(join(sa, "namespace"), "kube-system");
-  const added = Bun.spawnSync(["ip", "addr", "add", `${hostIp}/32`, "dev", "lo", "scope", "host"]);
-  if (added.exitCode !== 0) throw new Error(`ip addr add ${hostIp}/32 dev lo: ${added.stderr} (needs CAP_NET_ADMIN)`);
-  ipAdded = true;
-  const port = freePort();
-  const script = `mount -t tmpfs tmpfs /run && mkdir -p /run/secrets/kubernetes.io/serviceaccount && cp ${sa}/token ${sa}/namespace ${cluster.dir}/ca.crt /run/secrets/kubernetes.io/serviceaccount/ && exec "$0" "$@"`;
-  const args = [
-    `--listen-addr=${hostIp}:${port}`,
-    `--listen-metrics-addr=127.0.0.1:${freePort()}`,
-    "--key-size=2048",
-    "--update-status=false",
-  ];
-  const log = openSync(join(work, "controller.log"), "a");
-  controller = Bun.spawn(["unshare", "-rm", "sh", "-c", script, controllerBin, ...args], {
-    env: {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      KUBERNETES_SERVICE_HOST: "127.0.0.1",
-      KUBERNETES_SERVICE_PORT: String(cluster.ports.apiserver),
-    },
-    stdout: log,
-    stderr: log,
-  });
-  await eventually(
-    "the controller serves its certificate",
-    async () => {
-      cert = await fetch(`http://${hostIp}:${port}/v1/cert.pem`).then(
-        (r) => (r.ok ? r.text() : ""),
-        () => "",
-      );
-      if (controller!.exitCode !== null)
-        throw new Error(`the controller exited: ${readFileSync(join(work, "controller.log"), "utf8")}`);
-      return cert.includes("BEGIN CERTIFICATE");
-    },
-    60_000,
-  );
-  certFile = join(work, "cert.pem");
-  writeFileSync(certFile, cert);
-  await cluster.kubectl(["apply", "-f", "-"], controllerObjects(port));
-  const status = { status: { phase: "Running", podIP: hostIp, podIPs: [{ ip: hostIp }] } };
-  await cluster.kubectl([
-    ...["-n", "kube-system", "patch", "pod", "sealed-secrets-controller-0", "--subresource=status"],
-    ...["--type=merge", "-p", JSON.stringify(status)],
-  ]);
-  writeKubeconfigs();
-}, 120_000);
-
-afterAll(() => {
-  controller?.kill("SIGKILL");
-  if (ipAdded) Bun.spawnSync(["ip", "addr", "del", `${hostIp}/32`, "dev", "lo"]);
-  rmSync(work, { recursive: true, force: true });
 });
 
-/** What the controller's install makes, pointed at the process on this host. */
-function controllerObjects(port: number): string {
-  const node = { apiVersion: "v1", kind: "Node", metadata: { name: "sealed-secrets-host" } };
-  const pod = {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: { name: "sealed-secrets-controller-0", namespace: "kube-system", labels: { name: "sealed-secrets" } },
-    spec: {
-      nodeName: "sealed-secrets-host",
-      // The node never reports Ready: its taints must not evict the pod during the test.
-      tolerations: [{ operator: "Exists" }],
-      containers: [{ name: "controller", image: "bitnami/sealed-secrets-controller" }],
-    },
-  };
-  const service = {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name: "sealed-secrets-controller", namespace: "kube-system" },
-    spec: { ports: [{ name: "http", port: 8080, targetPort: port }] },
-  };
-  const endpoints = {
-    apiVersion: "v1",
-    kind: "Endpoints",
-    metadata: { name: "sealed-secrets-controller", namespace: "kube-system" },
-    subsets: [
-      {
-        addresses: [{ ip: hostIp, targetRef: { kind: "Pod", namespace: "kube-system", name: pod.metadata.name } }],
-        ports: [{ name: "http", port }],
-      },
-    ],
-  };
-  return JSON.stringify({ apiVersion: "v1", kind: "List", items: [node, pod, service, endpoints] });
-}
-
-function writeKubeconfigs(): void {
-  const ca = Buffer.from(readFileSync(join(cluster.dir, "ca.crt"))).toString("base64");
-  const kc = (name: string, c: Record<string, string>, token: string) => {
-    const file = join(work, `${name}.kubeconfig`);
-    writeFileSync(
-      file,
-      JSON.stringify({
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [{ name: "c", cluster: c }],
-        users: [{ name: "u", user: { token } }],
-        contexts: [{ name: "testenv", context: { cluster: "c", user: "u" } }],
-        "current-context": "testenv",
-      }),
-    );
-    return file;
-  };
-  kubeconfigs.admin = cluster.kubeconfig;
-  const withCa = { server: cluster.server, "certificate-authority-data": ca };
-  kubeconfigs.restricted = kc("restricted", withCa, cluster.restrictedToken);
-  kubeconfigs.noCa = kc("no-ca", { server: cluster.server }, cluster.adminToken);
-}
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 async function seal(args: string[]): Promise<string> {
   const r = await gimlet(["seal", "--cert", certFile, ...args]);
@@ -169,22 +36,8 @@ async function seal(args: string[]): Promise<string> {
   return r.stdout;
 }
 
-async function secretData(ns: string, name: string): Promise<Record<string, string> | undefined> {
-  const out = await cluster.kubectl(["-n", ns, "get", "secret", name, "-o", "jsonpath={.data}"]).catch(() => "");
-  if (!out) return undefined;
-  return Object.fromEntries(
-    Object.entries(JSON.parse(out) as Record<string, string>).map(([k, v]) => [
-      k,
-      Buffer.from(v, "base64").toString("utf8"),
-    ]),
-  );
-}
-
-async function unsealed(ns: string, name: string): Promise<Record<string, string>> {
-  let data: Record<string, string> | undefined;
-  await eventually(`Secret ${ns}/${name}`, async () => (data = await secretData(ns, name)) !== undefined, 30_000);
-  return data!;
-}
+const secretData = (ns: string, name: string) => ss.secretData(cluster, ns, name);
+const unsealed = (ns: string, name: string) => ss.unsealed(cluster, ns, name);
 
 describe("the sealed-secrets controller unseals what gimlet seal sealed", () => {
   const input = { password: "hunter2 ü", "config.json": '{"a": 1}\n' };
@@ -380,5 +233,165 @@ describe("without --cert, the certificate comes from the controller through the 
       expect(r.stdout).toBe("");
       for (const want of wants) expect(r.stderr).toContain(want);
     }
+  }, 60_000);
+});
+
+/**
+ * kubeseal of the controller's module version beside gimlet seal: kubeseal's recovery mode opens what
+ * gimlet sealed with the controller's private key, the controller opens what kubeseal sealed, and the
+ * two fetch the same certificate. Unsealing checks the label (scope → namespace/name), so a tool that
+ * disagreed with the other on a scope's label or annotations fails here.
+ */
+describe("gimlet seal and kubeseal side by side", () => {
+  const input = { password: "hunter2 ü", "config.json": '{"a": 1}\n' };
+  const literals = Object.entries(input).flatMap(([k, v]) => ["--from-literal", `${k}=${v}`]);
+  const scopeAnnotation: Record<string, Record<string, string>> = {
+    strict: {},
+    "namespace-wide": { "sealedsecrets.bitnami.com/namespace-wide": "true" },
+    "cluster-wide": { "sealedsecrets.bitnami.com/cluster-wide": "true" },
+  };
+  /** --name/--namespace as far as the scope's label uses them. */
+  const target = (scope: string, name: string) =>
+    ({
+      strict: ["--name", name, "--namespace", "team-b"],
+      "namespace-wide": ["--namespace", "team-b"],
+      "cluster-wide": [],
+    })[scope]!;
+  const keyFile = join(work, "controller-keys.yaml");
+
+  async function kubesealRun(args: string[], stdin?: string) {
+    const proc = Bun.spawn([ss.kubesealBin, ...args], {
+      env: { PATH: process.env.PATH ?? "", HOME: work, KUBECONFIG: kubeconfigs.admin },
+      stdin: stdin === undefined ? "ignore" : new TextEncoder().encode(stdin),
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [stdout, stderr, code] = await Promise.all([
+      new Response(proc.stdout).text(),
+      new Response(proc.stderr).text(),
+      proc.exited,
+    ]);
+    return { code, stdout, stderr };
+  }
+  async function kubeseal(args: string[], stdin?: string): Promise<string> {
+    const r = await kubesealRun(args, stdin);
+    if (r.code !== 0) throw new Error(`kubeseal ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
+    return r.stdout;
+  }
+  /** kubeseal --recovery-unseal with the controller's private key: the Secret it opens to. */
+  async function recover(sealed: string): Promise<{ metadata: { name: string; namespace?: string }; data: object }> {
+    const args = ["--recovery-unseal", "--recovery-private-key", keyFile, "-o", "json"];
+    const secret = JSON.parse(await kubeseal(args, sealed));
+    return { metadata: secret.metadata, data: ss.decodeData(secret.data) };
+  }
+  /** A SealedSecret holding sealed values as they are (the raw form), labelled by the scope's annotation. */
+  function wrap(name: string, scope: string, encryptedData: Record<string, string>): string {
+    const metadata = { name, namespace: "team-b", annotations: scopeAnnotation[scope] };
+    const spec = { encryptedData, template: { metadata } };
+    return JSON.stringify({ apiVersion: "bitnami.com/v1alpha1", kind: "SealedSecret", metadata, spec });
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(ss.kubesealBin))
+      throw new Error(`${ss.kubesealBin} missing: run \`npm run testenv -- build --only sealed-secrets-controller\``);
+    // Where the controller keeps its key: a Secret in its namespace, labelled as its key.
+    const label = "sealedsecrets.bitnami.com/sealed-secrets-key";
+    writeFileSync(keyFile, await cluster.kubectl(["-n", "kube-system", "get", "secret", "-l", label, "-o", "yaml"]));
+    expect(readFileSync(keyFile, "utf8")).toContain("tls.key");
+  });
+
+  for (const scope of ["strict", "namespace-wide", "cluster-wide"]) {
+    test(`${scope}: kubeseal opens gimlet's SealedSecret, the controller kubeseal's; same annotations`, async () => {
+      const name = `side-${scope}`;
+      const ours = await seal(["--scope", scope, "--name", name, "--namespace", "team-b", ...literals]);
+      expect(await recover(ours)).toEqual({
+        metadata: expect.objectContaining({ name, namespace: "team-b" }),
+        data: input,
+      });
+      const data = Object.fromEntries(Object.entries(input).map(([k, v]) => [k, Buffer.from(v).toString("base64")]));
+      const secret = { apiVersion: "v1", kind: "Secret", metadata: { name, namespace: "team-b" }, data };
+      const theirs = await kubeseal(["--cert", certFile, "--scope", scope, "-o", "json"], JSON.stringify(secret));
+      await cluster.kubectl(["apply", "-f", "-"], theirs);
+      expect(await unsealed("team-b", name)).toEqual(input);
+      // The controller reads the scope from these annotations when it unseals: both tools must write the same.
+      const scoped = (o: { metadata: { annotations?: Record<string, string> } }) =>
+        Object.entries(o.metadata.annotations ?? {}).filter(([k]) => k.startsWith("sealedsecrets.bitnami.com/"));
+      const ourDoc = parseYaml(ours);
+      const theirDoc = JSON.parse(theirs);
+      expect(scoped(ourDoc)).toEqual(Object.entries(scopeAnnotation[scope]!));
+      expect(scoped(ourDoc)).toEqual(scoped(theirDoc));
+      expect(scoped(ourDoc.spec.template)).toEqual(scoped(theirDoc.spec.template));
+    }, 60_000);
+
+    test(`${scope}: raw values of gimlet -p and kubeseal --raw open the same way`, async () => {
+      const name = `raw-${scope}`;
+      const value = `tok ü ${scope}`;
+      const f = join(work, `raw-${scope}.yaml`);
+      writeFileSync(f, `app: web\nvalues:\n  sealedSecrets:\n    token: ${value}\n`);
+      const r = await gimlet([
+        "seal",
+        "--cert",
+        certFile,
+        "-f",
+        f,
+        "-p",
+        "values.sealedSecrets",
+        "--scope",
+        scope,
+        ...target(scope, name),
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      const ours = /token: (\S+)/.exec(readFileSync(f, "utf8"))![1]!;
+      const valueFile = join(work, `raw-${scope}.txt`);
+      writeFileSync(valueFile, value);
+      const args = ["--raw", "--cert", certFile, "--scope", scope, "--from-file", valueFile, ...target(scope, name)];
+      const theirs = await kubeseal(args);
+      expect(theirs).toMatch(/^[A-Za-z0-9+/]+=*$/);
+      // kubeseal's recovery mode opens SealedSecrets only: the raw values go in as the controller would see them.
+      const sealed = wrap(name, scope, { gimlet: ours, kubeseal: theirs });
+      expect((await recover(sealed)).data).toEqual({ gimlet: value, kubeseal: value });
+      await cluster.kubectl(["apply", "-f", "-"], sealed);
+      expect(await unsealed("team-b", name)).toEqual({ gimlet: value, kubeseal: value });
+    }, 60_000);
+  }
+
+  test("kubeseal opens gimlet's values only under their label: renamed or moved, it refuses", async () => {
+    const strict = await seal(["--name", "fixed", "--namespace", "team-b", ...literals]);
+    const nsWide = await seal(["--scope", "namespace-wide", "--name", "any", "--namespace", "team-b", ...literals]);
+    const renamed = (yaml: string, from: string, to: string) => yaml.replaceAll(`name: ${from}\n`, `name: ${to}\n`);
+    const moved = (yaml: string) => yaml.replaceAll("namespace: team-b", "namespace: team-a");
+    const stdin = (yaml: string) => kubesealRun(["--recovery-unseal", "--recovery-private-key", keyFile], yaml);
+    for (const refused of [renamed(strict, "fixed", "other"), moved(strict), moved(nsWide)]) {
+      const r = await stdin(refused);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain("no key could decrypt secret");
+    }
+    // The control: namespace-wide leaves the name out of the label.
+    expect((await recover(renamed(nsWide, "any", "other"))).data).toEqual(input);
+  }, 60_000);
+
+  test("both fetch the same certificate through the API server, and each seals with the other's", async () => {
+    const theirs = await kubeseal([
+      ...["--fetch-cert", "--controller-namespace", "kube-system"],
+      ...["--controller-name", "sealed-secrets-controller"],
+    ]);
+    const ours = await gimlet([
+      ...["seal", "--fetch-cert", "--controller", "kube-system/sealed-secrets-controller"],
+      ...["--kubeconfig", kubeconfigs.admin],
+    ]);
+    expect(ours.code, ours.stderr).toBe(0);
+    expect(theirs).toContain("BEGIN CERTIFICATE");
+    expect(Buffer.from(ours.stdout)).toEqual(Buffer.from(theirs));
+    const theirFile = join(work, "kubeseal-fetched.pem");
+    const ourFile = join(work, "gimlet-fetched.pem");
+    writeFileSync(theirFile, theirs);
+    writeFileSync(ourFile, ours.stdout);
+    const sealed = await gimlet(["seal", "--cert", theirFile, "--name", "swap", "--namespace", "team-b", ...literals]);
+    expect(sealed.code, sealed.stderr).toBe(0);
+    expect((await recover(sealed.stdout)).data).toEqual(input);
+    const valueFile = join(work, "swap.txt");
+    writeFileSync(valueFile, "swapped");
+    const raw = await kubeseal(["--raw", "--cert", ourFile, "--scope", "cluster-wide", "--from-file", valueFile]);
+    expect((await recover(wrap("swap-raw", "cluster-wide", { v: raw }))).data).toEqual({ v: "swapped" });
   }, 60_000);
 });
