@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Repos } from "../server/repos.ts";
+import { dataDir, hostedEnv } from "../server/test-kit.ts";
 import { SqliteStore } from "../store/index.ts";
 import { currentReleases, warmCurrentReleases } from "./env-status.ts";
 import { releaseStatus } from "./releases.ts";
@@ -15,17 +16,8 @@ const dir = mkdtempSync(join(tmpdir(), "env-status-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 test("after each write the cached status is the status git has; only changed folders are read again", async () => {
-  const store = new SqliteStore(join(dir, "gimlet.db"));
-  const repos = new Repos(dir);
-  const env = await store.createEnv({
-    name: "staging",
-    repoUrl: "",
-    repoToken: "",
-    builtin: true,
-    repoPerEnv: false,
-    branch: "main",
-  });
-  await repos.createBuiltin(env);
+  const { store, repos } = await dataDir({ dir, envs: [] });
+  const env = await hostedEnv({ store, repos });
   const d = { store, repos };
   const g = await repos.get(env);
   const release = (app: string, sha: string) => ({
@@ -58,17 +50,9 @@ test("after each write the cached status is the status git has; only changed fol
 async function envOfThree(name: string) {
   const root = mkdtempSync(join(dir, `${name}-`));
   const store = new SqliteStore(join(root, "gimlet.db"));
-  const env = await store.createEnv({
-    name,
-    repoUrl: "",
-    repoToken: "",
-    builtin: true,
-    repoPerEnv: false,
-    branch: "main",
-  });
   const restart = () => ({ store, repos: new Repos(root) });
   let d = restart();
-  await d.repos.createBuiltin(env);
+  const env = await hostedEnv(d, name);
   const g = await d.repos.get(env);
   const release = (app: string, sha: string) => ({
     path: `${name}/${app}/release.json`,

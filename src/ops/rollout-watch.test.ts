@@ -6,8 +6,9 @@ import { join } from "node:path";
 import type { AppState } from "../core/agent/state.ts";
 import type { HubEvent, ReleaseStepRecorded } from "../core/events.ts";
 import type { GitopsRepo } from "../git/index.ts";
-import { Repos } from "../server/repos.ts";
-import { SqliteStore } from "../store/index.ts";
+import type { Repos } from "../server/repos.ts";
+import { dataDir, hostedEnv } from "../server/test-kit.ts";
+import type { SqliteStore } from "../store/index.ts";
 import { mirrorReleases } from "./history.ts";
 import { rolloutDone, RolloutWatch, runs, sameSha, workloadImage } from "./rollout-watch.ts";
 
@@ -49,18 +50,8 @@ let g: GitopsRepo;
 let now = 1_800_000_000;
 
 beforeAll(async () => {
-  store = new SqliteStore(join(dir, "gimlet.db"));
-  repos = new Repos(dir);
-  const env = await store.createEnv({
-    name: "staging",
-    repoUrl: "",
-    repoToken: "",
-    builtin: true,
-    repoPerEnv: false,
-    branch: "main",
-  });
-  await repos.createBuiltin(env);
-  g = await repos.get(env);
+  ({ store, repos } = await dataDir({ dir, envs: [] }));
+  g = await repos.get(await hostedEnv({ store, repos }));
 });
 
 /** Writes a release of `web` the way the worker does, then refreshes the history mirror. */

@@ -4,50 +4,22 @@
  * stopped at the agent when the viewer leaves; a killed agent is noticed within the ping interval.
  */
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { EnvStateView } from "../core/agent/view.ts";
 import { SseParser, type SseMessage } from "../core/sse.ts";
-import { SqliteStore } from "../store/index.ts";
 import { FakeAgent, app as appState, envState } from "../../tests/support/fake-agent.ts";
-import { createApp } from "./app.ts";
-import { Repos } from "./repos.ts";
+import { builtinEnv, cleanUp, dataDir, listen, onCleanUp } from "./test-kit.ts";
 
-const cleanup: (() => void | Promise<void>)[] = [];
-afterAll(async () => {
-  for (const f of cleanup.reverse()) await f();
-});
+afterAll(cleanUp);
 
 async function serve() {
-  const dir = mkdtempSync(join(tmpdir(), "agent-http-"));
-  const store = new SqliteStore(join(dir, "gimlet.db"));
-  await store.createEnv({
-    name: "staging",
-    repoUrl: "",
-    repoToken: "",
-    builtin: true,
-    repoPerEnv: false,
-    branch: "main",
-  });
+  const { store, repos } = await dataDir({ prefix: "agent-http-", envs: [] });
+  onCleanUp(() => store.close());
+  await store.createEnv(builtinEnv("staging"));
   await store.createUser("root", "admin");
   await store.createUser("agent-staging", "agent", "staging");
   const admin = await store.issueToken("root");
   const agentToken = await store.issueToken("agent-staging");
-  let server: ReturnType<typeof Bun.serve> | undefined;
-  const app = createApp({
-    store,
-    repos: new Repos(dir),
-    agentPingMs: 200,
-    requestTimeout: (req, s) => server!.timeout(req, s),
-  });
-  server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: app.fetch, idleTimeout: 10 });
-  const url = `http://127.0.0.1:${server.port}`;
-  cleanup.push(() => {
-    server!.stop(true);
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { url } = listen({ store, repos, agentPingMs: 200 }, { idleTimeout: 10 });
   const api = (path: string, init: RequestInit = {}) =>
     fetch(url + path, { ...init, headers: { Authorization: `Bearer ${admin}`, ...init.headers } });
   return { url, api, agent: new FakeAgent(url, agentToken, "staging") };

@@ -1,44 +1,16 @@
 /** The release manager through app.request, with a real store, a real bare repo and the real worker. */
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { SqliteStore } from "../store/index.ts";
-import { createApp } from "./app.ts";
-import { Repos } from "./repos.ts";
-import { Worker } from "./worker.ts";
+import { adminToken, apiCaller, cleanUp, testServer } from "./test-kit.ts";
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(cleanUp);
 
 async function setup() {
-  const dir = mkdtempSync(join(tmpdir(), "server-"));
-  dirs.push(dir);
-  const store = new SqliteStore(join(dir, "gimlet.db"));
-  const repos = new Repos(dir);
-  const env = await store.createEnv({
-    name: "staging",
-    repoUrl: "",
-    repoToken: "",
-    builtin: true,
-    repoPerEnv: false,
-    branch: "main",
+  const { dir, store, repos, worker, app, drain } = await testServer({
+    prefix: "server-",
+    app: { maxBodyBytes: 64 * 1024 },
   });
-  await repos.createBuiltin(env);
-  const worker = new Worker({ store, repos });
-  const app = createApp({ store, repos, worker, maxBodyBytes: 64 * 1024 });
-  await store.createUser("admin", "admin");
-  const token = await store.issueToken("admin");
-  const call = (method: string, path: string, body?: unknown, tok: string | null = token) =>
-    app.request(path, {
-      method,
-      headers: { ...(tok ? { Authorization: `Bearer ${tok}` } : {}), "Content-Type": "application/json" },
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    });
-  const drain = async () => {
-    while (await worker.runOnce());
-  };
-  return { dir, store, repos, worker, call, drain, token };
+  const token = await adminToken(store);
+  return { dir, store, repos, worker, call: apiCaller(app, token), drain, token };
 }
 
 const manifest = (branch = "main") => ({

@@ -9,22 +9,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDataStore, prepareDataDir, Repos } from "./index.ts";
 import { serve } from "./start.ts";
+import { hostedEnv } from "./test-kit.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "gimlet-start-warm-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function hostedEnv(name: string, releaseJson: string) {
+async function envWithRelease(name: string, releaseJson: string) {
   const store = await openDataStore(dataDir, () => {});
   const repos = new Repos(dataDir);
-  const env = await store.createEnv({
-    name,
-    repoUrl: "",
-    repoToken: "",
-    builtin: true,
-    repoPerEnv: false,
-    branch: "main",
-  });
-  await repos.createBuiltin(env);
+  const env = await hostedEnv({ store, repos }, name);
   const g = await repos.get(env);
   await g.writeChangeSet({ replace: [], write: [{ path: `${name}/web/release.json`, content: releaseJson }] }, "w");
   await store.close();
@@ -33,8 +26,8 @@ async function hostedEnv(name: string, releaseJson: string) {
 
 test("the start reads each hosted env once: a snapshot saved, a broken env named, the server up", async () => {
   prepareDataDir(dataDir, () => {});
-  const good = await hostedEnv("prod", `${JSON.stringify({ app: "web", env: "prod", version: { sha: "1" } })}\n`);
-  const bad = await hostedEnv("broken", "{ not json");
+  const good = await envWithRelease("prod", `${JSON.stringify({ app: "web", env: "prod", version: { sha: "1" } })}\n`);
+  const bad = await envWithRelease("broken", "{ not json");
   const logs: string[] = [];
   const s = await serve({ dataDir, hostname: "127.0.0.1", port: 0, logFormat: "text", log: (l) => logs.push(l) });
   try {

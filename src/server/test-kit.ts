@@ -83,6 +83,19 @@ export async function adminToken(store: Store, login = "admin"): Promise<string>
   return store.issueToken(login);
 }
 
+/** Calls the JSON API with a bearer token (`null`: none); a string body is sent as it is. */
+export function apiCaller(
+  app: { request: (path: string, init: RequestInit) => Response | Promise<Response> },
+  token: string,
+) {
+  return (method: string, path: string, body?: unknown, tok: string | null = token) =>
+    app.request(path, {
+      method,
+      headers: { ...(tok ? { Authorization: `Bearer ${tok}` } : {}), "Content-Type": "application/json" },
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
+}
+
 /**
  * Serves the app on 127.0.0.1 (stopped at cleanUp). Bun's idle timeout is lifted for streams as
  * `gimlet serve` does, unless `liftTimeout` is false.

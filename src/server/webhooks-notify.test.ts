@@ -1,16 +1,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { createHmac } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { SqliteStore } from "../store/index.ts";
-import { createApp } from "./app.ts";
 import { channelFor, Notifier } from "./notify.ts";
-import { Repos } from "./repos.ts";
-import { Worker } from "./worker.ts";
+import { adminToken, cleanUp, testServer } from "./test-kit.ts";
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(cleanUp);
 
 /** A local stand-in for Slack/Discord/webhook receivers: records what it is sent. */
 function receiver(failFirst = 0) {
@@ -29,23 +22,12 @@ function receiver(failFirst = 0) {
 }
 
 async function setup(notifier?: Notifier) {
-  const dir = mkdtempSync(join(tmpdir(), "server-hooks-"));
-  dirs.push(dir);
-  const store = new SqliteStore(join(dir, "db"));
-  const repos = new Repos(dir);
-  const env = await store.createEnv({
-    name: "staging",
-    repoUrl: "",
-    repoToken: "",
-    builtin: true,
-    repoPerEnv: false,
-    branch: "main",
+  const { store, repos, worker, app } = await testServer({
+    prefix: "server-hooks-",
+    worker: { notifier },
+    app: { notifier, webhookSecret: "s3cret" },
   });
-  await repos.createBuiltin(env);
-  const worker = new Worker({ store, repos, notifier });
-  const app = createApp({ store, repos, worker, notifier, webhookSecret: "s3cret" });
-  await store.createUser("admin", "admin");
-  return { store, repos, worker, app, token: await store.issueToken("admin") };
+  return { store, repos, worker, app, token: await adminToken(store) };
 }
 
 const sign = (body: string) => `sha256=${createHmac("sha256", "s3cret").update(body).digest("hex")}`;

@@ -3,43 +3,27 @@
  * through a long event, and a worker that lost its lease writes nothing of its result.
  */
 import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { enqueue, DataDir, type ManifestRenderer, type RenderJob } from "../ops/index.ts";
 import type { Artifact } from "../core/release/index.ts";
 import { openStore, type Store } from "../store/index.ts";
 import { Renderer } from "./renderer.ts";
+import { cleanUp, hostedEnv, onCleanUp, tempDir } from "./test-kit.ts";
 import { Worker } from "./worker.ts";
 
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f();
-});
+afterEach(cleanUp);
 
 async function setup() {
-  const dir = mkdtempSync(join(tmpdir(), "worker-lease-"));
+  const dir = tempDir("worker-lease-");
   const path = join(dir, "gimlet.db");
   const a = await openStore({ kind: "sqlite", path });
   const b = await openStore({ kind: "sqlite", path });
   const repos = new DataDir(dir);
-  await repos.createHosted(
-    await a.createEnv({
-      name: "staging",
-      repoUrl: "",
-      repoToken: "",
-      builtin: true,
-      repoPerEnv: false,
-      branch: "main",
-    }),
-  );
+  await hostedEnv({ store: a, repos });
   const renderer = new Renderer({ timeoutMs: 10_000 });
-  cleanup.push(
-    () => rmSync(dir, { recursive: true, force: true }),
-    () => a.close(),
-    () => b.close(),
-    () => renderer.close(),
-  );
+  onCleanUp(() => a.close());
+  onCleanUp(() => b.close());
+  onCleanUp(() => renderer.close());
   return { a, b, repos, renderer };
 }
 

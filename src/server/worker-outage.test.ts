@@ -5,20 +5,16 @@
  * real SQLite store, as a lost Postgres connection surfaces there (UnavailableError).
  */
 import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UnavailableError } from "../core/errors.ts";
 import type { Artifact } from "../core/release/index.ts";
 import { DataDir, enqueue } from "../ops/index.ts";
 import { openStore, type Store } from "../store/index.ts";
 import { Renderer } from "./renderer.ts";
+import { cleanUp, hostedEnv, onCleanUp, tempDir } from "./test-kit.ts";
 import { Worker } from "./worker.ts";
 
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f();
-});
+afterEach(cleanUp);
 
 const artifact: Artifact = {
   id: "acme/web-outage",
@@ -36,25 +32,13 @@ const artifact: Artifact = {
 } as Artifact;
 
 test("a lost database connection mid-deploy: the attempt stops, the event is retaken and processed once", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "worker-outage-"));
+  const dir = tempDir("worker-outage-");
   const store = await openStore({ kind: "sqlite", path: join(dir, "gimlet.db") });
   const repos = new DataDir(dir);
   const renderer = new Renderer({ timeoutMs: 10_000 });
-  cleanup.push(
-    () => rmSync(dir, { recursive: true, force: true }),
-    () => store.close(),
-    () => renderer.close(),
-  );
-  await repos.createHosted(
-    await store.createEnv({
-      name: "staging",
-      repoUrl: "",
-      repoToken: "",
-      builtin: true,
-      repoPerEnv: false,
-      branch: "main",
-    }),
-  );
+  onCleanUp(() => store.close());
+  onCleanUp(() => renderer.close());
+  await hostedEnv({ store, repos });
   // The env lookup inside the deploy is the call that meets the outage, once.
   let outages = 1;
   const flaky: Store = Object.assign(Object.create(store) as Store, {

@@ -1,28 +1,14 @@
 /** The worker against rows it cannot process: each ends as `error` with the reason, and the queue goes on. */
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { encodeRequest } from "../core/queue.ts";
-import { DataDir } from "../ops/index.ts";
-import { SqliteStore, type EventType } from "../store/index.ts";
+import type { EventType } from "../store/index.ts";
+import { cleanUp, dataDir } from "./test-kit.ts";
 import { Worker } from "./worker.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "worker-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(cleanUp);
 
 test("malformed and unknown queued rows end as error with a message; the rows after them are processed", async () => {
-  const store = new SqliteStore(join(dir, "gimlet.db"));
-  const repos = new DataDir(dir);
-  const env = await store.createEnv({
-    name: "staging",
-    repoUrl: "",
-    repoToken: "",
-    builtin: true,
-    repoPerEnv: false,
-    branch: "main",
-  });
-  await repos.createHosted(env);
+  const { store, repos } = await dataDir({ prefix: "worker-" });
   const processed: string[] = [];
   const worker = new Worker({ store, repos, onProcessed: (e) => processed.push(e.id) });
   const bad: [string, string, string][] = [

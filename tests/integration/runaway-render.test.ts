@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { openDataStore } from "../../src/server/data-dir.ts";
 import { Repos } from "../../src/server/repos.ts";
 import { serve } from "../../src/server/start.ts";
+import { hostedEnv } from "../../src/server/test-kit.ts";
 import { maxAttempts } from "../../src/server/worker.ts";
 import { webArtifact } from "../support/artifacts.ts";
 
@@ -34,15 +35,7 @@ async function start(): Promise<void> {
 
 beforeAll(async () => {
   const store = await openDataStore(dataDir, () => {});
-  const env = await store.createEnv({
-    name: "staging",
-    repoUrl: "",
-    repoToken: "",
-    builtin: true,
-    repoPerEnv: false,
-    branch: "main",
-  });
-  await new Repos(dataDir).createBuiltin(env);
+  await hostedEnv({ store, repos: new Repos(dataDir) });
   await store.createUser("admin", "admin");
   await store.createUser("ci", "user");
   token = await store.issueToken("ci");

@@ -1,39 +1,26 @@
 /** GET /api/events over real HTTP: Bun.serve, a real store, fetch as the client. */
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { HubEvent } from "../../core/events.ts";
-import { SqliteStore } from "../../store/index.ts";
 import { SseParser, type SseMessage } from "../../core/sse.ts";
-import { createApp } from "../app.ts";
 import { EventHub } from "../event-hub.ts";
-import { Repos } from "../repos.ts";
+import { builtinEnv, cleanUp, dataDir, listen, onCleanUp } from "../test-kit.ts";
 
-const cleanup: (() => void | Promise<void>)[] = [];
-afterAll(async () => {
-  for (const f of cleanup.reverse()) await f();
-});
+afterAll(cleanUp);
 
 async function start(o: { heartbeatMs?: number; idleTimeout?: number; liftTimeout?: boolean } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), "events-"));
-  const store = new SqliteStore(join(dir, "gimlet.db"));
+  const { store, repos } = await dataDir({ prefix: "events-", envs: [] });
+  onCleanUp(() => store.close());
   const hub = new EventHub();
-  let server: ReturnType<typeof Bun.serve> | undefined;
-  const requestTimeout = o.liftTimeout === false ? () => {} : (req: Request, s: number) => server!.timeout(req, s);
-  const app = createApp({ store, repos: new Repos(dir), events: hub, sseHeartbeatMs: o.heartbeatMs, requestTimeout });
-  server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: app.fetch, idleTimeout: o.idleTimeout ?? 30 });
-  cleanup.push(async () => {
-    server!.stop(true);
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { url } = listen(
+    { store, repos, events: hub, sseHeartbeatMs: o.heartbeatMs },
+    { idleTimeout: o.idleTimeout ?? 30, liftTimeout: o.liftTimeout },
+  );
   const tokens: Record<string, string> = {};
   for (const role of ["admin", "user", "flux", "agent"] as const) {
     await store.createUser(`${role}-1`, role);
     tokens[role] = await store.issueToken(`${role}-1`);
   }
-  return { url: `http://127.0.0.1:${server.port}`, hub, store, tokens };
+  return { url, hub, store, tokens };
 }
 
 /** An SSE client that keeps the raw text too (to see comments) and can be closed. */
@@ -190,14 +177,7 @@ describe("GET /api/events", () => {
 
   test("the routes publish: a queued release and a Flux commit status", async () => {
     const s = await start();
-    await s.store.createEnv({
-      name: "staging",
-      repoUrl: "",
-      repoToken: "",
-      builtin: true,
-      repoPerEnv: false,
-      branch: "main",
-    });
+    await s.store.createEnv(builtinEnv("staging"));
     const c = await open(`${s.url}/api/events`, s.tokens.admin!);
     await c.until(() => c.raw().includes(": subscribed"));
     const art = await fetch(`${s.url}/api/artifact`, {

@@ -4,54 +4,21 @@
  * the original's Go models (dx.Release, model.User, model.GitopsCommit).
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { SqliteStore } from "../../store/index.ts";
-import { createApp } from "../app.ts";
-import { Repos } from "../repos.ts";
-import { Worker } from "../worker.ts";
+import { adminToken, apiCaller, cleanUp, onCleanUp, testServer } from "../test-kit.ts";
 
-const dirs: string[] = [];
-const workers: Worker[] = [];
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.stop()));
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-});
+afterAll(cleanUp);
 
 async function setup(opts: { startWorker?: boolean } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), "server-compat-"));
-  dirs.push(dir);
-  const store = new SqliteStore(join(dir, "gimlet.db"));
-  const repos = new Repos(dir);
-  const env = await store.createEnv({
-    name: "staging",
-    repoUrl: "",
-    repoToken: "",
-    builtin: true,
-    repoPerEnv: false,
-    branch: "main",
-  });
-  await repos.createBuiltin(env);
-  const worker = new Worker({ store, repos });
+  const { dir, store, repos, worker, app, drain } = await testServer({ prefix: "server-compat-" });
   if (opts.startWorker) {
     worker.start();
-    workers.push(worker);
+    onCleanUp(() => worker.stop());
   }
-  const app = createApp({ store, repos, worker });
-  await store.createUser("admin", "admin");
-  const token = await store.issueToken("admin");
-  const call = async (method: string, path: string, body?: unknown, tok: string | null = token) => {
-    const res = await app.request(path, {
-      method,
-      headers: { ...(tok ? { Authorization: `Bearer ${tok}` } : {}), "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  const api = apiCaller(app, await adminToken(store));
+  const call = async (method: string, path: string, body?: unknown, tok?: string | null) => {
+    const res = await api(method, path, body, tok);
     const text = await res.text();
     return { status: res.status, json: text ? JSON.parse(text) : undefined };
-  };
-  const drain = async () => {
-    while (await worker.runOnce());
   };
   const fluxSays = async (hash: string, reason: string, message: string) => {
     if (!(await store.user("flux"))) await store.createUser("flux", "flux");
