@@ -6,17 +6,11 @@ import { parseDotenv } from "../core/manifest/index.ts";
 import type { Artifact } from "../core/release/index.ts";
 import { parseYamlAll } from "../core/yaml.ts";
 import { client, serverFlags } from "./client.ts";
-import { repeatedFlag } from "./flags.ts";
+import { keyValue, repeatedFlag } from "./flags.ts";
 import { stderr, stdout, writeFileAtomic } from "./io.ts";
 import { age, outputFlag, printResult } from "./output.ts";
 import { trackUntilDone } from "./track.ts";
 import { timelineFlags } from "./track-timeline.ts";
-
-function keyValue(s: string, flag: string): [string, string] {
-  const i = s.indexOf("=");
-  if (i <= 0) throw new UserError(`${JSON.stringify(s)} is not key=value`, { path: flag });
-  return [s.slice(0, i), s.slice(i + 1)];
-}
 
 const create = defineCommand({
   meta: { name: "create", description: "Create an artifact JSON from git metadata" },

@@ -20,3 +20,10 @@ export function repeatedFlag(rawArgs: readonly string[], names: readonly string[
   }
   return out;
 }
+
+/** `key=value` as a repeatable flag gives it (`--var`, `--field`, `--from-literal`): split at the first `=`. */
+export function keyValue(s: string, flag: string): [string, string] {
+  const i = s.indexOf("=");
+  if (i <= 0) throw new UserError(`${JSON.stringify(s)} is not key=value`, { path: flag });
+  return [s.slice(0, i), s.slice(i + 1)];
+}

@@ -13,7 +13,7 @@ import { sealValuesAt } from "../core/seal/values.ts";
 import { parseYamlAll, toMultiDocYaml } from "../core/yaml.ts";
 import { isSealedFor, sealSecret, sealValue, sealingKey, type SealingKey } from "../ops/seal.ts";
 import { certificateSource, loadCertificate } from "./seal-cert.ts";
-import { repeatedFlag } from "./flags.ts";
+import { keyValue, repeatedFlag } from "./flags.ts";
 import { readInputs, stderr, stdout, writeFileAtomic } from "./io.ts";
 
 const stringMap = (v: unknown): Record<string, string> | undefined =>
@@ -162,10 +162,8 @@ export default defineCommand({
         data[k] = new TextEncoder().encode(String(v));
     }
     for (const lit of literals) {
-      const eq = lit.indexOf("=");
-      if (eq <= 0)
-        throw new UserError(`--from-literal ${JSON.stringify(lit)} is not key=value`, { path: "--from-literal" });
-      data[lit.slice(0, eq)] = new TextEncoder().encode(lit.slice(eq + 1));
+      const [key, value] = keyValue(lit, "--from-literal");
+      data[key] = new TextEncoder().encode(value);
     }
     if (Object.keys(data).length === 0)
       throw new UserError("nothing to seal", {
