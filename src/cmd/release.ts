@@ -7,6 +7,7 @@ import { client, serverFlags } from "./client.ts";
 import { printPreview } from "./diff.ts";
 import { age, outputFlag, printResult } from "./output.ts";
 import { parseDuration, trackUntilDone } from "./track.ts";
+import { type StateFeed, stateFeed, type TrackedState } from "./track-events.ts";
 import { timelineFlags } from "./track-timeline.ts";
 
 const envFlag = { env: { type: "string", required: true, description: "Environment" } } as const;
@@ -174,22 +175,31 @@ interface Deleted {
   results?: { app: string; env: string; hash: string; status: string; statusDesc: string }[];
 }
 
-/** Polls the request until the worker processed it (the server already waits; this covers a long queue). */
+/** The delete as GET /api/eventReleaseTrack shows it. */
+type DeleteTrack = Omit<Deleted, "id"> & TrackedState;
+
+/**
+ * Waits until the worker processed the request (the server already waits; this covers a long queue),
+ * following /api/events as `track --wait` does; a server without it is polled.
+ */
 async function waitProcessed(c: ReturnType<typeof client>, r: Deleted, timeoutMs: number): Promise<Deleted> {
   const deadline = Date.now() + timeoutMs;
-  const interval = Number(process.env.GIMLET_TRACK_INTERVAL_MS ?? 2000);
+  const intervalMs = Number(process.env.GIMLET_TRACK_INTERVAL_MS ?? 2000);
+  const path = `/api/eventReleaseTrack?id=${encodeURIComponent(r.id)}`;
+  let feed: StateFeed<DeleteTrack> | undefined;
   let cur = r;
-  while (cur.status !== "processed") {
-    if (cur.status === "error") throw new UserError(`the delete failed: ${cur.statusDesc}`);
-    if (Date.now() > deadline)
-      throw new UserError(`timed out: the delete is still ${cur.status ?? "queued"}`, {
-        hint: `track it with: gimlet release track ${r.id}`,
-      });
-    await Bun.sleep(interval);
-    cur = {
-      id: r.id,
-      ...(await c.call<Omit<Deleted, "id">>("GET", `/api/eventReleaseTrack?id=${encodeURIComponent(r.id)}`)),
-    };
+  try {
+    while (cur.status !== "processed") {
+      if (cur.status === "error") throw new UserError(`the delete failed: ${cur.statusDesc}`);
+      if (Date.now() > deadline)
+        throw new UserError(`timed out: the delete is still ${cur.status ?? "queued"}`, {
+          hint: `track it with: gimlet release track ${r.id}`,
+        });
+      feed ??= stateFeed<DeleteTrack>(c, path, { wait: true, intervalMs });
+      cur = { id: r.id, ...(await feed.next(deadline)) };
+    }
+  } finally {
+    feed?.close();
   }
   return cur;
 }
