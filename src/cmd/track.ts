@@ -1,5 +1,6 @@
 /** Shared by `release track` and `artifact track`: print a request's state, or wait for Flux. */
 import { UserError } from "../core/errors.ts";
+import { fluxVerdict } from "../core/flux/verdict.ts";
 import type { Client } from "./client.ts";
 import { stderr, stdout } from "./io.ts";
 import { printResult } from "./output.ts";
@@ -27,25 +28,13 @@ export function parseDuration(s: string): number {
   return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as "ms"];
 }
 
-/**
- * Whether Flux's last word on a commit says it is applied: ReconciliationSucceeded, or the
- * Progressing event that lists the applied change set / a passed health check (the notification-
- * controller may rate-limit the "Reconciliation finished" event that would follow it).
- */
-export function fluxApplied(status: string, desc: string): boolean {
-  if (status === "ReconciliationSucceeded") return true;
-  return (
-    status === "Progressing" && /(^|\n)\S+\/\S+ (created|configured|unchanged|deleted)|Health check passed/.test(desc)
-  );
-}
-
 function verdict(t: Tracked): "done" | "failed" | "pending" {
   if (t.status === "error") return "failed";
   if (t.status !== "processed") return "pending";
   // As the original's ExtractGitopsEndState: a manifest that failed to render fails the request too.
-  if (t.results.some((r) => /Failed/.test(r.gitopsCommitStatus) || r.status === "failure")) return "failed";
-  const commits = t.results.filter((r) => r.hash);
-  return commits.every((r) => fluxApplied(r.gitopsCommitStatus, r.gitopsCommitStatusDesc)) ? "done" : "pending";
+  const flux = (r: Tracked["results"][number]) => fluxVerdict(r.gitopsCommitStatus, r.gitopsCommitStatusDesc);
+  if (t.results.some((r) => flux(r) === "failed" || r.status === "failure")) return "failed";
+  return t.results.filter((r) => r.hash).every((r) => flux(r) === "applied") ? "done" : "pending";
 }
 
 function failure(t: Tracked): string {

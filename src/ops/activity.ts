@@ -7,6 +7,7 @@ import { NotFoundError } from "../core/errors.ts";
 import type { Artifact } from "../core/release/index.ts";
 import type { EventStatus, EventType } from "../store/index.ts";
 import type { OpsDeps } from "./deps.ts";
+import { fluxAppliedAt } from "./flux-status.ts";
 import { releaseHistory, type HistoryEntry } from "./releases.ts";
 import type { Visible } from "./tracking.ts";
 
@@ -114,11 +115,13 @@ export async function recentActivity(
   return { items, more: matched.length > q.offset + q.limit };
 }
 
-/** Each named app's newest release in the env (apps without one are left out). */
+/** Each named app's newest release in the env that is not rolled back (apps without one are left out). */
 export async function latestReleases(d: OpsDeps, env: string, apps: string[]): Promise<Map<string, HistoryEntry>> {
   const out = new Map<string, HistoryEntry>();
   const one = async (app: string) => {
-    const [h] = await releaseHistory(d, { env, app, limit: 1, offset: 0 });
+    let [h] = await releaseHistory(d, { env, app, limit: 1, offset: 0 });
+    // A rolled-back release is not the current one: the one the rollback restored, further down, is.
+    if (h?.rolledBack) h = (await releaseHistory(d, { env, app, limit: 50, offset: 0 })).find((x) => !x.rolledBack);
     if (h) out.set(app, h);
   };
   // The first alone: on an empty mirror it fills it from git, which the others would each do again.
@@ -135,8 +138,8 @@ export interface DeliveryTimes {
   requested?: number;
   /** The gitops commit's time. */
   committed: number;
-  /** Flux's first event about the commit, and its word. */
-  flux?: { at: number; status: string };
+  /** When Flux applied the commit (else its first event about it), and its last word. */
+  flux?: { at: number; status: string; desc?: string };
 }
 
 /** Delivery steps of history entries, by gitops commit. */
@@ -155,7 +158,15 @@ export async function deliveryTimes(d: OpsDeps, entries: HistoryEntry[]): Promis
         ...(artifact ? { artifact: artifact.created } : {}),
         ...(request ? { requested: request.created } : artifact ? { requested: artifact.created } : {}),
         committed: h.created,
-        ...(commit?.status ? { flux: { at: commit.created, status: commit.status } } : {}),
+        ...(commit?.status
+          ? {
+              flux: {
+                at: (await fluxAppliedAt(d, h.gitopsRef)) ?? commit.created,
+                status: commit.status,
+                desc: commit.statusDesc,
+              },
+            }
+          : {}),
       });
     }),
   );

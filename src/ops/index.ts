@@ -105,4 +105,5 @@ export { releaseTimeline, type Timeline, type TimelineStep } from "./timeline.ts
 export { followRelease, repoCommits, repoIndex, type FollowedRelease, type RepoCommitsPage } from "./repos-view.ts";
 export { RolloutWatch, rolloutDone, runs, type Expected } from "./rollout-watch.ts";
 export { recordStep } from "./release-steps.ts";
+export { appliedApps, fluxAppliedAt, recordFluxWord, type RecordedWord } from "./flux-status.ts";
 export { deliveryStats, type StatsQuery } from "./stats.ts";

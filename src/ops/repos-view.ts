@@ -11,6 +11,7 @@ import { artifactVars, type Artifact } from "../core/release/index.ts";
 import { renderTemplate } from "../core/template/index.ts";
 import type { EventRecord } from "../store/index.ts";
 import type { OpsDeps } from "./deps.ts";
+import { fluxAppliedAt } from "./flux-status.ts";
 import { queuedRequest } from "./queue.ts";
 import type { Visible } from "./tracking.ts";
 
@@ -248,6 +249,8 @@ export async function followRelease(d: OpsDeps, id: string, visible?: Visible): 
   const art = await d.store.artifactEvent(req.artifactId);
   const results = (ev.results as QueueResult[]).filter((r) => !visible || visible(r.env));
   const commits = await Promise.all(results.map((r) => (r.hash ? d.store.gitopsCommit(r.hash) : undefined)));
+  // The time shown beside "Flux applied" is when it applied, not its first word.
+  const appliedAt = await Promise.all(results.map((r, i) => (commits[i] ? fluxAppliedAt(d, r.hash) : undefined)));
   return {
     id: ev.id,
     status: ev.status,
@@ -264,7 +267,12 @@ export async function followRelease(d: OpsDeps, id: string, visible?: Visible): 
       : {}),
     results: results.map((r, i) => {
       const c = commits[i];
-      return { ...r, flux: c?.status ?? "", fluxDesc: c?.statusDesc ?? "", ...(c ? { fluxAt: c.created } : {}) };
+      return {
+        ...r,
+        flux: c?.status ?? "",
+        fluxDesc: c?.statusDesc ?? "",
+        ...(c ? { fluxAt: appliedAt[i] ?? c.created } : {}),
+      };
     }),
   };
 }

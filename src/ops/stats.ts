@@ -1,7 +1,9 @@
 /** DORA figures of one env or all the caller may see, from the release-history mirror (core/stats). */
 import { UserError } from "../core/errors.ts";
 import { doraStats, type DoraStats, type StatRelease } from "../core/stats/dora.ts";
+import { fluxVerdict } from "../core/flux/verdict.ts";
 import { nowOf, type OpsDeps } from "./deps.ts";
+import { fluxAppliedAt } from "./flux-status.ts";
 import { releaseHistory } from "./releases.ts";
 import type { Visible } from "./tracking.ts";
 
@@ -40,16 +42,15 @@ export async function deliveryStats(
       if (c.reverts && !revertedAt.has(c.reverts)) revertedAt.set(c.reverts, c.time);
     for (const r of rows) {
       const version = r.version as { created?: number } | undefined;
-      const fluxFailed = r.gitopsCommitStatus.includes("Failed");
+      const verdict = fluxVerdict(r.gitopsCommitStatus, r.gitopsCommitStatusDesc);
+      const appliedTime = verdict === "applied" ? await fluxAppliedAt(d, r.gitopsRef) : undefined;
       history.push({
         env: name,
         app: String(r.app ?? ""),
         commitTime: r.created,
         ...(version?.created ? { sourceTime: version.created } : {}),
-        ...(r.gitopsCommitCreated && r.gitopsCommitStatus.includes("Succeeded")
-          ? { appliedTime: r.gitopsCommitCreated }
-          : {}),
-        failed: r.rolledBack || fluxFailed,
+        ...(appliedTime !== undefined ? { appliedTime } : {}),
+        failed: r.rolledBack || verdict === "failed",
         ...(revertedAt.has(r.gitopsRef) ? { rolledBackAt: revertedAt.get(r.gitopsRef) } : {}),
       });
     }

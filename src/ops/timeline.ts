@@ -6,12 +6,15 @@
  * Steps: artifact created (the CI commit's time), artifact received (pushed to gimlet), release
  * requested (or the deploy policy matched, or a rollback requested), gitops commit made (the commit's
  * time), pushed (a remote env: when the push succeeded, recorded by process-event; a hosted env serves
- * the commit as made), Flux reported (its first event about the commit), rollout complete (the first
+ * the commit as made), Flux applied (its first word that the commit is applied: flux-status.ts; not
+ * its first event, which may be a Progressing before anything is applied), rollout complete (the first
  * agent state showing the app's workload on the release, every replica updated and available:
  * rollout-watch.ts).
  */
+import { fluxLabelOf } from "../core/flux/verdict.ts";
 import { decodeArtifact, decodeRequest, type QueueResult } from "../core/queue.ts";
 import type { OpsDeps } from "./deps.ts";
+import { fluxAppliedAt } from "./flux-status.ts";
 import { queuedRequest } from "./queue.ts";
 import type { Visible } from "./tracking.ts";
 
@@ -98,7 +101,19 @@ export async function releaseTimeline(d: OpsDeps, id: string, visible?: Visible)
         : step("pushed", pushed, pushed ? "pushed to the env's gitops remote" : "no push recorded"),
     );
     const fc = r.hash ? await d.store.gitopsCommit(r.hash) : undefined;
-    steps.push(step("Flux reported", fc?.created, fc ? `first report; now ${fc.status}` : "no Flux event yet"));
+    const applied = fc ? await fluxAppliedAt(d, r.hash) : undefined;
+    const word = fc ? fluxLabelOf(fc.status, fc.statusDesc) : "";
+    steps.push(
+      step(
+        "Flux applied",
+        applied,
+        !fc
+          ? "no Flux event yet"
+          : applied
+            ? `now ${word}`
+            : `not applied yet; Flux says ${word}${fc.statusDesc ? `: ${fc.statusDesc}` : ""}`,
+      ),
+    );
     const rolled = stepAt(r, "rollout complete");
     steps.push(
       step(

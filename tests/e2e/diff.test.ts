@@ -149,7 +149,7 @@ describe("dry runs", () => {
       "release requested",
       "gitops commit made",
       "pushed",
-      "Flux reported",
+      "Flux applied",
       "rollout complete",
     ]);
     expect(steps[0]!.at).toBe(1700000000);

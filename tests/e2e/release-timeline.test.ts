@@ -140,11 +140,11 @@ test("--wait --timeline --until rollout prints each step as it is recorded, the 
   const out = new Output(track.stdout as ReadableStream<Uint8Array>);
   await out.until(/gitops commit made at/);
   expect(out.text).toMatch(/^web -> staging: artifact created at 2023-11-14T22:13:20Z\n/);
-  expect(out.text).not.toContain("Flux reported");
+  expect(out.text).not.toContain("Flux applied");
   const hash = await committed(id);
 
   await fluxApplied("staging", hash);
-  await out.until(/Flux reported at/);
+  await out.until(/Flux applied at/);
   expect(out.text).not.toContain("rollout complete");
   // The agent sees the new version rolling out, then done: only "done" is the rollout.
   expect((await agent.update([web(SHA, "progressing")])).status).toBe(200);
@@ -163,7 +163,7 @@ test("--wait --timeline --until rollout prints each step as it is recorded, the 
     "web -> staging: release requested",
     "web -> staging: gitops commit made",
     "web -> staging: pushed",
-    "web -> staging: Flux reported",
+    "web -> staging: Flux applied",
     "web -> staging: rollout complete",
   ]);
   for (const l of lines.slice(1)) expect(l).toMatch(/ at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(\+\d+(s|m\d\ds|h\d\dm)\)$/);

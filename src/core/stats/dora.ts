@@ -5,8 +5,8 @@
  * - **Deployment frequency**: releases whose gitops commit falls in the window (rollback commits
  *   are not releases), and that count per day of the window.
  * - **Lead time for changes**: per release in the window whose applied time is known, applied −
- *   the source commit's time (`version.created`); "applied" is Flux's first report on the gitops
- *   commit when that report is a success. Reported as p50 and p90 (nearest rank) and the count.
+ *   the source commit's time (`version.created`); "applied" is Flux's first word that the gitops
+ *   commit is applied (core/flux/verdict.ts). Reported as p50 and p90 (nearest rank) and the count.
  * - **Change failure rate**: failed releases ÷ releases in the window. A release failed when it was
  *   rolled back, or Flux reported its gitops commit as failed.
  * - **Time to restore**: per failed release in the window, from its gitops commit to the first
@@ -22,7 +22,7 @@ export interface StatRelease {
   commitTime: number;
   /** The source commit's time (the artifact's version.created), when known. */
   sourceTime?: number;
-  /** When Flux reported the commit applied, when known. */
+  /** When Flux first said the commit is applied, when known. */
   appliedTime?: number;
   failed: boolean;
   /** When the rollback that undid it was committed, if it was rolled back. */

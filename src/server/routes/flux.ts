@@ -6,7 +6,7 @@ import { Hono } from "hono";
 import { UserError } from "../../core/errors.ts";
 import { isPlainObject } from "../../core/k8s.ts";
 import type { AppEnv } from "../auth.ts";
-import { commitEnv, recordCommitStatus } from "../../ops/index.ts";
+import { commitEnv, recordFluxWord } from "../../ops/index.ts";
 import { opsOf, type ServerDeps } from "../deps.ts";
 import { allow, authorize } from "../policy.ts";
 import { jsonBody, safeName } from "./util.ts";
@@ -36,21 +36,26 @@ export function fluxRoutes(d: ServerDeps): Hono<AppEnv> {
     const queryEnv = c.req.query("env");
     if (queryEnv) authorize(user, "flux.event", { env: safeName(queryEnv, "env") });
     const env = queryEnv || user.env;
-    if (field("commit_status") === "update") return c.json({});
+    // The original ignored every `commit_status: update` event; Flux 2 sends its ReconciliationSucceeded
+    // only that way (with the last applied revision): the definitive word that the commit is applied.
+    if (field("commit_status") === "update" && ev.reason !== "ReconciliationSucceeded") return c.json({});
     const sha = revisionSha(String(field("revision") ?? ""));
     d.log?.("flux event", { reason: ev.reason, revision: field("revision") ?? "", env });
     if (!sha) return c.json({ ignored: "no commit revision in the event" });
     const known = await commitEnv(o, sha);
     if (known && known !== env) authorize(user, "flux.event", { env: known });
-    await recordCommitStatus(o, { sha, env, status: ev.reason, statusDesc: String(ev.message ?? "") });
-    d.events?.publish({ type: "gitops.commit-status", sha, env, status: ev.reason, desc: String(ev.message ?? "") });
-    if (/Failed/.test(ev.reason))
+    const status = ev.reason;
+    const statusDesc = String(ev.message ?? "");
+    const word = await recordFluxWord(o, { sha, env, status, statusDesc });
+    if (!word.recorded) return c.json({});
+    d.events?.publish({ type: "gitops.commit-status", sha, env, status, desc: statusDesc });
+    if (word.verdict === "failed")
       void d.notifier?.send({
         kind: "fluxFailed",
         env,
-        text: `❗ Gitops changes from ${sha.slice(0, 8)} failed to apply: ${String(ev.message ?? ev.reason)}`,
+        text: `❗ Gitops changes from ${sha.slice(0, 8)} failed to apply: ${statusDesc || status}`,
       });
-    else if (ev.reason === "ReconciliationSucceeded")
+    else if (word.becameApplied)
       void d.notifier?.send({ kind: "fluxApplied", env, text: `✔️ Applied resources from ${sha.slice(0, 8)}` });
     return c.json({});
   });

@@ -60,11 +60,15 @@ export function envPages(app: Hono<PageEnv>, k: PageKit): void {
       env,
       rows.items.filter((r) => r.release).map((r) => r.name),
     );
+    // Applied when the app's newest commit is the agent's applied revision or an ancestor of it (after a
+    // rollback, the revert commit that restored the release): computed once for the page, not per row.
     const applied = ui.revisionSha(ui.envKustomization(view.state.flux, env)?.appliedRevision);
+    const refs = [...latest].map(([app, h]) => ({ app, ref: h.gitopsRef }));
+    const reached = applied ? await ops.appliedApps(o, env, applied, refs) : new Set<string>();
     rows.items = rows.items.map((r) => {
       const h = latest.get(r.name);
       if (!h || !r.release) return r;
-      const flux = applied && h.gitopsRef === applied ? "applied" : ui.fluxLabel(h.gitopsCommitStatus);
+      const flux = reached.has(r.name) ? "applied" : ui.fluxLabel(h.gitopsCommitStatus, h.gitopsCommitStatusDesc);
       return { ...r, release: { ...r.release, created: h.created, gitopsRef: h.gitopsRef }, flux };
     });
     const repos = [...new Set(all.map((r) => r.repo).filter((x): x is string => !!x))].sort();

@@ -76,7 +76,7 @@ export function ActivityList(props: {
               {e.commits.length ? (
                 <ul class="commits">
                   {e.commits.map((c) => {
-                    const l = fluxLabel(c.status);
+                    const l = fluxLabel(c.status, c.desc);
                     return (
                       <li>
                         gitops <code title={c.sha}>{c.sha.slice(0, 8)}</code>{" "}

@@ -28,7 +28,7 @@ export interface ReleaseEntry {
     artifact?: number;
     requested?: number;
     committed: number;
-    flux?: { at: number; status: string };
+    flux?: { at: number; status: string; desc?: string };
   };
 }
 
@@ -46,7 +46,7 @@ export function took(from: number | undefined, to: number | undefined): string {
 /** artifact → requested → gitops commit → Flux → rollout, each with its time and the step's duration. */
 export function Timeline(props: { d: NonNullable<ReleaseEntry["delivery"]>; now: number; rollout?: string }): VNode {
   const { d } = props;
-  const flux = d.flux ? fluxLabel(d.flux.status) : "";
+  const flux = d.flux ? fluxLabel(d.flux.status, d.flux.desc) : "";
   const steps: { label: string; at?: number; prev?: number; kind?: "ok" | "bad" | "warn" }[] = [
     ...(d.artifact !== undefined ? [{ label: "artifact pushed", at: d.artifact }] : []),
     ...(d.requested !== undefined ? [{ label: "release requested", at: d.requested, prev: d.artifact }] : []),
@@ -254,7 +254,7 @@ export function History(props: {
         <ol class="releases">
           {props.history.map((h) => {
             const v = h.version;
-            const flux = fluxLabel(h.gitopsCommitStatus);
+            const flux = fluxLabel(h.gitopsCommitStatus, h.gitopsCommitStatusDesc);
             return (
               <li id={`release-${h.gitopsRef.slice(0, 12)}`} class={h.rolledBack ? "rolled-back" : ""}>
                 <div class="rel-head">

@@ -84,12 +84,12 @@ export function releaseStage(r: FollowView): { label: string; kind: Kind } {
   if (r.status === "error") return { label: "failed", kind: "bad" };
   if (r.status === "new") return { label: "queued", kind: "warn" };
   if (r.status !== "processed") return { label: "writing", kind: "warn" };
-  if (r.results.some((x) => x.status === "failure" || fluxLabel(x.flux) === "failed")) {
+  if (r.results.some((x) => x.status === "failure" || fluxLabel(x.flux, x.fluxDesc) === "failed")) {
     return { label: "failed", kind: "bad" };
   }
   const written = r.results.filter((x) => x.hash);
   if (!written.length) return { label: "nothing to change", kind: "info" };
-  if (written.every((x) => fluxLabel(x.flux) === "applied")) return { label: "applied", kind: "ok" };
+  if (written.every((x) => fluxLabel(x.flux, x.fluxDesc) === "applied")) return { label: "applied", kind: "ok" };
   return { label: written.some((x) => x.flux) ? "applying" : "committed", kind: "warn" };
 }
 
@@ -127,7 +127,7 @@ export function ReleaseProgress(p: { release: FollowView; repo: string; now: num
         <li class={`t-${queue.kind}`}>{queue.label}</li>
       </ol>
       {r.results.map((x) => {
-        const flux = fluxLabel(x.flux);
+        const flux = fluxLabel(x.flux, x.fluxDesc);
         const fluxKind: Kind = flux === "applied" ? "ok" : flux === "failed" ? "bad" : "warn";
         return (
           <div class="result" id={`result-${x.env}-${x.app}`}>

@@ -5,6 +5,7 @@
  */
 import type { AppState, FluxObjectState, PodState } from "../../core/agent/state.ts";
 import type { EnvStateView } from "../../core/agent/view.ts";
+import { fluxLabelOf } from "../../core/flux/verdict.ts";
 import type { Release } from "../../core/gitops/release.ts";
 
 export type Health = "healthy" | "progressing" | "failing" | "unknown";
@@ -134,13 +135,9 @@ export function paged<T>(all: T[], page: number, size: number): Paged<T> {
   return { items: all.slice((p - 1) * size, p * size), total: all.length, page: p, pages };
 }
 
-/** Flux's word on a gitops commit (the reason of its last event), as a short label. */
-export function fluxLabel(status: string | undefined): string {
-  if (!status) return "";
-  if (status === "ReconciliationSucceeded") return "applied";
-  if (status === "Progressing") return "applying";
-  if (/Failed$/.test(status)) return "failed";
-  return status;
+/** Flux's word on a gitops commit (its last event's reason and message), as a short label (core/flux/verdict). */
+export function fluxLabel(status: string | undefined, desc: string | undefined): string {
+  return fluxLabelOf(status, desc);
 }
 
 /** "3 min ago" for unix seconds, against `now` (unix seconds). */

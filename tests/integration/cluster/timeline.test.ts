@@ -114,7 +114,7 @@ const STEPS = [
   "deploy policy matched",
   "gitops commit made",
   "pushed",
-  "Flux reported",
+  "Flux applied",
   "rollout complete",
 ];
 
@@ -304,10 +304,10 @@ test("a second artifact, its pods held unschedulable: no rollout until they run;
   const second = await deliver(SHA2, 3, {
     meanwhile: async (id, out, track) => {
       await eventually(
-        "Flux reported and the agent reporting the new sha progressing",
+        "Flux applied and the agent reporting the new sha progressing",
         async () => {
           const w = (await webState())?.workload;
-          return out.text.includes("Flux reported at") && w?.sha === SHA2 && w.rollout.status === "progressing";
+          return out.text.includes("Flux applied at") && w?.sha === SHA2 && w.rollout.status === "progressing";
         },
         60_000,
       );
