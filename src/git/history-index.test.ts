@@ -3,42 +3,17 @@
  * first so that a build cut short resumes where it stopped, across merges.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { HistoryIndex, type IndexedCommit } from "./history-index.ts";
 import { openRepo } from "./repo.ts";
+import { workingCopy } from "./test-kit.ts";
 
-const root = mkdtempSync(join(tmpdir(), "history-index-"));
-const wc = join(root, "wc");
+const { wc, git, init, write, commit, remove } = workingCopy("history-index-");
 const file = join(wc, ".git/gimlet/history-v1.jsonl");
 
-function git(args: string[]): string {
-  const p = Bun.spawnSync(["git", ...args], {
-    cwd: wc,
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: "t",
-      GIT_AUTHOR_EMAIL: "t@t",
-      GIT_COMMITTER_NAME: "t",
-      GIT_COMMITTER_EMAIL: "t@t",
-    },
-  });
-  if (p.exitCode !== 0) throw new Error(`git ${args.join(" ")}: ${p.stderr.toString()}`);
-  return p.stdout.toString();
-}
-const write = (path: string, text: string) => {
-  mkdirSync(join(wc, path, ".."), { recursive: true });
-  writeFileSync(join(wc, path), text);
-};
-const commit = (msg: string) => {
-  git(["add", "-A"]);
-  git(["commit", "-q", "--allow-empty", "-m", msg]);
-};
-
 beforeAll(() => {
-  mkdirSync(wc);
-  git(["init", "-q", "-b", "main"]);
+  init();
   for (let i = 0; i < 30; i++) {
     write(`staging/app-${i % 7}/deployment.yaml`, `v${i}`);
     write("staging/release.json", `{"i":${i}}`);
@@ -55,7 +30,7 @@ beforeAll(() => {
     }
   }
 });
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(remove);
 
 /** Depth one and two of what `git diff-tree` says a commit changed against its first parent. */
 function gitTouched(sha: string): string[] {

@@ -4,34 +4,12 @@
  * release.json, a release.json that is a folder, files and a submodule beside the app folders.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Release } from "../core/gitops/index.ts";
 import { releaseStatus } from "./history.ts";
 import { openRepo } from "./repo.ts";
+import { workingCopy } from "./test-kit.ts";
 
-const root = mkdtempSync(join(tmpdir(), "release-status-"));
-const wc = join(root, "wc");
-
-function git(args: string[]): string {
-  const p = Bun.spawnSync(["git", ...args], {
-    cwd: wc,
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: "t",
-      GIT_AUTHOR_EMAIL: "t@t",
-      GIT_COMMITTER_NAME: "t",
-      GIT_COMMITTER_EMAIL: "t@t",
-    },
-  });
-  if (p.exitCode !== 0) throw new Error(`git ${args.join(" ")}: ${p.stderr.toString()}`);
-  return p.stdout.toString();
-}
-const write = (path: string, text: string) => {
-  mkdirSync(join(wc, path, ".."), { recursive: true });
-  writeFileSync(join(wc, path), text);
-};
+const { wc, git, init, write, remove } = workingCopy("release-status-");
 const release = (app: string, sha: string) => `${JSON.stringify({ app, env: "prod", version: { sha } })}\n`;
 
 /** What git itself says each app folder of `prod` holds at HEAD. */
@@ -54,8 +32,7 @@ function expected(): Record<string, Release | null> {
 }
 
 beforeAll(() => {
-  mkdirSync(wc);
-  git(["init", "-q", "-b", "main"]);
+  init();
   for (let i = 0; i < 300; i++) write(`prod/app-${i}/release.json`, release(`app-${i}`, `s${i}`));
   write("prod/Zeta/release.json", release("Zeta", "z")); // sorted as people read, not as git stores
   write("prod/no-release/deployment.yaml", "kind: Deployment\n");
@@ -67,7 +44,7 @@ beforeAll(() => {
   git(["update-index", "--add", "--cacheinfo", `160000,${"a".repeat(40)},prod/submodule`]);
   git(["commit", "-q", "-m", "apps"]);
 });
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(remove);
 
 const status = () =>
   releaseStatus(openRepo(wc), git(["rev-parse", "HEAD"]).trim(), {

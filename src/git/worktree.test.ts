@@ -3,34 +3,18 @@
  * isomorphic-git's statusMatrix, and every kind of change still stops the write, named.
  */
 import { afterAll, beforeEach, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openRepo } from "./repo.ts";
+import { workingCopy } from "./test-kit.ts";
 import { assertClean } from "./worktree.ts";
 
-const root = mkdtempSync(join(tmpdir(), "worktree-"));
-const wc = join(root, "wc");
-
-function git(args: string[]): string {
-  const p = Bun.spawnSync(["git", ...args], {
-    cwd: wc,
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: "t",
-      GIT_AUTHOR_EMAIL: "t@t",
-      GIT_COMMITTER_NAME: "t",
-      GIT_COMMITTER_EMAIL: "t@t",
-    },
-  });
-  if (p.exitCode !== 0) throw new Error(`git ${args.join(" ")}: ${p.stderr.toString()}`);
-  return p.stdout.toString();
-}
+const { wc, git, init, remove } = workingCopy("worktree-");
 
 beforeEach(() => {
   rmSync(wc, { recursive: true, force: true });
+  init();
   mkdirSync(join(wc, "staging/web/nested"), { recursive: true });
-  git(["init", "-q", "-b", "main"]);
   writeFileSync(join(wc, "staging/web/deployment.yaml"), "kind: Deployment\n");
   writeFileSync(join(wc, "staging/web/nested/x.yaml"), "x\n");
   writeFileSync(join(wc, "staging/release.json"), "{}\n");
@@ -38,7 +22,7 @@ beforeEach(() => {
   git(["add", "-A"]);
   git(["commit", "-q", "-m", "first"]);
 });
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(remove);
 
 const paths = ["staging/web", "staging/release.json"];
 const check = () => assertClean(openRepo(wc), paths);

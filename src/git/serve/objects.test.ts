@@ -4,47 +4,24 @@
  * reused) is one `git index-pack` accepts.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync, renameSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { concatBytes } from "../../core/bytes.ts";
 import { ObjectStore } from "../store/objects.ts";
 import { packChunks } from "../store/pack-writer.ts";
+import { workingCopy } from "../test-kit.ts";
 import { selectObjects } from "./objects.ts";
 
-const root = mkdtempSync(join(tmpdir(), "select-"));
-const wc = join(root, "wc");
+const { root, wc, git, init, write, commit: commitAll, remove } = workingCopy("select-");
 const commits: string[] = [];
 
-function git(args: string[], cwd = wc, stdin?: Uint8Array): string {
-  const p = Bun.spawnSync(["git", ...args], {
-    cwd,
-    stdin,
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: "t",
-      GIT_AUTHOR_EMAIL: "t@t",
-      GIT_COMMITTER_NAME: "t",
-      GIT_COMMITTER_EMAIL: "t@t",
-    },
-  });
-  if (p.exitCode !== 0) throw new Error(`git ${args.join(" ")}: ${p.stderr.toString()}`);
-  return p.stdout.toString();
-}
-
 function commit(msg: string): void {
-  git(["add", "-A"]);
-  git(["commit", "-q", "--allow-empty", "-m", msg]);
+  commitAll(msg);
   commits.push(git(["rev-parse", "HEAD"]).trim());
 }
 
-const write = (path: string, text: string) => {
-  mkdirSync(join(wc, path, ".."), { recursive: true });
-  writeFileSync(join(wc, path), text);
-};
-
 beforeAll(() => {
-  git(["init", "-q", "-b", "main", wc], root);
+  init();
   // Names whose order differs between plain bytes and git's tree order ("a" the tree sorts as "a/").
   write("a.b", "1");
   write("a/x", "1");
@@ -73,7 +50,7 @@ beforeAll(() => {
   git(["gc", "-q", "--aggressive"]);
   // Dozens of git processes: a loaded CI machine needs more than the default 5 s.
 }, 60_000);
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(remove);
 
 const objects = (args: string[]) =>
   new Set(
