@@ -137,9 +137,9 @@ export async function releaseHistory(d: OpsDeps, q: HistoryQuery): Promise<Histo
     until: q.until,
     repository: q.repository,
   });
-  const commits = await Promise.all(rows.map((r) => d.store.gitopsCommit(r.gitopsRef)));
-  return rows.map((r, i) => {
-    const fc = commits[i];
+  const commits = await d.store.gitopsCommitsOf(rows.map((r) => r.gitopsRef));
+  return rows.map((r) => {
+    const fc = commits.get(r.gitopsRef);
     return {
       ...(JSON.parse(r.blob) as Record<string, unknown>),
       created: r.created,

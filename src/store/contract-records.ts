@@ -32,6 +32,12 @@ export function recordTests(h: Harness): void {
         created: t1,
       });
       expect(await store.gitopsCommit("nope")).toBeUndefined();
+      const some = await store.gitopsCommitsOf(["c1", "nope", "c3", "c1"]);
+      expect([...some.keys()].sort()).toEqual(["c1", "c3"]);
+      expect(some.get("c1")).toEqual(await store.gitopsCommit("c1"));
+      expect((await store.gitopsCommitsOf([])).size).toBe(0);
+      const many = await store.gitopsCommitsOf([...Array.from({ length: 1200 }, (_, i) => `x${i}`), "c2"]);
+      expect([...many.keys()]).toEqual(["c2"]);
       expect((await store.gitopsCommits(10)).map((c) => c.sha)).toEqual(["c3", "c2", "c1"]);
       expect((await store.gitopsCommits(1)).map((c) => c.sha)).toEqual(["c3"]);
       await store.upsertGitopsCommit({ sha: "c2", env: "dev", status: "x", statusDesc: "" });

@@ -1,7 +1,7 @@
 /** Postgres queries for what is kept on the side: gitops commit statuses, the release history, agent state. */
 import type { SQL, TransactionSQL } from "bun";
 import { PgQueue } from "./postgres-queue.ts";
-import { num, toCommit, toRelease } from "./rows.ts";
+import { chunks, num, toCommit, toRelease } from "./rows.ts";
 import type { ReleaseFilter, ReleaseRow, StoreTx } from "./store.ts";
 import type { GitopsCommit, ReleaseStep, ReleaseStepName } from "./types.ts";
 
@@ -19,6 +19,19 @@ export class PgQueries extends PgQueue implements StoreTx {
   async gitopsCommit(sha: string): Promise<GitopsCommit | undefined> {
     const [r] = await this.sql`SELECT sha, env, status, status_desc, created FROM gitops_commits WHERE sha = ${sha}`;
     return r ? toCommit(r) : undefined;
+  }
+
+  async gitopsCommitsOf(shas: readonly string[]): Promise<Map<string, GitopsCommit>> {
+    const out = new Map<string, GitopsCommit>();
+    for (const part of chunks([...new Set(shas)], 500)) {
+      const marks = part.map((_, i) => `$${i + 1}`).join(", ");
+      const rows = await this.sql.unsafe(
+        `SELECT sha, env, status, status_desc, created FROM gitops_commits WHERE sha IN (${marks})`,
+        part,
+      );
+      for (const r of rows) out.set(r.sha, toCommit(r));
+    }
+    return out;
   }
 
   async gitopsCommits(limit: number): Promise<GitopsCommit[]> {

@@ -82,3 +82,10 @@ export function checkLease(lease: Lease): void {
   if (!lease.owner) throw new Error("a lease needs an owner");
   if (!(lease.ms > 0)) throw new Error(`a lease lasts a positive number of ms, got ${lease.ms}`);
 }
+
+/** `xs` in runs of at most `n`: an `IN (…)` list stays within the drivers' parameter limits. */
+export function chunks<T>(xs: readonly T[], n: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}

@@ -1,5 +1,5 @@
 /** SQLite queries for what is kept on the side: gitops commit statuses, the release history, agent state. */
-import { type Row, toRelease } from "./rows.ts";
+import { chunks, type Row, toRelease } from "./rows.ts";
 import { SqliteQueue } from "./sqlite-queue.ts";
 import type { ReleaseFilter, ReleaseRow, StoreTx } from "./store.ts";
 import type { GitopsCommit, ReleaseStep } from "./types.ts";
@@ -26,6 +26,22 @@ export class SqliteQueries extends SqliteQueue implements StoreTx {
         .query("SELECT sha, env, status, status_desc AS statusDesc, created FROM gitops_commits WHERE sha = ?")
         .get(sha) as GitopsCommit | null;
       return r ?? undefined;
+    });
+  }
+
+  gitopsCommitsOf(shas: readonly string[]): Promise<Map<string, GitopsCommit>> {
+    return this.q(() => {
+      const out = new Map<string, GitopsCommit>();
+      for (const part of chunks([...new Set(shas)], 500)) {
+        const rows = this.db
+          .query(
+            "SELECT sha, env, status, status_desc AS statusDesc, created FROM gitops_commits " +
+              `WHERE sha IN (${part.map(() => "?").join(",")})`,
+          )
+          .all(...part) as GitopsCommit[];
+        for (const r of rows) out.set(r.sha, r);
+      }
+      return out;
     });
   }
 

@@ -193,6 +193,8 @@ export interface StoreTx {
   /** Inserts or updates the status; an empty env keeps the one recorded. */
   upsertGitopsCommit(c: Omit<GitopsCommit, "created">): Promise<void>;
   gitopsCommit(sha: string): Promise<GitopsCommit | undefined>;
+  /** The recorded ones of `shas`, by sha, in one query per 500 (a history page asks for each row's). */
+  gitopsCommitsOf(shas: readonly string[]): Promise<Map<string, GitopsCommit>>;
   /** The newest first (later insert first on equal times). */
   gitopsCommits(limit: number): Promise<GitopsCommit[]>;
 
