@@ -217,7 +217,7 @@ describe("the dashboard on the real cluster", () => {
     if (page.url().includes("/deploys/")) {
       // The release's own page follows it through the queue and the gitops commit to Flux's word.
       await mark();
-      await pageShows("the gitops commit and Flux", "#release-progress", /gitops commit[\s\S]*Flux appl(ied|ying)/);
+      await pageShows("the gitops commit and Flux applied", "#release-progress", /gitops commit[\s\S]*Flux applied/);
       await marked();
       await checks.shoot(page, "deploy-follow");
       await page.click("a:text('Timeline in the app')");
@@ -225,13 +225,12 @@ describe("the dashboard on the real cluster", () => {
     }
     await mark();
     const first = "#history li:first-child";
-    // Flux 2's kustomize-controller reports an apply with reason Progressing ("applying") and says Ready
-    // only in a commit_status=update event, which the server ignores as the original did: the timeline
-    // cannot say "applied" yet (see the report of this test's commit). The agent's rollout is the end.
+    // Flux 2's kustomize-controller reports the apply as Progressing with the change set, and Ready only
+    // in a commit_status=update event: both say "applied" (core/flux/verdict.ts). The rollout is the end.
     const s = await pageShows(
       "the timeline up to the rollout complete",
       first,
-      /aaa1111[\s\S]*release requested[\s\S]*gitops commit[\s\S]*Flux appl(ied|ying)[\s\S]*rollout complete/,
+      /aaa1111[\s\S]*release requested[\s\S]*gitops commit[\s\S]*Flux applied[\s\S]*rollout complete/,
       120_000,
     );
     const steps = await page.locator(`${first} .timeline li`).allTextContents();
@@ -255,9 +254,9 @@ describe("the dashboard on the real cluster", () => {
     await marked();
     expect((await web())?.workload?.sha).toBe("bbb2222");
     await page.goto(`${url}/envs/staging`);
-    // Not "applied": the row compares the agent's applied revision with the current release's own gitops
-    // commit, and after a rollback the applied revision is the revert commit after it.
+    // Applied: Flux applied the revert commit that restored the release (its newest commit touching the app).
     await pageShows("bbb2222 healthy again", "#app-web", /bbb2222[\s\S]*healthy/, 30_000);
+    await pageShows("bbb2222 applied after the rollback", "#app-web", /bbb2222[\s\S]*applied/, 90_000);
   }, 180_000);
 
   test("the logs panel streams the pods' real logs, lines appended later too, escaped", async () => {
