@@ -5,6 +5,7 @@
  * between chunks and a deadline for the whole body. Each caller words its own refusals (git answers
  * plain text, the agent routes JSON errors).
  */
+import { concatBytes } from "../../core/bytes.ts";
 
 export interface BodyCaps {
   /** Bytes on the wire. */
@@ -51,7 +52,7 @@ function counted(body: ReadableStream<Uint8Array>, max: number, over: () => Erro
   );
 }
 
-export async function readCappedBody(req: Request, caps: BodyCaps, say: BodyWording): Promise<Uint8Array<ArrayBuffer>> {
+export async function readCappedBody(req: Request, caps: BodyCaps, say: BodyWording): Promise<Uint8Array> {
   const declared = Number(req.headers.get("content-length") ?? NaN);
   if (declared > caps.maxBytes) throw say.tooLarge(declared);
   if (!req.body) return new Uint8Array();
@@ -70,26 +71,18 @@ export async function readCappedBody(req: Request, caps: BodyCaps, say: BodyWord
   const reader = stream.getReader();
   const deadline = caps.totalMs === undefined ? Infinity : Date.now() + caps.totalMs;
   const parts: Uint8Array[] = [];
-  let size = 0;
   try {
     for (;;) {
       const r = await readWithin(reader, Math.min(caps.idleMs ?? Infinity, deadline - Date.now()), caps, say);
       if (r.done || !r.value) break;
       parts.push(r.value);
-      size += r.value.length;
     }
   } catch (e) {
     reader.cancel().catch(() => {});
     if (e instanceof Refusal) throw e.error;
     throw gzip ? say.notGzip(e as Error) : say.unreadable(e as Error);
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 async function readWithin(

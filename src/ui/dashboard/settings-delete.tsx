@@ -22,6 +22,17 @@ function ConfirmPage(p: { viewer: Viewer; name: string; what: string; children: 
   );
 }
 
+function ConfirmButtons(p: { name: string }): VNode {
+  return (
+    <>
+      <button type="submit" class="danger" id="confirm-delete">
+        Delete {p.name}
+      </button>
+      <a href="/settings">Cancel</a>
+    </>
+  );
+}
+
 export interface UserDeleteProps {
   viewer: Viewer;
   user: { login: string; role: string; env: string; tokens: number };
@@ -39,10 +50,7 @@ export function UserDeleteConfirm(p: UserDeleteProps): VNode {
       </p>
       <form method="post" action={`/settings/users/${encodeURIComponent(u.login)}/delete`} class="actions">
         <Csrf viewer={p.viewer} />
-        <button type="submit" class="danger" id="confirm-delete">
-          Delete {u.login}
-        </button>
-        <a href="/settings">Cancel</a>
+        <ConfirmButtons name={u.login} />
       </form>
     </ConfirmPage>
   );
@@ -126,10 +134,7 @@ export function EnvDeleteConfirm(p: EnvDeleteProps): VNode {
           <input id="confirm-name" type="text" name="confirm" required autocomplete="off" />
         </p>
         <div class="actions">
-          <button type="submit" class="danger" id="confirm-delete">
-            Delete {e.env}
-          </button>
-          <a href="/settings">Cancel</a>
+          <ConfirmButtons name={e.env} />
         </div>
       </form>
       <p class="muted small">The same from a shell:</p>
