@@ -4,25 +4,12 @@
  * without --keep-repo.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { gimlet, startServe } from "../support/bin.ts";
+import { gimlet, scratch } from "../support/bin.ts";
 
-const temps: string[] = [];
-const procs: ReturnType<typeof Bun.spawn>[] = [];
-function temp(): string {
-  const d = mkdtempSync(join(tmpdir(), "gimlet-e2e-env-delete-"));
-  temps.push(d);
-  return d;
-}
-afterAll(async () => {
-  for (const p of procs) {
-    p.kill("SIGKILL");
-    await p.exited;
-  }
-  temps.forEach((d) => rmSync(d, { recursive: true, force: true }));
-});
+const { temp, serve, cleanUp } = scratch("gimlet-e2e-env-delete-");
+afterAll(cleanUp);
 
 describe("gimlet env delete", () => {
   test("in a data dir: without --yes nothing goes and the message says what would; --keep-repo keeps the repos", async () => {
@@ -59,8 +46,7 @@ describe("gimlet env delete", () => {
 
   test("against a server: a user token is refused, the admin's deletes the env and its hosted repos", async () => {
     const dataDir = temp();
-    const s = await startServe(dataDir);
-    procs.push(s.proc);
+    const s = await serve(dataDir);
     const admin = { GIMLET_SERVER: s.url, GIMLET_TOKEN: s.token };
     expect((await gimlet(["env", "create", "staging", "--builtin"], { env: admin })).code).toBe(0);
     const made = await gimlet(["user", "create", "dev", "--role", "user", "-o", "json"], { env: admin });

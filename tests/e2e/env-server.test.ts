@@ -4,32 +4,13 @@
  * data dir: both paths run the same use cases, so they answer alike.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { gimlet, startServe } from "../support/bin.ts";
+import { gimlet, scratch } from "../support/bin.ts";
 import { run } from "../support/git-server.ts";
 
-const temps: string[] = [];
-const procs: ReturnType<typeof Bun.spawn>[] = [];
-function temp(): string {
-  const d = mkdtempSync(join(tmpdir(), "gimlet-e2e-envs-"));
-  temps.push(d);
-  return d;
-}
-afterAll(async () => {
-  for (const p of procs) {
-    p.kill("SIGKILL");
-    await p.exited;
-  }
-  temps.forEach((d) => rmSync(d, { recursive: true, force: true }));
-});
-
-async function serve(dataDir: string): Promise<{ url: string; token: string }> {
-  const s = await startServe(dataDir);
-  procs.push(s.proc);
-  return s;
-}
+const { temp, serve, cleanUp } = scratch("gimlet-e2e-envs-");
+afterAll(cleanUp);
 
 describe("gimlet env against a server", () => {
   test("create makes the env and its hosted repo on the server; list shows it; git clones the repo", async () => {

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SseParser } from "../../src/core/sse.ts";
 import { gimlet, startServe } from "../support/bin.ts";
-import { run } from "../support/git-server.ts";
+import { deployedCommit, postFluxEvent } from "../support/deploys.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "gimlet-track-"));
 const work = mkdtempSync(join(tmpdir(), "gimlet-track-work-"));
@@ -114,24 +114,8 @@ function artifactFile(sha: string, policy: boolean): string {
 }
 
 /** The gitops commit that deployed `sha` (the image tag), waiting for the worker to write it. */
-async function commitFor(sha: string): Promise<string> {
-  const git = (...args: string[]) =>
-    run(["git", "--git-dir", join(dataDir, "repos", "staging-apps.git"), ...args]).catch(() => "");
-  for (let i = 0; i < 100; i++) {
-    if ((await git("show", "main:staging/web/deployment.yaml")).includes(`nginx:${sha}`))
-      return (await git("rev-parse", "main")).trim();
-    await Bun.sleep(100);
-  }
-  throw new Error(`no commit deployed ${sha}`);
-}
-
-async function fluxEvent(hash: string, reason: string): Promise<void> {
-  const res = await fetch(`${upstream}/api/flux-events?env=staging&access_token=${fluxToken}`, {
-    method: "POST",
-    body: JSON.stringify({ reason, message: reason, metadata: { revision: `main@sha1:${hash}` } }),
-  });
-  expect(res.status).toBe(200);
-}
+const commitFor = (sha: string) => deployedCommit(dataDir, sha);
+const fluxEvent = (hash: string, reason: string) => postFluxEvent(upstream, fluxToken, hash, reason);
 
 const reads = (path: string) => counts.get(path) ?? 0;
 

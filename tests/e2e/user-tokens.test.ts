@@ -4,33 +4,13 @@
  * the layout's own folder names.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { gimlet, startServe } from "../support/bin.ts";
+import { gimlet, scratch } from "../support/bin.ts";
 import { run } from "../support/git-server.ts";
 
-const temps: string[] = [];
-const procs: ReturnType<typeof Bun.spawn>[] = [];
-function temp(): string {
-  const d = mkdtempSync(join(tmpdir(), "gimlet-e2e-tokens-"));
-  temps.push(d);
-  return d;
-}
-afterAll(async () => {
-  for (const p of procs) {
-    p.kill("SIGKILL");
-    await p.exited;
-  }
-  temps.forEach((d) => rmSync(d, { recursive: true, force: true }));
-});
-
-async function serve(dataDir: string): Promise<{ url: string; token: string }> {
-  const s = await startServe(dataDir);
-  procs.push(s.proc);
-  // Only the first start prints an admin token.
-  return s;
-}
+const { temp, serve, cleanUp } = scratch("gimlet-e2e-tokens-");
+afterAll(cleanUp);
 
 const api = (url: string, token: string) =>
   fetch(`${url}/api/artifacts`, { headers: { Authorization: `Bearer ${token}` } });
@@ -75,7 +55,7 @@ describe("gimlet user tokens", () => {
   test("with --data-dir, without a server", async () => {
     const dataDir = temp();
     const s = await serve(dataDir);
-    procs.pop()!.kill("SIGTERM");
+    s.proc.kill("SIGTERM");
     await Bun.sleep(300);
     const t = await gimlet(["user", "token", "admin", "--data-dir", dataDir]);
     expect(t.code, t.stderr).toBe(0);

@@ -1,6 +1,7 @@
 /** Runs the compiled binary for end-to-end tests. `npm test` builds it and sets GIMLET_BIN. */
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 
 export const gimletBin = resolve(process.env.GIMLET_BIN ?? "dist/gimlet");
 
@@ -94,4 +95,32 @@ export async function startServe(
   }
   const token = /Admin token: (\S+)/.exec(output)?.[1] ?? "";
   return { proc, url: `http://127.0.0.1:${port}`, token, output };
+}
+
+/**
+ * The temp dirs and `gimlet serve` processes of one test file: `temp` makes a dir, `serve` starts
+ * a server on one, `cleanUp` (from afterAll) kills the servers and removes the dirs.
+ */
+export function scratch(prefix: string) {
+  const temps: string[] = [];
+  const procs: ReturnType<typeof Bun.spawn>[] = [];
+  return {
+    temp(): string {
+      const d = mkdtempSync(join(tmpdir(), prefix));
+      temps.push(d);
+      return d;
+    },
+    async serve(dataDir: string, opts?: Parameters<typeof startServe>[1]): Promise<ServeProcess> {
+      const s = await startServe(dataDir, opts);
+      procs.push(s.proc);
+      return s;
+    },
+    async cleanUp(): Promise<void> {
+      for (const p of procs.splice(0)) {
+        p.kill("SIGKILL");
+        await p.exited;
+      }
+      for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
+    },
+  };
 }

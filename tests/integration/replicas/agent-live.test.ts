@@ -8,21 +8,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import type { EnvStateView } from "../../../src/core/agent/view.ts";
 import { app, envState, FakeAgent } from "../../support/fake-agent.ts";
 import { startPostgres, type TestPostgres } from "../../support/postgres.ts";
+import { type Replica, startReplica as startServe, stopReplicas } from "../../support/replica.ts";
 
-const bun = resolve("node_modules/.bin/bun");
-const cmd = process.env.GIMLET_BIN ? [resolve(process.env.GIMLET_BIN)] : [bun, resolve("src/main.ts")];
 const dataDir = mkdtempSync(join(tmpdir(), "gimlet-agent-replicas-"));
-
-interface Replica {
-  port: number;
-  url: string;
-  proc: ReturnType<typeof Bun.spawn>;
-  log: string;
-}
 
 let pg: TestPostgres;
 let dbUrl = "";
@@ -31,30 +23,10 @@ let agentToken = "";
 const replicas: Replica[] = [];
 const agents: FakeAgent[] = [];
 
-function freePort(): number {
-  const s = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = s.port;
-  s.stop(true);
-  return port;
-}
-
-async function startReplica(port = freePort()): Promise<Replica> {
-  const proc = Bun.spawn([...cmd, "serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], {
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", GIMLET_DATABASE_URL: dbUrl },
-    stdout: "ignore",
-    stderr: "pipe",
-  });
-  const r: Replica = { port, url: `http://127.0.0.1:${port}`, proc, log: "" };
-  void (async () => {
-    for await (const chunk of proc.stderr as ReadableStream<Uint8Array>) r.log += new TextDecoder().decode(chunk);
-  })();
-  const deadline = Date.now() + 20_000;
-  while (!r.log.includes("gimlet serve listening")) {
-    if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`replica on ${port} did not start:\n${r.log}`);
-    await Bun.sleep(50);
-  }
-  const m = /Admin token: (\S+)/.exec(r.log);
-  if (m) admin = m[1]!;
+/** Starts a replica on the shared data dir and database; the first start's admin token is kept. */
+async function startReplica(port?: number): Promise<Replica> {
+  const r = await startServe(dataDir, dbUrl, { port });
+  if (r.adminToken) admin = r.adminToken;
   return r;
 }
 
@@ -102,8 +74,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const a of agents) a.disconnect();
-  for (const r of replicas) r.proc.kill("SIGKILL");
-  await Promise.all(replicas.map((r) => r.proc.exited));
+  await stopReplicas(replicas);
   await pg?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });

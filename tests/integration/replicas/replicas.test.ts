@@ -9,21 +9,13 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { SQL } from "bun";
 import { mkdtempSync, rmSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { run } from "../../support/git-server.ts";
 import { startPostgres, type TestPostgres } from "../../support/postgres.ts";
+import { type Replica, startReplica as startServe, stopReplicas } from "../../support/replica.ts";
 
-const bun = resolve("node_modules/.bin/bun");
-const cmd = process.env.GIMLET_BIN ? [resolve(process.env.GIMLET_BIN)] : [bun, resolve("src/main.ts")];
 const dataDir = mkdtempSync(join(tmpdir(), "gimlet-replicas-"));
 const gitdir = join(dataDir, "repos", "staging-apps.git");
-
-interface Replica {
-  port: number;
-  url: string;
-  proc: ReturnType<typeof Bun.spawn>;
-  log: string;
-}
 
 let pg: TestPostgres;
 let dbUrl = "";
@@ -32,36 +24,10 @@ let admin = "";
 let token = "";
 const replicas: Replica[] = [];
 
-function freePort(): number {
-  const s = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = s.port;
-  s.stop(true);
-  return port;
-}
-
-async function startReplica(port = freePort()): Promise<Replica> {
-  const proc = Bun.spawn([...cmd, "serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], {
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "/tmp",
-      GIMLET_DATABASE_URL: dbUrl,
-      GIMLET_RENDER_TIMEOUT_MS: "30000",
-    },
-    stdout: "ignore",
-    stderr: "pipe",
-  });
-  const r: Replica = { port, url: `http://127.0.0.1:${port}`, proc, log: "" };
-  // Keep reading stderr for the whole life of the process: a full pipe would block it.
-  void (async () => {
-    for await (const chunk of proc.stderr as ReadableStream<Uint8Array>) r.log += new TextDecoder().decode(chunk);
-  })();
-  const deadline = Date.now() + 20_000;
-  while (!r.log.includes("gimlet serve listening")) {
-    if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`replica on ${port} did not start:\n${r.log}`);
-    await Bun.sleep(50);
-  }
-  const m = /Admin token: (\S+)/.exec(r.log);
-  if (m) admin = m[1]!;
+/** Starts a replica on the shared data dir and database; the first start's admin token is kept. */
+async function startReplica(port?: number): Promise<Replica> {
+  const r = await startServe(dataDir, dbUrl, { port });
+  if (r.adminToken) admin = r.adminToken;
   return r;
 }
 
@@ -166,8 +132,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  for (const r of replicas) r.proc.kill("SIGKILL");
-  await Promise.all(replicas.map((r) => r.proc.exited));
+  await stopReplicas(replicas);
   await db?.close();
   await pg?.stop();
   rmSync(dataDir, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { run } from "../../support/git-server.ts";
+import { deployedCommit, postFluxEvent } from "../../support/deploys.ts";
 import { startPostgres, type TestPostgres } from "../../support/postgres.ts";
 import { gimletCli, type Replica, startReplica, stopReplicas } from "../../support/replica.ts";
 
@@ -36,24 +36,8 @@ function artifactFile(sha: string, policy: boolean): string {
 }
 
 /** The gitops commit that deployed `sha` (the image tag) on the shared volume, once written. */
-async function commitFor(sha: string): Promise<string> {
-  const git = (...args: string[]) =>
-    run(["git", "--git-dir", join(dataDir, "repos", "staging-apps.git"), ...args]).catch(() => "");
-  for (let i = 0; i < 200; i++) {
-    if ((await git("show", "main:staging/web/deployment.yaml")).includes(`nginx:${sha}`))
-      return (await git("rev-parse", "main")).trim();
-    await Bun.sleep(100);
-  }
-  throw new Error(`no commit deployed ${sha}`);
-}
-
-async function fluxEvent(r: Replica, hash: string, reason: string): Promise<void> {
-  const res = await fetch(`${r.url}/api/flux-events?env=staging&access_token=${fluxToken}`, {
-    method: "POST",
-    body: JSON.stringify({ reason, message: reason, metadata: { revision: `main@sha1:${hash}` } }),
-  });
-  expect(res.status, await res.clone().text()).toBe(200);
-}
+const commitFor = (sha: string) => deployedCommit(dataDir, sha, 200);
+const fluxEvent = (r: Replica, hash: string, reason: string) => postFluxEvent(r.url, fluxToken, hash, reason);
 
 beforeAll(async () => {
   pg = await startPostgres();
