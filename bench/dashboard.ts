@@ -18,6 +18,7 @@ import type { AppState, EnvState } from "../src/core/agent/state.ts";
 import { latestReleases, startSession, warmCurrentReleases } from "../src/ops/index.ts";
 import { EventHub } from "../src/server/event-hub.ts";
 import { createApp, Repos } from "../src/server/index.ts";
+import { hostedEnv } from "../src/server/test-kit.ts";
 import { openStore } from "../src/store/index.ts";
 
 const { values, positionals } = parseArgs({
@@ -71,15 +72,7 @@ async function build(n: number) {
   const dir = mkdtempSync(join(tmpdir(), "bench-dash-"));
   const store = await openStore({ kind: "sqlite", path: join(dir, "gimlet.db") });
   const repos = new Repos(dir);
-  const env = await store.createEnv({
-    name: "bench",
-    repoUrl: "",
-    repoToken: "",
-    builtin: true,
-    repoPerEnv: false,
-    branch: "main",
-  });
-  await repos.createBuiltin(env);
+  const env = await hostedEnv({ store, repos }, "bench");
   const g = await repos.get(env);
   const write = [];
   for (let i = 0; i < n; i++) {

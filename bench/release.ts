@@ -20,6 +20,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { SseParser } from "../src/core/sse.ts";
 import { Repos } from "../src/server/index.ts";
+import { builtinEnv } from "../src/server/test-kit.ts";
 import { openStore, type StoreConfig } from "../src/store/index.ts";
 import { startPostgres, type TestPostgres } from "../tests/support/postgres.ts";
 import { type Replica, startReplica, stopReplicas } from "../tests/support/replica.ts";
@@ -168,14 +169,7 @@ async function measure(label: string, count: number, template: string, store: St
   const done = new Completions();
   try {
     const s = await openStore(store.kind === "sqlite" ? { ...store, path: join(dir, "gimlet.db") } : store);
-    await s.createEnv({
-      name: "staging",
-      repoUrl: "",
-      repoToken: "",
-      builtin: true,
-      repoPerEnv: false,
-      branch: "main",
-    });
+    await s.createEnv(builtinEnv("staging"));
     await s.createUser("admin", "admin");
     const token = await s.issueToken("admin");
     await s.close();
@@ -238,12 +232,7 @@ try {
   // The history index is built once here (it lives in the repo) so no configuration pays for it.
   let t = performance.now();
   const g = await templateRepos.get({
-    name: "staging",
-    repoUrl: "",
-    repoToken: "",
-    builtin: true,
-    repoPerEnv: false,
-    branch: "main",
+    ...builtinEnv("staging"),
     created: 0,
     fluxReceiverUrl: "",
     fluxReceiverToken: "",
