@@ -4,9 +4,10 @@
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { run } from "../../tests/support/git-server.ts";
-import { artifact, manifest, removeDirs, setup, sign } from "./api-hardening-setup.ts";
+import { artifact, manifest, setup, sign } from "./api-hardening-setup.ts";
+import { cleanUp } from "./test-kit.ts";
 
-afterAll(removeDirs);
+afterAll(cleanUp);
 
 /** Writes Flux's own sync file the way bootstrap does, so a test can see it survive. */
 async function bootstrapFlux(s: Awaited<ReturnType<typeof setup>>) {

@@ -6,9 +6,10 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { retention, SqliteStore } from "../store/index.ts";
 import { createApp } from "./app.ts";
-import { artifact, removeDirs, secret, setup, sign } from "./api-hardening-setup.ts";
+import { artifact, secret, setup, sign } from "./api-hardening-setup.ts";
+import { cleanUp } from "./test-kit.ts";
 
-afterAll(removeDirs);
+afterAll(cleanUp);
 
 describe("webhook replays (issue 9 #12)", () => {
   test("a delivery id is acted on once, also after a restart, and forgotten after the retention", async () => {

@@ -4,9 +4,10 @@
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { createApp } from "./app.ts";
-import { artifact, manifest, removeDirs, setup } from "./api-hardening-setup.ts";
+import { artifact, manifest, setup } from "./api-hardening-setup.ts";
+import { cleanUp } from "./test-kit.ts";
 
-afterAll(removeDirs);
+afterAll(cleanUp);
 
 describe("env scoping (issue 9 #13)", () => {
   test("a flux token bound to staging cannot report on prod or on prod's commits", async () => {

@@ -1,37 +1,23 @@
 /**
  * The harness of the API hardening tests (issue 9): a real store, two builtin envs with real bare
- * repos, a real worker and the app, driven through app.request.
+ * repos, a real worker and the app, driven through app.request. Each test file calls the test
+ * kit's cleanUp in afterAll.
  */
 import { createHmac } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { SqliteStore } from "../store/index.ts";
-import { createApp } from "./app.ts";
-import { Repos } from "./repos.ts";
-import { Worker } from "./worker.ts";
-
-const dirs: string[] = [];
-/** Removes the data dirs of the setups made so far: each test file calls it in afterAll. */
-export const removeDirs = () => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
+import { adminToken, testServer } from "./test-kit.ts";
 
 export const secret = "s3cret";
 export const sign = (body: string) => `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 
 export async function setup() {
-  const dir = mkdtempSync(join(tmpdir(), "server-hard-"));
-  dirs.push(dir);
   const clock = { now: 1_800_000_000 };
-  const store = new SqliteStore(join(dir, "gimlet.db"), { now: () => clock.now });
-  const repos = new Repos(dir);
-  for (const name of ["staging", "prod"])
-    await repos.createBuiltin(
-      await store.createEnv({ name, repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" }),
-    );
-  const worker = new Worker({ store, repos });
-  const app = createApp({ store, repos, worker, webhookSecret: secret, now: () => clock.now });
-  await store.createUser("admin", "admin");
-  const token = await store.issueToken("admin");
+  const { dir, store, repos, worker, app, drain } = await testServer({
+    prefix: "server-hard-",
+    envs: ["staging", "prod"],
+    now: () => clock.now,
+    app: { webhookSecret: secret, now: () => clock.now },
+  });
+  const token = await adminToken(store);
   const req = (
     method: string,
     path: string,
@@ -49,9 +35,6 @@ export async function setup() {
         ...opts.headers,
       },
     });
-  };
-  const drain = async () => {
-    while (await worker.runOnce());
   };
   return { dir, store, repos, worker, app, req, drain, token, clock };
 }

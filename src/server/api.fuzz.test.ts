@@ -11,15 +11,11 @@
 import { afterAll, expect, test } from "bun:test";
 import fc from "fast-check";
 import { createHmac } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { SqliteStore, type Role } from "../store/index.ts";
+import type { Role } from "../store/index.ts";
 import { createApp } from "./app.ts";
-import { Repos } from "./repos.ts";
+import { cleanUp, dataDir } from "./test-kit.ts";
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(cleanUp);
 
 const secret = "fuzz-secret";
 const runs = Number(process.env.FUZZ_RUNS ?? 1500);
@@ -35,14 +31,7 @@ const actors: { login: string; role: Role; env: string }[] = [
 ];
 
 async function setup() {
-  const dir = mkdtempSync(join(tmpdir(), "api-fuzz-"));
-  dirs.push(dir);
-  const store = new SqliteStore(join(dir, "gimlet.db"));
-  const repos = new Repos(dir);
-  for (const name of ["staging", "prod"])
-    await repos.createBuiltin(
-      await store.createEnv({ name, repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" }),
-    );
+  const { store, repos } = await dataDir({ prefix: "api-fuzz-", envs: ["staging", "prod"] });
   // No worker: requests are only queued, so nothing waits on a render and every run stays fast.
   const app = createApp({ store, repos, webhookSecret: secret, maxBodyBytes: 256 * 1024 });
   const tokens = new Map<string, string>();

@@ -5,33 +5,20 @@
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { Hono } from "hono";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Role } from "../core/access.ts";
 import type { HubEvent } from "../core/events.ts";
 import { SseParser, type SseMessage } from "../core/sse.ts";
-import { SqliteStore } from "../store/index.ts";
 import { createApp } from "./app.ts";
 import type { AppEnv } from "./auth.ts";
 import { EventHub } from "./event-hub.ts";
 import { onError } from "./http-errors.ts";
 import { allow, policyAsked } from "./policy.ts";
-import { Repos } from "./repos.ts";
+import { cleanUp, dataDir } from "./test-kit.ts";
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(cleanUp);
 
 async function setup() {
-  const dir = mkdtempSync(join(tmpdir(), "policy-"));
-  dirs.push(dir);
-  const store = new SqliteStore(join(dir, "gimlet.db"));
-  const repos = new Repos(dir);
-  for (const name of ["staging", "prod"]) {
-    const fields = { repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" };
-    const env = await store.createEnv({ name, ...fields });
-    await repos.createBuiltin(env);
-  }
+  const { dir, store, repos } = await dataDir({ prefix: "policy-", envs: ["staging", "prod"] });
   const events = new EventHub();
   const app = createApp({ store, repos, events, dataDir: dir, webhookSecret: "s" });
   const token = async (login: string, role: Role, env = "") => {

@@ -49,9 +49,9 @@ export async function hostedEnv(d: { store: Store; repos: DataDir }, name = "sta
 }
 
 /** A data dir (a temp one unless `dir` is given) with its store, repos and hosted envs (`staging`). */
-export async function dataDir(o: { prefix?: string; dir?: string; envs?: string[] } = {}) {
+export async function dataDir(o: { prefix?: string; dir?: string; envs?: string[]; now?: () => number } = {}) {
   const dir = o.dir ?? tempDir(o.prefix ?? "gimlet-test-");
-  const store = new SqliteStore(join(dir, "gimlet.db"));
+  const store = new SqliteStore(join(dir, "gimlet.db"), o.now ? { now: o.now } : {});
   const repos = new Repos(dir);
   for (const name of o.envs ?? ["staging"]) await hostedEnv({ store, repos }, name);
   return { dir, store, repos };
@@ -61,6 +61,8 @@ export interface TestServerOptions {
   prefix?: string;
   /** Hosted envs to create (`staging`). */
   envs?: string[];
+  /** The store's clock. */
+  now?: () => number;
   worker?: Partial<WorkerDeps>;
   app?: Partial<ServerDeps>;
 }

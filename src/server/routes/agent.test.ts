@@ -16,6 +16,7 @@ import { app as appState, envState } from "../../../tests/support/fake-agent.ts"
 import { createApp } from "../app.ts";
 import { EventHub } from "../event-hub.ts";
 import { Repos } from "../repos.ts";
+import { builtinEnv } from "../test-kit.ts";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -28,7 +29,7 @@ async function setup(o: { dir?: string; maxBytes?: number; maxInflatedBytes?: nu
   const tokens: Record<string, string> = {};
   if (!o.dir) {
     for (const name of ["staging", "prod"]) {
-      await store.createEnv({ name, repoUrl: "", repoToken: "", builtin: true, repoPerEnv: false, branch: "main" });
+      await store.createEnv(builtinEnv(name));
     }
     const mk = async (login: string, role: "admin" | "user" | "agent", env = "") => {
       await store.createUser(login, role, env);

@@ -18,6 +18,7 @@ import { SseParser } from "../../../src/core/sse.ts";
 import { AgentHub } from "../../../src/ops/index.ts";
 import { createApp } from "../../../src/server/app.ts";
 import { Repos } from "../../../src/server/repos.ts";
+import { builtinEnv } from "../../../src/server/test-kit.ts";
 import { SqliteStore } from "../../../src/store/index.ts";
 import { app as appState } from "../../support/fake-agent.ts";
 
@@ -75,14 +76,7 @@ const until = async (ok: () => Promise<boolean>, ms = 5000) => {
 
 test("the agent's uplink and gimlet serve agree on the wire format, across a server restart", async () => {
   let s = await start();
-  await s.store.createEnv({
-    name: "staging",
-    repoUrl: "",
-    repoToken: "",
-    builtin: true,
-    repoPerEnv: false,
-    branch: "main",
-  });
+  await s.store.createEnv(builtinEnv("staging"));
   await s.store.createUser("root", "admin");
   await s.store.createUser("agent-staging", "agent", "staging");
   const admin = await s.store.issueToken("root");
