@@ -12,7 +12,7 @@ import { join } from "node:path";
 import type { EnvStateView } from "../../../src/core/agent/view.ts";
 import { app, envState, FakeAgent } from "../../support/fake-agent.ts";
 import { startPostgres, type TestPostgres } from "../../support/postgres.ts";
-import { type Replica, startReplica as startServe, stopReplicas } from "../../support/replica.ts";
+import { type Replica, startReplica, stopReplicas } from "../../support/replica.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "gimlet-agent-replicas-"));
 
@@ -22,13 +22,6 @@ let admin = "";
 let agentToken = "";
 const replicas: Replica[] = [];
 const agents: FakeAgent[] = [];
-
-/** Starts a replica on the shared data dir and database; the first start's admin token is kept. */
-async function startReplica(port?: number): Promise<Replica> {
-  const r = await startServe(dataDir, dbUrl, { port });
-  if (r.adminToken) admin = r.adminToken;
-  return r;
-}
 
 const auth = (t = admin) => ({ Authorization: `Bearer ${t}` });
 
@@ -55,7 +48,8 @@ const appNames = (v: EnvStateView) => v.state.apps.map((a) => a.name).join(",");
 beforeAll(async () => {
   pg = await startPostgres();
   dbUrl = await pg.createDatabase("agentlive");
-  replicas.push(...(await Promise.all([startReplica(), startReplica()])));
+  replicas.push(...(await Promise.all(Array.from({ length: 2 }, () => startReplica(dataDir, dbUrl)))));
+  admin = replicas.find((r) => r.adminToken)?.adminToken ?? "";
   expect(admin).toMatch(/^glt_/);
   const env = await fetch(`${replicas[0]!.url}/api/envs`, {
     method: "POST",

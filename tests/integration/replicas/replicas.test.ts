@@ -12,7 +12,7 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../../support/git-server.ts";
 import { startPostgres, type TestPostgres } from "../../support/postgres.ts";
-import { type Replica, startReplica as startServe, stopReplicas } from "../../support/replica.ts";
+import { type Replica, startReplica, stopReplicas } from "../../support/replica.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "gimlet-replicas-"));
 const gitdir = join(dataDir, "repos", "staging-apps.git");
@@ -23,13 +23,6 @@ let db: SQL;
 let admin = "";
 let token = "";
 const replicas: Replica[] = [];
-
-/** Starts a replica on the shared data dir and database; the first start's admin token is kept. */
-async function startReplica(port?: number): Promise<Replica> {
-  const r = await startServe(dataDir, dbUrl, { port });
-  if (r.adminToken) admin = r.adminToken;
-  return r;
-}
 
 const auth = (t = token) => ({ Authorization: `Bearer ${t}` });
 
@@ -114,7 +107,8 @@ beforeAll(async () => {
   dbUrl = await pg.createDatabase("replicas");
   db = new SQL({ url: dbUrl, max: 2 });
   // Started together: one migrates, one creates the key and the admin user, the others wait and find them.
-  replicas.push(...(await Promise.all([startReplica(), startReplica(), startReplica()])));
+  replicas.push(...(await Promise.all(Array.from({ length: 3 }, () => startReplica(dataDir, dbUrl)))));
+  admin = replicas.find((r) => r.adminToken)?.adminToken ?? "";
   expect(admin).toMatch(/^glt_/);
   const env = await fetch(`${replicas[0]!.url}/api/envs`, {
     method: "POST",
@@ -228,7 +222,7 @@ describe("three replicas on one Postgres", () => {
     expect((await git("log", "--format=%H", "main", "--", "staging/slow")).trim().split("\n")).toHaveLength(1);
     expect(await commitCount()).toBe(before + 1);
     await git("fsck", "--strict", "--no-dangling");
-    replicas[replicas.indexOf(victim)] = await startReplica(victim.port);
+    replicas[replicas.indexOf(victim)] = await startReplica(dataDir, dbUrl, { port: victim.port });
   }, 60_000);
 
   test("Postgres restarted under load: replicas reconnect, every accepted push is processed once", async () => {
