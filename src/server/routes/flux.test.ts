@@ -61,7 +61,15 @@ async function setup() {
     return { status: res.status, json: (await res.json()) as any };
   };
   const art = {
-    version: { repositoryName: "acme/web", sha: "abc123", branch: "main", event: "push", message: "m", url: "u" },
+    version: {
+      repositoryName: "acme/web",
+      sha: "abc123",
+      branch: "main",
+      event: "push",
+      message: "m",
+      url: "u",
+      created: 1_700_000_000,
+    },
     environments: [
       {
         app: "web",
@@ -143,6 +151,11 @@ describe("POST /api/flux-events with Flux 2's real sequence", () => {
     const tl = await timeline();
     const step = tl.results[0].steps.find((x: { step: string }) => x.step === "Flux applied");
     expect(step).toMatchObject({ at: appliedAt, recorded: true });
+
+    // DORA's lead time runs to the first applied word, not to the first report.
+    const stats = (await s.call("GET", "/api/stats?env=staging&since=2020-01-01T00:00:00Z&until=2033-01-01T00:00:00Z"))
+      .json;
+    expect(stats.leadTime).toEqual({ count: 1, p50: appliedAt - 1_700_000_000, p90: appliedAt - 1_700_000_000 });
 
     // A failure after success still shows failed, and is notified.
     await s.post("HealthCheckFailed", "health check failed after 30s: timeout waiting for: [Deployment/default/web]");
