@@ -106,7 +106,10 @@ export async function releaseStatus(
   const d = objects.read(at.oid).data;
   for (let i = 0; i < d.length; ) {
     const nul = d.indexOf(0, i);
-    if (isTreeEntry(d, i)) apps.push({ name: entryName(d, i, nul), oid: entryOid(d, nul) });
+    // Flux's own folder (and the other layout folders) sit beside the apps but are never one.
+    if (isTreeEntry(d, i) && !reservedDirs.has(entryName(d, i, nul))) {
+      apps.push({ name: entryName(d, i, nul), oid: entryOid(d, nul) });
+    }
     i = nul + 21;
   }
   const text = new TextDecoder();

@@ -4,7 +4,7 @@
  * release.json, a release.json that is a folder, files and a submodule beside the app folders.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Release } from "../core/gitops/index.ts";
+import { reservedDirs, type Release } from "../core/gitops/index.ts";
 import { releaseStatus } from "./history.ts";
 import { openRepo } from "./repo.ts";
 import { workingCopy } from "./test-kit.ts";
@@ -21,6 +21,7 @@ function expected(): Record<string, Release | null> {
     .map((l) => l.split("\t") as [string, string])
     .filter(([meta]) => meta.split(" ")[1] === "tree")
     .map(([, name]) => name)
+    .filter((name) => !reservedDirs.has(name)) // the layout's own folders are never apps
     .sort((a, b) => a.localeCompare(b));
   for (const app of folders) {
     const kind = Bun.spawnSync(["git", "cat-file", "-t", `HEAD:prod/${app}/release.json`], { cwd: wc });
@@ -39,6 +40,7 @@ beforeAll(() => {
   write("prod/folder-release/release.json/x", "not a release\n");
   write("prod/empty-release/release.json", "");
   write("prod/README.md", "a file beside the apps\n");
+  write("prod/flux/gotk-sync.yaml", "kind: Kustomization\n"); // Flux's folder, not an app
   write("staging/app-1/release.json", release("app-1", "other env"));
   git(["add", "-A"]);
   git(["update-index", "--add", "--cacheinfo", `160000,${"a".repeat(40)},prod/submodule`]);
@@ -59,6 +61,7 @@ test("every app folder's release as git shows it, from loose objects and after g
   expect(want["no-release"]).toBeNull();
   expect(want["folder-release"]).toBeNull();
   expect(want["empty-release"]).toBeNull();
+  expect(git(["ls-tree", "--name-only", "HEAD:prod"])).toContain("flux\n");
   const loose = await status();
   expect(loose).toEqual(want);
   expect(Object.keys(loose)).toEqual(Object.keys(want)); // the order pages list them in

@@ -183,6 +183,8 @@ describe("the dashboard on the real cluster", () => {
     await page.waitForURL(`${url}/envs/staging`);
     await page.locator("#app-web").waitFor();
     await pageShows("aaa1111 applied", "#app-web", /aaa1111[\s\S]*applied/);
+    // Flux's own folder in the env's gitops repo is not an app.
+    expect(await page.locator("#app-flux").count()).toBe(0);
     await checks.shoot(page, "env");
   }, 180_000);
 
