@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { podStatus } from "./derive.ts";
+import { podState, podStatus } from "./derive.ts";
 import { pod, running } from "./derive.fixture.ts";
 import { projectPod } from "./objects.ts";
 
@@ -102,4 +102,12 @@ describe("pod status", () => {
       expect(s.description).toBe(t.desc);
     });
   }
+});
+
+test("container names are kept for a pod with several (the logs panel's picker), left out for one", () => {
+  const one = projectPod(pod("web-1", { app: "web" }, running));
+  expect(podState(one).containers).toBeUndefined();
+  const raw = pod("web-2", { app: "web" }, running);
+  raw.spec = { containers: [{ name: "app" }, { name: "proxy" }, { image: "no-name" }] };
+  expect(podState(projectPod(raw)).containers).toEqual(["app", "proxy"]);
 });

@@ -202,6 +202,7 @@ export function podState(p: Pod): PodState {
   if (description) out.statusDescription = description;
   if (p.node) out.node = p.node;
   if (p.createdAt) out.createdAt = p.createdAt;
+  if (p.containerNames) out.containers = p.containerNames;
   return out;
 }
 

@@ -33,6 +33,8 @@ export interface Pod {
   unschedulable?: { reason?: string; message?: string };
   /** Declared containers: the denominator of "ready" before statuses exist. */
   containerCount: number;
+  /** The declared containers' names, only when there are several (what the logs panel offers). */
+  containerNames?: string[];
   containers: ContainerStatus[];
   init: ContainerStatus[];
 }
@@ -163,6 +165,8 @@ export function projectPod(raw: RawObject): Pod {
     containers: ((st.containerStatuses as Any[] | undefined) ?? []).map(containerStatus),
     init: ((st.initContainerStatuses as Any[] | undefined) ?? []).map(containerStatus),
   };
+  const names = ((spec.containers as Any[] | undefined) ?? []).map((c) => c?.name).filter((n) => typeof n === "string");
+  if (names.length > 1) p.containerNames = names;
   if (m.creationTimestamp) p.createdAt = m.creationTimestamp;
   if (m.deletionTimestamp) p.deleting = true;
   if (spec.nodeName) p.node = spec.nodeName;

@@ -73,6 +73,11 @@ function app(v: unknown, path: string): AppState {
     str(o, "status", at);
     str(o, "ready", at, { empty: true });
     int(o, "restarts", at);
+    if (o.containers !== undefined) {
+      list(o.containers, `${at}.containers`).forEach((n, j) => {
+        if (typeof n !== "string" || !n) bad(`${at}.containers[${j}]`, "must be a container name");
+      });
+    }
   });
   list(a.ingresses, `${path}.ingresses`).forEach((g, i) => {
     const o = obj(g, `${path}.ingresses[${i}]`);

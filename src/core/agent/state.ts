@@ -34,6 +34,8 @@ export interface PodState {
   createdAt?: string;
   /** The last log lines of a crashing container, when someone asked for them. */
   logs?: string;
+  /** Container names, when the pod has several (the logs panel's picker); absent for one. */
+  containers?: string[];
 }
 
 export interface IngressState {

@@ -128,5 +128,7 @@ export async function logsForm(d: LiveDeps, c: Context<PageEnv>) {
   can(c, "app.logs", { env: t.env });
   const v = await ops.envState(d, t.env);
   const a = ops.findApp(v, t.app);
-  return c.html(ui.fragment(ui.LogsForm({ ...t, pods: a.pods.map((p) => p.name) })));
+  return c.html(
+    ui.fragment(ui.LogsForm({ ...t, pods: a.pods.map((p) => p.name), containers: ui.containersOf(a.pods) })),
+  );
 }

@@ -11,7 +11,7 @@ import { Badge, Empty, ErrorBox, HealthBadge, Sha, Time, query } from "./bits.ts
 import { ActionForm, FluxCard } from "./details.tsx";
 import { StaleBanner } from "./env.tsx";
 import { Csrf, Layout, refetchOn, type Viewer } from "./layout.tsx";
-import { LogsForm } from "./logs.tsx";
+import { containersOf, LogsForm } from "./logs.tsx";
 import { appHealth, fluxLabel, podHealth, seconds } from "./model.ts";
 
 /** A release as the history lists it (ops' HistoryEntry, the fields shown). */
@@ -363,7 +363,12 @@ export function AppPage(p: AppPageProps): VNode {
       {/* Outside the live card: the card refetches on every state change, the log stream must not. */}
       {p.canLogs && p.live?.agent.connected && p.state?.pods.length ? (
         <div class="card">
-          <LogsForm env={p.env} app={p.app} pods={p.state.pods.map((x) => x.name)} />
+          <LogsForm
+            env={p.env}
+            app={p.app}
+            pods={p.state.pods.map((x) => x.name)}
+            containers={containersOf(p.state.pods)}
+          />
         </div>
       ) : null}
     </Layout>

@@ -9,9 +9,11 @@ import {
   ActivityList,
   AppPage,
   AppsTable,
+  containersOf,
   EnvPage,
   EnvsPage,
   LoginPage,
+  LogsForm,
   SettingsPage,
   Timeline,
   appHealth,
@@ -362,4 +364,22 @@ test("delivery timeline: each step with its time and duration; rollout only for 
   const noFlux = fragment(Timeline({ d: { committed: now }, now }));
   expect(noFlux).toContain('<li class="t-warn">Flux: no word yet</li>');
   expect(noFlux).not.toContain("artifact pushed");
+});
+
+test("logs: a container picker lists the pods' containers when there is a choice, none for one container", () => {
+  const pods = [
+    { ...pod("web-1", "Running", "2/2"), containers: ["app", "proxy"] },
+    { ...pod("web-2", "Running", "3/3"), containers: ["app", "proxy", "debug"] },
+  ];
+  expect(containersOf(pods)).toEqual(["app", "proxy", "debug"]);
+  const html = fragment(
+    LogsForm({ env: "staging", app: "web", pods: ["web-1", "web-2"], containers: containersOf(pods) }),
+  );
+  expect(html).toContain('<select id="log-container" name="container">');
+  expect(html).toContain("<option value>the first (app)</option>");
+  expect(html).toContain('<option value="debug">debug</option>');
+  const single = fragment(
+    LogsForm({ env: "staging", app: "web", pods: ["web-1"], containers: containersOf([pod("web-1", "Running")]) }),
+  );
+  expect(single).not.toContain("log-container");
 });

@@ -34,4 +34,4 @@ export {
   releaseStage,
   type FollowView,
 } from "./deploy.tsx";
-export { LogLines, LogsForm, LogsPanel, type LogOptionsView } from "./logs.tsx";
+export { containersOf, LogLines, LogsForm, LogsPanel, type LogOptionsView } from "./logs.tsx";

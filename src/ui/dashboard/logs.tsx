@@ -13,7 +13,12 @@ export interface LogOptionsView {
   tail: number;
 }
 
-export function LogsForm(props: { env: string; app: string; pods: string[] }): VNode {
+/** The container names the app's pods declare, in order, each once (pods of one app mostly agree). */
+export function containersOf(pods: readonly { name: string; containers?: string[] }[]): string[] {
+  return [...new Set(pods.flatMap((p) => p.containers ?? []))];
+}
+
+export function LogsForm(props: { env: string; app: string; pods: string[]; containers?: string[] }): VNode {
   const b = base(props.env, props.app);
   return (
     <section id="logs" class="logs">
@@ -26,8 +31,17 @@ export function LogsForm(props: { env: string; app: string; pods: string[] }): V
         hx-swap="outerHTML"
         class="filters"
       >
-        <label for="log-container">Container</label>
-        <input id="log-container" type="text" name="container" placeholder="default: the first" />
+        {props.containers?.length ? (
+          <>
+            <label for="log-container">Container</label>
+            <select id="log-container" name="container">
+              <option value="">the first ({props.containers[0]})</option>
+              {props.containers.map((n) => (
+                <option value={n}>{n}</option>
+              ))}
+            </select>
+          </>
+        ) : null}
         <label for="log-tail">Last lines</label>
         <input id="log-tail" type="text" name="tail" value="200" inputmode="numeric" />
         <label class="check">
