@@ -95,7 +95,20 @@ export interface ReleaseStepRecorded {
   at: number;
 }
 
+/**
+ * CI pushed an artifact (stored and queued): the repository pages refetch their lists. `envs` are the
+ * envs its manifests deploy to, which decide who may see the event.
+ */
+export interface ArtifactReceived {
+  type: "artifact.received";
+  artifactId: string;
+  repo: string;
+  branch: string;
+  envs: string[];
+}
+
 export type HubEvent =
+  | ArtifactReceived
   | ReleaseQueued
   | ReleaseFinished
   | ReleaseStepRecorded
@@ -137,5 +150,7 @@ export function eventEnvs(e: HubEvent): string[] {
     case "app.state":
     case "release.step":
       return [e.env];
+    case "artifact.received":
+      return e.envs;
   }
 }

@@ -102,7 +102,14 @@ export {
 } from "./preview.ts";
 export { currentReleases, warmCurrentReleases } from "./env-status.ts";
 export { releaseTimeline, type Timeline, type TimelineStep } from "./timeline.ts";
-export { followRelease, repoCommits, repoIndex, type FollowedRelease, type RepoCommitsPage } from "./repos-view.ts";
+export {
+  commitTargets,
+  followRelease,
+  repoCommits,
+  repoIndex,
+  type FollowedRelease,
+  type RepoCommitsPage,
+} from "./repos-view.ts";
 export { RolloutWatch, rolloutDone, runs, type Expected } from "./rollout-watch.ts";
 export { recordStep } from "./release-steps.ts";
 export { appliedApps, fluxAppliedAt, recordFluxWord, type RecordedWord } from "./flux-status.ts";

@@ -3,7 +3,7 @@ import type { AgentHub, OpsDeps } from "../ops/index.ts";
 import type { Store } from "../store/index.ts";
 import type { EnvWatch } from "./env-watch.ts";
 import type { EventHub } from "./event-hub.ts";
-import { queuedEvent } from "./hub-events.ts";
+import { artifactReceived, queuedEvent } from "./hub-events.ts";
 import type { Notifier } from "./notify.ts";
 import type { LoopLagSampler } from "./process-metrics.ts";
 import type { Repos } from "./repos.ts";
@@ -51,6 +51,7 @@ export function opsOf(d: ServerDeps): OpsDeps {
     onQueued: (id, request) => {
       d.worker?.notify();
       d.events?.publish(queuedEvent(id, request));
+      if (request.type === "artifact") d.events?.publish(artifactReceived(request.artifact));
     },
   };
 }

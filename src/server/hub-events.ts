@@ -1,7 +1,17 @@
 /** Builds hub events from what the routes and the worker have at hand, so each publish is one line. */
-import type { EnvCreated, ReleaseFinished, ReleaseQueued, RequestKind, RequestResult, Target } from "../core/events.ts";
+import type {
+  ArtifactReceived,
+  EnvCreated,
+  ReleaseFinished,
+  ReleaseQueued,
+  RequestKind,
+  RequestResult,
+  Target,
+} from "../core/events.ts";
 import { isPlainObject } from "../core/k8s.ts";
 import { requestTargets, type QueueRequest } from "../core/queue.ts";
+import type { Artifact } from "../core/release/index.ts";
+import { commitTargets } from "../ops/index.ts";
 
 /** The env/app pairs an artifact's manifests name literally (templated names are only known once rendered). */
 export function artifactTargets(artifact: { environments?: unknown[] }): Target[] {
@@ -27,6 +37,18 @@ export function queuedEvent(eventId: string, r: QueueRequest): ReleaseQueued {
   if (r.type === "artifact") return queued(eventId, r.type, requestTargets(r), { artifactId: r.artifact.id });
   if (r.type === "branchDeleted") return queued(eventId, r.type, []);
   return queued(eventId, r.type, requestTargets(r), { triggeredBy: r.triggeredBy });
+}
+
+/** A stored artifact: its envs resolved as the repository page shows them (templated names rendered). */
+export function artifactReceived(a: Artifact): ArtifactReceived {
+  const envs = [...new Set(commitTargets(a, new Set()).map((t) => t.env))];
+  return {
+    type: "artifact.received",
+    artifactId: a.id,
+    repo: a.version.repositoryName,
+    branch: a.version.branch ?? "",
+    envs,
+  };
 }
 
 /** The fields of a finished queue row this needs (the store's EventRecord has them all). */

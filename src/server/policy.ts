@@ -69,6 +69,10 @@ export function eventFor(p: Principal, e: HubEvent): HubEvent | undefined {
       const hashes = new Set(results.map((r) => r.hash));
       return { ...e, targets, results, gitopsHashes: e.gitopsHashes.filter((h) => hashes.has(h)) };
     }
+    case "artifact.received": {
+      const envs = e.envs.filter(sees);
+      return envs.length ? { ...e, envs } : undefined;
+    }
     case "gitops.commit-status":
     case "env.created":
     case "agent.connected":

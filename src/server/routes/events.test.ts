@@ -175,7 +175,7 @@ describe("GET /api/events", () => {
     a.close();
   }, 20_000);
 
-  test("the routes publish: a queued release and a Flux commit status", async () => {
+  test("the routes publish: a queued release, the artifact received and a Flux commit status", async () => {
     const s = await start();
     await s.store.createEnv(builtinEnv("staging"));
     const c = await open(`${s.url}/api/events`, s.tokens.admin!);
@@ -203,6 +203,14 @@ describe("GET /api/events", () => {
       kind: "artifact",
       artifactId,
       targets: [{ env: "staging", app: "web" }],
+    });
+    // The repository pages' event: what was stored, for whom (its envs).
+    expect(JSON.parse((await c.next()).data)).toMatchObject({
+      type: "artifact.received",
+      artifactId,
+      repo: "acme/web",
+      branch: "main",
+      envs: ["staging"],
     });
 
     const rel = await fetch(`${s.url}/api/releases`, {

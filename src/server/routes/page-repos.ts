@@ -52,6 +52,12 @@ export function repoPages(app: Hono<PageEnv>, k: PageKit): void {
     return c.html(ui.page(ui.ReposIndexPage({ viewer: viewer(c), now: now(), repos, complete })));
   });
 
+  app.get("/fragments/repos", ...guard, async (c) => {
+    can(c, "dashboard.view", ownScope(c.get("user")));
+    const { repos, complete } = await ops.repoIndex(o);
+    return c.html(ui.fragment(ui.ReposList({ now: now(), repos, complete })));
+  });
+
   app.get("/repos/deploy", ...guard, async (c) => {
     const env = safeName(c.req.query("env") ?? "", "env");
     const name = safeName(c.req.query("app") ?? "", "app");
@@ -78,7 +84,8 @@ export function repoPages(app: Hono<PageEnv>, k: PageKit): void {
     return c.redirect(`${ui.followPath({ id }, artifact.repo)}?done=deploy`, 303);
   });
 
-  app.get("/repos/:owner/:name", ...guard, async (c) => {
+  /** A page of the repo's commits on the `branch` asked for, each target marked deployable by this viewer. */
+  async function commitsOf(c: Context<PageEnv>) {
     can(c, "dashboard.view", ownScope(c.get("user")));
     const user = c.get("user");
     const repo = repoParam(c);
@@ -93,8 +100,16 @@ export function repoPages(app: Hono<PageEnv>, k: PageKit): void {
         deployable: !t.blocked && may(user, "release.request", { env: t.env }),
       })),
     }));
-    const props = { viewer: viewer(c), now: now(), repo, branch, branches: r.branches, commits, page, more: r.more };
+    return { now: now(), repo, branch, branches: r.branches, commits, page, more: r.more };
+  }
+
+  app.get("/repos/:owner/:name", ...guard, async (c) => {
+    const props = { viewer: viewer(c), ...(await commitsOf(c)) };
     return c.html(ui.page(ui.RepoPage(props)));
+  });
+
+  app.get("/repos/:owner/:name/commits", ...guard, async (c) => {
+    return c.html(ui.fragment(ui.RepoCommits(await commitsOf(c))));
   });
 
   /** The release `id`, when it deploys a commit of the repo in the path and the viewer sees its env. */

@@ -1,8 +1,9 @@
 /**
- * GET /ui/events?topic=envs|env|app|activity[&env=E][&app=A][&after=ID]: the one event stream of a dashboard
+ * GET /ui/events?topic=envs|env|app|activity|repos|repo[&env=E][&app=A][&repo=R][&branch=B][&after=ID]: the one
+ * event stream of a dashboard
  * page. It reuses the hub (and its Last-Event-ID replay) and the access policy's view of events, and
  * sends only named events that tell the page which of its fragments to refetch (`apps-changed`,
- * `app-changed`, `envs-changed`, `activity-changed`): the data itself comes through the page's own
+ * `app-changed`, `envs-changed`, `activity-changed`, `repos-changed`, `commits-changed`): the data itself comes through the page's own
  * GET routes, which authorize as usual. A heartbeat comment keeps proxies from closing a quiet stream.
  */
 import type { Context } from "hono";
@@ -20,7 +21,20 @@ export type Topic =
   | { kind: "envs" }
   | { kind: "env"; env: string }
   | { kind: "app"; env: string; app: string }
-  | { kind: "activity" };
+  | { kind: "activity" }
+  | { kind: "repos" }
+  /** `branch` "": every branch. */
+  | { kind: "repo"; repo: string; branch: string };
+
+/** A free-text query value (repository or branch name): bounded, no control characters. */
+function textQuery(c: Context, name: string, required: boolean): string {
+  const v = c.req.query(name) ?? "";
+  if ((required && !v) || v.length > 255 || /[\u0000-\u001f\u007f]/.test(v)) {
+    const what = required ? "a name of 1 to 255 characters" : "at most 255 characters";
+    throw new UserError(`${name} must be ${what} without control characters`, { path: name });
+  }
+  return v;
+}
 
 export function topicOf(c: Context<PageEnv>): Topic {
   const kind = c.req.query("topic");
@@ -28,13 +42,16 @@ export function topicOf(c: Context<PageEnv>): Topic {
   switch (kind) {
     case "envs":
     case "activity":
+    case "repos":
       return { kind };
+    case "repo":
+      return { kind, repo: textQuery(c, "repo", true), branch: textQuery(c, "branch", false) };
     case "env":
       return { kind, env: env() };
     case "app":
       return { kind, env: env(), app: safeName(c.req.query("app") ?? "", "app") };
     default:
-      throw new UserError("topic must be one of envs, env, app, activity", { path: "topic" });
+      throw new UserError("topic must be one of envs, env, app, activity, repos, repo", { path: "topic" });
   }
 }
 
@@ -43,11 +60,20 @@ const pageEvent: Record<Topic["kind"], string> = {
   env: "apps-changed",
   app: "app-changed",
   activity: "activity-changed",
+  repos: "repos-changed",
+  repo: "commits-changed",
 };
 
 /** Whether an event concerns what a page on `t` shows. */
 export function concerns(t: Topic, e: HubEvent): boolean {
+  // An artifact only changes the repository pages; its release shows on the others as release events.
+  if (e.type === "artifact.received") {
+    return t.kind === "repos" || (t.kind === "repo" && e.repo === t.repo && (!t.branch || e.branch === t.branch));
+  }
   switch (t.kind) {
+    case "repos":
+    case "repo":
+      return false;
     case "envs":
       return e.type !== "release.queued";
     case "activity":

@@ -19,8 +19,11 @@ export * from "./model.ts";
 export { SettingsPage, type NotificationsView, type SettingsUser } from "./settings.tsx";
 export { EnvDeleteConfirm, UserDeleteConfirm } from "./settings-delete.tsx";
 export {
+  RepoCommits,
   RepoPage,
   ReposIndexPage,
+  ReposList,
+  repoLive,
   repoPath,
   type CommitView,
   type RepoPageProps,

@@ -1,11 +1,12 @@
 /**
  * Repositories: the index (`/repos`) of repos that pushed artifacts, and a repo's page
  * (`/repos/OWNER/NAME`) with its commits — sha, message, author, branch, time, CI links — and per
- * commit the env/app pairs its manifests deploy to, each with a deploy action behind the diff.
+ * commit the env/app pairs its manifests deploy to, each with a deploy action behind the diff. Both
+ * follow the page's event stream: a new artifact of a repo refetches the index and the repo's first page.
  */
 import type { VNode } from "preact";
 import { Command, Empty, Sha, Time, query } from "./bits.tsx";
-import { Layout, type Viewer } from "./layout.tsx";
+import { Layout, refetchOn, type Viewer } from "./layout.tsx";
 
 /**
  * A repo's page path. Names are `owner/name`; a deeper one (GitLab subgroups) keeps its last part
@@ -27,10 +28,10 @@ export interface RepoSummaryView {
 const firstLine = (s: string) => s.split("\n")[0] ?? "";
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-export function ReposIndexPage(p: { viewer: Viewer; now: number; repos: RepoSummaryView[]; complete: boolean }): VNode {
+/** The index's cards: the fragment a new artifact makes refetch. */
+export function ReposList(p: { now: number; repos: RepoSummaryView[]; complete: boolean }): VNode {
   return (
-    <Layout title="Repositories" viewer={p.viewer} section="repos">
-      <h1>Repositories</h1>
+    <div id="repos" {...refetchOn("repos-changed", "/fragments/repos")}>
       {p.repos.length ? (
         <>
           <div class="cards">
@@ -65,6 +66,15 @@ export function ReposIndexPage(p: { viewer: Viewer; now: number; repos: RepoSumm
           <Command>{"gimlet artifact push -f artifact.json"}</Command>
         </Empty>
       )}
+    </div>
+  );
+}
+
+export function ReposIndexPage(p: { viewer: Viewer; now: number; repos: RepoSummaryView[]; complete: boolean }): VNode {
+  return (
+    <Layout title="Repositories" viewer={p.viewer} section="repos" live="/ui/events?topic=repos">
+      <h1>Repositories</h1>
+      <ReposList now={p.now} repos={p.repos} complete={p.complete} />
     </Layout>
   );
 }
@@ -147,57 +157,77 @@ function Targets(p: { commit: CommitView }): VNode | null {
   );
 }
 
-export function RepoPage(p: RepoPageProps): VNode {
+export type RepoCommitsProps = Pick<RepoPageProps, "now" | "repo" | "branch" | "commits" | "page" | "more">;
+
+/**
+ * The commit list and its pager. The first page refetches itself when the repo gets an artifact on
+ * the branch shown; a later page stays put, or its commits would shift under the reader.
+ */
+export function RepoCommits(p: RepoCommitsProps): VNode {
   const href = (page: number) => `${repoPath(p.repo)}${query({ branch: p.branch, page: page > 1 ? page : undefined })}`;
+  const live =
+    p.page === 1 ? refetchOn("commits-changed", `${repoPath(p.repo)}/commits${query({ branch: p.branch })}`) : {};
   return (
-    <Layout title={p.repo} viewer={p.viewer} section="repos">
+    <section class="card" id="commits" aria-label="Commits" {...live}>
+      {p.commits.length ? (
+        <ol class="releases">
+          {p.commits.map((x) => (
+            <li id={`commit-${x.artifactId}`}>
+              <div class="rel-head">
+                <Sha sha={x.sha} url={x.url} /> <span class="msg">{firstLine(x.message)}</span>
+              </div>
+              <div class="muted small">
+                {x.author ? `${x.author} · ` : ""}
+                {x.branch ? <a href={`${repoPath(p.repo)}${query({ branch: x.branch })}`}>{x.branch}</a> : "no branch"}{" "}
+                · <Time t={x.created} now={p.now} />
+                {x.links.map((l) => (
+                  <>
+                    {" · "}
+                    <a href={l.url} rel="noopener noreferrer" class="ci-link">
+                      {l.name}
+                    </a>
+                  </>
+                ))}
+              </div>
+              <Targets commit={x} />
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <Empty title={p.page > 1 ? "No more commits." : `No commits on ${p.branch || "any branch"}.`}>
+          <p>
+            <a href={repoPath(p.repo)}>All branches</a>
+          </p>
+        </Empty>
+      )}
+      <nav class="pager" aria-label="Commit pages">
+        {p.page > 1 ? <a href={href(p.page - 1)}>← Newer</a> : null}
+        {p.page > 1 || p.more ? <span>Page {p.page}</span> : null}
+        {p.more ? <a href={href(p.page + 1)}>Older →</a> : null}
+      </nav>
+    </section>
+  );
+}
+
+/** The repo's stream: its artifacts on the branch shown (first page only: see RepoCommits). */
+export function repoLive(repo: string, branch: string): string {
+  return `/ui/events${query({ topic: "repo", repo, branch })}`;
+}
+
+export function RepoPage(p: RepoPageProps): VNode {
+  return (
+    <Layout
+      title={p.repo}
+      viewer={p.viewer}
+      section="repos"
+      live={p.page === 1 ? repoLive(p.repo, p.branch) : undefined}
+    >
       <nav class="crumbs" aria-label="Breadcrumb">
         <a href="/repos">Repositories</a> / {p.repo}
       </nav>
       <h1>{p.repo}</h1>
       <BranchSwitcher repo={p.repo} branch={p.branch} branches={p.branches} />
-      <section class="card" id="commits" aria-label="Commits">
-        {p.commits.length ? (
-          <ol class="releases">
-            {p.commits.map((x) => (
-              <li id={`commit-${x.artifactId}`}>
-                <div class="rel-head">
-                  <Sha sha={x.sha} url={x.url} /> <span class="msg">{firstLine(x.message)}</span>
-                </div>
-                <div class="muted small">
-                  {x.author ? `${x.author} · ` : ""}
-                  {x.branch ? (
-                    <a href={`${repoPath(p.repo)}${query({ branch: x.branch })}`}>{x.branch}</a>
-                  ) : (
-                    "no branch"
-                  )}{" "}
-                  · <Time t={x.created} now={p.now} />
-                  {x.links.map((l) => (
-                    <>
-                      {" · "}
-                      <a href={l.url} rel="noopener noreferrer" class="ci-link">
-                        {l.name}
-                      </a>
-                    </>
-                  ))}
-                </div>
-                <Targets commit={x} />
-              </li>
-            ))}
-          </ol>
-        ) : (
-          <Empty title={p.page > 1 ? "No more commits." : `No commits on ${p.branch || "any branch"}.`}>
-            <p>
-              <a href={repoPath(p.repo)}>All branches</a>
-            </p>
-          </Empty>
-        )}
-        <nav class="pager" aria-label="Commit pages">
-          {p.page > 1 ? <a href={href(p.page - 1)}>← Newer</a> : null}
-          {p.page > 1 || p.more ? <span>Page {p.page}</span> : null}
-          {p.more ? <a href={href(p.page + 1)}>Older →</a> : null}
-        </nav>
-      </section>
+      <RepoCommits now={p.now} repo={p.repo} branch={p.branch} commits={p.commits} page={p.page} more={p.more} />
     </Layout>
   );
 }
