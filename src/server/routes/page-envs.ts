@@ -173,7 +173,7 @@ export function envPages(app: Hono<PageEnv>, k: PageKit): void {
     if (i < 0) throw new UserError(`no release of ${name} in ${env} has gitops commit ${to}`, { path: "to" });
     // The same reverts the worker would build, in memory: a conflict shows here instead of failing later.
     const preview = await ops.previewRollbackRequest(o, { env, app: name, sha: h[i]!.gitopsRef }).then(
-      (p) => ({ files: p.files }),
+      (p) => ({ files: p.files, summary: p.summary }),
       (e: Error) => ({ previewError: classify(e)?.message ?? `the rollback cannot be previewed: ${e.message}` }),
     );
     const props = {

@@ -188,6 +188,9 @@ describe("deploying a commit", () => {
     const { b, artifactId, confirm, _csrf } = await deployed(s);
     expect(confirm).toContain("Deploy web to staging?");
     expect(confirm).toMatch(/<span class="add">\+\s+image: nginx:fff9999/);
+    // One line per object before the files, as `release make --dry-run` prints it.
+    expect(confirm).toContain('<ul class="object-changes"><li class="add"><code>+ Deployment/web</code></li>');
+    expect(confirm.indexOf("Objects that change:")).toBeLessThan(confirm.indexOf("Gitops files that change:"));
     expect(confirm).toContain('<a href="/repos/acme/web">acme/web</a>');
     const r = await b.post("/repos/deploy", { _csrf, artifact: artifactId, env: "staging", app: "web" });
     expect(r.status).toBe(303);

@@ -67,7 +67,7 @@ export function repoPages(app: Hono<PageEnv>, k: PageKit): void {
     const dryRun = (renderer: ops.ManifestRenderer) =>
       ops.previewRelease({ ...o, renderer }, { env, app: name, artifactId });
     const preview = await withRenderer(d, dryRun).then(
-      (p) => ({ files: p.files }),
+      (p) => ({ files: p.files, summary: p.summary }),
       (e: Error) => ({ previewError: classify(e)?.message ?? `the release cannot be previewed: ${e.message}` }),
     );
     return c.html(ui.page(ui.DeployConfirm({ viewer: viewer(c), artifact, env, app: name, ...preview })));

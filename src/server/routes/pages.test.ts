@@ -216,6 +216,9 @@ describe("pages", () => {
     expect(confirm).toContain("<code>staging/web/deployment.yaml</code>");
     expect(confirm).toMatch(/<span class="del">-\s+image: nginx:bbb2222/);
     expect(confirm).toMatch(/<span class="add">\+\s+image: nginx:aaa1111/);
+    expect(confirm).toContain(
+      "<li><code>~ Deployment/web: spec.template.spec.containers[0].image nginx:bbb2222 → nginx:aaa1111</code></li>",
+    );
     const csrf = csrfIn(confirm);
     const r = await b.post("/envs/staging/apps/web/rollback", { _csrf: csrf, to });
     expect(r.status).toBe(303);

@@ -388,6 +388,8 @@ export interface RollbackProps {
   reverted: ReleaseEntry[];
   /** The gitops files the rollback would change, as unified diffs (secret values masked). */
   files?: { path: string; change: string; diff: string }[];
+  /** One line per changed object (`~ Deployment/web: … → …`), shown before the file diffs. */
+  summary?: { op: string; text: string }[];
   /** Why the rollback cannot be previewed (it would fail the same way). */
   previewError?: string;
 }
@@ -397,10 +399,26 @@ const lineClass = (line: string) => {
   return line.startsWith("-") && !line.startsWith("---") ? "del" : "";
 };
 
-export function FileDiffs(props: { files: { path: string; change: string; diff: string }[] }): VNode {
+export function FileDiffs(props: {
+  files: { path: string; change: string; diff: string }[];
+  summary?: { op: string; text: string }[];
+}): VNode {
   if (!props.files.length) return <p class="muted">No gitops file would change.</p>;
+  const objects = props.summary ?? [];
   return (
     <div class="diffs">
+      {objects.length ? (
+        <>
+          <p>Objects that change:</p>
+          <ul class="object-changes">
+            {objects.map((o) => (
+              <li class={o.op === "+" ? "add" : o.op === "-" ? "del" : undefined}>
+                <code>{o.text}</code>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       <p>Gitops files that change:</p>
       {props.files.map((f) => (
         <details open={props.files.length <= 3}>
@@ -457,7 +475,11 @@ export function RollbackConfirm(p: RollbackProps): VNode {
             </ul>
           </>
         ) : null}
-        {p.previewError ? <ErrorBox message={p.previewError} /> : p.files ? <FileDiffs files={p.files} /> : null}
+        {p.previewError ? (
+          <ErrorBox message={p.previewError} />
+        ) : p.files ? (
+          <FileDiffs files={p.files} summary={p.summary} />
+        ) : null}
         <form method="post" action={`${b}/rollback`} class="actions">
           <Csrf viewer={p.viewer} />
           <input type="hidden" name="to" value={p.target.gitopsRef} />

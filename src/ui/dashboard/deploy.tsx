@@ -16,6 +16,8 @@ export interface DeployProps {
   env: string;
   app: string;
   files?: { path: string; change: string; diff: string }[];
+  /** One line per changed object, shown before the file diffs. */
+  summary?: { op: string; text: string }[];
   previewError?: string;
 }
 
@@ -37,7 +39,11 @@ export function DeployConfirm(p: DeployProps): VNode {
           {a.repo} <Sha sha={a.sha} url={a.url} /> <em>{firstLine(a.message)}</em>
           {a.author ? ` by ${a.author}` : ""}
         </p>
-        {p.previewError ? <ErrorBox message={p.previewError} /> : p.files ? <FileDiffs files={p.files} /> : null}
+        {p.previewError ? (
+          <ErrorBox message={p.previewError} />
+        ) : p.files ? (
+          <FileDiffs files={p.files} summary={p.summary} />
+        ) : null}
         <form method="post" action="/repos/deploy" class="actions">
           <Csrf viewer={p.viewer} />
           <input type="hidden" name="artifact" value={a.id} />
