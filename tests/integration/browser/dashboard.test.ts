@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { freePort, gimlet, gimletBin } from "../../support/bin.ts";
-import { chromiumPath, PageChecks } from "../../support/browser.ts";
+import { chromiumPath, PageChecks, signIn } from "../../support/browser.ts";
 import { FakeAgent, app as fakeApp, envState } from "../../support/fake-agent.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "gimlet-dash-"));
@@ -354,3 +354,41 @@ test("a repository's page: branch switcher by keyboard, CI links, deploy behind 
   expect(axeProblems).toEqual([]);
   await context.close();
 }, 90_000);
+
+test("an open repository page and the index show a newly pushed commit without a reload", async () => {
+  const pushLive = async (sha: string) => {
+    const f = join(work, `live-${sha}.json`);
+    const version = { repositoryName: "acme/live", sha, branch: "main", event: "push", message: `live ${sha}` };
+    writeFileSync(
+      f,
+      JSON.stringify({ version, environments: [{ app: "live", env: "staging", namespace: "default" }] }),
+    );
+    const r = await cli(["artifact", "push", "-f", f, "-o", "json"]);
+    expect(r.code, r.stderr).toBe(0);
+  };
+  await pushLive("abc0001");
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const repoPage = await context.newPage();
+  watch(repoPage);
+  await repoPage.goto(`${url}/login?next=%2Frepos%2Facme%2Flive%3Fbranch%3Dmain`);
+  const streaming = repoPage.waitForResponse((r) => r.url().includes("/ui/events?topic=repo&"));
+  await signIn(repoPage, "ann", "correct horse battery");
+  await repoPage.waitForURL(`${url}/repos/acme/live?branch=main`);
+  await streaming;
+  const indexPage = await context.newPage();
+  watch(indexPage);
+  const indexStreaming = indexPage.waitForResponse((r) => r.url().includes("/ui/events?topic=repos&"));
+  await indexPage.goto(`${url}/repos`);
+  await indexStreaming;
+  for (const p of [repoPage, indexPage]) await p.evaluate(() => ((window as unknown as { marker: number }).marker = 9));
+
+  await pushLive("def0002");
+  await repoPage.waitForSelector("#commits >> text=live def0002", { timeout: 15_000 });
+  expect(await repoPage.locator("li[id^='commit-']").count()).toBe(2);
+  await indexPage.waitForSelector("#repos >> text=live def0002", { timeout: 15_000 });
+  for (const p of [repoPage, indexPage]) {
+    expect(await p.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(9);
+  }
+  expect(consoleErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+  await context.close();
+}, 60_000);
