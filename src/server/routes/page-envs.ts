@@ -2,6 +2,7 @@
  * The environments list, one env's apps table and one app's page (live state, history, logs,
  * rollback and restart), with the fragments htmx refetches for each.
  */
+import { resolve } from "node:path";
 import type { Context, Hono } from "hono";
 import { may } from "../../core/access.ts";
 import type { EnvStateView } from "../../core/agent/view.ts";
@@ -15,6 +16,9 @@ import { logsForm, logsHandler, logsPanel } from "./page-logs.ts";
 import { intQuery, noticeOf, type PageKit, pageSize, serverUrl } from "./page-kit.ts";
 
 const historySize = 20;
+
+/** Absolute, so the `env bootstrap` command the page shows works from any directory on the server. */
+const dataDirOf = (dir: string | undefined) => (dir ? resolve(dir) : undefined);
 
 export function envPages(app: Hono<PageEnv>, k: PageKit): void {
   const { d, o, live, guard, viewer, now, envParam, appParam } = k;
@@ -32,6 +36,7 @@ export function envPages(app: Hono<PageEnv>, k: PageKit): void {
       envs: await envSummaries(c),
       now: now(),
       serverUrl: serverUrl(c),
+      dataDir: dataDirOf(d.dataDir),
       canCreate: may(c.get("user"), "env.create"),
       notice: noticeOf(c),
     };
@@ -40,7 +45,8 @@ export function envPages(app: Hono<PageEnv>, k: PageKit): void {
 
   app.get("/fragments/envs", ...guard, async (c) => {
     can(c, "dashboard.view", ownScope(c.get("user")));
-    return c.html(ui.fragment(ui.EnvCards({ envs: await envSummaries(c), now: now(), serverUrl: serverUrl(c) })));
+    const props = { envs: await envSummaries(c), now: now(), serverUrl: serverUrl(c), dataDir: dataDirOf(d.dataDir) };
+    return c.html(ui.fragment(ui.EnvCards(props)));
   });
 
   /** The env's apps table: status (git) ⋈ live state, filtered and paged, the page's rows enriched. */

@@ -125,7 +125,17 @@ describe("environments page", () => {
     expect(html).toContain("1 failing");
     const fresh = page(EnvsPage({ viewer, envs: [envSummary()], now, serverUrl: "https://g", canCreate: true }));
     expect(fresh).toContain("never connected");
-    expect(fresh).toContain("gimlet env bootstrap staging --host https://g");
+    expect(fresh).toContain("gimlet env bootstrap staging --host https://g --data-dir DATA_DIR\n");
+    const known = {
+      viewer,
+      envs: [envSummary()],
+      now,
+      serverUrl: "https://g",
+      dataDir: "/srv/gimlet",
+      canCreate: true,
+    };
+    // `env bootstrap` works on the data dir, not through the server: copied as shown, it must find it.
+    expect(page(EnvsPage(known))).toContain("gimlet env bootstrap staging --host https://g --data-dir /srv/gimlet\n");
     expect(fresh).toContain("gimlet agent manifests --env staging --server https://g");
   });
 });
