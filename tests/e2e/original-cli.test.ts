@@ -5,84 +5,24 @@
  * (see tests/e2e/README.md) — the original CLI binaries v0.12.2 and cli-v0.20.0 themselves.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
-import { join } from "node:path";
-import { gimlet, startServe } from "../support/bin.ts";
 import { run } from "../support/git-server.ts";
+import { type OriginalCliBed, originalCliBin, startOriginalCliBed } from "../support/original-cli.ts";
 
-const dataDir = mkdtempSync(join(tmpdir(), "gimlet-orig-cli-"));
-const work = mkdtempSync(join(tmpdir(), "gimlet-orig-cli-work-"));
-const gitdir = join(dataDir, "repos", "staging-apps.git");
-let server: ReturnType<typeof Bun.spawn> | undefined;
-let url = "";
-let token = "";
+let bed: OriginalCliBed;
+let gitdir = "";
 
 beforeAll(async () => {
-  const serve = await startServe(dataDir);
-  server = serve.proc;
-  url = serve.url;
-  token = serve.token;
-  const env = await gimlet(["env", "create", "staging", "--builtin", "--data-dir", dataDir]);
-  if (env.code !== 0) throw new Error(env.stderr);
+  bed = await startOriginalCliBed();
+  gitdir = bed.gitdir;
 });
 
-afterAll(() => {
-  server?.kill("SIGKILL");
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => bed?.stop());
 
-const cli = (args: string[]) =>
-  gimlet(args, { env: { GIMLET_SERVER: url, GIMLET_TOKEN: token, GIMLET_TRACK_INTERVAL_MS: "100" } });
-const api = async (path: string, init: RequestInit = {}) => {
-  const res = await fetch(`${url}${path}`, { ...init, headers: { Authorization: `Bearer ${token}`, ...init.headers } });
-  return { status: res.status, json: (await res.json()) as any };
-};
-
-function artifactFile(
-  sha: string,
-  values: Record<string, unknown> = { image: { repository: "nginx", tag: "{{ .SHA }}" } },
-): string {
-  const f = join(work, `${sha}.json`);
-  const version = {
-    repositoryName: "acme/web",
-    sha,
-    branch: "main",
-    event: "push",
-    message: `commit ${sha}`,
-    url: "https://x",
-    created: 1700000000,
-  };
-  writeFileSync(
-    f,
-    JSON.stringify({
-      version,
-      environments: [
-        { app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values },
-      ],
-    }),
-  );
-  return f;
-}
-
-async function processed(artifactId: string): Promise<any> {
-  for (let i = 0; i < 100; i++) {
-    const t = await api(`/api/eventArtifactTrack?artifactId=${encodeURIComponent(artifactId)}`);
-    if (t.json.status === "processed" || t.json.status === "error") return t.json;
-    await Bun.sleep(50);
-  }
-  throw new Error(`artifact ${artifactId} was not processed`);
-}
-
-async function fluxSays(hash: string, reason: string): Promise<void> {
-  const flux = await cli(["user", "create", `flux-${hash.slice(0, 8)}-${reason.length}`, "--role", "flux"]);
-  const res = await fetch(`${url}/api/flux-events?env=staging&access_token=${flux.stdout.trim()}`, {
-    method: "POST",
-    body: JSON.stringify({ reason, message: reason, metadata: { revision: `main@sha1:${hash}` } }),
-  });
-  expect(res.status).toBe(200);
-}
+const cli = (args: string[]) => bed.cli(args);
+const api = (path: string, init?: RequestInit) => bed.api(path, init);
+const artifactFile = (sha: string, values?: Record<string, unknown>) => bed.artifactFile(sha, values);
+const processed = (artifactId: string) => bed.processed(artifactId);
+const fluxSays = (hash: string, reason: string) => bed.fluxSays(hash, reason);
 
 async function push(sha: string, values?: Record<string, unknown>): Promise<{ id: string; hash: string; track: any }> {
   const p = await cli(["artifact", "push", "-f", artifactFile(sha, values), "-o", "json"]);
@@ -212,26 +152,11 @@ describe("this CLI: tracking exits non-zero on failure, delete waits for its com
   }, 30_000);
 });
 
-// Built from source by hand (the Go module proxy does not serve gimlet-cli); see tests/e2e/README.md.
-const bin = join(process.env.GIMLET_CACHE ?? join(homedir(), ".cache/gimlet"), "bin");
-const originals = [
-  { version: "v0.12.2", path: join(bin, "gimlet-v0.12.2") },
-  { version: "cli-v0.20.0", path: join(bin, "gimlet-cli-v0.20.0") },
-];
+const originals = (["v0.12.2", "cli-v0.20.0"] as const).map((version) => ({ version, ...originalCliBin(version) }));
 
 for (const o of originals) {
-  describe.skipIf(!existsSync(o.path))(`the original CLI ${o.version} against gimlet serve`, () => {
-    const orig = async (args: string[]) => {
-      // By environment: urfave/cli stops reading flags at the first positional argument.
-      const env = { PATH: process.env.PATH ?? "", HOME: work, GIMLET_SERVER: url, GIMLET_TOKEN: token };
-      const p = Bun.spawn([o.path, ...args], { stdout: "pipe", stderr: "pipe", env });
-      const [stdout, stderr, code] = await Promise.all([
-        new Response(p.stdout).text(),
-        new Response(p.stderr).text(),
-        p.exited,
-      ]);
-      return { code, stdout, stderr };
-    };
+  describe.skipIf(!o.built)(`the original CLI ${o.version} against gimlet serve`, () => {
+    const orig = (args: string[]) => bed.orig(o.path, args);
     // Full-length: the original slices sha[:8] when it prints a version.
     const sha = (o.version === "v0.12.2" ? "e4" : "f5").repeat(20);
 
@@ -259,7 +184,7 @@ for (const o of originals) {
 
       if (o.version !== "v0.12.2") {
         await fluxSays(hash, "ReconciliationSucceeded");
-        const at = await orig(["artifact", "track", id, "--wait", "--timeout", "20s"]);
+        const at = await orig(["artifact", "track", "--wait", "--timeout", "20s", id]);
         expect(at.code, at.stdout + at.stderr).toBe(0);
         expect(at.stdout).toContain(`Request (${id}) is processed`);
       }

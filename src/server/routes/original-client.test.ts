@@ -82,6 +82,39 @@ describe("the API as the original clients use it", () => {
     expect((await s.call("GET", "/api/eventArtifactTrack?artifactId=acme/web-nope")).status).toBe(404);
   });
 
+  test("POST /api/releases takes dx.ReleaseRequest as the original CLI marshals it, triggeredBy included", async () => {
+    const s = await setup();
+    // No deploy policy: only the release requests below write the app.
+    const manual = (sha: string) => {
+      const a = artifact(sha);
+      delete (a.environments[0] as { deploy?: unknown }).deploy;
+      return a;
+    };
+    const first = (await s.call("POST", "/api/artifact", manual("f1"))).json.id as string;
+    const second = (await s.call("POST", "/api/artifact", manual("f2"))).json.id as string;
+    await s.drain();
+    // cli-v0.20.0 `release make` (and v0.12.2's): {"env","app","artifactId","triggeredBy":""}.
+    const sent = { env: "staging", app: "web", artifactId: first, triggeredBy: "" };
+    const made = await s.call("POST", "/api/releases", sent);
+    expect(made.status).toBe(201);
+    expect(Object.keys(made.json)).toEqual(["id"]);
+    await s.drain();
+    expect((await s.call("GET", `/api/eventReleaseTrack?id=${made.json.id}`)).json).toMatchObject({
+      status: "processed",
+      results: [{ app: "web", env: "staging", status: "success" }],
+    });
+    // A claimed name is ignored, as gimletd did: the release records the caller.
+    const claimed = await s.call("POST", "/api/releases", { ...sent, artifactId: second, triggeredBy: "mallory" });
+    expect(claimed.status).toBe(201);
+    await s.drain();
+    const releases = (await s.call("GET", "/api/releases?env=staging")).json as Record<string, unknown>[];
+    expect(releases.map((r) => [r.artifactId, r.triggeredBy])).toEqual([
+      [second, "admin"],
+      [first, "admin"],
+    ]);
+    expect((await s.call("POST", "/api/releases", { ...sent, triggeredBy: 7 })).status).toBe(400);
+  });
+
   test("GET /api/status names the env's gitops repo in every release (the CLI prints app -> env @repo)", async () => {
     const s = await setup();
     await deployed(s, "b1");

@@ -19,7 +19,10 @@ export function releaseRoutes(d: ServerDeps): Hono<AppEnv> {
   };
 
   app.post("/releases", allow("release.request"), async (c) => {
-    const body = fields(await jsonBody(c), { env: "string", app: "string", artifactId: "string" });
+    // Every original client sends dx.ReleaseRequest, "triggeredBy" included (""); like gimletd, the
+    // caller's login is recorded instead.
+    const shape = { env: "string", app: "string", artifactId: "string", triggeredBy: "string" } as const;
+    const body = fields(await jsonBody(c), shape);
     if (!body.env || !body.artifactId) throw new UserError("env and artifactId are required");
     const input = { env: env(body.env, c, "release.request"), app: body.app, artifactId: body.artifactId };
     if (dryRun(c)) return c.json(await withRenderer(d, (renderer) => ops.previewRelease({ ...o, renderer }, input)));
@@ -66,7 +69,7 @@ export function releaseRoutes(d: ServerDeps): Hono<AppEnv> {
   // worker (bounded) unless the caller asks not to (`wait=false`, what `release delete --no-wait` sends).
   app.post("/delete", allow("delete"), async (c) => {
     const e = env(need(c, "env"), c, "delete");
-    const waitMs = c.req.query("wait") === "false" || !d.worker ? 0 : deleteWaitMs;
+    const waitMs = c.req.query("wait") === "false" || !d.worker ? 0 : (d.deleteWaitMs ?? deleteWaitMs);
     const r = await ops.deleteApp(o, { env: e, app: need(c, "app"), triggeredBy: c.get("user").login, waitMs });
     // 202: still queued behind other requests; the id tracks it.
     return c.json(r, r.status === undefined || r.status === "processed" ? 201 : 202);
