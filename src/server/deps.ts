@@ -13,6 +13,8 @@ export interface ServerDeps {
   store: Store;
   repos: Repos;
   worker?: Worker;
+  /** How long POST /api/delete waits for the worker before answering 202, ms (50 s). */
+  deleteWaitMs?: number;
   /** Largest request body accepted, bytes. */
   maxBodyBytes?: number;
   now?: () => number;

@@ -138,6 +138,8 @@ export async function serve(
     worker,
     notifier,
     webhookSecret: o.webhookSecret,
+    // Shorter behind a proxy that cuts requests sooner; clients then follow the request's events.
+    deleteWaitMs: Number(process.env.GIMLET_DELETE_WAIT_MS) || undefined,
     dataDir: o.dataDir,
     log,
     events,
