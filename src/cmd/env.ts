@@ -17,7 +17,7 @@ import {
 } from "../ops/index.ts";
 import { client, serverFlags } from "./client.ts";
 import { stderr, stdout } from "./io.ts";
-import { dataDirFlag, target, withLocalOps } from "./local.ts";
+import { dataDirFlag, localTarget, target, withLocalOps } from "./local.ts";
 import { noFlag, outputFlag, printResult } from "./output.ts";
 import { UsageError } from "./run-main.ts";
 
@@ -28,6 +28,7 @@ const flagNames: EnvFieldNames = {
   branch: "--branch",
 };
 const dataDirHelp = {
+  ...dataDirFlag,
   "data-dir": {
     ...dataDirFlag["data-dir"],
     description: "Data directory (env GIMLET_DATA_DIR, default ./gimlet-data)",
@@ -59,7 +60,7 @@ const create = defineCommand({
     const where = target(args);
     const env =
       "dataDir" in where
-        ? await withLocalOps(where.dataDir, (d) => createEnv(d, input, flagNames), { key: true })
+        ? await withLocalOps(where, (d) => createEnv(d, input, flagNames), { key: true, creates: true })
         : await client(args).call<EnvView>("POST", "/api/envs", {
             name: input.name,
             builtin: input.builtin,
@@ -80,7 +81,7 @@ const list = defineCommand({
     const where = target(args);
     const envs =
       "dataDir" in where
-        ? await withLocalOps(where.dataDir, listEnvs, { key: true })
+        ? await withLocalOps(where, listEnvs, { key: true })
         : await client(args).call<EnvView[]>("GET", "/api/envs");
     await printResult(envs, args.output, (es) =>
       es.length
@@ -129,7 +130,7 @@ const del = defineCommand({
   async run({ args }) {
     const keepRepo = !!args["keep-repo"];
     const where = target(args);
-    const local = "dataDir" in where ? where.dataDir : undefined;
+    const local = "dataDir" in where ? where : undefined;
     if (!args.yes) {
       const plan = local ? await withLocalOps(local, (d) => planEnvDeletion(d, args.name), { key: true }) : undefined;
       const what = plan ? `: ${deletionWords(plan, keepRepo).join("; ")}` : "";
@@ -178,8 +179,7 @@ const bootstrap = defineCommand({
       noController: noFlag(args, "controller"),
       receiverUrl: args["receiver-url"],
     };
-    const dir = args["data-dir"] ?? process.env.GIMLET_DATA_DIR ?? "gimlet-data";
-    const r = await withLocalOps(dir, (d) => bootstrapEnv(d, input), { key: true });
+    const r = await withLocalOps(localTarget(args), (d) => bootstrapEnv(d, input), { key: true });
     const steps = [
       `✔️ Flux objects committed to ${r.repoUrl} (${r.fluxDir}/)`,
       "👉 Apply them on the cluster:",

@@ -2,6 +2,7 @@
 import { defineCommand } from "citty";
 import { UserError } from "../core/errors.ts";
 import { serve } from "../server/index.ts";
+import { databaseFlag, databaseFrom } from "./database.ts";
 import { stderr } from "./io.ts";
 import { UsageError } from "./run-main.ts";
 
@@ -48,12 +49,7 @@ export default defineCommand({
     },
     size: { type: "string", description: "manifests: size of the data dir's PVC (default 10Gi)", valueHint: "SIZE" },
     secret: { type: "boolean", default: true, description: "manifests: include the Secret with a new encryption key" },
-    database: {
-      type: "string",
-      description:
-        "PostgreSQL URL instead of the data dir's SQLite: several replicas then serve one data dir (env GIMLET_DATABASE_URL)",
-      valueHint: "postgres://USER:PASSWORD@HOST:PORT/DB",
-    },
+    ...databaseFlag,
   },
   async run({ args }) {
     if (args.what !== undefined && args.what !== "manifests") {
@@ -69,7 +65,7 @@ export default defineCommand({
     const listen = listenAddress(args.listen ?? process.env.GIMLET_LISTEN ?? "127.0.0.1:9000", "--listen");
     const metrics = args["metrics-listen"] ?? process.env.GIMLET_METRICS_LISTEN;
     const metricsListen = metrics ? listenAddress(metrics, "--metrics-listen") : undefined;
-    const database = databaseUrl(args.database ?? process.env.GIMLET_DATABASE_URL);
+    const database = databaseFrom(args);
     // Listening before the server is up: a SIGTERM during start-up still ends in a clean stop
     // (the serve lock released, the event in progress finished), not in the default kill.
     const signalled = new Promise<void>((resolve) => {
@@ -111,22 +107,4 @@ function listenAddress(value: string, flag: string): { hostname: string; port: n
     throw new UserError(`invalid listen address ${JSON.stringify(value)}`, { path: flag, hint });
   }
   return { hostname: m[1] || "127.0.0.1", port: Number(m[2]) };
-}
-
-/** A postgres:// URL, checked before anything starts; "" and unset mean the data dir's SQLite. */
-function databaseUrl(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  let u: URL | undefined;
-  try {
-    u = new URL(value);
-  } catch {
-    // reported below
-  }
-  if (!u || (u.protocol !== "postgres:" && u.protocol !== "postgresql:") || !u.hostname) {
-    throw new UserError("the database must be a PostgreSQL URL", {
-      path: "--database",
-      hint: "postgres://USER:PASSWORD@HOST:PORT/DB; leave it unset for the data dir's SQLite",
-    });
-  }
-  return value;
 }

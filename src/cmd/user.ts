@@ -18,7 +18,7 @@ import {
 import type { TokenInfo } from "../store/index.ts";
 import { client, serverFlags } from "./client.ts";
 import { stderr } from "./io.ts";
-import { dataDirFlag, withLocalOps } from "./local.ts";
+import { dataDirFlag, localIfAsked, withLocalOps } from "./local.ts";
 import { age, outputFlag, printResult } from "./output.ts";
 
 const create = defineCommand({
@@ -40,8 +40,9 @@ const create = defineCommand({
       env: args.env,
       ...(password !== undefined ? { password } : {}),
     };
-    const u = args["data-dir"]
-      ? await withLocalOps(args["data-dir"], (d) => createUser(d, input), { key: !!args.env })
+    const where = localIfAsked(args);
+    const u = where
+      ? await withLocalOps(where, (d) => createUser(d, input), { key: !!args.env, creates: true })
       : await client(args).call<UserView & { token: string }>("POST", "/api/user", input);
     await printResult(u, args.output, (x) => `${x.token}\n`);
   },
@@ -60,10 +61,10 @@ const password = defineCommand({
     ...dataDirFlag,
   },
   async run({ args }) {
-    if (!args["data-dir"])
-      throw new UserError("user password works on a data dir only: pass --data-dir", { path: "--data-dir" });
+    const where = localIfAsked(args);
+    if (!where) throw new UserError("user password works on a data dir only: pass --data-dir", { path: "--data-dir" });
     const pw = await passwordFromStdin();
-    await withLocalOps(args["data-dir"], (d) => setPassword(d, args.login, pw));
+    await withLocalOps(where, (d) => setPassword(d, args.login, pw));
     await stderr(`password of ${args.login} set\n`);
   },
 });
@@ -72,9 +73,8 @@ const list = defineCommand({
   meta: { name: "list", description: "List users" },
   args: { ...dataDirFlag, ...serverFlags, ...outputFlag },
   async run({ args }) {
-    const us = args["data-dir"]
-      ? await withLocalOps(args["data-dir"], listUsers)
-      : await client(args).call<UserView[]>("GET", "/api/users");
+    const where = localIfAsked(args);
+    const us = where ? await withLocalOps(where, listUsers) : await client(args).call<UserView[]>("GET", "/api/users");
     await printResult(us, args.output, (xs) =>
       xs.map((u) => `${u.login}\t${u.role}${u.env ? `\t${u.env}` : ""}\n`).join(""),
     );
@@ -85,7 +85,8 @@ const del = defineCommand({
   meta: { name: "delete", description: "Delete a user (its tokens stop working)" },
   args: { login: { type: "positional", required: true, description: "Login" }, ...dataDirFlag, ...serverFlags },
   async run({ args }) {
-    if (args["data-dir"]) await withLocalOps(args["data-dir"], (d) => deleteUser(d, args.login));
+    const where = localIfAsked(args);
+    if (where) await withLocalOps(where, (d) => deleteUser(d, args.login));
     else await client(args).call("DELETE", `/api/user/${encodeURIComponent(args.login)}`);
   },
 });
@@ -102,8 +103,9 @@ const token = defineCommand({
     ...outputFlag,
   },
   async run({ args }) {
-    const t = args["data-dir"]
-      ? await withLocalOps(args["data-dir"], (d) => issueToken(d, args.login))
+    const where = localIfAsked(args);
+    const t = where
+      ? await withLocalOps(where, (d) => issueToken(d, args.login))
       : await client(args).call<{ id: number; token: string }>(
           "POST",
           `/api/user/${encodeURIComponent(args.login)}/token`,
@@ -123,8 +125,9 @@ const tokens = defineCommand({
     ...outputFlag,
   },
   async run({ args }) {
-    const ts = args["data-dir"]
-      ? await withLocalOps(args["data-dir"], (d) => listTokens(d, args.login))
+    const where = localIfAsked(args);
+    const ts = where
+      ? await withLocalOps(where, (d) => listTokens(d, args.login))
       : await client(args).call<TokenInfo[]>("GET", `/api/user/${encodeURIComponent(args.login)}/tokens`);
     await printResult(ts, args.output, (xs) =>
       [
@@ -143,8 +146,9 @@ const revokeToken_ = defineCommand({
   args: { id: { type: "positional", required: true, description: "Token id" }, ...dataDirFlag, ...serverFlags },
   async run({ args }) {
     const id = tokenId(args.id, "ID");
-    const login = args["data-dir"]
-      ? await withLocalOps(args["data-dir"], async (d) => (await revokeToken(d, id)).login)
+    const where = localIfAsked(args);
+    const login = where
+      ? await withLocalOps(where, async (d) => (await revokeToken(d, id)).login)
       : (await client(args).call<{ login: string }>("DELETE", `/api/tokens/${id}`)).login;
     await stderr(`revoked token ${id} of ${login}\n`);
   },

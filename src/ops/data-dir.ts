@@ -36,7 +36,7 @@ import {
   tmpObjectInfix,
   type GitRepo,
 } from "../git/index.ts";
-import { loadCipher, openStore, type Environment, type Store } from "../store/index.ts";
+import { loadCipher, openStore, PostgresStore, type Environment, type Store } from "../store/index.ts";
 
 /** Group and world bits. */
 const OPEN_BITS = 0o077;
@@ -94,6 +94,29 @@ export class DataDir {
             "free pages: run `sqlite3 gimlet.db VACUUM` with gimlet stopped",
         );
       }
+      return store;
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Opens the PostgreSQL store that replicas share, with the credential key of this (shared) data
+   * dir or GIMLET_ENCRYPTION_KEY; `key: false` leaves the credentials locked (token commands need
+   * none). The first opener creates the key under a database lock, so openers starting together
+   * never make two. Every opener with a database URL (server and CLI) goes through here.
+   */
+  async openSharedStore(
+    url: string,
+    o: { key?: boolean; env?: Record<string, string | undefined> } = {},
+  ): Promise<PostgresStore> {
+    const store = await PostgresStore.open(url);
+    if (o.key === false) return store;
+    try {
+      await store.exclusive("encryption-key", async () => {
+        await store.unlock(loadCipher(this.root, { mayCreate: !(await store.secretsSealed()), env: o.env }));
+      });
       return store;
     } catch (e) {
       await store.close();

@@ -4,9 +4,9 @@
  */
 import { hostname } from "node:os";
 import { ConflictError } from "../core/errors.ts";
-import { checkGivenToken, loadCipher, PostgresStore, type Store } from "../store/index.ts";
+import { checkGivenToken, type PostgresStore, type Store } from "../store/index.ts";
 import { createApp } from "./app.ts";
-import { acquireServeLock, openDataStore, prepareDataDir } from "./data-dir.ts";
+import { acquireServeLock, DataDir, openDataStore, prepareDataDir } from "./data-dir.ts";
 import { watchEnvs } from "./env-watch.ts";
 import { type AgentBridge, bridgeAgents } from "./agent-bridge.ts";
 import { bridgeEvents, type Bridge } from "./event-bridge.ts";
@@ -75,7 +75,9 @@ export async function serve(
   let store: Store;
   let shared: PostgresStore | undefined;
   try {
-    store = o.database ? (shared = await openSharedStore(o.dataDir, o.database)) : await openDataStore(o.dataDir, warn);
+    store = o.database
+      ? (shared = await new DataDir(o.dataDir).openSharedStore(o.database))
+      : await openDataStore(o.dataDir, warn);
   } catch (e) {
     lock.release();
     throw e;
@@ -207,22 +209,4 @@ export async function serve(
       lock.release();
     },
   };
-}
-
-/**
- * The Postgres store of a replica, with the credential key of the shared data dir (or
- * GIMLET_ENCRYPTION_KEY). The first replica to start creates the key, under a database lock, so
- * replicas starting together never make two.
- */
-async function openSharedStore(dataDir: string, url: string): Promise<PostgresStore> {
-  const store = await PostgresStore.open(url);
-  try {
-    await store.exclusive("encryption-key", async () => {
-      await store.unlock(loadCipher(dataDir, { mayCreate: !(await store.secretsSealed()) }));
-    });
-    return store;
-  } catch (e) {
-    await store.close();
-    throw e;
-  }
 }

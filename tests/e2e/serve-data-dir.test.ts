@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, gimlet, gimletBin } from "../support/bin.ts";
@@ -90,6 +90,8 @@ describe("gimlet serve and its data dir", () => {
 
   test("the data dir is 0700, its files 0600, and the db file holds no gitops token in plain text", async () => {
     const dir = join(root, "private");
+    // Data dir commands refuse a dir that is not there (only serve makes one); an empty one they start.
+    mkdirSync(dir);
     const secret = `ghp_${randomBytes(12).toString("hex")}`;
     const env = await gimlet([
       "env",
