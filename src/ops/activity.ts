@@ -1,13 +1,12 @@
 /**
  * What the dashboard lists beyond releases: every queued request with its targets and Flux's word on
- * the gitops commits it made, each app's latest release, the delivery times of releases.
+ * the gitops commits it made, each app's latest release.
  * `visible` says which envs the viewer may see (the transport asks its access policy).
  */
 import { NotFoundError } from "../core/errors.ts";
 import type { Artifact } from "../core/release/index.ts";
 import type { EventStatus, EventType } from "../store/index.ts";
 import type { OpsDeps } from "./deps.ts";
-import { fluxAppliedAt } from "./flux-status.ts";
 import { releaseHistory, type HistoryEntry } from "./releases.ts";
 import type { Visible } from "./tracking.ts";
 
@@ -127,49 +126,6 @@ export async function latestReleases(d: OpsDeps, env: string, apps: string[]): P
   // The first alone: on an empty mirror it fills it from git, which the others would each do again.
   if (apps.length) await one(apps[0]!);
   await Promise.all(apps.slice(1).map(one));
-  return out;
-}
-
-/** When each step of a release's delivery happened, unix seconds (absent: unknown). */
-export interface DeliveryTimes {
-  /** The artifact reached the server (CI pushed it). */
-  artifact?: number;
-  /** The request that wrote the release was queued (a release or rollback; for a policy deploy, its artifact). */
-  requested?: number;
-  /** The gitops commit's time. */
-  committed: number;
-  /** When Flux applied the commit (else its first event about it), and its last word. */
-  flux?: { at: number; status: string; desc?: string };
-}
-
-/** Delivery steps of history entries, by gitops commit. */
-export async function deliveryTimes(d: OpsDeps, entries: HistoryEntry[]): Promise<Map<string, DeliveryTimes>> {
-  const out = new Map<string, DeliveryTimes>();
-  await Promise.all(
-    entries.map(async (h) => {
-      const artifactId = typeof h.artifactId === "string" ? h.artifactId : "";
-      const eventId = typeof h.eventId === "string" ? h.eventId : "";
-      const [artifact, request, commit] = await Promise.all([
-        artifactId ? d.store.artifactEvent(artifactId) : undefined,
-        eventId ? d.store.event(eventId) : undefined,
-        d.store.gitopsCommit(h.gitopsRef),
-      ]);
-      out.set(h.gitopsRef, {
-        ...(artifact ? { artifact: artifact.created } : {}),
-        ...(request ? { requested: request.created } : artifact ? { requested: artifact.created } : {}),
-        committed: h.created,
-        ...(commit?.status
-          ? {
-              flux: {
-                at: (await fluxAppliedAt(d, h.gitopsRef)) ?? commit.created,
-                status: commit.status,
-                desc: commit.statusDesc,
-              },
-            }
-          : {}),
-      });
-    }),
-  );
   return out;
 }
 

@@ -9,7 +9,8 @@ import { type FluxVerdict, fluxVerdict, replacesWord } from "../core/flux/verdic
 import { appDir } from "../core/gitops/index.ts";
 import { nowOf, type OpsDeps } from "./deps.ts";
 
-const appliedKey = (sha: string) => `gitops:${sha}`;
+/** The release-steps key of a commit's "flux applied" step. */
+export const fluxAppliedKey = (sha: string) => `gitops:${sha}`;
 
 export interface RecordedWord {
   /** False when the word was kept out: an applied commit is not shown applying again. */
@@ -32,7 +33,7 @@ export async function recordFluxWord(
     const verdict = fluxVerdict(c.status, c.statusDesc);
     if (verdict === "applied") {
       const env = c.env || prev?.env || "";
-      await tx.recordReleaseStep({ eventId: appliedKey(c.sha), env, app: "", step: "flux applied", at: nowOf(d) });
+      await tx.recordReleaseStep({ eventId: fluxAppliedKey(c.sha), env, app: "", step: "flux applied", at: nowOf(d) });
     }
     return { recorded: true, verdict, becameApplied: verdict === "applied" && was !== "applied" };
   });
@@ -40,7 +41,7 @@ export async function recordFluxWord(
 
 /** When Flux first said the commit is applied (unix seconds), if it did. */
 export async function fluxAppliedAt(d: Pick<OpsDeps, "store">, sha: string): Promise<number | undefined> {
-  return (await d.store.releaseSteps(appliedKey(sha))).find((s) => s.step === "flux applied")?.at;
+  return (await d.store.releaseSteps(fluxAppliedKey(sha))).find((s) => s.step === "flux applied")?.at;
 }
 
 /**

@@ -86,13 +86,12 @@ export {
 } from "./live.ts";
 export {
   artifactSummary,
-  deliveryTimes,
   latestReleases,
   recentActivity,
   type ActivityEntry,
   type ActivityQuery,
-  type DeliveryTimes,
 } from "./activity.ts";
+export { deliverySteps } from "./delivery.ts";
 export {
   previewOf,
   previewRelease,
@@ -101,7 +100,7 @@ export {
   type PreviewFile,
 } from "./preview.ts";
 export { currentReleases, warmCurrentReleases } from "./env-status.ts";
-export { releaseTimeline, type Timeline, type TimelineStep } from "./timeline.ts";
+export { releaseTimeline, stepsOf, type StepRecords, type Timeline, type TimelineStep } from "./timeline.ts";
 export {
   commitTargets,
   followRelease,

@@ -13,6 +13,7 @@
  */
 import { fluxLabelOf } from "../core/flux/verdict.ts";
 import { decodeArtifact, decodeRequest, type QueueResult } from "../core/queue.ts";
+import type { EventRecord } from "../store/index.ts";
 import type { OpsDeps } from "./deps.ts";
 import { fluxAppliedAt } from "./flux-status.ts";
 import { queuedRequest } from "./queue.ts";
@@ -54,10 +55,79 @@ function withDurations(steps: TimelineStep[]): TimelineStep[] {
   });
 }
 
+/** What is recorded about one app of one request: the inputs of its steps (all times unix seconds). */
+export interface StepRecords {
+  /** The request's type (release, rollback, artifact: a policy deploy); "" when the request is not stored. */
+  type: string;
+  requested?: number;
+  /** The artifact's event, when the request names one. */
+  artifact?: EventRecord;
+  hash: string;
+  /** Why no commit was made (the result's status), when none was. */
+  noCommit?: string;
+  commitTime?: number;
+  /** A hosted env serves the commit as made; a remote one has a recorded push. */
+  builtin: boolean;
+  pushed?: number;
+  /** Flux's last word on the commit, and when it first said applied. */
+  flux?: { status: string; statusDesc: string };
+  applied?: number;
+  rollout?: number;
+}
+
+/** The one rule that turns records into steps: the API's timeline and the dashboard's both call it. */
+export function stepsOf(r: StepRecords): TimelineStep[] {
+  const steps: TimelineStep[] = [];
+  if (r.artifact) {
+    const created = decodeArtifact(r.artifact.blob).version.created;
+    steps.push(
+      step("artifact created", created, "the CI commit's time"),
+      step("artifact received", r.artifact.created),
+    );
+  }
+  steps.push(
+    step(
+      r.type === "rollback"
+        ? "rollback requested"
+        : r.type === "artifact"
+          ? "deploy policy matched"
+          : "release requested",
+      r.requested,
+      r.type ? undefined : "the request is not stored",
+    ),
+  );
+  steps.push(step("gitops commit made", r.commitTime, r.hash ? undefined : r.noCommit));
+  steps.push(
+    r.builtin
+      ? step("pushed", r.commitTime, "hosted by gimlet: the commit is served as made")
+      : step("pushed", r.pushed, r.pushed ? "pushed to the env's gitops remote" : "no push recorded"),
+  );
+  const fc = r.flux;
+  const word = fc ? fluxLabelOf(fc.status, fc.statusDesc) : "";
+  steps.push(
+    step(
+      "Flux applied",
+      r.applied,
+      !fc
+        ? "no Flux event yet"
+        : r.applied
+          ? `now ${word}`
+          : `not applied yet; Flux says ${word}${fc.statusDesc ? `: ${fc.statusDesc}` : ""}`,
+    ),
+  );
+  steps.push(
+    step(
+      "rollout complete",
+      r.rollout,
+      r.rollout ? "the agent reported every replica updated and available" : "the agent has not reported it",
+    ),
+  );
+  return withDurations(steps);
+}
+
 export async function releaseTimeline(d: OpsDeps, id: string, visible?: Visible): Promise<Timeline> {
   // An artifact's id (what `artifact push` prints) names the request its policy deploy queued.
   const ev = (await d.store.event(id)) ?? (await d.store.artifactEvent(id)) ?? (await queuedRequest(d, id));
-  const common: TimelineStep[] = [];
   const artifactId =
     ev.type === "artifact"
       ? ev.id
@@ -65,27 +135,12 @@ export async function releaseTimeline(d: OpsDeps, id: string, visible?: Visible)
         ? (decodeRequest(ev.type, ev.blob) as { artifactId: string }).artifactId
         : "";
   const art = artifactId ? (ev.type === "artifact" ? ev : await d.store.artifactEvent(artifactId)) : undefined;
-  if (art) {
-    const created = decodeArtifact(art.blob).version.created;
-    common.push(step("artifact created", created, "the CI commit's time"), step("artifact received", art.created));
-  }
-  common.push(
-    step(
-      ev.type === "rollback"
-        ? "rollback requested"
-        : ev.type === "artifact"
-          ? "deploy policy matched"
-          : "release requested",
-      ev.created,
-    ),
-  );
   const results: Timeline["results"] = [];
   const recorded = await d.store.releaseSteps(ev.id);
   const stepAt = (r: QueueResult, name: string) =>
     recorded.find((s) => s.env === r.env && s.app === r.app && s.step === name)?.at;
   for (const r of ev.results as QueueResult[]) {
     if (visible && !visible(r.env)) continue;
-    const steps = [...common];
     const env = await d.store.env(r.env);
     let commitTime: number | undefined;
     if (r.hash && env) {
@@ -93,36 +148,21 @@ export async function releaseTimeline(d: OpsDeps, id: string, visible?: Visible)
       await g.index.update(await g.head());
       commitTime = g.index.commits.get(r.hash)?.time;
     }
-    steps.push(step("gitops commit made", commitTime, r.hash ? undefined : r.statusDesc || r.status));
-    const pushed = stepAt(r, "pushed");
-    steps.push(
-      env?.builtin
-        ? step("pushed", commitTime, "hosted by gimlet: the commit is served as made")
-        : step("pushed", pushed, pushed ? "pushed to the env's gitops remote" : "no push recorded"),
-    );
     const fc = r.hash ? await d.store.gitopsCommit(r.hash) : undefined;
-    const applied = fc ? await fluxAppliedAt(d, r.hash) : undefined;
-    const word = fc ? fluxLabelOf(fc.status, fc.statusDesc) : "";
-    steps.push(
-      step(
-        "Flux applied",
-        applied,
-        !fc
-          ? "no Flux event yet"
-          : applied
-            ? `now ${word}`
-            : `not applied yet; Flux says ${word}${fc.statusDesc ? `: ${fc.statusDesc}` : ""}`,
-      ),
-    );
-    const rolled = stepAt(r, "rollout complete");
-    steps.push(
-      step(
-        "rollout complete",
-        rolled,
-        rolled ? "the agent reported every replica updated and available" : "the agent has not reported it",
-      ),
-    );
-    results.push({ env: r.env, app: r.app, hash: r.hash, steps: withDurations(steps) });
+    const steps = stepsOf({
+      type: ev.type,
+      requested: ev.created,
+      artifact: art,
+      hash: r.hash,
+      noCommit: r.statusDesc || r.status,
+      commitTime,
+      builtin: !!env?.builtin,
+      pushed: stepAt(r, "pushed"),
+      flux: fc,
+      applied: fc ? await fluxAppliedAt(d, r.hash) : undefined,
+      rollout: stepAt(r, "rollout complete"),
+    });
+    results.push({ env: r.env, app: r.app, hash: r.hash, steps });
   }
   return { id: ev.id, type: ev.type, status: ev.status, results };
 }

@@ -63,6 +63,22 @@ export function queueTests(h: Harness): void {
       expect(await store.queueDepth()).toBe(2);
     });
 
+    test("events in bulk: by id and artifact events by artifact id, as event() and artifactEvent() answer", async () => {
+      const { store } = await h.open();
+      await store.insertEvent(ev("a1", { type: "artifact", artifactId: "acme/web-1" }));
+      await store.insertEvent(ev("r1", { artifactId: "acme/web-1" }));
+      await store.insertEvent(ev("a2", { type: "artifact", artifactId: "acme/web-2" }));
+      const ids = Array.from({ length: 600 }, (_, i) => `missing-${i}`).concat("r1", "a2", "r1");
+      const got = await store.eventsOf(ids, ["acme/web-1", "acme/web-2", "acme/web-9"]);
+      expect([...got.byId.keys()].sort()).toEqual(["a2", "r1"]);
+      expect(got.byId.get("r1")).toEqual((await store.event("r1"))!);
+      // A release row names an artifact; only the artifact's own event answers for it.
+      expect(got.byArtifact.get("acme/web-1")).toEqual((await store.artifactEvent("acme/web-1"))!);
+      expect(got.byArtifact.get("acme/web-2")?.id).toBe("a2");
+      expect(got.byArtifact.has("acme/web-9")).toBe(false);
+      expect(await store.eventsOf([], [])).toEqual({ byId: new Map(), byArtifact: new Map() });
+    });
+
     test("claims take the oldest free event, lease it to the owner and count the attempt", async () => {
       const { store, clock } = await h.open();
       await fill(store, 3);

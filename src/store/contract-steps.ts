@@ -39,6 +39,24 @@ export function releaseStepTests(h: Harness): void {
       expect(await store.releaseSteps("ev2")).toEqual([s("ev2", "staging", "web", "pushed", 5)]);
     });
 
+    test("steps of many events in one read, ordered as releaseSteps orders one event's", async () => {
+      const { store } = await h.open();
+      const s = (eventId: string, app: string, step: "pushed" | "flux applied", at: number) => ({
+        eventId,
+        env: "staging",
+        app,
+        step,
+        at,
+      });
+      const rows = [s("ev2", "web", "pushed", 5), s("gitops:abc", "", "flux applied", 7), s("ev1", "api", "pushed", 5)];
+      for (const r of rows) await store.recordReleaseStep(r);
+      await store.recordReleaseStep(s("other", "web", "pushed", 1));
+      const ids = Array.from({ length: 700 }, (_, i) => `none-${i}`).concat("ev1", "ev2", "gitops:abc", "ev1");
+      expect(await store.releaseStepsOf(ids)).toEqual([rows[2]!, rows[0]!, rows[1]!]);
+      expect(await store.releaseStepsOf([])).toEqual([]);
+      expect(await store.releaseStepsOf(["ev2"])).toEqual(await store.releaseSteps("ev2"));
+    });
+
     test("two connections racing to record the same step: exactly one wins, the other sees its time", async () => {
       const { store, connect } = await h.open();
       const other = await connect();

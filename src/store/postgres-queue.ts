@@ -2,8 +2,8 @@
 import { ConflictError } from "../core/errors.ts";
 import { PgAccounts } from "./postgres-accounts.ts";
 import { isUniqueViolation } from "./postgres-base.ts";
-import { checkLease, num, type Row, toEvent } from "./rows.ts";
-import type { FinalStatus, Held, Lease, NewEvent } from "./store.ts";
+import { checkLease, chunks, num, type Row, toEvent } from "./rows.ts";
+import type { EventsOf, FinalStatus, Held, Lease, NewEvent } from "./store.ts";
 import type { ArtifactFilter, EventFilter, EventRecord } from "./types.ts";
 
 export class PgQueue extends PgAccounts {
@@ -30,6 +30,21 @@ export class PgQueue extends PgAccounts {
     const [r] = await this
       .sql`SELECT * FROM events WHERE type = 'artifact' AND artifact_id = ${artifactId} ORDER BY seq LIMIT 1`;
     return r ? toEvent(r) : undefined;
+  }
+
+  async eventsOf(ids: readonly string[], artifactIds: readonly string[]): Promise<EventsOf> {
+    const out: EventsOf = { byId: new Map(), byArtifact: new Map() };
+    const read = async (where: string, keys: readonly string[], put: (e: EventRecord) => void) => {
+      for (const part of chunks([...new Set(keys)], 500)) {
+        const marks = part.map((_, i) => `$${i + 1}`).join(", ");
+        // Newest first, so the oldest artifact event of an id, set last, stands (as artifactEvent answers).
+        const rows = await this.sql.unsafe(`SELECT * FROM events WHERE ${where} (${marks}) ORDER BY seq DESC`, part);
+        for (const r of rows) put(toEvent(r));
+      }
+    };
+    await read("id IN", ids, (e) => out.byId.set(e.id, e));
+    await read("type = 'artifact' AND artifact_id IN", artifactIds, (e) => out.byArtifact.set(e.artifactId, e));
+    return out;
   }
 
   async claimNext(lease: Lease): Promise<EventRecord | undefined> {

@@ -1,7 +1,7 @@
 /** Postgres queries for what is kept on the side: gitops commit statuses, the release history, agent state. */
 import type { SQL, TransactionSQL } from "bun";
 import { PgQueue } from "./postgres-queue.ts";
-import { chunks, num, toCommit, toRelease } from "./rows.ts";
+import { chunks, num, stepOrder, toCommit, toRelease } from "./rows.ts";
 import type { ReleaseFilter, ReleaseRow, StoreTx } from "./store.ts";
 import type { GitopsCommit, ReleaseStep, ReleaseStepName } from "./types.ts";
 
@@ -90,15 +90,28 @@ export class PgQueries extends PgQueue implements StoreTx {
   }
 
   async releaseSteps(eventId: string): Promise<ReleaseStep[]> {
-    const rows = await this.sql`SELECT event_id, env, app, step, at FROM release_steps WHERE event_id = ${eventId}
-      ORDER BY at, env COLLATE "C", app COLLATE "C", step COLLATE "C"`;
-    return rows.map((r: Record<string, unknown>) => ({
-      eventId: r.event_id as string,
-      env: r.env as string,
-      app: r.app as string,
-      step: r.step as ReleaseStepName,
-      at: num(r.at),
-    }));
+    return this.releaseStepsOf([eventId]);
+  }
+
+  async releaseStepsOf(eventIds: readonly string[]): Promise<ReleaseStep[]> {
+    const out: ReleaseStep[] = [];
+    for (const part of chunks([...new Set(eventIds)], 500)) {
+      const marks = part.map((_, i) => `$${i + 1}`).join(", ");
+      const rows = await this.sql.unsafe(
+        `SELECT event_id, env, app, step, at FROM release_steps WHERE event_id IN (${marks})`,
+        part,
+      );
+      for (const r of rows as Record<string, unknown>[]) {
+        out.push({
+          eventId: r.event_id as string,
+          env: r.env as string,
+          app: r.app as string,
+          step: r.step as ReleaseStepName,
+          at: num(r.at),
+        });
+      }
+    }
+    return out.sort(stepOrder);
   }
 
   // --- the agents' last known live state

@@ -3,7 +3,16 @@
  * alike, and `Number()` evens out what differs (Postgres hands BIGINT back as a string).
  */
 import type { Lease } from "./store.ts";
-import type { Environment, EventRecord, EventStatus, EventType, GitopsCommit, Role, User } from "./types.ts";
+import type {
+  Environment,
+  EventRecord,
+  EventStatus,
+  EventType,
+  GitopsCommit,
+  ReleaseStep,
+  Role,
+  User,
+} from "./types.ts";
 
 export type Row = Record<string, unknown>;
 
@@ -84,6 +93,12 @@ export function checkLease(lease: Lease): void {
 }
 
 /** `xs` in runs of at most `n`: an `IN (…)` list stays within the drivers' parameter limits. */
+/** Release steps by time, then env, app and step (code-point order, as SQLite compares text). */
+export function stepOrder(a: ReleaseStep, b: ReleaseStep): number {
+  const text = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return a.at - b.at || text(a.env, b.env) || text(a.app, b.app) || text(a.step, b.step);
+}
+
 export function chunks<T>(xs: readonly T[], n: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));

@@ -1,9 +1,9 @@
 /** SQLite queries for the durable event queue: inserting, claiming under a lease, finishing, listing. */
 import { ConflictError } from "../core/errors.ts";
-import { checkLease, type Row, toEvent } from "./rows.ts";
+import { checkLease, chunks, type Row, toEvent } from "./rows.ts";
 import { SqliteAccounts } from "./sqlite-accounts.ts";
 import { isUniqueViolation } from "./sqlite-base.ts";
-import type { FinalStatus, Held, Lease, NewEvent } from "./store.ts";
+import type { EventsOf, FinalStatus, Held, Lease, NewEvent } from "./store.ts";
 import type { ArtifactFilter, EventFilter, EventRecord } from "./types.ts";
 
 export class SqliteQueue extends SqliteAccounts {
@@ -52,6 +52,23 @@ export class SqliteQueue extends SqliteAccounts {
         .query("SELECT * FROM events WHERE type = 'artifact' AND artifact_id = ?")
         .get(artifactId) as Row | null;
       return r ? toEvent(r) : undefined;
+    });
+  }
+
+  eventsOf(ids: readonly string[], artifactIds: readonly string[]): Promise<EventsOf> {
+    return this.q(() => {
+      const out: EventsOf = { byId: new Map(), byArtifact: new Map() };
+      const read = (where: string, keys: readonly string[], put: (e: EventRecord) => void) => {
+        for (const part of chunks([...new Set(keys)], 500)) {
+          const marks = part.map(() => "?").join(",");
+          // Newest first, so the oldest artifact event of an id, set last, stands (as artifactEvent answers).
+          const sql = `SELECT * FROM events WHERE ${where} (${marks}) ORDER BY seq DESC`;
+          for (const r of this.db.query(sql).all(...part) as Row[]) put(toEvent(r));
+        }
+      };
+      read("id IN", ids, (e) => out.byId.set(e.id, e));
+      read("type = 'artifact' AND artifact_id IN", artifactIds, (e) => out.byArtifact.set(e.artifactId, e));
+      return out;
     });
   }
 

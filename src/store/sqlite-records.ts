@@ -1,5 +1,5 @@
 /** SQLite queries for what is kept on the side: gitops commit statuses, the release history, agent state. */
-import { chunks, type Row, toRelease } from "./rows.ts";
+import { chunks, type Row, stepOrder, toRelease } from "./rows.ts";
 import { SqliteQueue } from "./sqlite-queue.ts";
 import type { ReleaseFilter, ReleaseRow, StoreTx } from "./store.ts";
 import type { GitopsCommit, ReleaseStep } from "./types.ts";
@@ -123,6 +123,22 @@ export class SqliteQueries extends SqliteQueue implements StoreTx {
              ORDER BY at, env, app, step`,
           )
           .all(eventId) as ReleaseStep[],
+    );
+  }
+
+  releaseStepsOf(eventIds: readonly string[]): Promise<ReleaseStep[]> {
+    return this.q(() =>
+      chunks([...new Set(eventIds)], 500)
+        .flatMap(
+          (part) =>
+            this.db
+              .query(
+                `SELECT event_id AS eventId, env, app, step, at FROM release_steps
+                 WHERE event_id IN (${part.map(() => "?").join(",")}) ORDER BY at, env, app, step`,
+              )
+              .all(...part) as ReleaseStep[],
+        )
+        .sort(stepOrder),
     );
   }
 

@@ -41,6 +41,12 @@ export interface NewEvent {
   artifactId?: string;
 }
 
+/** Events looked up in bulk: by their own id, and artifact events by the artifact's id. */
+export interface EventsOf {
+  byId: Map<string, EventRecord>;
+  byArtifact: Map<string, EventRecord>;
+}
+
 /**
  * A claim on a queued event. `owner` names one worker incarnation and must be unique among live
  * workers: `<node>/<incarnation>`, where the node part is what {@link Store.expireLeases} matches.
@@ -156,6 +162,8 @@ export interface StoreTx {
   insertEvent(e: NewEvent): Promise<EventRecord>;
   event(id: string): Promise<EventRecord | undefined>;
   artifactEvent(artifactId: string): Promise<EventRecord | undefined>;
+  /** The stored ones of `ids` by id, and of `artifactIds` by artifact id, one query per 500 (a history page's). */
+  eventsOf(ids: readonly string[], artifactIds: readonly string[]): Promise<EventsOf>;
   /**
    * Claims the oldest event that is new or whose lease expired, counts the attempt and leases it to
    * `lease.owner`. Two claims, from any number of processes, never get the same event while its
@@ -211,6 +219,8 @@ export interface StoreTx {
   recordReleaseStep(s: ReleaseStep): Promise<boolean>;
   /** The steps recorded for an event, by time (then env, app, step). */
   releaseSteps(eventId: string): Promise<ReleaseStep[]>;
+  /** The steps recorded for any of `eventIds`, in the same order, one query per 500. */
+  releaseStepsOf(eventIds: readonly string[]): Promise<ReleaseStep[]>;
 
   // --- the agents' last known live state (what the dashboard shows, marked stale, after a restart)
   /** Replaces the env's last known state: JSON text the store keeps as it is. */

@@ -106,8 +106,8 @@ export function envPages(app: Hono<PageEnv>, k: PageKit): void {
     ]);
     const state = view.state.apps.find((a) => a.name === app || a.service === app);
     const shown = h.slice(0, historySize);
-    const times = await ops.deliveryTimes(o, shown);
-    const history = shown.map((x) => ({ ...x, delivery: times.get(x.gitopsRef) })) as ui.ReleaseEntry[];
+    const steps = await ops.deliverySteps(o, env, shown);
+    const history = shown.map((x) => ({ ...x, delivery: steps.get(x.gitopsRef) })) as ui.ReleaseEntry[];
     return { history, more: h.length > historySize, offset, view, state };
   }
 

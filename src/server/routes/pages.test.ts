@@ -189,10 +189,16 @@ describe("pages", () => {
     const app = await (await b.get("/envs/staging/apps/web")).text();
     expect(app.indexOf("bbb2222")).toBeLessThan(app.indexOf("aaa1111"));
     expect(app).toContain("Roll back to this");
-    // The delivery timeline from the store: the artifact, its policy deploy, the commit; Flux has not spoken.
-    expect(app).toMatch(/artifact pushed <time[^>]*>just now<\/time>/);
-    expect(app).toContain("gitops commit <time");
-    expect(app).toContain('<li class="t-warn">Flux: no word yet</li>');
+    // The delivery timeline from the store: the artifact, its policy deploy, the commit served as made;
+    // Flux has not spoken and no agent reported the rollout (page-timeline.test.ts: the API's steps).
+    expect(app).toMatch(/artifact received <time[^>]*>just now<\/time>/);
+    expect(app).toMatch(/deploy policy matched <time[^>]*>just now<\/time> <span[^>]*>\+\d+ s<\/span>/);
+    expect(app).toContain("gitops commit made <time");
+    expect(app).toContain('title="hosted by gimlet: the commit is served as made">pushed <time');
+    expect(app).toContain(
+      '<li class="t-warn">Flux applied <span class="muted">not recorded (no Flux event yet)</span>',
+    );
+    expect(app).toContain('<li class="t-warn">rollout complete <span class="muted">not recorded');
     const activity = await (await b.get("/activity?env=staging&app=web")).text();
     expect(activity.match(/<li id="event-/g)?.length).toBe(2);
     expect(activity).toContain('href="/envs/staging/apps/web"');

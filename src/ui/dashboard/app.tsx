@@ -23,54 +23,72 @@ export interface ReleaseEntry {
   version?: Version;
   gitopsCommitStatus?: string;
   gitopsCommitStatusDesc?: string;
-  /** When each delivery step happened (ops' DeliveryTimes), unix seconds. */
-  delivery?: {
-    artifact?: number;
-    requested?: number;
-    committed: number;
-    flux?: { at: number; status: string; desc?: string };
-  };
+  /** The delivery timeline's steps, as the release's API timeline reports them (ops' TimelineStep). */
+  delivery?: DeliveryStep[];
+}
+
+/** One step of a release's delivery: when it happened (unix seconds) and the seconds since the step before. */
+export interface DeliveryStep {
+  step: string;
+  at?: number;
+  took?: number;
+  recorded: boolean;
+  note?: string;
 }
 
 const tone = (good: boolean, bad: boolean): "ok" | "bad" | "warn" => (good ? "ok" : bad ? "bad" : "warn");
 
 /** "+3 s", "+2 min": how long a step took after the one before. */
-export function took(from: number | undefined, to: number | undefined): string {
-  if (from === undefined || to === undefined) return "";
-  const s = Math.max(0, to - from);
+export function took(seconds: number | undefined): string {
+  if (seconds === undefined) return "";
+  const s = Math.max(0, seconds);
   if (s < 120) return `+${s} s`;
   if (s < 7200) return `+${Math.round(s / 60)} min`;
   return `+${Math.round(s / 3600)} h`;
 }
 
-/** artifact → requested → gitops commit → Flux → rollout, each with its time and the step's duration. */
-export function Timeline(props: { d: NonNullable<ReleaseEntry["delivery"]>; now: number; rollout?: string }): VNode {
-  const { d } = props;
-  const flux = d.flux ? fluxLabel(d.flux.status, d.flux.desc) : "";
-  const steps: { label: string; at?: number; prev?: number; kind?: "ok" | "bad" | "warn" }[] = [
-    ...(d.artifact !== undefined ? [{ label: "artifact pushed", at: d.artifact }] : []),
-    ...(d.requested !== undefined ? [{ label: "release requested", at: d.requested, prev: d.artifact }] : []),
-    { label: "gitops commit", at: d.committed, prev: d.requested ?? d.artifact },
-    ...(d.flux
-      ? [{ label: `Flux ${flux}`, at: d.flux.at, prev: d.committed, kind: tone(flux === "applied", flux === "failed") }]
-      : [{ label: "Flux: no word yet", kind: "warn" as const }]),
-    ...(props.rollout
-      ? [{ label: `rollout ${props.rollout}`, kind: tone(props.rollout === "complete", props.rollout === "failed") }]
-      : []),
-  ];
+/** A step's colour: recorded is done; Flux's failure or a failed live rollout is bad; the rest is waiting. */
+function stepTone(x: DeliveryStep, rollout: string | undefined): "ok" | "bad" | "warn" {
+  if (x.recorded) return "ok";
+  if (x.step === "Flux applied" && /failed/.test(x.note ?? "")) return "bad";
+  return x.step === "rollout complete" && rollout === "failed" ? "bad" : "warn";
+}
+
+/**
+ * artifact created → received → requested → gitops commit → pushed → Flux applied → rollout complete:
+ * each step's time (absolute in the tooltip) and its duration since the step before; a step with no
+ * record says so. `rollout` is what the agent shows now of the current release, for a rollout not yet
+ * recorded complete.
+ */
+export function Timeline(props: { steps: DeliveryStep[]; now: number; rollout?: string }): VNode {
   return (
     <ol class="timeline" aria-label="Delivery">
-      {steps.map((x) => (
-        <li class={x.kind ? `t-${x.kind}` : ""}>
-          {x.label}
-          {x.at !== undefined ? (
-            <>
-              {" "}
-              <Time t={x.at} now={props.now} /> <span class="muted">{took(x.prev, x.at)}</span>
-            </>
-          ) : null}
-        </li>
-      ))}
+      {props.steps.map((x) => {
+        const live = x.step === "rollout complete" && !x.recorded && props.rollout ? props.rollout : "";
+        return (
+          <li class={`t-${stepTone(x, props.rollout)}`} title={x.recorded ? x.note : undefined}>
+            {x.step}{" "}
+            {x.at !== undefined ? (
+              <>
+                <Time t={x.at} now={props.now} />
+                {x.took !== undefined ? (
+                  <>
+                    {" "}
+                    <span class="muted" title="since the step before">
+                      {took(x.took)}
+                    </span>
+                  </>
+                ) : null}
+              </>
+            ) : (
+              <span class="muted">
+                not recorded
+                {live ? ` (the agent shows the rollout ${live})` : x.note ? ` (${x.note})` : ""}
+              </span>
+            )}
+          </li>
+        );
+      })}
     </ol>
   );
 }
@@ -273,7 +291,7 @@ export function History(props: {
                   <code title={h.gitopsRef}>{h.gitopsRef.slice(0, 8)}</code>
                 </div>
                 {h.delivery ? (
-                  <Timeline d={h.delivery} now={props.now} rollout={h === current ? props.rollout : undefined} />
+                  <Timeline steps={h.delivery} now={props.now} rollout={h === current ? props.rollout : undefined} />
                 ) : null}
                 {props.canRollback && h !== current && !h.rolledBack ? (
                   <form method="get" action={`${b}/rollback`} class="inline">
