@@ -1,6 +1,7 @@
 /** `gimlet stats`: the DORA figures of releases through gimlet serve (GET /api/stats). */
 import { defineCommand } from "citty";
 import { UserError } from "../core/errors.ts";
+import { parseDuration } from "../core/params.ts";
 import type { DoraStats, Percentiles } from "../core/stats/dora.ts";
 import { client, serverFlags } from "./client.ts";
 import { outputFlag, printResult } from "./output.ts";
@@ -25,6 +26,13 @@ export function duration(s: number | undefined): string {
   return `${(s / 86_400).toFixed(1)}d`;
 }
 
+/** A window as typed: `24h`, `7d`, `90m`. */
+export function span(s: number): string {
+  if (s >= 2 * 86_400 && s % 86_400 === 0) return `${s / 86_400}d`;
+  if (s % 3600 === 0) return `${s / 3600}h`;
+  return s % 60 === 0 ? `${s / 60}m` : `${s}s`;
+}
+
 const pct = (p: Percentiles) => (p.count ? `p50 ${duration(p.p50)}, p90 ${duration(p.p90)}` : "–");
 
 export function statsText(s: DoraStats & { envs: string[] }, app?: string): string {
@@ -34,7 +42,9 @@ export function statsText(s: DoraStats & { envs: string[] }, app?: string): stri
     `Delivery of ${what}, ${day(s.since)} → ${day(s.until)}`,
     `Deployment frequency   ${s.deployments} deploy${s.deployments === 1 ? "" : "s"}, ${s.deploymentsPerDay}/day`,
     `Lead time for changes  ${pct(s.leadTime)} (${s.leadTime.count} measured)`,
-    `Change failure rate    ${(s.changeFailureRate * 100).toFixed(1)}% (${s.failedDeployments} of ${s.deployments})`,
+    `Change failure rate    ${(s.changeFailureRate * 100).toFixed(1)}% (${s.failedDeployments} of ${s.deployments})` +
+      // An older server sends no window.
+      (s.failureWindow ? `, rollbacks within ${span(s.failureWindow)} count` : ""),
     `Time to restore        ${pct(s.timeToRestore)} (${s.timeToRestore.count} restored, ${s.timeToRestore.open} open)`,
     "",
   ].join("\n");
@@ -54,11 +64,18 @@ export default defineCommand({
       description: "Window start: a duration back from now (30d, 12h, 2w) or an RFC 3339 time",
       valueHint: "30d",
     },
+    "failure-window": {
+      type: "string",
+      default: "24h",
+      description: "A release rolled back within this long after it counts as failed (90m, 24h, 7d)",
+      valueHint: "24h",
+    },
     ...serverFlags,
     ...outputFlag,
   },
   async run({ args }) {
-    const q = new URLSearchParams({ since: sinceTime(args.since) });
+    const failureWindow = String(parseDuration(args["failure-window"], "--failure-window"));
+    const q = new URLSearchParams({ since: sinceTime(args.since), failureWindow });
     if (args.env) q.set("env", args.env);
     if (args.app) q.set("app", args.app);
     const s = await client(args).call<DoraStats & { envs: string[] }>("GET", `/api/stats?${q}`);

@@ -26,3 +26,18 @@ export function parseUnixTime(v: string, name: string): number {
   }
   return Math.floor(t / 1000);
 }
+
+const unitSeconds: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
+
+/** A span of time as seconds, from `90s`, `30m`, `24h`, `7d`, `2w` or whole seconds; 1 s up to `max` (a year). */
+export function parseDuration(v: string, name: string, max = 366 * 86_400): number {
+  const m = /^(\d{1,10})([smhdw]?)$/.exec(v);
+  const n = m ? Number(m[1]) * unitSeconds[m[2] || "s"]! : NaN;
+  if (!(n >= 1 && n <= max)) {
+    throw new UserError(`must be a duration from 1s to ${max / 86_400}d, got ${JSON.stringify(v.slice(0, 40))}`, {
+      path: name,
+      hint: "e.g. 24h, 90m, 7d or whole seconds",
+    });
+  }
+  return n;
+}

@@ -3,14 +3,14 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AppState } from "../core/agent/state.ts";
+import type { AppState, PodState } from "../core/agent/state.ts";
 import type { HubEvent, ReleaseStepRecorded } from "../core/events.ts";
 import type { GitopsRepo } from "../git/index.ts";
 import type { Repos } from "../server/repos.ts";
 import { dataDir, hostedEnv } from "../server/test-kit.ts";
 import type { SqliteStore } from "../store/index.ts";
 import { mirrorReleases } from "./history.ts";
-import { rolloutDone, RolloutWatch, runs, sameSha, workloadImage } from "./rollout-watch.ts";
+import { rolloutDone, rolloutFailure, RolloutWatch, runs, sameSha, troubled, workloadImage } from "./rollout-watch.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "rollout-watch-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,13 +19,22 @@ const SHA1 = "a".repeat(40);
 const SHA2 = "b".repeat(40);
 
 /** An agent's state of app `web`: by default rolled out, 2 of 2 replicas, the workload annotated with `sha`. */
-function web(o: { sha?: string; image?: string; status?: "progressing" | "complete"; available?: number } = {}) {
+function web(
+  o: {
+    sha?: string;
+    image?: string;
+    status?: "progressing" | "complete" | "failed";
+    reason?: string;
+    available?: number;
+    pods?: PodState[];
+  } = {},
+) {
   const app: AppState = {
     key: "default/web",
     name: "web",
     namespace: "default",
     service: "web",
-    pods: [],
+    pods: o.pods ?? [],
     ingresses: [],
     events: [],
     workload: {
@@ -34,7 +43,7 @@ function web(o: { sha?: string; image?: string; status?: "progressing" | "comple
       ...(o.sha ? { sha: o.sha } : {}),
       ...(o.image ? { image: o.image } : {}),
       replicas: { desired: 2, updated: 2, ready: 2, available: o.available ?? 2 },
-      rollout: { status: o.status ?? "complete" },
+      rollout: { status: o.status ?? "complete", ...(o.reason ? { reason: o.reason } : {}) },
     },
   };
   return { type: "app.state", env: "staging", app: app.key, state: app } satisfies HubEvent;
@@ -78,6 +87,19 @@ function watcher(maxAgeS = 1e9) {
   const w = new RolloutWatch({ store, repos, now: () => now }, { publish: (e) => published.push(e), maxAgeS });
   return { w, published };
 }
+
+const pod = (status: string, createdAt: number): PodState => ({
+  name: "web-1",
+  status,
+  ready: "0/1",
+  restarts: 3,
+  createdAt: new Date(createdAt * 1000).toISOString(),
+});
+
+const stepOf = async (id: string, step: string) => (await store.releaseSteps(id)).find((s) => s.step === step);
+const failedStep = (id: string) => stepOf(id, "rollout failed");
+/** The newest release's gitops commit time (real time: the test clock `now` is moved next to it). */
+const committedAt = async () => (await store.releases({ env: "staging", app: "web", limit: 1, offset: 0 }))[0]!.created;
 
 const rollout = async (id: string) => (await store.releaseSteps(id)).find((s) => s.step === "rollout complete");
 
@@ -184,5 +206,82 @@ describe("recording rollout complete", () => {
     await w.handle({ type: "app.state", env: "staging", app: "default/web", removed: true });
     await w.handle({ ...web({ sha: SHA1 }), state: { ...web({ sha: SHA1 }).state, name: "nothing-released" } });
     expect(published).toEqual([]);
+  });
+});
+
+describe("recording rollout failed", () => {
+  test("a failed rollout status or a pod of the release stuck past the threshold is a failure", () => {
+    const t = 1_800_000_000;
+    expect(rolloutFailure(web({ status: "failed", reason: "ProgressDeadlineExceeded" }).state, t, t, 300)).toBe(
+      "ProgressDeadlineExceeded",
+    );
+    const stuck = (status: string, created: number) =>
+      web({ status: "progressing", pods: [pod(status, created)] }).state;
+    expect(rolloutFailure(stuck("CrashLoopBackOff", t), t, t + 299, 300)).toBeUndefined();
+    expect(rolloutFailure(stuck("CrashLoopBackOff", t), t, t + 300, 300)).toBe("pod web-1 CrashLoopBackOff for 300s");
+    expect(rolloutFailure(stuck("Init:ImagePullBackOff", t + 10), t, t + 400, 300)).toContain("Init:ImagePullBackOff");
+    // A pod older than the release is the version before it; a running or pending pod is not stuck.
+    expect(rolloutFailure(stuck("CrashLoopBackOff", t - 1), t, t + 900, 300)).toBeUndefined();
+    expect(rolloutFailure(stuck("Running", t), t, t + 900, 300)).toBeUndefined();
+    expect(rolloutFailure(stuck("ContainerCreating", t), t, t + 900, 300)).toBeUndefined();
+    expect(troubled(stuck("ErrImagePull", t))).toBe(true);
+    expect(troubled(stuck("Running", t))).toBe(false);
+  });
+
+  test("recorded once at the first failed state of the release; a later completion is recorded too", async () => {
+    await release("ev7", "f".repeat(40), "nginx:fff");
+    now = (await committedAt()) + 600;
+    const { w, published } = watcher();
+    await w.handle(web({ sha: SHA1, status: "failed", reason: "ProgressDeadlineExceeded" }));
+    expect(await failedStep("ev7")).toBeUndefined();
+    await w.handle(web({ sha: "f".repeat(40), status: "failed", reason: "ProgressDeadlineExceeded" }));
+    const first = now;
+    expect(await failedStep("ev7")).toEqual({
+      eventId: "ev7",
+      env: "staging",
+      app: "web",
+      step: "rollout failed",
+      at: first,
+    });
+    expect(published).toEqual([
+      { type: "release.step", eventId: "ev7", env: "staging", app: "web", step: "rollout failed", at: first },
+    ]);
+    now += 60;
+    await w.handle(web({ sha: "f".repeat(40), status: "failed", reason: "ReplicaFailure" }));
+    await watcher().w.handle(web({ sha: "f".repeat(40), status: "failed" }));
+    expect((await failedStep("ev7"))!.at).toBe(first);
+    now += 60;
+    await w.handle(web({ sha: "f".repeat(40) }));
+    expect((await rollout("ev7"))!.at).toBe(now);
+    expect(published.map((p) => p.step)).toEqual(["rollout failed", "rollout complete"]);
+  });
+
+  test("a crash-looping pod of the release fails the rollout only once stuck for stuckS", async () => {
+    await release("ev8", "1".repeat(40), "nginx:111");
+    const released = await committedAt();
+    now = released + 100;
+    const { w } = watcher();
+    const state = () =>
+      web({ sha: "1".repeat(40), status: "progressing", pods: [pod("CrashLoopBackOff", released + 5)] });
+    await w.handle(state());
+    expect(await failedStep("ev8")).toBeUndefined();
+    now = released + 305;
+    await w.handle(state());
+    expect((await failedStep("ev8"))!.at).toBe(now);
+  });
+
+  test("a rollout recorded complete is not failed afterwards, even by a replica that did not see it", async () => {
+    await release("ev9", "2".repeat(40), "nginx:222");
+    now = (await committedAt()) + 30;
+    const a = watcher();
+    await a.w.handle(web({ sha: "2".repeat(40) }));
+    expect(await rollout("ev9")).toBeDefined();
+    now += 600;
+    const crashing = web({ sha: "2".repeat(40), status: "failed", pods: [pod("CrashLoopBackOff", now - 500)] });
+    await a.w.handle(crashing);
+    const b = watcher();
+    await b.w.handle(crashing);
+    expect(await failedStep("ev9")).toBeUndefined();
+    expect([...a.published, ...b.published].map((p) => p.step)).toEqual(["rollout complete"]);
   });
 });

@@ -1,8 +1,17 @@
 /**
- * "Rollout complete" on a release's timeline: the time the env's agent first reported the app's
- * workload running the release, all replicas updated and available. Fed the hub's `app.state` events
- * (from this replica's agents and, bridged, from the others'); the store keeps the first record, so
- * every replica may look and none moves a time already recorded.
+ * "Rollout complete" and "rollout failed" on a release's timeline, from the env's agent. Complete: the
+ * time the agent first reported the app's workload running the release, all replicas updated and
+ * available. Failed: the time the agent first reported, before the rollout completed, either the
+ * workload on the release with its rollout status `failed` (Kubernetes gave up: ProgressDeadlineExceeded,
+ * or a ReplicaFailure such as an exceeded quota), or the workload on the release and one of its pods
+ * created since the release's gitops commit stuck (CrashLoopBackOff, ImagePullBackOff, ErrImagePull,
+ * CreateContainerConfigError, InvalidImageName, init containers too) at least `stuckS` seconds
+ * (default 300) after the pod was created — the agent reports no time a status began, and a pod of the
+ * release that is still stuck that long after it started has not come up. Both are fed the hub's
+ * `app.state` events (from this replica's agents and, bridged, from the others'); the store keeps the
+ * first record of each step, so every replica may look and none moves a time already recorded. A
+ * rollout recorded complete is never marked failed afterwards (a later crash is not the rollout's);
+ * a failed one may still complete later (the timeline shows both).
  *
  * Which release: the app's newest release in the history mirror (the one Flux applies). What tells it
  * apart on the cluster: the workload's `gimlet.io/git-sha` (the chart writes the `gitSha` value) against
@@ -30,6 +39,30 @@ export function rolloutDone(app: AppState): boolean {
   const w = app.workload;
   if (w?.rollout.status !== "complete") return false;
   return w.replicas.updated >= w.replicas.desired && w.replicas.available >= w.replicas.desired;
+}
+
+/** Pod statuses (core/agent/state.ts PodState.status) of containers that cannot start on their own. */
+const stuckStatus =
+  /^(Init:)?(CrashLoopBackOff|ImagePullBackOff|ErrImagePull|CreateContainerConfigError|InvalidImageName)$/;
+
+/** Whether the state shows trouble worth a store read: a failed rollout or a stuck pod. */
+export function troubled(app: AppState): boolean {
+  return app.workload?.rollout.status === "failed" || app.pods.some((p) => stuckStatus.test(p.status));
+}
+
+/**
+ * Why the rollout of a release committed at `releasedAt` failed, or undefined if the state does not
+ * show it failed yet (see the module comment); `now` and the times are unix seconds.
+ */
+export function rolloutFailure(app: AppState, releasedAt: number, now: number, stuckS: number): string | undefined {
+  const r = app.workload?.rollout;
+  if (r?.status === "failed") return r.reason ?? "rollout failed";
+  for (const p of app.pods) {
+    const created = p.createdAt ? Math.floor(Date.parse(p.createdAt) / 1000) : NaN;
+    if (stuckStatus.test(p.status) && created >= releasedAt && now - created >= stuckS)
+      return `pod ${p.name} ${p.status} for ${now - created}s`;
+  }
+  return undefined;
 }
 
 /** A full sha and its abbreviation (7 or more characters) are the same commit. */
@@ -71,6 +104,8 @@ export interface RolloutWatchOptions {
   publish?: (e: ReleaseStepRecorded) => void;
   /** Releases whose gitops commit is older than this many seconds are not matched (default one hour). */
   maxAgeS?: number;
+  /** Seconds a pod of the release may be stuck after its creation before the rollout is failed (default 300). */
+  stuckS?: number;
 }
 
 interface MirrorRow {
@@ -83,6 +118,8 @@ export class RolloutWatch {
   private readonly expected = new Map<string, Promise<Expected>>();
   /** env/app → the event whose rollout is known recorded: later states of it need no store read. */
   private readonly done = new Map<string, string>();
+  /** env/app → the event whose rollout is known recorded failed. */
+  private readonly failed = new Map<string, string>();
   private chain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -92,10 +129,12 @@ export class RolloutWatch {
 
   /** Takes any hub event; app states are checked one at a time, in order. Resolves when this one is. */
   handle(e: HubEvent): Promise<void> {
-    if (e.type !== "app.state" || !e.state || !rolloutDone(e.state)) return Promise.resolve();
+    if (e.type !== "app.state" || !e.state) return Promise.resolve();
+    const step = rolloutDone(e.state) ? "rollout complete" : troubled(e.state) ? "rollout failed" : undefined;
+    if (!step) return Promise.resolve();
     const { env, state } = e;
     const run = this.chain.then(() =>
-      this.check(env, state).catch((err: Error) =>
+      this.check(env, state, step).catch((err: Error) =>
         this.d.log?.("rollout check failed", { env, app: state.name, error: err.message }),
       ),
     );
@@ -103,7 +142,7 @@ export class RolloutWatch {
     return run;
   }
 
-  private async check(env: string, app: AppState): Promise<void> {
+  private async check(env: string, app: AppState, step: "rollout complete" | "rollout failed"): Promise<void> {
     const rows = (await this.d.store.releases({ env, app: app.name, limit: 5, offset: 0 })).filter(
       (r) => !r.rolledBack,
     );
@@ -112,15 +151,27 @@ export class RolloutWatch {
     const rel = JSON.parse(cur.blob) as Release;
     const key = `${env}/${app.name}`;
     if (!rel.eventId || this.done.get(key) === rel.eventId) return;
+    if (step === "rollout failed" && this.failed.get(key) === rel.eventId) return;
     const now = nowOf(this.d);
     if (now - cur.created > (this.o.maxAgeS ?? 3600)) return;
     if (!runs(app, await this.expect(env, app.name, rel, cur))) return;
     const prev = rows[1];
     if (prev && runs(app, await this.expect(env, app.name, JSON.parse(prev.blob) as Release, prev))) return;
-    this.done.set(key, rel.eventId);
+    if (step === "rollout failed") {
+      const why = rolloutFailure(app, cur.created, now, this.o.stuckS ?? 300);
+      if (!why) return;
+      // Another replica (or this one before a restart) may have seen it complete.
+      const steps = await this.d.store.releaseSteps(rel.eventId);
+      if (steps.some((s) => s.step === "rollout complete" && s.env === env && s.app === app.name)) {
+        this.done.set(key, rel.eventId);
+        return;
+      }
+      this.failed.set(key, rel.eventId);
+      this.d.log?.("rollout failed", { env, app: app.name, eventId: rel.eventId, why });
+    } else this.done.set(key, rel.eventId);
     await recordStep(
       { ...this.d, publish: this.o.publish },
-      { eventId: rel.eventId, env, app: app.name, step: "rollout complete", at: now },
+      { eventId: rel.eventId, env, app: app.name, step, at: now },
     );
   }
 

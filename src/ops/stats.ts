@@ -1,6 +1,7 @@
 /** DORA figures of one env or all the caller may see, from the release-history mirror (core/stats). */
 import { UserError } from "../core/errors.ts";
 import { doraStats, type DoraStats, type StatRelease } from "../core/stats/dora.ts";
+import type { Release } from "../core/gitops/index.ts";
 import { fluxVerdict } from "../core/flux/verdict.ts";
 import { nowOf, type OpsDeps } from "./deps.ts";
 import { fluxAppliedAt } from "./flux-status.ts";
@@ -13,6 +14,8 @@ export interface StatsQuery {
   /** Unix seconds; default 30 days before `until`. */
   since?: number;
   until?: number;
+  /** Seconds after a release within which its rollback makes it a failure (core/stats/dora.ts). */
+  failureWindow?: number;
 }
 
 const maxReleases = 10_000;
@@ -44,16 +47,35 @@ export async function deliveryStats(
       const version = r.version as { created?: number } | undefined;
       const verdict = fluxVerdict(r.gitopsCommitStatus, r.gitopsCommitStatusDesc);
       const appliedTime = verdict === "applied" ? await fluxAppliedAt(d, r.gitopsRef) : undefined;
+      const rollout = await rolloutSteps(d, name, r as Partial<Release>);
       history.push({
         env: name,
         app: String(r.app ?? ""),
         commitTime: r.created,
         ...(version?.created ? { sourceTime: version.created } : {}),
         ...(appliedTime !== undefined ? { appliedTime } : {}),
-        failed: r.rolledBack || verdict === "failed",
+        fluxFailed: verdict === "failed",
         ...(revertedAt.has(r.gitopsRef) ? { rolledBackAt: revertedAt.get(r.gitopsRef) } : {}),
+        ...rollout,
       });
     }
   }
-  return { ...doraStats(history, since, until), envs };
+  return { ...doraStats(history, since, until, q.failureWindow), envs };
+}
+
+/** The agent-reported rollout steps of one release (ops/rollout-watch.ts), keyed by its request. */
+async function rolloutSteps(
+  d: OpsDeps,
+  env: string,
+  r: Partial<Release>,
+): Promise<Pick<StatRelease, "rolloutCompleteAt" | "rolloutFailedAt">> {
+  if (!r.eventId) return {};
+  const steps = (await d.store.releaseSteps(r.eventId)).filter((s) => s.env === env && s.app === r.app);
+  const at = (step: string) => steps.find((s) => s.step === step)?.at;
+  const complete = at("rollout complete");
+  const failed = at("rollout failed");
+  return {
+    ...(complete !== undefined ? { rolloutCompleteAt: complete } : {}),
+    ...(failed !== undefined ? { rolloutFailedAt: failed } : {}),
+  };
 }

@@ -100,7 +100,7 @@ export interface EventFilter {
 
 /** The steps of a release's timeline that nothing else records (the rest come from the queue, git and Flux). */
 /** "flux applied" is keyed by the gitops commit (`gitops:<sha>`): Flux reports per commit, not per request. */
-export type ReleaseStepName = "pushed" | "rollout complete" | "flux applied";
+export type ReleaseStepName = "pushed" | "rollout complete" | "rollout failed" | "flux applied";
 
 /** When one step of one app's release happened; the first record of a step stands. */
 export interface ReleaseStep {

@@ -7,13 +7,21 @@
  * - **Lead time for changes**: per release in the window whose applied time is known, applied −
  *   the source commit's time (`version.created`); "applied" is Flux's first word that the gitops
  *   commit is applied (core/flux/verdict.ts). Reported as p50 and p90 (nearest rank) and the count.
- * - **Change failure rate**: failed releases ÷ releases in the window. A release failed when it was
- *   rolled back, or Flux reported its gitops commit as failed.
+ * - **Change failure rate**: failed releases ÷ releases in the window. A release failed when any of:
+ *   it was rolled back within the failure window (default 24 h) after its gitops commit — a later
+ *   rollback is a change of mind, not a failure of this change; Flux reported its gitops commit as
+ *   failed; its rollout failed (the agent-reported "rollout failed" step, ops/rollout-watch.ts).
  * - **Time to restore**: per failed release in the window, from its gitops commit to the first
- *   restoring event of the same app: its rollback, or the next release of the app that did not
- *   fail (at that release's applied time, else its commit time). Failures with neither are `open`.
+ *   restoring event, the earliest of: its rollback (the revert's commit time, however late);
+ *   its own rollout completing after its rollout failed; the healthy time of any later release of
+ *   the same env and app that did not fail. A release's healthy time is its "rollout complete"
+ *   step, else (no agent recorded its rollout) Flux's applied time; a release with neither is not
+ *   known healthy and restores nothing. Failures with no restoring event are `open`.
  *   Reported as p50 and p90 (nearest rank).
  */
+
+/** Rolled back later than this many seconds after its gitops commit, a release does not count as failed. */
+export const defaultFailureWindow = 86_400;
 
 export interface StatRelease {
   env: string;
@@ -24,9 +32,24 @@ export interface StatRelease {
   sourceTime?: number;
   /** When Flux first said the commit is applied, when known. */
   appliedTime?: number;
-  failed: boolean;
+  /** Flux reported the gitops commit as failed. */
+  fluxFailed: boolean;
   /** When the rollback that undid it was committed, if it was rolled back. */
   rolledBackAt?: number;
+  /** The agent-reported timeline steps, when recorded. */
+  rolloutCompleteAt?: number;
+  rolloutFailedAt?: number;
+}
+
+/** Whether `r` counts as a failed change (see the definitions above). */
+export function releaseFailed(r: StatRelease, failureWindow = defaultFailureWindow): boolean {
+  const rolledBackInTime = r.rolledBackAt !== undefined && r.rolledBackAt - r.commitTime <= failureWindow;
+  return rolledBackInTime || r.fluxFailed || r.rolloutFailedAt !== undefined;
+}
+
+/** When the release was known to run: its rollout complete, else (no agent data) Flux's applied time. */
+export function healthyAt(r: StatRelease): number | undefined {
+  return r.rolloutCompleteAt ?? (r.rolloutFailedAt === undefined ? r.appliedTime : undefined);
 }
 
 export interface Percentiles {
@@ -39,6 +62,8 @@ export interface Percentiles {
 export interface DoraStats {
   since: number;
   until: number;
+  /** Seconds after a release within which its rollback counts it as failed. */
+  failureWindow: number;
   deployments: number;
   deploymentsPerDay: number;
   leadTime: Percentiles;
@@ -58,28 +83,43 @@ function percentiles(values: number[]): Percentiles {
   return { count: s.length, ...(s.length ? { p50: percentile(s, 50), p90: percentile(s, 90) } : {}) };
 }
 
-export function doraStats(history: readonly StatRelease[], since: number, until: number): DoraStats {
+/** Seconds from the failed release `f` to its first restoring event, or undefined while open. */
+function restoredAfter(f: StatRelease, history: readonly StatRelease[], failureWindow: number): number | undefined {
+  const selfHealed =
+    f.rolloutFailedAt !== undefined && f.rolloutCompleteAt !== undefined && f.rolloutCompleteAt > f.rolloutFailedAt
+      ? f.rolloutCompleteAt
+      : undefined;
+  const candidates = [f.rolledBackAt, selfHealed];
+  for (const r of history)
+    if (r.env === f.env && r.app === f.app && r.commitTime > f.commitTime && !releaseFailed(r, failureWindow))
+      candidates.push(healthyAt(r));
+  const times = candidates.filter((t): t is number => t !== undefined);
+  return times.length ? Math.min(...times) - f.commitTime : undefined;
+}
+
+export function doraStats(
+  history: readonly StatRelease[],
+  since: number,
+  until: number,
+  failureWindow = defaultFailureWindow,
+): DoraStats {
   const inWindow = history.filter((r) => r.commitTime >= since && r.commitTime <= until);
   const days = Math.max(until - since, 1) / 86_400;
   const leads = inWindow
     .filter((r) => r.appliedTime !== undefined && r.sourceTime !== undefined)
     .map((r) => r.appliedTime! - r.sourceTime!);
-  const failed = inWindow.filter((r) => r.failed);
+  const failed = inWindow.filter((r) => releaseFailed(r, failureWindow));
   const restores: number[] = [];
   let open = 0;
   for (const f of failed) {
-    const next = history
-      .filter((r) => r.env === f.env && r.app === f.app && r.commitTime > f.commitTime && !r.failed)
-      .sort((a, b) => a.commitTime - b.commitTime)[0];
-    const candidates = [f.rolledBackAt, next ? (next.appliedTime ?? next.commitTime) : undefined].filter(
-      (t): t is number => t !== undefined,
-    );
-    if (candidates.length === 0) open++;
-    else restores.push(Math.min(...candidates) - f.commitTime);
+    const t = restoredAfter(f, history, failureWindow);
+    if (t === undefined) open++;
+    else restores.push(t);
   }
   return {
     since,
     until,
+    failureWindow,
     deployments: inWindow.length,
     deploymentsPerDay: Math.round((inWindow.length / days) * 100) / 100,
     leadTime: percentiles(leads),

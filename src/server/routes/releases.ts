@@ -1,6 +1,7 @@
 /** Releases, status, rollback, delete and request tracking (reference §2.2, §2.15): parse → ops → render. */
 import { Hono, type Context } from "hono";
 import { UserError } from "../../core/errors.ts";
+import { parseDuration } from "../../core/params.ts";
 import type { Action } from "../../core/access.ts";
 import * as ops from "../../ops/index.ts";
 import type { AppEnv } from "../auth.ts";
@@ -50,6 +51,9 @@ export function releaseRoutes(d: ServerDeps): Hono<AppEnv> {
       app: c.req.query("app") || undefined,
       since: timeParam(c, "since"),
       until: timeParam(c, "until"),
+      failureWindow: c.req.query("failureWindow")
+        ? parseDuration(c.req.query("failureWindow")!, "failureWindow")
+        : undefined,
     };
     return c.json(await ops.deliveryStats(o, q, (e) => may(c.get("user"), "history.read", { env: e })));
   });
