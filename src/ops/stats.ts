@@ -43,11 +43,11 @@ export async function deliveryStats(
     const revertedAt = new Map<string, number>();
     for (const c of g.index.commits.values())
       if (c.reverts && !revertedAt.has(c.reverts)) revertedAt.set(c.reverts, c.time);
+    const rollouts = await rolloutSteps(d, name, rows as Partial<Release>[]);
     for (const r of rows) {
       const version = r.version as { created?: number } | undefined;
       const verdict = fluxVerdict(r.gitopsCommitStatus, r.gitopsCommitStatusDesc);
       const appliedTime = verdict === "applied" ? await fluxAppliedAt(d, r.gitopsRef) : undefined;
-      const rollout = await rolloutSteps(d, name, r as Partial<Release>);
       history.push({
         env: name,
         app: String(r.app ?? ""),
@@ -56,26 +56,25 @@ export async function deliveryStats(
         ...(appliedTime !== undefined ? { appliedTime } : {}),
         fluxFailed: verdict === "failed",
         ...(revertedAt.has(r.gitopsRef) ? { rolledBackAt: revertedAt.get(r.gitopsRef) } : {}),
-        ...rollout,
+        ...rollouts.get(`${r.eventId}/${r.app}`),
       });
     }
   }
   return { ...doraStats(history, since, until, q.failureWindow), envs };
 }
 
-/** The agent-reported rollout steps of one release (ops/rollout-watch.ts), keyed by its request. */
-async function rolloutSteps(
-  d: OpsDeps,
-  env: string,
-  r: Partial<Release>,
-): Promise<Pick<StatRelease, "rolloutCompleteAt" | "rolloutFailedAt">> {
-  if (!r.eventId) return {};
-  const steps = (await d.store.releaseSteps(r.eventId)).filter((s) => s.env === env && s.app === r.app);
-  const at = (step: string) => steps.find((s) => s.step === step)?.at;
-  const complete = at("rollout complete");
-  const failed = at("rollout failed");
-  return {
-    ...(complete !== undefined ? { rolloutCompleteAt: complete } : {}),
-    ...(failed !== undefined ? { rolloutFailedAt: failed } : {}),
-  };
+type RolloutTimes = Pick<StatRelease, "rolloutCompleteAt" | "rolloutFailedAt">;
+
+/** The agent-reported rollout steps (ops/rollout-watch.ts) of the releases, by `eventId/app`, read in bulk. */
+async function rolloutSteps(d: OpsDeps, env: string, rows: Partial<Release>[]): Promise<Map<string, RolloutTimes>> {
+  const ids = [...new Set(rows.map((r) => r.eventId).filter((id): id is string => !!id))];
+  const out = new Map<string, RolloutTimes>();
+  for (const s of ids.length ? await d.store.releaseStepsOf(ids) : []) {
+    if (s.env !== env || (s.step !== "rollout complete" && s.step !== "rollout failed")) continue;
+    const k = `${s.eventId}/${s.app}`;
+    const t = out.get(k) ?? {};
+    // The store keeps one record per step: first record wins.
+    out.set(k, { ...t, [s.step === "rollout complete" ? "rolloutCompleteAt" : "rolloutFailedAt"]: s.at });
+  }
+  return out;
 }
