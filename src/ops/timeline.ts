@@ -81,7 +81,7 @@ export function stepsOf(r: StepRecords): TimelineStep[] {
   if (r.artifact) {
     const created = decodeArtifact(r.artifact.blob).version.created;
     steps.push(
-      step("artifact created", created, "the CI commit's time"),
+      step("artifact created", created, created ? "the CI commit's time" : "the artifact gives no commit time"),
       step("artifact received", r.artifact.created),
     );
   }

@@ -4,7 +4,9 @@
  * the env page shows an app released through the CLI, a second push updates the row without a reload
  * (the page's SSE stream makes the table refetch), roll back through the confirmation page, sign out.
  * No console errors (a CSP violation is one); axe-core finds no serious or critical violation on any
- * page, light or dark. Screenshots of every page, light and dark, and at 360 px.
+ * page, light or dark. Screenshots of every page, light and dark, and at 360 px, where no page scrolls
+ * sideways; from each page's load, Tab reaches the skip link, the main nav and the page's primary action,
+ * every stop with a visible focus ring.
  *   GIMLET_BIN=dist/gimlet (default) is the binary; GIMLET_SCREENSHOTS=DIR keeps the screenshots there.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
@@ -15,6 +17,7 @@ import { chromium, type Browser } from "playwright-core";
 import { freePort, gimlet, gimletBin } from "../../support/bin.ts";
 import { chromiumPath, PageChecks, signIn } from "../../support/browser.ts";
 import { FakeAgent, app as fakeApp, envState } from "../../support/fake-agent.ts";
+import { overflowX, tabStops } from "../../support/keyboard.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "gimlet-dash-"));
 const work = mkdtempSync(join(tmpdir(), "gimlet-dash-work-"));
@@ -392,3 +395,75 @@ test("an open repository page and the index show a newly pushed commit without a
   expect(consoleErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
   await context.close();
 }, 60_000);
+
+test("every page at 360 px scrolls no sideways; Tab reaches the skip link, the nav and the primary action, each ringed", async () => {
+  // A new release: the ones before it can be rolled back to.
+  await push("ccc3333");
+  const made = await cli(["user", "create", "agent-kbd", "--role", "agent", "--env", "staging"]);
+  expect(made.code, made.stderr).toBe(0);
+  const agent = new FakeAgent(url, made.stdout.trim(), "staging");
+  await agent.register();
+  expect((await agent.snapshot(envState("staging", [fakeApp("web")]))).status).toBe(200);
+  const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
+  const page = await context.newPage();
+  watch(page);
+  const nav = ["gimlet", "Environments", "Repositories", "Activity", "Settings", "Sign out"];
+  /** The page now shown: no sideways scroll; from its load, Tab reaches what it must, each with a focus ring. */
+  const check = async (name: string, primary: RegExp[], withNav = true) => {
+    const where = `${name} (${page.url()})`;
+    expect(await overflowX(page), where).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(shots, `dashboard-${name}-360.png`), fullPage: true });
+    await page.reload();
+    const stops = await tabStops(page, 150);
+    const seen = stops.map((x) => `${x.tag} "${x.name}"${x.indicator ? "" : ` (no ring: ${x.outline})`}`).join(", ");
+    expect(stops[0], where).toMatchObject({ name: "Skip to content", onScreen: true });
+    if (withNav)
+      expect(
+        stops.filter((x) => x.nav).map((x) => x.name),
+        where,
+      ).toEqual(nav);
+    for (const p of primary)
+      expect(
+        stops.some((x) => p.test(x.name)),
+        `${where}: ${p} among ${seen}`,
+      ).toBe(true);
+    expect(
+      stops.filter((x) => !x.indicator).map((x) => `${x.tag} "${x.name}": ${x.outline}`),
+      where,
+    ).toEqual([]);
+  };
+  await page.goto(`${url}/login?next=%2Factivity`);
+  await check("login", [/^Sign in$/], false);
+  await signIn(page, "ann", "correct horse battery");
+  await page.waitForURL(`${url}/activity`);
+  await check("activity", [/^Filter$/]);
+  await page.goto(`${url}/`);
+  await check("envs", [/^staging/]);
+  await page.goto(`${url}/envs/staging`);
+  await check("env", [/^web$/, /^Filter$/]);
+  await page.goto(`${url}/envs/staging/apps/web`);
+  await page.waitForSelector("button:text-is('Restart')");
+  await check("app", [/^Restart$/, /^Show logs$/, /^Roll back to this/]);
+  const to = await page.locator('#history input[name="to"]').first().getAttribute("value");
+  await page.goto(`${url}/envs/staging/apps/web/rollback?to=${to}`);
+  await check("rollback-confirm", [/^Roll back$/, /^Cancel$/]);
+  await page.goto(`${url}/settings`);
+  await check("settings", [/^New token$/, /^Create user$/]);
+  await page.goto(`${url}/repos`);
+  await check("repos", [/^acme\/web$/]);
+  await page.goto(`${url}/repos/acme/web`);
+  await check("repo", [/^Deploy to staging\/web/]);
+  await page.locator("button:text('Deploy to staging/web')").first().click();
+  await page.waitForSelector("#confirm-deploy");
+  await check("deploy-confirm", [/^Deploy$/]);
+  // The probe sees a missing ring: with every outline taken away, no stop counts as ringed.
+  await page.evaluate(() => {
+    for (const el of document.querySelectorAll<HTMLElement>("*")) el.style.setProperty("outline", "none", "important");
+  });
+  const bare = await tabStops(page, 5);
+  expect(bare.length).toBeGreaterThan(0);
+  expect(bare.filter((x) => x.indicator)).toEqual([]);
+  expect(consoleErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+  agent.disconnect();
+  await context.close();
+}, 120_000);
