@@ -12,6 +12,7 @@ export interface TimelineStepJson {
   took?: number;
   recorded: boolean;
   note?: string;
+  failedAt?: number;
 }
 
 export interface TimelineJson {
@@ -93,6 +94,15 @@ export class StepPrinter {
 }
 
 /** Whether every app the request committed has its rollout recorded. */
+/** `web -> staging: the rollout failed at …` for each app whose rollout was recorded failed. */
+export function failedRollouts(t: TimelineJson): string[] {
+  return t.results.flatMap((r) =>
+    r.steps
+      .filter((s) => s.step === "rollout complete" && !s.recorded && s.failedAt !== undefined)
+      .map((s) => `${r.app} -> ${r.env}: ${s.note ?? "the rollout failed"}`),
+  );
+}
+
 export function rolledOut(t: TimelineJson): boolean {
   const committed = t.results.filter((r) => r.hash);
   return (

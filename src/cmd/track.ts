@@ -5,7 +5,7 @@ import type { Client } from "./client.ts";
 import { stderr, stdout } from "./io.ts";
 import { printResult } from "./output.ts";
 import { stateFeed } from "./track-events.ts";
-import { readTimeline, rolledOut, StepPrinter, timelineText } from "./track-timeline.ts";
+import { failedRollouts, readTimeline, rolledOut, StepPrinter, timelineText } from "./track-timeline.ts";
 
 interface Tracked {
   type: string;
@@ -108,6 +108,8 @@ export async function trackUntilDone(c: Client, path: string, args: TrackArgs): 
       const lines = printer.next(tl);
       if (lines) await stdout(lines);
     }
+    const failedRollout = until === "rollout" && tl ? failedRollouts(tl) : [];
+    if (failedRollout.length) throw new UserError(`the release's rollout failed: ${failedRollout.join("; ")}`);
     const done = v === "done" && (until === "applied" || rolledOut(tl!));
     if (done) return json ? printResult<unknown>(tl ?? t, "json", () => "") : undefined;
     if (v === "failed") throw new UserError(`the release failed: ${failure(t)}`);

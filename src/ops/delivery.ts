@@ -44,6 +44,7 @@ export async function deliverySteps(
       flux: h.gitopsCommitStatus ? { status: h.gitopsCommitStatus, statusDesc: h.gitopsCommitStatusDesc } : undefined,
       applied: applied?.at,
       rollout: ev ? at(ev.id, app, "rollout complete") : undefined,
+      rolloutFailed: ev ? at(ev.id, app, "rollout failed") : undefined,
     });
     out.set(h.gitopsRef, steps);
   }

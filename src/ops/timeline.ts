@@ -27,6 +27,8 @@ export interface TimelineStep {
   took?: number;
   recorded: boolean;
   note?: string;
+  /** The rollout step only: when the agent's state showed this release's rollout failed (unix seconds). */
+  failedAt?: number;
 }
 
 export interface Timeline {
@@ -73,6 +75,8 @@ export interface StepRecords {
   flux?: { status: string; statusDesc: string };
   applied?: number;
   rollout?: number;
+  /** When the rollout was recorded failed (a later complete one still wins). */
+  rolloutFailed?: number;
 }
 
 /** The one rule that turns records into steps: the API's timeline and the dashboard's both call it. */
@@ -115,13 +119,18 @@ export function stepsOf(r: StepRecords): TimelineStep[] {
           : `not applied yet; Flux says ${word}${fc.statusDesc ? `: ${fc.statusDesc}` : ""}`,
     ),
   );
-  steps.push(
-    step(
-      "rollout complete",
-      r.rollout,
-      r.rollout ? "the agent reported every replica updated and available" : "the agent has not reported it",
-    ),
-  );
+  if (!r.rollout && r.rolloutFailed) {
+    const when = new Date(r.rolloutFailed * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    steps.push({ ...step("rollout complete", undefined, `the rollout failed at ${when}`), failedAt: r.rolloutFailed });
+  } else {
+    steps.push(
+      step(
+        "rollout complete",
+        r.rollout,
+        r.rollout ? "the agent reported every replica updated and available" : "the agent has not reported it",
+      ),
+    );
+  }
   return withDurations(steps);
 }
 
@@ -161,6 +170,7 @@ export async function releaseTimeline(d: OpsDeps, id: string, visible?: Visible)
       flux: fc,
       applied: fc ? await fluxAppliedAt(d, r.hash) : undefined,
       rollout: stepAt(r, "rollout complete"),
+      rolloutFailed: stepAt(r, "rollout failed"),
     });
     results.push({ env: r.env, app: r.app, hash: r.hash, steps });
   }

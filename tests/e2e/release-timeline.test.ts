@@ -38,7 +38,7 @@ const cliEnv = () => ({ GIMLET_SERVER: url, GIMLET_TOKEN: token, GIMLET_TRACK_IN
 const cli = (args: string[]) => gimlet(args, { env: cliEnv() });
 
 /** web at `sha` the way the agent reports it: the chart's gimlet.io/git-sha on the workload. */
-const web = (sha: string, rollout: "progressing" | "complete" = "complete") =>
+const web = (sha: string, rollout: "progressing" | "complete" | "failed" = "complete") =>
   app("web", {
     sha,
     workload: {
@@ -99,10 +99,16 @@ async function committed(id: string): Promise<string> {
   throw new Error(`request ${id} made no commit`);
 }
 
+/** One flux user per env, made on first use. */
+const fluxTokens = new Map<string, string>();
+
 async function fluxApplied(env: string, hash: string): Promise<void> {
-  const flux = await cli(["user", "create", `flux-${env}`, "--role", "flux", "-o", "json"]);
+  if (!fluxTokens.has(env)) {
+    const flux = await cli(["user", "create", `flux-${env}`, "--role", "flux", "-o", "json"]);
+    fluxTokens.set(env, JSON.parse(flux.stdout).token);
+  }
   const ev = { reason: "ReconciliationSucceeded", message: "applied", metadata: { revision: `main@sha1:${hash}` } };
-  const res = await fetch(`${url}/api/flux-events?env=${env}&access_token=${JSON.parse(flux.stdout).token}`, {
+  const res = await fetch(`${url}/api/flux-events?env=${env}&access_token=${fluxTokens.get(env)}`, {
     method: "POST",
     body: JSON.stringify(ev),
   });
@@ -242,3 +248,42 @@ test("artifact track --timeline: the id artifact push printed names its policy d
   const json = await cli(["artifact", "track", id, "--timeline", "-o", "json"]);
   expect(JSON.parse(json.stdout)).toMatchObject({ type: "artifact", results: [{ env: "staging", app: "web" }] });
 }, 30_000);
+
+test("a rollout the agent reports failed ends --until rollout with exit 1 naming it; the timeline says when", async () => {
+  const sha = "feedfacefeedfacefeedfacefeedfacefeedface";
+  const f = join(work, "failing.json");
+  const version = { repositoryName: "acme/web", sha, branch: "main", event: "push", created: 1700000200 };
+  const manifest = { app: "web", env: "staging", namespace: "default", values: { gitSha: "{{ .SHA }}" } };
+  writeFileSync(f, JSON.stringify({ version, environments: [manifest] }));
+  const pushed = await cli(["artifact", "push", "-f", f, "-o", "json"]);
+  expect(pushed.code, pushed.stderr).toBe(0);
+  const made = await cli([
+    "release",
+    "make",
+    "--env",
+    "staging",
+    "--artifact",
+    JSON.parse(pushed.stdout).id,
+    "-o",
+    "json",
+  ]);
+  expect(made.code, made.stderr).toBe(0);
+  const id = JSON.parse(made.stdout).id as string;
+  await fluxApplied("staging", await committed(id));
+  const track = Bun.spawn(
+    [gimletBin, "release", "track", id, "--wait", "--timeline", "--until", "rollout", "--timeout", "60s"],
+    { env: { PATH: process.env.PATH ?? "", ...cliEnv() }, stdout: "pipe", stderr: "pipe" },
+  );
+  procs.push(track);
+  const out = new Output(track.stdout as ReadableStream<Uint8Array>);
+  await out.until(/Flux applied at/);
+  expect((await agent.update([web(sha, "failed")])).status).toBe(200);
+  const [code, , stderr] = await Promise.all([track.exited, out.until(), new Response(track.stderr).text()]);
+  expect(code).toBe(1);
+  expect(stderr).toMatch(/the release's rollout failed: web -> staging: the rollout failed at \d{4}-\d\d-\d\dT/);
+  const rollout = (await timeline(id)).results[0]!.steps[6]!;
+  expect(rollout).toMatchObject({ step: "rollout complete", recorded: false });
+  expect(rollout.note).toStartWith("the rollout failed at ");
+  const once = await cli(["release", "track", id, "--timeline"]);
+  expect(once.stdout).toContain("web -> staging: rollout complete not recorded (the rollout failed at ");
+}, 60_000);

@@ -34,6 +34,8 @@ export interface DeliveryStep {
   took?: number;
   recorded: boolean;
   note?: string;
+  /** The rollout step: when the rollout was recorded failed. */
+  failedAt?: number;
 }
 
 const tone = (good: boolean, bad: boolean): "ok" | "bad" | "warn" => (good ? "ok" : bad ? "bad" : "warn");
@@ -51,7 +53,7 @@ export function took(seconds: number | undefined): string {
 function stepTone(x: DeliveryStep, rollout: string | undefined): "ok" | "bad" | "warn" {
   if (x.recorded) return "ok";
   if (x.step === "Flux applied" && /failed/.test(x.note ?? "")) return "bad";
-  return x.step === "rollout complete" && rollout === "failed" ? "bad" : "warn";
+  return x.step === "rollout complete" && (rollout === "failed" || x.failedAt !== undefined) ? "bad" : "warn";
 }
 
 /**
@@ -64,7 +66,11 @@ export function Timeline(props: { steps: DeliveryStep[]; now: number; rollout?: 
   return (
     <ol class="timeline" aria-label="Delivery">
       {props.steps.map((x) => {
-        const live = x.step === "rollout complete" && !x.recorded && props.rollout ? props.rollout : "";
+        // A recorded failure outranks the live view: it says when, and stays after the pods change.
+        const live =
+          x.step === "rollout complete" && !x.recorded && props.rollout && x.failedAt === undefined
+            ? props.rollout
+            : "";
         return (
           <li class={`t-${stepTone(x, props.rollout)}`} title={x.recorded ? x.note : undefined}>
             {x.step}{" "}

@@ -446,3 +446,21 @@ test("logs: a container picker lists the pods' containers when there is a choice
   );
   expect(single).not.toContain("log-container");
 });
+
+test("delivery timeline: a rollout recorded failed is shown failed with its time, whatever the agent shows now", () => {
+  const failed = {
+    step: "rollout complete",
+    recorded: false,
+    note: "the rollout failed at 2023-11-14T22:13:20Z",
+    failedAt: now,
+  };
+  const html = fragment(Timeline({ steps: [failed], now, rollout: "progressing" }));
+  expect(html).toContain('class="t-bad"');
+  expect(html).toContain("not recorded (the rollout failed at 2023-11-14T22:13:20Z)");
+  expect(html).not.toContain("the agent shows the rollout progressing");
+  const waiting = fragment(
+    Timeline({ steps: [{ ...failed, failedAt: undefined, note: "x" }], now, rollout: "progressing" }),
+  );
+  expect(waiting).toContain('class="t-warn"');
+  expect(waiting).toContain("(the agent shows the rollout progressing)");
+});
