@@ -83,7 +83,10 @@ export interface AppStateChanged {
   state?: AppState;
 }
 
-/** A step of a release's timeline was recorded (pushed, rollout complete): `release track --timeline` prints it. */
+/**
+ * A step of a release's timeline was recorded (pushed, Flux applied, rollout complete or failed):
+ * `release track --timeline` prints it.
+ */
 export interface ReleaseStepRecorded {
   type: "release.step";
   /** The queued request that wrote the release (what `release track` takes). */

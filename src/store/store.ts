@@ -214,7 +214,7 @@ export interface StoreTx {
   /** Newest first (later insert first on equal times). */
   releases(f: ReleaseFilter): Promise<{ blob: string; created: number; rolledBack: boolean; gitopsRef: string }[]>;
 
-  // --- the timeline's own records (steps nothing else keeps: pushed, rollout complete)
+  // --- the timeline's own records (steps nothing else keeps: pushed, Flux applied, rollout complete or failed)
   /** Records a step; false, and nothing changed, when this step of this event's app was recorded before. */
   recordReleaseStep(s: ReleaseStep): Promise<boolean>;
   /** The steps recorded for an event, by time (then env, app, step). */
