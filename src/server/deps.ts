@@ -23,6 +23,8 @@ export interface ServerDeps {
   webhookSecret?: string;
   /** Serves `<dataDir>/repos/*.git` at /git/ when set. */
   dataDir?: string;
+  /** The store is a database other replicas share (Postgres), not the data dir's SQLite. */
+  sharedDatabase?: boolean;
   maxPushBytes?: number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
   /** Release, gitops and env events for GET /api/events; createApp makes one when absent. */

@@ -143,6 +143,7 @@ export async function serve(
     // Shorter behind a proxy that cuts requests sooner; clients then follow the request's events.
     deleteWaitMs: Number(process.env.GIMLET_DELETE_WAIT_MS) || undefined,
     dataDir: o.dataDir,
+    sharedDatabase: !!o.database,
     log,
     events,
     loopLag,

@@ -18,7 +18,14 @@ import { intQuery, noticeOf, type PageKit, pageSize, serverUrl } from "./page-ki
 const historySize = 20;
 
 /** Absolute, so the `env bootstrap` command the page shows works from any directory on the server. */
-const dataDirOf = (dir: string | undefined) => (dir ? resolve(dir) : undefined);
+/**
+ * How `gimlet env bootstrap` finds this server's state when run beside it: the data dir, and on a
+ * shared database its URL — by variable, as the page must not show the password.
+ */
+const localFlags = (d: { dataDir?: string; sharedDatabase?: boolean }) =>
+  d.dataDir
+    ? `--data-dir ${resolve(d.dataDir)}${d.sharedDatabase ? ' --database "$GIMLET_DATABASE_URL"' : ""}`
+    : undefined;
 
 export function envPages(app: Hono<PageEnv>, k: PageKit): void {
   const { d, o, live, guard, viewer, now, envParam, appParam } = k;
@@ -36,7 +43,7 @@ export function envPages(app: Hono<PageEnv>, k: PageKit): void {
       envs: await envSummaries(c),
       now: now(),
       serverUrl: serverUrl(c),
-      dataDir: dataDirOf(d.dataDir),
+      local: localFlags(d),
       canCreate: may(c.get("user"), "env.create"),
       notice: noticeOf(c),
     };
@@ -45,7 +52,7 @@ export function envPages(app: Hono<PageEnv>, k: PageKit): void {
 
   app.get("/fragments/envs", ...guard, async (c) => {
     can(c, "dashboard.view", ownScope(c.get("user")));
-    const props = { envs: await envSummaries(c), now: now(), serverUrl: serverUrl(c), dataDir: dataDirOf(d.dataDir) };
+    const props = { envs: await envSummaries(c), now: now(), serverUrl: serverUrl(c), local: localFlags(d) };
     return c.html(ui.fragment(ui.EnvCards(props)));
   });
 

@@ -17,6 +17,7 @@ import {
   type Setup,
   setup,
   signIn,
+  testServer,
 } from "../test-kit.ts";
 
 afterAll(cleanUp);
@@ -140,6 +141,16 @@ describe("signing in", () => {
 });
 
 describe("pages", () => {
+  test("an env's next step names the server's state: its data dir, and on a shared database the URL's variable", async () => {
+    for (const shared of [false, true]) {
+      const s = await testServer({ prefix: "pages-next-", app: { dataDir: "/srv/gimlet", sharedDatabase: shared } });
+      await createUser(s, { login: "ann", role: "admin", password: "correct horse" });
+      const html = await (await (await browser(s)).get("/")).text();
+      const db = shared ? " --database &quot;$GIMLET_DATABASE_URL&quot;" : ""; // HTML-escaped quotes
+      expect(html).toContain(`gimlet env bootstrap staging --host ${origin} --data-dir /srv/gimlet${db}\n`);
+    }
+  });
+
   test("a database outage is a readable 503 with Retry-After, as a page and as an htmx fragment", async () => {
     const s = await setup();
     const b = await browser(s);

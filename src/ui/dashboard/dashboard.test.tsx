@@ -131,7 +131,7 @@ describe("environments page", () => {
       envs: [envSummary()],
       now,
       serverUrl: "https://g",
-      dataDir: "/srv/gimlet",
+      local: "--data-dir /srv/gimlet",
       canCreate: true,
     };
     // `env bootstrap` works on the data dir, not through the server: copied as shown, it must find it.

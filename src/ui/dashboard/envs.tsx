@@ -21,18 +21,22 @@ export interface EnvsProps {
   /** The URL clusters reach this server at, for the commands shown. */
   serverUrl: string;
   /** The server's data dir: `env bootstrap` works on it directly, so its command names it. */
-  dataDir?: string;
+  local?: string;
   canCreate: boolean;
   notice?: string;
 }
 
-export function nextSteps(e: EnvSummary, serverUrl: string, dataDir = "DATA_DIR"): string[] {
+/**
+ * What to run next for an env without Flux or agent. `local` names the server's state for commands
+ * that work on it directly (`--data-dir D`, plus `--database …` on a shared database).
+ */
+export function nextSteps(e: EnvSummary, serverUrl: string, local = "--data-dir DATA_DIR"): string[] {
   const steps: string[] = [];
   const hasFlux = !!e.live?.state.flux.length;
   if (!hasFlux) {
     steps.push(
       e.builtin
-        ? `gimlet env bootstrap ${e.name} --host ${serverUrl} --data-dir ${dataDir}`
+        ? `gimlet env bootstrap ${e.name} --host ${serverUrl} ${local}`
         : `gimlet gitops bootstrap --env ${e.name} --gitops-repo-url ${e.repoUrl || "REPO_URL"} --server ${serverUrl}`,
     );
   }
@@ -62,11 +66,11 @@ function Agent(props: { live?: EnvStateView; now: number }): VNode {
   );
 }
 
-export function EnvCard(props: { env: EnvSummary; now: number; serverUrl: string; dataDir?: string }): VNode {
+export function EnvCard(props: { env: EnvSummary; now: number; serverUrl: string; local?: string }): VNode {
   const e = props.env;
   const counts = healthCounts(e.live?.state.apps ?? []);
   const ks = envKustomization(e.live?.state.flux ?? [], e.name);
-  const steps = nextSteps(e, props.serverUrl, props.dataDir);
+  const steps = nextSteps(e, props.serverUrl, props.local);
   return (
     <section class="card" id={`env-${e.name}`} aria-labelledby={`env-${e.name}-h`}>
       <h2 id={`env-${e.name}-h`}>
@@ -118,11 +122,11 @@ export function EnvCard(props: { env: EnvSummary; now: number; serverUrl: string
   );
 }
 
-export function EnvCards(props: { envs: EnvSummary[]; now: number; serverUrl: string; dataDir?: string }): VNode {
+export function EnvCards(props: { envs: EnvSummary[]; now: number; serverUrl: string; local?: string }): VNode {
   return (
     <div id="env-cards" class="cards" {...refetchOn("envs-changed", "/fragments/envs")}>
       {props.envs.map((e) => (
-        <EnvCard env={e} now={props.now} serverUrl={props.serverUrl} dataDir={props.dataDir} />
+        <EnvCard env={e} now={props.now} serverUrl={props.serverUrl} local={props.local} />
       ))}
     </div>
   );
@@ -152,7 +156,7 @@ export function EnvsPage(p: EnvsProps): VNode {
     <Layout title="Environments" viewer={p.viewer} section="envs" live="/ui/events?topic=envs" notice={p.notice}>
       <h1>Environments</h1>
       {p.envs.length ? (
-        <EnvCards envs={p.envs} now={p.now} serverUrl={p.serverUrl} dataDir={p.dataDir} />
+        <EnvCards envs={p.envs} now={p.now} serverUrl={p.serverUrl} local={p.local} />
       ) : (
         <Empty title="No environments yet.">
           <p>Create one here, or from a shell:</p>
