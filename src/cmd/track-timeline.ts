@@ -4,23 +4,8 @@
  * track` output, so scripts reading the original lines are not affected.
  */
 import { UserError } from "../core/errors.ts";
+import type { Timeline as TimelineJson, TimelineStep as TimelineStepJson } from "../core/release/index.ts";
 import type { Client } from "./client.ts";
-
-export interface TimelineStepJson {
-  step: string;
-  at?: number;
-  took?: number;
-  recorded: boolean;
-  note?: string;
-  failedAt?: number;
-}
-
-export interface TimelineJson {
-  id: string;
-  type: string;
-  status: string;
-  results: { env: string; app: string; hash: string; steps: TimelineStepJson[] }[];
-}
 
 /** The flags `release track` and `artifact track` share for the timeline. */
 export const timelineFlags = {

@@ -18,26 +18,9 @@ import type { OpsDeps } from "./deps.ts";
 import { fluxAppliedAt } from "./flux-status.ts";
 import { queuedRequest } from "./queue.ts";
 import type { Visible } from "./tracking.ts";
+import type { Timeline, TimelineStep } from "../core/release/index.ts";
 
-export interface TimelineStep {
-  step: string;
-  /** Unix seconds; absent when not recorded. */
-  at?: number;
-  /** Seconds since the previous step that has a time. */
-  took?: number;
-  recorded: boolean;
-  note?: string;
-  /** The rollout step only: when the agent's state showed this release's rollout failed (unix seconds). */
-  failedAt?: number;
-}
-
-export interface Timeline {
-  id: string;
-  type: string;
-  status: string;
-  /** Per app the request wrote: its own steps after the common ones. */
-  results: { env: string; app: string; hash: string; steps: TimelineStep[] }[];
-}
+export type { Timeline, TimelineStep };
 
 const step = (name: string, at: number | undefined, note?: string): TimelineStep => ({
   step: name,

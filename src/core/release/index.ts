@@ -2,3 +2,4 @@
 export { artifactVars, parseArtifact, type Artifact, type GitEvent } from "./artifact.ts";
 export { cleanupTrigger, deployTrigger } from "./policy.ts";
 export { globToRegExp, matchNegatable } from "./glob.ts";
+export type { Timeline, TimelineStep } from "./timeline.ts";

@@ -7,6 +7,7 @@ import type { VNode } from "preact";
 import type { AppState } from "../../core/agent/state.ts";
 import type { EnvStateView } from "../../core/agent/view.ts";
 import type { Version } from "../../core/gitops/release.ts";
+import type { TimelineStep } from "../../core/release/timeline.ts";
 import { Badge, Empty, ErrorBox, HealthBadge, Sha, Time, query } from "./bits.tsx";
 import { ActionForm, FluxCard } from "./details.tsx";
 import { StaleBanner } from "./env.tsx";
@@ -23,19 +24,8 @@ export interface ReleaseEntry {
   version?: Version;
   gitopsCommitStatus?: string;
   gitopsCommitStatusDesc?: string;
-  /** The delivery timeline's steps, as the release's API timeline reports them (ops' TimelineStep). */
-  delivery?: DeliveryStep[];
-}
-
-/** One step of a release's delivery: when it happened (unix seconds) and the seconds since the step before. */
-export interface DeliveryStep {
-  step: string;
-  at?: number;
-  took?: number;
-  recorded: boolean;
-  note?: string;
-  /** The rollout step: when the rollout was recorded failed. */
-  failedAt?: number;
+  /** The delivery timeline's steps, as the release's API timeline reports them. */
+  delivery?: TimelineStep[];
 }
 
 const tone = (good: boolean, bad: boolean): "ok" | "bad" | "warn" => (good ? "ok" : bad ? "bad" : "warn");
@@ -50,7 +40,7 @@ export function took(seconds: number | undefined): string {
 }
 
 /** A step's colour: recorded is done; Flux's failure or a failed live rollout is bad; the rest is waiting. */
-function stepTone(x: DeliveryStep, rollout: string | undefined): "ok" | "bad" | "warn" {
+function stepTone(x: TimelineStep, rollout: string | undefined): "ok" | "bad" | "warn" {
   if (x.recorded) return "ok";
   if (x.step === "Flux applied" && /failed/.test(x.note ?? "")) return "bad";
   return x.step === "rollout complete" && (rollout === "failed" || x.failedAt !== undefined) ? "bad" : "warn";
@@ -62,7 +52,7 @@ function stepTone(x: DeliveryStep, rollout: string | undefined): "ok" | "bad" | 
  * record says so. `rollout` is what the agent shows now of the current release, for a rollout not yet
  * recorded complete.
  */
-export function Timeline(props: { steps: DeliveryStep[]; now: number; rollout?: string }): VNode {
+export function Timeline(props: { steps: TimelineStep[]; now: number; rollout?: string }): VNode {
   return (
     <ol class="timeline" aria-label="Delivery">
       {props.steps.map((x) => {
