@@ -3,10 +3,13 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { ConflictError, UserError } from "../core/errors.ts";
 import { assertSafeName, commitMessages, hostedRepoUrl, planBootstrap } from "../core/gitops/index.ts";
+import type { EnvDeletionPlan } from "../core/views.ts";
 import type { Environment } from "../store/index.ts";
 import type { AgentHub } from "./agent-hub.ts";
 import { nowOf, type OpsDeps } from "./deps.ts";
 import { envOf } from "./releases.ts";
+
+export type { EnvDeletionPlan };
 
 export interface CreateEnvInput {
   name: string;
@@ -121,20 +124,6 @@ export async function createEnv(
 
 export async function listEnvs(d: OpsDeps): Promise<EnvView[]> {
   return (await d.store.envs()).map((e) => view(d, e));
-}
-
-/** What deleting an env takes with it: what a confirmation names before anything happens. */
-export interface EnvDeletionPlan {
-  env: string;
-  builtin: boolean;
-  /** The remote repo (remote envs): never touched, only the local clone goes. */
-  repoUrl: string;
-  /** The hosted repos on disk (builtin envs): removed, or kept under deleted/ with keepRepo. */
-  hostedRepos: string[];
-  /** Rows of the release-history mirror: deleted (git keeps the history itself). */
-  releases: number;
-  /** Users bound to the env (its agent's, its Flux's): deleted with their tokens. */
-  users: string[];
 }
 
 export async function planEnvDeletion(d: OpsDeps, name: string): Promise<EnvDeletionPlan> {

@@ -9,11 +9,14 @@ import { isSafeName } from "../core/gitops/index.ts";
 import { decodeRequest, type QueueResult } from "../core/queue.ts";
 import { artifactVars, type Artifact } from "../core/release/index.ts";
 import { renderTemplate } from "../core/template/index.ts";
+import type { CommitTarget, FollowedRelease, RepoCommitView } from "../core/views.ts";
 import type { EventRecord } from "../store/index.ts";
 import type { OpsDeps } from "./deps.ts";
 import { fluxAppliedAt } from "./flux-status.ts";
 import { queuedRequest } from "./queue.ts";
 import type { Visible } from "./tracking.ts";
+
+export type { CommitTarget, FollowedRelease, RepoCommitView };
 
 /** How many of the newest queued rows the index reads, and artifacts a repo's branch list reads. */
 export const indexScan = 5000;
@@ -89,26 +92,6 @@ export async function repoIndex(d: OpsDeps, max = indexScan): Promise<{ repos: R
     last: version(e.first, parsed(e.first)),
   }));
   return { repos, complete: all };
-}
-
-export interface CommitTarget {
-  env: string;
-  app: string;
-  /** Why it cannot be deployed from here (absent: it can). */
-  blocked?: string;
-}
-
-export interface RepoCommitView {
-  sha: string;
-  message: string;
-  author: string;
-  branch: string;
-  created: number;
-  url: string;
-  artifactId: string;
-  /** Links the artifact's items carry (`{name: "CI", url}`), http(s) only. */
-  links: { name: string; url: string }[];
-  targets: CommitTarget[];
 }
 
 /**
@@ -223,19 +206,6 @@ export async function repoCommits(d: OpsDeps, q: RepoCommitsQuery, visible?: Vis
     commits,
     more: page.length > q.limit,
   };
-}
-
-export interface FollowedRelease {
-  id: string;
-  status: string;
-  statusDesc: string;
-  created: number;
-  env: string;
-  app: string;
-  triggeredBy: string;
-  artifact?: { id: string; repo: string; sha: string; message: string; url: string };
-  /** Per app written: the gitops commit and Flux's word on it. */
-  results: (QueueResult & { flux: string; fluxDesc: string; fluxAt?: number })[];
 }
 
 /**

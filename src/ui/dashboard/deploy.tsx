@@ -4,6 +4,7 @@
  * its gitops commit and Flux's word, to "applied" (`/repos/OWNER/NAME/deploys/ID`).
  */
 import type { VNode } from "preact";
+import type { FollowedRelease } from "../../core/views.ts";
 import { FileDiffs } from "./app.tsx";
 import { Badge, ErrorBox, Sha, Time } from "./bits.tsx";
 import { Csrf, Layout, refetchOn, type Viewer } from "./layout.tsx";
@@ -61,27 +62,8 @@ export function DeployConfirm(p: DeployProps): VNode {
   );
 }
 
-/** A release request as the follow page shows it (ops' FollowedRelease). */
-export interface FollowView {
-  id: string;
-  status: string;
-  statusDesc: string;
-  created: number;
-  env: string;
-  app: string;
-  triggeredBy: string;
-  artifact?: { id: string; repo: string; sha: string; message: string; url: string };
-  results: {
-    env: string;
-    app: string;
-    hash: string;
-    status: string;
-    statusDesc: string;
-    flux: string;
-    fluxDesc: string;
-    fluxAt?: number;
-  }[];
-}
+/** A release request as the follow page shows it. */
+export type FollowView = FollowedRelease;
 
 type Kind = "ok" | "bad" | "warn" | "info";
 

@@ -165,7 +165,8 @@ const release = (over: Partial<FollowView> = {}): FollowView => ({
   results: [],
   ...over,
 });
-const result = (flux: string, over: Partial<FollowView["results"][number]> = {}) => ({
+type Result = FollowView["results"][number];
+const result = (flux: string, over: Partial<Result> = {}): Result => ({
   env: "staging",
   app: "web",
   hash: "0123456789abcdef0123456789abcdef01234567",

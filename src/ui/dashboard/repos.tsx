@@ -5,6 +5,7 @@
  * follow the page's event stream: a new artifact of a repo refetches the index and the repo's first page.
  */
 import type { VNode } from "preact";
+import type { CommitTarget, RepoCommitView } from "../../core/views.ts";
 import { Command, Empty, Sha, Time, query } from "./bits.tsx";
 import { Layout, refetchOn, type Viewer } from "./layout.tsx";
 
@@ -79,17 +80,10 @@ export function ReposIndexPage(p: { viewer: Viewer; now: number; repos: RepoSumm
   );
 }
 
-export interface CommitView {
-  sha: string;
-  message: string;
-  author: string;
-  branch: string;
-  created: number;
-  url: string;
-  artifactId: string;
-  links: { name: string; url: string }[];
+/** A commit as ops lists it, each target marked for this viewer. */
+export interface CommitView extends Omit<RepoCommitView, "targets"> {
   /** `deployable`: the viewer may deploy it and nothing blocks it; `blocked` says why not, when something does. */
-  targets: { env: string; app: string; blocked?: string; deployable: boolean }[];
+  targets: (CommitTarget & { deployable: boolean })[];
 }
 
 export interface RepoPageProps {

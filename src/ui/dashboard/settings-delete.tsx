@@ -4,6 +4,7 @@
  * typed out, which the server checks: a stray click or a replayed form cannot delete one.
  */
 import type { ComponentChildren, VNode } from "preact";
+import type { EnvDeletionPlan } from "../../core/views.ts";
 import { Badge, Command } from "./bits.tsx";
 import { Csrf, Layout, type Viewer } from "./layout.tsx";
 
@@ -58,14 +59,7 @@ export function UserDeleteConfirm(p: UserDeleteProps): VNode {
 
 export interface EnvDeleteProps {
   viewer: Viewer;
-  plan: {
-    env: string;
-    builtin: boolean;
-    repoUrl: string;
-    hostedRepos: string[];
-    releases: number;
-    users: string[];
-  };
+  plan: EnvDeletionPlan;
   /** Why the last attempt was refused (the name typed did not match). */
   error?: string;
 }
