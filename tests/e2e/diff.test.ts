@@ -4,28 +4,24 @@
  * commits; `manifest diff` gives the same diff against a local working copy.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { gimlet, startServe } from "../support/bin.ts";
+import { webArtifactFile } from "../support/artifacts.ts";
+import { gimlet, scratch } from "../support/bin.ts";
+import { deployedCommit } from "../support/deploys.ts";
 import { run } from "../support/git-server.ts";
 
-const dataDir = mkdtempSync(join(tmpdir(), "gimlet-diff-"));
-const work = mkdtempSync(join(tmpdir(), "gimlet-diff-work-"));
+const box = scratch("gimlet-diff-");
+const dataDir = box.temp();
+const work = box.temp();
 const gitdir = join(dataDir, "repos", "staging-apps.git");
-let server: ReturnType<typeof Bun.spawn> | undefined;
 let url = "";
 let token = "";
 
-afterAll(() => {
-  server?.kill("SIGKILL");
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => box.cleanUp());
 
 beforeAll(async () => {
-  const serve = await startServe(dataDir);
-  server = serve.proc;
+  const serve = await box.serve(dataDir);
   url = serve.url;
   token = serve.token;
   const env = await gimlet(["env", "create", "staging", "--builtin", "--data-dir", dataDir]);
@@ -38,43 +34,14 @@ const head = () => run(["git", "--git-dir", gitdir, "rev-parse", "main"]).then((
 
 /** Pushes an artifact of acme/web at `sha`; only branch main deploys by policy. */
 async function push(sha: string, branch: string): Promise<string> {
-  const f = join(work, `${sha}.json`);
   const values = { image: { repository: "nginx", tag: "{{ .SHA }}" } };
-  const manifest = {
-    app: "web",
-    env: "staging",
-    namespace: "default",
-    deploy: { branch: "main", event: "push" },
-    values,
-  };
-  writeFileSync(
-    f,
-    JSON.stringify({
-      version: {
-        repositoryName: "acme/web",
-        sha,
-        branch,
-        event: "push",
-        message: sha,
-        url: "https://x",
-        created: 1700000000,
-      },
-      environments: [manifest],
-    }),
-  );
+  const f = webArtifactFile(work, sha, values, { branch, message: sha, url: "https://x", created: 1700000000 });
   const r = await cli(["artifact", "push", "-f", f, "-o", "json"]);
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout).id as string;
 }
 
-async function waitForImage(tag: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const d = await run(["git", "--git-dir", gitdir, "show", "main:staging/web/deployment.yaml"]).catch(() => "");
-    if (d.includes(`image: nginx:${tag}`)) return;
-    await Bun.sleep(100);
-  }
-  throw new Error(`nginx:${tag} never committed`);
-}
+const waitForImage = (tag: string) => deployedCommit(dataDir, tag);
 
 interface PreviewJson {
   apps: string[];

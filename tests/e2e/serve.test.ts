@@ -1,24 +1,20 @@
 /** gimlet serve end to end: the compiled binary as server and as CLI, the real git CLI reading the repo. */
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gimlet, startServe } from "../support/bin.ts";
+import { webArtifactFile } from "../support/artifacts.ts";
+import { gimlet, scratch } from "../support/bin.ts";
 import { run } from "../support/git-server.ts";
 
-const dataDir = mkdtempSync(join(tmpdir(), "gimlet-serve-"));
-const work = mkdtempSync(join(tmpdir(), "gimlet-serve-work-"));
+const box = scratch("gimlet-serve-");
+const dataDir = box.temp();
+const work = box.temp();
 let server: ReturnType<typeof Bun.spawn> | undefined;
 let url = "";
 let token = "";
-afterAll(() => {
-  server?.kill("SIGKILL");
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => box.cleanUp());
 
 async function startServer(): Promise<void> {
-  const started = await startServe(dataDir);
+  const started = await box.serve(dataDir);
   server = started.proc;
   url = started.url;
   if (started.token) token = started.token;
@@ -28,31 +24,8 @@ const cli = (args: string[]) =>
   gimlet(args, { env: { GIMLET_SERVER: url, GIMLET_TOKEN: token, GIMLET_TRACK_INTERVAL_MS: "200" } });
 
 function artifactFile(sha: string, branch = "main"): string {
-  const f = join(work, `${sha}.json`);
-  writeFileSync(
-    f,
-    JSON.stringify({
-      version: {
-        repositoryName: "acme/web",
-        sha,
-        branch,
-        event: "push",
-        message: `commit ${sha}`,
-        url: "https://x",
-        created: 1700000000,
-      },
-      environments: [
-        {
-          app: "web",
-          env: "staging",
-          namespace: "default",
-          deploy: { branch: "main", event: "push" },
-          values: { image: { repository: "nginx", tag: "{{ .SHA }}" } },
-        },
-      ],
-    }),
-  );
-  return f;
+  const values = { image: { repository: "nginx", tag: "{{ .SHA }}" } };
+  return webArtifactFile(work, sha, values, { branch, url: "https://x", created: 1700000000 });
 }
 
 async function fluxEvent(hash: string, reason: string): Promise<void> {

@@ -4,24 +4,21 @@
  * by the CLI (exit 1 naming the flag) and by the API (400 naming the parameter).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { gimlet, startServe } from "../support/bin.ts";
+import { webArtifact } from "../support/artifacts.ts";
+import { gimlet, scratch } from "../support/bin.ts";
+import { deployedCommit } from "../support/deploys.ts";
 import { run } from "../support/git-server.ts";
 
-const dataDir = mkdtempSync(join(tmpdir(), "gimlet-stats-"));
-const work = mkdtempSync(join(tmpdir(), "gimlet-stats-work-"));
+const box = scratch("gimlet-stats-");
+const dataDir = box.temp();
+const work = box.temp();
 const gitdir = join(dataDir, "repos", "staging-apps.git");
-let server: ReturnType<typeof Bun.spawn> | undefined;
 let url = "";
 let token = "";
 
-afterAll(() => {
-  server?.kill("SIGKILL");
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => box.cleanUp());
 
 const cli = (args: string[]) => gimlet(args, { env: { GIMLET_SERVER: url, GIMLET_TOKEN: token } });
 const head = () => run(["git", "--git-dir", gitdir, "rev-parse", "main"]).then((s) => s.trim());
@@ -29,23 +26,10 @@ const head = () => run(["git", "--git-dir", gitdir, "rev-parse", "main"]).then((
 /** Pushes an artifact of acme/web at `sha` (deployed by policy) and waits for its commit. */
 async function deploy(sha: string): Promise<void> {
   const f = join(work, `${sha}.json`);
-  const manifest = {
-    app: "web",
-    env: "staging",
-    namespace: "default",
-    deploy: { branch: "main", event: "push" },
-    values: { image: { repository: "nginx", tag: "{{ .SHA }}" } },
-  };
-  const version = { repositoryName: "acme/web", sha, branch: "main", event: "push", message: sha, url: "https://x" };
-  writeFileSync(f, JSON.stringify({ version: { ...version, created: 1700000000 }, environments: [manifest] }));
+  writeFileSync(f, JSON.stringify(webArtifact(sha, "{{ .SHA }}")));
   const r = await cli(["artifact", "push", "-f", f, "-o", "json"]);
   expect(r.code, r.stderr).toBe(0);
-  for (let i = 0; i < 100; i++) {
-    const d = await run(["git", "--git-dir", gitdir, "show", "main:staging/web/deployment.yaml"]).catch(() => "");
-    if (d.includes(`image: nginx:${sha}`)) return;
-    await Bun.sleep(100);
-  }
-  throw new Error(`nginx:${sha} never committed`);
+  await deployedCommit(dataDir, sha);
 }
 
 interface Stats {
@@ -56,8 +40,7 @@ interface Stats {
 }
 
 beforeAll(async () => {
-  const serve = await startServe(dataDir);
-  server = serve.proc;
+  const serve = await box.serve(dataDir);
   url = serve.url;
   token = serve.token;
   const env = await gimlet(["env", "create", "staging", "--builtin", "--data-dir", dataDir]);
