@@ -12,30 +12,32 @@ export function webArtifact(sha: string, tag: string) {
 }
 
 /**
- * An artifact of acme/web at `sha` (pushed to main) deploying app web to staging's default namespace
- * with these chart values on every push to main; `version` adds to or overrides its version fields.
+ * An artifact of acme/web at `sha` (pushed to main) of app web in staging's default namespace with
+ * these chart values, deployed on every push to main unless `policy` is false; `version` adds to or
+ * overrides its version fields.
  */
 export function stagingWebArtifact(
   sha: string,
   values: Record<string, unknown>,
   version: Record<string, unknown> = {},
+  policy = true,
 ) {
+  const manifest = { app: "web", env: "staging", namespace: "default", values };
   return {
     version: { repositoryName: "acme/web", sha, branch: "main", event: "push", url: "https://example.com", ...version },
-    environments: [
-      { app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values },
-    ],
+    environments: [policy ? { ...manifest, deploy: { branch: "main", event: "push" } } : manifest],
   };
 }
 
-/** Writes an artifact of acme/web at `sha` for staging with these chart values into `dir`; returns its path. */
+/** Writes `stagingWebArtifact` (message "commit SHA" unless `version` says) into `dir`; returns its path. */
 export function webArtifactFile(
   dir: string,
   sha: string,
   values: Record<string, unknown>,
   version: Record<string, unknown> = {},
+  policy = true,
 ): string {
   const f = join(dir, `${sha}.json`);
-  writeFileSync(f, JSON.stringify(stagingWebArtifact(sha, values, { message: `commit ${sha}`, ...version })));
+  writeFileSync(f, JSON.stringify(stagingWebArtifact(sha, values, { message: `commit ${sha}`, ...version }, policy)));
   return f;
 }

@@ -71,3 +71,29 @@ export async function eventually(what: string, check: () => Promise<boolean>, ti
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
 }
+
+/** A container status in CrashLoopBackOff after `restarts` restarts, its last run ended with `exitCode`. */
+export function crashLoopStatus(image: string, restarts: number, backOff: string, exitCode: number) {
+  return {
+    containerStatuses: [
+      {
+        name: "web",
+        image,
+        imageID: "",
+        ready: false,
+        restartCount: restarts,
+        started: false,
+        state: { waiting: { reason: "CrashLoopBackOff", message: `back-off ${backOff} restarting failed container` } },
+        lastState: {
+          terminated: {
+            exitCode,
+            reason: "Error",
+            startedAt: "2026-01-01T00:00:00Z",
+            finishedAt: "2026-01-01T00:00:01Z",
+          },
+        },
+      },
+    ],
+    conditions: [{ type: "Ready", status: "False" }],
+  };
+}

@@ -7,108 +7,36 @@
  * API server restarted, `gimlet serve` restarted (changes made meanwhile), the agent killed.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AppState } from "../../../src/core/agent/state.ts";
 import type { EnvStateView } from "../../../src/core/agent/view.ts";
-import { freePort, gimlet, gimletBin, type ServeProcess, startServe } from "../../support/bin.ts";
-import { eventually, restartApiserver, useCluster } from "../../support/cluster.ts";
-import { bootstrapBuiltinStaging } from "../../support/flux-bootstrap.ts";
+import { freePort } from "../../support/bin.ts";
+import { crashLoopStatus, eventually, restartApiserver, useCluster } from "../../support/cluster.ts";
+import { webArtifactFile } from "../../support/artifacts.ts";
+import { HostedStaging, webPods } from "../../support/cluster-stack.ts";
 
 const cluster = useCluster();
 const data = mkdtempSync(join(tmpdir(), "agent-flux-"));
-const logFile = join(data, "procs.log");
-const port = freePort();
-const url = `http://127.0.0.1:${port}`;
-let serve: ReturnType<typeof Bun.spawn> | undefined;
-let agent: ReturnType<typeof Bun.spawn> | undefined;
-let admin = "";
-let agentToken = "";
-const env = () => ({ GIMLET_SERVER: url, GIMLET_TOKEN: admin, GIMLET_TRACK_INTERVAL_MS: "500" });
-const cli = (args: string[]) => gimlet(args, { env: env() });
+// Heartbeats every 2 s: a frozen agent is dropped after 6 s instead of the default 30.
+const stack = new HostedStaging(cluster, data, join(data, "procs.log"), {
+  port: freePort(),
+  agentArgs: ["--heartbeat", "2"],
+});
+const { cli, web } = stack;
+const view = () => stack.view();
 
-/** Starts `gimlet serve` on the file's port and data dir, its later stderr going to the log file. */
-async function startServeHere(): Promise<ServeProcess> {
-  const started = await startServe(data, {
-    port,
-    onOutput: (chunk) => appendFileSync(logFile, `[serve] ${chunk}`),
-  });
-  serve = started.proc;
-  return started;
-}
-
-function startAgent(): ReturnType<typeof Bun.spawn> {
-  // Heartbeats every 2 s: a frozen agent is dropped after 6 s instead of the default 30.
-  const args = ["agent", "--server", url, "--token", agentToken, "--env", "staging", "--heartbeat", "2"];
-  const p = Bun.spawn([gimletBin, ...args, "--kubeconfig", cluster.kubeconfig], {
-    stdout: "ignore",
-    stderr: "pipe",
-    env: { PATH: process.env.PATH ?? "", HOME: data },
-  });
-  void (async () => {
-    for await (const c of p.stderr as ReadableStream<Uint8Array>) {
-      appendFileSync(logFile, `[agent] ${new TextDecoder().decode(c)}`);
-    }
-  })();
-  agent = p;
-  return p;
-}
-
-beforeAll(async () => {
-  admin = (await startServeHere()).token;
-  await bootstrapBuiltinStaging(cluster, data, url);
-  const fluxGet = (kind: string, path: string) =>
-    cluster.kubectl(["-n", "flux-system", "get", kind, "gitops-repo-staging", "-o", `jsonpath={${path}}`]);
-  await eventually(
-    "the Receiver served",
-    async () => (await fluxGet("receiver", ".status.webhookPath")).startsWith("/hook/"),
-    90_000,
-  );
-
-  const u = await cli(["user", "create", "agent-staging", "--role", "agent", "--env", "staging", "-o", "json"]);
-  expect(u.code, u.stderr).toBe(0);
-  agentToken = (JSON.parse(u.stdout) as { token: string }).token;
-  startAgent();
-  await eventually(
-    "the agent connected and live",
-    async () => {
-      const v = await view();
-      return v.agent.connected && !v.stale;
-    },
-    30_000,
-  );
-}, 180_000);
+beforeAll(() => stack.start(), 180_000);
 
 afterAll(async () => {
-  for (const p of [agent, serve]) {
-    p?.kill("SIGKILL");
-    await p?.exited;
-  }
+  await stack.stop();
   rmSync(data, { recursive: true, force: true });
 });
 
-async function view(): Promise<EnvStateView> {
-  const r = await fetch(`${url}/api/envs/staging/state`, { headers: { Authorization: `Bearer ${admin}` } });
-  if (!r.ok) throw new Error(`GET state: ${r.status} ${await r.text()}`);
-  return (await r.json()) as EnvStateView;
-}
-const web = async (): Promise<AppState | undefined> => (await view()).state.apps.find((a) => a.key === "default/web");
-
 /** The app as the cluster has it: pod names of its Running pods, from kubectl. */
 async function clusterPods(): Promise<string[]> {
-  const out = await cluster.kubectl([
-    "-n",
-    "default",
-    "get",
-    "pods",
-    "-l",
-    "app.kubernetes.io/instance=web",
-    "-o",
-    "json",
-  ]);
   type Pod = { metadata: { name: string; deletionTimestamp?: string }; status: { phase: string } };
-  return (JSON.parse(out).items as Pod[])
+  return (await webPods<Pod>(cluster))
     .filter((p) => !p.metadata.deletionTimestamp)
     .map((p) => p.metadata.name)
     .sort();
@@ -131,33 +59,19 @@ async function converged(replicas: number): Promise<boolean> {
 }
 
 function artifact(sha: string, replicas: number): string {
-  const f = join(data, `${sha}.json`);
-  const version = {
-    repositoryName: "acme/web",
-    sha,
-    branch: "main",
-    event: "push",
-    message: `commit ${sha}`,
-    url: "https://example.com",
-  };
   const values = {
     replicas,
     gitRepository: "acme/web",
     gitSha: "{{ .SHA }}",
     image: { repository: "nginx", tag: "{{ .SHA }}" },
   };
-  const environments = [
-    { app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values },
-  ];
-  writeFileSync(f, JSON.stringify({ version, environments }));
-  return f;
+  return webArtifactFile(data, sha, values);
 }
 
 /** Pushes an artifact and waits until the state shows `sha` with `replicas` Running pods of it. */
 async function release(sha: string, replicas: number): Promise<number> {
   const t0 = performance.now();
-  const push = await cli(["artifact", "push", "-f", artifact(sha, replicas), "-o", "json"]);
-  expect(push.code, push.stderr).toBe(0);
+  await stack.push(artifact(sha, replicas));
   let shaSeen = 0;
   await eventually(
     `web at ${sha} with ${replicas} Running pods in the state`,
@@ -206,28 +120,7 @@ describe("through Flux", () => {
 
   test("a pod forced into CrashLoopBackOff shows with its reason", async () => {
     const pod = (await web())!.pods[0]!.name;
-    const status = {
-      containerStatuses: [
-        {
-          name: "web",
-          image: "nginx:v3",
-          imageID: "",
-          ready: false,
-          restartCount: 3,
-          started: false,
-          state: { waiting: { reason: "CrashLoopBackOff", message: "back-off 40s restarting failed container" } },
-          lastState: {
-            terminated: {
-              exitCode: 2,
-              reason: "Error",
-              startedAt: "2026-01-01T00:00:00Z",
-              finishedAt: "2026-01-01T00:00:01Z",
-            },
-          },
-        },
-      ],
-      conditions: [{ type: "Ready", status: "False" }],
-    };
+    const status = crashLoopStatus("nginx:v3", 3, "40s", 2);
     const patch = ["-n", "default", "patch", "pod", pod, "--subresource=status", "--type=merge"];
     await cluster.kubectl([...patch, "-p", JSON.stringify({ status })]);
     await eventually(
@@ -250,9 +143,9 @@ describe("through Flux", () => {
   }, 60_000);
 
   test("POST /api/envs/staging/reconcile sets requestedAt on the GitRepository and the Kustomization", async () => {
-    const r = await fetch(`${url}/api/envs/staging/reconcile`, {
+    const r = await fetch(`${stack.url}/api/envs/staging/reconcile`, {
       method: "POST",
-      headers: { Authorization: `Bearer ${admin}` },
+      headers: { Authorization: `Bearer ${stack.admin}` },
     });
     expect(r.status, await r.clone().text()).toBe(200);
     const body = (await r.json()) as {
@@ -270,8 +163,8 @@ describe("through Flux", () => {
 
   test("GET …/details of the Deployment and of a pod: conditions, containers, events", async () => {
     const get = async (q: string) => {
-      const r = await fetch(`${url}/api/envs/staging/apps/web/details${q}`, {
-        headers: { Authorization: `Bearer ${admin}` },
+      const r = await fetch(`${stack.url}/api/envs/staging/apps/web/details${q}`, {
+        headers: { Authorization: `Bearer ${stack.admin}` },
       });
       expect(r.status, await r.clone().text()).toBe(200);
       return (await r.json()) as Record<string, any>;
@@ -304,11 +197,11 @@ describe("faults", () => {
   }, 120_000);
 
   test("gimlet serve restarted, a change made while it was down: converged within 10 s", async () => {
-    serve!.kill("SIGKILL");
-    await serve!.exited;
+    stack.serve!.kill("SIGKILL");
+    await stack.serve!.exited;
     await cluster.kubectl(["-n", "default", "scale", "deployment", "web", "--replicas=2"]);
     await eventually("the change applied", async () => (await clusterPods()).length === 2, 30_000);
-    await startServeHere();
+    await stack.startServe();
     const s = await eventually("state = cluster after the serve restart", () => converged(2), 10_000);
     console.log(`gimlet serve restarted → state converged in ${s.toFixed(1)} s`);
   }, 90_000);
@@ -325,13 +218,13 @@ describe("faults", () => {
 
   test("a frozen agent (SIGSTOP: no FIN): disconnected after three missed heartbeats; thawed, it is back", async () => {
     expect((await view()).agent.connected).toBe(true);
-    agent!.kill("SIGSTOP");
+    stack.agent!.kill("SIGSTOP");
     try {
       const s = await eventually("frozen agent disconnected", async () => !(await view()).agent.connected, 15_000);
       console.log(`agent frozen → env disconnected after ${s.toFixed(1)} s (heartbeat 2 s)`);
       expect(s).toBeGreaterThan(3);
     } finally {
-      agent!.kill("SIGCONT");
+      stack.agent!.kill("SIGCONT");
     }
     const s = await eventually(
       "thawed agent live again",
@@ -349,8 +242,8 @@ describe("faults", () => {
     // Mid-stream: a scale-up's pod events are flowing to the server when the agent dies.
     await cluster.kubectl(["-n", "default", "create", "deployment", "busy", "--image=nginx", "--replicas=5"]);
     await Bun.sleep(150);
-    agent!.kill("SIGKILL");
-    await agent!.exited;
+    stack.agent!.kill("SIGKILL");
+    await stack.agent!.exited;
     // The server pings every 30 s; a dead downlink must be noticed within one ping period.
     const s = await eventually("agent disconnected", async () => !(await view()).agent.connected, 30_000);
     console.log(`agent killed → env disconnected after ${s.toFixed(1)} s`);

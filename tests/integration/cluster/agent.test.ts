@@ -12,7 +12,7 @@ import { deriveState, startAgent, type RunningAgent } from "../../../src/agent/i
 import type { AppState } from "../../../src/core/agent/state.ts";
 import { loadKube } from "../../../src/kube/index.ts";
 import { startReceiver, type Receiver } from "../../support/agent-receiver.ts";
-import { eventually, useCluster } from "../../support/cluster.ts";
+import { crashLoopStatus, eventually, useCluster } from "../../support/cluster.ts";
 
 const cluster = useCluster();
 const work = mkdtempSync(join(tmpdir(), "agent-cluster-"));
@@ -115,30 +115,7 @@ describe("derived state from real objects", () => {
       "--subresource=status",
       "--type=merge",
       "-p",
-      JSON.stringify({
-        status: {
-          containerStatuses: [
-            {
-              name: "web",
-              image: "ghcr.io/acme/web:abc123",
-              imageID: "",
-              ready: false,
-              restartCount: 5,
-              started: false,
-              state: { waiting: { reason: "CrashLoopBackOff", message: "back-off 2m40s restarting failed container" } },
-              lastState: {
-                terminated: {
-                  exitCode: 1,
-                  reason: "Error",
-                  startedAt: "2026-01-01T00:00:00Z",
-                  finishedAt: "2026-01-01T00:00:01Z",
-                },
-              },
-            },
-          ],
-          conditions: [{ type: "Ready", status: "False" }],
-        },
-      }),
+      JSON.stringify({ status: crashLoopStatus("ghcr.io/acme/web:abc123", 5, "2m40s", 1) }),
     ]);
     await eventually(
       "CrashLoopBackOff reported",

@@ -14,15 +14,12 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import type { AppState } from "../../../src/core/agent/state.ts";
-import type { EnvStateView } from "../../../src/core/agent/view.ts";
-import { gimlet, gimletBin, startServe } from "../../support/bin.ts";
 import { chromiumPath, PageChecks, signIn } from "../../support/browser.ts";
-import { eventually, useCluster } from "../../support/cluster.ts";
-import { bootstrapBuiltinStaging } from "../../support/flux-bootstrap.ts";
+import { crashLoopStatus, eventually, useCluster } from "../../support/cluster.ts";
+import { webArtifactFile } from "../../support/artifacts.ts";
+import { HostedStaging } from "../../support/cluster-stack.ts";
 
 const data = mkdtempSync(join(tmpdir(), "dash-cluster-"));
-const logFile = join(data, "procs.log");
 /** What kwok serves as every default-namespace container's log (CRI format, appended to below). */
 const podLog = join(data, "pod.log");
 const criLine = (text: string) => `${new Date().toISOString().replace("Z", "000000Z")} stdout F ${text}\n`;
@@ -34,65 +31,24 @@ const checks = new PageChecks(
   "cluster",
 );
 const password = "correct horse battery";
+const stack = new HostedStaging(cluster, data, join(data, "procs.log"));
+const { cli, web } = stack;
 let url = "";
-let admin = "";
-let serve: ReturnType<typeof Bun.spawn> | undefined;
-let agent: ReturnType<typeof Bun.spawn> | undefined;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 /** Artifact ids by sha, from the CLI's push output. */
 const artifactIds = new Map<string, string>();
 
-const cli = (args: string[], stdin?: string) =>
-  gimlet(args, { stdin, env: { GIMLET_SERVER: url, GIMLET_TOKEN: admin, GIMLET_TRACK_INTERVAL_MS: "500" } });
-
-async function view(): Promise<EnvStateView> {
-  const r = await fetch(`${url}/api/envs/staging/state`, { headers: { Authorization: `Bearer ${admin}` } });
-  if (!r.ok) throw new Error(`GET state: ${r.status} ${await r.text()}`);
-  return (await r.json()) as EnvStateView;
-}
-const web = async (): Promise<AppState | undefined> => (await view()).state.apps.find((a) => a.key === "default/web");
-
-function startAgent(token: string): ReturnType<typeof Bun.spawn> {
-  const args = ["agent", "--server", url, "--token", token, "--env", "staging", "--kubeconfig", cluster.kubeconfig];
-  const p = Bun.spawn([gimletBin, ...args], {
-    stdout: "ignore",
-    stderr: "pipe",
-    env: { PATH: process.env.PATH ?? "", HOME: data },
-  });
-  void (async () => {
-    for await (const c of p.stderr as ReadableStream<Uint8Array>) {
-      appendFileSync(logFile, `[agent] ${new TextDecoder().decode(c)}`);
-    }
-  })();
-  return p;
-}
-
 async function push(sha: string): Promise<void> {
-  const f = join(data, `${sha}.json`);
-  const version = {
-    repositoryName: "acme/web",
-    sha,
-    branch: "main",
-    event: "push",
-    message: `commit ${sha}`,
-    authorName: "Dev One",
-    url: "https://ci.example/1",
-  };
   const values = {
     replicas: 2,
     gitRepository: "acme/web",
     gitSha: "{{ .SHA }}",
     image: { repository: "nginx", tag: "{{ .SHA }}" },
   };
-  const environments = [
-    { app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values },
-  ];
-  writeFileSync(f, JSON.stringify({ version, environments }));
-  const r = await cli(["artifact", "push", "-f", f, "-o", "json"]);
-  expect(r.code, r.stderr).toBe(0);
-  artifactIds.set(sha, (JSON.parse(r.stdout) as { id: string }).id);
+  const f = webArtifactFile(data, sha, values, { authorName: "Dev One", url: "https://ci.example/1" });
+  artifactIds.set(sha, await stack.push(f));
 }
 
 /** Waits until the text of `sel` on the page (not reloaded) matches `re`; returns the seconds it took. */
@@ -129,31 +85,8 @@ const marked = async () =>
   expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
 
 beforeAll(async () => {
-  const started = await startServe(data, { onOutput: (chunk) => appendFileSync(logFile, `[serve] ${chunk}`) });
-  serve = started.proc;
-  url = started.url;
-  admin = started.token;
-  await bootstrapBuiltinStaging(cluster, data, url);
-  await eventually(
-    "the Receiver served",
-    async () =>
-      (
-        await cluster.kubectl([
-          "-n",
-          "flux-system",
-          "get",
-          "receiver",
-          "gitops-repo-staging",
-          "-o",
-          "jsonpath={.status.webhookPath}",
-        ])
-      ).startsWith("/hook/"),
-    90_000,
-  );
-  const u = await cli(["user", "create", "agent-staging", "--role", "agent", "--env", "staging", "-o", "json"]);
-  expect(u.code, u.stderr).toBe(0);
-  agent = startAgent((JSON.parse(u.stdout) as { token: string }).token);
-  await eventually("the agent live", async () => (await view()).agent.connected, 30_000);
+  await stack.start();
+  url = stack.url;
   const ann = await cli(["user", "create", "ann", "--role", "admin", "--password-stdin"], `${password}\n`);
   expect(ann.code, ann.stderr).toBe(0);
   browser = await chromium.launch({ executablePath: chromiumPath });
@@ -164,10 +97,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  for (const p of [agent, serve]) {
-    p?.kill("SIGKILL");
-    await p?.exited;
-  }
+  await stack.stop();
   if (process.env.KEEP_DASH_DATA) console.error(`kept ${data}`);
   else rmSync(data, { recursive: true, force: true });
 });
@@ -293,28 +223,7 @@ describe("the dashboard on the real cluster", () => {
   test("a pod in CrashLoopBackOff shows its reason on the app page without a reload", async () => {
     await mark();
     const pod = (await web())!.pods[0]!.name;
-    const status = {
-      containerStatuses: [
-        {
-          name: "web",
-          image: "nginx:bbb2222",
-          imageID: "",
-          ready: false,
-          restartCount: 4,
-          started: false,
-          state: { waiting: { reason: "CrashLoopBackOff", message: "back-off 1m20s restarting failed container" } },
-          lastState: {
-            terminated: {
-              exitCode: 1,
-              reason: "Error",
-              startedAt: "2026-01-01T00:00:00Z",
-              finishedAt: "2026-01-01T00:00:01Z",
-            },
-          },
-        },
-      ],
-      conditions: [{ type: "Ready", status: "False" }],
-    };
+    const status = crashLoopStatus("nginx:bbb2222", 4, "1m20s", 1);
     await cluster.kubectl([
       ...["-n", "default", "patch", "pod", pod, "--subresource=status", "--type=merge"],
       ...["-p", JSON.stringify({ status })],

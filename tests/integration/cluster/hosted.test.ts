@@ -4,11 +4,13 @@
  * --wait` exits 0 on Flux's own report, and a rollback brings the old version back.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gimlet, startServe } from "../../support/bin.ts";
 import { eventually, useCluster } from "../../support/cluster.ts";
+import { webArtifactFile } from "../../support/artifacts.ts";
+import { receiverServed } from "../../support/cluster-stack.ts";
 import { bootstrapBuiltinStaging } from "../../support/flux-bootstrap.ts";
 
 const cluster = useCluster();
@@ -40,30 +42,7 @@ async function deployedImage(): Promise<string | undefined> {
 }
 
 function artifact(sha: string): string {
-  const f = join(data, `${sha}.json`);
-  writeFileSync(
-    f,
-    JSON.stringify({
-      version: {
-        repositoryName: "acme/web",
-        sha,
-        branch: "main",
-        event: "push",
-        message: `commit ${sha}`,
-        url: "https://example.com",
-      },
-      environments: [
-        {
-          app: "web",
-          env: "staging",
-          namespace: "default",
-          deploy: { branch: "main", event: "push" },
-          values: { replicas: 2, image: { repository: "nginx", tag: "{{ .SHA }}" } },
-        },
-      ],
-    }),
-  );
-  return f;
+  return webArtifactFile(data, sha, { replicas: 2, image: { repository: "nginx", tag: "{{ .SHA }}" } });
 }
 
 describe("gimlet serve + real Flux", () => {
@@ -98,22 +77,7 @@ describe("gimlet serve + real Flux", () => {
       ]),
     ).toBe(`main@sha1:${head}`);
     // The Receiver comes from the repo itself (flux/notifications-staging.yaml): wait until Flux serves it.
-    await eventually(
-      "Receiver ready",
-      async () =>
-        (
-          await cluster.kubectl([
-            "-n",
-            "flux-system",
-            "get",
-            "receiver",
-            "gitops-repo-staging",
-            "-o",
-            "jsonpath={.status.webhookPath}",
-          ])
-        ).startsWith("/hook/"),
-      90_000,
-    );
+    await receiverServed(cluster, "Receiver ready");
     const first = JSON.parse((await cli(["artifact", "push", "-f", artifact("v1"), "-o", "json"])).stdout) as {
       id: string;
     };

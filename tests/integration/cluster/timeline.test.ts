@@ -10,87 +10,31 @@
  * KEEP_LOGS=1 prints what serve and the agent said.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AppState } from "../../../src/core/agent/state.ts";
-import type { EnvStateView } from "../../../src/core/agent/view.ts";
-import { gimlet, gimletBin, startServe } from "../../support/bin.ts";
+import { gimletBin } from "../../support/bin.ts";
 import { eventually, useCluster } from "../../support/cluster.ts";
-import { bootstrapBuiltinStaging } from "../../support/flux-bootstrap.ts";
+import { webArtifactFile } from "../../support/artifacts.ts";
+import { HostedStaging, webPods } from "../../support/cluster-stack.ts";
 
 const cluster = useCluster();
 const data = mkdtempSync(join(tmpdir(), "timeline-cluster-"));
 const logFile = join(data, "procs.log");
+const stack = new HostedStaging(cluster, data, logFile);
+const { cli } = stack;
+/** The `release track` processes a test started. */
 const procs: ReturnType<typeof Bun.spawn>[] = [];
-let url = "";
-let admin = "";
-const env = () => ({ GIMLET_SERVER: url, GIMLET_TOKEN: admin, GIMLET_TRACK_INTERVAL_MS: "500" });
-const cli = (args: string[]) => gimlet(args, { env: env() });
+const env = () => ({ GIMLET_SERVER: stack.url, GIMLET_TOKEN: stack.admin, GIMLET_TRACK_INTERVAL_MS: "500" });
 
-/** Pipes a process's stderr into the log file, so a failure shows what serve and the agent said. */
-function logTo(tag: string, p: ReturnType<typeof Bun.spawn>): void {
-  void (async () => {
-    for await (const c of p.stderr as ReadableStream<Uint8Array>) {
-      appendFileSync(logFile, `[${tag}] ${new TextDecoder().decode(c)}`);
-    }
-  })();
-}
-
-beforeAll(async () => {
-  const serve = await startServe(data, { onOutput: (chunk) => appendFileSync(logFile, `[serve] ${chunk}`) });
-  procs.push(serve.proc);
-  ({ url, token: admin } = serve);
-  await bootstrapBuiltinStaging(cluster, data, url);
-  const receiverPath = () =>
-    cluster.kubectl([
-      "-n",
-      "flux-system",
-      "get",
-      "receiver",
-      "gitops-repo-staging",
-      "-o",
-      "jsonpath={.status.webhookPath}",
-    ]);
-  await eventually("the Receiver served", async () => (await receiverPath()).startsWith("/hook/"), 90_000);
-
-  const u = await cli(["user", "create", "agent-staging", "--role", "agent", "--env", "staging", "-o", "json"]);
-  expect(u.code, u.stderr).toBe(0);
-  const agentToken = (JSON.parse(u.stdout) as { token: string }).token;
-  const args = [
-    "agent",
-    "--server",
-    url,
-    "--token",
-    agentToken,
-    "--env",
-    "staging",
-    "--kubeconfig",
-    cluster.kubeconfig,
-  ];
-  const agent = Bun.spawn([gimletBin, ...args], {
-    stdout: "ignore",
-    stderr: "pipe",
-    env: { PATH: process.env.PATH ?? "", HOME: data },
-  });
-  procs.push(agent);
-  logTo("agent", agent);
-  await eventually(
-    "the agent connected and live",
-    async () => {
-      const r = await fetch(`${url}/api/envs/staging/state`, { headers: { Authorization: `Bearer ${admin}` } });
-      const v = (await r.json()) as EnvStateView;
-      return v.agent.connected && !v.stale;
-    },
-    30_000,
-  );
-}, 240_000);
+beforeAll(() => stack.start(), 240_000);
 
 afterAll(async () => {
   for (const p of procs.reverse()) {
     p.kill("SIGKILL");
     await p.exited;
   }
+  await stack.stop();
   if (process.env.KEEP_LOGS && existsSync(logFile)) console.log(readFileSync(logFile, "utf8"));
   rmSync(data, { recursive: true, force: true });
 });
@@ -119,7 +63,9 @@ const STEPS = [
 ];
 
 async function timeline(id: string): Promise<Timeline> {
-  const r = await fetch(`${url}/api/releases/${id}/timeline`, { headers: { Authorization: `Bearer ${admin}` } });
+  const r = await fetch(`${stack.url}/api/releases/${id}/timeline`, {
+    headers: { Authorization: `Bearer ${stack.admin}` },
+  });
   if (!r.ok) throw new Error(`GET timeline ${id}: ${r.status} ${await r.text()}`);
   return (await r.json()) as Timeline;
 }
@@ -129,29 +75,14 @@ async function timeline(id: string): Promise<Timeline> {
  * manifest: `{{ .SHA }}`, `{{ .REPO }}`), created in CI a few seconds ago. Returns the artifact id.
  */
 async function pushArtifact(sha: string, replicas: number, o: DeliverOptions): Promise<string> {
-  const f = join(data, `${sha}.json`);
-  const version = {
-    repositoryName: "acme/web",
-    sha,
-    branch: "main",
-    event: "push",
-    message: `commit ${sha.slice(0, 7)}`,
-    url: "https://example.com",
-    created: Math.floor(Date.now() / 1000) - 2,
-  };
   const values = {
     replicas,
     gitRepository: "{{ .REPO }}",
     ...(o.gitSha === false ? {} : { gitSha: "{{ .SHA }}" }),
     image: { repository: "nginx", tag: "{{ .SHA }}" },
   };
-  const environments = [
-    { app: "web", env: "staging", namespace: "default", deploy: { branch: "main", event: "push" }, values },
-  ];
-  writeFileSync(f, JSON.stringify({ version, environments }));
-  const push = await cli(["artifact", "push", "-f", f, "-o", "json"]);
-  expect(push.code, push.stderr).toBe(0);
-  return (JSON.parse(push.stdout) as { id: string }).id;
+  const created = Math.floor(Date.now() / 1000) - 2;
+  return stack.push(webArtifactFile(data, sha, values, { message: `commit ${sha.slice(0, 7)}`, created }));
 }
 
 /**
@@ -175,22 +106,12 @@ async function policyRequest(sha: string): Promise<string> {
 
 /** The latest Ready time (unix seconds) of the pods running `sha` (their image tag), and how many there are. */
 async function podsReady(sha: string): Promise<{ count: number; last: number }> {
-  const out = await cluster.kubectl([
-    "-n",
-    "default",
-    "get",
-    "pods",
-    "-l",
-    "app.kubernetes.io/instance=web",
-    "-o",
-    "json",
-  ]);
   type Pod = {
     metadata: { deletionTimestamp?: string };
     spec: { containers: { image: string }[] };
     status: { conditions?: { type: string; status: string; lastTransitionTime?: string }[] };
   };
-  const pods = (JSON.parse(out).items as Pod[]).filter(
+  const pods = (await webPods<Pod>(cluster)).filter(
     (p) => !p.metadata.deletionTimestamp && p.spec.containers[0]?.image === `nginx:${sha}`,
   );
   const ready = pods.map((p) => p.status.conditions?.find((c) => c.type === "Ready" && c.status === "True"));
@@ -289,10 +210,7 @@ test("an artifact push: release track --until rollout prints every step in order
   first = await deliver(SHA1, 2);
 }, 240_000);
 
-async function webState(): Promise<AppState | undefined> {
-  const r = await fetch(`${url}/api/envs/staging/state`, { headers: { Authorization: `Bearer ${admin}` } });
-  return ((await r.json()) as EnvStateView).state.apps.find((a) => a.key === "default/web");
-}
+const webState = stack.web;
 
 const nodes = async () => (await cluster.kubectl(["get", "nodes", "-o", "name"])).trim().split("\n");
 
