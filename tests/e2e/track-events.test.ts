@@ -4,10 +4,11 @@
  * The poll interval is set to 60 s, so an exit within seconds of Flux's event cannot come from polling.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SseParser } from "../../src/core/sse.ts";
+import { webArtifactFile } from "../support/artifacts.ts";
 import { gimlet, startServe } from "../support/bin.ts";
 import { deployedCommit, postFluxEvent } from "../support/deploys.ts";
 
@@ -88,29 +89,8 @@ const cli = (args: string[], interval = "60000") =>
   gimlet(args, { env: { GIMLET_SERVER: proxyUrl, GIMLET_TOKEN: token, GIMLET_TRACK_INTERVAL_MS: interval } });
 
 function artifactFile(sha: string, policy: boolean): string {
-  const f = join(work, `${sha}.json`);
-  const manifest = {
-    app: "web",
-    env: "staging",
-    namespace: "default",
-    values: { image: { repository: "nginx", tag: "{{ .SHA }}" } },
-  };
-  writeFileSync(
-    f,
-    JSON.stringify({
-      version: {
-        repositoryName: "acme/web",
-        sha,
-        branch: "main",
-        event: "push",
-        message: `commit ${sha}`,
-        url: "https://x",
-        created: 1700000000,
-      },
-      environments: [policy ? { ...manifest, deploy: { branch: "main", event: "push" } } : manifest],
-    }),
-  );
-  return f;
+  const values = { image: { repository: "nginx", tag: "{{ .SHA }}" } };
+  return webArtifactFile(work, sha, values, { url: "https://x", created: 1700000000 }, policy);
 }
 
 /** The gitops commit that deployed `sha` (the image tag), waiting for the worker to write it. */

@@ -5,9 +5,10 @@
  * NOTIFY. The poll interval is 60 s, so an exit that quick cannot come from polling.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { webArtifactFile } from "../../support/artifacts.ts";
 import { deployedCommit, postFluxEvent } from "../../support/deploys.ts";
 import { startPostgres, type TestPostgres } from "../../support/postgres.ts";
 import { gimletCli, type Replica, startReplica, stopReplicas } from "../../support/replica.ts";
@@ -22,17 +23,8 @@ let fluxToken = "";
 const on = (r: Replica) => ({ GIMLET_SERVER: r.url, GIMLET_TOKEN: token, GIMLET_TRACK_INTERVAL_MS: "60000" });
 
 function artifactFile(sha: string, policy: boolean): string {
-  const f = join(work, `${sha}.json`);
-  const manifest = {
-    app: "web",
-    env: "staging",
-    namespace: "default",
-    values: { image: { repository: "nginx", tag: "{{ .SHA }}" } },
-  };
-  const version = { repositoryName: "acme/web", sha, branch: "main", event: "push", message: sha, created: 1700000000 };
-  const environments = [policy ? { ...manifest, deploy: { branch: "main", event: "push" } } : manifest];
-  writeFileSync(f, JSON.stringify({ version, environments }));
-  return f;
+  const values = { image: { repository: "nginx", tag: "{{ .SHA }}" } };
+  return webArtifactFile(work, sha, values, { message: sha, url: undefined, created: 1700000000 }, policy);
 }
 
 /** The gitops commit that deployed `sha` (the image tag) on the shared volume, once written. */
