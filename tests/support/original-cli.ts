@@ -3,10 +3,11 @@
  * (tests/e2e/original-cli*.test.ts): this CLI and the API with the admin token, artifacts that
  * deploy `web` to staging, and Flux reports posted the way the notification-controller does.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "bun:test";
+import { webArtifactFile } from "./artifacts.ts";
 import { gimlet, type RunResult, startServe } from "./bin.ts";
 
 export interface OriginalCliBed {
@@ -52,25 +53,7 @@ export async function startOriginalCliBed(): Promise<OriginalCliBed> {
     cli,
     api,
     artifactFile(sha, values = { image: { repository: "nginx", tag: "{{ .SHA }}" } }) {
-      const f = join(work, `${sha}.json`);
-      const version = {
-        repositoryName: "acme/web",
-        sha,
-        branch: "main",
-        event: "push",
-        message: `commit ${sha}`,
-        url: "https://x",
-        created: 1700000000,
-      };
-      const manifest = {
-        app: "web",
-        env: "staging",
-        namespace: "default",
-        deploy: { branch: "main", event: "push" },
-        values,
-      };
-      writeFileSync(f, JSON.stringify({ version, environments: [manifest] }));
-      return f;
+      return webArtifactFile(work, sha, values, { url: "https://x", created: 1700000000 });
     },
     async processed(artifactId) {
       for (let i = 0; i < 100; i++) {
