@@ -4,6 +4,7 @@ import type { HubEvent } from "../../core/events.ts";
 import { SseParser, type SseMessage } from "../../core/sse.ts";
 import { EventHub } from "../event-hub.ts";
 import { builtinEnv, cleanUp, dataDir, listen, onCleanUp } from "../test-kit.ts";
+import { stagingWebArtifact } from "../../../tests/support/artifacts.ts";
 
 afterAll(cleanUp);
 
@@ -183,17 +184,7 @@ describe("GET /api/events", () => {
     const art = await fetch(`${s.url}/api/artifact`, {
       method: "POST",
       headers: { Authorization: `Bearer ${s.tokens.admin}` },
-      body: JSON.stringify({
-        version: {
-          repositoryName: "acme/web",
-          sha: "abc123",
-          branch: "main",
-          event: "push",
-          message: "m",
-          url: "https://x",
-        },
-        environments: [{ app: "web", env: "staging", namespace: "default", values: {} }],
-      }),
+      body: JSON.stringify(stagingWebArtifact("abc123", {}, { message: "m", url: "https://x" }, false)),
     });
     expect(art.status).toBe(201);
     const artifactId = ((await art.json()) as { id: string }).id;

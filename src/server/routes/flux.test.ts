@@ -11,6 +11,7 @@ import { createApp } from "../app.ts";
 import { Notifier } from "../notify.ts";
 import { Repos } from "../repos.ts";
 import { Worker } from "../worker.ts";
+import { stagingWebArtifact } from "../../../tests/support/artifacts.ts";
 
 const dirs: string[] = [];
 const servers: { stop: (force: boolean) => void }[] = [];
@@ -60,26 +61,11 @@ async function setup() {
     });
     return { status: res.status, json: (await res.json()) as any };
   };
-  const art = {
-    version: {
-      repositoryName: "acme/web",
-      sha: "abc123",
-      branch: "main",
-      event: "push",
-      message: "m",
-      url: "u",
-      created: 1_700_000_000,
-    },
-    environments: [
-      {
-        app: "web",
-        env: "staging",
-        namespace: "default",
-        deploy: { branch: "main", event: "push" },
-        values: { image: { repository: "nginx", tag: "{{ .SHA }}" } },
-      },
-    ],
-  };
+  const art = stagingWebArtifact(
+    "abc123",
+    { image: { repository: "nginx", tag: "{{ .SHA }}" } },
+    { message: "m", url: "u", created: 1_700_000_000 },
+  );
   const { json } = await call("POST", "/api/artifact", art);
   while (await worker.runOnce());
   const tracked = await call("GET", `/api/eventArtifactTrack?id=${encodeURIComponent(json.id)}`);

@@ -5,6 +5,7 @@
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { adminToken, apiCaller, cleanUp, onCleanUp, testServer } from "../test-kit.ts";
+import { stagingWebArtifact } from "../../../tests/support/artifacts.ts";
 
 afterAll(cleanUp);
 
@@ -33,26 +34,12 @@ async function setup(opts: { startWorker?: boolean } = {}) {
   return { dir, store, repos, call, drain, fluxSays };
 }
 
-const artifact = (sha: string) => ({
-  version: {
-    repositoryName: "acme/web",
+const artifact = (sha: string) =>
+  stagingWebArtifact(
     sha,
-    branch: "main",
-    event: "push",
-    message: `commit ${sha}`,
-    url: "https://x",
-    created: 1700000000,
-  },
-  environments: [
-    {
-      app: "web",
-      env: "staging",
-      namespace: "default",
-      deploy: { branch: "main", event: "push" },
-      values: { image: { repository: "nginx", tag: "{{ .SHA }}" } },
-    },
-  ],
-});
+    { image: { repository: "nginx", tag: "{{ .SHA }}" } },
+    { message: `commit ${sha}`, url: "https://x", created: 1700000000 },
+  );
 
 async function deployed(s: Awaited<ReturnType<typeof setup>>, sha: string): Promise<{ id: string; hash: string }> {
   const { json } = await s.call("POST", "/api/artifact", artifact(sha));

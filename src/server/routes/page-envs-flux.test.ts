@@ -6,6 +6,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import type { EnvState } from "../../core/agent/state.ts";
 import { AgentHub, createUser } from "../../ops/index.ts";
+import { stagingWebArtifact } from "../../../tests/support/artifacts.ts";
 import { browser, cleanUp, testServer } from "../test-kit.ts";
 
 afterAll(cleanUp);
@@ -43,18 +44,8 @@ async function setup() {
   const applied = (sha: string) =>
     agents.snapshot({ v: 1, env: "staging", epoch: "e1", seq: seq++, state: liveState(`main@sha1:${sha}`) });
   const push = async (sha: string) => {
-    const res = await api("POST", "/api/artifact", {
-      version: { repositoryName: "acme/web", sha, branch: "main", event: "push", message: sha, url: "u" },
-      environments: [
-        {
-          app: "web",
-          env: "staging",
-          namespace: "default",
-          deploy: { branch: "main", event: "push" },
-          values: { image: { repository: "nginx", tag: "{{ .SHA }}" } },
-        },
-      ],
-    });
+    const values = { image: { repository: "nginx", tag: "{{ .SHA }}" } };
+    const res = await api("POST", "/api/artifact", stagingWebArtifact(sha, values, { message: sha, url: "u" }));
     expect(res.status).toBe(201);
     await s.drain();
     const g = await s.repos.get((await s.store.env("staging"))!);

@@ -8,30 +8,22 @@ import type { TimelineStep } from "../../ops/index.ts";
 import { iso } from "../../ui/dashboard/model.ts";
 import { took } from "../../ui/dashboard/app.tsx";
 import { browser, cleanUp, pushArtifact, setup } from "../test-kit.ts";
+import { stagingWebArtifact } from "../../../tests/support/artifacts.ts";
 
 afterAll(cleanUp);
 
 const now = Math.floor(Date.now() / 1000);
 
-const artifact = (sha: string) => ({
-  version: {
-    repositoryName: "acme/web",
+const artifact = (sha: string) =>
+  stagingWebArtifact(
     sha,
-    branch: "main",
-    event: "push",
-    message: `change ${sha}`,
-    created: now - 300,
-  },
-  environments: [
+    { image: { repository: "nginx", tag: sha } },
     {
-      app: "web",
-      env: "staging",
-      namespace: "default",
-      deploy: { branch: "main", event: "push" },
-      values: { image: { repository: "nginx", tag: sha } },
+      message: `change ${sha}`,
+      url: undefined,
+      created: now - 300,
     },
-  ],
-});
+  );
 
 /** The page's timeline of the release whose gitops commit is `hash`: each step as the page shows it. */
 function pageSteps(html: string, hash: string) {

@@ -5,6 +5,7 @@
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { UnavailableError } from "../../core/errors.ts";
+import { stagingWebArtifact } from "../../../tests/support/artifacts.ts";
 import { createUser } from "../../ops/index.ts";
 import {
   browser,
@@ -14,6 +15,7 @@ import {
   csrfIn,
   form,
   origin,
+  pushArtifact,
   type Setup,
   setup,
   signIn,
@@ -23,30 +25,8 @@ import {
 afterAll(cleanUp);
 
 async function release(s: Setup, sha: string) {
-  const res = await s.app.request("/api/artifact", {
-    method: "POST",
-    headers: { Authorization: `Bearer ${s.admin.token}`, "Content-Type": "application/json" },
-    body: JSON.stringify({
-      version: {
-        repositoryName: "acme/web",
-        sha,
-        branch: "main",
-        event: "push",
-        message: `change ${sha}`,
-        authorName: "Dev One",
-      },
-      environments: [
-        {
-          app: "web",
-          env: "staging",
-          namespace: "default",
-          deploy: { branch: "main", event: "push" },
-          values: { image: { repository: "nginx", tag: sha } },
-        },
-      ],
-    }),
-  });
-  expect(res.status).toBe(201);
+  const version = { message: `change ${sha}`, authorName: "Dev One", url: undefined };
+  await pushArtifact(s, stagingWebArtifact(sha, { image: { repository: "nginx", tag: sha } }, version));
   await s.drain();
 }
 

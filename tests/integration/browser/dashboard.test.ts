@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
+import { webArtifactFile } from "../../support/artifacts.ts";
 import { freePort, gimlet, gimletBin } from "../../support/bin.ts";
 import { chromiumPath, PageChecks, signIn } from "../../support/browser.ts";
 import { FakeAgent, app as fakeApp, envState } from "../../support/fake-agent.ts";
@@ -36,32 +37,8 @@ const cli = (args: string[], stdin?: string) =>
   gimlet(args, { stdin, env: { GIMLET_SERVER: url, GIMLET_TOKEN: token, GIMLET_TRACK_INTERVAL_MS: "200" } });
 
 function artifactFile(sha: string): string {
-  const f = join(work, `${sha}.json`);
-  writeFileSync(
-    f,
-    JSON.stringify({
-      version: {
-        repositoryName: "acme/web",
-        sha,
-        branch: "main",
-        event: "push",
-        message: `commit ${sha}`,
-        authorName: "Dev One",
-        url: "https://ci.example/1",
-        created: 1700000000,
-      },
-      environments: [
-        {
-          app: "web",
-          env: "staging",
-          namespace: "default",
-          deploy: { branch: "main", event: "push" },
-          values: { image: { repository: "nginx", tag: sha } },
-        },
-      ],
-    }),
-  );
-  return f;
+  const version = { authorName: "Dev One", url: "https://ci.example/1", created: 1700000000 };
+  return webArtifactFile(work, sha, { image: { repository: "nginx", tag: sha } }, version);
 }
 
 async function push(sha: string): Promise<void> {

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPostgres, type TestPostgres } from "../../support/postgres.ts";
+import { stagingWebArtifact } from "../../support/artifacts.ts";
 import { type Replica, startReplica, stopReplicas } from "../../support/replica.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "gimlet-outage-"));
@@ -17,18 +18,12 @@ let serve: Replica;
 let admin = "";
 
 const auth = () => ({ Authorization: `Bearer ${admin}` });
-const artifact = (sha: string) => ({
-  version: { repositoryName: "acme/web", sha, branch: "main", event: "push", message: sha, created: 1700000000 },
-  environments: [
-    {
-      app: "web",
-      env: "staging",
-      namespace: "default",
-      deploy: { branch: "main", event: "push" },
-      values: { image: { repository: "nginx", tag: sha } },
-    },
-  ],
-});
+const artifact = (sha: string) =>
+  stagingWebArtifact(
+    sha,
+    { image: { repository: "nginx", tag: sha } },
+    { message: sha, url: undefined, created: 1700000000 },
+  );
 const push = (sha: string) =>
   fetch(`${serve.url}/api/artifact`, { method: "POST", headers: auth(), body: JSON.stringify(artifact(sha)) });
 
