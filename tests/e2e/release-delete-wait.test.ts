@@ -6,16 +6,15 @@
  * 60 s, so an exit within seconds cannot come from polling.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { webArtifact } from "../support/artifacts.ts";
-import { gimlet, startServe } from "../support/bin.ts";
+import { gimlet, scratch } from "../support/bin.ts";
 import { run } from "../support/git-server.ts";
 
-const dataDir = mkdtempSync(join(tmpdir(), "gimlet-delete-wait-"));
+const box = scratch("gimlet-delete-wait-");
+const dataDir = box.temp();
 const gitdir = join(dataDir, "repos", "staging-apps.git");
-let server: ReturnType<typeof Bun.spawn> | undefined;
 let upstream = "";
 let token = "";
 
@@ -40,18 +39,16 @@ const proxy = Bun.serve({
 
 beforeAll(async () => {
   const env = { GIMLET_RENDER_TIMEOUT_MS: "2000", GIMLET_DELETE_WAIT_MS: "200" };
-  const started = await startServe(dataDir, { env });
-  server = started.proc;
+  const started = await box.serve(dataDir, { env });
   upstream = started.url;
   token = started.token;
   const made = await cli(["env", "create", "staging", "--builtin"]);
   expect(made.code, made.stderr).toBe(0);
 }, 20_000);
 
-afterAll(() => {
-  server?.kill("SIGKILL");
+afterAll(async () => {
   proxy.stop(true);
-  rmSync(dataDir, { recursive: true, force: true });
+  await box.cleanUp();
 });
 
 const cli = (args: string[]) =>

@@ -4,17 +4,14 @@
  * The poll interval is set to 60 s, so an exit within seconds of Flux's event cannot come from polling.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { SseParser } from "../../src/core/sse.ts";
 import { webArtifactFile } from "../support/artifacts.ts";
-import { gimlet, startServe } from "../support/bin.ts";
+import { gimlet, scratch } from "../support/bin.ts";
 import { deployedCommit, postFluxEvent } from "../support/deploys.ts";
 
-const dataDir = mkdtempSync(join(tmpdir(), "gimlet-track-"));
-const work = mkdtempSync(join(tmpdir(), "gimlet-track-work-"));
-let server: ReturnType<typeof Bun.spawn> | undefined;
+const box = scratch("gimlet-track-");
+const dataDir = box.temp();
+const work = box.temp();
 let upstream = "";
 let token = "";
 let fluxToken = "";
@@ -62,16 +59,13 @@ const proxy = Bun.serve({
 });
 const proxyUrl = `http://127.0.0.1:${proxy.port}`;
 
-afterAll(() => {
-  server?.kill("SIGKILL");
+afterAll(async () => {
   proxy.stop(true);
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(work, { recursive: true, force: true });
+  await box.cleanUp();
 });
 
 beforeAll(async () => {
-  const serve = await startServe(dataDir);
-  server = serve.proc;
+  const serve = await box.serve(dataDir);
   upstream = serve.url;
   token = serve.token;
   if (!token) throw new Error(`server did not start: ${serve.output}`);
