@@ -98,6 +98,12 @@ async function release(sha: string, replicas: number): Promise<number> {
 describe("through Flux", () => {
   test("an artifact push shows up with its sha and Running pods; env status says so", async () => {
     await release("v1", 2);
+    // Pods Running come before the Deployment controller's status update that makes the rollout complete.
+    await eventually(
+      "the rollout complete in the state",
+      async () => (await web())?.workload?.rollout.status === "complete",
+      30_000,
+    );
     const a = (await web())!;
     expect([a.repo, a.workload?.kind, a.workload?.rollout.status]).toEqual(["acme/web", "Deployment", "complete"]);
     const status = await cli(["env", "status", "staging", "-o", "json"]);
