@@ -61,12 +61,15 @@ describe("repository pages live", () => {
 
     const repo = await stream(s, b.cookie, "topic=repo&repo=acme%2Fweb&branch=main");
     const index = await stream(s, b.cookie, "topic=repos");
-    // Another branch, another repo: not this page's business (the index's, though).
+    // Another branch: only the branch switcher's business; another repo: not this page's (the index's, though).
     await pushArtifact(s, artifact("fea0001", { branch: "feature" }));
+    expect(await repo.next()).toEqual({ event: "branches-changed", id: lastId(s) });
     await pushArtifact(s, artifact("api0001", { repo: "acme/api" }));
     await pushArtifact(s, artifact("bbb0002"));
     const wanted = lastId(s);
     expect(await repo.next()).toEqual({ event: "commits-changed", id: wanted });
+    expect(await repo.next()).toEqual({ event: "branches-changed", id: wanted });
+    expect(await repo.next(600)).toBeUndefined();
     let seen = await index.next();
     while (seen && seen.id !== wanted) seen = await index.next();
     expect(seen).toEqual({ event: "repos-changed", id: wanted });
@@ -86,6 +89,39 @@ describe("repository pages live", () => {
     expect(list).toContain('<span class="msg">change bbb0002</span>');
   });
 
+  test("a push on a new branch: the switcher's options refetch with the new branch, the select's choice kept", async () => {
+    const s = await setup();
+    await pushArtifact(s, artifact("aaa0001"));
+    await pushArtifact(s, artifact("fea0001", { branch: "feature" }));
+    const b = await browser(s);
+    const html = await (await b.get("/repos/acme/web?branch=main")).text();
+    // Only the options swap, inside the select: it stays (and keeps focus); htmx sends its value as `branch`.
+    expect(html).toContain(
+      '<select id="branch" name="branch" hx-get="/repos/acme/web/branches" ' +
+        'hx-trigger="branches-changed from:body delay:150ms" hx-swap="innerHTML">',
+    );
+    expect(html).not.toContain("hotfix");
+
+    await pushArtifact(s, artifact("hot0001", { branch: "hotfix" }));
+    await pushArtifact(s, artifact("hot0002", { branch: "hotfix" }));
+    // The reader picked "feature" but has not submitted: it stays selected.
+    const options = await (await b.get("/repos/acme/web/branches?branch=feature", { "HX-Request": "true" })).text();
+    expect(options).toBe(
+      // Newest branch first, as on the page.
+      "<option value>All branches</option>" +
+        '<option value="hotfix">hotfix (2)</option>' +
+        '<option value="feature" selected>feature (1)</option>' +
+        '<option value="main">main (1)</option>',
+    );
+    const all = await (await b.get("/repos/acme/web/branches?branch=")).text();
+    expect(all).toStartWith("<option value selected>All branches</option>");
+    // A branch no artifact names any more (a link from before) stays as the choice, as on the page.
+    const gone = await (await b.get("/repos/acme/web/branches?branch=gone")).text();
+    expect(gone).toEndWith('<option value="gone" selected>gone</option>');
+    expect((await b.get("/repos/acme/nope/branches")).status).toBe(404);
+    expect((await b.get("/repos/acme/web/branches?branch=a%00b")).status).toBe(400);
+  });
+
   test("the index page listens; a later page of commits does not (its rows would shift)", async () => {
     const s = await setup();
     for (let i = 0; i < 21; i++) await pushArtifact(s, artifact(`abc${String(i).padStart(4, "0")}`));
@@ -97,6 +133,7 @@ describe("repository pages live", () => {
     expect(second).toContain("change abc0000");
     expect(second).not.toContain("hx-sse:connect");
     expect(second).not.toContain("commits-changed");
+    expect(second).not.toContain("branches-changed");
     const first = await (await b.get("/repos/acme/web")).text();
     expect(first).toContain('hx-get="/repos/acme/web/commits"');
   });

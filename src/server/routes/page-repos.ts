@@ -112,6 +112,14 @@ export function repoPages(app: Hono<PageEnv>, k: PageKit): void {
     return c.html(ui.fragment(ui.RepoCommits(await commitsOf(c))));
   });
 
+  /** The branch switcher's options, `branch` (the select's current value) selected; no commits needed. */
+  app.get("/repos/:owner/:name/branches", ...guard, async (c) => {
+    can(c, "dashboard.view", ownScope(c.get("user")));
+    const selected = branchQuery(c);
+    const r = await ops.repoCommits(o, { repo: repoParam(c), branch: "", offset: 0, limit: 0 }, visible(c));
+    return c.html(ui.fragment(ui.BranchOptions({ selected, branches: r.branches })));
+  });
+
   /** The release `id`, when it deploys a commit of the repo in the path and the viewer sees its env. */
   async function followed(c: Context<PageEnv>) {
     can(c, "dashboard.view", ownScope(c.get("user")));

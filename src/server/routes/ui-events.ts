@@ -3,7 +3,8 @@
  * event stream of a dashboard
  * page. It reuses the hub (and its Last-Event-ID replay) and the access policy's view of events, and
  * sends only named events that tell the page which of its fragments to refetch (`apps-changed`,
- * `app-changed`, `envs-changed`, `activity-changed`, `repos-changed`, `commits-changed`): the data itself comes through the page's own
+ * `app-changed`, `envs-changed`, `activity-changed`, `repos-changed`, `commits-changed`, `branches-changed`): the data
+ * itself comes through the page's own
  * GET routes, which authorize as usual. A heartbeat comment keeps proxies from closing a quiet stream.
  */
 import type { Context } from "hono";
@@ -67,9 +68,8 @@ const pageEvent: Record<Topic["kind"], string> = {
 /** Whether an event concerns what a page on `t` shows. */
 export function concerns(t: Topic, e: HubEvent): boolean {
   // An artifact only changes the repository pages; its release shows on the others as release events.
-  if (e.type === "artifact.received") {
-    return t.kind === "repos" || (t.kind === "repo" && e.repo === t.repo && (!t.branch || e.branch === t.branch));
-  }
+  // A repo page's branch switcher lists every branch, so an artifact on any of them concerns it.
+  if (e.type === "artifact.received") return t.kind === "repos" || (t.kind === "repo" && e.repo === t.repo);
   switch (t.kind) {
     case "repos":
     case "repo":
@@ -99,6 +99,17 @@ export function concerns(t: Topic, e: HubEvent): boolean {
   }
 }
 
+/**
+ * The page events a batch makes a page on `t` send. A repo page's commits change only with an artifact
+ * on the branch shown; its branch switcher (counts, new branches) with any artifact of the repo.
+ */
+export function pageEvents(t: Topic, items: Delivery[]): string[] {
+  if (t.kind !== "repo") return [pageEvent[t.kind]];
+  const onBranch = (i: Delivery) =>
+    i.kind === "resync" || !t.branch || (i.p.event.type === "artifact.received" && i.p.event.branch === t.branch);
+  return items.some(onBranch) ? ["commits-changed", "branches-changed"] : ["branches-changed"];
+}
+
 export function uiEventsHandler(d: {
   events: EventHub;
   requestTimeout?: (req: Request, s: number) => void;
@@ -113,7 +124,6 @@ export function uiEventsHandler(d: {
     const after = c.req.header("last-event-id") || c.req.query("after") || undefined;
     const sub = d.events.subscribe({ after, filter: (e) => eventFor(user, e) !== undefined && concerns(t, e) });
     c.req.raw.signal.addEventListener("abort", () => sub.close(), { once: true });
-    const name = pageEvent[t.kind];
     const heartbeatMs = d.sseHeartbeatMs ?? 15_000;
     // At most one page event per `gapMs`: what arrives meanwhile is coalesced into the next one.
     const gapMs = 250;
@@ -127,7 +137,10 @@ export function uiEventsHandler(d: {
       const last = items.findLast((i) => i.kind === "event");
       const id = last?.kind === "event" ? d.events.wireId(last.p.seq) : undefined;
       lastSent = Date.now();
-      return encodeSse({ ...(id ? { id } : {}), event: name, data: String(items.length) });
+      const data = String(items.length);
+      return pageEvents(t, items)
+        .map((event) => encodeSse({ ...(id ? { id } : {}), event, data }))
+        .join("");
     };
     return sseResponse(hubSse(sub, { batch: 1024, heartbeatMs, encode, beforePull }));
   };

@@ -22,6 +22,7 @@ export {
   RepoCommits,
   RepoPage,
   ReposIndexPage,
+  BranchOptions,
   ReposList,
   repoLive,
   repoPath,

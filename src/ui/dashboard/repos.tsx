@@ -2,7 +2,8 @@
  * Repositories: the index (`/repos`) of repos that pushed artifacts, and a repo's page
  * (`/repos/OWNER/NAME`) with its commits — sha, message, author, branch, time, CI links — and per
  * commit the env/app pairs its manifests deploy to, each with a deploy action behind the diff. Both
- * follow the page's event stream: a new artifact of a repo refetches the index and the repo's first page.
+ * follow the page's event stream: a new artifact of a repo refetches the index, the repo's first page
+ * and its branch switcher's options.
  */
 import type { VNode } from "preact";
 import type { CommitTarget, RepoCommitView } from "../../core/views.ts";
@@ -98,25 +99,50 @@ export interface RepoPageProps {
   more: boolean;
 }
 
-function BranchSwitcher(p: { repo: string; branch: string; branches: RepoPageProps["branches"] }): VNode {
-  const known = p.branches.some((b) => b.name === p.branch);
+/** The switcher's options, `selected` the one chosen: the fragment a new artifact of the repo refetches. */
+export function BranchOptions(p: { selected: string; branches: RepoPageProps["branches"] }): VNode {
+  const known = p.branches.some((b) => b.name === p.selected);
+  return (
+    <>
+      <option value="" selected={!p.selected}>
+        All branches
+      </option>
+      {p.branches.map((b) => (
+        <option value={b.name} selected={b.name === p.selected}>
+          {b.name} ({b.count})
+        </option>
+      ))}
+      {p.selected && !known ? (
+        <option value={p.selected} selected>
+          {p.selected}
+        </option>
+      ) : null}
+    </>
+  );
+}
+
+/**
+ * Live (first page) only its options refetch, inside the select: the select itself stays, so it keeps
+ * focus, and htmx sends its current value as `branch`, so a choice not yet submitted stays chosen.
+ */
+function BranchSwitcher(p: {
+  repo: string;
+  branch: string;
+  branches: RepoPageProps["branches"];
+  live: boolean;
+}): VNode {
+  const live = p.live
+    ? {
+        "hx-get": `${repoPath(p.repo)}/branches`,
+        "hx-trigger": "branches-changed from:body delay:150ms",
+        "hx-swap": "innerHTML",
+      }
+    : {};
   return (
     <form method="get" action={repoPath(p.repo)} class="filters">
       <label for="branch">Branch</label>
-      <select id="branch" name="branch">
-        <option value="" selected={!p.branch}>
-          All branches
-        </option>
-        {p.branches.map((b) => (
-          <option value={b.name} selected={b.name === p.branch}>
-            {b.name} ({b.count})
-          </option>
-        ))}
-        {p.branch && !known ? (
-          <option value={p.branch} selected>
-            {p.branch}
-          </option>
-        ) : null}
+      <select id="branch" name="branch" {...live}>
+        <BranchOptions selected={p.branch} branches={p.branches} />
       </select>
       <button type="submit" class="secondary">
         Show
@@ -220,7 +246,7 @@ export function RepoPage(p: RepoPageProps): VNode {
         <a href="/repos">Repositories</a> / {p.repo}
       </nav>
       <h1>{p.repo}</h1>
-      <BranchSwitcher repo={p.repo} branch={p.branch} branches={p.branches} />
+      <BranchSwitcher repo={p.repo} branch={p.branch} branches={p.branches} live={p.page === 1} />
       <RepoCommits now={p.now} repo={p.repo} branch={p.branch} commits={p.commits} page={p.page} more={p.more} />
     </Layout>
   );

@@ -5,8 +5,9 @@
  * (the page's SSE stream makes the table refetch), roll back through the confirmation page, sign out.
  * No console errors (a CSP violation is one); axe-core finds no serious or critical violation on any
  * page, light or dark. Screenshots of every page, light and dark, and at 360 px, where no page scrolls
- * sideways; from each page's load, Tab reaches the skip link, the main nav and the page's primary action,
- * every stop with a visible focus ring.
+ * sideways; from each page's load (the delete confirmations of Settings too), Tab reaches the skip link,
+ * the main nav and the page's primary action, every stop with a visible focus ring. A push on a new branch
+ * adds it to an open repository page's branch switcher without a reload or taking the reader's focus.
  *   GIMLET_BIN=dist/gimlet (default) is the binary; GIMLET_SCREENSHOTS=DIR keeps the screenshots there.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
@@ -336,9 +337,9 @@ test("a repository's page: branch switcher by keyboard, CI links, deploy behind 
 }, 90_000);
 
 test("an open repository page and the index show a newly pushed commit without a reload", async () => {
-  const pushLive = async (sha: string) => {
+  const pushLive = async (sha: string, branch = "main") => {
     const f = join(work, `live-${sha}.json`);
-    const version = { repositoryName: "acme/live", sha, branch: "main", event: "push", message: `live ${sha}` };
+    const version = { repositoryName: "acme/live", sha, branch, event: "push", message: `live ${sha}` };
     writeFileSync(
       f,
       JSON.stringify({ version, environments: [{ app: "live", env: "staging", namespace: "default" }] }),
@@ -369,6 +370,28 @@ test("an open repository page and the index show a newly pushed commit without a
   for (const p of [repoPage, indexPage]) {
     expect(await p.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(9);
   }
+
+  // A push on a new branch: the switcher offers it at once, while the reader's select keeps focus and choice.
+  expect(await repoPage.locator("#branch option").allTextContents()).toEqual(["All branches", "main (2)"]);
+  await repoPage.focus("#branch");
+  await pushLive("rel0001", "release-1");
+  await repoPage.waitForSelector("#branch option[value='release-1']", { state: "attached", timeout: 15_000 });
+  expect(await repoPage.locator("#branch option").allTextContents()).toEqual([
+    "All branches",
+    "release-1 (1)",
+    "main (2)",
+  ]);
+  expect(await repoPage.evaluate(() => document.activeElement?.id)).toBe("branch");
+  expect(await repoPage.inputValue("#branch")).toBe("main");
+  // Not the branch shown: the commit list stays as it was.
+  expect(await repoPage.locator("li[id^='commit-']").count()).toBe(2);
+  expect(await repoPage.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(9);
+  // A choice made but not yet submitted survives the next refresh.
+  await repoPage.selectOption("#branch", "release-1");
+  await pushLive("rel0002", "release-1");
+  await repoPage.waitForSelector("#branch option:text-is('release-1 (2)')", { state: "attached", timeout: 15_000 });
+  expect(await repoPage.inputValue("#branch")).toBe("release-1");
+  expect(await repoPage.evaluate(() => document.activeElement?.id)).toBe("branch");
   expect(consoleErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
   await context.close();
 }, 60_000);
@@ -433,6 +456,11 @@ test("every page at 360 px scrolls no sideways; Tab reaches the skip link, the n
   await page.locator("button:text('Deploy to staging/web')").first().click();
   await page.waitForSelector("#confirm-deploy");
   await check("deploy-confirm", [/^Deploy$/]);
+  // Settings' delete confirmations (only looked at: nothing is posted).
+  await page.goto(`${url}/settings/users/agent-kbd/delete`);
+  await check("user-delete", [/^Settings$/, /^Delete agent-kbd$/, /^Cancel$/]);
+  await page.goto(`${url}/settings/envs/staging/delete`);
+  await check("env-delete", [/^Settings$/, /^Delete staging$/, /^Cancel$/]);
   // The probe sees a missing ring: with every outline taken away, no stop counts as ringed.
   await page.evaluate(() => {
     for (const el of document.querySelectorAll<HTMLElement>("*")) el.style.setProperty("outline", "none", "important");
