@@ -10,6 +10,8 @@ import type { Repos } from "../server/repos.ts";
 import { dataDir, hostedEnv } from "../server/test-kit.ts";
 import type { SqliteStore } from "../store/index.ts";
 import { mirrorReleases } from "./history.ts";
+import { processEvent } from "./process-event.ts";
+import { requestRollback } from "./releases.ts";
 import { rolloutDone, rolloutFailure, RolloutWatch, runs, sameSha, troubled, workloadImage } from "./rollout-watch.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "rollout-watch-"));
@@ -283,5 +285,102 @@ describe("recording rollout failed", () => {
     await b.w.handle(crashing);
     expect(await failedStep("ev9")).toBeUndefined();
     expect([...a.published, ...b.published].map((p) => p.step)).toEqual(["rollout complete"]);
+  });
+});
+
+describe("a rollback's rollout", () => {
+  const renderer = {
+    load: () => Promise.reject(new Error("a rollback renders nothing")),
+  };
+
+  /** Rolls `web` back to the release of `eventId` through the queue, as the worker does; the rollback's id. */
+  async function rollBack(eventId: string): Promise<string> {
+    const rows = await store.releases({ env: "staging", app: "web", limit: 50, offset: 0 });
+    const to = rows.find((r) => (JSON.parse(r.blob) as { eventId: string }).eventId === eventId)!.gitopsRef;
+    const { id } = await requestRollback({ store, repos }, { env: "staging", app: "web", sha: to, triggeredBy: "ann" });
+    const claimed = (await store.claimNext({ owner: "test/1", ms: 60_000 }))!;
+    expect(claimed.id).toBe(id);
+    const done = await processEvent({ store, repos, renderer }, claimed);
+    expect(done).toMatchObject({ status: "processed" });
+    return id;
+  }
+
+  /** The store with its rollback look-ups counted. */
+  function counted() {
+    const n = { events: 0 };
+    const s = new Proxy(store, {
+      get(t, k) {
+        if (k === "events") n.events++;
+        const v = Reflect.get(t, k);
+        return typeof v === "function" ? v.bind(t) : v;
+      },
+    });
+    return { s, n };
+  }
+
+  test("recorded under the rollback's id once the restored version is complete; the original is not stamped", async () => {
+    const [old, bad] = ["3".repeat(40), "4".repeat(40)];
+    await release("ev10", old, "nginx:333");
+    await release("ev11", bad, "nginx:444");
+    now = (await committedAt()) + 10;
+    const { s, n } = counted();
+    const published: ReleaseStepRecorded[] = [];
+    const w = new RolloutWatch({ store: s, repos, now: () => now }, { publish: (e) => published.push(e) });
+    await w.handle(web({ sha: bad }));
+    expect((await rollout("ev11"))!.at).toBe(now);
+
+    const id = await rollBack("ev10");
+    now += 20;
+    // Still the version rolled back from, then the restored one on its way: neither is the rollback's rollout.
+    await w.handle(web({ sha: bad }));
+    await w.handle(web({ sha: old, status: "progressing" }));
+    await w.handle(web({ sha: old, available: 1 }));
+    expect(await rollout(id)).toBeUndefined();
+    now += 7;
+    await w.handle(web({ sha: old }));
+    expect(await rollout(id)).toEqual({ eventId: id, env: "staging", app: "web", step: "rollout complete", at: now });
+    expect(published.map((p) => [p.eventId, p.step])).toEqual([
+      ["ev11", "rollout complete"],
+      [id, "rollout complete"],
+    ]);
+    // The rollback was looked up once, however many states came after it.
+    expect(n.events).toBe(1);
+    const first = now;
+    now += 60;
+    await w.handle(web({ sha: old }));
+    // A restarted server (empty caches) records nothing new either, and never on the original request.
+    const fresh = watcher();
+    await fresh.w.handle(web({ sha: old }));
+    expect(fresh.published).toEqual([]);
+    expect((await rollout(id))!.at).toBe(first);
+    expect(await store.releaseSteps("ev10")).toEqual([]);
+    expect(n.events).toBe(1);
+  });
+
+  test("a restored version that does not come up fails the rollback's rollout, not the original's", async () => {
+    const [good, broken] = ["5".repeat(40), "6".repeat(40)];
+    await release("ev12", broken, "nginx:666");
+    await release("ev13", good, "nginx:555");
+    now = (await committedAt()) + 10;
+    const { w, published } = watcher();
+    await w.handle(web({ sha: good }));
+    const id = await rollBack("ev12");
+    now += 30;
+    await w.handle(web({ sha: broken, status: "failed", reason: "ProgressDeadlineExceeded" }));
+    expect((await failedStep(id))!.at).toBe(now);
+    expect(await store.releaseSteps("ev12")).toEqual([]);
+    expect(published.map((p) => [p.eventId, p.step])).toEqual([
+      ["ev13", "rollout complete"],
+      [id, "rollout failed"],
+    ]);
+  });
+
+  test("a new release after the rollback is timed as its own again", async () => {
+    const sha = "7".repeat(40);
+    await release("ev14", sha, "nginx:777");
+    now = (await committedAt()) + 5;
+    const { w } = watcher();
+    await w.handle(web({ sha }));
+    expect((await rollout("ev14"))!.at).toBe(now);
   });
 });

@@ -16,8 +16,19 @@
  * Which release: the app's newest release in the history mirror (the one Flux applies). What tells it
  * apart on the cluster: the workload's `gimlet.io/git-sha` (the chart writes the `gitSha` value) against
  * the artifact's sha, else the first container's image against the image the release wrote. A state
- * that also matches the release before it is no evidence of this one (a redeploy of the same version),
- * and a release older than `maxAgeS` is left alone (a rollout no server saw has no time to record).
+ * that also matches the release before it is no evidence of this one, and a release older than `maxAgeS`
+ * is left alone (a rollout no server saw has no time to record).
+ *
+ * A rollback: its revert commits restore an earlier release.json, eventId and all, and the mirror marks
+ * the releases it undid rolled back. When the app's newest releases are rolled back, the rollout is the
+ * rollback request's (found by its queue results, `rollout-rollback.ts`, once per change of the newest
+ * commits): recorded under its id, timed from its last revert commit, the release shown expected and the
+ * newest release it undid as the one before. The restored release's own timeline is never written again.
+ *
+ * A redeploy (`release make` of the artifact already running): nothing new rolls out, and no agent state
+ * can tell its rollout from the running one's, so its "rollout complete" stays unrecorded; only a redeploy
+ * whose workload differs from the release before (another image for the same sha) is timed. The same holds
+ * for a rollback to the version it rolls back from.
  */
 import type { AppState } from "../core/agent/state.ts";
 import type { HubEvent, ReleaseStepRecorded } from "../core/events.ts";
@@ -27,6 +38,7 @@ import { parseYamlAll } from "../core/yaml.ts";
 import { filesAt } from "../git/index.ts";
 import { nowOf, type OpsDeps } from "./deps.ts";
 import { recordStep } from "./release-steps.ts";
+import { rollbackOf, type RollbackTarget } from "./rollout-rollback.ts";
 
 /** What of a release the agent can see: the artifact's git sha and the image the release wrote. */
 export interface Expected {
@@ -114,12 +126,27 @@ interface MirrorRow {
   gitopsRef: string;
 }
 
+type MirrorRelease = MirrorRow & { rel: Release };
+
+/** Whose rollout a state is checked against, and the release it must show. */
+interface Target {
+  /** The request the step is recorded under. */
+  eventId: string;
+  /** When its gitops commit was made (unix seconds): the age limit and stuck pods count from here. */
+  since: number;
+  release: MirrorRelease;
+  /** The release that ran before: a state that matches it too is no evidence. */
+  before?: MirrorRelease;
+}
+
 export class RolloutWatch {
   private readonly expected = new Map<string, Promise<Expected>>();
   /** env/app → the event whose rollout is known recorded: later states of it need no store read. */
   private readonly done = new Map<string, string>();
   /** env/app → the event whose rollout is known recorded failed. */
   private readonly failed = new Map<string, string>();
+  /** env/app → the rollback behind its restored release, keyed by the restored and the newest rolled-back commit. */
+  private readonly rollbacks = new Map<string, { at: string; p: Promise<RollbackTarget | undefined> }>();
   private chain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -143,44 +170,72 @@ export class RolloutWatch {
   }
 
   private async check(env: string, app: AppState, step: "rollout complete" | "rollout failed"): Promise<void> {
-    const rows = (await this.d.store.releases({ env, app: app.name, limit: 5, offset: 0 })).filter(
-      (r) => !r.rolledBack,
-    );
-    const cur = rows[0];
-    if (!cur) return;
-    const rel = JSON.parse(cur.blob) as Release;
+    const t = await this.target(env, app.name);
+    if (!t) return;
     const key = `${env}/${app.name}`;
-    if (!rel.eventId || this.done.get(key) === rel.eventId) return;
-    if (step === "rollout failed" && this.failed.get(key) === rel.eventId) return;
+    if (this.done.get(key) === t.eventId) return;
+    if (step === "rollout failed" && this.failed.get(key) === t.eventId) return;
     const now = nowOf(this.d);
-    if (now - cur.created > (this.o.maxAgeS ?? 3600)) return;
-    if (!runs(app, await this.expect(env, app.name, rel, cur))) return;
-    const prev = rows[1];
-    if (prev && runs(app, await this.expect(env, app.name, JSON.parse(prev.blob) as Release, prev))) return;
+    if (now - t.since > (this.o.maxAgeS ?? 3600)) return;
+    if (!runs(app, await this.expect(env, app.name, t.release))) return;
+    if (t.before && runs(app, await this.expect(env, app.name, t.before))) return;
     if (step === "rollout failed") {
-      const why = rolloutFailure(app, cur.created, now, this.o.stuckS ?? 300);
+      const why = rolloutFailure(app, t.since, now, this.o.stuckS ?? 300);
       if (!why) return;
       // Another replica (or this one before a restart) may have seen it complete.
-      const steps = await this.d.store.releaseSteps(rel.eventId);
+      const steps = await this.d.store.releaseSteps(t.eventId);
       if (steps.some((s) => s.step === "rollout complete" && s.env === env && s.app === app.name)) {
-        this.done.set(key, rel.eventId);
+        this.done.set(key, t.eventId);
         return;
       }
-      this.failed.set(key, rel.eventId);
-      this.d.log?.("rollout failed", { env, app: app.name, eventId: rel.eventId, why });
-    } else this.done.set(key, rel.eventId);
-    await recordStep(
-      { ...this.d, publish: this.o.publish },
-      { eventId: rel.eventId, env, app: app.name, step, at: now },
-    );
+      this.failed.set(key, t.eventId);
+      this.d.log?.("rollout failed", { env, app: app.name, eventId: t.eventId, why });
+    } else this.done.set(key, t.eventId);
+    await recordStep({ ...this.d, publish: this.o.publish }, { eventId: t.eventId, env, app: app.name, step, at: now });
+  }
+
+  /**
+   * Whose rollout a state of env/app would be: the newest release's request, or, when the newest
+   * releases were rolled back, the rollback request that restored the current one.
+   */
+  private async target(env: string, app: string): Promise<Target | undefined> {
+    const all = await this.d.store.releases({ env, app, limit: 10, offset: 0 });
+    const rows = all.filter((r) => !r.rolledBack);
+    const cur = rows[0];
+    if (!cur) return undefined;
+    const release = { ...cur, rel: JSON.parse(cur.blob) as Release };
+    const top = all[0]!;
+    if (!top.rolledBack) {
+      if (!release.rel.eventId) return undefined;
+      const prev = rows[1];
+      const before = prev && { ...prev, rel: JSON.parse(prev.blob) as Release };
+      return { eventId: release.rel.eventId, since: cur.created, release, before };
+    }
+    const rb = await this.rollback(env, app, cur.gitopsRef, top);
+    if (!rb) return undefined;
+    // The state running the version rolled back from is no evidence the restored one rolled out.
+    const before = { ...top, rel: JSON.parse(top.blob) as Release };
+    return { eventId: rb.eventId, since: rb.committed, release, before };
+  }
+
+  /** The rollback behind a restored release, looked up once per (restored, newest rolled back) pair. */
+  private rollback(env: string, app: string, restored: string, top: MirrorRow): Promise<RollbackTarget | undefined> {
+    const k = `${env}/${app}`;
+    const at = `${restored} ${top.gitopsRef}`;
+    const hit = this.rollbacks.get(k);
+    if (hit?.at === at) return hit.p;
+    const p = rollbackOf(this.d, env, app, top.created);
+    this.rollbacks.set(k, { at, p });
+    p.catch(() => this.rollbacks.get(k)?.p === p && this.rollbacks.delete(k));
+    return p;
   }
 
   /** The sha and image of a release, the image read once from the files its commit wrote. */
-  private expect(env: string, app: string, rel: Release, row: MirrorRow): Promise<Expected> {
+  private expect(env: string, app: string, row: MirrorRelease): Promise<Expected> {
     const k = `${row.gitopsRef}:${env}/${app}`;
     let p = this.expected.get(k);
     if (!p) {
-      p = this.readExpected(env, app, rel, row.gitopsRef);
+      p = this.readExpected(env, app, row.rel, row.gitopsRef);
       // Bounded: the oldest entries go first (a Map iterates in insertion order).
       if (this.expected.size >= 1000) this.expected.delete(this.expected.keys().next().value!);
       this.expected.set(k, p);
