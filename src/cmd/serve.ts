@@ -33,7 +33,16 @@ export default defineCommand({
       description: "Also serve /metrics here without a token; bind a private address (env GIMLET_METRICS_LISTEN)",
       valueHint: "HOST:PORT",
     },
-    host: { type: "string", description: "Public URL of this server (env GIMLET_HOST)", valueHint: "URL" },
+    host: {
+      type: "string",
+      description: "Public URL of this server (env GIMLET_HOST); https makes the dashboard's cookie Secure",
+      valueHint: "URL",
+    },
+    "trust-proxy": {
+      type: "boolean",
+      default: false,
+      description: "Believe X-Forwarded-Proto from a proxy in front (env GIMLET_TRUST_PROXY=1); never on a bare port",
+    },
     "log-format": { type: "enum", options: ["text", "json"], default: "text", description: "Log format" },
     reindex: {
       type: "boolean",
@@ -49,6 +58,22 @@ export default defineCommand({
     },
     size: { type: "string", description: "manifests: size of the data dir's PVC (default 10Gi)", valueHint: "SIZE" },
     secret: { type: "boolean", default: true, description: "manifests: include the Secret with a new encryption key" },
+    "database-secret": {
+      type: "string",
+      description:
+        "manifests: PostgreSQL: GIMLET_DATABASE_URL from this existing Secret (key default GIMLET_DATABASE_URL)",
+      valueHint: "NAME[:KEY]",
+    },
+    replicas: {
+      type: "string",
+      description: "manifests: replicas (more than 1 needs --database-secret and a ReadWriteMany volume)",
+      valueHint: "N",
+    },
+    "access-mode": {
+      type: "string",
+      description: "manifests: the shared data dir's PVC access mode with --database-secret (default ReadWriteMany)",
+      valueHint: "ReadWriteMany|ReadWriteOnce",
+    },
     ...databaseFlag,
   },
   async run({ args }) {
@@ -56,7 +81,8 @@ export default defineCommand({
       throw new UsageError(`unknown command ${JSON.stringify(args.what)}`, { hint: "available: manifests" });
     }
     if (args.what === "manifests") return (await import("./serve-manifests.ts")).printServeManifests(args);
-    for (const f of ["image", "namespace", "storage-class", "size"] as const) {
+    const manifestsOnly = ["image", "namespace", "storage-class", "size", "database-secret", "replicas", "access-mode"];
+    for (const f of manifestsOnly as (keyof typeof args)[]) {
       if (args[f] !== undefined) throw new UsageError(`--${f} is for \`gimlet serve manifests\``);
     }
     // The binary starts with high JIT thresholds so one-shot commands stay in the interpreter
@@ -76,7 +102,8 @@ export default defineCommand({
       dataDir: args["data-dir"] ?? process.env.GIMLET_DATA_DIR ?? "gimlet-data",
       ...listen,
       metricsListen,
-      host: args.host ?? process.env.GIMLET_HOST,
+      host: publicUrlFrom(args.host ?? process.env.GIMLET_HOST),
+      trustProxy: args["trust-proxy"] || /^(1|true|yes)$/i.test(process.env.GIMLET_TRUST_PROXY ?? ""),
       logFormat: args["log-format"] as "text" | "json",
       log: (line) => void stderr(line + "\n"),
       reindex: !!args.reindex,
@@ -107,4 +134,20 @@ function listenAddress(value: string, flag: string): { hostname: string; port: n
     throw new UserError(`invalid listen address ${JSON.stringify(value)}`, { path: flag, hint });
   }
   return { hostname: m[1] || "127.0.0.1", port: Number(m[2]) };
+}
+
+/** GIMLET_HOST/--host: only its scheme matters to the server (https: the session cookie is Secure). */
+function publicUrlFrom(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  let u: URL | undefined;
+  try {
+    u = new URL(value);
+  } catch {
+    // reported below
+  }
+  if (!u || !/^https?:$/.test(u.protocol) || !u.hostname) {
+    const hint = "the URL browsers and clusters reach this server at, e.g. https://gimlet.example.com";
+    throw new UserError(`${JSON.stringify(value)} is not a public URL of the server`, { path: "--host", hint });
+  }
+  return u.origin;
 }

@@ -21,6 +21,10 @@ export interface ServerDeps {
   notifier?: Notifier;
   /** Shared secret of POST /api/webhooks/git (HMAC-SHA256). */
   webhookSecret?: string;
+  /** The public URL (`--host`): its scheme decides whether the dashboard's cookies are Secure. */
+  publicUrl?: string;
+  /** Believe X-Forwarded-Proto (`--trust-proxy`): only a proxy in front may say what the browser used. */
+  trustProxy?: boolean;
   /** Serves `<dataDir>/repos/*.git` at /git/ when set. */
   dataDir?: string;
   /** The store is a database other replicas share (Postgres), not the data dir's SQLite. */

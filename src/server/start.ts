@@ -26,7 +26,10 @@ export interface ServeOptions {
   port: number;
   /** A second listener serving only /metrics, without a token: bind it to a private address. */
   metricsListen?: { hostname: string; port: number };
+  /** The public URL (`--host`): an https one makes the dashboard's cookies Secure whatever the request says. */
   host?: string;
+  /** X-Forwarded-Proto is believed only with this: otherwise any client could claim https. */
+  trustProxy?: boolean;
   logFormat: "text" | "json";
   notifications?: NotifierConfig;
   webhookSecret?: string;
@@ -140,6 +143,8 @@ export async function serve(
     worker,
     notifier,
     webhookSecret: o.webhookSecret,
+    publicUrl: o.host,
+    trustProxy: o.trustProxy,
     // Shorter behind a proxy that cuts requests sooner; clients then follow the request's events.
     deleteWaitMs: Number(process.env.GIMLET_DELETE_WAIT_MS) || undefined,
     dataDir: o.dataDir,

@@ -19,14 +19,47 @@ export const loginCsrfCookie = "gimlet_login_csrf";
 
 /** What a page route knows: the signed-in user (as API routes do), the session's CSRF token, the parsed form. */
 export type PageEnv = {
-  Variables: AppEnv["Variables"] & { csrf: string; sessionId: string; form?: FormData; since?: string };
+  Variables: AppEnv["Variables"] & {
+    csrf: string;
+    sessionId: string;
+    form?: FormData;
+    since?: string;
+    /** The browser's side is https: set by schemeOf. */
+    https?: boolean;
+    publicUrl?: string;
+  };
 };
 
-/** Behind a TLS-terminating proxy the request arrives as http; the proxy says what the browser used. */
-export function isHttps(c: Context): boolean {
-  const fwd = c.req.header("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
+/** What decides the browser's scheme: the public URL, else a trusted proxy's X-Forwarded-Proto. */
+export interface SchemeTrust {
+  publicUrl?: string;
+  trustProxy?: boolean;
+}
+
+/**
+ * Whether the browser reached us over https. An https public URL says so for every request (the
+ * proxy in front terminates TLS). Without one, X-Forwarded-Proto counts only from a trusted proxy:
+ * any client can send the header, and a Secure cookie the browser then drops breaks sign-in.
+ */
+export function browserHttps(c: Context, t: SchemeTrust): boolean {
+  if (t.publicUrl) return /^https:/i.test(t.publicUrl);
+  const fwd = t.trustProxy ? c.req.header("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase() : undefined;
   if (fwd) return fwd === "https";
   return new URL(c.req.url).protocol === "https:";
+}
+
+/** Decides the scheme once per page request, for the cookies and the URLs a page shows. */
+export function schemeOf(t: SchemeTrust): MiddlewareHandler<PageEnv> {
+  const origin = t.publicUrl && URL.canParse(t.publicUrl) ? new URL(t.publicUrl).origin : undefined;
+  return async (c, next) => {
+    c.set("https", browserHttps(c, t));
+    if (origin) c.set("publicUrl", origin);
+    await next();
+  };
+}
+
+export function isHttps(c: Context): boolean {
+  return (c as Context<PageEnv>).get("https") === true;
 }
 
 export function setSessionCookie(c: Context, id: string, maxAgeSeconds: number): void {

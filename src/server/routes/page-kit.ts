@@ -10,7 +10,7 @@ import type * as ui from "../../ui/dashboard/index.ts";
 import { opsOf, type ServerDeps } from "../deps.ts";
 import type { EventHub } from "../event-hub.ts";
 import { policyAsked } from "../policy.ts";
-import { type LoginLimiter, type PageEnv, requireCsrf, webSession } from "../web-auth.ts";
+import { isHttps, type LoginLimiter, type PageEnv, requireCsrf, webSession } from "../web-auth.ts";
 import { safeName } from "./util.ts";
 
 export type PageDeps = ServerDeps & { events: EventHub; agents: AgentHub; loginLimiter?: LoginLimiter };
@@ -44,8 +44,10 @@ export function intQuery(c: Context, name: string, dflt: number, max = 1_000_000
 
 /** The URL clusters and CLIs reach this server at, as the browser sees it. */
 export function serverUrl(c: Context): string {
+  const given = (c as Context<PageEnv>).get("publicUrl");
+  if (given) return given;
   const u = new URL(c.req.url);
-  const proto = c.req.header("x-forwarded-proto")?.split(",")[0]?.trim() || u.protocol.replace(":", "");
+  const proto = isHttps(c) ? "https" : u.protocol.replace(":", "");
   const host = c.req.header("x-forwarded-host") ?? c.req.header("host") ?? u.host;
   return `${proto}://${host}`;
 }

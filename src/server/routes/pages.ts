@@ -10,7 +10,7 @@ import { assets } from "../../ui/assets.ts";
 import * as ui from "../../ui/dashboard/index.ts";
 import { ErrorBox } from "../../ui/dashboard/index.ts";
 import { classify, retryAfter } from "../http-errors.ts";
-import { pageHeaders, type PageEnv } from "../web-auth.ts";
+import { pageHeaders, type PageEnv, schemeOf } from "../web-auth.ts";
 import { activityPages } from "./page-activity.ts";
 import { loginPages } from "./page-auth.ts";
 import { envPages } from "./page-envs.ts";
@@ -44,6 +44,7 @@ export function pageRoutes(d: PageDeps): Hono<PageEnv> {
   const k = pageKit(d);
   const app = new Hono<PageEnv>();
   app.use(pageHeaders);
+  app.use(schemeOf(d));
   app.onError((err, c) => {
     const e = classify(err);
     if (!e) {
