@@ -318,7 +318,7 @@ describe("a rollback's rollout", () => {
     return { s, n };
   }
 
-  test("recorded under the rollback's id once the restored version is complete; the original is not stamped", async () => {
+  test("recorded under the rollback's id once the restored version is complete; the original untouched", async () => {
     const [old, bad] = ["3".repeat(40), "4".repeat(40)];
     await release("ev10", old, "nginx:333");
     await release("ev11", bad, "nginx:444");

@@ -287,3 +287,61 @@ test("a rollout the agent reports failed ends --until rollout with exit 1 naming
   const once = await cli(["release", "track", id, "--timeline"]);
   expect(once.stdout).toContain("web -> staging: rollout complete not recorded (the rollout failed at ");
 }, 60_000);
+
+const stepOf = (r: Timeline["results"][number], name: string) => r.steps.find((s) => s.step === name)!;
+
+test("a rollback's timeline gets the rollout of the version it restored; the original's stays as it was", async () => {
+  const res = await fetch(`${url}/api/releases?env=staging&app=web&limit=20`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(res.status).toBe(200);
+  const history = (await res.json()) as { eventId: string; gitopsRef: string; version: { sha: string } }[];
+  // The first test's release of SHA, rolled out then; releases of other versions came after it.
+  const original = history.find((r) => r.version.sha === SHA)!;
+  expect(history[0]!.version.sha).not.toBe(SHA);
+  const before = (await timeline(original.eventId)).results[0]!.steps[6]!;
+  expect(before).toMatchObject({ step: "rollout complete", recorded: true });
+
+  const rb = await cli([
+    "release",
+    "rollback",
+    "--env",
+    "staging",
+    "--app",
+    "web",
+    "--to",
+    original.gitopsRef,
+    "-o",
+    "json",
+  ]);
+  expect(rb.code, rb.stderr).toBe(0);
+  const id = JSON.parse(rb.stdout).id as string;
+  const track = Bun.spawn(
+    [gimletBin, "release", "track", id, "--wait", "--timeline", "--until", "rollout", "--timeout", "60s"],
+    { env: { PATH: process.env.PATH ?? "", ...cliEnv() }, stdout: "pipe", stderr: "pipe" },
+  );
+  procs.push(track);
+  const out = new Output(track.stdout as ReadableStream<Uint8Array>);
+  await committed(id);
+  for (const r of (await timeline(id)).results) await fluxApplied("staging", r.hash);
+  await out.until(/Flux applied at/);
+  expect(out.text).toContain("web -> staging: rollback requested at ");
+  expect(out.text).not.toContain("rollout complete");
+  // The restored version on its way, then done: only done is the rollback's rollout.
+  expect((await agent.update([web(SHA, "progressing")])).status).toBe(200);
+  await Bun.sleep(600);
+  expect(stepOf((await timeline(id)).results[0]!, "rollout complete").recorded).toBe(false);
+  expect((await agent.update([web(SHA)])).status).toBe(200);
+
+  const [code, , stderr] = await Promise.all([track.exited, out.until(), new Response(track.stderr).text()]);
+  expect(code, stderr).toBe(0);
+  expect(out.text).toMatch(/web -> staging: rollout complete at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/);
+  const t = await timeline(id);
+  expect(t.results.length).toBeGreaterThan(0);
+  for (const r of t.results) {
+    expect(stepOf(r, "rollout complete")).toMatchObject({ recorded: true });
+    expect(stepOf(r, "rollout complete").at!).toBeGreaterThanOrEqual(stepOf(r, "gitops commit made").at!);
+  }
+  // The release it restored keeps its own rollout time: the rollback did not stamp it again.
+  expect((await timeline(original.eventId)).results[0]!.steps[6]).toEqual(before);
+}, 90_000);
