@@ -116,8 +116,12 @@ export function EnvDeleteConfirm(p: EnvDeleteProps): VNode {
         {e.builtin && e.hostedRepos.length ? (
           <p>
             <label class="check">
-              <input type="checkbox" name="keepRepo" value="1" /> Keep the hosted repos: move them to the data dir's{" "}
-              <code>deleted/</code> folder (no longer served) instead of deleting them
+              <input type="checkbox" name="keepRepo" value="1" />
+              {/* One flex item: the label's flex layout would set each text run and the code in its own column. */}
+              <span>
+                Keep the hosted repos: move them to the data dir's <code>deleted/</code> folder (no longer served)
+                instead of deleting them
+              </span>
             </label>
           </p>
         ) : null}

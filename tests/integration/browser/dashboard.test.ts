@@ -413,6 +413,7 @@ test("every page at 360 px scrolls no sideways; Tab reaches the skip link, the n
     const where = `${name} (${page.url()})`;
     expect(await overflowX(page), where).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(shots, `dashboard-${name}-360.png`), fullPage: true });
+    await checks.axe(page, `${name}-360`);
     await page.reload();
     const stops = await tabStops(page, 150);
     const seen = stops.map((x) => `${x.tag} "${x.name}"${x.indicator ? "" : ` (no ring: ${x.outline})`}`).join(", ");
@@ -459,8 +460,15 @@ test("every page at 360 px scrolls no sideways; Tab reaches the skip link, the n
   // Settings' delete confirmations (only looked at: nothing is posted).
   await page.goto(`${url}/settings/users/agent-kbd/delete`);
   await check("user-delete", [/^Settings$/, /^Delete agent-kbd$/, /^Cancel$/]);
+  await shoot(page, "user-delete");
   await page.goto(`${url}/settings/envs/staging/delete`);
   await check("env-delete", [/^Settings$/, /^Delete staging$/, /^Cancel$/]);
+  await shoot(page, "env-delete");
+  // The keep-repos choice reads as one paragraph beside its box: a bare text run in the flex label would be
+  // a flex item of its own, and the text would stand in narrow columns.
+  const bareText = (l: Element) => [...l.childNodes].filter((n) => n.nodeType === 3 && n.textContent?.trim()).length;
+  expect(await page.locator("label.check").evaluate(bareText)).toBe(0);
+  expect(await page.locator("label.check > span").textContent()).toContain("Keep the hosted repos");
   // The probe sees a missing ring: with every outline taken away, no stop counts as ringed.
   await page.evaluate(() => {
     for (const el of document.querySelectorAll<HTMLElement>("*")) el.style.setProperty("outline", "none", "important");
@@ -469,6 +477,7 @@ test("every page at 360 px scrolls no sideways; Tab reaches the skip link, the n
   expect(bare.length).toBeGreaterThan(0);
   expect(bare.filter((x) => x.indicator)).toEqual([]);
   expect(consoleErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+  expect(axeProblems).toEqual([]);
   agent.disconnect();
   await context.close();
 }, 120_000);
