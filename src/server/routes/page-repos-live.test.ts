@@ -7,6 +7,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { createUser } from "../../ops/index.ts";
 import { eventFor } from "../policy.ts";
+import { pageEvents } from "./ui-events.ts";
 import { browser, builtinEnv, cleanUp, origin, pushArtifact, type Setup, setup } from "../test-kit.ts";
 
 afterAll(cleanUp);
@@ -159,6 +160,12 @@ describe("repository pages live", () => {
     expect(eventFor(bound, { ...e, envs: ["staging"] })).toBeUndefined();
     expect(eventFor(bound, { ...e, envs: ["staging", "prod"] })).toEqual({ ...e, envs: ["prod"] });
     expect(eventFor({ role: "user", env: "" }, { ...e, envs: ["staging"] })).toEqual({ ...e, envs: ["staging"] });
+  });
+
+  test("a resync (the page fell behind) refetches both the commits and the switcher", () => {
+    const t = { kind: "repo", repo: "acme/web", branch: "main" } as const;
+    expect(pageEvents(t, [{ kind: "resync", reason: "queue full" }])).toEqual(["commits-changed", "branches-changed"]);
+    expect(pageEvents({ kind: "repos" }, [{ kind: "resync", reason: "queue full" }])).toEqual(["repos-changed"]);
   });
 
   test("a repo stream names its repo; control characters or no repo are a 400", async () => {
