@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { parse } from "yaml";
 
 const chromiumPath = "/usr/bin/chromium";
@@ -32,6 +32,12 @@ let proc: ReturnType<typeof Bun.spawn>;
 let url: string;
 let browser: Browser;
 const consoleErrors: string[] = [];
+/**
+ * The first test's page stays open until the last test's page is connected: the command ends 4 s after
+ * its last page closes, and the no-JavaScript test in between opens no heartbeat, so on a loaded machine
+ * the gap could outlast the idle time.
+ */
+let firstContext: BrowserContext | undefined;
 
 async function readUrl(stream: ReadableStream<Uint8Array>): Promise<string> {
   const reader = stream.getReader();
@@ -138,7 +144,7 @@ test("enable two components, fill the required fields, save; bad values are repo
   expect(text).toContain("enabled: false # later");
   await page.goto(url);
   expect(await page.locator("#tile-nginx .badge").textContent()).toBe("enabled");
-  await context.close();
+  firstContext = context;
 }, 60_000);
 
 test("without JavaScript the form posts normally and shows the schema's message in place", async () => {
@@ -180,7 +186,10 @@ test("no CSP violations or script errors, and closing the page ends the command"
   // The 422s are the invalid saves above (Chromium logs every 4xx response).
   expect(consoleErrors.filter((e) => !/status of 422/.test(e))).toEqual([]);
   const page = await browser.newPage();
+  const connected = page.waitForResponse((r) => new URL(r.url()).pathname === "/heartbeat", { timeout: 10_000 });
   await page.goto(url);
+  await connected;
+  await firstContext?.close();
   // An open page keeps the command alive past the idle time; closing it ends the command.
   await Bun.sleep(5_000);
   expect(proc.exitCode).toBeNull();
