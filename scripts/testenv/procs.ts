@@ -31,7 +31,37 @@ export function loadState(dir: string): State | undefined {
 }
 
 /** A free TCP port on 127.0.0.1 (bound, read, released). */
+/** Ports handed out by this process: never twice, even after their test let them go. */
+const handedOut = new Set<number>();
+
+/** The lowest port the kernel picks for outgoing connections (32768 unless configured). */
+function ephemeralLow(): number {
+  try {
+    return Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]) || 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+/**
+ * A port free right now, for a process started later. Picked below the kernel's ephemeral range: a
+ * port the kernel hands out (port 0) can meanwhile become the local port of some outgoing connection,
+ * and the component then fails with "address already in use" (seen with a Flux controller).
+ */
 export function freePort(): number {
+  const low = 10_000;
+  const high = ephemeralLow();
+  for (let i = 0; high - low > 1000 && i < 100; i++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (handedOut.has(port)) continue;
+    try {
+      Bun.listen({ hostname: "127.0.0.1", port, socket: { data() {} } }).stop(true);
+    } catch {
+      continue;
+    }
+    handedOut.add(port);
+    return port;
+  }
   const s = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
   const port = s.port;
   s.stop(true);

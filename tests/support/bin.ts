@@ -2,6 +2,7 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { freePort } from "../../scripts/testenv/procs.ts";
 
 export const gimletBin = resolve(process.env.GIMLET_BIN ?? "dist/gimlet");
 
@@ -34,13 +35,8 @@ export async function gimlet(
   return { code, stdout, stderr };
 }
 
-/** A free TCP port on 127.0.0.1 (bound, read, released), instead of a random guess. */
-export function freePort(): number {
-  const s = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = s.port;
-  s.stop(true);
-  return port;
-}
+/** A free TCP port on 127.0.0.1 (below the ephemeral range: see testenv's freePort). */
+export { freePort };
 
 export interface ServeProcess {
   proc: ReturnType<typeof Bun.spawn>;

@@ -9,6 +9,7 @@ import { SQL } from "bun";
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "../../scripts/testenv/procs.ts";
 
 export interface TestPostgres {
   /** The superuser's URL of the `postgres` database. */
@@ -57,13 +58,6 @@ function serverUser(): { name: string; uid: number; gid: number } | undefined {
     }
   }
   throw new Error("tests run as root and there is no postgres or nobody user to run PostgreSQL as");
-}
-
-function freePort(): number {
-  const s = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = s.port;
-  s.stop(true);
-  return port;
 }
 
 async function run(cmd: string[], user: ReturnType<typeof serverUser>, what: string): Promise<void> {

@@ -4,6 +4,7 @@
  * run without a build). The CLI the same way.
  */
 import { resolve } from "node:path";
+import { freePort } from "../../scripts/testenv/procs.ts";
 
 const bun = resolve("node_modules/.bin/bun");
 /** The argv prefix that runs gimlet. */
@@ -19,12 +20,7 @@ export interface Replica {
   adminToken: string;
 }
 
-export function freePort(): number {
-  const s = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = s.port;
-  s.stop(true);
-  return port;
-}
+export { freePort };
 
 export async function startReplica(
   dataDir: string,
