@@ -53,3 +53,17 @@ export interface EnvDeletionPlan {
   /** Users bound to the env (its agent's, its Flux's): deleted with their tokens. */
   users: string[];
 }
+
+/** One queued request as the activity feed lists it, with the gitops commits it made. */
+export interface ActivityEntry {
+  id: string;
+  type: string;
+  status: string;
+  statusDesc: string;
+  created: number;
+  repository: string;
+  sha: string;
+  triggeredBy?: string;
+  targets: { env: string; app?: string }[];
+  commits: { sha: string; env: string; status: string; desc: string }[];
+}

@@ -9,6 +9,7 @@ import type { EventStatus, EventType } from "../store/index.ts";
 import type { OpsDeps } from "./deps.ts";
 import { releaseHistory, type HistoryEntry } from "./releases.ts";
 import type { Visible } from "./tracking.ts";
+import type { ActivityEntry } from "../core/views.ts";
 
 export interface ActivityQuery {
   env?: string;
@@ -19,18 +20,7 @@ export interface ActivityQuery {
   offset: number;
 }
 
-export interface ActivityEntry {
-  id: string;
-  type: string;
-  status: string;
-  statusDesc: string;
-  created: number;
-  repository: string;
-  sha: string;
-  triggeredBy?: string;
-  targets: { env: string; app?: string }[];
-  commits: { sha: string; env: string; status: string; desc: string }[];
-}
+export type { ActivityEntry };
 
 /** The env/app pairs a queued request names: from its results, its request, or its artifact's environments. */
 function eventTargets(blob: string, results: unknown[]): { env: string; app?: string }[] {

@@ -1,4 +1,5 @@
 /** How kustomize identifies objects: group/version/kind, name and effective namespace. */
+import { editDistance } from "../did-you-mean.ts";
 import { apiGroup, type KubeObject } from "../k8s.ts";
 import { clusterScoped } from "./schema.ts";
 
@@ -26,24 +27,10 @@ export function describe(o: { apiVersion?: unknown; kind?: unknown; metadata?: u
   return `${String(o.kind ?? "?")} ${JSON.stringify(meta.name ?? "")}${ns} (${String(o.apiVersion ?? "no apiVersion")})`;
 }
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
-}
-
 /** The rendered objects a mistyped reference most likely meant, best first. */
 export function closeCandidates(objects: readonly KubeObject[], kind: string, name: string): string {
   const scored = objects
-    .map((o) => ({ o, score: (o.kind === kind ? 0 : 10) + Math.min(distance(o.metadata.name, name), 9) }))
+    .map((o) => ({ o, score: (o.kind === kind ? 0 : 10) + Math.min(editDistance(o.metadata.name, name), 9) }))
     .filter((x) => x.score < 10 || x.o.metadata.name === name)
     .sort((a, b) => a.score - b.score)
     .slice(0, 5);

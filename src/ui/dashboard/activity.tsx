@@ -2,20 +2,10 @@
 import type { VNode } from "preact";
 import { Badge, Empty, Sha, Time, query } from "./bits.tsx";
 import { Layout, refetchOn, type Viewer } from "./layout.tsx";
+import type { ActivityEntry } from "../../core/views.ts";
 import { fluxLabel } from "./model.ts";
 
-export interface ActivityItem {
-  id: string;
-  type: string;
-  status: string;
-  statusDesc: string;
-  created: number;
-  repository: string;
-  sha: string;
-  triggeredBy?: string;
-  targets: { env: string; app?: string }[];
-  commits: { sha: string; env: string; status: string; desc: string }[];
-}
+export type ActivityItem = ActivityEntry;
 
 export interface ActivityFilter {
   env?: string;
