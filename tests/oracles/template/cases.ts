@@ -8,7 +8,9 @@
 import core from "./cases-core.ts";
 import corners from "./cases-corners.ts";
 import errors from "./cases-errors.ts";
-import sprig from "./cases-sprig.ts";
+import sprigData from "./cases-sprig-data.ts";
+import sprigRegexDates from "./cases-sprig-regex-dates.ts";
+import sprigStrings from "./cases-sprig-strings.ts";
 
 export type AddCase = (name: string, template: string, data?: unknown) => void;
 
@@ -27,7 +29,9 @@ export function allCases(): Case[] {
     cases.push({ name, template, data });
   };
   core(add);
-  sprig(add);
+  sprigStrings(add);
+  sprigData(add);
+  sprigRegexDates(add);
   errors(add);
   corners(add);
   return cases;
