@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import type { TimelineStep } from "../../ops/index.ts";
 import { iso } from "../../ui/dashboard/model.ts";
-import { took } from "../../ui/dashboard/app.tsx";
+import { took } from "../../ui/dashboard/timeline.tsx";
 import { browser, cleanUp, pushArtifact, setup } from "../test-kit.ts";
 import { stagingWebArtifact } from "../../../tests/support/artifacts.ts";
 

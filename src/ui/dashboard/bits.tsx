@@ -91,3 +91,10 @@ export function query(params: Record<string, string | number | boolean | undefin
   const s = q.toString();
   return s ? `?${s}` : "";
 }
+
+/** An app's page: `/envs/ENV/apps/APP`; its actions (restart, rollback, logs, details) hang below it. */
+export const appPath = (env: string, app: string): string =>
+  `/envs/${encodeURIComponent(env)}/apps/${encodeURIComponent(app)}`;
+
+/** A badge's colour from two verdicts: good, else bad, else still waiting. */
+export const tone = (good: boolean, bad: boolean): "ok" | "bad" | "warn" => (good ? "ok" : bad ? "bad" : "warn");

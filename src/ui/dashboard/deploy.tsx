@@ -5,8 +5,8 @@
  */
 import type { VNode } from "preact";
 import type { FollowedRelease } from "../../core/views.ts";
-import { FileDiffs } from "./app.tsx";
-import { Badge, ErrorBox, Sha, Time } from "./bits.tsx";
+import { appPath, Badge, ErrorBox, Sha, Time } from "./bits.tsx";
+import { FileDiffs } from "./rollback.tsx";
 import { Csrf, Layout, refetchOn, type Viewer } from "./layout.tsx";
 import { fluxLabel } from "./model.ts";
 import { repoPath } from "./repos.tsx";
@@ -84,8 +84,6 @@ export function releaseStage(r: FollowView): { label: string; kind: Kind } {
 export const followPath = (r: { id: string; artifact?: { repo: string } }, repo = r.artifact?.repo ?? "") =>
   `${repoPath(repo)}/deploys/${encodeURIComponent(r.id)}`;
 
-const appHref = (env: string, app: string) => `/envs/${encodeURIComponent(env)}/apps/${encodeURIComponent(app)}`;
-
 /** The release's steps; the element refetches itself on the page's stream until the page is left. */
 export function ReleaseProgress(p: { release: FollowView; repo: string; now: number }): VNode {
   const r = p.release;
@@ -120,7 +118,7 @@ export function ReleaseProgress(p: { release: FollowView; repo: string; now: num
         return (
           <div class="result" id={`result-${x.env}-${x.app}`}>
             <h3>
-              <a href={appHref(x.env, x.app)}>
+              <a href={appPath(x.env, x.app)}>
                 {x.env}/{x.app}
               </a>
             </h3>
@@ -149,7 +147,7 @@ export function ReleaseProgress(p: { release: FollowView; repo: string; now: num
             </ol>
             {x.hash ? (
               <p class="small">
-                <a href={`${appHref(x.env, x.app)}#release-${x.hash.slice(0, 12)}`}>Timeline in the app's history</a>
+                <a href={`${appPath(x.env, x.app)}#release-${x.hash.slice(0, 12)}`}>Timeline in the app's history</a>
               </p>
             ) : null}
           </div>
@@ -188,7 +186,7 @@ export function ReleaseFollowPage(p: {
         <p class="muted small">Reload the page to see the next step.</p>
       </noscript>
       <p class="small">
-        <a href={appHref(r.env, r.app)}>
+        <a href={appPath(r.env, r.app)}>
           {r.app} in {r.env}
         </a>{" "}
         · <a href={`/activity?env=${encodeURIComponent(r.env)}&app=${encodeURIComponent(r.app)}`}>Activity</a> · id{" "}

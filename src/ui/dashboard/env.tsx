@@ -1,7 +1,7 @@
 /** Env (`/envs/ENV`): the apps table with search, filters and server-side paging; rows update live. */
 import type { VNode } from "preact";
 import type { EnvStateView } from "../../core/agent/view.ts";
-import { Badge, Command, Empty, HealthBadge, Pager, Sha, Time, query } from "./bits.tsx";
+import { appPath, Badge, Command, Empty, HealthBadge, Pager, Sha, Time, query } from "./bits.tsx";
 import { Layout, refetchOn, type Viewer } from "./layout.tsx";
 import { podHealth, podsReady, type AppQuery, type AppRow, type Paged } from "./model.ts";
 
@@ -15,8 +15,6 @@ export interface EnvPageProps {
   /** Source repositories of the env's apps, for the filter. */
   repos: string[];
 }
-
-const appHref = (env: string, app: string) => `/envs/${encodeURIComponent(env)}/apps/${encodeURIComponent(app)}`;
 
 function tableQuery(q: AppQuery, page = q.page) {
   return query({ q: q.q, failing: q.failing ? "1" : undefined, repo: q.repo, page: page > 1 ? page : undefined });
@@ -49,7 +47,7 @@ export function AppRowView(props: { env: string; row: AppRow; now: number }): VN
   return (
     <tr id={`app-${row.name}`} class={`h-${row.health}`}>
       <td data-label="App">
-        <a href={appHref(env, row.name)}>
+        <a href={appPath(env, row.name)}>
           <strong>{row.name}</strong>
         </a>
         <div class="muted small">{row.repo ?? ""}</div>

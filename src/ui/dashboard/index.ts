@@ -1,6 +1,9 @@
 /** @module The dashboard's pages and fragments: pure functions of props (routes/pages.ts renders them). */
 export { ActivityList, ActivityPage, type ActivityFilter, type ActivityItem } from "./activity.tsx";
-export { AppPage, History, LiveCard, RollbackConfirm, Timeline, rolloutOf, took, type ReleaseEntry } from "./app.tsx";
+export { AppPage, LiveCard } from "./app.tsx";
+export { History, rolloutOf, type ReleaseEntry } from "./history.tsx";
+export { RollbackConfirm } from "./rollback.tsx";
+export { Timeline, took } from "./timeline.tsx";
 export { ErrorBox } from "./bits.tsx";
 export {
   ActionPage,

@@ -4,8 +4,7 @@
  * the pods' streams end or "Stop" swaps the form back, which closes the stream.
  */
 import { h, type VNode } from "preact";
-
-const base = (env: string, app: string) => `/envs/${encodeURIComponent(env)}/apps/${encodeURIComponent(app)}`;
+import { appPath } from "./bits.tsx";
 
 export interface LogOptionsView {
   follow: boolean;
@@ -19,7 +18,7 @@ export function containersOf(pods: readonly { name: string; containers?: string[
 }
 
 export function LogsForm(props: { env: string; app: string; pods: string[]; containers?: string[] }): VNode {
-  const b = base(props.env, props.app);
+  const b = appPath(props.env, props.app);
   return (
     <section id="logs" class="logs">
       <h3>Logs</h3>
@@ -59,7 +58,7 @@ export function LogsForm(props: { env: string; app: string; pods: string[]; cont
 }
 
 export function LogsPanel(props: { env: string; app: string; options: LogOptionsView }): VNode {
-  const b = base(props.env, props.app);
+  const b = appPath(props.env, props.app);
   const q = new URLSearchParams({ tail: String(props.options.tail), ...(props.options.follow ? { follow: "1" } : {}) });
   if (props.options.container) q.set("container", props.options.container);
   return (
